@@ -1,0 +1,140 @@
+import * as pulumi from "@pulumi/pulumi";
+import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique } from "@citadel/shared";
+import { carveSubnets, SubnetLayout } from "./subnets";
+
+export const NAT_STRATEGIES = ["none", "single", "perAz"] as const;
+export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+
+/**
+ * Services that may get an interface endpoint, by the short name that follows
+ * `com.amazonaws.<region>.` in the endpoint service name.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+    "kms", "secretsmanager", "ec2", "ssm", "ec2messages", "ssmmessages", "logs", "ecr.api", "ecr.dkr",
+    "sts", "sqs", "sns", "monitoring", "ecs", "ecs-agent", "ecs-telemetry", "elasticloadbalancing",
+    "autoscaling", "events", "rds",
+] as const;
+export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+
+export const FLOW_LOG_DESTINATIONS = ["s3", "cloudwatch"] as const;
+export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
+
+export interface FlowLogsArgs {
+    /**
+     * `s3`: to a log bucket (`bucketArn`); cheapest at volume, queried with Athena.
+     * `cloudwatch`: to a KMS-encrypted log group kept `retentionInDays`; searchable at once.
+     * @default "s3"
+     */
+    destination?: FlowLogDestination;
+    /**
+     * The log bucket (a SecureBucket with purpose `logs`), required for `s3`. Its KMS key must admit
+     * the `logDelivery` service.
+     */
+    bucketArn?: pulumi.Input<string>;
+    /** Retention of the log group, for `cloudwatch`; one of CloudWatch's allowed values. @default 365 */
+    retentionInDays?: number;
+}
+
+export interface SecureVpcArgs {
+    /** The VPC's IPv4 block, a /16 to /24. @default "10.0.0.0/16" */
+    cidrBlock?: string;
+    /** Number of AZs, 2 or 3; the first `azCount` AZs the region reports as available. @default 2 */
+    azCount?: number;
+    /**
+     * Prefix length of each public subnet. Public subnets hold only load balancers, NAT gateways and
+     * hosts that must be reached directly, so they are small. @default 24
+     */
+    publicSubnetPrefixLength?: number;
+    /** Prefix length of each private subnet. @default 20 */
+    privateSubnetPrefixLength?: number;
+    /**
+     * Internet egress for the private subnets:
+     * - `none`: no route to the internet (reach AWS through endpoints); no NAT cost;
+     * - `single`: one NAT gateway in the first AZ, shared (an AZ outage cuts egress for all);
+     * - `perAz`: one NAT gateway per AZ, each AZ routing through its own (highly available).
+     * @default "none"
+     */
+    natStrategy?: NatStrategy;
+    /**
+     * Interface endpoints to create in the private subnets, by short service name (see
+     * INTERFACE_ENDPOINT_SERVICES). Each costs money per AZ-hour. The S3 gateway endpoint is always
+     * created (it is free). @default []
+     */
+    interfaceEndpoints?: string[];
+    /** Where the VPC's flow logs (all traffic) go. */
+    flowLogs: FlowLogsArgs;
+    /** The KMS key that encrypts the flow log group (for `cloudwatch`). Must admit the `logs` service. */
+    kmsKeyArn: pulumi.Input<string>;
+}
+
+/** Args after validation and defaults: what the component builds from. */
+export interface ResolvedVpcArgs {
+    cidrBlock: string;
+    azCount: number;
+    layout: SubnetLayout;
+    natStrategy: NatStrategy;
+    interfaceEndpoints: InterfaceEndpointService[];
+    flowLogs: { destination: "s3"; bucketArn: pulumi.Input<string> } |
+              { destination: "cloudwatch"; retentionInDays: number };
+}
+
+export const VPC_DEFAULTS = {
+    cidrBlock: "10.0.0.0/16",
+    azCount: 2,
+    publicSubnetPrefixLength: 24,
+    privateSubnetPrefixLength: 20,
+    natStrategy: "none" as NatStrategy,
+    flowLogRetentionInDays: 365,
+};
+
+/**
+ * Validates SecureVpc args and fills in defaults. `keyOf` names the offending key in errors: the
+ * component passes argument names, the stack program its config keys.
+ */
+export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): ResolvedVpcArgs {
+    const cidrBlock = args.cidrBlock ?? VPC_DEFAULTS.cidrBlock;
+    const azCount = args.azCount ?? VPC_DEFAULTS.azCount;
+    const layout = carveSubnets({
+        cidrBlock,
+        azCount,
+        publicSubnetPrefixLength: args.publicSubnetPrefixLength ?? VPC_DEFAULTS.publicSubnetPrefixLength,
+        privateSubnetPrefixLength: args.privateSubnetPrefixLength ?? VPC_DEFAULTS.privateSubnetPrefixLength,
+    }, keyOf);
+    const natStrategy = requireOneOf(keyOf("natStrategy"), args.natStrategy ?? VPC_DEFAULTS.natStrategy, NAT_STRATEGIES);
+
+    const endpoints = args.interfaceEndpoints ?? [];
+    if (!Array.isArray(endpoints)) {
+        throw new ConfigError(keyOf("interfaceEndpoints"), endpoints, "is not a list",
+            `a list of: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`);
+    }
+    for (const e of endpoints) requireOneOf(keyOf("interfaceEndpoints"), e, INTERFACE_ENDPOINT_SERVICES);
+    requireUnique(keyOf("interfaceEndpoints"), endpoints, "each service at most once");
+
+    const fl = args.flowLogs ?? {};
+    const destination = requireOneOf(keyOf("flowLogs.destination"), fl.destination ?? "s3", FLOW_LOG_DESTINATIONS);
+    let flowLogs: ResolvedVpcArgs["flowLogs"];
+    if (destination === "s3") {
+        if (fl.bucketArn === undefined) {
+            throw new ConfigError(keyOf("flowLogs.bucketArn"), undefined, 'is required when destination is "s3"',
+                "the ARN of a log bucket");
+        }
+        if (fl.retentionInDays !== undefined) {
+            throw new ConfigError(keyOf("flowLogs.retentionInDays"), fl.retentionInDays,
+                'applies only to destination "cloudwatch"', "unset (the log bucket's lifecycle decides)");
+        }
+        flowLogs = { destination, bucketArn: fl.bucketArn };
+    } else {
+        const days = fl.retentionInDays ?? VPC_DEFAULTS.flowLogRetentionInDays;
+        requireLogRetention(keyOf("flowLogs.retentionInDays"), days);
+        flowLogs = { destination, retentionInDays: days };
+    }
+    return {
+        cidrBlock, azCount, layout, natStrategy,
+        interfaceEndpoints: endpoints as InterfaceEndpointService[],
+        flowLogs,
+    };
+}
+
+export function validateSecureVpcArgs(name: string, args: SecureVpcArgs): ResolvedVpcArgs {
+    return resolveSecureVpcArgs(args, argKeys("SecureVpc", name));
+}

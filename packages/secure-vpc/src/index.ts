@@ -1,0 +1,3 @@
+export * from "./args";
+export * from "./subnets";
+export * from "./secure-vpc";

@@ -1,0 +1,31 @@
+import * as pulumi from "@pulumi/pulumi";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+
+/**
+ * Account, partition and region of the provider a component deploys with. Looked up (not taken from
+ * config) so that the same component works in any account, in GovCloud and China partitions, and
+ * under an explicit provider passed through resource options.
+ */
+export interface AwsContext {
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly region: pulumi.Output<string>;
+    /** `com.amazonaws` (or `cn.com.amazonaws`), the prefix of VPC endpoint service names. */
+    readonly reverseDnsPrefix: pulumi.Output<string>;
+    /** `amazonaws.com` (or `amazonaws.com.cn`), for service principals. */
+    readonly dnsSuffix: pulumi.Output<string>;
+}
+
+export function awsContext(parent: pulumi.Resource): AwsContext {
+    const opts = { parent };
+    const partition = getPartitionOutput({}, opts);
+    return {
+        accountId: getCallerIdentityOutput({}, opts).accountId,
+        partition: partition.partition,
+        reverseDnsPrefix: partition.reverseDnsPrefix,
+        dnsSuffix: partition.dnsSuffix,
+        region: getRegionOutput({}, opts).region,
+    };
+}

@@ -1,0 +1,75 @@
+/**
+ * The one error type for bad input. Its message always has the same shape, so a user can find the
+ * offending key at once: `<key>: <value> <problem>, allowed <what is allowed>`.
+ *
+ * `key` is whatever the user wrote: a stack config key (`citadel:vpc.azCount`) when the stack program
+ * validates config, or a component argument (`SecureVpc net: azCount`) when a component validates
+ * its args.
+ */
+export class ConfigError extends Error {
+    constructor(
+        readonly key: string,
+        readonly value: unknown,
+        readonly problem: string,
+        readonly allowed: string,
+    ) {
+        super(`${key}: ${formatValue(value)} ${problem}, allowed ${allowed}`);
+        this.name = "ConfigError";
+    }
+}
+
+export function formatValue(value: unknown): string {
+    if (value === undefined) return "(unset)";
+    if (typeof value === "string") return JSON.stringify(value);
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
+
+/** Builds the key names used in messages: `keyOf("azCount")` → `"citadel:vpc.azCount"`. */
+export type KeyOf = (field: string) => string;
+
+/** Messages from a component name the component and the argument: `SecureVpc "net": azCount`. */
+export function argKeys(component: string, name: string): KeyOf {
+    return (field) => `${component} "${name}": ${field}`;
+}
+
+/** Messages from stack config name the config key: `citadel:vpc.azCount`. */
+export function configKeys(prefix: string): KeyOf {
+    return (field) => `${prefix}${field}`;
+}
+
+export function requireInteger(key: string, value: unknown, min: number, max: number): number {
+    if (typeof value !== "number" || !Number.isInteger(value)) {
+        throw new ConfigError(key, value, "is not a whole number", `${min}..${max}`);
+    }
+    if (value < min || value > max) {
+        throw new ConfigError(key, value, "is out of range", `${min}..${max}`);
+    }
+    return value;
+}
+
+export function requireOneOf<T extends string>(key: string, value: unknown, allowed: readonly T[]): T {
+    if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+        throw new ConfigError(key, value, "is not a known value", allowed.join(" | "));
+    }
+    return value as T;
+}
+
+export function requireNonEmptyString(key: string, value: unknown, allowed: string): string {
+    if (typeof value !== "string" || value.trim() === "") {
+        throw new ConfigError(key, value, "is not a non-empty string", allowed);
+    }
+    return value;
+}
+
+/** Rejects repeated entries in a list, naming the first repeat. */
+export function requireUnique(key: string, values: readonly string[], allowed: string): void {
+    const seen = new Set<string>();
+    for (const v of values) {
+        if (seen.has(v)) throw new ConfigError(key, values, `repeats ${JSON.stringify(v)}`, allowed);
+        seen.add(v);
+    }
+}

@@ -1,0 +1,175 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as kms from "@pulumi/aws/kms";
+import { awsContext } from "./aws-context";
+import { argKeys, ConfigError, requireInteger } from "./errors";
+import { PolicyStatement, policyJson } from "./iam";
+
+/**
+ * AWS services that may be given use of the key through its key policy. Services that act on behalf
+ * of an IAM principal (S3, RDS, Secrets Manager, EBS) need nothing here: the account statement lets
+ * IAM policies grant them use through `kms:ViaService`.
+ */
+export const KEY_SERVICES = ["logs", "logDelivery", "events", "autoscaling", "cloudfront"] as const;
+export type KeyService = (typeof KEY_SERVICES)[number];
+
+export interface KmsKeyArgs {
+    /** What the key protects, shown in the console. */
+    description: string;
+    /**
+     * Services (besides IAM principals of this account) allowed to use the key:
+     * - `logs`: CloudWatch Logs encrypting log groups of this account and region;
+     * - `logDelivery`: log delivery (VPC flow logs, WAF logs) writing to SSE-KMS buckets;
+     * - `events`: EventBridge publishing to KMS-encrypted SNS topics and SQS queues;
+     * - `autoscaling`: the Auto Scaling service-linked role launching instances with encrypted volumes;
+     * - `cloudfront`: CloudFront reading SSE-KMS objects through Origin Access Control.
+     * @default ["logs", "logDelivery"]
+     */
+    services?: KeyService[];
+    /** Days a scheduled deletion waits, 7..30. @default 30 */
+    deletionWindowInDays?: number;
+    /** Protect the key from `pulumi destroy` and replacement (on in prod). @default false */
+    protect?: boolean;
+}
+
+/**
+ * A customer-managed symmetric KMS key with yearly rotation and a key policy that admits only this
+ * account's IAM principals and the named AWS services of this account and region.
+ */
+export class KmsKey extends pulumi.ComponentResource {
+    readonly arn: pulumi.Output<string>;
+    readonly keyId: pulumi.Output<string>;
+    readonly aliasName: pulumi.Output<string>;
+
+    constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+        const services = validateKmsKeyArgs(name, args);
+        super("citadel:shared:KmsKey", name, {}, opts);
+
+        const ctx = awsContext(this);
+        const policy = pulumi
+            .all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
+            .apply(([accountId, partition, region, dnsSuffix]) =>
+                policyJson(kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services })));
+
+        const key = new kms.Key(`${name}-key`, {
+            description: args.description,
+            enableKeyRotation: true,
+            rotationPeriodInDays: 365,
+            deletionWindowInDays: args.deletionWindowInDays ?? 30,
+            policy,
+        }, { parent: this, protect: args.protect ?? false });
+
+        const alias = new kms.Alias(`${name}-alias`, {
+            namePrefix: `alias/${name}-`,
+            targetKeyId: key.keyId,
+        }, { parent: this });
+
+        this.arn = key.arn;
+        this.keyId = key.keyId;
+        this.aliasName = alias.name;
+        this.registerOutputs({ arn: this.arn, keyId: this.keyId, aliasName: this.aliasName });
+    }
+}
+
+export function validateKmsKeyArgs(name: string, args: KmsKeyArgs): KeyService[] {
+    const key = argKeys("KmsKey", name);
+    if (args.deletionWindowInDays !== undefined) {
+        requireInteger(key("deletionWindowInDays"), args.deletionWindowInDays, 7, 30);
+    }
+    const services = args.services ?? ["logs", "logDelivery"];
+    for (const s of services) {
+        if (!(KEY_SERVICES as readonly string[]).includes(s)) {
+            throw new ConfigError(key("services"), s, "is not a known service", KEY_SERVICES.join(" | "));
+        }
+    }
+    return services;
+}
+
+export interface KeyPolicyContext {
+    accountId: string;
+    partition: string;
+    region: string;
+    dnsSuffix: string;
+    services: readonly KeyService[];
+}
+
+/** The key policy, pure so it can be read in tests. */
+export function kmsKeyPolicyStatements(c: KeyPolicyContext): PolicyStatement[] {
+    const account = `arn:${c.partition}:iam::${c.accountId}:root`;
+    const sameAccount = { StringEquals: { "aws:SourceAccount": c.accountId } };
+    const statements: PolicyStatement[] = [{
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: account },
+        Action: "kms:*",
+        Resource: "*",
+    }];
+    const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+    for (const service of c.services) {
+        switch (service) {
+            case "logs":
+                statements.push({
+                    Sid: "CloudWatchLogsOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: `logs.${c.region}.${c.dnsSuffix}` },
+                    Action: use,
+                    Resource: "*",
+                    Condition: {
+                        ArnLike: {
+                            "kms:EncryptionContext:aws:logs:arn":
+                                `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*`,
+                        },
+                    },
+                });
+                break;
+            case "logDelivery":
+                statements.push({
+                    Sid: "LogDeliveryOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: `delivery.logs.${c.dnsSuffix}` },
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    Condition: sameAccount,
+                });
+                break;
+            case "events":
+                statements.push({
+                    Sid: "EventBridgeOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: `events.${c.dnsSuffix}` },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    Condition: sameAccount,
+                });
+                break;
+            case "autoscaling":
+                // The Auto Scaling service-linked role needs the key policy itself (its AWS-managed
+                // policy grants nothing on our keys). It is named by condition, not as principal,
+                // because a key policy naming a role that does not exist yet is rejected.
+                statements.push({
+                    Sid: "AutoScalingServiceLinkedRole",
+                    Effect: "Allow",
+                    Principal: { AWS: "*" },
+                    Action: [...use, "kms:CreateGrant"],
+                    Resource: "*",
+                    Condition: {
+                        StringEquals: {
+                            "kms:CallerAccount": c.accountId,
+                            "aws:PrincipalArn": `arn:${c.partition}:iam::${c.accountId}:role/aws-service-role/autoscaling.${c.dnsSuffix}/AWSServiceRoleForAutoScaling`,
+                        },
+                    },
+                });
+                break;
+            case "cloudfront":
+                statements.push({
+                    Sid: "CloudFrontOfThisAccount",
+                    Effect: "Allow",
+                    Principal: { Service: `cloudfront.${c.dnsSuffix}` },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    Condition: sameAccount,
+                });
+                break;
+        }
+    }
+    return statements;
+}

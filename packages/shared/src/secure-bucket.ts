@@ -1,0 +1,239 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as s3 from "@pulumi/aws/s3";
+import { awsContext } from "./aws-context";
+import { argKeys, ConfigError, requireInteger } from "./errors";
+import { PolicyStatement, policyJson } from "./iam";
+
+export const BUCKET_PURPOSES = ["data", "logs", "elbLogs"] as const;
+export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+
+export interface SecureBucketArgs {
+    /**
+     * - `data`: application data (images, uploads, assets). SSE-KMS, access-logged.
+     * - `logs`: receives S3 server access logs, VPC flow logs and other log deliveries; its policy
+     *   admits those AWS log services of this account only. SSE-KMS.
+     * - `elbLogs`: receives load balancer access logs. Elastic Load Balancing can only write to
+     *   SSE-S3 buckets, so this is the one purpose that uses SSE-S3 instead of the KMS key.
+     * @default "data"
+     */
+    purpose?: BucketPurpose;
+    /** The KMS key for SSE-KMS. Required unless `purpose` is `elbLogs`. */
+    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * Where this bucket's S3 server access logs go (a bucket with purpose `logs`). Required for `data`
+     * buckets; a log bucket does not log its own access (that would loop).
+     */
+    accessLogs?: { bucketName: pulumi.Input<string>; prefix?: string };
+    /**
+     * Days an object's previous versions are kept after it is overwritten or deleted.
+     * @default 365 for `data`, 30 for log buckets
+     */
+    noncurrentVersionRetentionDays?: number;
+    /** Days current objects live before they expire. Log buckets only. @default 365 */
+    logRetentionDays?: number;
+    /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
+    extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
+    /** Delete all objects on `pulumi destroy`. Only for throwaway environments. @default false */
+    forceDestroy?: boolean;
+    /** Protect the bucket from deletion and replacement (on in prod). @default false */
+    protect?: boolean;
+}
+
+/**
+ * An S3 bucket with every guard on: SSE-KMS with a bucket key, versioning, all public access
+ * blocked, ACLs disabled (`BucketOwnerEnforced`), a policy that denies requests without TLS 1.2+,
+ * server access logs, and lifecycle rules that bound the cost of old versions.
+ */
+export class SecureBucket extends pulumi.ComponentResource {
+    readonly bucketName: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly bucketRegionalDomainName: pulumi.Output<string>;
+
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        const purpose = validateSecureBucketArgs(name, args);
+        super("citadel:shared:SecureBucket", name, {}, opts);
+        const parent = { parent: this };
+        const isLogs = purpose !== "data";
+
+        const bucket = new s3.Bucket(`${name}`, {
+            forceDestroy: args.forceDestroy ?? false,
+        }, { parent: this, protect: args.protect ?? false });
+
+        new s3.BucketOwnershipControls(`${name}-ownership`, {
+            bucket: bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, parent);
+
+        const publicAccess = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, parent);
+
+        new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+            bucket: bucket.id,
+            rules: [purpose === "elbLogs"
+                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                : {
+                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                    bucketKeyEnabled: true,
+                }],
+        }, parent);
+
+        const versioning = new s3.BucketVersioning(`${name}-versioning`, {
+            bucket: bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, parent);
+
+        const ctx = awsContext(this);
+        const policy = pulumi
+            .all([bucket.arn, ctx.accountId, ctx.dnsSuffix])
+            .apply(([arn, accountId, dnsSuffix]) => pulumi
+                .output(args.extraPolicyStatements ? args.extraPolicyStatements(arn) : [])
+                .apply((extra) => policyJson([
+                    ...tlsOnlyStatements(arn),
+                    ...(isLogs ? logDeliveryStatements(arn, accountId, dnsSuffix, purpose) : []),
+                    ...(extra as PolicyStatement[]),
+                ])));
+        // Applied after the public access block so S3 never sees the policy on an unblocked bucket.
+        new s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy }, { parent: this, dependsOn: [publicAccess] });
+
+        if (args.accessLogs) {
+            new s3.BucketLogging(`${name}-access-logs`, {
+                bucket: bucket.id,
+                targetBucket: args.accessLogs.bucketName,
+                targetPrefix: args.accessLogs.prefix ?? `s3/${name}/`,
+            }, parent);
+        }
+
+        const noncurrentDays = args.noncurrentVersionRetentionDays ?? (isLogs ? 30 : 365);
+        new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+            bucket: bucket.id,
+            rules: [
+                {
+                    id: "abort-incomplete-uploads",
+                    status: "Enabled",
+                    filter: {},
+                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                },
+                {
+                    id: "expire-old-versions",
+                    status: "Enabled",
+                    filter: {},
+                    noncurrentVersionTransitions: noncurrentDays > 30
+                        ? [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }] : undefined,
+                    noncurrentVersionExpiration: { noncurrentDays },
+                },
+                ...(isLogs ? [{
+                    id: "expire-logs",
+                    status: "Enabled",
+                    filter: {},
+                    expiration: { days: args.logRetentionDays ?? 365 },
+                }] : []),
+            ],
+        }, { parent: this, dependsOn: [versioning] });
+
+        this.bucketName = bucket.bucket;
+        this.arn = bucket.arn;
+        this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
+        this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
+    }
+}
+
+export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): BucketPurpose {
+    const key = argKeys("SecureBucket", name);
+    const purpose = args.purpose ?? "data";
+    if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
+        throw new ConfigError(key("purpose"), purpose, "is not a known purpose", BUCKET_PURPOSES.join(" | "));
+    }
+    if (purpose !== "elbLogs" && args.kmsKeyArn === undefined) {
+        throw new ConfigError(key("kmsKeyArn"), undefined, `is required for a "${purpose}" bucket`,
+            "the ARN of a customer-managed KMS key");
+    }
+    if (purpose === "data" && !args.accessLogs) {
+        throw new ConfigError(key("accessLogs"), undefined, "is required for a data bucket",
+            "{ bucketName } of a log bucket");
+    }
+    if (args.noncurrentVersionRetentionDays !== undefined) {
+        requireInteger(key("noncurrentVersionRetentionDays"), args.noncurrentVersionRetentionDays, 1, 36500);
+    }
+    if (args.logRetentionDays !== undefined) {
+        if (purpose === "data") {
+            throw new ConfigError(key("logRetentionDays"), args.logRetentionDays,
+                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs"');
+        }
+        requireInteger(key("logRetentionDays"), args.logRetentionDays, 1, 36500);
+    }
+    return purpose;
+}
+
+/** Deny any request not made over TLS 1.2 or newer (FSBP S3.5). */
+export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
+    const resources = [bucketArn, `${bucketArn}/*`];
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: resources,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "DenyOutdatedTls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: resources,
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+    ];
+}
+
+/**
+ * The AWS log services that may write here, each only on behalf of this account. With ACLs
+ * disabled the bucket policy is the only way they get in.
+ */
+export function logDeliveryStatements(
+    bucketArn: string, accountId: string, dnsSuffix: string, purpose: BucketPurpose,
+): PolicyStatement[] {
+    const sameAccount = { "aws:SourceAccount": accountId };
+    if (purpose === "elbLogs") {
+        return [{
+            Sid: "ElbAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: `logdelivery.elasticloadbalancing.${dnsSuffix}` },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/*`,
+            Condition: { StringEquals: sameAccount },
+        }];
+    }
+    return [
+        {
+            Sid: "S3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: `logging.s3.${dnsSuffix}` },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/*`,
+            Condition: { StringEquals: sameAccount },
+        },
+        {
+            Sid: "LogDeliveryWrite",
+            Effect: "Allow",
+            Principal: { Service: `delivery.logs.${dnsSuffix}` },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/*`,
+            Condition: { StringEquals: { ...sameAccount, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+        {
+            Sid: "LogDeliveryAclCheck",
+            Effect: "Allow",
+            Principal: { Service: `delivery.logs.${dnsSuffix}` },
+            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+            Resource: bucketArn,
+            Condition: { StringEquals: sameAccount },
+        },
+    ];
+}

@@ -1,0 +1,139 @@
+import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+
+/**
+ * Canned answers for the lookups the components make. Every value is obviously fake (account
+ * 123456789012, ids ending in "mock") so nothing in a plan can be mistaken for a real account.
+ */
+export const MOCK_ACCOUNT_ID = "123456789012";
+export const DEFAULT_REGION = "us-east-1";
+
+export interface CannedContext {
+    region: string;
+}
+
+type CallHandler = (inputs: Record<string, any>, ctx: CannedContext) => Record<string, unknown>;
+
+export const CANNED_CALLS: Record<string, CallHandler> = {
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, { region }) => ({
+        names: ["a", "b", "c"].map((s) => `${region}${s}`),
+        zoneIds: ["az1", "az2", "az3"].map((s) => `${region.replace(/-/g, "")}-${s}`),
+        state: "available",
+        id: region,
+    }),
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: MOCK_ACCOUNT_ID,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/mock`,
+        userId: "AIDAMOCK",
+        id: MOCK_ACCOUNT_ID,
+    }),
+    "aws:index/getPartition:getPartition": () => ({
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+        id: "aws",
+    }),
+    "aws:index/getRegion:getRegion": (i, { region }) => ({
+        name: i.region ?? region,
+        region: i.region ?? region,
+        endpoint: `ec2.${i.region ?? region}.amazonaws.com`,
+        description: `Mock region ${i.region ?? region}`,
+        id: i.region ?? region,
+    }),
+    "aws:ec2/getAmi:getAmi": (i) => ({
+        id: "ami-0123456789abcdef0",
+        name: (i.filters?.find((f: any) => f.name === "name")?.values?.[0] as string | undefined)?.replace(/\*/g, "mock")
+            ?? "mock-ami",
+        architecture: "x86_64",
+        imageId: "ami-0123456789abcdef0",
+    }),
+    "aws:ssm/getParameter:getParameter": (i) => ({
+        name: i.name,
+        value: String(i.name).includes("ami") ? "ami-0fedcba9876543210" : "mock-parameter-value",
+        type: "String",
+        arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${i.name}`,
+        id: i.name,
+    }),
+    "aws:ec2/getManagedPrefixList:getManagedPrefixList": (i) => ({
+        id: "pl-3b927c52",
+        name: i.name ?? "com.amazonaws.global.cloudfront.origin-facing",
+        entries: [],
+    }),
+};
+
+export function cannedCall(args: MockCallArgs, ctx: CannedContext): Record<string, unknown> {
+    const handler = CANNED_CALLS[args.token];
+    if (!handler) {
+        // Loud on purpose: a lookup without a canned answer would otherwise return {} and the
+        // program would plan with undefined values.
+        throw new Error(`no canned answer for the lookup ${args.token}; add one to packages/testing/src/canned.ts`);
+    }
+    return handler(args.inputs, ctx);
+}
+
+/** The mock id of a resource: derived from its name so references can be followed in a plan. */
+export function mockId(args: MockResourceArgs): string {
+    return `${args.name}-id`;
+}
+
+/**
+ * Attributes AWS computes on create, for the types whose computed attributes the components read.
+ * Everything else echoes its inputs plus `arn` and `id`.
+ */
+export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<string, unknown> {
+    const { type, name, inputs } = args;
+    const service = type.split(":")[1]?.split("/")[0] ?? "mock";
+    const base = {
+        ...inputs,
+        arn: inputs.arn ?? `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${name}`,
+    };
+    switch (type) {
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? `${name}-mock`;
+            return { ...base, bucket, arn: `arn:aws:s3:::${bucket}`,
+                bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com` };
+        }
+        case "aws:kms/key:Key":
+            return { ...base, keyId: `${name}-key-id`,
+                arn: `arn:aws:kms:${ctx.region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id` };
+        case "aws:kms/alias:Alias":
+            return { ...base, name: inputs.name ?? `${inputs.namePrefix ?? "alias/"}mock` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...base, name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:logs:${ctx.region}:${MOCK_ACCOUNT_ID}:log-group:${inputs.name ?? `${name}-mock`}` };
+        case "aws:iam/role:Role":
+            return { ...base, name: inputs.name ?? `${name}-mock`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}-mock` };
+        case "aws:ec2/instance:Instance":
+            return { ...base, publicDns: `ec2-198-51-100-1.${ctx.region}.compute.amazonaws.com`,
+                publicIp: "198.51.100.1", privateIp: "10.0.0.10" };
+        case "aws:rds/instance:Instance":
+            return { ...base, address: `${name}.mock.${ctx.region}.rds.amazonaws.com`,
+                endpoint: `${name}.mock.${ctx.region}.rds.amazonaws.com:5432`, port: inputs.port ?? 5432,
+                masterUserSecrets: inputs.manageMasterUserPassword ? [{
+                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
+                    kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [] };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { ...base, dnsName: `${name}-mock.${ctx.region}.elb.amazonaws.com`, arnSuffix: `app/${name}/mock`,
+                zoneId: "Z00000000MOCK" };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { ...base, arnSuffix: `targetgroup/${name}/mock`, name: inputs.name ?? `${name}-mock` };
+        case "aws:ecs/cluster:Cluster":
+            return { ...base, name: inputs.name ?? `${name}-mock` };
+        case "aws:ecs/service:Service":
+            return { ...base, name: inputs.name ?? `${name}-mock` };
+        case "aws:sqs/queue:Queue":
+            return { ...base, name: inputs.name ?? `${name}-mock`,
+                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}-mock` };
+        case "aws:ecr/repository:Repository":
+            return { ...base, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}-mock`,
+                name: inputs.name ?? `${name}-mock` };
+        case "aws:cloudfront/distribution:Distribution":
+            return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+        case "aws:ssm/parameter:Parameter":
+            return { ...base, name: inputs.name ?? `${name}-mock` };
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString":
+            return { ...base, result: "mock-random-value-0123456789abcdef" };
+        default:
+            return base;
+    }
+}

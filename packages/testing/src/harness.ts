@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties, specialSigKey, specialSecretSig } from "@pulumi/pulumi/runtime/rpc";
+import { cannedCall, DEFAULT_REGION, mockId, mockState } from "./canned";
+
+/**
+ * Internal to @pulumi/pulumi (absent from its typings) but stable for years: the mock monitor the
+ * runtime talks to, and the promise that settles when every outstanding RPC has.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const runtimeSettings: { getMonitor(): unknown; waitForRPCs(): Promise<void> } =
+    require("@pulumi/pulumi/runtime/settings");
+
+/** One resource the program registered, as the engine would have seen it. */
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** Mock id; absent for components. */
+    id?: string;
+    /** Logical name of the parent; absent for the stack's direct children. */
+    parent?: string;
+    parentUrn?: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    aliases: string[];
+    /** Resolved inputs. Secret values are wrapped as `{ secret: value }` (see `redact`). */
+    inputs: Record<string, any>;
+}
+
+export interface Recording {
+    resources: RecordedResource[];
+    /** Tokens of the lookups answered by canned values, in first-call order. */
+    lookups: string[];
+}
+
+const recording: Recording = { resources: [], lookups: [] };
+const urnToName = new Map<string, string>();
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** Marker for secret values in recorded inputs. */
+export class SecretValue {
+    constructor(readonly value: unknown) {}
+    toJSON(): string {
+        return "[secret]";
+    }
+}
+
+function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[specialSigKey] === specialSecretSig) return new SecretValue(unwrapSecrets(o.value));
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+/** The value with secrets revealed: what policies and assertions look at. */
+export function reveal<T = unknown>(v: unknown): T {
+    if (v instanceof SecretValue) return reveal(v.value);
+    if (Array.isArray(v)) return v.map(reveal) as T;
+    if (v && typeof v === "object") {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)])) as T;
+    }
+    return v as T;
+}
+
+export interface MockOptions {
+    project?: string;
+    stack?: string;
+    /** Region the canned answers use; defaults to the `aws:region` config, else us-east-1. */
+    region?: string;
+}
+
+/**
+ * Installs the mock runtime and the recorder. `setMocks` is global (the last call wins), so this is
+ * the only place that calls it; call it in a `before()` hook, never at import time.
+ */
+export function installMocks(opts: MockOptions = {}): void {
+    const region = () => opts.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
+    pulumi.runtime.setMocks({
+        newResource: (args) => ({ id: mockId(args), state: mockState(args, { region: region() }) }),
+        call: (args) => {
+            if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
+            return cannedCall(args, { region: region() });
+        },
+    }, opts.project ?? "citadel", opts.stack ?? "test", false);
+
+    // MockResourceArgs carry neither parent nor URN; the monitor's request and response carry both.
+    const monitor = runtimeSettings.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
+        register(req, (err: any, resp: any) => {
+            if (!err && resp) record(req, resp);
+            callback(err, resp);
+        });
+}
+
+function record(req: any, resp: any): void {
+    const urn: string = resp.getUrn();
+    const type: string = req.getType();
+    urnToName.set(urn, req.getName());
+    if (type === STACK_TYPE) return;
+    const parentUrn: string = req.getParent();
+    const parentIsStack = !parentUrn || parentUrn.split("::")[2]?.endsWith(STACK_TYPE);
+    const id: string = resp.getId();
+    recording.resources.push({
+        type,
+        name: req.getName(),
+        urn,
+        id: req.getCustom() && id ? id : undefined,
+        parent: parentIsStack ? undefined : urnToName.get(parentUrn),
+        parentUrn: parentIsStack ? undefined : parentUrn,
+        custom: req.getCustom(),
+        protect: req.getProtect?.() ?? false,
+        retainOnDelete: req.getRetainondelete?.() ?? false,
+        aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
+        inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, any>,
+    });
+}
+
+/** Forgets what was recorded; `capture` and `runStack` call it themselves. */
+export function resetRecording(): void {
+    recording.resources = [];
+    recording.lookups = [];
+    urnToName.clear();
+}
+
+/**
+ * Runs `fn` (which constructs components) and returns every resource it registered once all
+ * registrations, including those made inside `apply`, have settled.
+ */
+export async function capture(fn: () => unknown): Promise<Recording> {
+    resetRecording();
+    await fn();
+    await runtimeSettings.waitForRPCs();
+    return { resources: [...recording.resources], lookups: [...recording.lookups] };
+}
+
+/** Resolves an Output (or plain value) in a test. */
+export function valueOf<T>(o: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(o).apply((v) => { resolve(v as T); return v; }));
+}
+
+/** Resources of one type, optionally narrowed by a name pattern. */
+export function ofType(rec: Recording | RecordedResource[], type: string, name?: RegExp): RecordedResource[] {
+    const list = Array.isArray(rec) ? rec : rec.resources;
+    return list.filter((r) => r.type === type && (!name || name.test(r.name)));
+}
+
+/** The single resource with this logical name; throws if absent, so a typo fails the test. */
+export function named(rec: Recording | RecordedResource[], name: string): RecordedResource {
+    const list = Array.isArray(rec) ? rec : rec.resources;
+    const hits = list.filter((r) => r.name === name);
+    if (hits.length !== 1) {
+        throw new Error(`expected one resource named ${name}, found ${hits.length}: ` +
+            list.map((r) => r.name).filter((n) => n.includes(name.split("-")[0])).slice(0, 20).join(", "));
+    }
+    return hits[0];
+}
+
+export { recording as currentRecording, STACK_TYPE };

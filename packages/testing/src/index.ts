@@ -1,0 +1,4 @@
+export * from "./canned";
+export * from "./harness";
+export * from "./stack";
+export * from "./plan";

@@ -1,0 +1,97 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { capture, installMocks, Recording, runtimeSettings } from "./harness";
+
+/** The repository root: where Pulumi.yaml is. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export interface ProjectFile {
+    name: string;
+    config?: Record<string, unknown>;
+}
+
+export interface StackRun extends Recording {
+    project: string;
+    stack: string;
+    /** Stack outputs, resolved. */
+    outputs: Record<string, unknown>;
+    /** The flat config the program ran with (`namespace:key` → string), as the CLI would pass it. */
+    config: Record<string, string>;
+}
+
+export function listStacks(root = REPO_ROOT): string[] {
+    return fs.readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export function readProject(root = REPO_ROOT): ProjectFile {
+    return parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+function asConfigString(key: string, v: unknown): string {
+    if (v && typeof v === "object" && "secure" in (v as object)) {
+        throw new Error(`${key} is an encrypted secret, which the offline plan cannot decrypt; ` +
+            `pass a stand-in value through runStack's overrides`);
+    }
+    return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/**
+ * The config the Pulumi CLI would hand the program for this stack: the project's schema defaults
+ * and project-level values, overlaid by the stack file, overlaid by `overrides`.
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT):
+    Record<string, string> {
+    const stacks = listStacks(root);
+    if (!stacks.includes(stack)) {
+        throw new Error(`unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml; ` +
+            `allowed ${stacks.join(", ")}`);
+    }
+    const project = readProject(root);
+    const config: Record<string, string> = {};
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        const full = key.includes(":") ? key : `${project.name}:${key}`;
+        if (decl && typeof decl === "object" && !Array.isArray(decl)) {
+            const d = decl as { default?: unknown; value?: unknown };
+            const v = d.value ?? d.default;
+            if (v !== undefined) config[full] = asConfigString(full, v);
+        } else if (decl !== undefined) {
+            config[full] = asConfigString(full, decl);
+        }
+    }
+    const stackFile = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
+    for (const [key, v] of Object.entries((stackFile.config ?? {}) as Record<string, unknown>)) {
+        const full = key.includes(":") ? key : `${project.name}:${key}`;
+        config[full] = asConfigString(full, v);
+    }
+    for (const [key, v] of Object.entries(overrides)) {
+        if (v === undefined) delete config[key];
+        else config[key] = asConfigString(key, v);
+    }
+    return config;
+}
+
+/**
+ * Runs the `stacks/` program for `Pulumi.<stack>.yaml` under the mock runtime and returns what it
+ * registered and exported. `overrides` replaces config values (`undefined` removes one).
+ */
+export async function runStack(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT):
+    Promise<StackRun> {
+    const config = stackConfig(stack, overrides, root);
+    const project = readProject(root).name;
+    pulumi.runtime.setAllConfig(config);
+    installMocks({ project, stack });
+    // Loaded only now, after the mocks: the program may look things up at import time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(path.join(root, "stacks")) as () => Promise<Record<string, unknown>>;
+    let outputs: Record<string, unknown> = {};
+    const rec = await capture(async () => {
+        outputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
+    });
+    await runtimeSettings.waitForRPCs();
+    return { ...rec, project, stack, outputs, config };
+}
