@@ -1,18 +1,31 @@
 import { KmsKey, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { loadSettings } from "./settings";
+import { ConfigReader } from "./config";
+import { loadSettings, Settings } from "./settings";
+
+/** What every feature module of the program builds on: created once per stack. */
+export interface Platform {
+    settings: Settings;
+    /** The stack's customer-managed key: data at rest, logs. */
+    key: KmsKey;
+    /** The stack's log bucket (SSE-KMS): S3 access logs, flow logs, CloudFront logs. */
+    logs: SecureBucket;
+    net: SecureVpc;
+}
 
 /**
- * The Citadel program: validated settings in, components out. Everything is validated before the
- * first resource is registered, so a bad value costs nothing.
+ * The Citadel program: validated settings in, components out. All config is read and validated
+ * by loadSettings before the first resource is registered, so a bad value costs nothing.
  */
 export async function program(): Promise<Record<string, unknown>> {
-    const s = loadSettings();
+    const reader = new ConfigReader("citadel");
+    const settings = loadSettings(reader);
+    const s = settings;
 
     // One key and one log bucket for the stack; components receive them by reference.
     const key = new KmsKey("citadel", {
         description: `Citadel ${s.stack}: data at rest and logs`,
-        services: ["logs", "logDelivery"],
+        services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
         protect: s.protect,
     });
     const logs = new SecureBucket("logs", {
@@ -34,15 +47,21 @@ export async function program(): Promise<Record<string, unknown>> {
             ? { destination: "s3", bucketArn: logs.arn }
             : { destination: "cloudwatch", retentionInDays: s.logs.retentionDays },
     });
+    const platform: Platform = { settings, key, logs, net };
 
-    return {
-        ...(s.vpc.interfaceEndpoints.length > 0 ? { endpointSecurityGroupId: net.endpointSecurityGroupId } : {}),
+    const outputs: Record<string, unknown> = {
         vpcId: net.vpcId,
         availabilityZones: net.availabilityZones,
         publicSubnetIds: net.publicSubnetIds,
         privateSubnetIds: net.privateSubnetIds,
         privateRouteTableIds: net.privateRouteTableIds,
+        ...(s.vpc.interfaceEndpoints.length > 0 ? { endpointSecurityGroupId: net.endpointSecurityGroupId } : {}),
         kmsKeyArn: key.arn,
         logBucketName: logs.bucketName,
     };
+
+    // Feature modules (one file each in stacks/src/) add their resources and outputs below.
+    void platform;
+
+    return outputs;
 }

@@ -20,7 +20,7 @@ export interface Settings {
     };
 }
 
-export function loadSettings(reader = new ConfigReader(pulumi.getProject())): Settings {
+export function loadSettings(reader: ConfigReader): Settings {
     const retentionDays = requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays"));
 
     const vpcRaw = {
@@ -47,5 +47,6 @@ export function loadSettings(reader = new ConfigReader(pulumi.getProject())): Se
         protect: reader.boolean("protect"),
         logs: { retentionDays },
         vpc: vpcRaw,
+        // Feature settings (one loader per feature module) are added below.
     };
 }
