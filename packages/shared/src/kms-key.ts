@@ -27,6 +27,11 @@ export interface KmsKeyArgs {
     services?: KeyService[];
     /** Days a scheduled deletion waits, 7..30. @default 30 */
     deletionWindowInDays?: number;
+    /**
+     * Create the key in this region instead of the provider's, e.g. `us-east-1` for the logs of a
+     * CloudFront-scoped WAF, which must live there. @default the provider's region
+     */
+    region?: string;
     /** Protect the key from `pulumi destroy` and replacement (on in prod). @default false */
     protect?: boolean;
 }
@@ -46,7 +51,7 @@ export class KmsKey extends pulumi.ComponentResource {
 
         const ctx = awsContext(this);
         const policy = pulumi
-            .all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
+            .all([ctx.accountId, ctx.partition, args.region ?? ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) =>
                 policyJson(kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services })));
 
@@ -56,11 +61,13 @@ export class KmsKey extends pulumi.ComponentResource {
             rotationPeriodInDays: 365,
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
             policy,
+            region: args.region,
         }, { parent: this, protect: args.protect ?? false });
 
         const alias = new kms.Alias(`${name}-alias`, {
             namePrefix: `alias/${name}-`,
             targetKeyId: key.keyId,
+            region: args.region,
         }, { parent: this });
 
         this.arn = key.arn;
