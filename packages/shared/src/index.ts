@@ -6,3 +6,4 @@ export * from "./aws-context";
 export * from "./kms-key";
 export * from "./secure-bucket";
 export * from "./logs";
+export * from "./postgres";

@@ -1,0 +1,200 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as rds from "@pulumi/aws/rds";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { argKeys, ConfigError, requireInteger } from "./errors";
+import { requireLogRetention } from "./logs";
+import { NetworkRef } from "./refs";
+
+export interface PostgresDatabaseArgs {
+    /** Where the database lives: its private subnets (a DB subnet group) and VPC. */
+    network: NetworkRef;
+    /** Encrypts storage, snapshots, Performance Insights, log exports and the managed master secret. */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Security groups whose members may connect on 5432; nobody else can. Give at least one,
+     * otherwise the database is unreachable (which is refused as a likely mistake).
+     */
+    allowedSecurityGroupIds: pulumi.Input<string>[];
+    /** Name of the database created in the instance (letters, digits, underscores). */
+    databaseName: string;
+    /** Master user name. Its password is generated and rotated by RDS in Secrets Manager. @default "citadel" */
+    masterUsername?: string;
+    /** @default "db.t4g.micro" */
+    instanceClass?: string;
+    /** Initial storage in GiB (gp3, grows automatically up to 5×). 20..65536. @default 20 */
+    allocatedStorage?: number;
+    /** Major version; minor versions are applied automatically. @default "16" */
+    engineVersion?: string;
+    /** A standby in a second AZ with automatic failover (RDS.5). @default false; on in prod */
+    multiAz?: boolean;
+    /** Refuse deletion through the API (RDS.8). @default false; on in prod */
+    deletionProtection?: boolean;
+    /** Days automated backups are kept, 7..35 (RDS.11 asks for at least 7). @default 7 */
+    backupRetentionDays?: number;
+    /** Performance Insights, encrypted with the key (not on the smallest classes). @default false */
+    performanceInsights?: boolean;
+    /** Retention of the exported PostgreSQL logs. @default 365 */
+    logRetentionDays?: number;
+    /** Protect the instance from deletion and replacement in Pulumi. @default false; on in prod */
+    protect?: boolean;
+}
+
+/** PostgreSQL parameters that are part of the contract: TLS only, and no statement text (PHI) in logs. */
+export const POSTGRES_PARAMETERS: ReadonlyArray<{ name: string; value: string; applyMethod?: string }> = [
+    { name: "rds.force_ssl", value: "1" },
+    { name: "log_statement", value: "none" },
+    { name: "log_min_duration_statement", value: "-1" },
+    { name: "log_min_error_statement", value: "panic" },
+    { name: "log_connections", value: "1" },
+    { name: "log_disconnections", value: "1" },
+];
+
+/** Log types RDS exports to CloudWatch Logs (RDS.9). */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/**
+ * RDS PostgreSQL in private subnets: encrypted with the key, TLS forced, reachable on 5432 only
+ * from the given security groups, IAM authentication on, the master password generated and kept
+ * by RDS in Secrets Manager (never in Pulumi state), backups, log exports with retention, and a
+ * final snapshot on deletion.
+ */
+export class PostgresDatabase extends pulumi.ComponentResource {
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    /** The RDS-managed secret holding `{"username": ..., "password": ...}`. */
+    readonly masterUserSecretArn: pulumi.Output<string>;
+    readonly instanceArn: pulumi.Output<string>;
+    readonly instanceIdentifier: pulumi.Output<string>;
+    readonly databaseName: string;
+    readonly masterUsername: string;
+
+    constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        validatePostgresDatabaseArgs(name, args);
+        super("citadel:shared:PostgresDatabase", name, {}, opts);
+        const parent = { parent: this };
+        const engineVersion = args.engineVersion ?? "16";
+        const masterUsername = args.masterUsername ?? "citadel";
+
+        const sg = new ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.network.vpcId,
+            description: "PostgreSQL: 5432 from the application's security groups only",
+        }, parent);
+        args.allowedSecurityGroupIds.forEach((source, i) => {
+            new vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
+                securityGroupId: sg.id,
+                description: "PostgreSQL from an allowed security group",
+                ipProtocol: "tcp",
+                fromPort: 5432,
+                toPort: 5432,
+                referencedSecurityGroupId: source,
+            }, parent);
+        });
+
+        const subnets = new rds.SubnetGroup(`${name}-subnets`, {
+            subnetIds: args.network.privateSubnetIds,
+            description: "Private subnets only",
+        }, parent);
+
+        const params = new rds.ParameterGroup(`${name}-params`, {
+            family: `postgres${engineVersion.split(".")[0]}`,
+            description: "TLS only; no statement logging",
+            parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
+        }, parent);
+
+        // The identifier is fixed (not autonamed) because RDS exports logs to log groups named after
+        // it, and those groups must exist first, with a retention and a key, or RDS creates them
+        // unencrypted and kept forever.
+        const identifier = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+        const logGroups = POSTGRES_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
+            name: `/aws/rds/instance/${identifier}/${kind}`,
+            retentionInDays: args.logRetentionDays ?? 365,
+            kmsKeyId: args.kmsKeyArn,
+        }, parent));
+
+        const db = new rds.Instance(`${name}`, {
+            identifier,
+            engine: "postgres",
+            engineVersion,
+            instanceClass: args.instanceClass ?? "db.t4g.micro",
+            allocatedStorage: args.allocatedStorage ?? 20,
+            maxAllocatedStorage: (args.allocatedStorage ?? 20) * 5,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: args.kmsKeyArn,
+            dbName: args.databaseName,
+            username: masterUsername,
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: args.kmsKeyArn,
+            iamDatabaseAuthenticationEnabled: true,
+            dbSubnetGroupName: subnets.name,
+            vpcSecurityGroupIds: [sg.id],
+            parameterGroupName: params.name,
+            publiclyAccessible: false,
+            multiAz: args.multiAz ?? false,
+            deletionProtection: args.deletionProtection ?? false,
+            backupRetentionPeriod: args.backupRetentionDays ?? 7,
+            copyTagsToSnapshot: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${identifier}-final`,
+            deleteAutomatedBackups: false,
+            autoMinorVersionUpgrade: true,
+            allowMajorVersionUpgrade: false,
+            caCertIdentifier: "rds-ca-rsa2048-g1",
+            enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+            performanceInsightsEnabled: args.performanceInsights ?? false,
+            performanceInsightsKmsKeyId: args.performanceInsights ? args.kmsKeyArn : undefined,
+            performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+        }, { parent: this, protect: args.protect ?? false, dependsOn: logGroups });
+
+        this.address = db.address;
+        this.port = db.port;
+        this.endpoint = db.endpoint;
+        this.securityGroupId = sg.id;
+        this.masterUserSecretArn = db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+        this.instanceArn = db.arn;
+        this.instanceIdentifier = db.identifier;
+        this.databaseName = args.databaseName;
+        this.masterUsername = masterUsername;
+        this.registerOutputs({
+            address: this.address, port: this.port, securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
+    }
+}
+
+export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): void {
+    const key = argKeys("PostgresDatabase", name);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName ?? "")) {
+        throw new ConfigError(key("databaseName"), args.databaseName, "is not a valid database name",
+            "a letter followed by up to 62 letters, digits or underscores");
+    }
+    if (args.masterUsername !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(args.masterUsername)) {
+        throw new ConfigError(key("masterUsername"), args.masterUsername, "is not a valid user name",
+            "a letter followed by up to 15 letters, digits or underscores");
+    }
+    if (args.masterUsername !== undefined && ["postgres", "rdsadmin", "admin"].includes(args.masterUsername.toLowerCase())) {
+        throw new ConfigError(key("masterUsername"), args.masterUsername, "is reserved by RDS",
+            "any other name");
+    }
+    if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
+        throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
+            "leaves the database reachable by no one", "one or more security group ids");
+    }
+    if (args.instanceClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass)) {
+        throw new ConfigError(key("instanceClass"), args.instanceClass, "is not an RDS instance class",
+            'e.g. "db.t4g.micro", "db.m7g.large"');
+    }
+    if (args.engineVersion !== undefined && !/^1[3-9](\.\d+)?$/.test(args.engineVersion)) {
+        throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a supported PostgreSQL version",
+            'a major version 13..19, optionally with a minor ("16", "16.4")');
+    }
+    if (args.allocatedStorage !== undefined) requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, 65536);
+    if (args.backupRetentionDays !== undefined) {
+        requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
+    }
+    if (args.logRetentionDays !== undefined) requireLogRetention(key("logRetentionDays"), args.logRetentionDays);
+}
