@@ -149,13 +149,19 @@ export function ofType(rec: Recording | RecordedResource[], type: string, name?:
     return list.filter((r) => r.type === type && (!name || name.test(r.name)));
 }
 
-/** The single resource with this logical name; throws if absent, so a typo fails the test. */
-export function named(rec: Recording | RecordedResource[], name: string): RecordedResource {
+/**
+ * The single resource with this logical name; throws if absent, so a typo fails the test. A
+ * component and its main child often share a name (a SecureBucket "logs" holds the bucket "logs"):
+ * then the custom resource is meant, unless `type` says otherwise.
+ */
+export function named(rec: Recording | RecordedResource[], name: string, type?: string): RecordedResource {
     const list = Array.isArray(rec) ? rec : rec.resources;
-    const hits = list.filter((r) => r.name === name);
+    let hits = list.filter((r) => r.name === name && (!type || r.type === type));
+    if (hits.length > 1 && !type) hits = hits.filter((r) => r.custom);
     if (hits.length !== 1) {
-        throw new Error(`expected one resource named ${name}, found ${hits.length}: ` +
-            list.map((r) => r.name).filter((n) => n.includes(name.split("-")[0])).slice(0, 20).join(", "));
+        const prefix = name.split("-")[0];
+        throw new Error(`expected one resource named ${name}${type ? ` of type ${type}` : ""}, found ${hits.length}; ` +
+            `names like it: ${list.map((r) => r.name).filter((n) => n.startsWith(prefix)).slice(0, 30).join(", ")}`);
     }
     return hits[0];
 }

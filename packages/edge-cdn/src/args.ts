@@ -1,0 +1,321 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    argKeys, ConfigError, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
+    requireOneOf, requireUnique,
+} from "@citadel/shared";
+
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+export const RATE_LIMIT_WINDOWS = [60, 120, 300, 600] as const;
+export type RateLimitWindow = (typeof RATE_LIMIT_WINDOWS)[number];
+
+export const FRAME_OPTIONS = ["DENY", "SAMEORIGIN"] as const;
+export type FrameOption = (typeof FRAME_OPTIONS)[number];
+
+/** WAF's bounds on a rate-based rule's limit (requests per evaluation window). */
+export const RATE_LIMIT_MIN = 10;
+export const RATE_LIMIT_MAX = 2_000_000_000;
+
+/** The header name CloudFront adds to origin requests unless told otherwise. */
+export const DEFAULT_ORIGIN_HEADER_NAME = "X-Origin-Verify";
+
+/** The header CloudFront adds to every request it sends the load balancer, proving it came through CloudFront. */
+export interface OriginHeader {
+    /** Header name, e.g. `X-Origin-Verify`. */
+    name: string;
+    /** The shared secret; keep it a Pulumi secret (see OriginSecret). */
+    value: pulumi.Input<string>;
+}
+
+export interface LoadBalancerOriginArgs {
+    /**
+     * A DNS name that points at the load balancer and that the load balancer's certificate covers,
+     * e.g. `origin.example.com`. CloudFront checks the origin's certificate against this name, so
+     * the load balancer's own `*.elb.amazonaws.com` name does not work (no public certificate covers
+     * it) and is refused. Creating the DNS record is the user's part.
+     */
+    domainName: string;
+    /**
+     * The secret header CloudFront adds to every origin request; the load balancer's listener
+     * forwards only requests that carry it (EcsApp's `originProtection`). Take both from one
+     * OriginSecret so they cannot drift apart.
+     */
+    header: OriginHeader;
+    /** Seconds CloudFront waits for the origin's response, 1..60 (more needs a quota raise). @default 30 */
+    readTimeoutSeconds?: number;
+}
+
+export interface AssetsArgs {
+    /**
+     * The path the assets are served under; objects are looked up with the full path as key, so
+     * `/assets/app.3f9a.js` is read from `assets/app.3f9a.js`. @default "/assets/*"
+     */
+    pathPattern?: string;
+    /**
+     * How long CloudFront keeps an asset, in seconds, when the object says nothing (and at most).
+     * Assets are fingerprinted, so a new version has a new name and a long lifetime is safe.
+     * @default 31536000 (a year)
+     */
+    cacheTtlSeconds?: number;
+    /** Delete the assets with the bucket on `pulumi destroy` (throwaway stacks only). @default false */
+    forceDestroy?: boolean;
+}
+
+export interface EdgeWafArgs {
+    /**
+     * Requests one client IP may make per `rateLimitWindowSeconds` before WAF blocks it (with 429),
+     * 10..2,000,000,000. @default 2000
+     */
+    rateLimit?: number;
+    /** The rate limit's evaluation window in seconds: 60, 120, 300 or 600. @default 300 */
+    rateLimitWindowSeconds?: number;
+    /**
+     * Rules of the AWS core rule set (`AWSManagedRulesCommonRuleSet`) to count instead of block,
+     * e.g. `["SizeRestrictions_BODY"]` for an app that takes uploads over 8 KB through the
+     * distribution. Counted rules still show in metrics and logs. @default []
+     */
+    countOnlyRules?: string[];
+}
+
+export interface EdgeCdnArgs {
+    /**
+     * The load balancer to front (the default behaviour: every path not matched by the assets).
+     * At least one of `origin` and `assets` is required.
+     */
+    origin?: LoadBalancerOriginArgs;
+    /**
+     * Creates an assets bucket (SecureBucket, SSE-KMS) reached only through Origin Access Control
+     * and served under `assets.pathPattern` with long cache lifetimes. Without `origin`, the bucket
+     * is also the default origin and `index.html` the default root object. @default no assets
+     */
+    assets?: AssetsArgs;
+    /**
+     * Alternate domain names (`portal.example.com`, `*.example.com`). Requires `certificateArn`.
+     * @default [] (only the `*.cloudfront.net` name)
+     */
+    aliases?: string[];
+    /**
+     * ACM certificate for the aliases; must be in us-east-1 (CloudFront's rule). With it the
+     * viewer minimum is `TLSv1.2_2021`; without it the distribution uses the default
+     * `*.cloudfront.net` certificate, whose policy CloudFront fixes. Requires `aliases`.
+     */
+    certificateArn?: string;
+    /** The stack's KMS key: encrypts the assets bucket. Must admit the `cloudfront` service. */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * The log bucket: CloudFront access logs (standard logging v2, Parquet) and the assets bucket's
+     * S3 access logs. Its KMS key must admit the `logDelivery` service.
+     */
+    logBucket: LogBucketRef;
+    /** Key prefix of the access logs in the log bucket. @default "cloudfront/" */
+    accessLogPrefix?: string;
+    /** WAF settings; a web ACL is always attached. */
+    waf?: EdgeWafArgs;
+    /** Days the WAF logs are kept; a CloudWatch Logs retention period. @default 365 */
+    logRetentionInDays?: number;
+    /**
+     * A KMS key in us-east-1 for the WAF log group (which must live there), admitting the `logs`
+     * service. @default a key created for the purpose in us-east-1
+     */
+    usEast1KmsKeyArn?: pulumi.Input<string>;
+    /** Edge locations used: `PriceClass_100` (North America, Europe), `_200`, `_All`. @default "PriceClass_100" */
+    priceClass?: string;
+    /** The `X-Frame-Options` value sent with every response. @default "DENY" */
+    frameOptions?: string;
+    /**
+     * `Content-Security-Policy` added when the origin sends none (the app's own policy wins).
+     * @default "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+     */
+    contentSecurityPolicy?: string;
+    /** Protect the assets bucket and the us-east-1 key from deletion and replacement. @default false */
+    protect?: boolean;
+}
+
+/** Args after validation and defaults: what the component builds from. */
+export interface ResolvedEdgeCdnArgs {
+    origin?: { domainName: string; header: OriginHeader; readTimeoutSeconds: number };
+    assets?: { pathPattern: string; cacheTtlSeconds: number; forceDestroy: boolean };
+    aliases: string[];
+    certificateArn?: string;
+    priceClass: PriceClass;
+    accessLogPrefix: string;
+    waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[] };
+    logRetentionInDays: number;
+    frameOptions: FrameOption;
+    contentSecurityPolicy: string;
+}
+
+export const EDGE_DEFAULTS = {
+    assetsPathPattern: "/assets/*",
+    assetsCacheTtlSeconds: 31_536_000,
+    originReadTimeoutSeconds: 30,
+    priceClass: "PriceClass_100" as PriceClass,
+    accessLogPrefix: "cloudfront/",
+    rateLimit: 2000,
+    rateLimitWindowSeconds: 300 as RateLimitWindow,
+    logRetentionInDays: 365,
+    frameOptions: "DENY" as FrameOption,
+    contentSecurityPolicy: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+};
+
+const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const HOSTNAME_RE = new RegExp(`^(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`);
+const ALIAS_RE = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`);
+const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
+const HEADER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
+/** Headers CloudFront refuses as origin custom headers (CloudFront developer guide, "custom headers"). */
+const RESERVED_HEADERS = [
+    "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
+    "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
+    "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via",
+    "x-real-ip", "x-forwarded-for", "x-forwarded-proto",
+];
+const PATH_PATTERN_RE = /^\/[A-Za-z0-9_\-.*$/~"'@:+&]+$/;
+
+/** A DNS name CloudFront can reach over HTTPS; refuses the load balancer's own name with the reason. */
+export function requireOriginDomain(key: string, value: unknown): string {
+    const allowed = "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com";
+    if (typeof value !== "string" || !HOSTNAME_RE.test(value)) {
+        throw new ConfigError(key, value, "is not a lowercase DNS name", allowed);
+    }
+    if (value.endsWith(".elb.amazonaws.com")) {
+        throw new ConfigError(key, value,
+            "is the load balancer's own name, which its certificate cannot cover (CloudFront would fail TLS to the origin)",
+            allowed);
+    }
+    return value;
+}
+
+export function requireUsEast1Certificate(key: string, value: unknown): string {
+    const allowed = "an ACM certificate ARN in us-east-1: arn:aws:acm:us-east-1:<account>:certificate/<id>";
+    const m = typeof value === "string" ? ACM_ARN_RE.exec(value) : null;
+    if (!m) throw new ConfigError(key, value, "is not an ACM certificate ARN", allowed);
+    if (m[1] !== "us-east-1") {
+        throw new ConfigError(key, value, `is in ${m[1]}, but CloudFront takes certificates only from us-east-1`, allowed);
+    }
+    return value as string;
+}
+
+export function requireOriginHeaderName(key: string, value: unknown): string {
+    const allowed = "a header name of letters, digits and hyphens, not reserved by HTTP or CloudFront, e.g. X-Origin-Verify";
+    if (typeof value !== "string" || !HEADER_NAME_RE.test(value)) {
+        throw new ConfigError(key, value, "is not a header name", allowed);
+    }
+    const lower = value.toLowerCase();
+    if (RESERVED_HEADERS.includes(lower) || lower.startsWith("x-amz-") || lower.startsWith("x-edge-")) {
+        throw new ConfigError(key, value, "is a header CloudFront does not let an origin custom header set", allowed);
+    }
+    return value;
+}
+
+function requireAliases(key: string, value: unknown): string[] {
+    const allowed = "a list of lowercase DNS names, e.g. [\"portal.example.com\"] (a leading *. is allowed)";
+    if (!Array.isArray(value)) throw new ConfigError(key, value, "is not a list", allowed);
+    for (const a of value) {
+        if (typeof a !== "string" || !ALIAS_RE.test(a)) throw new ConfigError(key, a, "is not a DNS name", allowed);
+    }
+    requireUnique(key, value as string[], "each name at most once");
+    return value as string[];
+}
+
+function requirePathPattern(key: string, value: unknown): string {
+    const allowed = 'a path pattern below the root, e.g. "/assets/*"';
+    if (typeof value !== "string" || !PATH_PATTERN_RE.test(value) || value === "/*") {
+        throw new ConfigError(key, value, "is not a path pattern", allowed);
+    }
+    return value;
+}
+
+/**
+ * Validates EdgeCdn args and fills in defaults. `keyOf` names the offending key in errors: the
+ * component passes argument names, the stack program its config keys.
+ */
+export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdgeCdnArgs {
+    if (!args.origin && !args.assets) {
+        throw new ConfigError(keyOf("origin"), undefined, "and assets are both unset, so the distribution has nothing to serve",
+            "an origin (the load balancer), assets, or both");
+    }
+
+    let origin: ResolvedEdgeCdnArgs["origin"];
+    if (args.origin) {
+        origin = {
+            domainName: requireOriginDomain(keyOf("origin.domainName"), args.origin.domainName),
+            header: {
+                name: requireOriginHeaderName(keyOf("origin.header.name"), args.origin.header?.name),
+                value: args.origin.header.value,
+            },
+            readTimeoutSeconds: requireInteger(keyOf("origin.readTimeoutSeconds"),
+                args.origin.readTimeoutSeconds ?? EDGE_DEFAULTS.originReadTimeoutSeconds, 1, 60),
+        };
+    }
+
+    let assets: ResolvedEdgeCdnArgs["assets"];
+    if (args.assets) {
+        assets = {
+            pathPattern: requirePathPattern(keyOf("assets.pathPattern"),
+                args.assets.pathPattern ?? EDGE_DEFAULTS.assetsPathPattern),
+            cacheTtlSeconds: requireInteger(keyOf("assets.cacheTtlSeconds"),
+                args.assets.cacheTtlSeconds ?? EDGE_DEFAULTS.assetsCacheTtlSeconds, 60, 31_536_000),
+            forceDestroy: args.assets.forceDestroy ?? false,
+        };
+    }
+
+    const aliases = requireAliases(keyOf("aliases"), args.aliases ?? []);
+    let certificateArn: string | undefined;
+    if (args.certificateArn !== undefined) {
+        certificateArn = requireUsEast1Certificate(keyOf("certificateArn"), args.certificateArn);
+        if (aliases.length === 0) {
+            throw new ConfigError(keyOf("aliases"), aliases, "is empty although certificateArn is set (the certificate would serve no name)",
+                "the names the certificate covers, e.g. [\"portal.example.com\"]");
+        }
+    } else if (aliases.length > 0) {
+        throw new ConfigError(keyOf("aliases"), aliases, "needs certificateArn (CloudFront serves an alias only with a certificate covering it)",
+            "[] without certificateArn, or set certificateArn to a us-east-1 ACM certificate for these names");
+    }
+
+    const w = args.waf ?? {};
+    const countOnlyRules = w.countOnlyRules ?? [];
+    if (!Array.isArray(countOnlyRules)) {
+        throw new ConfigError(keyOf("waf.countOnlyRules"), countOnlyRules, "is not a list", "rule names of AWSManagedRulesCommonRuleSet");
+    }
+    for (const r of countOnlyRules) {
+        requireNonEmptyString(keyOf("waf.countOnlyRules"), r, "rule names of AWSManagedRulesCommonRuleSet");
+    }
+    requireUnique(keyOf("waf.countOnlyRules"), countOnlyRules, "each rule at most once");
+    const windowSeconds = w.rateLimitWindowSeconds ?? EDGE_DEFAULTS.rateLimitWindowSeconds;
+    if (!(RATE_LIMIT_WINDOWS as readonly number[]).includes(windowSeconds)) {
+        throw new ConfigError(keyOf("waf.rateLimitWindowSeconds"), windowSeconds, "is not a WAF evaluation window",
+            RATE_LIMIT_WINDOWS.join(" | "));
+    }
+
+    return {
+        origin,
+        assets,
+        aliases,
+        certificateArn,
+        priceClass: requireOneOf(keyOf("priceClass"), args.priceClass ?? EDGE_DEFAULTS.priceClass, PRICE_CLASSES),
+        accessLogPrefix: requireAccessLogPrefix(keyOf("accessLogPrefix"), args.accessLogPrefix ?? EDGE_DEFAULTS.accessLogPrefix),
+        waf: {
+            rateLimit: requireInteger(keyOf("waf.rateLimit"), w.rateLimit ?? EDGE_DEFAULTS.rateLimit, RATE_LIMIT_MIN, RATE_LIMIT_MAX),
+            rateLimitWindowSeconds: windowSeconds as RateLimitWindow,
+            countOnlyRules,
+        },
+        logRetentionInDays: requireLogRetention(keyOf("logRetentionInDays"),
+            args.logRetentionInDays ?? EDGE_DEFAULTS.logRetentionInDays),
+        frameOptions: requireOneOf(keyOf("frameOptions"), args.frameOptions ?? EDGE_DEFAULTS.frameOptions, FRAME_OPTIONS),
+        contentSecurityPolicy: requireNonEmptyString(keyOf("contentSecurityPolicy"),
+            args.contentSecurityPolicy ?? EDGE_DEFAULTS.contentSecurityPolicy, "a Content-Security-Policy header value"),
+    };
+}
+
+function requireAccessLogPrefix(key: string, value: unknown): string {
+    if (typeof value !== "string" || !/^([A-Za-z0-9_.-]+\/)*$/.test(value)) {
+        throw new ConfigError(key, value, "is not a key prefix", 'empty, or path segments each ending in "/", e.g. "cloudfront/"');
+    }
+    return value;
+}
+
+export function validateEdgeCdnArgs(name: string, args: EdgeCdnArgs): ResolvedEdgeCdnArgs {
+    return resolveEdgeCdnArgs(args, argKeys("EdgeCdn", name));
+}

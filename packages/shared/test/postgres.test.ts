@@ -1,0 +1,83 @@
+import { strict as assert } from "assert";
+import { capture, named, ofType } from "../../testing/src";
+import { ConfigError, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS } from "../src";
+
+const network: NetworkRef = {
+    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", availabilityZones: ["a", "b"],
+    publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"],
+};
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
+const base: PostgresDatabaseArgs = { network, kmsKeyArn: KEY, allowedSecurityGroupIds: ["sg-app"], databaseName: "orthanc" };
+
+describe("PostgresDatabase", () => {
+    it("is private, encrypted, TLS-only, IAM-auth, with the password managed by RDS", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", base));
+        const db = named(rec, "db").inputs;
+        assert.equal(db.publiclyAccessible, false);
+        assert.equal(db.storageEncrypted, true);
+        assert.equal(db.kmsKeyId, KEY);
+        assert.equal(db.manageMasterUserPassword, true);
+        assert.equal(db.masterUserSecretKmsKeyId, KEY);
+        assert.equal(db.password, undefined, "a password in the inputs would sit in Pulumi state");
+        assert.equal(db.iamDatabaseAuthenticationEnabled, true);
+        assert.equal(db.autoMinorVersionUpgrade, true);
+        assert.equal(db.skipFinalSnapshot, false);
+        assert.equal(db.backupRetentionPeriod, 7);
+        assert.deepEqual(db.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
+        assert.deepEqual(named(rec, "db-subnets").inputs.subnetIds, ["priv-a", "priv-b"]);
+        const params = named(rec, "db-params").inputs;
+        assert.equal(params.family, "postgres16");
+        const byName = Object.fromEntries(params.parameters.map((p: any) => [p.name, p.value]));
+        assert.equal(byName["rds.force_ssl"], "1");
+        assert.equal(byName.log_statement, "none", "statement logging would put PHI in CloudWatch");
+        assert.equal(params.parameters.length, POSTGRES_PARAMETERS.length);
+    });
+
+    it("admits 5432 only from the given security groups", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }));
+        const rules = ofType(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        assert.deepEqual(rules.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4]),
+            [["db-sg-id", 5432, 5432, "sg-a", undefined], ["db-sg-id", 5432, 5432, "sg-b", undefined]]);
+        assert.deepEqual(named(rec, "db").inputs.vpcSecurityGroupIds, ["db-sg-id"]);
+    });
+
+    it("turns on the production guards when asked", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", {
+            ...base, multiAz: true, deletionProtection: true, backupRetentionDays: 30, performanceInsights: true, protect: true,
+        }));
+        const db = named(rec, "db");
+        assert.equal(db.protect, true);
+        assert.equal(db.inputs.multiAz, true);
+        assert.equal(db.inputs.deletionProtection, true);
+        assert.equal(db.inputs.backupRetentionPeriod, 30);
+        assert.equal(db.inputs.performanceInsightsEnabled, true);
+        assert.equal(db.inputs.performanceInsightsKmsKeyId, KEY);
+    });
+
+    it("creates the exported log groups first, encrypted and with retention", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", { ...base, logRetentionDays: 90 }));
+        const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepEqual(groups.map((g) => g.inputs.name), ["/aws/rds/instance/citadel-test-db/postgresql", "/aws/rds/instance/citadel-test-db/upgrade"]);
+        for (const g of groups) {
+            assert.equal(g.inputs.retentionInDays, 90);
+            assert.equal(g.inputs.kmsKeyId, KEY);
+        }
+        assert.equal(named(rec, "db").inputs.identifier, "citadel-test-db");
+    });
+
+    it("refuses bad names, no allowed clients, short backups and unknown versions", () => {
+        const cases: Array<[Partial<PostgresDatabaseArgs>, RegExp]> = [
+            [{ databaseName: "my-db" }, /PostgresDatabase "db": databaseName: "my-db" is not a valid database name/],
+            [{ masterUsername: "postgres" }, /masterUsername: "postgres" is reserved by RDS/],
+            [{ allowedSecurityGroupIds: [] }, /allowedSecurityGroupIds: \[\] leaves the database reachable by no one/],
+            [{ backupRetentionDays: 3 }, /backupRetentionDays: 3 is out of range, allowed 7\.\.35/],
+            [{ engineVersion: "9.6" }, /engineVersion: "9\.6" is not a supported PostgreSQL version/],
+            [{ instanceClass: "t3.micro" }, /instanceClass: "t3\.micro" is not an RDS instance class/],
+            [{ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/],
+        ];
+        for (const [bad, message] of cases) {
+            assert.throws(() => new PostgresDatabase("db", { ...base, ...bad }),
+                (e: Error) => e instanceof ConfigError && message.test(e.message), `accepted ${JSON.stringify(bad)}`);
+        }
+    });
+});

@@ -1,0 +1,85 @@
+import { strict as assert } from "assert";
+import { capture, named, ofType } from "../../testing/src";
+import { ConfigError, SecureBucket } from "../src";
+
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
+
+describe("SecureBucket", () => {
+    it("encrypts with the KMS key, versions, blocks all public access, disables ACLs and logs access", async () => {
+        const rec = await capture(() => new SecureBucket("images", {
+            kmsKeyArn: KEY, accessLogs: { bucketName: "log-bucket" }, protect: true,
+        }));
+        assert.equal(named(rec, "images").protect, true);
+        assert.equal(named(rec, "images").inputs.forceDestroy, false);
+        const sse = named(rec, "images-encryption").inputs.rules[0];
+        assert.deepEqual(sse.applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY });
+        assert.equal(sse.bucketKeyEnabled, true);
+        assert.equal(named(rec, "images-versioning").inputs.versioningConfiguration.status, "Enabled");
+        const pab = named(rec, "images-public-access").inputs;
+        assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        assert.equal(named(rec, "images-ownership").inputs.rule.objectOwnership, "BucketOwnerEnforced");
+        const logging = named(rec, "images-access-logs").inputs;
+        assert.equal(logging.bucket, "images-id");
+        assert.equal(logging.targetBucket, "log-bucket");
+        assert.equal(logging.targetPrefix, "s3/images/");
+    });
+
+    it("denies every request without TLS 1.2+, and admits no log service on a data bucket", async () => {
+        const rec = await capture(() => new SecureBucket("images", { kmsKeyArn: KEY, accessLogs: { bucketName: "l" } }));
+        const policy = JSON.parse(named(rec, "images-policy").inputs.policy);
+        const deny = policy.Statement.find((s: any) => s.Sid === "DenyInsecureTransport");
+        assert.equal(deny.Effect, "Deny");
+        assert.equal(deny.Principal, "*");
+        assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.deepEqual(deny.Resource, ["arn:aws:s3:::images-mock", "arn:aws:s3:::images-mock/*"]);
+        const tls = policy.Statement.find((s: any) => s.Sid === "DenyOutdatedTls");
+        assert.deepEqual(tls.Condition, { NumericLessThan: { "s3:TlsVersion": "1.2" } });
+        assert.ok(policy.Statement.every((s: any) => s.Effect === "Deny"), "a data bucket allows nobody by policy");
+    });
+
+    it("keeps old versions a year on data buckets and expires logs on log buckets", async () => {
+        const data = await capture(() => new SecureBucket("d", { kmsKeyArn: KEY, accessLogs: { bucketName: "l" } }));
+        const dataRules = named(data, "d-lifecycle").inputs.rules;
+        assert.deepEqual(dataRules.map((r: any) => r.id), ["abort-incomplete-uploads", "expire-old-versions"]);
+        assert.equal(dataRules[1].noncurrentVersionExpiration.noncurrentDays, 365);
+        assert.deepEqual(dataRules[1].noncurrentVersionTransitions, [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }]);
+
+        const logs = await capture(() => new SecureBucket("l", { purpose: "logs", kmsKeyArn: KEY, logRetentionDays: 90 }));
+        const logRules = named(logs, "l-lifecycle").inputs.rules;
+        assert.equal(logRules.find((r: any) => r.id === "expire-logs").expiration.days, 90);
+        assert.equal(ofType(logs, "aws:s3/bucketLogging:BucketLogging").length, 0, "a log bucket must not log into itself");
+    });
+
+    it("admits the AWS log services of this account only on a log bucket", async () => {
+        const rec = await capture(() => new SecureBucket("l", { purpose: "logs", kmsKeyArn: KEY }));
+        const allows = JSON.parse(named(rec, "l-policy").inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");
+        assert.deepEqual(allows.map((s: any) => s.Principal.Service).sort(),
+            ["delivery.logs.amazonaws.com", "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com"]);
+        for (const s of allows) assert.equal(s.Condition.StringEquals["aws:SourceAccount"], "123456789012");
+    });
+
+    it("uses SSE-S3 only for load balancer log buckets, which ELB requires", async () => {
+        const rec = await capture(() => new SecureBucket("alb", { purpose: "elbLogs" }));
+        assert.deepEqual(named(rec, "alb-encryption").inputs.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
+        const allows = JSON.parse(named(rec, "alb-policy").inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");
+        assert.deepEqual(allows.map((s: any) => s.Principal.Service), ["logdelivery.elasticloadbalancing.amazonaws.com"]);
+    });
+
+    it("appends extra policy statements built from the bucket ARN", async () => {
+        const rec = await capture(() => new SecureBucket("a", {
+            kmsKeyArn: KEY, accessLogs: { bucketName: "l" },
+            extraPolicyStatements: (arn) => [{ Sid: "Cdn", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${arn}/*` }],
+        }));
+        const cdn = JSON.parse(named(rec, "a-policy").inputs.policy).Statement.find((s: any) => s.Sid === "Cdn");
+        assert.equal(cdn.Resource, "arn:aws:s3:::a-mock/*");
+    });
+
+    it("refuses a data bucket without a key or access logs, and log retention on data", () => {
+        assert.throws(() => new SecureBucket("d", { accessLogs: { bucketName: "l" } }),
+            (e: Error) => e instanceof ConfigError && /SecureBucket "d": kmsKeyArn: \(unset\) is required for a "data" bucket/.test(e.message));
+        assert.throws(() => new SecureBucket("d", { kmsKeyArn: KEY }), /SecureBucket "d": accessLogs: \(unset\) is required for a data bucket/);
+        assert.throws(() => new SecureBucket("d", { kmsKeyArn: KEY, accessLogs: { bucketName: "l" }, logRetentionDays: 30 }),
+            /logRetentionDays: 30 applies only to log buckets/);
+        assert.throws(() => new SecureBucket("d", { purpose: "public" as never }), /purpose: "public" is not a known purpose, allowed data \| logs \| elbLogs/);
+    });
+});

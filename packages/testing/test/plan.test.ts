@@ -1,0 +1,52 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { buildPlan, renderPlan, REPO_ROOT } from "../src";
+
+function planCli(...args: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "packages/testing/src/plan-cli.ts"), ...args],
+        { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+}
+
+describe("offline plan", () => {
+    it("--json prints exactly one JSON object in the GUIDE.md §5 shape", function () {
+        const r = planCli("dev", "--json");
+        assert.equal(r.status, 0, r.stderr);
+        const plan = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
+        assert.equal(plan.stack, "dev");
+        assert.equal(plan.project, "citadel");
+        assert.ok(Array.isArray(plan.violations));
+        const vpc = plan.resources.find((r: any) => r.name === "net-vpc");
+        assert.deepEqual({ type: vpc.type, id: vpc.id, parent: vpc.parent, cidr: vpc.inputs.cidrBlock },
+            { type: "aws:ec2/vpc:Vpc", id: "net-vpc-id", parent: "net", cidr: "10.20.0.0/16" });
+        const component = plan.resources.find((r: any) => r.name === "net");
+        assert.equal(component.type, "citadel:network:SecureVpc");
+        assert.equal("id" in component, false, "components have no id");
+        assert.equal("parent" in component, false, "the stack's direct children have no parent");
+        // References can be followed: the subnet's vpcId is the VPC's mock id.
+        assert.equal(plan.resources.find((r: any) => r.name === "net-public-0").inputs.vpcId, vpc.id);
+        for (const t of ["aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog"]) {
+            assert.ok(plan.resources.some((x: any) => x.type === t), `no ${t} in the dev plan`);
+        }
+        assert.equal(plan.outputs.vpcId, "net-vpc-id");
+    });
+
+    it("refuses an unknown stack, naming the stacks there are", () => {
+        const r = planCli("staging");
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /unknown stack "staging": there is no Pulumi\.staging\.yaml; allowed dev, prod/);
+        assert.equal(r.stdout, "");
+    });
+
+    it("prod has 3 NAT gateways and 6 interface endpoints; the human view counts them", async () => {
+        const plan = await buildPlan("prod");
+        const count = (t: string) => plan.json.resources.filter((r) => r.type === t).length;
+        assert.equal(count("aws:ec2/natGateway:NatGateway"), 3);
+        assert.equal(plan.json.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface").length, 6);
+        const text = renderPlan(plan);
+        assert.match(text, /^\s+3\s+aws:ec2\/natGateway:NatGateway$/m);
+        assert.match(text, /Lookups answered by the mock runtime's canned values/);
+        assert.match(text, /aws:index\/getAvailabilityZones:getAvailabilityZones/);
+    });
+});
