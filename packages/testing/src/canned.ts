@@ -49,6 +49,8 @@ export const CANNED_CALLS: Record<string, CallHandler> = {
     "aws:ssm/getParameter:getParameter": (i) => ({
         name: i.name,
         value: String(i.name).includes("ami") ? "ami-0fedcba9876543210" : "mock-parameter-value",
+        // What components read for String parameters (AMI ids, app versions): `value` is always secret.
+        insecureValue: String(i.name).includes("ami") ? "ami-0fedcba9876543210" : "mock-parameter-value",
         type: "String",
         arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${i.name}`,
         id: i.name,
@@ -82,9 +84,11 @@ export function mockId(args: MockResourceArgs): string {
 export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<string, unknown> {
     const { type, name, inputs } = args;
     const service = type.split(":")[1]?.split("/")[0] ?? "mock";
+    // aws v7 resources may name their own region; their ARNs then carry it.
+    const region: string = inputs.region ?? ctx.region;
     const base = {
         ...inputs,
-        arn: inputs.arn ?? `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${name}`,
+        arn: inputs.arn ?? `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${name}`,
     };
     switch (type) {
         case "aws:s3/bucket:Bucket": {
@@ -94,14 +98,29 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         }
         case "aws:kms/key:Key":
             return { ...base, keyId: `${name}-key-id`,
-                arn: `arn:aws:kms:${ctx.region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id` };
+                arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id` };
         case "aws:kms/alias:Alias":
             return { ...base, name: inputs.name ?? `${inputs.namePrefix ?? "alias/"}mock` };
-        case "aws:cloudwatch/logGroup:LogGroup":
+        case "aws:cloudwatch/logGroup:LogGroup": {
+            const group = inputs.name ?? (inputs.namePrefix ? `${inputs.namePrefix}mock` : `${name}-mock`);
+            return { ...base, name: group, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${group}` };
+        }
+        case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
             return { ...base, name: inputs.name ?? `${name}-mock`,
-                arn: `arn:aws:logs:${ctx.region}:${MOCK_ACCOUNT_ID}:log-group:${inputs.name ?? `${name}-mock`}` };
+                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-source:${inputs.name ?? `${name}-mock`}` };
+        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            return { ...base, name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-destination:${inputs.name ?? `${name}-mock`}` };
+        case "aws:wafv2/webAcl:WebAcl": {
+            // As AWS shapes it: the ARN ends with the id, so a policy can match a logging configuration to its ACL.
+            const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
+            return { ...base, name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:wafv2:${region}:${MOCK_ACCOUNT_ID}:${scope}/webacl/${inputs.name ?? `${name}-mock`}/${mockId(args)}` };
+        }
         case "aws:iam/role:Role":
             return { ...base, name: inputs.name ?? `${name}-mock`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}-mock` };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { ...base, latestVersion: 1, defaultVersion: 1 };
         case "aws:ec2/instance:Instance":
             return { ...base, publicDns: `ec2-198-51-100-1.${ctx.region}.compute.amazonaws.com`,
                 publicIp: "198.51.100.1", privateIp: "10.0.0.10" };
@@ -119,15 +138,23 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "aws:ecs/cluster:Cluster":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:ecs/service:Service":
+        case "aws:ecs/capacityProvider:CapacityProvider":
+        case "aws:cloudwatch/eventRule:EventRule":
+        case "aws:iam/instanceProfile:InstanceProfile":
+        case "aws:sns/topic:Topic":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:sqs/queue:Queue":
             return { ...base, name: inputs.name ?? `${name}-mock`,
                 url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}-mock` };
-        case "aws:ecr/repository:Repository":
-            return { ...base, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}-mock`,
-                name: inputs.name ?? `${name}-mock` };
+        case "aws:ecr/repository:Repository": {
+            // As in AWS, a repository's id is its name, so a LifecyclePolicy's `repository` names it.
+            const repo = inputs.name ?? mockId(args);
+            return { ...base, repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repo}`, name: repo };
+        }
         case "aws:cloudfront/distribution:Distribution":
-            return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+            // CloudFront ARNs are global (no region) and end with the distribution id.
+            return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2",
+                arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${mockId(args)}` };
         case "aws:ssm/parameter:Parameter":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "random:index/randomPassword:RandomPassword":

@@ -75,12 +75,28 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     return config;
 }
 
+const runs = new Map<string, Promise<StackRun>>();
+
 /**
  * Runs the `stacks/` program for `Pulumi.<stack>.yaml` under the mock runtime and returns what it
  * registered and exported. `overrides` replaces config values (`undefined` removes one).
+ *
+ * A program run is deterministic, so successful runs are memoised by (stack, overrides, root):
+ * several test files asking for the prod stack pay for one run. Treat the result as read-only;
+ * pass `{ fresh: true }` to run again regardless.
  */
-export async function runStack(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT):
-    Promise<StackRun> {
+export function runStack(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT,
+    opts: { fresh?: boolean } = {}): Promise<StackRun> {
+    const key = JSON.stringify([stack, Object.entries(overrides).sort(), root]);
+    const cached = runs.get(key);
+    if (cached && !opts.fresh) return cached;
+    const run = runStackOnce(stack, overrides, root);
+    runs.set(key, run);
+    run.catch(() => runs.delete(key));
+    return run;
+}
+
+async function runStackOnce(stack: string, overrides: Record<string, unknown>, root: string): Promise<StackRun> {
     const config = stackConfig(stack, overrides, root);
     const project = readProject(root).name;
     pulumi.runtime.setAllConfig(config);
