@@ -1,1 +1,4 @@
-export {};
+export * from "./args";
+export * from "./iam";
+export * from "./render";
+export * from "./orthanc-host";

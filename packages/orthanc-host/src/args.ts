@@ -1,0 +1,235 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    argKeys, ConfigError, KeyOf, NetworkRef, parseCidr, requireInteger, requireLogRetention, requireUnique,
+} from "@citadel/shared";
+
+/** Image tags known to exist; pinned so a host never starts something nobody tested. */
+export const DEFAULT_IMAGES = {
+    orthanc: "orthancteam/orthanc:25.12.3",
+    nginx: "nginx:1.28.0-alpine",
+} as const;
+
+export interface OrthancDatabaseArgs {
+    /** @default "db.t4g.micro" */
+    instanceClass?: string;
+    /** Initial storage in GiB (grows automatically). @default 20 */
+    allocatedStorage?: number;
+    /** A standby in a second AZ with automatic failover. @default false; on in prod */
+    multiAz?: boolean;
+    /** Refuse deletion through the API. @default false; on in prod */
+    deletionProtection?: boolean;
+    /** Days automated backups are kept, 7..35. @default 7 */
+    backupRetentionDays?: number;
+}
+
+export interface OrthancHostArgs {
+    /** Hosts go in its public subnets (one per AZ, in order), the database in its private subnets. */
+    network: NetworkRef;
+    /**
+     * The customer-managed key for the root volumes, the image bucket, the database (storage and
+     * its managed secret), the admin secret and the log group. Its policy must admit the `logs`
+     * service (see KmsKey).
+     */
+    kmsKeyArn: pulumi.Input<string>;
+    /** The log bucket receiving the image bucket's S3 server access logs. */
+    accessLogsBucketName: pulumi.Input<string>;
+    /**
+     * Who may reach the web interface and REST API on 443: IPv4 CIDR blocks. Required and never
+     * defaulted: 0.0.0.0/0 is refused (this is patient data), so name your sites' ranges.
+     */
+    webCidrs: string[];
+    /** Who may send DICOM (TLS) on 11112: the modalities' and peers' CIDR blocks. Same rules as webCidrs. */
+    dicomCidrs: string[];
+    /**
+     * Number of hosts, active-active, one per AZ in the order of `network.publicSubnetIds`; at most
+     * the number of public subnets. @default 2
+     */
+    hostCount?: number;
+    /**
+     * EC2 instance type. Graviton types (t4g, m7g, …) get the arm64 image, others x86_64; both
+     * container images are multi-architecture. @default "t3.medium"
+     */
+    instanceType?: string;
+    /**
+     * AMI id. By default the latest Amazon Linux 2023 for the instance type's architecture, looked
+     * up in SSM at each deployment: a newer AMI replaces the hosts. Pin one to control when.
+     */
+    amiId?: pulumi.Input<string>;
+    /** Root volume size in GiB (gp3, encrypted with the key). @default 30 */
+    rootVolumeSizeGiB?: number;
+    /**
+     * DNS name users reach the site by (e.g. "pacs.example.org"): the self-signed certificate's
+     * first name. Point it at the load balancer or a host yourself. @default none
+     */
+    siteName?: string;
+    /**
+     * Your own certificate instead of the self-signed one: the ARN of a Secrets Manager secret
+     * holding `{"certificate": "<PEM, chain included>", "privateKey": "<PEM>"}`, encrypted with
+     * `kmsKeyArn` (or a key whose policy admits the hosts' role). @default self-signed at boot
+     */
+    certificateSecretArn?: pulumi.Input<string>;
+    /** Orthanc's DICOM application entity title, 1..16 characters. @default "ORTHANC" */
+    dicomAet?: string;
+    /** Orthanc's display name. @default "Citadel Orthanc" */
+    orthancName?: string;
+    /** Pinned container images. @default DEFAULT_IMAGES */
+    images?: { orthanc?: string; nginx?: string };
+    /** The PostgreSQL index database. */
+    database?: OrthancDatabaseArgs;
+    /**
+     * A network load balancer across the hosts for 443 and 11112 (TCP pass-through, TLS still ends
+     * on the hosts), with health checks: one address and failover. @default false
+     */
+    loadBalancer?: boolean;
+    /** Days the hosts' container logs are kept (a CloudWatch Logs retention period). @default 365 */
+    logRetentionDays?: number;
+    /**
+     * An EC2 key pair for SSH. None by default: administrators use SSM Session Manager, and no
+     * security group rule opens 22 either way.
+     */
+    keyName?: string;
+    /** Protect the database, the image bucket and the admin secret from deletion (on in prod). @default false */
+    protect?: boolean;
+}
+
+export interface ResolvedOrthancHostArgs {
+    webCidrs: string[];
+    dicomCidrs: string[];
+    hostCount: number;
+    instanceType: string;
+    architecture: "x86_64" | "arm64";
+    rootVolumeSizeGiB: number;
+    siteName?: string;
+    dicomAet: string;
+    orthancName: string;
+    images: { orthanc: string; nginx: string };
+    database: Required<OrthancDatabaseArgs>;
+    loadBalancer: boolean;
+    logRetentionDays: number;
+    keyName?: string;
+    protect: boolean;
+}
+
+export const ORTHANC_HOST_DEFAULTS = {
+    hostCount: 2,
+    instanceType: "t3.medium",
+    rootVolumeSizeGiB: 30,
+    dicomAet: "ORTHANC",
+    orthancName: "Citadel Orthanc",
+    logRetentionDays: 365,
+    database: {
+        instanceClass: "db.t4g.micro",
+        allocatedStorage: 20,
+        multiAz: false,
+        deletionProtection: false,
+        backupRetentionDays: 7,
+    },
+};
+
+/** Most hosts a deployment may ask for: one per AZ, and regions have at most six usable AZs. */
+export const MAX_HOSTS = 6;
+
+const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/;
+const DNS_NAME = /^(?=.{1,64}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+// DICOM AE titles: up to 16 characters of the default repertoire, no backslash or control characters.
+const AE_TITLE = /^[A-Za-z0-9 _.-]{1,16}$/;
+const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?$|^[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}$/;
+
+/** Graviton families carry a `g` after the generation number (t4g, m7gd, c6gn, im4gn). */
+export function architectureOf(instanceType: string): "x86_64" | "arm64" {
+    const m = INSTANCE_TYPE.exec(instanceType);
+    return m && m[3].includes("g") ? "arm64" : "x86_64";
+}
+
+function requireCidrList(key: string, value: unknown, what: string): string[] {
+    const allowed = `one or more IPv4 CIDR blocks of ${what}, none of them 0.0.0.0/0`;
+    if (!Array.isArray(value) || value.length === 0) {
+        throw new ConfigError(key, value, "is empty or not a list", allowed);
+    }
+    for (const cidr of value) {
+        const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+        if (!parsed) throw new ConfigError(key, cidr, "is not a valid CIDR block", allowed);
+        if (parsed.prefix === 0) {
+            throw new ConfigError(key, cidr, "opens the port to the whole internet", allowed);
+        }
+    }
+    requireUnique(key, value as string[], "each CIDR block once");
+    return value as string[];
+}
+
+function requireBoolean(key: string, value: unknown): boolean {
+    if (typeof value !== "boolean") throw new ConfigError(key, value, "is not a boolean", "true | false");
+    return value;
+}
+
+function requireMatch(key: string, value: unknown, re: RegExp, problem: string, allowed: string): string {
+    if (typeof value !== "string" || !re.test(value)) throw new ConfigError(key, value, problem, allowed);
+    return value;
+}
+
+/**
+ * Validates OrthancHost args and fills in defaults. `keyOf` names the offending key: argument
+ * names from the component, config keys from the stack program.
+ */
+export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: KeyOf): ResolvedOrthancHostArgs {
+    const d = ORTHANC_HOST_DEFAULTS;
+    const webCidrs = requireCidrList(keyOf("webCidrs"), args.webCidrs, "the sites using the web interface");
+    const dicomCidrs = requireCidrList(keyOf("dicomCidrs"), args.dicomCidrs, "the DICOM modalities and peers");
+    const hostCount = requireInteger(keyOf("hostCount"), args.hostCount ?? d.hostCount, 1, MAX_HOSTS);
+    const instanceType = requireMatch(keyOf("instanceType"), args.instanceType ?? d.instanceType, INSTANCE_TYPE,
+        "is not an EC2 instance type", 'e.g. "t3.medium", "t4g.small", "m7i.large"');
+    const rootVolumeSizeGiB = requireInteger(keyOf("rootVolumeSizeGiB"), args.rootVolumeSizeGiB ?? d.rootVolumeSizeGiB,
+        20, 16384);
+    const siteName = args.siteName === undefined ? undefined
+        : requireMatch(keyOf("siteName"), args.siteName, DNS_NAME, "is not a lower-case DNS name",
+            'a fully qualified name of at most 64 characters, e.g. "pacs.example.org"');
+    const dicomAet = requireMatch(keyOf("dicomAet"), args.dicomAet ?? d.dicomAet, AE_TITLE,
+        "is not a DICOM AE title", "1..16 letters, digits, spaces, '_', '.' or '-'");
+    const orthancName = requireMatch(keyOf("orthancName"), args.orthancName ?? d.orthancName, /^[^\n\r"\\]{1,64}$/,
+        "is not a display name", "1..64 characters without quotes, backslashes or line breaks");
+    const images = {
+        orthanc: requireMatch(keyOf("images.orthanc"), args.images?.orthanc ?? DEFAULT_IMAGES.orthanc, IMAGE_REF,
+            "is not a pinned image reference", 'a repository with a tag or digest, never "latest": e.g. "orthancteam/orthanc:25.12.3"'),
+        nginx: requireMatch(keyOf("images.nginx"), args.images?.nginx ?? DEFAULT_IMAGES.nginx, IMAGE_REF,
+            "is not a pinned image reference", 'a repository with a tag or digest, never "latest": e.g. "nginx:1.28.0-alpine"'),
+    };
+    for (const [which, ref] of Object.entries(images)) {
+        if (/:latest(@|$)/.test(ref)) {
+            throw new ConfigError(keyOf(`images.${which}`), ref, "is not pinned", "a version tag or a digest");
+        }
+    }
+    const db = args.database ?? {};
+    const database = {
+        instanceClass: requireMatch(keyOf("database.instanceClass"), db.instanceClass ?? d.database.instanceClass,
+            /^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class", 'e.g. "db.t4g.micro", "db.m7g.large"'),
+        allocatedStorage: requireInteger(keyOf("database.allocatedStorage"),
+            db.allocatedStorage ?? d.database.allocatedStorage, 20, 65536),
+        multiAz: requireBoolean(keyOf("database.multiAz"), db.multiAz ?? d.database.multiAz),
+        deletionProtection: requireBoolean(keyOf("database.deletionProtection"),
+            db.deletionProtection ?? d.database.deletionProtection),
+        backupRetentionDays: requireInteger(keyOf("database.backupRetentionDays"),
+            db.backupRetentionDays ?? d.database.backupRetentionDays, 7, 35),
+    };
+    const logRetentionDays = requireLogRetention(keyOf("logRetentionDays"), args.logRetentionDays ?? d.logRetentionDays);
+    const keyName = args.keyName === undefined ? undefined
+        : requireMatch(keyOf("keyName"), args.keyName, /^[\x20-\x7e]{1,255}$/, "is not a key pair name",
+            "1..255 printable ASCII characters");
+    return {
+        webCidrs, dicomCidrs, hostCount, instanceType, architecture: architectureOf(instanceType),
+        rootVolumeSizeGiB, siteName, dicomAet, orthancName, images, database,
+        loadBalancer: requireBoolean(keyOf("loadBalancer"), args.loadBalancer ?? false),
+        logRetentionDays, keyName,
+        protect: requireBoolean(keyOf("protect"), args.protect ?? false),
+    };
+}
+
+export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): ResolvedOrthancHostArgs {
+    const keyOf = argKeys("OrthancHost", name);
+    for (const field of ["network", "kmsKeyArn", "accessLogsBucketName"] as const) {
+        if (args[field] === undefined) {
+            throw new ConfigError(keyOf(field), undefined, "is required",
+                field === "network" ? "a NetworkRef (e.g. SecureVpc's network)" : "an ARN or name of the stack's resource");
+        }
+    }
+    return resolveOrthancHostArgs(args, keyOf);
+}

@@ -1,0 +1,409 @@
+import * as zlib from "zlib";
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as iam from "@pulumi/aws/iam";
+import * as lb from "@pulumi/aws/lb";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
+import { AwsContext, awsContext, ec2TrustPolicy, policyJson, PostgresDatabase, SecureBucket } from "@citadel/shared";
+import { OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
+import { HostPolicyContext, hostPolicyStatements, ssmCorePolicyArn } from "./iam";
+import {
+    DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
+} from "./render";
+
+/** Database created in the instance for Orthanc's index. */
+export const ORTHANC_DATABASE_NAME = "orthanc";
+/** Distribution packages the hosts install at first boot; the installer then checks that `docker compose` works. */
+export const HOST_PACKAGES = ["docker", "jq"];
+/** User name of Orthanc's HTTP login; its password is generated on the first host's first boot. */
+export const ADMIN_USERNAME = "admin";
+/** Minutes between checks for rotated credentials (RDS rotates its managed secret on its own). */
+export const REFRESH_MINUTES = 15;
+
+/** The instance metadata settings: IMDSv2 only; hop limit 2 so containers reach it through Docker's bridge. */
+export const METADATA_OPTIONS = {
+    httpEndpoint: "enabled",
+    httpTokens: "required",
+    httpPutResponseHopLimit: 2,
+    instanceMetadataTags: "disabled",
+} as const;
+
+/**
+ * User data as the launch template wants it: base64 of the gzipped cloud-config (cloud-init
+ * unpacks it), which keeps the whole bootstrap well under EC2's 16 KiB.
+ */
+export function encodeUserData(text: string): string {
+    return zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 }).toString("base64");
+}
+
+export function decodeUserData(encoded: string): string {
+    return zlib.gunzipSync(Buffer.from(encoded, "base64")).toString("utf8");
+}
+
+/** The SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture. */
+export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
+    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
+}
+
+/** The public subnets the hosts go in, one each, in order; too few is an error at deployment. */
+export function hostSubnets(name: string, subnetIds: string[], hostCount: number): string[] {
+    if (subnetIds.length < hostCount) {
+        throw new Error(`OrthancHost "${name}": hostCount ${hostCount} needs as many public subnets, ` +
+            `the network has ${subnetIds.length}`);
+    }
+    return subnetIds.slice(0, hostCount);
+}
+
+/** What the bootstrap needs from the deployment's resources, once they exist. */
+export interface DeploymentValues {
+    region: string;
+    databaseHost: string;
+    databasePort: number;
+    databaseSecretArn: string;
+    adminSecretArn: string;
+    bucketName: string;
+    logGroupName: string;
+    loadBalancerDnsName?: string;
+    certificateSecretArn?: string;
+}
+
+/** The hosts' bootstrap parameters: validated args plus the deployment's values. */
+export function hostBootstrapParams(a: ResolvedOrthancHostArgs, v: DeploymentValues): HostBootstrapParams {
+    return {
+        region: v.region,
+        images: a.images,
+        packages: HOST_PACKAGES,
+        orthanc: { name: a.orthancName, dicomAet: a.dicomAet },
+        database: { host: v.databaseHost, port: v.databasePort, name: ORTHANC_DATABASE_NAME, secretArn: v.databaseSecretArn },
+        adminSecretArn: v.adminSecretArn,
+        adminUsername: ADMIN_USERNAME,
+        bucketName: v.bucketName,
+        logGroupName: v.logGroupName,
+        certificate: v.certificateSecretArn
+            ? { kind: "secret", secretArn: v.certificateSecretArn }
+            : {
+                kind: "selfSigned",
+                siteName: a.siteName,
+                // Clients reaching the hosts through the load balancer check its name.
+                extraNames: v.loadBalancerDnsName ? [v.loadBalancerDnsName] : [],
+                days: SELF_SIGNED_DAYS,
+            },
+        refreshMinutes: REFRESH_MINUTES,
+    };
+}
+
+/** The resources the hosts' policy names, as they come from other resources. */
+type HostPolicyRefs = { [K in keyof Omit<HostPolicyContext, "region" | "dnsSuffix">]: pulumi.Input<HostPolicyContext[K]> };
+
+interface RootVolume {
+    volumeSize: number;
+    volumeType: string;
+    kmsKeyId: pulumi.Input<string>;
+}
+
+interface Port {
+    what: "web" | "dicom";
+    port: number;
+    description: string;
+}
+
+/**
+ * Orthanc on EC2, Orthweb's reference architecture made safe: one host per AZ (active-active, each
+ * with its own public address), Docker Compose running Orthanc behind nginx with TLS on 443 and
+ * 11112, images in a secure S3 bucket, the index in RDS PostgreSQL reachable only from the hosts,
+ * credentials fetched at every boot into root-only files, no SSH (Session Manager instead), and
+ * optionally a network load balancer across the hosts.
+ */
+export class OrthancHost extends pulumi.ComponentResource {
+    readonly instanceIds: pulumi.Output<string[]>;
+    readonly publicDnsNames: pulumi.Output<string[]>;
+    /** `https://<public DNS>` of each host. */
+    readonly urls: pulumi.Output<string[]>;
+    /** `<public DNS>:11112` of each host (DICOM over TLS). */
+    readonly dicomEndpoints: pulumi.Output<string[]>;
+    readonly databaseEndpoint: pulumi.Output<string>;
+    readonly bucketName: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    /** Orthanc's admin login (`{"username", "password"}`), given its value by the first host to boot. */
+    readonly adminSecretArn: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+    readonly launchTemplateId: pulumi.Output<string>;
+    /** The load balancer's DNS name; undefined without one. */
+    readonly loadBalancerDnsName: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: OrthancHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = validateOrthancHostArgs(name, args);
+        super("citadel:orthanc:OrthancHost", name, {}, opts);
+        const parent = { parent: this };
+        const ctx = awsContext(this);
+        const ports: Port[] = [
+            { what: "web", port: HTTPS_PORT, description: "HTTPS (Orthanc web interface and REST API)" },
+            { what: "dicom", port: DICOM_TLS_PORT, description: "DICOM over TLS" },
+        ];
+
+        const publicSubnets = pulumi.output(args.network.publicSubnetIds)
+            .apply((ids) => hostSubnets(name, ids, a.hostCount));
+        const zones = pulumi.output(args.network.availabilityZones);
+
+        const hostSg = new ec2.SecurityGroup(`${name}-hosts`, {
+            vpcId: args.network.vpcId,
+            description: "Orthanc hosts: 443 and 11112 from the allowed ranges only",
+            tags: { Name: `${name}-hosts` },
+        }, parent);
+        this.allowCidrs(name, hostSg, ports, a);
+        new vpc.SecurityGroupEgressRule(`${name}-egress-https`, {
+            securityGroupId: hostSg.id,
+            description: "HTTPS to AWS APIs, the distribution's repositories and the image registry",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "0.0.0.0/0",
+        }, parent);
+
+        const bucket = new SecureBucket(`${name}-images`, {
+            purpose: "data",
+            kmsKeyArn: args.kmsKeyArn,
+            accessLogs: { bucketName: args.accessLogsBucketName },
+            protect: a.protect,
+        }, parent);
+
+        const db = new PostgresDatabase(`${name}-db`, {
+            network: args.network,
+            kmsKeyArn: args.kmsKeyArn,
+            allowedSecurityGroupIds: [hostSg.id],
+            databaseName: ORTHANC_DATABASE_NAME,
+            instanceClass: a.database.instanceClass,
+            allocatedStorage: a.database.allocatedStorage,
+            multiAz: a.database.multiAz,
+            deletionProtection: a.database.deletionProtection,
+            backupRetentionDays: a.database.backupRetentionDays,
+            logRetentionDays: a.logRetentionDays,
+            protect: a.protect,
+        }, parent);
+        new vpc.SecurityGroupEgressRule(`${name}-egress-db`, {
+            securityGroupId: hostSg.id,
+            description: "PostgreSQL to the index database",
+            ipProtocol: "tcp",
+            fromPort: 5432,
+            toPort: 5432,
+            referencedSecurityGroupId: db.securityGroupId,
+        }, parent);
+
+        // Created without a value, so no password lands in Pulumi state: the first host sets one.
+        const admin = new secretsmanager.Secret(`${name}-admin`, {
+            description: `Orthanc admin login of ${name} ({"username", "password"}), set by the first host to boot`,
+            kmsKeyId: args.kmsKeyArn,
+            recoveryWindowInDays: 7,
+        }, { parent: this, protect: a.protect });
+
+        const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
+            retentionInDays: a.logRetentionDays,
+            kmsKeyId: args.kmsKeyArn,
+        }, parent);
+
+        const { role, profile } = this.instanceRole(name, ctx, {
+            bucketArn: bucket.arn, kmsKeyArn: args.kmsKeyArn, databaseSecretArn: db.masterUserSecretArn,
+            adminSecretArn: admin.arn, certificateSecretArn: args.certificateSecretArn, logGroupArn: logGroup.arn,
+        });
+
+        const balancer = a.loadBalancer ? this.loadBalancer(name, args, a, hostSg, ports, publicSubnets) : undefined;
+
+        const userData = pulumi.output({
+            region: ctx.region, databaseHost: db.address, databasePort: db.port, databaseSecretArn: db.masterUserSecretArn,
+            adminSecretArn: admin.arn, bucketName: bucket.bucketName, logGroupName: logGroup.name,
+            loadBalancerDnsName: balancer ? balancer.nlb.dnsName : undefined,
+            certificateSecretArn: args.certificateSecretArn,
+        }).apply((v) => encodeUserData(renderUserData(hostBootstrapParams(a, v))));
+
+        const ami = args.amiId ?? getParameterOutput({ name: amazonLinuxParameter(a.architecture) }, parent).value;
+        const rootVolume: RootVolume = { volumeSize: a.rootVolumeSizeGiB, volumeType: "gp3", kmsKeyId: args.kmsKeyArn };
+        const template = new ec2.LaunchTemplate(`${name}-host-template`, {
+            description: `Orthanc hosts of ${name}`,
+            imageId: ami,
+            instanceType: a.instanceType,
+            keyName: a.keyName,
+            iamInstanceProfile: { arn: profile.arn },
+            metadataOptions: METADATA_OPTIONS,
+            monitoring: { enabled: true },
+            ebsOptimized: "true",
+            blockDeviceMappings: [{
+                // Amazon Linux 2023's root device.
+                deviceName: "/dev/xvda",
+                ebs: { ...rootVolume, encrypted: "true", deleteOnTermination: "true" },
+            }],
+            userData,
+            updateDefaultVersion: true,
+            tagSpecifications: ["volume", "network-interface"].map((resourceType) => ({
+                resourceType,
+                tags: { Name: `${name}-host` },
+            })),
+        }, parent);
+
+        const instances = this.launchHosts(name, a, template, hostSg, rootVolume, publicSubnets, zones);
+
+        if (balancer) {
+            for (const { what, port, targetGroup } of balancer.targetGroups) {
+                instances.forEach((inst, i) => new lb.TargetGroupAttachment(`${name}-lb-${what}-${i}`, {
+                    targetGroupArn: targetGroup.arn,
+                    targetId: inst.id,
+                    port,
+                }, parent));
+            }
+        }
+
+        this.instanceIds = pulumi.all(instances.map((inst) => inst.id));
+        this.publicDnsNames = pulumi.all(instances.map((inst) => inst.publicDns));
+        this.urls = this.publicDnsNames.apply((names) => names.map((n) => `https://${n}`));
+        this.dicomEndpoints = this.publicDnsNames.apply((names) => names.map((n) => `${n}:${DICOM_TLS_PORT}`));
+        this.databaseEndpoint = db.endpoint;
+        this.bucketName = bucket.bucketName;
+        this.logGroupName = logGroup.name;
+        this.securityGroupId = hostSg.id;
+        this.adminSecretArn = admin.arn;
+        this.roleName = role.name;
+        this.launchTemplateId = template.id;
+        this.loadBalancerDnsName = balancer ? balancer.nlb.dnsName : pulumi.output(undefined);
+        this.registerOutputs({
+            instanceIds: this.instanceIds,
+            publicDnsNames: this.publicDnsNames,
+            urls: this.urls,
+            dicomEndpoints: this.dicomEndpoints,
+            databaseEndpoint: this.databaseEndpoint,
+            bucketName: this.bucketName,
+            logGroupName: this.logGroupName,
+            adminSecretArn: this.adminSecretArn,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+        });
+    }
+
+    /** The hosts' role: SSM core for Session Manager, and the scoped inline policy of iam.ts. */
+    private instanceRole(name: string, ctx: AwsContext, refs: HostPolicyRefs) {
+        const parent = { parent: this };
+        const role = new iam.Role(`${name}-host-role`, {
+            description: `Orthanc hosts of ${name}`,
+            assumeRolePolicy: ctx.dnsSuffix.apply((dns) => ec2TrustPolicy(dns)),
+        }, parent);
+        new iam.RolePolicyAttachment(`${name}-host-ssm`, {
+            role: role.name,
+            policyArn: ctx.partition.apply(ssmCorePolicyArn),
+        }, parent);
+        new iam.RolePolicy(`${name}-host-policy`, {
+            role: role.name,
+            policy: pulumi.output({ refs, region: ctx.region, dnsSuffix: ctx.dnsSuffix })
+                .apply(({ refs: r, region, dnsSuffix }) => policyJson(hostPolicyStatements({ ...r, region, dnsSuffix }))),
+        }, parent);
+        const profile = new iam.InstanceProfile(`${name}-host-profile`, { role: role.name }, parent);
+        return { role, profile };
+    }
+
+    /** One instance per AZ from the template, each in its own public subnet with its own address. */
+    private launchHosts(name: string, a: ResolvedOrthancHostArgs, template: ec2.LaunchTemplate,
+        hostSg: ec2.SecurityGroup, rootVolume: RootVolume, subnets: pulumi.Output<string[]>,
+        zones: pulumi.Output<string[]>): ec2.Instance[] {
+        return Array.from({ length: a.hostCount }, (_, i) => new ec2.Instance(`${name}-host-${i}`, {
+            // A new template version (new bootstrap or AMI) replaces the host, new before old.
+            launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
+            subnetId: subnets.apply((ids) => ids[i]),
+            availabilityZone: zones.apply((z) => z[i]),
+            vpcSecurityGroupIds: [hostSg.id],
+            // Its own public address, asked for on its network interface (the subnet maps none).
+            associatePublicIpAddress: true,
+            // Repeated from the template so each instance states its own safety settings.
+            metadataOptions: METADATA_OPTIONS,
+            monitoring: true,
+            rootBlockDevice: { ...rootVolume, encrypted: true, deleteOnTermination: true },
+            tags: { Name: `${name}-host-${i}` },
+        }, { parent: this }));
+    }
+
+    /** One ingress rule per CIDR and port: rules stay separate resources others can add to. */
+    private allowCidrs(name: string, sg: ec2.SecurityGroup, ports: Port[], a: ResolvedOrthancHostArgs,
+        prefix = ""): void {
+        for (const { what, port, description } of ports) {
+            const cidrs = what === "web" ? a.webCidrs : a.dicomCidrs;
+            cidrs.forEach((cidr, i) => new vpc.SecurityGroupIngressRule(`${name}-${prefix}${what}-${i}`, {
+                securityGroupId: sg.id,
+                description: `${description} from ${cidr}`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: cidr,
+            }, { parent: this }));
+        }
+    }
+
+    /**
+     * A network load balancer passing 443 and 11112 through to the hosts (TLS still ends on them),
+     * healthy only while Orthanc answers behind nginx.
+     */
+    private loadBalancer(name: string, args: OrthancHostArgs, a: ResolvedOrthancHostArgs,
+        hostSg: ec2.SecurityGroup, ports: Port[], subnets: pulumi.Output<string[]>) {
+        const parent = { parent: this };
+        const lbSg = new ec2.SecurityGroup(`${name}-lb`, {
+            vpcId: args.network.vpcId,
+            description: "Orthanc load balancer: 443 and 11112 from the allowed ranges only",
+            tags: { Name: `${name}-lb` },
+        }, parent);
+        this.allowCidrs(name, lbSg, ports, a, "lb-");
+        for (const { what, port, description } of ports) {
+            new vpc.SecurityGroupEgressRule(`${name}-lb-to-${what}`, {
+                securityGroupId: lbSg.id,
+                description: `${description} to the hosts`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                referencedSecurityGroupId: hostSg.id,
+            }, parent);
+            new vpc.SecurityGroupIngressRule(`${name}-${what}-from-lb`, {
+                securityGroupId: hostSg.id,
+                description: `${description} and health checks from the load balancer`,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                referencedSecurityGroupId: lbSg.id,
+            }, parent);
+        }
+        const nlb = new lb.LoadBalancer(`${name}-nlb`, {
+            loadBalancerType: "network",
+            internal: false,
+            subnets,
+            securityGroups: [lbSg.id],
+            enableCrossZoneLoadBalancing: true,
+            ipAddressType: "ipv4",
+            enableDeletionProtection: a.protect,
+            tags: { Name: `${name}-nlb` },
+        }, parent);
+        const targetGroups = ports.map(({ what, port }) => {
+            const targetGroup = new lb.TargetGroup(`${name}-lb-${what}`, {
+                vpcId: args.network.vpcId,
+                targetType: "instance",
+                protocol: "TCP",
+                port,
+                preserveClientIp: "true",
+                deregistrationDelay: 30,
+                // Both ports are judged by Orthanc's health behind nginx, on 443.
+                healthCheck: {
+                    protocol: "HTTPS",
+                    port: String(HTTPS_PORT),
+                    path: HEALTH_PATH,
+                    matcher: "200",
+                    interval: 10,
+                    healthyThreshold: 3,
+                    unhealthyThreshold: 3,
+                },
+            }, parent);
+            new lb.Listener(`${name}-lb-${what}`, {
+                loadBalancerArn: nlb.arn,
+                protocol: "TCP",
+                port,
+                defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            }, parent);
+            return { what, port, targetGroup };
+        });
+        return { nlb, targetGroups };
+    }
+}

@@ -1,0 +1,121 @@
+/**
+ * The whole bootstrap of one host, from typed values to cloud-init user data. Pure: the component
+ * calls it with resolved outputs; tests call it with literals.
+ */
+import { CloudInitParams, HostFile, renderCloudInit } from "./cloud-init";
+import { ComposeParams, renderCompose } from "./compose";
+import { HostLayout, hostLayout } from "./layout";
+import { NginxParams, renderNginxConf } from "./nginx";
+import { OrthancJsonParams, renderOrthancJson, SECRET_SETTING_FILES } from "./orthanc-json";
+import { CertificateSource, renderHostctl, renderInstaller } from "./scripts";
+import { renderSystemdUnits, SystemdParams } from "./systemd";
+
+/** Orthanc's plain ports inside the host; only nginx (on the same host) reaches them. */
+export const ORTHANC_HTTP_PORT = 8042;
+export const ORTHANC_DICOM_PORT = 4242;
+export const HTTPS_PORT = 443;
+export const DICOM_TLS_PORT = 11112;
+export const HEALTH_PATH = "/healthz";
+
+export interface HostBootstrapParams {
+    region: string;
+    images: { orthanc: string; nginx: string };
+    /** Distribution packages installed at first boot. */
+    packages: string[];
+    orthanc: { name: string; dicomAet: string };
+    database: { host: string; port: number; name: string; secretArn: string };
+    adminSecretArn: string;
+    adminUsername: string;
+    bucketName: string;
+    logGroupName: string;
+    certificate: CertificateSource;
+    refreshMinutes: number;
+}
+
+/** The nginx parameters of a host; a loopback test starts from these and changes what it must. */
+export function hostNginxParams(layout: HostLayout = hostLayout()): NginxParams {
+    return {
+        httpsPort: HTTPS_PORT,
+        dicomTlsPort: DICOM_TLS_PORT,
+        orthancHttp: { host: "127.0.0.1", port: ORTHANC_HTTP_PORT },
+        orthancDicom: { host: "127.0.0.1", port: ORTHANC_DICOM_PORT },
+        certificateFile: layout.certificateFile,
+        keyFile: layout.keyFile,
+        healthPath: HEALTH_PATH,
+        modules: [],
+        user: "nginx",
+        pidFile: "/var/run/nginx.pid",
+        errorLog: "stderr",
+        accessLog: "/dev/stdout",
+    };
+}
+
+export function hostOrthancParams(p: HostBootstrapParams): OrthancJsonParams {
+    return {
+        name: p.orthanc.name,
+        dicomAet: p.orthanc.dicomAet,
+        httpPort: ORTHANC_HTTP_PORT,
+        dicomPort: ORTHANC_DICOM_PORT,
+        database: { host: p.database.host, port: p.database.port, database: p.database.name, ssl: true },
+        storage: { kind: "s3", bucketName: p.bucketName, region: p.region },
+        storageDirectory: "/var/lib/orthanc/db",
+    };
+}
+
+export function hostComposeParams(p: HostBootstrapParams, layout: HostLayout = hostLayout()): ComposeParams {
+    return {
+        images: p.images,
+        bindAddress: "127.0.0.1",
+        httpPort: ORTHANC_HTTP_PORT,
+        dicomPort: ORTHANC_DICOM_PORT,
+        files: {
+            orthancJson: layout.orthancJson,
+            hostJson: layout.hostJson,
+            nginxConf: layout.nginxConf,
+            tlsDir: layout.tlsDir,
+        },
+        secrets: Object.fromEntries(Object.values(SECRET_SETTING_FILES)
+            .map((name) => [name, `${layout.secretsDir}/${name}`])),
+        cloudWatch: { logGroup: p.logGroupName, region: p.region },
+    };
+}
+
+export function hostSystemdParams(layout: HostLayout = hostLayout()): SystemdParams {
+    return { hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15 };
+}
+
+/** Every file the host gets, in the order cloud-init writes them. */
+export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayout()): HostFile[] {
+    const units = renderSystemdUnits({ ...hostSystemdParams(layout), refreshMinutes: p.refreshMinutes });
+    return [
+        { path: layout.composeFile, permissions: "0644", content: renderCompose(hostComposeParams(p, layout)) },
+        { path: layout.nginxConf, permissions: "0644", content: renderNginxConf(hostNginxParams(layout)) },
+        { path: layout.orthancJson, permissions: "0644", content: renderOrthancJson(hostOrthancParams(p)) },
+        {
+            path: layout.hostctl,
+            permissions: "0700",
+            content: renderHostctl({
+                layout,
+                region: p.region,
+                databaseSecretArn: p.database.secretArn,
+                adminSecretArn: p.adminSecretArn,
+                adminUsername: p.adminUsername,
+                certificate: p.certificate,
+                dockerPath: "/usr/bin/docker",
+            }),
+        },
+        { path: layout.installer, permissions: "0700", content: renderInstaller({ packages: p.packages }) },
+        ...Object.entries(units).map(([unit, content]) => ({
+            path: `${layout.systemdDir}/${unit}`, permissions: "0644", content,
+        })),
+    ];
+}
+
+export function hostCloudInitParams(p: HostBootstrapParams, layout: HostLayout = hostLayout()): CloudInitParams {
+    return { files: hostFiles(p, layout), runcmd: [[layout.installer]] };
+}
+
+/** The user data of a host (plain text; the launch template wants it base64-encoded). */
+export function renderUserData(p: HostBootstrapParams, layout: HostLayout = hostLayout()): string {
+    return renderCloudInit(hostCloudInitParams(p, layout));
+}

@@ -1,0 +1,112 @@
+/**
+ * Orthanc's configuration, without any secret in it. Credentials are separate files (see
+ * `credentialFiles`), written at boot from Secrets Manager, so this file can be world-readable and
+ * shipped in user data.
+ */
+
+export type OrthancStorage =
+    /** The AWS S3 storage plugin, authenticated by the instance role (no keys in any file). */
+    | { kind: "s3"; bucketName: string; region: string }
+    /** Files on disk, in `StorageDirectory` (for a loopback test machine). */
+    | { kind: "file" };
+
+export interface OrthancJsonParams {
+    /** Shown in Orthanc Explorer and sent in DICOM associations' implementation name. */
+    name: string;
+    dicomAet: string;
+    /** Plain ports Orthanc listens on; nginx terminates TLS in front of them. */
+    httpPort: number;
+    dicomPort: number;
+    /** Index database (PostgreSQL); the user name and password come from `credentialFiles`. */
+    database: { host: string; port: number; database: string; ssl: boolean };
+    storage: OrthancStorage;
+    /** Local directory for Orthanc's own files (and the images with `file` storage). */
+    storageDirectory: string;
+}
+
+export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+        Name: p.name,
+        DicomAet: p.dicomAet,
+        DicomPort: p.dicomPort,
+        HttpPort: p.httpPort,
+        // Orthanc listens on loopback only (nginx in front), so remote access means "from nginx".
+        RemoteAccessAllowed: true,
+        AuthenticationEnabled: true,
+        // TLS is nginx's job; Orthanc itself speaks plain HTTP and DICOM on loopback.
+        SslEnabled: false,
+        DicomTlsEnabled: false,
+        StorageDirectory: p.storageDirectory,
+        // Every study is kept until a person deletes it.
+        MaximumStorageSize: 0,
+        MaximumPatientCount: 0,
+        PostgreSQL: {
+            EnableIndex: true,
+            EnableStorage: false,
+            Host: p.database.host,
+            Port: p.database.port,
+            Database: p.database.database,
+            EnableSsl: p.database.ssl,
+            // Several Orthanc servers share this database (active-active hosts).
+            Lock: false,
+        },
+    };
+    if (p.storage.kind === "s3") {
+        config.AwsS3Storage = {
+            BucketName: p.storage.bucketName,
+            Region: p.storage.region,
+            StorageStructure: "flat",
+            // No AccessKey/SecretKey: the plugin takes the instance role's credentials.
+        };
+    }
+    return config;
+}
+
+export function renderOrthancJson(p: OrthancJsonParams): string {
+    return JSON.stringify(orthancConfig(p), null, 2) + "\n";
+}
+
+export interface OrthancCredentials {
+    databaseUsername: string;
+    databasePassword: string;
+    /** Users of Orthanc's HTTP basic authentication. */
+    users: Record<string, string>;
+}
+
+/** How the credentials reach Orthanc. */
+export type CredentialDelivery =
+    /**
+     * One file per setting, mounted under /run/secrets by Docker Compose; the orthancteam/orthanc
+     * image reads each as the setting its name spells. Values are JSON, so a password that looks
+     * like a number stays a string, and the image's `$VAR` substitution of config files never
+     * touches them.
+     */
+    | "docker-secrets"
+    /** One extra Orthanc configuration file, for Orthanc run directly with a config directory. */
+    | "config-file";
+
+export const SECRET_SETTING_FILES = {
+    databaseUsername: "ORTHANC__POSTGRESQL__USERNAME",
+    databasePassword: "ORTHANC__POSTGRESQL__PASSWORD",
+    users: "ORTHANC__REGISTERED_USERS",
+} as const;
+
+/**
+ * The credential files (name → content). On a host the boot script writes exactly these from
+ * Secrets Manager with `jq`; tests and a loopback machine write them from this function.
+ */
+export function credentialFiles(c: OrthancCredentials, delivery: CredentialDelivery): Record<string, string> {
+    if (delivery === "config-file") {
+        return {
+            "credentials.json": JSON.stringify({
+                PostgreSQL: { Username: c.databaseUsername, Password: c.databasePassword },
+                RegisteredUsers: c.users,
+            }, null, 2) + "\n",
+        };
+    }
+    return {
+        [SECRET_SETTING_FILES.databaseUsername]: JSON.stringify(c.databaseUsername) + "\n",
+        [SECRET_SETTING_FILES.databasePassword]: JSON.stringify(c.databasePassword) + "\n",
+        [SECRET_SETTING_FILES.users]: JSON.stringify(c.users) + "\n",
+    };
+}

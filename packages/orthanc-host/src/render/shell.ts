@@ -1,0 +1,33 @@
+/** Shell quoting for values rendered into scripts and unit files. */
+
+/** Single-quotes a value for POSIX shells: nothing inside is expanded. */
+export function shQuote(value: string): string {
+    return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * An argument of a command: a literal, or a shell variable the script fills in at run time, with an
+ * optional literal prefix (`{ shellVar: "CERT_SAN", prefix: "subjectAltName=" }` renders as
+ * `"subjectAltName=${CERT_SAN}"`).
+ */
+export type ShellArg = string | { shellVar: string; prefix?: string };
+
+function doubleQuoted(literal: string): string {
+    return literal.replace(/[\\"$`]/g, (c) => `\\${c}`);
+}
+
+export function renderArgs(args: readonly ShellArg[]): string {
+    return args.map((a) => (typeof a === "string"
+        ? shQuote(a)
+        : `"${doubleQuoted(a.prefix ?? "")}\${${a.shellVar}}"`)).join(" ");
+}
+
+/** The argv of a command for `child_process.execFileSync`, with every variable given a value. */
+export function resolveArgs(args: readonly ShellArg[], vars: Record<string, string> = {}): string[] {
+    return args.map((a) => {
+        if (typeof a === "string") return a;
+        const v = vars[a.shellVar];
+        if (v === undefined) throw new Error(`no value for the shell variable ${a.shellVar}`);
+        return (a.prefix ?? "") + v;
+    });
+}

@@ -1,0 +1,188 @@
+#!/bin/bash
+# orthanc-hostctl: rendered by @citadel/orthanc-host; systemd runs it, nobody needs to.
+#   start    fetch the credentials and the certificate, then start the containers (every boot)
+#   refresh  fetch them again and recreate the containers if anything changed (timer)
+#   stop     stop and remove the containers
+# Credentials go to root-only files that Docker Compose mounts as secrets: never into environment
+# variables or command lines.
+set -euo pipefail
+umask 077
+
+readonly REGION=eu-west-1
+readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf'
+readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-admin-1a2b3c4-XyZ123
+readonly ADMIN_USERNAME=admin
+readonly ADMIN_INIT_TOKEN=citadel-orthanc-admin-initial-value-v1
+readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:pacs-certificate-AbC123
+readonly SITE_NAME=''
+readonly CERT_DAYS=''
+readonly DOCKER=/usr/bin/docker
+readonly PROJECT_DIR=/etc/orthanc-host
+readonly COMPOSE_FILE=/etc/orthanc-host/docker-compose.yml
+readonly HOST_JSON=/etc/orthanc-host/orthanc/host.json
+readonly SECRETS_DIR=/etc/orthanc-host/secrets
+readonly TLS_DIR=/etc/orthanc-host/tls
+readonly CERT_FILE=/etc/orthanc-host/tls/cert.pem
+readonly KEY_FILE=/etc/orthanc-host/tls/key.pem
+readonly -a EXTRA_NAMES=()
+
+changed=0
+
+log() {
+    echo "orthanc-hostctl: $*" >&2
+}
+
+compose() {
+    "$DOCKER" compose --project-directory "$PROJECT_DIR" -f "$COMPOSE_FILE" "$@"
+}
+
+imds() {
+    local token
+    token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
+    curl -fsS -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+secret_string() {
+    aws secretsmanager get-secret-value --region "$REGION" --secret-id "$1" --query SecretString --output text
+}
+
+# put_file MODE DEST < CONTENT: replaces DEST atomically, and notes a change, when CONTENT differs.
+put_file() {
+    local tmp
+    tmp=$(mktemp "$2.XXXXXX")
+    cat >"$tmp"
+    chmod "$1" "$tmp"
+    if [[ -f "$2" ]] && cmp -s "$tmp" "$2"; then
+        rm -f "$tmp"
+    else
+        mv -f "$tmp" "$2"
+        changed=1
+    fi
+}
+
+# The admin login; its secret is created empty, so the first host to boot gives it a value.
+admin_secret() {
+    local value err file
+    err=$(mktemp)
+    if value=$(secret_string "$ADMIN_SECRET_ARN" 2>"$err"); then
+        rm -f "$err"
+        printf '%s' "$value"
+        return 0
+    fi
+    if ! grep -q ResourceNotFoundException "$err"; then
+        cat "$err" >&2
+        rm -f "$err"
+        return 1
+    fi
+    rm -f "$err"
+    log "the admin secret has no value yet: generating one"
+    file=$(mktemp)
+    printf '{"username":"%s","password":"%s"}' "$ADMIN_USERNAME" "$(openssl rand -hex 24)" >"$file"
+    aws secretsmanager put-secret-value --region "$REGION" --secret-id "$ADMIN_SECRET_ARN" \
+        --client-request-token "$ADMIN_INIT_TOKEN" --secret-string "file://${file}" >/dev/null 2>&1 \
+        || log "put-secret-value refused (another host may have set the value first)"
+    rm -f "$file"
+    secret_string "$ADMIN_SECRET_ARN"
+}
+
+write_credentials() {
+    local db admin username password users
+    db=$(secret_string "$DATABASE_SECRET_ARN")
+    admin=$(admin_secret)
+    # jq prints JSON: the image parses each file as JSON, so values keep their type and text.
+    username=$(jq -ec '.username | strings' <<<"$db")
+    password=$(jq -ec '.password | strings' <<<"$db")
+    users=$(jq -ec '{(.username | strings): (.password | strings)}' <<<"$admin")
+    install -d -m 0700 "$SECRETS_DIR"
+    put_file 0600 "$SECRETS_DIR/ORTHANC__POSTGRESQL__USERNAME" <<<"$username"
+    put_file 0600 "$SECRETS_DIR/ORTHANC__POSTGRESQL__PASSWORD" <<<"$password"
+    put_file 0600 "$SECRETS_DIR/ORTHANC__REGISTERED_USERS" <<<"$users"
+}
+
+write_host_files() {
+    local instance_id
+    instance_id=$(imds instance-id)
+    # Each Orthanc sharing the database needs its own identifier.
+    put_file 0644 "$HOST_JSON" <<<"{\"DatabaseServerIdentifier\": \"${instance_id}\"}"
+    put_file 0644 "$PROJECT_DIR/.env" <<<"HOST_ID=${instance_id}"
+}
+
+certificate_from_secret() {
+    local pair cert key cert_public key_public
+    pair=$(secret_string "$CERTIFICATE_SECRET_ARN")
+    cert=$(jq -er '.certificate | strings' <<<"$pair")
+    key=$(jq -er '.privateKey | strings' <<<"$pair")
+    cert_public=$(openssl x509 -noout -pubkey <<<"$cert")
+    key_public=$(openssl pkey -pubout <<<"$key")
+    if [[ "$cert_public" != "$key_public" ]]; then
+        log "the certificate secret's privateKey does not belong to its certificate"
+        return 1
+    fi
+    put_file 0644 "$CERT_FILE" <<<"$cert"
+    put_file 0600 "$KEY_FILE" <<<"$key"
+}
+
+# Made again when the host's public name changed (a stop and start gives a new one) or when fewer
+# than 30 days are left.
+self_signed_certificate() {
+    local public_dns cert_cn cert_san
+    local -a names=()
+    public_dns=$(imds public-hostname)
+    if [[ -n "$SITE_NAME" ]]; then
+        names+=("$SITE_NAME")
+    fi
+    names+=("$public_dns" "${EXTRA_NAMES[@]}")
+    cert_cn=${names[0]}
+    # Empty names dropped, repeats removed, order kept.
+    cert_san=$(printf 'DNS:%s\n' "${names[@]}" | awk '$0 != "DNS:" && !seen[$0]++' | paste -sd, -)
+    if [[ -s "$CERT_FILE" && -s "$KEY_FILE" && -f "$TLS_DIR/names" ]] \
+        && [[ "$(cat "$TLS_DIR/names")" == "$cert_san" ]] \
+        && openssl x509 -checkend 2592000 -noout -in "$CERT_FILE" >/dev/null; then
+        return 0
+    fi
+    log "making a self-signed certificate for ${cert_san}"
+    openssl req -x509 -newkey rsa:3072 -sha256 -nodes -days "${CERT_DAYS}" -keyout "${KEY_FILE}" -out "${CERT_FILE}" -subj "/CN=${cert_cn}" -addext "subjectAltName=${cert_san}" -addext extendedKeyUsage=serverAuth
+    chmod 0644 "$CERT_FILE"
+    chmod 0600 "$KEY_FILE"
+    printf '%s\n' "$cert_san" >"$TLS_DIR/names"
+    changed=1
+}
+
+write_certificate() {
+    install -d -m 0755 "$TLS_DIR"
+    if [[ -n "$CERTIFICATE_SECRET_ARN" ]]; then
+        certificate_from_secret
+    else
+        self_signed_certificate
+    fi
+}
+
+cmd_start() {
+    write_host_files
+    write_certificate
+    write_credentials
+    if ((changed)); then
+        compose up -d --force-recreate --remove-orphans
+    else
+        compose up -d --remove-orphans
+    fi
+}
+
+cmd_refresh() {
+    write_certificate
+    write_credentials
+    if ((changed)); then
+        log "credentials or certificate changed: recreating the containers"
+        compose up -d --force-recreate
+    fi
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    refresh) cmd_refresh ;;
+    stop) compose down ;;
+    *)
+        echo "usage: $0 start|refresh|stop" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,251 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "@citadel/shared";
+import { capture, named, ofType, Recording, valueOf } from "@citadel/testing";
+import { decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
+
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
+const network = {
+    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    publicSubnetIds: ["pub-a", "pub-b", "pub-c"], privateSubnetIds: ["priv-a", "priv-b", "priv-c"],
+};
+const base: OrthancHostArgs = {
+    network,
+    kmsKeyArn: KEY,
+    accessLogsBucketName: "access-logs",
+    webCidrs: ["203.0.113.0/24", "192.0.2.0/24"],
+    dicomCidrs: ["198.51.100.0/24"],
+};
+
+async function build(args: Partial<OrthancHostArgs> = {}): Promise<{ rec: Recording; host: OrthancHost }> {
+    let host!: OrthancHost;
+    const rec = await capture(() => { host = new OrthancHost("pacs", { ...base, ...args }); });
+    return { rec, host };
+}
+
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+describe("OrthancHost", () => {
+    let dflt: { rec: Recording; host: OrthancHost };
+    before(async () => { dflt = await build(); });
+
+    it("is one component with the type token citadel:orthanc:OrthancHost", () => {
+        const c = named(dflt.rec, "pacs");
+        assert.equal(c.type, "citadel:orthanc:OrthancHost");
+        assert.equal(c.custom, false);
+    });
+
+    it("launches from one template: IMDSv2 only (hop limit 2), encrypted gp3 root, monitoring, no key pair", () => {
+        const templates = ofType(dflt.rec, "aws:ec2/launchTemplate:LaunchTemplate");
+        assert.equal(templates.length, 1);
+        const lt = templates[0].inputs;
+        assert.deepEqual(lt.metadataOptions, {
+            httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2, instanceMetadataTags: "disabled",
+        });
+        assert.deepEqual(lt.blockDeviceMappings, [{
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: 30, volumeType: "gp3", kmsKeyId: KEY, encrypted: "true", deleteOnTermination: "true" },
+        }]);
+        assert.deepEqual(lt.monitoring, { enabled: true });
+        assert.equal(lt.keyName, undefined);
+        assert.equal(lt.instanceType, "t3.medium");
+        assert.equal(lt.imageId, "ami-0fedcba9876543210", "the AMI comes from the SSM lookup");
+        assert.ok(dflt.rec.lookups.includes("aws:ssm/getParameter:getParameter"));
+        assert.deepEqual(lt.iamInstanceProfile, { arn: "arn:aws:iam:us-east-1:123456789012:pacs-host-profile" });
+        assert.equal(named(dflt.rec, "pacs-host-profile").inputs.role, "pacs-host-role-mock");
+    });
+
+    it("runs one host per AZ in the public subnets, each asking for its own public address", () => {
+        const hosts = ofType(dflt.rec, "aws:ec2/instance:Instance");
+        assert.deepEqual(hosts.map((h) => [h.name, h.inputs.subnetId, h.inputs.availabilityZone]).sort(), [
+            ["pacs-host-0", "pub-a", "us-east-1a"],
+            ["pacs-host-1", "pub-b", "us-east-1b"],
+        ]);
+        for (const h of hosts) {
+            assert.deepEqual(h.inputs.launchTemplate, { id: "pacs-host-template-id", version: "1" });
+            assert.equal(h.inputs.associatePublicIpAddress, true);
+            assert.deepEqual(h.inputs.vpcSecurityGroupIds, ["pacs-hosts-id"]);
+            assert.equal(h.inputs.metadataOptions.httpTokens, "required");
+            assert.equal(h.inputs.rootBlockDevice.encrypted, true);
+            assert.equal(h.inputs.rootBlockDevice.kmsKeyId, KEY);
+            assert.equal(h.inputs.monitoring, true);
+        }
+    });
+
+    it("admits 443 from webCidrs and 11112 from dicomCidrs, nothing else, and no 0.0.0.0/0", () => {
+        const rules = ofType(dflt.rec, INGRESS).filter((r) => r.inputs.securityGroupId === "pacs-hosts-id");
+        assert.deepEqual(rules.map((r) => [r.name, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4]).sort(), [
+            ["pacs-dicom-0", 11112, 11112, "198.51.100.0/24"],
+            ["pacs-web-0", 443, 443, "203.0.113.0/24"],
+            ["pacs-web-1", 443, 443, "192.0.2.0/24"],
+        ]);
+        assert.equal(named(dflt.rec, "pacs-hosts").inputs.ingress, undefined, "inline rules");
+        for (const r of ofType(dflt.rec, INGRESS)) assert.notEqual(r.inputs.cidrIpv4, "0.0.0.0/0", r.name);
+    });
+
+    it("lets hosts out on 443 and to the database's security group on 5432 only", () => {
+        const out = ofType(dflt.rec, EGRESS).filter((r) => r.inputs.securityGroupId === "pacs-hosts-id");
+        assert.deepEqual(out.map((r) => [r.inputs.fromPort, r.inputs.cidrIpv4, r.inputs.referencedSecurityGroupId])
+            .sort((x, y) => Number(x[0]) - Number(y[0])), [
+            [443, "0.0.0.0/0", undefined],
+            [5432, undefined, "pacs-db-sg-id"],
+        ]);
+    });
+
+    it("puts images in a secure bucket: SSE-KMS with the key, public access blocked, TLS-only, access-logged", () => {
+        assert.equal(named(dflt.rec, "pacs-images").type, "aws:s3/bucket:Bucket");
+        const enc = named(dflt.rec, "pacs-images-encryption").inputs.rules[0];
+        assert.deepEqual(enc.applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY });
+        const pab = named(dflt.rec, "pacs-images-public-access").inputs;
+        assert.ok(pab.blockPublicAcls && pab.blockPublicPolicy && pab.ignorePublicAcls && pab.restrictPublicBuckets);
+        const policy = JSON.parse(named(dflt.rec, "pacs-images-policy").inputs.policy);
+        assert.ok(policy.Statement.some((s: any) => s.Sid === "DenyInsecureTransport"));
+        assert.equal(named(dflt.rec, "pacs-images-access-logs").inputs.targetBucket, "access-logs");
+    });
+
+    it("indexes in PostgreSQL reachable only from the hosts, password managed by RDS, private and encrypted", () => {
+        const db = named(dflt.rec, "pacs-db");
+        assert.equal(db.type, "aws:rds/instance:Instance");
+        assert.equal(db.inputs.storageEncrypted, true);
+        assert.equal(db.inputs.manageMasterUserPassword, true);
+        assert.equal(db.inputs.publiclyAccessible, false);
+        assert.equal(db.inputs.password, undefined);
+        assert.equal(db.inputs.dbName, "orthanc");
+        assert.equal(db.inputs.multiAz, false);
+        const dbRules = ofType(dflt.rec, INGRESS).filter((r) => r.inputs.securityGroupId === "pacs-db-sg-id");
+        assert.deepEqual(dbRules.map((r) => r.inputs.referencedSecurityGroupId), ["pacs-hosts-id"]);
+    });
+
+    it("keeps its log group with retention and the key, and an admin secret with no value in state", () => {
+        const group = named(dflt.rec, "pacs-logs").inputs;
+        assert.equal(group.retentionInDays, 365);
+        assert.equal(group.kmsKeyId, KEY);
+        const secret = named(dflt.rec, "pacs-admin");
+        assert.equal(secret.type, "aws:secretsmanager/secret:Secret");
+        assert.equal(secret.inputs.kmsKeyId, KEY);
+        assert.equal(ofType(dflt.rec, "aws:secretsmanager/secretVersion:SecretVersion").length, 0,
+            "a secret version would put the password in Pulumi state");
+    });
+
+    it("gives the instance role SSM core and its scoped inline policy", async () => {
+        assert.equal(named(dflt.rec, "pacs-host-ssm").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+        const trust = JSON.parse(named(dflt.rec, "pacs-host-role").inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
+        const policy = JSON.parse(named(dflt.rec, "pacs-host-policy").inputs.policy);
+        const sids = policy.Statement.map((s: any) => s.Sid);
+        assert.deepEqual(sids, ["ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
+            "UseKeyThroughS3AndSecretsManager", "WriteOwnLogs"]);
+        const read = policy.Statement.find((s: any) => s.Sid === "ReadSecrets");
+        assert.deepEqual(read.Resource, [
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock",
+            "arn:aws:secretsmanager:us-east-1:123456789012:pacs-admin",
+        ]);
+    });
+
+    it("boots from gzipped cloud-config wired to this deployment's database, bucket, secrets and log group", () => {
+        const lt = ofType(dflt.rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
+        const text = decodeUserData(lt.userData);
+        assert.ok(text.startsWith("#cloud-config\n"));
+        assert.ok(text.includes('"Host": "pacs-db.mock.us-east-1.rds.amazonaws.com"'));
+        assert.ok(text.includes('"BucketName": "pacs-images-mock"'));
+        assert.ok(text.includes("awslogs-group: pacs-logs-mock"));
+        assert.ok(text.includes("readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock'"));
+        assert.ok(text.includes("readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:pacs-admin"));
+        assert.ok(text.includes("readonly -a EXTRA_NAMES=()"), "no load balancer name without a load balancer");
+    });
+
+    it("exports instance ids, https URLs, DICOM endpoints, database endpoint, bucket and log group", async () => {
+        const h = dflt.host;
+        assert.deepEqual(await valueOf(h.instanceIds), ["pacs-host-0-id", "pacs-host-1-id"]);
+        const dns = "ec2-198-51-100-1.us-east-1.compute.amazonaws.com";
+        assert.deepEqual(await valueOf(h.urls), [`https://${dns}`, `https://${dns}`]);
+        assert.deepEqual(await valueOf(h.dicomEndpoints), [`${dns}:11112`, `${dns}:11112`]);
+        assert.equal(await valueOf(h.databaseEndpoint), "pacs-db.mock.us-east-1.rds.amazonaws.com:5432");
+        assert.equal(await valueOf(h.bucketName), "pacs-images-mock");
+        assert.equal(await valueOf(h.logGroupName), "pacs-logs-mock");
+        assert.equal(await valueOf(h.loadBalancerDnsName), undefined);
+        assert.equal(ofType(dflt.rec, "aws:lb/loadBalancer:LoadBalancer").length, 0);
+    });
+
+    it("protects the database, the bucket and the admin secret when asked", async () => {
+        const { rec } = await build({ protect: true, database: { multiAz: true, deletionProtection: true } });
+        for (const n of ["pacs-db", "pacs-images", "pacs-admin"]) assert.equal(named(rec, n).protect, true, n);
+        assert.equal(named(rec, "pacs-db").inputs.multiAz, true);
+        assert.equal(named(rec, "pacs-db").inputs.deletionProtection, true);
+        assert.equal(named(dflt.rec, "pacs-db").protect, false);
+    });
+
+    it("takes Graviton types with the arm64 image, a pinned AMI and a user certificate", async () => {
+        const { rec } = await build({ instanceType: "t4g.small", amiId: "ami-pinned", certificateSecretArn: "arn:cert", hostCount: 3 });
+        const lt = ofType(rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
+        assert.equal(lt.imageId, "ami-pinned");
+        assert.ok(!rec.lookups.includes("aws:ssm/getParameter:getParameter"));
+        assert.ok(decodeUserData(lt.userData).includes("readonly CERTIFICATE_SECRET_ARN=arn:cert"));
+        assert.equal(ofType(rec, "aws:ec2/instance:Instance").length, 3);
+        const read = JSON.parse(named(rec, "pacs-host-policy").inputs.policy).Statement.find((s: any) => s.Sid === "ReadSecrets");
+        assert.ok(read.Resource.includes("arn:cert"));
+    });
+
+    describe("with a load balancer", () => {
+        let lbRec: Recording;
+        before(async () => { lbRec = (await build({ loadBalancer: true, protect: true })).rec; });
+
+        it("is a public NLB in the hosts' subnets passing 443 and 11112 through over TCP", () => {
+            const nlb = named(lbRec, "pacs-nlb").inputs;
+            assert.equal(nlb.loadBalancerType, "network");
+            assert.equal(nlb.internal, false);
+            assert.deepEqual(nlb.subnets, ["pub-a", "pub-b"]);
+            assert.deepEqual(nlb.securityGroups, ["pacs-lb-id"]);
+            assert.equal(nlb.enableCrossZoneLoadBalancing, true);
+            const listeners = ofType(lbRec, "aws:lb/listener:Listener");
+            assert.deepEqual(listeners.map((l) => [l.inputs.port, l.inputs.protocol, l.inputs.defaultActions[0].targetGroupArn])
+                .sort((x, y) => x[0] - y[0]), [
+                [443, "TCP", "arn:aws:lb:us-east-1:123456789012:pacs-lb-web"],
+                [11112, "TCP", "arn:aws:lb:us-east-1:123456789012:pacs-lb-dicom"],
+            ]);
+        });
+
+        it("health-checks both target groups through nginx's /healthz on 443", () => {
+            for (const tg of ofType(lbRec, "aws:lb/targetGroup:TargetGroup")) {
+                assert.equal(tg.inputs.protocol, "TCP");
+                assert.equal(tg.inputs.targetType, "instance");
+                assert.deepEqual(
+                    [tg.inputs.healthCheck.protocol, tg.inputs.healthCheck.port, tg.inputs.healthCheck.path, tg.inputs.healthCheck.matcher],
+                    ["HTTPS", "443", "/healthz", "200"]);
+            }
+            const attachments = ofType(lbRec, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
+            assert.deepEqual(attachments.map((a) => [a.inputs.targetId, a.inputs.port]).sort(),
+                [["pacs-host-0-id", 11112], ["pacs-host-0-id", 443], ["pacs-host-1-id", 11112], ["pacs-host-1-id", 443]]);
+        });
+
+        it("admits the allowed ranges at the load balancer and only the load balancer's group at the hosts", () => {
+            const lbRules = ofType(lbRec, INGRESS).filter((r) => r.inputs.securityGroupId === "pacs-lb-id");
+            assert.deepEqual(lbRules.map((r) => [r.inputs.fromPort, r.inputs.cidrIpv4]).sort(),
+                [[11112, "198.51.100.0/24"], [443, "192.0.2.0/24"], [443, "203.0.113.0/24"]]);
+            const fromLb = ofType(lbRec, INGRESS).filter((r) => r.inputs.referencedSecurityGroupId === "pacs-lb-id");
+            assert.deepEqual(fromLb.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]).sort(),
+                [["pacs-hosts-id", 11112], ["pacs-hosts-id", 443]]);
+            const lbOut = ofType(lbRec, EGRESS).filter((r) => r.inputs.securityGroupId === "pacs-lb-id");
+            assert.deepEqual(lbOut.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
+                [[11112, "pacs-hosts-id"], [443, "pacs-hosts-id"]]);
+        });
+
+        it("puts the load balancer's name in the self-signed certificate", () => {
+            const lt = ofType(lbRec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
+            assert.ok(decodeUserData(lt.userData).includes("readonly -a EXTRA_NAMES=(pacs-nlb-mock.us-east-1.elb.amazonaws.com)"));
+        });
+    });
+
+    it("refuses bad args before registering anything", async () => {
+        const rec = await capture(() => {
+            assert.throws(() => new OrthancHost("pacs", { ...base, webCidrs: ["0.0.0.0/0"] }), ConfigError);
+        });
+        assert.equal(rec.resources.length, 0);
+    });
+
+    it("needs a public subnet per host", () => {
+        assert.deepEqual(hostSubnets("pacs", ["a", "b", "c"], 2), ["a", "b"]);
+        assert.throws(() => hostSubnets("pacs", ["a", "b", "c"], 4),
+            /OrthancHost "pacs": hostCount 4 needs as many public subnets, the network has 3/);
+    });
+});

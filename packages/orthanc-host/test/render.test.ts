@@ -1,0 +1,284 @@
+import { strict as assert } from "assert";
+import {
+    composeDocument, credentialFiles, decodeUserData, encodeUserData, hostComposeParams, hostFiles,
+    hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs, renderCompose,
+    renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
+    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, toYaml,
+} from "../src";
+import { expectGolden, loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "./fixtures";
+
+const layout = hostLayout();
+
+function hostctlParams(p = SAMPLE) {
+    return {
+        layout, region: p.region, databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
+        adminUsername: p.adminUsername, certificate: p.certificate, dockerPath: "/usr/bin/docker",
+    };
+}
+
+describe("OrthancHost rendered files (golden)", () => {
+    it("cloud-init user data", () => expectGolden("user-data.yaml", renderUserData(SAMPLE)));
+    it("docker-compose.yml", () => expectGolden("docker-compose.yml", renderCompose(hostComposeParams(SAMPLE))));
+    it("nginx.conf", () => expectGolden("nginx.conf", renderNginxConf(hostNginxParams())));
+    it("nginx.conf for a loopback machine", () =>
+        expectGolden("nginx.loopback.conf", renderNginxConf(loopbackNginxParams("/tmp/orthanc-e2e"))));
+    it("orthanc.json", () => expectGolden("orthanc.json", renderOrthancJson(hostOrthancParams(SAMPLE))));
+    it("orthanc-hostctl (self-signed certificate)", () =>
+        expectGolden("orthanc-hostctl.sh", renderHostctl(hostctlParams())));
+    it("orthanc-hostctl (own certificate)", () =>
+        expectGolden("orthanc-hostctl.own-certificate.sh", renderHostctl(hostctlParams(SAMPLE_OWN_CERTIFICATE))));
+    it("orthanc-host-install", () => expectGolden("orthanc-host-install.sh", renderInstaller({ packages: SAMPLE.packages })));
+    it("systemd units", () => {
+        for (const [unit, text] of Object.entries(renderSystemdUnits({
+            hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15,
+        }))) expectGolden(unit, text);
+    });
+});
+
+describe("OrthancHost cloud-init", () => {
+    it("writes every file of the host and runs only the installer", () => {
+        const text = renderUserData(SAMPLE);
+        assert.ok(text.startsWith("#cloud-config\n"));
+        for (const f of hostFiles(SAMPLE)) assert.ok(text.includes(`  - path: ${f.path}\n`), f.path);
+        assert.deepEqual(hostFiles(SAMPLE).map((f) => [f.path, f.permissions]), [
+            ["/etc/orthanc-host/docker-compose.yml", "0644"],
+            ["/etc/orthanc-host/nginx/nginx.conf", "0644"],
+            ["/etc/orthanc-host/orthanc/orthanc.json", "0644"],
+            ["/usr/local/sbin/orthanc-hostctl", "0700"],
+            ["/usr/local/sbin/orthanc-host-install", "0700"],
+            ["/etc/systemd/system/orthanc-host.service", "0644"],
+            ["/etc/systemd/system/orthanc-host-refresh.service", "0644"],
+            ["/etc/systemd/system/orthanc-host-refresh.timer", "0644"],
+        ]);
+        assert.ok(text.endsWith("runcmd:\n  - - /usr/local/sbin/orthanc-host-install\n"));
+    });
+
+    it("carries no secret value, only the secrets' ARNs", () => {
+        const text = renderUserData(SAMPLE);
+        assert.ok(!/password"?\s*[:=]\s*"[^"$%]/i.test(text), "a literal password in user data");
+        assert.ok(text.includes(SAMPLE.database.secretArn));
+        assert.ok(text.includes(SAMPLE.adminSecretArn));
+    });
+
+    it("fits EC2's 16 KiB user data limit once gzipped, and round-trips", () => {
+        const text = renderUserData(SAMPLE);
+        const encoded = encodeUserData(text);
+        assert.equal(decodeUserData(encoded), text);
+        assert.ok(Buffer.from(encoded, "base64").length < 16384 / 2, "user data close to EC2's limit");
+        assert.equal(encodeUserData(text), encoded, "gzip output must be deterministic (no diff on every deployment)");
+    });
+});
+
+describe("OrthancHost nginx.conf", () => {
+    const conf = renderNginxConf(hostNginxParams());
+
+    it("terminates TLS 1.2/1.3 only, on 443 (HTTP) and 11112 (stream), with the same certificate", () => {
+        assert.equal(conf.match(/ssl_protocols TLSv1\.2 TLSv1\.3;/g)?.length, 2);
+        assert.ok(!/TLSv1(\.1)?[ ;]/.test(conf), "TLS 1.0/1.1 enabled");
+        assert.match(conf, /http \{[\s\S]*listen 443 ssl;[\s\S]*\n\}\n\nstream \{[\s\S]*listen 11112 ssl;/);
+        assert.equal(conf.match(/ssl_certificate \/etc\/orthanc-host\/tls\/cert\.pem;/g)?.length, 2);
+        assert.equal(conf.match(/ssl_certificate_key \/etc\/orthanc-host\/tls\/key\.pem;/g)?.length, 2);
+    });
+
+    it("proxies to Orthanc on loopback, with no upload size limit", () => {
+        assert.match(conf, /location \/ \{\n\s+proxy_pass http:\/\/127\.0\.0\.1:8042;/);
+        assert.match(conf, /stream \{[\s\S]*proxy_pass 127\.0\.0\.1:4242;/);
+        assert.match(conf, /client_max_body_size 0;/);
+        assert.match(conf, /proxy_set_header X-Forwarded-Proto https;/);
+    });
+
+    it("answers the health check from Orthanc's anonymous 401, never forwarding a client's credentials", () => {
+        assert.match(conf, /location = \/healthz \{\n\s+access_log off;\n\s+proxy_pass http:\/\/127\.0\.0\.1:8042\/system;\n\s+proxy_set_header Authorization "";\n\s+proxy_intercept_errors on;\n\s+error_page 401 = @orthanc_alive;/);
+        assert.match(conf, /location @orthanc_alive \{[^}]*return 200/);
+    });
+
+    it("keeps query strings (patient names in DICOMweb queries) out of the access log", () => {
+        assert.match(conf, /log_format orthanc .*\$uri /);
+        assert.ok(!conf.includes("$request "), "$request logs the query string");
+        assert.ok(!conf.includes("$args") && !conf.includes("$request_uri"));
+    });
+
+    it("loads modules, sets temp paths and drops the worker user only when asked", () => {
+        assert.ok(!conf.includes("load_module") && !conf.includes("_temp_path"));
+        assert.match(conf, /^user nginx;$/m);
+        const local = renderNginxConf(loopbackNginxParams("/tmp/x"));
+        assert.match(local, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;$/m);
+        assert.match(local, /^ {4}proxy_temp_path \/tmp\/x\/proxy;$/m);
+        assert.ok(!/^user /m.test(local));
+        assert.match(local, /listen 18443 ssl;[\s\S]*proxy_pass http:\/\/127\.0\.0\.1:18042;[\s\S]*listen 21112 ssl;[\s\S]*proxy_pass 127\.0\.0\.1:14242;/);
+    });
+});
+
+describe("OrthancHost orthanc.json", () => {
+    it("indexes in PostgreSQL over SSL without locking, stores in S3 through the instance role", () => {
+        const c = orthancConfig(hostOrthancParams(SAMPLE)) as any;
+        assert.deepEqual(c.PostgreSQL, {
+            EnableIndex: true, EnableStorage: false, Host: SAMPLE.database.host, Port: 5432,
+            Database: "orthanc", EnableSsl: true, Lock: false,
+        });
+        assert.deepEqual(c.AwsS3Storage, { BucketName: SAMPLE.bucketName, Region: "eu-west-1", StorageStructure: "flat" });
+        assert.equal(c.AuthenticationEnabled, true);
+        assert.equal(c.HttpPort, 8042);
+        assert.equal(c.DicomPort, 4242);
+    });
+
+    it("holds no credential of any kind", () => {
+        const text = renderOrthancJson(hostOrthancParams(SAMPLE));
+        for (const word of ["Password", "Username", "RegisteredUsers", "AccessKey", "SecretKey"]) {
+            assert.ok(!text.includes(word), `${word} in orthanc.json`);
+        }
+    });
+
+    it("stores files on disk instead of S3 when asked (a loopback machine)", () => {
+        const c = orthancConfig({ ...hostOrthancParams(SAMPLE), storage: { kind: "file" }, storageDirectory: "/tmp/o" }) as any;
+        assert.equal(c.AwsS3Storage, undefined);
+        assert.equal(c.StorageDirectory, "/tmp/o");
+    });
+
+    it("delivers credentials as JSON-valued secret files, or as one config file", () => {
+        const creds = { databaseUsername: "citadel", databasePassword: "12345", users: { admin: "p$w\"d" } };
+        assert.deepEqual(credentialFiles(creds, "docker-secrets"), {
+            ORTHANC__POSTGRESQL__USERNAME: "\"citadel\"\n",
+            // A numeric-looking password stays a string once the image parses the file as JSON.
+            ORTHANC__POSTGRESQL__PASSWORD: "\"12345\"\n",
+            ORTHANC__REGISTERED_USERS: "{\"admin\":\"p$w\\\"d\"}\n",
+        });
+        const file = JSON.parse(credentialFiles(creds, "config-file")["credentials.json"]);
+        assert.deepEqual(file, { PostgreSQL: { Username: "citadel", Password: "12345" }, RegisteredUsers: { admin: "p$w\"d" } });
+    });
+});
+
+describe("OrthancHost docker-compose.yml", () => {
+    const doc = composeDocument(hostComposeParams(SAMPLE)) as any;
+
+    it("runs pinned orthancteam/orthanc and nginx images", () => {
+        assert.match(doc.services.orthanc.image, /^orthancteam\/orthanc:\d+\.\d+\.\d+$/);
+        assert.match(doc.services.nginx.image, /^nginx:\d+\.\d+\.\d+(-alpine)?$/);
+    });
+
+    it("publishes Orthanc on loopback only and puts nginx on the host network", () => {
+        assert.deepEqual(doc.services.orthanc.ports, ["127.0.0.1:8042:8042", "127.0.0.1:4242:4242"]);
+        assert.equal(doc.services.nginx.network_mode, "host");
+        assert.equal(doc.services.nginx.ports, undefined);
+    });
+
+    it("hands credentials over as secret files, never as environment variables", () => {
+        assert.equal(doc.services.orthanc.environment, undefined);
+        assert.equal(doc.services.nginx.environment, undefined);
+        assert.deepEqual(doc.services.orthanc.secrets, Object.values(SECRET_SETTING_FILES));
+        for (const name of Object.values(SECRET_SETTING_FILES)) {
+            assert.deepEqual(doc.secrets[name], { file: `/etc/orthanc-host/secrets/${name}` });
+        }
+        assert.ok(!renderCompose(hostComposeParams(SAMPLE)).includes("environment:"));
+    });
+
+    it("mounts config read-only and the TLS directory at the path nginx.conf names", () => {
+        assert.ok(doc.services.orthanc.volumes.includes("/etc/orthanc-host/orthanc/orthanc.json:/etc/orthanc/orthanc.json:ro"));
+        assert.ok(doc.services.nginx.volumes.includes("/etc/orthanc-host/tls:/etc/orthanc-host/tls:ro"));
+    });
+
+    it("ships container logs to the host's log group without ever blocking Orthanc", () => {
+        for (const svc of ["orthanc", "nginx"]) {
+            const log = doc.services[svc].logging;
+            assert.equal(log.driver, "awslogs");
+            assert.equal(log.options["awslogs-group"], SAMPLE.logGroupName);
+            assert.equal(log.options["awslogs-region"], "eu-west-1");
+            assert.equal(log.options.mode, "non-blocking");
+        }
+        const local = composeDocument({ ...hostComposeParams(SAMPLE), cloudWatch: undefined }) as any;
+        assert.equal(local.services.orthanc.logging, undefined);
+    });
+});
+
+describe("OrthancHost scripts and units", () => {
+    const hostctl = renderHostctl(hostctlParams());
+
+    it("installs Docker and jq from the distribution only, then enables the units", () => {
+        const installer = renderInstaller({ packages: SAMPLE.packages });
+        assert.match(installer, /^dnf install -y docker jq$/m);
+        assert.ok(!/curl|wget|https?:\/\//.test(installer), "the installer downloads something");
+        assert.match(installer, /docker compose version/);
+        assert.match(installer, /systemctl enable --now orthanc-host\.service orthanc-host-refresh\.timer/);
+    });
+
+    it("fetches credentials into root-only files through stdin, never argv or the environment", () => {
+        assert.match(hostctl, /^set -euo pipefail\numask 077$/m);
+        assert.match(hostctl, /install -d -m 0700 "\$SECRETS_DIR"/);
+        for (const name of Object.values(SECRET_SETTING_FILES)) {
+            assert.match(hostctl, new RegExp(`put_file 0600 "\\$SECRETS_DIR/${name}" <<<`));
+        }
+        assert.ok(!/\bexport\b/.test(hostctl), "the script exports variables");
+        assert.ok(!/--secret-string "\$/.test(hostctl), "a secret passed on a command line");
+        assert.match(hostctl, /--secret-string "file:\/\/\$\{file\}"/);
+        assert.match(hostctl, /--client-request-token "\$ADMIN_INIT_TOKEN"/);
+    });
+
+    it("makes the self-signed certificate with the exported openssl command", () => {
+        const cmd = renderArgs(selfSignedCertificateCommand({
+            keyFile: { shellVar: "KEY_FILE" }, certificateFile: { shellVar: "CERT_FILE" },
+            commonName: { shellVar: "cert_cn" }, subjectAltName: { shellVar: "cert_san" }, days: { shellVar: "CERT_DAYS" },
+        }));
+        assert.ok(hostctl.includes(`    ${cmd}\n`));
+        assert.match(cmd, /-subj "\/CN=\$\{cert_cn\}" -addext "subjectAltName=\$\{cert_san\}" -addext extendedKeyUsage=serverAuth/);
+        assert.match(hostctl, /^readonly SITE_NAME=pacs\.example\.org$/m);
+        assert.match(hostctl, /^readonly -a EXTRA_NAMES=\(orthanc-nlb-0123456789abcdef\.elb\.eu-west-1\.amazonaws\.com\)$/m);
+        assert.match(hostctl, /^readonly CERTIFICATE_SECRET_ARN=''$/m);
+    });
+
+    it("installs the user's certificate from its secret, checking the key belongs to it", () => {
+        const own = renderHostctl(hostctlParams(SAMPLE_OWN_CERTIFICATE));
+        assert.match(own, /^readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:pacs-certificate-AbC123$/m);
+        assert.match(own, /^readonly SITE_NAME=''$/m);
+        assert.match(own, /openssl x509 -noout -pubkey/);
+        assert.match(own, /openssl pkey -pubout/);
+    });
+
+    it("starts the stack on every boot and re-reads rotated credentials on a timer", () => {
+        const units = renderSystemdUnits({ hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15 });
+        assert.match(units["orthanc-host.service"], /ExecStart=\/usr\/local\/sbin\/orthanc-hostctl start/);
+        assert.match(units["orthanc-host.service"], /Requires=docker\.service/);
+        assert.match(units["orthanc-host.service"], /WantedBy=multi-user\.target/);
+        assert.match(units["orthanc-host-refresh.service"], /ExecStart=\/usr\/local\/sbin\/orthanc-hostctl refresh/);
+        assert.match(units["orthanc-host-refresh.timer"], /OnUnitActiveSec=15min/);
+        assert.match(hostctl, /cmd_refresh\(\) \{[\s\S]*if \(\(changed\)\); then[\s\S]*compose up -d --force-recreate/);
+    });
+});
+
+describe("OrthancHost render helpers", () => {
+    it("openssl command resolves to argv with literal values (what a test machine runs)", () => {
+        const argv = resolveArgs(selfSignedCertificateCommand({
+            keyFile: "/t/key.pem", certificateFile: "/t/cert.pem", commonName: "localhost",
+            subjectAltName: subjectAltName(["localhost", "", "localhost", "127.0.0.1.nip.io"]), days: 30,
+        }));
+        assert.deepEqual(argv, ["openssl", "req", "-x509", "-newkey", "rsa:3072", "-sha256", "-nodes", "-days", "30",
+            "-keyout", "/t/key.pem", "-out", "/t/cert.pem", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost,DNS:127.0.0.1.nip.io", "-addext", "extendedKeyUsage=serverAuth"]);
+        assert.throws(() => resolveArgs([{ shellVar: "X" }]), /no value for the shell variable X/);
+    });
+
+    it("quotes shell values so nothing in them expands", () => {
+        assert.equal(shQuote("arn:aws:s3:::b"), "arn:aws:s3:::b");
+        assert.equal(shQuote("a b$c"), "'a b$c'");
+        assert.equal(shQuote("it's"), "'it'\\''s'");
+        assert.equal(renderArgs([{ shellVar: "V", prefix: "a\"$" }]), "\"a\\\"\\$${V}\"");
+    });
+
+    it("writes YAML that cannot be misread: quoted ambiguous scalars, exact literal blocks", () => {
+        assert.equal(toYaml({ a: "yes", b: "0644", c: "x:y", d: "/etc/x", e: 5, f: true, g: [], h: {} }),
+            'a: "yes"\nb: "0644"\nc: "x:y"\nd: /etc/x\ne: 5\nf: true\ng: []\nh: {}\n');
+        assert.equal(toYaml({ t: "one\ntwo\n" }), "t: |\n  one\n  two\n");
+        assert.equal(toYaml({ t: "no newline\nat end" }), "t: |-\n  no newline\n  at end\n");
+        assert.equal(toYaml({ t: "two newlines\n\n" }), "t: |+\n  two newlines\n\n");
+        assert.equal(toYaml({ t: "  indented\nx\n" }), "t: |2\n    indented\n  x\n");
+        assert.equal(toYaml({ l: [{ a: 1, b: [2] }, "s"] }), "l:\n  - a: 1\n    b:\n      - 2\n  - s\n");
+        assert.equal(toYaml({ "needs quotes": 1 }, ["#c"]), '#c\n"needs quotes": 1\n');
+    });
+
+    it("renders without trailing whitespace or tabs, which YAML blocks and diffs mangle", () => {
+        for (const f of hostFiles(SAMPLE)) {
+            assert.ok(!/[ \t]$/m.test(f.content), `${f.path} has trailing whitespace`);
+            assert.ok(!f.content.includes("\t"), `${f.path} has a tab`);
+            assert.ok(f.content.endsWith("\n") && !f.content.endsWith("\n\n"), `${f.path} must end with one newline`);
+        }
+    });
+});
