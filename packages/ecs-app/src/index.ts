@@ -1,1 +1,9 @@
-export {};
+export * from "./args";
+export * from "./validate";
+export * from "./container";
+export * from "./policies";
+export * from "./commands";
+export * from "./load-balancer";
+export * from "./capacity";
+export * from "./scaling";
+export * from "./ecs-app";

@@ -1,0 +1,393 @@
+import * as pulumi from "@pulumi/pulumi";
+import { argKeys, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
+
+export const CAPACITY_TYPES = ["fargate", "ec2"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+
+export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
+export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
+
+export const DESYNC_MITIGATION_MODES = ["defensive", "strictest"] as const;
+export type DesyncMitigationMode = (typeof DESYNC_MITIGATION_MODES)[number];
+
+export const TARGET_PROTOCOLS = ["HTTP", "HTTPS"] as const;
+export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
+
+/** The one TLS policy of the HTTPS listener: TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * Environment names that look like they hold a secret. Such values belong in `secrets` (by
+ * reference), where they never reach the task definition, the state or the console in clear.
+ */
+export const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|KEY|CREDENTIAL/i;
+
+/**
+ * A secret handed to a container by reference: ECS resolves it when the task starts, with the task
+ * execution role, which may read exactly the secrets its service names.
+ * - `secretsManagerArn`: the full ARN of a Secrets Manager secret (with its 6-character suffix);
+ *   `jsonKey` picks one key of a JSON secret (e.g. `password` of an RDS-managed secret).
+ * - `ssmParameterArn`: the ARN of a Parameter Store parameter (SecureString, encrypted with the app's key).
+ */
+export type SecretRef =
+    | { secretsManagerArn: pulumi.Input<string>; jsonKey?: string }
+    | { ssmParameterArn: pulumi.Input<string> };
+
+/** What every container of the app (services, workers, the migration) is made of. */
+export interface ContainerArgs {
+    /**
+     * The image's repository: with `images.source` `ecr`, the name of an ECR repository the app
+     * creates (one per distinct name); with `registry`, the path under the registry. The tag is the
+     * app version (see `imageTag`).
+     */
+    image: string;
+    /**
+     * Task CPU units (1024 = 1 vCPU) and memory (MiB). On Fargate, a valid Fargate pair
+     * (256/512..2048, 512/1024..4096, 1024/2048..8192, 2048/4096..16384, 4096/8192..30720, ...).
+     * @default 256 CPU, 512 MiB
+     */
+    cpu?: number;
+    /** @default 512 */
+    memory?: number;
+    /** Overrides the image's CMD. @default the image's */
+    command?: string[];
+    /**
+     * Plain, non-secret settings. A name that looks like a secret (PASSWORD, SECRET, TOKEN, KEY,
+     * CREDENTIAL, ...) is refused: pass it in `secrets`. @default {}
+     */
+    environment?: Record<string, pulumi.Input<string>>;
+    /** Secrets by reference, never by value (a plain string is refused). @default {} */
+    secrets?: Record<string, SecretRef>;
+    /**
+     * Run as this user (`"1000"`, `"1000:1000"`, `"app"`), not root (root is refused). Ports below 1024
+     * need root, so a service with `user` listens on 1024 or above. @default the image's user
+     */
+    user?: string;
+    /**
+     * Give the container the app's database: `DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME` and
+     * `DATABASE_USER` in its environment, `DATABASE_PASSWORD` by reference to the RDS-managed secret
+     * (the database forces TLS). Requires `database`. @default false (true for the migration)
+     */
+    useDatabase?: boolean;
+    /**
+     * The root file system is read-only; these paths get a writable scratch volume that lives as
+     * long as the task. @default ["/tmp"]
+     */
+    writablePaths?: string[];
+}
+
+/** How a service is reached through the load balancer's HTTPS listener. */
+export interface RoutingArgs {
+    /** Path patterns (`/api/*`); at least one of `paths`/`hosts`. @default [] */
+    paths?: string[];
+    /** Host names (`app.example.com`, `*.example.com`). @default [] */
+    hosts?: string[];
+}
+
+/** A long-running service behind the shared load balancer. */
+export interface ServiceArgs extends ContainerArgs {
+    /** Lowercase letters, digits and hyphens, up to 20 characters; unique among services and workers. */
+    name: string;
+    /** The container's port (1..65535; 1024.. with a non-root `user`). */
+    port: number;
+    /**
+     * Which requests reach this service. Rules are evaluated in the order of `services`: list the
+     * most specific first and a catch-all (`/*`) last. Two services on the same path and host are refused.
+     */
+    routing: RoutingArgs;
+    /** Protocol between the load balancer and the container. @default "HTTP" */
+    protocol?: TargetProtocol;
+    /** The load balancer's health check path. @default "/" */
+    healthCheckPath?: string;
+    /** Seconds the service ignores failing load balancer health checks after a task starts. @default 60 */
+    healthCheckGracePeriodSeconds?: number;
+    /** Tasks at creation (autoscaling moves it between `minCount` and `maxCount`). @default 2 */
+    desiredCount?: number;
+    /** @default desiredCount */
+    minCount?: number;
+    /** @default max(4, desiredCount) */
+    maxCount?: number;
+    /** Target average CPU utilisation (%) of the CPU target-tracking policy, 10..90. @default 60 */
+    cpuTargetPercent?: number;
+    /** Target requests per task per minute of the request-count policy. @default 1000 */
+    requestsPerTarget?: number;
+}
+
+/** A background worker: no load balancer, consumes its own SQS queue and scales on its backlog. */
+export interface WorkerArgs extends ContainerArgs {
+    /** Lowercase letters, digits and hyphens, up to 20 characters; unique among services and workers. */
+    name: string;
+    /** @default 1 */
+    desiredCount?: number;
+    /** @default desiredCount */
+    minCount?: number;
+    /** @default max(4, desiredCount) */
+    maxCount?: number;
+    /** Visible messages per running task that autoscaling aims for. @default 100 */
+    backlogPerTask?: number;
+    /** Seconds a received message stays invisible to other consumers, 0..43200. @default 300 */
+    visibilityTimeoutSeconds?: number;
+    /** Receives before a message moves to the dead-letter queue, 1..1000. @default 5 */
+    maxReceiveCount?: number;
+    /** Seconds a message is kept, 60..1209600. @default 345600 (4 days) */
+    messageRetentionSeconds?: number;
+    /**
+     * Services allowed to send to this worker's queue; each gets `<WORKER>_QUEUE_URL` in its
+     * environment (e.g. `JOBS_QUEUE_URL`). The worker itself gets `QUEUE_URL`. @default []
+     */
+    producers?: string[];
+}
+
+/** The run-once database migration: a task definition started on demand with `aws ecs run-task`. */
+export interface MigrationArgs extends ContainerArgs {
+    /** The migration command, e.g. `["bin/rails", "db:migrate"]`. */
+    command: string[];
+}
+
+export type ImagesArgs =
+    | {
+        /** The app creates one ECR repository per distinct image (scan on push, immutable tags, KMS, last 100 kept). */
+        source: "ecr";
+        /** IAM roles (by name) of CI that get the least-privilege push/pull policy. @default [] */
+        ciRoleNames?: string[];
+    }
+    | {
+        /** Images come from a private registry such as GitLab's. */
+        source: "registry";
+        /** Registry host and path, without scheme: `registry.gitlab.com/acme/app`. */
+        registry: string;
+        /** Secrets Manager secret `{"username": ..., "password": <access token>}` for the registry. */
+        credentialsSecretArn: pulumi.Input<string>;
+    };
+
+/**
+ * Lets only a CDN reach the load balancer: its security group admits 443 only from the CDN's managed
+ * prefix lists (and nothing on 80), and every routing rule also requires the secret header the
+ * CDN adds; anything else gets a 403 from the listener's default action.
+ */
+export interface OriginProtectionArgs {
+    /** Name of the header the CDN sends (letters, digits, hyphens), e.g. `X-Origin-Verify`. */
+    headerName: string;
+    /** Its secret value (a Pulumi secret; 1..128 characters). */
+    headerValue: pulumi.Input<string>;
+    /** Managed prefix lists the CDN connects from (`com.amazonaws.global.cloudfront.origin-facing`). */
+    prefixListIds: pulumi.Input<string>[];
+}
+
+export interface LoadBalancerArgs {
+    /** ACM certificate of the HTTPS listener, in the load balancer's region. */
+    certificateArn: pulumi.Input<string>;
+    /**
+     * Bucket for the access logs. Elastic Load Balancing writes only to SSE-S3 buckets whose policy
+     * admits it: a SecureBucket with purpose `elbLogs`. @default the app creates one (then `logBucket`
+     * is required, to receive that bucket's own S3 server access logs)
+     */
+    accessLogsBucketName?: pulumi.Input<string>;
+    /** @default `protect` */
+    deletionProtection?: boolean;
+    /** HTTP desync mitigation. @default "defensive" */
+    desyncMitigationMode?: DesyncMitigationMode;
+    /** Seconds an idle connection stays open, 1..4000. @default 60 */
+    idleTimeoutSeconds?: number;
+}
+
+export interface Ec2CapacityArgs {
+    /** @default "t3.small" (x86) or "t4g.small" (ARM) */
+    instanceType?: string;
+    /** Instances kept running even when idle. @default 1 */
+    minInstances?: number;
+    /** Upper bound for the capacity provider's managed scaling. @default 4 */
+    maxInstances?: number;
+    /** Root volume (GiB), encrypted with the key. @default 30 */
+    volumeSizeGiB?: number;
+}
+
+/** The database: a PostgresDatabase from @citadel/shared, reachable only from the app's tasks. */
+export type DatabaseArgs = Omit<PostgresDatabaseArgs, "network" | "kmsKeyArn" | "allowedSecurityGroupIds">;
+
+export interface EcsAppArgs {
+    /** Where the app lives: the load balancer in the public subnets, everything else in the private ones. */
+    network: NetworkRef;
+    /**
+     * Encrypts logs, queues, the alerts topic, volumes and repositories. Its policy must admit the
+     * `logs`, `events` and (for EC2 capacity) `autoscaling` services.
+     */
+    kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Where tasks run: `fargate`, or `ec2` (an Auto Scaling group of ECS-optimized instances behind a
+     * capacity provider with managed scaling and termination protection). Tasks use `awsvpc`
+     * networking either way, so each task has its own security group and private IP; on EC2 an
+     * instance holds as many tasks as it has spare network interfaces. @default "fargate"
+     */
+    capacity?: CapacityType;
+    /** EC2 capacity settings; only with `capacity: "ec2"`. */
+    ec2?: Ec2CapacityArgs;
+    /** CPU architecture of the images (and of the EC2 instances). @default "X86_64" */
+    cpuArchitecture?: CpuArchitecture;
+    /** Services behind the load balancer, at least one. */
+    services: ServiceArgs[];
+    /** Queue workers. @default [] */
+    workers?: WorkerArgs[];
+    /** The run-once migration task. @default none */
+    migration?: MigrationArgs;
+    /** Where images come from. @default { source: "ecr" } */
+    images?: ImagesArgs;
+    loadBalancer: LoadBalancerArgs;
+    /**
+     * The stack's log bucket (purpose `logs`): receives the S3 server access logs of the load
+     * balancer's log bucket the app creates. Required unless `loadBalancer.accessLogsBucketName` is given.
+     */
+    logBucket?: LogBucketRef;
+    /** Only a CDN may reach the load balancer. @default none: 443 (and 80, redirected) open to all */
+    originProtection?: OriginProtectionArgs;
+    /**
+     * This environment's Parameter Store namespace, e.g. `/citadel/prod`. The image tag is read from
+     * `<namespace>/app-version` (a String parameter the release pipeline writes) unless `imageTag` is
+     * given, and task roles may read parameters under the namespace only.
+     * @default `/<project>/<stack>`
+     */
+    parameterNamespace?: string;
+    /** The image tag of every container; overrides the `app-version` parameter. @default the parameter */
+    imageTag?: pulumi.Input<string>;
+    /** A PostgreSQL database for the app (5432 admitted from the tasks' security group only). @default none */
+    database?: DatabaseArgs;
+    /** A bastion with a private IP and no inbound rules, reached with SSM Session Manager. @default none */
+    bastion?: { instanceType?: string };
+    /** Addresses subscribed (by email) to deployment failure and rollback alerts. @default [] */
+    alertEmails?: string[];
+    /** Days container logs are kept (a CloudWatch Logs retention period). @default 365 */
+    logRetentionDays?: number;
+    /**
+     * Guard stateful resources: ECR repositories are protected (and always retained on delete), the
+     * database and the log bucket protected, the load balancer's deletion protection on. @default false
+     */
+    protect?: boolean;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Resolved args: validated, with defaults                                                           */
+/* ------------------------------------------------------------------------------------------------ */
+
+export interface ResolvedSecret {
+    /** Environment variable name in the container. */
+    name: string;
+    kind: "secretsmanager" | "ssm";
+    arn: pulumi.Input<string>;
+    jsonKey?: string;
+}
+
+export interface ResolvedContainer {
+    name: string;
+    image: string;
+    cpu: number;
+    memory: number;
+    command?: string[];
+    environment: Record<string, pulumi.Input<string>>;
+    secrets: ResolvedSecret[];
+    user?: string;
+    useDatabase: boolean;
+    writablePaths: string[];
+}
+
+export interface ResolvedService extends ResolvedContainer {
+    port: number;
+    paths: string[];
+    hosts: string[];
+    protocol: TargetProtocol;
+    healthCheckPath: string;
+    healthCheckGracePeriodSeconds: number;
+    desiredCount: number;
+    minCount: number;
+    maxCount: number;
+    cpuTargetPercent: number;
+    requestsPerTarget: number;
+    /** Listener rule priority: by position in `services`. */
+    priority: number;
+}
+
+export interface ResolvedWorker extends ResolvedContainer {
+    desiredCount: number;
+    minCount: number;
+    maxCount: number;
+    backlogPerTask: number;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    messageRetentionSeconds: number;
+    producers: string[];
+}
+
+export interface ResolvedEcsAppArgs {
+    capacity: CapacityType;
+    ec2: Required<Ec2CapacityArgs>;
+    cpuArchitecture: CpuArchitecture;
+    services: ResolvedService[];
+    workers: ResolvedWorker[];
+    migration?: ResolvedContainer;
+    images: ImagesArgs;
+    /** Distinct repository names, in first-use order. */
+    repositories: string[];
+    loadBalancer: {
+        deletionProtection: boolean;
+        desyncMitigationMode: DesyncMitigationMode;
+        idleTimeoutSeconds: number;
+    };
+    originProtection?: OriginProtectionArgs;
+    parameterNamespace: string;
+    database?: DatabaseArgs;
+    bastion?: { instanceType: string };
+    alertEmails: string[];
+    logRetentionDays: number;
+    protect: boolean;
+}
+
+/**
+ * How messages name an argument. The component names its arguments (`EcsApp "app": services["api"].cpu`);
+ * the stack program maps them to its config keys (`citadel:app.backend.cpu`).
+ */
+export interface EcsAppKeys {
+    /** A top-level argument path, e.g. `loadBalancer.certificateArn`. */
+    arg: KeyOf;
+    /** A field of one container: `member("services", "api", "cpu")`; the migration's name is "migration". */
+    member(list: "services" | "workers" | "migration", name: string, field: string): string;
+}
+
+export function componentKeys(name: string): EcsAppKeys {
+    const arg = argKeys("EcsApp", name);
+    return {
+        arg,
+        member: (list, member, field) => list === "migration"
+            ? arg(`migration.${field}`) : arg(`${list}[${JSON.stringify(member)}].${field}`),
+    };
+}
+
+export const ECS_APP_DEFAULTS = {
+    cpu: 256,
+    memory: 512,
+    writablePaths: ["/tmp"],
+    serviceDesiredCount: 2,
+    workerDesiredCount: 1,
+    maxCountFloor: 4,
+    healthCheckPath: "/",
+    healthCheckGracePeriodSeconds: 60,
+    cpuTargetPercent: 60,
+    requestsPerTarget: 1000,
+    backlogPerTask: 100,
+    visibilityTimeoutSeconds: 300,
+    maxReceiveCount: 5,
+    messageRetentionSeconds: 345600,
+    logRetentionDays: 365,
+    idleTimeoutSeconds: 60,
+    ec2: { instanceType: { X86_64: "t3.small", ARM64: "t4g.small" }, minInstances: 1, maxInstances: 4, volumeSizeGiB: 30 },
+    bastionInstanceType: { X86_64: "t3.micro", ARM64: "t4g.micro" },
+};
+
+/** Names of variables EcsApp sets itself; a container may not set them too. */
+export const DATABASE_ENV = ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER"] as const;
+export const DATABASE_SECRET = "DATABASE_PASSWORD";
+export const APP_VERSION_ENV = "APP_VERSION";
+export const WORKER_QUEUE_ENV = "QUEUE_URL";
+
+/** The variable a producer service gets for a worker's queue: `jobs` → `JOBS_QUEUE_URL`. */
+export function producerQueueEnv(worker: string): string {
+    return `${worker.toUpperCase().replace(/-/g, "_")}_QUEUE_URL`;
+}

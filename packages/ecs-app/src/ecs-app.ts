@@ -1,0 +1,496 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ecs from "@pulumi/aws/ecs";
+import * as ecr from "@pulumi/aws/ecr";
+import * as iam from "@pulumi/aws/iam";
+import * as sqs from "@pulumi/aws/sqs";
+import * as sns from "@pulumi/aws/sns";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
+import {
+    argKeys, awsContext, AwsContext, ConfigError, PostgresDatabase, policyJson, serviceTrustPolicy,
+    validatePostgresDatabaseArgs,
+} from "@citadel/shared";
+import {
+    APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
+    ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
+} from "./args";
+import { resolveEcsAppArgs } from "./validate";
+import { renderContainerDefinitions, scratchVolumes, secretValueFrom } from "./container";
+import {
+    alertsTopicStatements, ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
+    queueStatements, taskRoleStatements,
+} from "./policies";
+import { runTaskCommand, sessionCommand } from "./commands";
+import { createLoadBalancer, createSecurityGroups, createServiceRoute, SecurityGroups } from "./load-balancer";
+import { createBastion, createEc2Capacity } from "./capacity";
+import { createScaling, serviceTracking, workerTracking } from "./scaling";
+
+/** Docker's tag grammar: what the app-version parameter must hold. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** ECR keeps this many images per repository (the seed, 002, keeps 100 versions). */
+export const IMAGES_KEPT = 100;
+
+/**
+ * Validates EcsApp args (and the database's, so a bad database name also fails before anything is
+ * registered) and fills in defaults.
+ */
+export function validateEcsAppArgs(name: string, args: EcsAppArgs): ResolvedEcsAppArgs {
+    const a = resolveEcsAppArgs(args, componentKeys(name));
+    if (a.capacity === "ec2" && /^(aws|ecs|fargate)/i.test(name)) {
+        // The capacity provider is autonamed after the component, and ECS reserves these prefixes.
+        throw new ConfigError(argKeys("EcsApp", name)("name"), name, 'starts with "aws", "ecs" or "fargate", ' +
+            "which ECS reserves for capacity provider names", "another component name");
+    }
+    if (a.database) {
+        validatePostgresDatabaseArgs(`${name}-db`, {
+            ...a.database, network: args.network, kmsKeyArn: args.kmsKeyArn,
+            allowedSecurityGroupIds: ["(the tasks' security group)"],
+        });
+    }
+    return a;
+}
+
+/** What a task's containers are given beyond their own settings. */
+interface TaskExtras {
+    port?: number;
+    environment: Record<string, pulumi.Input<string>>;
+    consumeQueueArns: pulumi.Input<string>[];
+    produceQueueArns: pulumi.Input<string>[];
+}
+
+interface Task {
+    definition: ecs.TaskDefinition;
+    logGroup: cloudwatch.LogGroup;
+}
+
+/** Where images come from: ECR repositories of the app, or a private registry. */
+interface ImageSource {
+    uri(image: string): pulumi.Output<string>;
+    /** ARNs the execution role may pull (ECR only). */
+    pullArns(image: string): pulumi.Input<string>[];
+    credentialsArn?: pulumi.Input<string>;
+}
+
+/**
+ * An application on ECS behind a shared, internet-facing ALB: services with path/host routing,
+ * queue workers, a run-once migration task, ECR repositories, an optional PostgreSQL database and
+ * bastion. Secure and zero-downtime by default: HTTPS only (TLS 1.3 policy), tasks in private
+ * subnets without public IPs, read-only root file systems, secrets by reference, least-privilege
+ * roles per service, KMS everywhere, rolling deploys at 100/200 % with a rollback circuit breaker
+ * and alerts on failed deploys and rollbacks.
+ */
+export class EcsApp extends pulumi.ComponentResource {
+    readonly clusterName: pulumi.Output<string>;
+    readonly clusterArn: pulumi.Output<string>;
+    readonly loadBalancerArn: pulumi.Output<string>;
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly loadBalancerZoneId: pulumi.Output<string>;
+    readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+    readonly tasksSecurityGroupId: pulumi.Output<string>;
+    /** ECS service names (services and workers), by member name. */
+    readonly serviceNames: Record<string, pulumi.Output<string>>;
+    /** Worker queue URLs, by worker name. */
+    readonly queueUrls: Record<string, pulumi.Output<string>>;
+    readonly deadLetterQueueUrls: Record<string, pulumi.Output<string>>;
+    /** ECR repository URLs, by image name (empty with a private registry). */
+    readonly repositoryUrls: Record<string, pulumi.Output<string>>;
+    /** The least-privilege push/pull policy for CI (ECR only). */
+    readonly ciPolicyArn?: pulumi.Output<string>;
+    /** SNS topic receiving failed deployments and rollbacks. */
+    readonly alertsTopicArn: pulumi.Output<string>;
+    /** The image tag every container runs (the app-version parameter, unless given). */
+    readonly imageTag: pulumi.Output<string>;
+    readonly migrationTaskDefinitionArn?: pulumi.Output<string>;
+    /** The exact `aws ecs run-task` command that runs the migration once. */
+    readonly migrationCommand?: pulumi.Output<string>;
+    readonly bastionInstanceId?: pulumi.Output<string>;
+    readonly bastionSessionCommand?: pulumi.Output<string>;
+    readonly database?: PostgresDatabase;
+
+    private readonly a: ResolvedEcsAppArgs;
+    private readonly args: EcsAppArgs;
+    private readonly ctx: AwsContext;
+
+    constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = validateEcsAppArgs(name, args);
+        super("citadel:ecs:EcsApp", name, {}, opts);
+        this.a = a;
+        this.args = args;
+        this.ctx = awsContext(this);
+        const parent = { parent: this };
+
+        const ports = [...new Set(a.services.map((s) => s.port))];
+        const sgs = createSecurityGroups(name, this, args.network, ports, a.originProtection);
+
+        const cluster = new ecs.Cluster(`${name}-cluster`, {
+            settings: [{ name: "containerInsights", value: "enabled" }],
+        }, parent);
+        const { capacityProvider, associations } = this.capacity(name, cluster);
+        this.alertsTopicArn = this.deploymentAlerts(name, cluster);
+
+        this.imageTag = (args.imageTag !== undefined
+            ? pulumi.output(args.imageTag)
+            : getParameterOutput({ name: `${a.parameterNamespace}/app-version` }, parent).insecureValue)
+            .apply((tag) => {
+                if (!IMAGE_TAG.test(tag ?? "")) {
+                    throw new ConfigError(`EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag,
+                        "is not a Docker image tag", "letters, digits, _ . -, up to 128 characters");
+                }
+                return tag;
+            });
+        const { images, repositoryUrls, ciPolicyArn } = this.images(name);
+        this.repositoryUrls = repositoryUrls;
+        this.ciPolicyArn = ciPolicyArn;
+
+        if (a.database) {
+            this.database = new PostgresDatabase(`${name}-db`, {
+                ...a.database,
+                network: args.network,
+                kmsKeyArn: args.kmsKeyArn,
+                allowedSecurityGroupIds: [sgs.tasks.id],
+                logRetentionDays: a.database.logRetentionDays ?? a.logRetentionDays,
+                deletionProtection: a.database.deletionProtection ?? a.protect,
+                protect: a.database.protect ?? a.protect,
+            }, parent);
+        }
+
+        this.queueUrls = {};
+        this.deadLetterQueueUrls = {};
+        const queues: Record<string, sqs.Queue> = {};
+        for (const w of a.workers) {
+            const q = this.workerQueue(name, w);
+            queues[w.name] = q.queue;
+            this.queueUrls[w.name] = q.queue.url;
+            this.deadLetterQueueUrls[w.name] = q.deadLetter.url;
+        }
+
+        const alb = createLoadBalancer(name, this, args.network, args.loadBalancer, a, sgs.alb, args.logBucket);
+        const strategy = [{ capacityProvider, weight: 1 }];
+        this.serviceNames = {};
+
+        for (const s of a.services) {
+            const produces = a.workers.filter((w) => w.producers.includes(s.name));
+            const task = this.task(name, s, images, {
+                port: s.port,
+                environment: Object.fromEntries(produces.map((w) => [producerQueueEnv(w.name), this.queueUrls[w.name]])),
+                consumeQueueArns: [],
+                produceQueueArns: produces.map((w) => queues[w.name].arn),
+            });
+            const route = createServiceRoute(name, this, args.network, s, alb.https, a.originProtection);
+            const service = this.service(name, s, cluster, task, sgs, strategy, [route.rule, associations], {
+                loadBalancers: [{ targetGroupArn: route.targetGroup.arn, containerName: s.name, containerPort: s.port }],
+                healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+            });
+            this.serviceNames[s.name] = service.name;
+            createScaling(name, this, s, cluster.name, service.name, serviceTracking(s,
+                pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${route.targetGroup.arnSuffix}`));
+        }
+
+        for (const w of a.workers) {
+            const task = this.task(name, w, images, {
+                environment: { [WORKER_QUEUE_ENV]: this.queueUrls[w.name] },
+                consumeQueueArns: [queues[w.name].arn],
+                produceQueueArns: [],
+            });
+            const service = this.service(name, w, cluster, task, sgs, strategy, [associations], {});
+            this.serviceNames[w.name] = service.name;
+            createScaling(name, this, w, cluster.name, service.name,
+                workerTracking(w, queues[w.name].name, cluster.name, service.name));
+        }
+
+        if (a.migration) {
+            const task = this.task(name, a.migration, images, {
+                environment: {}, consumeQueueArns: [], produceQueueArns: [],
+            });
+            this.migrationTaskDefinitionArn = task.definition.arn;
+            this.migrationCommand = pulumi
+                .all([cluster.name, task.definition.arn, args.network.privateSubnetIds, sgs.tasks.id, this.ctx.region,
+                    a.capacity === "ec2" ? capacityProvider : undefined])
+                .apply(([clusterName, arn, subnets, sg, region, provider]) => runTaskCommand({
+                    cluster: clusterName, taskDefinitionArn: arn, subnetIds: subnets as string[], securityGroupIds: [sg],
+                    region, capacityProvider: provider as string | undefined,
+                }));
+        }
+
+        if (a.bastion) {
+            const bastion = createBastion(name, this, this.ctx, {
+                network: args.network, kmsKeyArn: args.kmsKeyArn, instanceType: a.bastion.instanceType,
+                cpuArchitecture: a.cpuArchitecture,
+            });
+            this.bastionInstanceId = bastion.id;
+            this.bastionSessionCommand = pulumi.all([bastion.id, this.ctx.region])
+                .apply(([id, region]) => sessionCommand(id, region));
+        }
+
+        this.clusterName = cluster.name;
+        this.clusterArn = cluster.arn;
+        this.loadBalancerArn = alb.loadBalancer.arn;
+        this.loadBalancerDnsName = alb.loadBalancer.dnsName;
+        this.loadBalancerZoneId = alb.loadBalancer.zoneId;
+        this.loadBalancerSecurityGroupId = sgs.alb.id;
+        this.tasksSecurityGroupId = sgs.tasks.id;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
+            tasksSecurityGroupId: this.tasksSecurityGroupId,
+            serviceNames: this.serviceNames,
+            queueUrls: this.queueUrls,
+            repositoryUrls: this.repositoryUrls,
+            alertsTopicArn: this.alertsTopicArn,
+            migrationCommand: this.migrationCommand,
+            bastionInstanceId: this.bastionInstanceId,
+        });
+    }
+
+    /** Fargate, or EC2 instances behind a capacity provider; either way the cluster's only capacity. */
+    private capacity(name: string, cluster: ecs.Cluster):
+        { capacityProvider: pulumi.Output<string>; associations: ecs.ClusterCapacityProviders } {
+        const provider: pulumi.Output<string> = this.a.capacity === "ec2"
+            ? createEc2Capacity(name, this, this.ctx, {
+                network: this.args.network, kmsKeyArn: this.args.kmsKeyArn, cluster,
+                settings: this.a.ec2, cpuArchitecture: this.a.cpuArchitecture,
+            }).name
+            : pulumi.output("FARGATE");
+        const associations = new ecs.ClusterCapacityProviders(`${name}-capacity`, {
+            clusterName: cluster.name,
+            capacityProviders: [provider],
+            defaultCapacityProviderStrategies: [{ capacityProvider: provider, weight: 1, base: 0 }],
+        }, { parent: this });
+        return { capacityProvider: provider, associations };
+    }
+
+    /** Failed deployments and circuit-breaker rollbacks of this cluster's services, to an encrypted topic. */
+    private deploymentAlerts(name: string, cluster: ecs.Cluster): pulumi.Output<string> {
+        const parent = { parent: this };
+        const ctx = this.ctx;
+        const topic = new sns.Topic(`${name}-alerts`, {
+            displayName: `${name}: failed deployments and rollbacks`,
+            kmsMasterKeyId: this.args.kmsKeyArn,
+        }, parent);
+        const rule = new cloudwatch.EventRule(`${name}-deploy-failures`, {
+            description: "ECS deployments that failed or are being rolled back by the circuit breaker",
+            eventPattern: pulumi.all([ctx.partition, ctx.region, ctx.accountId, cluster.name])
+                .apply(([partition, region, account, clusterName]) =>
+                    deploymentAlertPattern(partition, region, account, clusterName)),
+        }, parent);
+        new sns.TopicPolicy(`${name}-alerts-policy`, {
+            arn: topic.arn,
+            policy: pulumi.all([topic.arn, rule.arn, ctx.dnsSuffix])
+                .apply(([topicArn, ruleArn, dns]) => policyJson(alertsTopicStatements(topicArn, ruleArn, dns))),
+        }, parent);
+        new cloudwatch.EventTarget(`${name}-deploy-failures-target`, { rule: rule.name, arn: topic.arn }, parent);
+        this.a.alertEmails.forEach((endpoint, i) => new sns.TopicSubscription(`${name}-alerts-email-${i}`, {
+            topic: topic.arn, protocol: "email", endpoint,
+        }, parent));
+        return topic.arn;
+    }
+
+    /** ECR repositories with every guard, and CI's push/pull policy; or the private registry. */
+    private images(name: string): {
+        images: ImageSource; repositoryUrls: Record<string, pulumi.Output<string>>; ciPolicyArn?: pulumi.Output<string>;
+    } {
+        const source = this.a.images;
+        if (source.source === "registry") {
+            return {
+                images: {
+                    uri: (image) => pulumi.interpolate`${source.registry}/${image}:${this.imageTag}`,
+                    pullArns: () => [],
+                    credentialsArn: source.credentialsSecretArn,
+                },
+                repositoryUrls: {},
+            };
+        }
+        const parent = { parent: this };
+        const repos = new Map<string, ecr.Repository>();
+        for (const image of this.a.repositories) {
+            const id = `${name}-${image.replace(/[^a-z0-9]+/g, "-")}`;
+            const repo = new ecr.Repository(`${id}-repo`, {
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.args.kmsKeyArn }],
+                forceDelete: false,
+            }, { parent: this, protect: this.a.protect, retainOnDelete: true });
+            new ecr.LifecyclePolicy(`${id}-lifecycle`, {
+                repository: repo.name,
+                policy: ecrLifecyclePolicy(IMAGES_KEPT),
+            }, parent);
+            repos.set(image, repo);
+        }
+        const ci = new iam.Policy(`${name}-ci-push-pull`, {
+            description: "CI: push and pull the app's images, never delete them",
+            policy: pulumi.all([...repos.values()].map((r) => r.arn)).apply((arns) => policyJson(ciPushPullStatements(arns))),
+        }, parent);
+        for (const role of source.ciRoleNames ?? []) {
+            new iam.RolePolicyAttachment(`${name}-ci-push-pull-${role}`, { role, policyArn: ci.arn }, parent);
+        }
+        return {
+            images: {
+                uri: (image) => pulumi.interpolate`${repos.get(image)!.repositoryUrl}:${this.imageTag}`,
+                pullArns: (image) => [repos.get(image)!.arn],
+            },
+            repositoryUrls: Object.fromEntries([...repos].map(([image, repo]) => [image, repo.repositoryUrl])),
+            ciPolicyArn: ci.arn,
+        };
+    }
+
+    /** A worker's queue (KMS, long polling, TLS only) and its dead-letter queue. */
+    private workerQueue(name: string, w: ResolvedWorker): { queue: sqs.Queue; deadLetter: sqs.Queue } {
+        const parent = { parent: this };
+        const encryption = { kmsMasterKeyId: this.args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
+        const deadLetter = new sqs.Queue(`${name}-${w.name}-dlq`, {
+            ...encryption,
+            messageRetentionSeconds: 1209600,
+        }, parent);
+        const queue = new sqs.Queue(`${name}-${w.name}-queue`, {
+            ...encryption,
+            visibilityTimeoutSeconds: w.visibilityTimeoutSeconds,
+            messageRetentionSeconds: w.messageRetentionSeconds,
+            receiveWaitTimeSeconds: 20,
+            redrivePolicy: deadLetter.arn.apply((arn) =>
+                JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: w.maxReceiveCount })),
+        }, parent);
+        for (const [q, suffix] of [[queue, "queue"], [deadLetter, "dlq"]] as const) {
+            new sqs.QueuePolicy(`${name}-${w.name}-${suffix}-policy`, {
+                queueUrl: q.url,
+                policy: q.arn.apply((arn) => policyJson(queueStatements(arn))),
+            }, parent);
+        }
+        return { queue, deadLetter };
+    }
+
+    /** The variables and secrets EcsApp gives a container: the app version, and the database if it uses it. */
+    private injected(c: ResolvedContainer): { environment: Record<string, pulumi.Input<string>>; secrets: ResolvedSecret[] } {
+        const environment: Record<string, pulumi.Input<string>> = { [APP_VERSION_ENV]: this.imageTag };
+        const secrets: ResolvedSecret[] = [];
+        if (c.useDatabase && this.database) {
+            const db = this.database;
+            const values = [db.address, db.port.apply(String), db.databaseName, db.masterUsername];
+            DATABASE_ENV.forEach((k, i) => { environment[k] = values[i]; });
+            secrets.push({ name: DATABASE_SECRET, kind: "secretsmanager", arn: db.masterUserSecretArn, jsonKey: "password" });
+        }
+        return { environment, secrets };
+    }
+
+    /** Log group, execution role, task role and task definition of one container. */
+    private task(name: string, c: ResolvedContainer, images: ImageSource, extras: TaskExtras): Task {
+        const parent = { parent: this };
+        const ctx = this.ctx;
+        const id = `${name}-${c.name}`;
+        const injected = this.injected(c);
+        const environment = { ...c.environment, ...extras.environment, ...injected.environment };
+        const secrets = [...c.secrets, ...injected.secrets];
+
+        const logGroup = new cloudwatch.LogGroup(`${id}-logs`, {
+            retentionInDays: this.a.logRetentionDays,
+            kmsKeyId: this.args.kmsKeyArn,
+        }, parent);
+
+        const trust = pulumi.all([ctx.accountId, ctx.dnsSuffix])
+            .apply(([account, dns]) => serviceTrustPolicy(`ecs-tasks.${dns}`, account));
+        const executionRole = new iam.Role(`${id}-execution`, {
+            description: `ECS starting ${id}: pull its image, write its logs, read its secrets`,
+            assumeRolePolicy: trust,
+        }, parent);
+        const byKind = (kind: ResolvedSecret["kind"]) => secrets.filter((s) => s.kind === kind).map((s) => s.arn);
+        const secretArns = [...byKind("secretsmanager"), ...(images.credentialsArn ? [images.credentialsArn] : [])];
+        new iam.RolePolicy(`${id}-execution-policy`, {
+            role: executionRole.id,
+            policy: pulumi.all([pulumi.all(images.pullArns(c.image)), logGroup.arn, pulumi.all(secretArns),
+                pulumi.all(byKind("ssm")), this.args.kmsKeyArn, ctx.region, ctx.dnsSuffix])
+                .apply(([repositoryArns, logGroupArn, secretArnList, parameterArns, kmsKeyArn, region, dnsSuffix]) =>
+                    policyJson(executionRoleStatements({
+                        repositoryArns, logGroupArn, secretArns: [...new Set(secretArnList)], parameterArns: [...new Set(parameterArns)],
+                        kmsKeyArn, region, dnsSuffix,
+                    }))),
+        }, parent);
+
+        const taskRole = new iam.Role(`${id}-task`, {
+            description: `The ${id} application`,
+            assumeRolePolicy: trust,
+        }, parent);
+        new iam.RolePolicy(`${id}-task-policy`, {
+            role: taskRole.id,
+            policy: pulumi.all([pulumi.all(extras.consumeQueueArns), pulumi.all(extras.produceQueueArns), this.args.kmsKeyArn,
+                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix])
+                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix]) =>
+                    policyJson(taskRoleStatements({
+                        partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
+                        consumeQueueArns, produceQueueArns,
+                    }))),
+        }, parent);
+
+        const resolvedSecrets = pulumi.all(secrets.map((s) => pulumi.output(s.arn)
+            .apply((arn) => ({ name: s.name, valueFrom: secretValueFrom(arn, s.jsonKey) }))));
+        const containerDefinitions = pulumi
+            .all([images.uri(c.image), pulumi.all(environment), resolvedSecrets, logGroup.name, ctx.region,
+                images.credentialsArn])
+            .apply(([image, env, secretList, logGroupName, region, credentialsArn]) => renderContainerDefinitions({
+                name: c.name, image, command: c.command, port: extras.port,
+                environment: env as Record<string, string>, secrets: secretList, user: c.user,
+                writablePaths: c.writablePaths, logGroupName, region, repositoryCredentialsArn: credentialsArn,
+            }));
+
+        const definition = new ecs.TaskDefinition(`${id}-taskdef`, {
+            family: taskFamily(name, c.name),
+            containerDefinitions,
+            cpu: String(c.cpu),
+            memory: String(c.memory),
+            networkMode: "awsvpc",
+            requiresCompatibilities: [this.a.capacity === "ec2" ? "EC2" : "FARGATE"],
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: this.a.cpuArchitecture },
+            executionRoleArn: executionRole.arn,
+            taskRoleArn: taskRole.arn,
+            volumes: scratchVolumes(c.writablePaths).map((v) => ({ name: v.name })),
+        }, parent);
+        return { definition, logGroup };
+    }
+
+    /**
+     * A rolling, zero-downtime ECS service: new tasks start (up to 200 %) before old ones stop (never
+     * below 100 %), a deployment that cannot become healthy is stopped and rolled back by the circuit
+     * breaker, and tasks run in the private subnets without public IPs.
+     */
+    private service(
+        name: string, m: ResolvedService | ResolvedWorker, cluster: ecs.Cluster, task: Task, sgs: SecurityGroups,
+        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>, dependsOn: pulumi.Resource[],
+        extra: Pick<ecs.ServiceArgs, "loadBalancers" | "healthCheckGracePeriodSeconds">,
+    ): ecs.Service {
+        return new ecs.Service(`${name}-${m.name}`, {
+            cluster: cluster.arn,
+            taskDefinition: task.definition.arn,
+            desiredCount: m.desiredCount,
+            capacityProviderStrategies: strategy,
+            networkConfiguration: {
+                subnets: this.args.network.privateSubnetIds,
+                securityGroups: [sgs.tasks.id],
+                assignPublicIp: false,
+            },
+            deploymentMinimumHealthyPercent: 100,
+            deploymentMaximumPercent: 200,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentController: { type: "ECS" },
+            ...(this.a.capacity === "ec2" ? {
+                // One task per AZ before any AZ gets a second; then pack instances.
+                orderedPlacementStrategies: [
+                    { type: "spread", field: "attribute:ecs.availability-zone" },
+                    { type: "binpack", field: "memory" },
+                ],
+            } : {}),
+            availabilityZoneRebalancing: "ENABLED",
+            enableEcsManagedTags: true,
+            propagateTags: "SERVICE",
+            enableExecuteCommand: false,
+            ...extra,
+        }, { parent: this, dependsOn, ignoreChanges: ["desiredCount"] });
+    }
+}
+
+/**
+ * Task definition families are account-wide names, not autonamed: project, stack and component in
+ * them keep two stacks in one account apart.
+ */
+export function taskFamily(component: string, member: string): string {
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${component}-${member}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+}

@@ -1,0 +1,189 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as lb from "@pulumi/aws/lb";
+import { LogBucketRef, NetworkRef, SecureBucket } from "@citadel/shared";
+import { LoadBalancerArgs, OriginProtectionArgs, ResolvedEcsAppArgs, ResolvedService, TLS_POLICY } from "./args";
+
+const ANYWHERE = "0.0.0.0/0";
+
+export interface SecurityGroups {
+    /** The load balancer's: 443 (and 80, redirected) from the internet, or 443 from the CDN only. */
+    alb: ec2.SecurityGroup;
+    /** Every task's: the service ports from the load balancer, anything from itself. */
+    tasks: ec2.SecurityGroup;
+}
+
+/**
+ * The two security groups of the seed design (001), with no inline rules so other components can
+ * add theirs (the database admits 5432 from `tasks`). The load balancer may only reach the tasks, on
+ * the service ports; tasks reach out anywhere (AWS APIs, the registry).
+ */
+export function createSecurityGroups(
+    name: string, parent: pulumi.Resource, network: NetworkRef, ports: number[], origin?: OriginProtectionArgs,
+): SecurityGroups {
+    const opts = { parent };
+    const alb = new ec2.SecurityGroup(`${name}-alb-sg`, {
+        vpcId: network.vpcId,
+        description: origin ? "Load balancer: HTTPS from the CDN only" : "Load balancer: HTTPS, and HTTP redirected to HTTPS",
+        tags: { Name: `${name}-alb` },
+    }, opts);
+    const tasks = new ec2.SecurityGroup(`${name}-tasks-sg`, {
+        vpcId: network.vpcId,
+        description: "ECS tasks: service ports from the load balancer, and each other",
+        tags: { Name: `${name}-tasks` },
+    }, opts);
+
+    if (origin) {
+        // One rule per prefix list: CloudFront's origin-facing ranges, never the whole internet.
+        origin.prefixListIds.forEach((prefixListId, i) => new vpc.SecurityGroupIngressRule(`${name}-alb-https-cdn-${i}`, {
+            securityGroupId: alb.id, description: "HTTPS from the CDN's origin-facing ranges",
+            ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId,
+        }, opts));
+    } else {
+        new vpc.SecurityGroupIngressRule(`${name}-alb-https`, {
+            securityGroupId: alb.id, description: "HTTPS from anywhere",
+            ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: ANYWHERE,
+        }, opts);
+        new vpc.SecurityGroupIngressRule(`${name}-alb-http`, {
+            securityGroupId: alb.id, description: "HTTP from anywhere, only to be redirected to HTTPS",
+            ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: ANYWHERE,
+        }, opts);
+    }
+    for (const port of ports) {
+        new vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks-${port}`, {
+            securityGroupId: alb.id, description: `To the tasks on ${port} (traffic and health checks)`,
+            ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: tasks.id,
+        }, opts);
+        new vpc.SecurityGroupIngressRule(`${name}-tasks-from-alb-${port}`, {
+            securityGroupId: tasks.id, description: `Port ${port} from the load balancer`,
+            ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: alb.id,
+        }, opts);
+    }
+    new vpc.SecurityGroupIngressRule(`${name}-tasks-from-self`, {
+        securityGroupId: tasks.id, description: "Task to task",
+        ipProtocol: "-1", referencedSecurityGroupId: tasks.id,
+    }, opts);
+    new vpc.SecurityGroupEgressRule(`${name}-tasks-egress`, {
+        securityGroupId: tasks.id, description: "AWS APIs, the image registry, the database",
+        ipProtocol: "-1", cidrIpv4: ANYWHERE,
+    }, opts);
+    return { alb, tasks };
+}
+
+export interface LoadBalancerParts {
+    loadBalancer: lb.LoadBalancer;
+    https: lb.Listener;
+    http: lb.Listener;
+    /** The bucket the component created for access logs; undefined when one was given. */
+    logBucket?: SecureBucket;
+}
+
+/**
+ * An internet-facing ALB in the public subnets: HTTPS with a TLS 1.3 policy, HTTP that only
+ * redirects, invalid header fields dropped, desync mitigation, access logs, deletion protection.
+ * Nothing is routed by default (404; 403 behind a CDN): services add their rules.
+ */
+export function createLoadBalancer(
+    name: string, parent: pulumi.Resource, network: NetworkRef, args: LoadBalancerArgs, a: ResolvedEcsAppArgs,
+    sg: ec2.SecurityGroup, accessLogsTo?: LogBucketRef,
+): LoadBalancerParts {
+    const opts = { parent };
+    let logBucket: SecureBucket | undefined;
+    let bucketName = args.accessLogsBucketName;
+    if (bucketName === undefined) {
+        // ELB writes access logs only to SSE-S3 buckets: the elbLogs purpose, not the KMS log bucket.
+        logBucket = new SecureBucket(`${name}-alb-logs`, {
+            purpose: "elbLogs",
+            logRetentionDays: a.logRetentionDays,
+            accessLogs: accessLogsTo ? { bucketName: accessLogsTo.bucketName } : undefined,
+            protect: a.protect,
+        }, opts);
+        bucketName = logBucket.bucketName;
+    }
+
+    const loadBalancer = new lb.LoadBalancer(`${name}-alb`, {
+        loadBalancerType: "application",
+        internal: false,
+        ipAddressType: "ipv4",
+        subnets: network.publicSubnetIds,
+        securityGroups: [sg.id],
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: a.loadBalancer.desyncMitigationMode,
+        enableDeletionProtection: a.loadBalancer.deletionProtection,
+        idleTimeout: a.loadBalancer.idleTimeoutSeconds,
+        xffHeaderProcessingMode: "append",
+        enableWafFailOpen: false,
+        accessLogs: { bucket: bucketName, prefix: "alb", enabled: true },
+        tags: { Name: name },
+    }, { parent, dependsOn: logBucket ? [logBucket] : [] });
+
+    const https = new lb.Listener(`${name}-https`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        certificateArn: args.certificateArn,
+        defaultActions: [a.originProtection
+            ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } }
+            : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],
+        routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000",
+        routingHttpResponseXContentTypeOptionsHeaderValue: "nosniff",
+        routingHttpResponseServerEnabled: false,
+    }, opts);
+
+    const http = new lb.Listener(`${name}-http`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    }, opts);
+
+    return { loadBalancer, https, http, logBucket };
+}
+
+export interface ServiceRoute {
+    targetGroup: lb.TargetGroup;
+    rule: lb.ListenerRule;
+}
+
+/** A service's target group (its tasks by IP) and its rule on the HTTPS listener. */
+export function createServiceRoute(
+    name: string, parent: pulumi.Resource, network: NetworkRef, s: ResolvedService, listener: lb.Listener,
+    origin?: OriginProtectionArgs,
+): ServiceRoute {
+    const opts = { parent };
+    const targetGroup = new lb.TargetGroup(`${name}-${s.name}-tg`, {
+        vpcId: network.vpcId,
+        targetType: "ip",
+        port: s.port,
+        protocol: s.protocol,
+        protocolVersion: "HTTP1",
+        // Short: rolling deploys wait this long per old task; requests in flight rarely need more.
+        deregistrationDelay: 30,
+        healthCheck: {
+            enabled: true,
+            path: s.healthCheckPath,
+            protocol: s.protocol,
+            matcher: "200-399",
+            interval: 15,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+        },
+        tags: { Name: `${name}-${s.name}` },
+    }, opts);
+
+    const conditions: lb.ListenerRuleArgs["conditions"] = [
+        ...(s.paths.length > 0 ? [{ pathPattern: { values: s.paths } }] : []),
+        ...(s.hosts.length > 0 ? [{ hostHeader: { values: s.hosts } }] : []),
+        ...(origin ? [{ httpHeader: { httpHeaderName: origin.headerName, values: [origin.headerValue] } }] : []),
+    ];
+    const rule = new lb.ListenerRule(`${name}-${s.name}-rule`, {
+        listenerArn: listener.arn,
+        priority: s.priority,
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        conditions,
+    }, opts);
+    return { targetGroup, rule };
+}
