@@ -1,1 +1,4 @@
-export {};
+export * from "./args";
+export * from "./rules";
+export * from "./origin-secret";
+export * from "./edge-cdn";

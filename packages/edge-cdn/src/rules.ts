@@ -1,0 +1,157 @@
+/**
+ * EdgeCdn's pure pieces: WAF rules, bucket and log policies, response headers. Plain data built
+ * from plain values, so tests read them without the mock runtime.
+ */
+import type * as pulumiInputs from "@pulumi/aws/types/input";
+import { PolicyStatement } from "@citadel/shared";
+import { FrameOption, RateLimitWindow } from "./args";
+
+type WebAclRule = pulumiInputs.wafv2.WebAclRule;
+
+/** AWS-managed CloudFront policies, by their documented, global ids (no lookup needed). */
+export const MANAGED_POLICY = {
+    /** Cache policy: nothing cached, for dynamic responses (which may carry patient data). */
+    cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+    /** Cache policy: respects the origin's Cache-Control, 1 day by default; for a bucket's pages. */
+    cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+    /**
+     * Origin request policy: every viewer header, cookie and query string except `Host`, so
+     * CloudFront asks the origin for its own name (the one its certificate covers).
+     */
+    allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
+} as const;
+
+/** The AWS managed rule groups every web ACL gets, in evaluation order after the rate limit. */
+export const MANAGED_RULE_GROUPS = [
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+] as const;
+
+export const RATE_LIMIT_RULE = "RateLimitPerIp";
+
+/** CloudWatch metric names allow letters, digits, `-` and `_` only. */
+export function metricName(...parts: string[]): string {
+    return parts.join("-").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+}
+
+/** CloudWatch metrics and sampled requests on, for a rule or the web ACL. */
+export function wafVisibility(metric: string) {
+    return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: metric };
+}
+
+export interface WafRuleSettings {
+    rateLimit: number;
+    rateLimitWindowSeconds: RateLimitWindow;
+    /** Core rule set rules to count instead of block. */
+    countOnlyRules: string[];
+}
+
+/**
+ * The web ACL's rules: a per-IP rate limit first (cheapest, and a flood should not reach the
+ * costlier inspections), then IP reputation, then the request-inspecting managed groups. Every
+ * rule publishes CloudWatch metrics and sampled requests.
+ */
+export function wafRules(metricPrefix: string, s: WafRuleSettings): WebAclRule[] {
+    const rate: WebAclRule = {
+        name: RATE_LIMIT_RULE,
+        priority: 0,
+        // 429 tells a well-behaved client to back off; WAF's default block is a bare 403.
+        action: { block: { customResponse: { responseCode: 429 } } },
+        statement: {
+            rateBasedStatement: {
+                limit: s.rateLimit,
+                evaluationWindowSec: s.rateLimitWindowSeconds,
+                aggregateKeyType: "IP",
+            },
+        },
+        visibilityConfig: wafVisibility(metricName(metricPrefix, RATE_LIMIT_RULE)),
+    };
+    const managed = MANAGED_RULE_GROUPS.map((group, i): WebAclRule => ({
+        name: group,
+        priority: i + 1,
+        overrideAction: { none: {} },
+        statement: {
+            managedRuleGroupStatement: {
+                vendorName: "AWS",
+                name: group,
+                ruleActionOverrides: group === "AWSManagedRulesCommonRuleSet" && s.countOnlyRules.length > 0
+                    ? s.countOnlyRules.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
+                    : undefined,
+            },
+        },
+        visibilityConfig: wafVisibility(metricName(metricPrefix, group)),
+    }));
+    return [rate, ...managed];
+}
+
+/**
+ * Bucket policy statement admitting CloudFront to read objects, only on behalf of this one
+ * distribution (Origin Access Control signs with the distribution as source).
+ */
+export function oacReadStatements(bucketArn: string, distributionArn: string): PolicyStatement[] {
+    return [{
+        Sid: "CloudFrontReadsThroughOriginAccessControl",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: `${bucketArn}/*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    }];
+}
+
+/**
+ * Resource policy of the WAF log group: the log delivery service may write there, only for this
+ * account's deliveries in that region. The same statement AWS would add on its own, but owned here
+ * so it is reviewed, scoped to one group and removed with it.
+ */
+export function wafLogDeliveryStatements(
+    logGroupArn: string, accountId: string, partition: string, region: string,
+): PolicyStatement[] {
+    return [{
+        Sid: "WafLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${logGroupArn}:log-stream:*`,
+        Condition: {
+            StringEquals: { "aws:SourceAccount": accountId },
+            ArnLike: { "aws:SourceArn": `arn:${partition}:logs:${region}:${accountId}:*` },
+        },
+    }];
+}
+
+/** Two years, the minimum the HSTS preload list asks for. */
+export const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
+export interface SecurityHeaderSettings {
+    frameOptions: FrameOption;
+    contentSecurityPolicy: string;
+}
+
+/** The response headers policy's security headers. */
+export function securityHeaders(s: SecurityHeaderSettings) {
+    return {
+        strictTransportSecurity: {
+            accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS,
+            includeSubdomains: true,
+            // Preloading is a commitment for the whole domain, which only its owner can make.
+            preload: false,
+            override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: s.frameOptions, override: true },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+        // The app knows its own scripts: its policy wins, ours covers responses that have none.
+        contentSecurityPolicy: { contentSecurityPolicy: s.contentSecurityPolicy, override: false },
+    };
+}
+
+/**
+ * Where access logs land below the log bucket's `AWSLogs/<account>/CloudFront/`: one partition per
+ * distribution and hour, Hive-style, for Athena.
+ */
+export function accessLogSuffixPath(prefix: string): string {
+    return `${prefix}{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`;
+}
