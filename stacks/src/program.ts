@@ -2,6 +2,9 @@ import { KmsKey, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { ConfigReader } from "./config";
 import { loadSettings, Settings } from "./settings";
+import { deployEdge, prepareEdge } from "./edge";
+import { deployApp } from "./app";
+import { deployOrthanc } from "./orthanc";
 
 /** What every feature module of the program builds on: created once per stack. */
 export interface Platform {
@@ -61,7 +64,12 @@ export async function program(): Promise<Record<string, unknown>> {
     };
 
     // Feature modules (one file each in stacks/src/) add their resources and outputs below.
-    void platform;
+    // The edge is split around the app: its secret header and CloudFront's prefix list first (the
+    // app's load balancer takes them as `originProtection`), the distribution after.
+    const originProtection = prepareEdge(platform);
+    if (s.app.enabled) Object.assign(outputs, deployApp(platform, originProtection).outputs);
+    Object.assign(outputs, deployEdge(platform, originProtection));
+    if (s.orthanc.enabled) Object.assign(outputs, deployOrthanc(platform));
 
     return outputs;
 }

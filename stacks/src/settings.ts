@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { configKeys, requireLogRetention } from "@citadel/shared";
 import { FlowLogDestination, NatStrategy, resolveSecureVpcArgs } from "@citadel/secure-vpc";
 import { ConfigReader } from "./config";
+import { EdgeSettings, loadEdgeSettings } from "./edge";
+import { AppSettings, loadAppSettings } from "./app";
+import { loadOrthancSettings, OrthancSettings } from "./orthanc";
 
 /** Everything the program needs, validated: the only place config is read. */
 export interface Settings {
@@ -18,6 +21,9 @@ export interface Settings {
         interfaceEndpoints: string[];
         flowLogsDestination: FlowLogDestination;
     };
+    edge: EdgeSettings;
+    app: AppSettings;
+    orthanc: OrthancSettings;
 }
 
 export function loadSettings(reader: ConfigReader): Settings {
@@ -48,5 +54,8 @@ export function loadSettings(reader: ConfigReader): Settings {
         logs: { retentionDays },
         vpc: vpcRaw,
         // Feature settings (one loader per feature module) are added below.
+        edge: loadEdgeSettings(reader, retentionDays, reader.boolean("app.enabled")),
+        app: loadAppSettings(reader),
+        orthanc: loadOrthancSettings(reader),
     };
 }

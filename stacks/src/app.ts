@@ -1,0 +1,258 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, requireLogRetention } from "@citadel/shared";
+import { CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, OriginProtectionArgs, resolveEcsAppArgs, validateEcsAppArgs } from "@citadel/ecs-app";
+import { ConfigReader } from "./config";
+import type { Platform } from "./program";
+
+/** One of the two web services, as `citadel:app.<frontend|backend>.*` describes it. */
+export interface WebServiceSettings {
+    image: string;
+    port: number;
+    cpu: number;
+    memory: number;
+    path: string;
+    healthCheckPath: string;
+}
+
+/** The app (seed 000's instaNDT, 002's ecoPortal), validated from `citadel:app.*`. */
+export interface AppSettings {
+    enabled: boolean;
+    capacity: CapacityType;
+    ec2: { instanceType: string; minInstances: number; maxInstances: number };
+    certificateArn: string;
+    hosts: string[];
+    imageSource: "ecr" | "registry";
+    registry?: string;
+    registryCredentialsSecretArn?: string;
+    /** Undefined: the tag is read from `/<project>/<stack>/app-version` at deploy time. */
+    imageTag?: string;
+    user?: string;
+    desiredCount: number;
+    maxCount: number;
+    frontend: WebServiceSettings;
+    backend: WebServiceSettings;
+    worker: { command: string[]; cpu: number; memory: number };
+    migrationCommand: string[];
+    database: { name: string; instanceClass: string; multiAz: boolean };
+    bastion: boolean;
+    alertEmails: string[];
+}
+
+/** What the app needs from the platform, besides its own settings. */
+interface AppRefs {
+    network: NetworkRef;
+    logBucket: LogBucketRef;
+    kmsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    protect: boolean;
+    originProtection?: OriginProtectionArgs;
+}
+
+/** Component argument → config key, so a refused value names the key a user edits. */
+const TOP_LEVEL_KEYS: Record<string, string> = {
+    "loadBalancer.certificateArn": "app.certificateArn",
+    "images.source": "app.imageSource",
+    "images.registry": "app.registry",
+    "images.credentialsSecretArn": "app.registryCredentialsSecretArn",
+    "logRetentionDays": "logs.retentionDays",
+    "bastion.instanceType": "app.bastion",
+};
+const MEMBER_KEYS: Record<string, string> = {
+    "desiredCount": "app.desiredCount",
+    "minCount": "app.desiredCount",
+    "maxCount": "app.maxCount",
+    "user": "app.user",
+    "routing.hosts": "app.hosts",
+    "routing.paths": "path",
+    "routing": "path",
+};
+
+function appConfigKeys(reader: ConfigReader): EcsAppKeys {
+    const app: KeyOf = configKeys(reader.full("app."));
+    return {
+        arg: (field) => (TOP_LEVEL_KEYS[field] ? reader.full(TOP_LEVEL_KEYS[field]) : app(field)),
+        member: (list, name, field) => {
+            const mapped = MEMBER_KEYS[field];
+            if (mapped?.startsWith("app.")) return reader.full(mapped);
+            // The worker and the migration run the backend's image.
+            if (field === "image" && list !== "services") return reader.full("app.backend.image");
+            if (list === "migration" && (field === "cpu" || field === "memory")) return reader.full(`app.backend.${field}`);
+            const member = list === "migration" ? "migration" : name;
+            return reader.full(`app.${member}.${mapped ?? field}`);
+        },
+    };
+}
+
+function webService(reader: ConfigReader, name: "frontend" | "backend"): WebServiceSettings {
+    return {
+        image: reader.string(`app.${name}.image`),
+        port: reader.integer(`app.${name}.port`),
+        cpu: reader.integer(`app.${name}.cpu`),
+        memory: reader.integer(`app.${name}.memory`),
+        path: reader.string(`app.${name}.path`),
+        healthCheckPath: reader.string(`app.${name}.healthCheckPath`),
+    };
+}
+
+/** The EcsApp args the stack deploys: a backend and a frontend behind the ALB, a worker, a migration, a database. */
+export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
+    const common = { user: s.user, desiredCount: s.desiredCount, maxCount: s.maxCount };
+    const web = (name: "frontend" | "backend", w: WebServiceSettings) => ({
+        name, image: w.image, port: w.port, cpu: w.cpu, memory: w.memory, healthCheckPath: w.healthCheckPath,
+        routing: { paths: [w.path], hosts: s.hosts }, ...common,
+    });
+    return {
+        network: refs.network,
+        kmsKeyArn: refs.kmsKeyArn,
+        logBucket: refs.logBucket,
+        capacity: s.capacity,
+        ec2: s.capacity === "ec2" ? s.ec2 : undefined,
+        // The backend's path is the more specific one: its rule comes first.
+        services: [
+            { ...web("backend", s.backend), useDatabase: true, environment: { APP_ENV: pulumi.getStack() } },
+            web("frontend", s.frontend),
+        ],
+        workers: [{
+            name: "worker", image: s.backend.image, command: s.worker.command, cpu: s.worker.cpu, memory: s.worker.memory,
+            useDatabase: true, producers: ["backend"], environment: { APP_ENV: pulumi.getStack() }, ...common,
+        }],
+        migration: { image: s.backend.image, command: s.migrationCommand, cpu: s.backend.cpu, memory: s.backend.memory, user: s.user },
+        images: s.imageSource === "registry"
+            ? { source: "registry", registry: s.registry ?? "", credentialsSecretArn: s.registryCredentialsSecretArn ?? "" }
+            : { source: "ecr" },
+        loadBalancer: { certificateArn: s.certificateArn },
+        originProtection: refs.originProtection,
+        parameterNamespace: `/${pulumi.getProject()}/${pulumi.getStack()}`,
+        imageTag: s.imageTag,
+        database: { databaseName: s.database.name, instanceClass: s.database.instanceClass, multiAz: s.database.multiAz },
+        bastion: s.bastion ? {} : undefined,
+        alertEmails: s.alertEmails,
+        logRetentionDays: refs.logRetentionDays,
+        protect: refs.protect,
+    };
+}
+
+/** Interface endpoints tasks need when the private subnets have no route to the internet. */
+export function requiredEndpoints(s: AppSettings): string[] {
+    const ecsAgent = s.capacity === "ec2" ? ["ecs", "ecs-agent", "ecs-telemetry"] : [];
+    return ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "sqs", ...ecsAgent];
+}
+
+/**
+ * Refuses an app its tasks could never start: without NAT, tasks reach ECR, CloudWatch Logs,
+ * Secrets Manager, SSM and SQS only through interface endpoints, and a private registry not at all.
+ */
+function requireEgress(reader: ConfigReader, s: AppSettings): void {
+    if (reader.string("vpc.natStrategy") !== "none") return;
+    if (s.imageSource === "registry") {
+        throw new ConfigError(reader.full("vpc.natStrategy"), "none", "leaves the tasks no route to the private registry",
+            "single | perAz when app.imageSource is registry");
+    }
+    const have = reader.stringList("vpc.interfaceEndpoints");
+    const missing = requiredEndpoints(s).filter((e) => !have.includes(e));
+    if (missing.length > 0) {
+        throw new ConfigError(reader.full("vpc.natStrategy"), "none",
+            `leaves the app's tasks unable to reach ${missing.join(", ")} (no NAT and no interface endpoint)`,
+            `single | perAz, or vpc.interfaceEndpoints including ${requiredEndpoints(s).join(", ")}`);
+    }
+}
+
+/**
+ * Reads every `app.*` key (so Pulumi.yaml and the program cannot drift) and, when the app is on,
+ * validates them with EcsApp's own rules, naming config keys in any message.
+ */
+export function loadAppSettings(reader: ConfigReader): AppSettings {
+    const s: AppSettings = {
+        enabled: reader.boolean("app.enabled"),
+        capacity: reader.string("app.capacity") as CapacityType,
+        ec2: {
+            instanceType: reader.string("app.ec2.instanceType"),
+            minInstances: reader.integer("app.ec2.minInstances"),
+            maxInstances: reader.integer("app.ec2.maxInstances"),
+        },
+        certificateArn: reader.string("app.certificateArn"),
+        hosts: reader.stringList("app.hosts"),
+        imageSource: reader.string("app.imageSource") as AppSettings["imageSource"],
+        registry: reader.optionalString("app.registry"),
+        registryCredentialsSecretArn: reader.optionalString("app.registryCredentialsSecretArn"),
+        imageTag: reader.optionalString("app.imageTag"),
+        user: reader.optionalString("app.user"),
+        desiredCount: reader.integer("app.desiredCount"),
+        maxCount: reader.integer("app.maxCount"),
+        frontend: webService(reader, "frontend"),
+        backend: webService(reader, "backend"),
+        worker: {
+            command: reader.stringList("app.worker.command"),
+            cpu: reader.integer("app.worker.cpu"),
+            memory: reader.integer("app.worker.memory"),
+        },
+        migrationCommand: reader.stringList("app.migration.command"),
+        database: {
+            name: reader.string("app.database.name"),
+            instanceClass: reader.string("app.database.instanceClass"),
+            multiAz: reader.boolean("app.database.multiAz"),
+        },
+        bastion: reader.boolean("app.bastion"),
+        alertEmails: reader.stringList("app.alertEmails"),
+    };
+    if (!s.enabled) return s;
+
+    const refs: AppRefs = {
+        network: {
+            vpcId: "(the stack's VPC)", vpcCidrBlock: "(the stack's VPC)",
+            publicSubnetIds: [], privateSubnetIds: [], availabilityZones: [],
+        },
+        kmsKeyArn: "(the stack's key)",
+        logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+        logRetentionDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays")),
+        protect: reader.boolean("protect"),
+    };
+    const args = appArgs(s, refs);
+    resolveEcsAppArgs(args, appConfigKeys(reader));
+    try {
+        validateEcsAppArgs("app", args);
+    } catch (e) {
+        // The database's own validator names its argument; name the config key instead.
+        if (e instanceof ConfigError && /databaseName|instanceClass/.test(e.key)) {
+            const key = e.key.endsWith("databaseName") ? "app.database.name" : "app.database.instanceClass";
+            throw new ConfigError(reader.full(key), e.value, e.problem, e.allowed);
+        }
+        throw e;
+    }
+    requireEgress(reader, s);
+    return s;
+}
+
+/**
+ * Deploys the app on the platform: the EcsApp (with its database) and the stack outputs an
+ * operator needs. `originProtection` (from the edge module) restricts the load balancer to the CDN.
+ */
+export function deployApp(platform: Platform, originProtection?: OriginProtectionArgs):
+    { outputs: Record<string, unknown>; app: EcsApp } {
+    const s = platform.settings;
+    const app = new EcsApp("app", appArgs(s.app, {
+        network: platform.net.network,
+        kmsKeyArn: platform.key.arn,
+        logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
+        logRetentionDays: s.logs.retentionDays,
+        protect: s.protect,
+        originProtection,
+    }));
+    const outputs: Record<string, unknown> = {
+        appLoadBalancerDnsName: app.loadBalancerDnsName,
+        appClusterName: app.clusterName,
+        appServiceNames: pulumi.all(app.serviceNames),
+        appQueueUrls: pulumi.all(app.queueUrls),
+        appMigrationCommand: app.migrationCommand,
+        appImageTag: app.imageTag,
+        appAlertsTopicArn: app.alertsTopicArn,
+        appDatabaseAddress: app.database?.address,
+        appDatabaseSecretArn: app.database?.masterUserSecretArn,
+        ...(s.app.imageSource === "ecr" ? {
+            appRepositoryUrls: pulumi.all(app.repositoryUrls),
+            appCiPolicyArn: app.ciPolicyArn,
+        } : {}),
+        ...(s.app.bastion ? { appBastionSessionCommand: app.bastionSessionCommand } : {}),
+    };
+    return { outputs, app };
+}

@@ -1,0 +1,121 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConfigError, configKeys, KeyOf } from "@citadel/shared";
+import {
+    DEFAULT_ORIGIN_HEADER_NAME, EDGE_DEFAULTS, EdgeCdn, EdgeCdnArgs, OriginProtection, originProtection, PriceClass,
+    resolveEdgeCdnArgs,
+} from "@citadel/edge-cdn";
+import { ConfigReader } from "./config";
+import type { Platform } from "./program";
+
+/** The CloudFront + WAF front, validated from `citadel:edge.*`. */
+export interface EdgeSettings {
+    enabled: boolean;
+    /** The edge fronts the app's load balancer (there is an app); otherwise it serves assets only. */
+    frontsApp: boolean;
+    /** A DNS name the load balancer's certificate covers, pointing at it; required when fronting the app. */
+    originDomainName?: string;
+    aliases: string[];
+    certificateArn?: string;
+    rateLimit: number;
+    assets: boolean;
+    priceClass: PriceClass;
+}
+
+/** Component argument → the config key a user writes, so messages name what to fix. */
+const CONFIG_KEY: Record<string, string> = {
+    "origin": "edge.originDomainName",
+    "origin.domainName": "edge.originDomainName",
+    "waf.rateLimit": "edge.rateLimit",
+    "logRetentionInDays": "logs.retentionDays",
+};
+
+function edgeConfigKeys(reader: ConfigReader): KeyOf {
+    const edge = configKeys(reader.full("edge."));
+    return (field) => (CONFIG_KEY[field] ? reader.full(CONFIG_KEY[field]) : edge(field));
+}
+
+/**
+ * Reads every `edge.*` key (so Pulumi.yaml and the program cannot drift) and, when the edge is on,
+ * validates them with EdgeCdn's own rules. `appEnabled`: whether there is a load balancer to front.
+ */
+export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number, appEnabled: boolean): EdgeSettings {
+    const enabled = reader.boolean("edge.enabled");
+    const settings: EdgeSettings = {
+        enabled,
+        frontsApp: enabled && appEnabled,
+        originDomainName: reader.optionalString("edge.originDomainName"),
+        aliases: reader.stringList("edge.aliases"),
+        certificateArn: reader.optionalString("edge.certificateArn"),
+        rateLimit: reader.integer("edge.rateLimit"),
+        assets: reader.boolean("edge.assets"),
+        priceClass: reader.string("edge.priceClass") as PriceClass,
+    };
+    if (settings.enabled) {
+        if (!appEnabled && !settings.assets) {
+            throw new ConfigError(reader.full("edge.enabled"), true,
+                "is on, but there is nothing to serve: no app (app.enabled is false) and no assets (edge.assets is false)",
+                "false, or turn on app.enabled or edge.assets");
+        }
+        // The app's load balancer then admits only CloudFront: without an origin name the app
+        // would be unreachable.
+        if (settings.frontsApp && !settings.originDomainName) {
+            throw new ConfigError(reader.full("edge.originDomainName"), undefined, "is required when the edge fronts the app (edge.enabled and app.enabled)",
+                "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com");
+        }
+        resolveEdgeCdnArgs(edgeArgs(settings, logRetentionDays, {
+            kmsKeyArn: "(the stack's key)",
+            logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+            header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
+        }), edgeConfigKeys(reader));
+    }
+    return settings;
+}
+
+function edgeArgs(
+    s: EdgeSettings, logRetentionDays: number,
+    refs: Pick<EdgeCdnArgs, "kmsKeyArn" | "logBucket"> & { header?: { name: string; value: pulumi.Input<string> } },
+    protect = false,
+): EdgeCdnArgs {
+    return {
+        origin: refs.header ? { domainName: s.originDomainName ?? "", header: refs.header } : undefined,
+        assets: s.assets ? { pathPattern: EDGE_DEFAULTS.assetsPathPattern } : undefined,
+        aliases: s.aliases,
+        certificateArn: s.certificateArn,
+        kmsKeyArn: refs.kmsKeyArn,
+        logBucket: refs.logBucket,
+        waf: { rateLimit: s.rateLimit },
+        logRetentionInDays: logRetentionDays,
+        priceClass: s.priceClass,
+        protect,
+    };
+}
+
+/**
+ * Step 1, before the app: the shared secret header and CloudFront's prefix list, which the app's
+ * load balancer takes as `originProtection`. Undefined unless the edge fronts the app.
+ */
+export function prepareEdge(platform: Platform): OriginProtection | undefined {
+    if (!platform.settings.edge.frontsApp) return undefined;
+    return originProtection("edge-origin").protection;
+}
+
+/**
+ * Step 2, after the app: the distribution and its WAF, in front of the load balancer when
+ * `protection` (from prepareEdge) is given, else serving the assets alone.
+ */
+export function deployEdge(platform: Platform, protection: OriginProtection | undefined): Record<string, unknown> {
+    const s = platform.settings;
+    if (!s.edge.enabled) return {};
+    const edge = new EdgeCdn("edge", edgeArgs(s.edge, s.logs.retentionDays, {
+        kmsKeyArn: platform.key.arn,
+        logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
+        header: protection ? { name: protection.headerName, value: protection.headerValue } : undefined,
+    }, s.protect));
+    return {
+        edgeDistributionId: edge.distributionId,
+        edgeDomainName: edge.distributionDomainName,
+        edgeHostedZoneId: edge.distributionHostedZoneId,
+        edgeWebAclArn: edge.webAclArn,
+        ...(s.edge.assets ? { edgeAssetsBucketName: edge.assetsBucketName } : {}),
+    };
+}

@@ -1,0 +1,89 @@
+import { configKeys, KeyOf } from "@citadel/shared";
+import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
+import { ConfigReader } from "./config";
+import type { Platform } from "./program";
+
+/** What the stack's config says about Orthanc; the stack supplies the network, key and logs. */
+type OrthancConfigArgs = Omit<OrthancHostArgs,
+    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionDays" | "protect">;
+
+/** Orthanc on EC2 (OrthancHost), validated from `citadel:orthanc.*`. */
+export interface OrthancSettings {
+    enabled: boolean;
+    args: OrthancConfigArgs;
+}
+
+/** Component argument → the config key a user writes, where the two differ. */
+const CONFIG_KEY: Record<string, string> = {
+    "database.instanceClass": "orthanc.db.instanceClass",
+    "database.allocatedStorage": "orthanc.db.allocatedStorage",
+    "database.multiAz": "orthanc.db.multiAz",
+    "database.deletionProtection": "orthanc.db.deletionProtection",
+    "database.backupRetentionDays": "orthanc.db.backupRetentionDays",
+    "images.orthanc": "orthanc.orthancImage",
+    "images.nginx": "orthanc.nginxImage",
+    "logRetentionDays": "logs.retentionDays",
+    "protect": "protect",
+};
+
+function orthancConfigKeys(reader: ConfigReader): KeyOf {
+    const orthanc = configKeys(reader.full("orthanc."));
+    return (field) => (CONFIG_KEY[field] ? reader.full(CONFIG_KEY[field]) : orthanc(field));
+}
+
+/**
+ * Reads every `orthanc.*` key (so Pulumi.yaml and the program cannot drift) and, when Orthanc is
+ * on, validates them with OrthancHost's own rules: a bad value stops the program before any
+ * resource exists, naming the key.
+ */
+export function loadOrthancSettings(reader: ConfigReader): OrthancSettings {
+    const enabled = reader.boolean("orthanc.enabled");
+    const orthancImage = reader.optionalString("orthanc.orthancImage");
+    const nginxImage = reader.optionalString("orthanc.nginxImage");
+    const args: OrthancConfigArgs = {
+        webCidrs: reader.stringList("orthanc.webCidrs"),
+        dicomCidrs: reader.stringList("orthanc.dicomCidrs"),
+        hostCount: reader.integer("orthanc.hostCount"),
+        instanceType: reader.string("orthanc.instanceType"),
+        amiId: reader.optionalString("orthanc.amiId"),
+        rootVolumeSizeGiB: reader.integer("orthanc.rootVolumeSizeGiB"),
+        siteName: reader.optionalString("orthanc.siteName"),
+        certificateSecretArn: reader.optionalString("orthanc.certificateSecretArn"),
+        dicomAet: reader.string("orthanc.dicomAet"),
+        images: { orthanc: orthancImage, nginx: nginxImage },
+        loadBalancer: reader.boolean("orthanc.loadBalancer"),
+        database: {
+            instanceClass: reader.string("orthanc.db.instanceClass"),
+            allocatedStorage: reader.integer("orthanc.db.allocatedStorage"),
+            multiAz: reader.boolean("orthanc.db.multiAz"),
+            deletionProtection: reader.boolean("orthanc.db.deletionProtection"),
+            backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays"),
+        },
+    };
+    if (enabled) resolveOrthancHostArgs(args, orthancConfigKeys(reader));
+    return { enabled, args };
+}
+
+/** Orthanc's hosts, database and image bucket on the stack's platform; returns the stack outputs. */
+export function deployOrthanc(platform: Platform): Record<string, unknown> {
+    const s = platform.settings;
+    const orthanc = new OrthancHost("orthanc", {
+        ...s.orthanc.args,
+        network: platform.net.network,
+        kmsKeyArn: platform.key.arn,
+        accessLogsBucketName: platform.logs.bucketName,
+        logRetentionDays: s.logs.retentionDays,
+        protect: s.protect,
+    });
+    return {
+        orthancInstanceIds: orthanc.instanceIds,
+        orthancPublicDnsNames: orthanc.publicDnsNames,
+        orthancUrls: orthanc.urls,
+        orthancDicomEndpoints: orthanc.dicomEndpoints,
+        orthancDatabaseEndpoint: orthanc.databaseEndpoint,
+        orthancBucketName: orthanc.bucketName,
+        orthancLogGroupName: orthanc.logGroupName,
+        orthancAdminSecretArn: orthanc.adminSecretArn,
+        ...(s.orthanc.args.loadBalancer ? { orthancLoadBalancerDnsName: orthanc.loadBalancerDnsName } : {}),
+    };
+}
