@@ -1,20 +1,22 @@
 /**
- * `pnpm plan <stack> [--json]`: the stack's program under the mock runtime, with no AWS account and
- * no Pulumi CLI. Exits 1 on a mandatory policy violation, 2 on bad usage or a program error.
+ * `pnpm plan <stack> [--json] [--policy-config <file>]`: the stack's program under the mock runtime,
+ * with no AWS account and no Pulumi CLI, and the policy pack evaluated over what it registered (with
+ * the JSON config file `pulumi preview --policy-pack-config` takes, if given). Exits 1 on a mandatory
+ * policy violation, 2 on bad usage, a bad policy config or a program error.
  */
-import { buildPlan, hasMandatoryViolation, renderPlan } from "./plan";
+import { checkPackConfig, readPackConfig } from "@citadel/policy/src/evaluate";
+import { buildPlan, hasMandatoryViolation, parsePlanArgs, PLAN_USAGE, policyEvaluator, renderPlan } from "./plan";
 import { listStacks } from "./stack";
 
 async function main(argv: string[]): Promise<number> {
-    const json = argv.includes("--json");
-    const positional = argv.filter((a) => !a.startsWith("--"));
-    const unknownFlags = argv.filter((a) => a.startsWith("--") && a !== "--json");
-    const stacks = listStacks();
-    if (positional.length !== 1 || unknownFlags.length > 0) {
-        process.stderr.write(`usage: pnpm plan <stack> [--json]   (stacks: ${stacks.join(", ")})\n`);
+    const args = parsePlanArgs(argv);
+    if (!args) {
+        process.stderr.write(`${PLAN_USAGE}   (stacks: ${listStacks().join(", ")})\n`);
         return 2;
     }
-    const plan = await buildPlan(positional[0]);
+    const { json } = args;
+    const config = args.policyConfig ? checkPackConfig(readPackConfig(args.policyConfig)) : {};
+    const plan = await buildPlan(args.stack, policyEvaluator(config));
     process.stdout.write(json ? JSON.stringify(plan.json, null, 2) + "\n" : renderPlan(plan) + "\n");
     return hasMandatoryViolation(plan) ? 1 : 0;
 }
@@ -22,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: Error) => {
-        process.stderr.write(`plan failed: ${err.name === "ConfigError" ? err.message : err.stack ?? err.message}\n`);
+        const known = err.name === "ConfigError" || err.name === "PolicyConfigError";
+        process.stderr.write(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`);
         process.exit(2);
     },
 );

@@ -1,4 +1,5 @@
-import { RecordedResource, SecretValue } from "./harness";
+import { evaluate, type PackConfig, ruleNamed } from "@citadel/policy/src/evaluate";
+import { RecordedResource, reveal, SecretValue } from "./harness";
 import { runStack, StackRun } from "./stack";
 
 /** One policy violation, as GUIDE.md §5 specifies. */
@@ -28,6 +29,16 @@ export interface PlanJson {
 /** Evaluates policies over a finished run; the policy pack plugs in here. */
 export type PolicyEvaluator = (run: StackRun) => PlanViolation[];
 
+/**
+ * The policy pack's rules (resource and stack rules) over the recorded resources, secrets revealed,
+ * with the same config `pulumi preview --policy-pack-config` takes.
+ */
+export function policyEvaluator(config: PackConfig = {}): PolicyEvaluator {
+    return (run) => evaluate(run.resources.map((r) => ({
+        type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: reveal<Record<string, unknown>>(r.inputs),
+    })), config);
+}
+
 export interface Plan {
     run: StackRun;
     json: PlanJson;
@@ -38,7 +49,8 @@ function plain(v: unknown): any {
     return JSON.parse(JSON.stringify(v ?? {}, (_k, x) => (x instanceof SecretValue ? "[secret]" : x)));
 }
 
-export async function buildPlan(stack: string, evaluate?: PolicyEvaluator): Promise<Plan> {
+/** Runs the stack under mocks and evaluates the policy pack (its default config unless `evaluator` is given). */
+export async function buildPlan(stack: string, evaluator: PolicyEvaluator = policyEvaluator()): Promise<Plan> {
     const run = await runStack(stack);
     const json: PlanJson = {
         stack: run.stack,
@@ -51,7 +63,7 @@ export async function buildPlan(stack: string, evaluate?: PolicyEvaluator): Prom
             inputs: plain(r.inputs),
         })),
         outputs: plain(run.outputs),
-        violations: evaluate ? evaluate(run) : [],
+        violations: evaluator(run),
     };
     return { run, json };
 }
@@ -91,18 +103,51 @@ export function renderPlan(plan: Plan): string {
     lines.push("Outputs:");
     for (const [k, v] of Object.entries(json.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
     lines.push("");
-    const byPolicy = new Map<string, PlanViolation[]>();
-    for (const v of json.violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
-    if (byPolicy.size === 0) {
-        lines.push("Policy violations: none");
-    } else {
-        lines.push(`Policy violations: ${json.violations.length}`);
-        for (const [policy, vs] of byPolicy) {
-            lines.push(`  ${policy} (${vs[0].level}): ${vs.length}`);
-            for (const v of vs) lines.push(`    - ${v.type ?? ""} ${v.name ?? ""}: ${v.message}`);
-        }
-    }
+    lines.push(...renderViolations(json.violations));
     return lines.join("\n");
+}
+
+/** Violations grouped by rule, mandatory first, each rule with its FSBP controls and remediation. */
+export function renderViolations(violations: readonly PlanViolation[]): string[] {
+    if (violations.length === 0) return ["Policy violations: none"];
+    const byPolicy = new Map<string, PlanViolation[]>();
+    for (const v of violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    const lines = [`Policy violations: ${violations.length} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`];
+    const groups = [...byPolicy].sort((a, b) => Number(a[1][0].level !== "mandatory") - Number(b[1][0].level !== "mandatory"));
+    for (const [policy, vs] of groups) {
+        const rule = ruleNamed(policy);
+        const controls = rule?.controls.length ? `, ${rule.controls.join(", ")}` : "";
+        lines.push(`  ${policy} (${vs[0].level}${controls}): ${vs.length}`);
+        for (const v of vs) lines.push(`    - ${v.type ?? ""} ${v.name ?? ""}: ${v.message}`);
+        if (rule) lines.push(`    fix: ${rule.remediation}`);
+    }
+    return lines;
+}
+
+export const PLAN_USAGE = "usage: pnpm plan <stack> [--json] [--policy-config <file>]";
+
+export interface PlanArgs {
+    stack: string;
+    json: boolean;
+    /** A CrossGuard pack config file (the one `pulumi preview --policy-pack-config` takes). */
+    policyConfig?: string;
+}
+
+/** The CLI's arguments; undefined on bad usage. */
+export function parsePlanArgs(argv: readonly string[]): PlanArgs | undefined {
+    const positional: string[] = [];
+    let json = false;
+    let policyConfig: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--json") json = true;
+        else if (a === "--policy-config" && i + 1 < argv.length) policyConfig = argv[++i];
+        else if (a.startsWith("--policy-config=")) policyConfig = a.slice("--policy-config=".length);
+        else if (a.startsWith("-")) return undefined;
+        else positional.push(a);
+    }
+    return positional.length === 1 && policyConfig !== "" ? { stack: positional[0], json, policyConfig } : undefined;
 }
 
 export function hasMandatoryViolation(plan: Plan): boolean {

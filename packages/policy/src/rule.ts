@@ -1,0 +1,155 @@
+import type { Unwrap } from "@pulumi/pulumi";
+import { isUnknown } from "./values";
+
+/**
+ * A rule is written once, as plain data plus a pure `check`, and run by two adapters: the CrossGuard
+ * pack (`index.ts`, through `crossguard.ts`) and the offline evaluator (`evaluate.ts`, used by
+ * `pnpm plan` and the tests). Nothing here loads `@pulumi/policy` or `@pulumi/aws`.
+ */
+
+export type Severity = "low" | "medium" | "high" | "critical";
+/** CrossGuard's levels; "disabled" turns a rule off. */
+export type EnforcementLevel = "mandatory" | "advisory" | "disabled";
+
+/** A resource as rules see it. */
+export interface PolicyResource {
+    /** Type token, e.g. `aws:ec2/vpc:Vpc`. */
+    type: string;
+    /** Logical name. */
+    name: string;
+    urn: string;
+    /** Provider id when known: the mock id offline, the real id after a deployment. */
+    id?: string;
+    /**
+     * Inputs (resource rules, the offline plan) or outputs (CrossGuard stack rules); both use the
+     * `@pulumi/aws` property names. Values unknown during preview are `UNKNOWN`.
+     */
+    props: Record<string, any>;
+    /** Property → URNs of the resources its value came from (CrossGuard stack rules only). */
+    propertyDeps?: Record<string, string[]>;
+}
+
+/** The subset of JSON Schema the pack's options use; CrossGuard receives it as `configSchema`. */
+export interface OptionSchema {
+    type: "integer" | "string" | "boolean" | "array";
+    items?: { type: "integer" | "string"; minimum?: number; maximum?: number };
+    minimum?: number;
+    maximum?: number;
+    description: string;
+    default: unknown;
+}
+
+interface RuleBase<O> {
+    /** Unique id, used in reports and as the key in the pack's config. */
+    name: string;
+    /** One sentence that ends by citing the FSBP control(s) enforced, e.g. "[S3.5]". */
+    description: string;
+    /** AWS Foundational Security Best Practices control ids; empty for Citadel's own rules. */
+    controls: readonly string[];
+    severity: Severity;
+    /** What to change, in Citadel's and `@pulumi/aws`'s terms. */
+    remediation: string;
+    defaultLevel: "mandatory" | "advisory";
+    /** Every type token the rule reads; a rule never looks at other types. */
+    resourceTypes: readonly string[];
+    /** The rule's own options with their defaults (see config.ts). */
+    options: { [K in keyof O]: OptionSchema };
+}
+
+/** Judges one resource at a time: runs at `pulumi preview` per resource, on its inputs. */
+export interface ResourceRule<O = Record<string, never>> extends RuleBase<O> {
+    kind: "resource";
+    /** Violation messages; empty when the resource complies (or cannot be judged yet). */
+    check(r: PolicyResource, options: O): string[];
+}
+
+export interface Finding {
+    resource: PolicyResource;
+    message: string;
+}
+
+/** Judges resources together (a VPC and its flow logs): runs once over the whole stack. */
+export interface StackRule<O = Record<string, never>> extends RuleBase<O> {
+    kind: "stack";
+    check(resources: readonly PolicyResource[], options: O): Finding[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Rule = ResourceRule<any> | StackRule<any>;
+
+/** A resource's properties typed by the `@pulumi/aws` args of its class (so tsc checks the names). */
+export function propsOf<A>(r: PolicyResource): Partial<Unwrap<A>> {
+    return r.props as Partial<Unwrap<A>>;
+}
+
+export function ofTypes(resources: readonly PolicyResource[], types: readonly string[]): PolicyResource[] {
+    return resources.filter((r) => types.includes(r.type));
+}
+
+/** Properties that hold a resource's physical name where AWS uses the name as the id. */
+const NAME_PROPS: Record<string, string> = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:s3/bucketV2:BucketV2": "bucket",
+    "aws:ecr/repository:Repository": "name",
+};
+
+/** Strings by which other resources refer to `r`: its id, ARN and (for some types) physical name. */
+export function identities(r: PolicyResource): string[] {
+    const ids = [r.id, r.props.id, r.props.arn, NAME_PROPS[r.type] ? r.props[NAME_PROPS[r.type]] : undefined];
+    return ids.filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+export type Match = "yes" | "maybe" | "no";
+
+/**
+ * Whether `from.props[prop]` (a string or a list of strings) refers to `to`. "maybe" when the value
+ * is unknown and nothing says where it comes from: a rule must then give the benefit of the doubt.
+ */
+export function refers(from: PolicyResource, prop: string, to: PolicyResource): Match {
+    const deps = from.propertyDeps?.[prop];
+    if (deps?.includes(to.urn)) return "yes";
+    const v = from.props[prop];
+    const values = Array.isArray(v) ? v : [v];
+    const ids = identities(to);
+    if (values.some((x) => typeof x === "string" && ids.some((id) => sameResource(x, id)))) return "yes";
+    if (values.some(isUnknown) || isUnknown(v)) return deps ? "no" : "maybe";
+    return "no";
+}
+
+/** An ARN ending in `/<id>` names the resource with that id (WAF ACLs, CloudFront distributions). */
+function sameResource(ref: string, id: string): boolean {
+    return ref === id || (ref.startsWith("arn:") && !id.startsWith("arn:") && ref.endsWith(`/${id}`));
+}
+
+export interface Attached {
+    definite: PolicyResource[];
+    possible: PolicyResource[];
+}
+
+/** The resources of `types` whose `prop` refers to `target`. */
+export function attachedTo(
+    resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], prop: string,
+): Attached {
+    const definite: PolicyResource[] = [];
+    const possible: PolicyResource[] = [];
+    for (const r of ofTypes(resources, types)) {
+        const m = refers(r, prop, target);
+        if (m === "yes") definite.push(r);
+        else if (m === "maybe") possible.push(r);
+    }
+    return { definite, possible };
+}
+
+/**
+ * Judges `target` by the resources attached to it. Passes when one definitely attached resource is
+ * acceptable to `problem` (which returns why one is not); when none is definitely attached but some
+ * might be (references unknown during preview) it passes too rather than guess.
+ * @returns the violation message, or undefined
+ */
+export function judgeAttached(
+    attached: Attached, missing: string, problem: (r: PolicyResource) => string | undefined = () => undefined,
+): string | undefined {
+    if (attached.definite.length === 0) return attached.possible.length > 0 ? undefined : missing;
+    const problems = attached.definite.map(problem);
+    return problems.some((p) => p === undefined) ? undefined : problems[0];
+}

@@ -1,0 +1,196 @@
+import type * as cloudwatch from "@pulumi/aws/cloudwatch";
+import type * as ecr from "@pulumi/aws/ecr";
+import type * as iam from "@pulumi/aws/iam";
+import type * as kms from "@pulumi/aws/kms";
+import type * as sqs from "@pulumi/aws/sqs";
+import {
+    attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule,
+} from "../rule";
+import { fails, isSet, isUnknown, list } from "../values";
+import { coversAction, onAllResources, Statement, statementsOf } from "./policy-doc";
+import { T } from "./types";
+
+export const kmsRotation: ResourceRule = {
+    kind: "resource",
+    name: "kms-key-rotation",
+    description: "Customer-managed symmetric KMS keys rotate their key material [KMS.4].",
+    controls: ["KMS.4"],
+    severity: "medium",
+    remediation: "Set enableKeyRotation: true (and rotationPeriodInDays, 90..2560; KmsKey uses 365).",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.kmsKey],
+    options: {},
+    check(r) {
+        const p = propsOf<kms.KeyArgs>(r);
+        // Only symmetric encryption keys can rotate automatically.
+        const spec = p.customerMasterKeySpec;
+        if (typeof spec === "string" && spec !== "SYMMETRIC_DEFAULT") return [];
+        if (typeof p.keyUsage === "string" && p.keyUsage !== "ENCRYPT_DECRYPT") return [];
+        return fails(p.enableKeyRotation, (v) => v === true) ? [`KMS key ${r.name} does not set enableKeyRotation: true`] : [];
+    },
+};
+
+const IDENTITY_POLICY_TYPES = [T.iamPolicy, T.iamRolePolicy, T.iamUserPolicy, T.iamGroupPolicy, T.iamRole];
+
+/** The identity-based policy documents of a resource: its `policy`, or a role's inline policies. */
+function identityPolicies(r: PolicyResource): unknown[] {
+    if (r.type === T.iamRole) return list(propsOf<iam.RoleArgs>(r).inlinePolicies).map((p) => p.policy);
+    return [propsOf<iam.PolicyArgs>(r).policy];
+}
+
+/** A rule over every Allow statement of every identity-based policy. */
+function identityPolicyRule(
+    spec: Omit<ResourceRule, "kind" | "check" | "resourceTypes" | "options">,
+    problem: (s: Statement) => string | undefined,
+): ResourceRule {
+    return {
+        ...spec,
+        kind: "resource",
+        resourceTypes: IDENTITY_POLICY_TYPES,
+        options: {},
+        check(r) {
+            return identityPolicies(r).flatMap((doc) => (statementsOf(doc) ?? [])
+                .filter((s) => s.effect === "Allow")
+                .flatMap((s) => {
+                    const p = problem(s);
+                    return p ? [`IAM policy of ${r.name}: ${p}`] : [];
+                }));
+        },
+    };
+}
+
+export const noFullAdmin = identityPolicyRule({
+    name: "iam-no-full-admin",
+    description: 'IAM policies do not allow "*" actions on "*" resources [IAM.1].',
+    controls: ["IAM.1"],
+    severity: "high",
+    remediation: "List the actions the principal needs on the resources it needs (see @citadel/shared policyJson).",
+    defaultLevel: "mandatory",
+}, (s) => coversAction(s, "iam:CreateUser") && coversAction(s, "s3:GetObject") && coversAction(s, "ec2:RunInstances") &&
+    onAllResources(s) ? `allows ${s.actions.length ? s.actions.join(", ") : `all but ${s.notActions.join(", ")}`} on all resources` : undefined);
+
+const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom"];
+
+export const noDecryptOnAllKeys = identityPolicyRule({
+    name: "iam-no-kms-decrypt-all-keys",
+    description: "IAM policies do not allow kms:Decrypt or kms:ReEncryptFrom on all KMS keys [KMS.1, KMS.2].",
+    controls: ["KMS.1", "KMS.2"],
+    severity: "medium",
+    remediation: "Name the key ARNs in Resource (e.g. the stack's key) instead of \"*\".",
+    defaultLevel: "mandatory",
+}, (s) => {
+    const actions = DECRYPT_ACTIONS.filter((a) => coversAction(s, a));
+    return actions.length && onAllResources(s) ? `allows ${actions.join(", ")} on all KMS keys (Resource "*")` : undefined;
+});
+
+export const sqsEncrypted: ResourceRule = {
+    kind: "resource",
+    name: "sqs-encrypted",
+    description: "SQS queues are encrypted at rest [SQS.1].",
+    controls: ["SQS.1"],
+    severity: "medium",
+    remediation: "Set kmsMasterKeyId to the stack's key (or sqsManagedSseEnabled: true).",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.sqsQueue],
+    options: {},
+    check(r) {
+        const p = propsOf<sqs.QueueArgs>(r);
+        if (isSet(p.kmsMasterKeyId)) return [];
+        // SSE-SQS is on by default for new queues unless explicitly turned off.
+        return p.sqsManagedSseEnabled === false ? [`SQS queue ${r.name} is not encrypted`] : [];
+    },
+};
+
+export interface LogGroupOptions {
+    minimumRetentionDays: number;
+}
+
+export const logGroupRetentionAndKms: ResourceRule<LogGroupOptions> = {
+    kind: "resource",
+    name: "cloudwatch-log-group-retention-kms",
+    description: "CloudWatch log groups expire their events after a set retention and are encrypted with a " +
+        "customer-managed KMS key [CloudWatch.16].",
+    controls: ["CloudWatch.16"],
+    severity: "medium",
+    remediation: "Set retentionInDays (the stack's logs.retentionDays) and kmsKeyId (the stack's key, whose policy " +
+        "admits CloudWatch Logs).",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.logGroup],
+    options: {
+        minimumRetentionDays: {
+            type: "integer", minimum: 1, maximum: 3653, default: 1,
+            description: "Fewest days of retention accepted (FSBP's own default parameter is 365).",
+        },
+    },
+    check(r, { minimumRetentionDays }) {
+        const p = propsOf<cloudwatch.LogGroupArgs>(r);
+        const out: string[] = [];
+        if (fails(p.retentionInDays, (d) => typeof d === "number" && d >= minimumRetentionDays)) {
+            out.push(`log group ${r.name} ${!p.retentionInDays ? "never expires its events" : `keeps events ${p.retentionInDays} days`}` +
+                `${p.retentionInDays ? `, fewer than ${minimumRetentionDays}` : " (set retentionInDays)"}`);
+        }
+        if (!isSet(p.kmsKeyId)) out.push(`log group ${r.name} has no kmsKeyId`);
+        return out;
+    },
+};
+
+export const ecrScanOnPush: StackRule = {
+    kind: "stack",
+    name: "ecr-scan-on-push",
+    description: "ECR repositories scan images on push, by their own setting or the registry's [ECR.1].",
+    controls: ["ECR.1"],
+    severity: "high",
+    remediation: "Set imageScanningConfiguration: { scanOnPush: true }, or add an " +
+        'aws.ecr.RegistryScanningConfiguration (scanType "ENHANCED", or a SCAN_ON_PUSH rule).',
+    defaultLevel: "mandatory",
+    resourceTypes: [T.ecrRepository, T.ecrRegistryScanning],
+    options: {},
+    check(resources) {
+        const registryScans = ofTypes(resources, [T.ecrRegistryScanning]).some((c) => {
+            const p = propsOf<ecr.RegistryScanningConfigurationArgs>(c);
+            return isUnknown(p.scanType) || p.scanType === "ENHANCED" ||
+                list(p.rules).some((rule) => rule.scanFrequency === "SCAN_ON_PUSH" || isUnknown(rule.scanFrequency));
+        });
+        if (registryScans) return [];
+        return ofTypes(resources, [T.ecrRepository])
+            .filter((repo) => fails(propsOf<ecr.RepositoryArgs>(repo).imageScanningConfiguration?.scanOnPush, (v) => v === true))
+            .map((repo) => ({ resource: repo, message: `ECR repository ${repo.name} does not scan images on push` }));
+    },
+};
+
+export const ecrImmutableTags: ResourceRule = {
+    kind: "resource",
+    name: "ecr-immutable-tags",
+    description: "ECR repositories have immutable image tags [ECR.2].",
+    controls: ["ECR.2"],
+    severity: "medium",
+    remediation: 'Set imageTagMutability: "IMMUTABLE" (or "IMMUTABLE_WITH_EXCLUSION" with exclusion filters).',
+    defaultLevel: "mandatory",
+    resourceTypes: [T.ecrRepository],
+    options: {},
+    check(r) {
+        return fails(propsOf<ecr.RepositoryArgs>(r).imageTagMutability, (v) => v === "IMMUTABLE" || v === "IMMUTABLE_WITH_EXCLUSION")
+            ? [`ECR repository ${r.name} has mutable tags`] : [];
+    },
+};
+
+export const ecrLifecyclePolicy: StackRule = {
+    kind: "stack",
+    name: "ecr-lifecycle-policy",
+    description: "ECR repositories have a lifecycle policy [ECR.3].",
+    controls: ["ECR.3"],
+    severity: "medium",
+    remediation: "Add an aws.ecr.LifecyclePolicy with repository the repository's name (e.g. keep the last 100 images).",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.ecrRepository, T.ecrLifecyclePolicy],
+    options: {},
+    check(resources) {
+        const findings: Finding[] = [];
+        for (const repo of ofTypes(resources, [T.ecrRepository])) {
+            const message = judgeAttached(attachedTo(resources, repo, [T.ecrLifecyclePolicy], "repository"),
+                `ECR repository ${repo.name} has no lifecycle policy`);
+            if (message) findings.push({ resource: repo, message });
+        }
+        return findings;
+    },
+};

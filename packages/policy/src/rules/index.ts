@@ -1,0 +1,55 @@
+import { Rule } from "../rule";
+import { asgLaunchTemplate, asgMultiAz, encryptedVolumes, imdsV2 } from "./compute";
+import {
+    distributionLogging, distributionWaf, originHttps, s3OriginAccessControl, viewerHttps, viewerTls,
+    wafHasRules, wafLogging, wafMetrics,
+} from "./cloudfront";
+import {
+    ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsRotation, logGroupRetentionAndKms, noDecryptOnAllKeys,
+    noFullAdmin, sqsEncrypted,
+} from "./data";
+import {
+    containerInsights, containerLogging, noHostNetwork, noPrivilegedContainers, noSecretsInEnvironment,
+    readonlyRootFilesystem, serviceNoPublicIp,
+} from "./ecs";
+import {
+    accessLogs, deletionProtection, desyncMitigation, dropInvalidHeaders, httpRedirectsToHttps, tlsPolicy,
+} from "./elb";
+import { defaultSecurityGroupClosed, noWorldIngress, subnetNoPublicIp, vpcFlowLogs } from "./network";
+import {
+    autoMinorUpgrade, backupRetention, dbDeletionProtection, iamAuthentication, logExports, managedMasterPassword,
+    multiAz, notPublic, storageEncrypted,
+} from "./rds";
+import { accessLogging, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
+
+/** Every rule of the pack, in the order reports list them. */
+export const RULES: readonly Rule[] = [
+    // Network
+    vpcFlowLogs, defaultSecurityGroupClosed, subnetNoPublicIp, noWorldIngress,
+    // EC2 and Auto Scaling
+    imdsV2, encryptedVolumes, asgLaunchTemplate, asgMultiAz,
+    // Load balancers
+    httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy,
+    // ECS
+    noPrivilegedContainers, readonlyRootFilesystem, noSecretsInEnvironment, containerLogging, serviceNoPublicIp,
+    containerInsights, noHostNetwork,
+    // RDS
+    storageEncrypted, notPublic, backupRetention, autoMinorUpgrade, iamAuthentication, logExports, multiAz,
+    dbDeletionProtection, managedMasterPassword,
+    // S3
+    publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, lifecycle, noAcls,
+    // CloudFront and WAF
+    viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
+    wafHasRules, wafMetrics, wafLogging,
+    // Keys, identities, queues, logs, images
+    kmsRotation, noFullAdmin, noDecryptOnAllKeys, sqsEncrypted, logGroupRetentionAndKms,
+    ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
+];
+
+export function ruleNamed(name: string): Rule | undefined {
+    return RULES.find((r) => r.name === name);
+}
+
+export { T } from "./types";
+export { looksSecret } from "./ecs";
+export { RECOMMENDED_SSL_POLICIES } from "./elb";

@@ -1,0 +1,614 @@
+/**
+ * For every rule, sets of resources it must reject and sets it must accept. Each resource is built
+ * from its real `@pulumi/aws` class: the type token comes from the class, and the arguments are typed
+ * by the class's args (tsc refuses a misspelt property). The policy tests evaluate them as plain
+ * resources; stacks/test/policy.test.ts constructs them under the mock runtime and evaluates what
+ * the engine recorded, which proves the property names survive serialization.
+ *
+ * References between resources use mock ids (`<name>-id`), as the mock runtime assigns them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as cloudfront from "@pulumi/aws/cloudfront";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ebs from "@pulumi/aws/ebs";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecr from "@pulumi/aws/ecr";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as kms from "@pulumi/aws/kms";
+import * as lb from "@pulumi/aws/lb";
+import * as rds from "@pulumi/aws/rds";
+import * as s3 from "@pulumi/aws/s3";
+import * as sqs from "@pulumi/aws/sqs";
+import * as vpc from "@pulumi/aws/vpc";
+import * as wafv2 from "@pulumi/aws/wafv2";
+import type { PlainResource } from "../src/evaluate";
+
+type ResourceClass<A> = new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+export interface Fixture {
+    cls: ResourceClass<never>;
+    type: string;
+    name: string;
+    args: Record<string, unknown>;
+}
+
+/** A resource of class `cls` with plain (already resolved) arguments. */
+export function fx<A>(cls: ResourceClass<A>, name: string, args: NoInfer<pulumi.Unwrap<NonNullable<A>>>): Fixture {
+    return { cls: cls as ResourceClass<never>, type: pulumiType(cls), name, args: args as Record<string, unknown> };
+}
+
+export function pulumiType(cls: unknown): string {
+    return (cls as { __pulumiType: string }).__pulumiType;
+}
+
+/** The id the mock runtime gives a resource. */
+export const id = (name: string) => `${name}-id`;
+
+/** A fixture as the evaluator sees it offline. */
+export function plain(f: Fixture): PlainResource {
+    return { type: f.type, name: f.name, id: id(f.name), inputs: JSON.parse(JSON.stringify(f.args)) };
+}
+
+export interface RuleCases {
+    /** Each set must produce at least one violation of the rule. */
+    reject: Fixture[][];
+    /** Each set must produce none. */
+    accept: Fixture[][];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks: compliant resources, which the cases then break one setting at a time.
+
+const KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/k";
+const ACCOUNT = "123456789012";
+
+const theVpc = () => fx(ec2.Vpc, "v", { cidrBlock: "10.0.0.0/16" });
+
+const goodInstance = (over: Partial<pulumi.Unwrap<ec2.InstanceArgs>> = {}) => fx(ec2.Instance, "i", {
+    ami: "ami-0123456789abcdef0", instanceType: "t3.micro",
+    metadataOptions: { httpTokens: "required", httpEndpoint: "enabled" },
+    rootBlockDevice: { encrypted: true, kmsKeyId: KEY_ARN },
+    ...over,
+});
+
+const goodTemplate = (over: Partial<pulumi.Unwrap<ec2.LaunchTemplateArgs>> = {}) => fx(ec2.LaunchTemplate, "lt", {
+    imageId: "ami-0123456789abcdef0",
+    metadataOptions: { httpTokens: "required" },
+    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 30 } }],
+    ...over,
+});
+
+const subnet = (name: string, az: string) => fx(ec2.Subnet, name, { vpcId: id("v"), cidrBlock: "10.0.1.0/24", availabilityZone: az });
+
+const goodAlb = (over: Partial<pulumi.Unwrap<lb.LoadBalancerArgs>> = {}) => fx(lb.LoadBalancer, "alb", {
+    loadBalancerType: "application", subnets: [id("s1"), id("s2")],
+    dropInvalidHeaderFields: true, enableDeletionProtection: true, desyncMitigationMode: "strictest",
+    accessLogs: { bucket: "elb-logs-bucket", enabled: true, prefix: "alb" },
+    ...over,
+});
+
+const httpsListener = (sslPolicy?: string) => fx(lb.Listener, "https", {
+    loadBalancerArn: id("alb"), port: 443, protocol: "HTTPS", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/c",
+    ...(sslPolicy ? { sslPolicy } : {}),
+    defaultActions: [{ type: "forward", targetGroupArn: id("tg") }],
+});
+
+/** A container that passes every container rule. */
+const goodContainer = {
+    name: "app",
+    image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1.0.0",
+    essential: true,
+    readonlyRootFilesystem: true,
+    environment: [{ name: "LOG_LEVEL", value: "info" }, { name: "DB_SECRET_ARN", value: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db" }],
+    secrets: [{ name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db:password::" }],
+    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "app", "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "app" } },
+};
+
+const taskDef = (container: Record<string, unknown>, networkMode = "awsvpc") => fx(ecs.TaskDefinition, "td", {
+    family: "app", networkMode, requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512",
+    containerDefinitions: JSON.stringify([{ ...goodContainer, ...container }]),
+});
+
+const goodDb = (over: Partial<pulumi.Unwrap<rds.InstanceArgs>> = {}) => fx(rds.Instance, "db", {
+    instanceClass: "db.t4g.micro", engine: "postgres", engineVersion: "17", allocatedStorage: 20, username: "citadel",
+    storageEncrypted: true, kmsKeyId: KEY_ARN, backupRetentionPeriod: 7, iamDatabaseAuthenticationEnabled: true,
+    enabledCloudwatchLogsExports: ["postgresql", "upgrade"], multiAz: true, deletionProtection: true,
+    manageMasterUserPassword: true, masterUserSecretKmsKeyId: KEY_ARN,
+    ...over,
+});
+
+const goodCluster = (over: Partial<pulumi.Unwrap<rds.ClusterArgs>> = {}) => fx(rds.Cluster, "dbc", {
+    engine: "aurora-postgresql", storageEncrypted: true, backupRetentionPeriod: 14, iamDatabaseAuthenticationEnabled: true,
+    enabledCloudwatchLogsExports: ["postgresql"], deletionProtection: true, manageMasterUserPassword: true, masterUsername: "citadel",
+    ...over,
+});
+
+const tlsDenyPolicy = (bucketArn: string, extra: object[] = []) => JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{
+        Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }, ...extra],
+});
+
+const writer = (service: string, bucketArn: string) => ({
+    Effect: "Allow", Principal: { Service: service }, Action: "s3:PutObject", Resource: `${bucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+});
+
+type BucketPart = "pab" | "policy" | "encryption" | "versioning" | "logging" | "lifecycle" | "ownership";
+
+/** A bucket with every guard SecureBucket puts on it, minus `without`, with overrides per part. */
+function secureBucket(name: string, opts: {
+    without?: BucketPart[];
+    pab?: Partial<pulumi.Unwrap<s3.BucketPublicAccessBlockArgs>>;
+    policy?: string;
+    sseAlgorithm?: string;
+    versioningStatus?: string;
+    lifecycleStatus?: string;
+    objectOwnership?: string;
+    bucket?: Partial<pulumi.Unwrap<s3.BucketArgs>>;
+} = {}): Fixture[] {
+    const b = id(name);
+    const arn = `arn:aws:s3:::${b}`;
+    const parts: Record<BucketPart, Fixture> = {
+        pab: fx(s3.BucketPublicAccessBlock, `${name}-pab`, {
+            bucket: b, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...opts.pab,
+        }),
+        policy: fx(s3.BucketPolicy, `${name}-policy`, { bucket: b, policy: opts.policy ?? tlsDenyPolicy(arn) }),
+        encryption: fx(s3.BucketServerSideEncryptionConfiguration, `${name}-sse`, {
+            bucket: b,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: opts.sseAlgorithm ?? "aws:kms",
+                ...(opts.sseAlgorithm === "AES256" ? {} : { kmsMasterKeyId: KEY_ARN }) }, bucketKeyEnabled: true }],
+        }),
+        versioning: fx(s3.BucketVersioning, `${name}-versioning`, {
+            bucket: b, versioningConfiguration: { status: opts.versioningStatus ?? "Enabled" },
+        }),
+        logging: fx(s3.BucketLogging, `${name}-logging`, { bucket: b, targetBucket: "access-logs-bucket", targetPrefix: `s3/${name}/` }),
+        lifecycle: fx(s3.BucketLifecycleConfiguration, `${name}-lifecycle`, {
+            bucket: b,
+            rules: [{ id: "expire-old-versions", status: opts.lifecycleStatus ?? "Enabled", filter: {},
+                noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+        }),
+        ownership: fx(s3.BucketOwnershipControls, `${name}-ownership`, {
+            bucket: b, rule: { objectOwnership: opts.objectOwnership ?? "BucketOwnerEnforced" },
+        }),
+    };
+    const without = opts.without ?? [];
+    return [
+        fx(s3.Bucket, name, { forceDestroy: false, ...opts.bucket }),
+        ...Object.entries(parts).filter(([k]) => !without.includes(k as BucketPart)).map(([, f]) => f),
+    ];
+}
+
+const DIST_ID = id("cdn");
+
+const goodDistribution = (over: Partial<pulumi.Unwrap<cloudfront.DistributionArgs>> = {}) => fx(cloudfront.Distribution, "cdn", {
+    enabled: true,
+    origins: [
+        { originId: "app", domainName: "origin.example.com",
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] } },
+        { originId: "assets", domainName: "assets-bucket.s3.eu-west-1.amazonaws.com", originAccessControlId: id("oac") },
+    ],
+    defaultCacheBehavior: { targetOriginId: "app", viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "policy" },
+    orderedCacheBehaviors: [{ pathPattern: "/assets/*", targetOriginId: "assets", viewerProtocolPolicy: "https-only",
+        allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "policy" }],
+    restrictions: { geoRestriction: { restrictionType: "none" } },
+    viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c", sslSupportMethod: "sni-only",
+        minimumProtocolVersion: "TLSv1.2_2021" },
+    webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/acl-id",
+    ...over,
+});
+
+const accessLogSource = (logType = "ACCESS_LOGS") => fx(cloudwatch.LogDeliverySource, "cdn-logs", {
+    logType, resourceArn: `arn:aws:cloudfront::${ACCOUNT}:distribution/${DIST_ID}`,
+});
+
+const metrics = (name: string, on = true) => ({ cloudwatchMetricsEnabled: on, metricName: name, sampledRequestsEnabled: true });
+
+const goodAcl = (over: Partial<pulumi.Unwrap<wafv2.WebAclArgs>> = {}) => fx(wafv2.WebAcl, "acl", {
+    scope: "CLOUDFRONT", defaultAction: { allow: {} }, visibilityConfig: metrics("acl"),
+    rules: [{
+        name: "common", priority: 1, overrideAction: { none: {} }, visibilityConfig: metrics("common"),
+        statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } },
+    }],
+    ...over,
+});
+
+const policyJson = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+const repo = (over: Partial<pulumi.Unwrap<ecr.RepositoryArgs>> = {}) => fx(ecr.Repository, "r", {
+    imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true },
+    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: KEY_ARN }], ...over,
+});
+
+const repoLifecycle = () => fx(ecr.LifecyclePolicy, "r-lifecycle", {
+    repository: id("r"),
+    policy: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+        action: { type: "expire" } }] }),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+export const CASES: Record<string, RuleCases> = {
+    "ec2-vpc-flow-logs": {
+        reject: [
+            [theVpc()],
+            [theVpc(), fx(ec2.FlowLog, "fl", { vpcId: id("other"), trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::b" })],
+            [theVpc(), fx(ec2.FlowLog, "fl", { vpcId: id("v"), trafficType: "ACCEPT", logDestinationType: "s3", logDestination: "arn:aws:s3:::b" })],
+        ],
+        accept: [
+            [theVpc(), fx(ec2.FlowLog, "fl", { vpcId: id("v"), trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::b" })],
+            [theVpc(), fx(ec2.FlowLog, "fl", { vpcId: id("v"), trafficType: "REJECT", logDestination: "arn:aws:logs:eu-west-1:1:log-group:g", iamRoleArn: "arn:aws:iam::1:role/r" })],
+        ],
+    },
+    "ec2-default-sg-closed": {
+        reject: [
+            [theVpc()],
+            [theVpc(), fx(ec2.DefaultSecurityGroup, "dsg", { vpcId: id("v"), ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] })],
+            [theVpc(), fx(ec2.DefaultSecurityGroup, "dsg", { vpcId: id("v"), egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] })],
+        ],
+        accept: [[theVpc(), fx(ec2.DefaultSecurityGroup, "dsg", { vpcId: id("v") })]],
+    },
+    "ec2-subnet-no-public-ip": {
+        reject: [[fx(ec2.Subnet, "s", { vpcId: id("v"), cidrBlock: "10.0.0.0/24", mapPublicIpOnLaunch: true })]],
+        accept: [[fx(ec2.Subnet, "s", { vpcId: id("v"), cidrBlock: "10.0.0.0/24", mapPublicIpOnLaunch: false })],
+            [fx(ec2.Subnet, "s", { vpcId: id("v"), cidrBlock: "10.0.0.0/24" })]],
+    },
+    "ec2-no-world-ingress": {
+        reject: [
+            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] })],
+            [fx(ec2.SecurityGroupRule, "rule", { type: "ingress", securityGroupId: id("sg"), protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] })],
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "0.0.0.0/0" })],
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv6: "::/0" })],
+        ],
+        accept: [
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })],
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: id("app") })],
+            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] })],
+            [fx(ec2.SecurityGroupRule, "rule", { type: "egress", securityGroupId: id("sg"), protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] })],
+        ],
+    },
+    "ec2-imdsv2": {
+        reject: [
+            [goodInstance({ metadataOptions: undefined })],
+            [goodInstance({ metadataOptions: { httpTokens: "optional" } })],
+            [goodTemplate({ metadataOptions: { httpTokens: "optional" } })],
+            [goodTemplate({ metadataOptions: undefined })],
+        ],
+        accept: [
+            [goodInstance()], [goodTemplate()],
+            [goodInstance({ metadataOptions: { httpEndpoint: "disabled" } })],
+            [goodInstance({ metadataOptions: undefined, launchTemplate: { id: id("lt"), version: "$Latest" } })],
+        ],
+    },
+    "ec2-encrypted-volumes": {
+        reject: [
+            [goodInstance({ rootBlockDevice: undefined })],
+            [goodInstance({ rootBlockDevice: { encrypted: false } })],
+            [goodInstance({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: false, volumeSize: 10 }] })],
+            [goodTemplate({ blockDeviceMappings: [] })],
+            [goodTemplate({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false", volumeSize: 30 } }] })],
+            [fx(ebs.Volume, "vol", { availabilityZone: "eu-west-1a", size: 10 })],
+        ],
+        accept: [
+            [goodInstance()], [goodTemplate()],
+            [fx(ebs.Volume, "vol", { availabilityZone: "eu-west-1a", size: 10, encrypted: true, kmsKeyId: KEY_ARN })],
+        ],
+    },
+    "autoscaling-launch-template": {
+        reject: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchConfiguration: "lc", vpcZoneIdentifiers: [id("s1"), id("s2")] })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: [id("s1"), id("s2")] })],
+        ],
+        accept: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt"), version: "$Latest" }, vpcZoneIdentifiers: [id("s1"), id("s2")] })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: [id("s1"), id("s2")], mixedInstancesPolicy: {
+                launchTemplate: { launchTemplateSpecification: { launchTemplateId: id("lt") } } } })],
+        ],
+    },
+    "autoscaling-multi-az": {
+        reject: [
+            [subnet("s1", "eu-west-1a"), subnet("s2", "eu-west-1a"),
+                fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, vpcZoneIdentifiers: [id("s1"), id("s2")] })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, availabilityZones: ["eu-west-1a"] })],
+        ],
+        accept: [
+            [subnet("s1", "eu-west-1a"), subnet("s2", "eu-west-1b"),
+                fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, vpcZoneIdentifiers: [id("s1"), id("s2")] })],
+            // Subnets of a VPC outside the stack: their AZs cannot be known, so two subnets pass.
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, vpcZoneIdentifiers: ["subnet-1", "subnet-2"] })],
+        ],
+    },
+    "elb-http-redirects-to-https": {
+        reject: [
+            [fx(lb.Listener, "http", { loadBalancerArn: id("alb"), port: 80, protocol: "HTTP", defaultActions: [{ type: "forward", targetGroupArn: id("tg") }] })],
+            [fx(lb.Listener, "http", { loadBalancerArn: id("alb"), port: 80, protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTP", port: "8080", statusCode: "HTTP_301" } }] })],
+        ],
+        accept: [
+            [fx(lb.Listener, "http", { loadBalancerArn: id("alb"), port: 80, protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] })],
+            [httpsListener("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")],
+        ],
+    },
+    "elb-drop-invalid-headers": {
+        reject: [[goodAlb({ dropInvalidHeaderFields: false })], [goodAlb({ dropInvalidHeaderFields: undefined })]],
+        accept: [[goodAlb()], [goodAlb({ loadBalancerType: "network", dropInvalidHeaderFields: undefined })]],
+    },
+    "elb-access-logs": {
+        reject: [[goodAlb({ accessLogs: undefined })], [goodAlb({ accessLogs: { bucket: "elb-logs-bucket" } })]],
+        accept: [[goodAlb()]],
+    },
+    "elb-deletion-protection": {
+        reject: [[goodAlb({ enableDeletionProtection: undefined })]],
+        accept: [[goodAlb()]],
+    },
+    "elb-desync-mitigation": {
+        reject: [[goodAlb({ desyncMitigationMode: "monitor" })]],
+        accept: [[goodAlb()], [goodAlb({ desyncMitigationMode: undefined })], [goodAlb({ desyncMitigationMode: "defensive" })]],
+    },
+    "elb-tls-policy": {
+        reject: [[httpsListener("ELBSecurityPolicy-2016-08")], [httpsListener()]],
+        accept: [[httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06")], [httpsListener("ELBSecurityPolicy-TLS13-1-3-2021-06")]],
+    },
+    "ecs-no-privileged-containers": {
+        reject: [[taskDef({ privileged: true })]],
+        accept: [[taskDef({})], [taskDef({ privileged: false })]],
+    },
+    "ecs-readonly-root-filesystem": {
+        reject: [[taskDef({ readonlyRootFilesystem: false })], [taskDef({ readonlyRootFilesystem: undefined })]],
+        accept: [[taskDef({})]],
+    },
+    "ecs-no-secrets-in-environment": {
+        reject: [
+            [taskDef({ environment: [{ name: "DB_PASSWORD", value: "hunter2" }] })],
+            [taskDef({ environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: "x" }] })],
+            [taskDef({ environment: [{ name: "GITLAB_TOKEN", value: "glpat-x" }] })],
+            [taskDef({ environment: [{ name: "STRIPE_API_KEY", value: "sk_live_x" }] })],
+        ],
+        accept: [
+            [taskDef({})],
+            [taskDef({ environment: [{ name: "KMS_KEY_ID", value: "k" }, { name: "DB_PASSWORD_FILE", value: "/run/secrets/db" },
+                { name: "KEYCLOAK_URL", value: "https://id.example.com" }] })],
+        ],
+    },
+    "ecs-container-logging": {
+        reject: [[taskDef({ logConfiguration: undefined })]],
+        accept: [[taskDef({})]],
+    },
+    "ecs-service-no-public-ip": {
+        reject: [[fx(ecs.Service, "svc", { cluster: id("cluster"), taskDefinition: id("td"), desiredCount: 2,
+            networkConfiguration: { subnets: [id("s1")], assignPublicIp: true } })]],
+        accept: [[fx(ecs.Service, "svc", { cluster: id("cluster"), taskDefinition: id("td"), desiredCount: 2,
+            networkConfiguration: { subnets: [id("s1")], assignPublicIp: false, securityGroups: [id("sg")] } })]],
+    },
+    "ecs-container-insights": {
+        reject: [[fx(ecs.Cluster, "cluster", {})], [fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "disabled" }] })]],
+        accept: [[fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "enhanced" }] })],
+            [fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "enabled" }] })]],
+    },
+    "ecs-no-host-network": {
+        reject: [[taskDef({}, "host")]],
+        accept: [[taskDef({}, "awsvpc")], [taskDef({}, "bridge")]],
+    },
+    "rds-storage-encrypted": {
+        reject: [[goodDb({ storageEncrypted: false })], [goodDb({ storageEncrypted: undefined })], [goodCluster({ storageEncrypted: false })]],
+        accept: [[goodDb()], [goodCluster()]],
+    },
+    "rds-not-public": {
+        reject: [[goodDb({ publiclyAccessible: true })],
+            [fx(rds.ClusterInstance, "dbc-1", { clusterIdentifier: id("dbc"), engine: "aurora-postgresql", instanceClass: "db.r6g.large", publiclyAccessible: true })]],
+        accept: [[goodDb()], [goodDb({ publiclyAccessible: false })],
+            [fx(rds.ClusterInstance, "dbc-1", { clusterIdentifier: id("dbc"), engine: "aurora-postgresql", instanceClass: "db.r6g.large" })]],
+    },
+    "rds-backup-retention": {
+        reject: [[goodDb({ backupRetentionPeriod: 1 })], [goodDb({ backupRetentionPeriod: undefined })], [goodCluster({ backupRetentionPeriod: 3 })]],
+        accept: [[goodDb()], [goodCluster()], [goodDb({ backupRetentionPeriod: 0, replicateSourceDb: "arn:aws:rds:eu-west-1:1:db:src" })]],
+    },
+    "rds-auto-minor-upgrade": {
+        reject: [[goodDb({ autoMinorVersionUpgrade: false })],
+            [fx(rds.ClusterInstance, "dbc-1", { clusterIdentifier: id("dbc"), engine: "aurora-postgresql", instanceClass: "db.r6g.large", autoMinorVersionUpgrade: false })]],
+        accept: [[goodDb()], [goodDb({ autoMinorVersionUpgrade: true })]],
+    },
+    "rds-iam-auth": {
+        reject: [[goodDb({ iamDatabaseAuthenticationEnabled: false })], [goodCluster({ iamDatabaseAuthenticationEnabled: undefined })]],
+        accept: [[goodDb()], [goodCluster()], [goodDb({ engine: "sqlserver-ex", iamDatabaseAuthenticationEnabled: undefined })]],
+    },
+    "rds-log-exports": {
+        reject: [[goodDb({ enabledCloudwatchLogsExports: [] })], [goodDb({ enabledCloudwatchLogsExports: ["upgrade"] })],
+            [goodDb({ engine: "mysql", enabledCloudwatchLogsExports: ["error"] })]],
+        accept: [[goodDb()], [goodCluster()], [goodDb({ engine: "mysql", enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"] })]],
+    },
+    "rds-multi-az": {
+        reject: [[goodDb({ multiAz: false })]],
+        accept: [[goodDb()]],
+    },
+    "rds-deletion-protection": {
+        reject: [[goodDb({ deletionProtection: false })], [goodCluster({ deletionProtection: undefined })]],
+        accept: [[goodDb()], [goodCluster()]],
+    },
+    "rds-master-password-not-in-state": {
+        reject: [
+            [goodDb({ manageMasterUserPassword: undefined, password: "correct-horse-battery-staple" })],
+            [goodDb({ manageMasterUserPassword: undefined, passwordWo: "correct-horse-battery-staple", passwordWoVersion: 1 })],
+            [goodDb({ manageMasterUserPassword: undefined })],
+            [goodCluster({ manageMasterUserPassword: undefined, masterPassword: "correct-horse-battery-staple" })],
+        ],
+        accept: [[goodDb()], [goodCluster()], [goodDb({ manageMasterUserPassword: undefined, snapshotIdentifier: "snap" })]],
+    },
+    "s3-public-access-block": {
+        reject: [secureBucket("b", { without: ["pab"] }), secureBucket("b", { pab: { blockPublicPolicy: false } }),
+            secureBucket("b", { pab: { restrictPublicBuckets: undefined } })],
+        accept: [secureBucket("b")],
+    },
+    "s3-ssl-only": {
+        reject: [
+            secureBucket("b", { without: ["policy"] }),
+            secureBucket("b", { policy: policyJson([writer("logging.s3.amazonaws.com", "arn:aws:s3:::b-id")]) }),
+            secureBucket("b", { policy: policyJson([{ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::b-id/*",
+                Condition: { Bool: { "aws:SecureTransport": "true" } } }]) }),
+        ],
+        accept: [secureBucket("b"), [...secureBucket("b", { without: ["policy"], bucket: { policy: tlsDenyPolicy("arn:aws:s3:::b-id") } })]],
+    },
+    "s3-kms-encryption": {
+        reject: [secureBucket("b", { without: ["encryption"] }), secureBucket("b", { sseAlgorithm: "AES256" }),
+            // AES256 is only for buckets ELB alone writes to; another writer voids the exception.
+            secureBucket("b", { sseAlgorithm: "AES256", policy: tlsDenyPolicy("arn:aws:s3:::b-id", [
+                writer("logdelivery.elasticloadbalancing.amazonaws.com", "arn:aws:s3:::b-id"), writer("delivery.logs.amazonaws.com", "arn:aws:s3:::b-id")]) })],
+        accept: [secureBucket("b"), secureBucket("b", { sseAlgorithm: "AES256",
+            policy: tlsDenyPolicy("arn:aws:s3:::b-id", [writer("logdelivery.elasticloadbalancing.amazonaws.com", "arn:aws:s3:::b-id")]) })],
+    },
+    "s3-versioning": {
+        reject: [secureBucket("b", { without: ["versioning"] }), secureBucket("b", { versioningStatus: "Suspended" })],
+        accept: [secureBucket("b"), secureBucket("b", { without: ["versioning"], bucket: { versioning: { enabled: true } } })],
+    },
+    "s3-access-logging": {
+        reject: [secureBucket("b", { without: ["logging"] })],
+        accept: [
+            secureBucket("b"),
+            // The access-log bucket itself: its policy admits the S3 logging service.
+            secureBucket("logs", { without: ["logging"],
+                policy: tlsDenyPolicy("arn:aws:s3:::logs-id", [writer("logging.s3.amazonaws.com", "arn:aws:s3:::logs-id")]) }),
+            // ... or another bucket's logging targets it.
+            [...secureBucket("logs", { without: ["logging"] }),
+                fx(s3.BucketLogging, "data-logging", { bucket: id("data"), targetBucket: id("logs"), targetPrefix: "s3/data/" })],
+        ],
+    },
+    "s3-lifecycle": {
+        reject: [secureBucket("b", { without: ["lifecycle"] }), secureBucket("b", { lifecycleStatus: "Disabled" })],
+        accept: [secureBucket("b")],
+    },
+    "s3-no-acls": {
+        reject: [
+            secureBucket("b", { without: ["ownership"] }),
+            secureBucket("b", { objectOwnership: "ObjectWriter" }),
+            [...secureBucket("b"), fx(s3.BucketAcl, "b-acl", { bucket: id("b"), acl: "public-read" })],
+            secureBucket("b", { bucket: { acl: "public-read" } }),
+        ],
+        accept: [secureBucket("b")],
+    },
+    "cloudfront-viewer-https": {
+        reject: [
+            [goodDistribution({ defaultCacheBehavior: { targetOriginId: "app", viewerProtocolPolicy: "allow-all",
+                allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] } })],
+            [goodDistribution({ orderedCacheBehaviors: [{ pathPattern: "/a/*", targetOriginId: "assets", viewerProtocolPolicy: "allow-all",
+                allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] }] })],
+        ],
+        accept: [[goodDistribution()]],
+    },
+    "cloudfront-waf": {
+        reject: [[goodDistribution({ webAclId: undefined })]],
+        accept: [[goodDistribution()]],
+    },
+    "cloudfront-logging": {
+        reject: [[goodDistribution()], [goodDistribution(), accessLogSource("CONNECTION_LOGS")]],
+        accept: [[goodDistribution(), accessLogSource()],
+            [goodDistribution({ loggingConfig: { bucket: "logs-bucket.s3.amazonaws.com", prefix: "cdn/" } })]],
+    },
+    "cloudfront-viewer-tls": {
+        reject: [
+            [goodDistribution({ viewerCertificate: { cloudfrontDefaultCertificate: true } })],
+            [goodDistribution({ viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c", sslSupportMethod: "sni-only",
+                minimumProtocolVersion: "TLSv1.2_2019" } })],
+        ],
+        accept: [[goodDistribution()], [goodDistribution({ viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c",
+            sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.3_2025" } })]],
+    },
+    "cloudfront-s3-oac": {
+        reject: [
+            [goodDistribution({ origins: [{ originId: "assets", domainName: "assets-bucket.s3.eu-west-1.amazonaws.com",
+                s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } }] })],
+            [goodDistribution({ origins: [{ originId: "assets", domainName: "assets-bucket.s3.eu-west-1.amazonaws.com" }] })],
+        ],
+        accept: [[goodDistribution()]],
+    },
+    "cloudfront-origin-https": {
+        reject: [
+            [goodDistribution({ origins: [{ originId: "app", domainName: "origin.example.com",
+                customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] } }] })],
+            [goodDistribution({ origins: [{ originId: "app", domainName: "origin.example.com",
+                customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1", "TLSv1.2"] } }] })],
+            [fx(cloudfront.VpcOrigin, "vo", { vpcOriginEndpointConfig: { arn: id("alb"), name: "alb", httpPort: 80, httpsPort: 443,
+                originProtocolPolicy: "match-viewer", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } })],
+        ],
+        accept: [[goodDistribution()],
+            [fx(cloudfront.VpcOrigin, "vo", { vpcOriginEndpointConfig: { arn: id("alb"), name: "alb", httpPort: 80, httpsPort: 443,
+                originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } })]],
+    },
+    "waf-has-rules": {
+        reject: [[goodAcl({ rules: [] })], [goodAcl({ rules: undefined })]],
+        accept: [[goodAcl()]],
+    },
+    "waf-metrics": {
+        reject: [[goodAcl({ visibilityConfig: metrics("acl", false) })],
+            [goodAcl({ rules: [{ name: "common", priority: 1, overrideAction: { none: {} }, visibilityConfig: metrics("common", false),
+                statement: { managedRuleGroupStatement: { name: "AWSManagedRulesCommonRuleSet", vendorName: "AWS" } } }] })]],
+        accept: [[goodAcl()]],
+    },
+    "waf-logging": {
+        reject: [[goodAcl()],
+            [goodAcl(), fx(wafv2.WebAclLoggingConfiguration, "acl-logs", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/x/other-id",
+                logDestinationConfigs: ["arn:aws:logs:us-east-1:1:log-group:aws-waf-logs-x"] })]],
+        accept: [[goodAcl(), fx(wafv2.WebAclLoggingConfiguration, "acl-logs", {
+            resourceArn: `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/acl-mock/${id("acl")}`,
+            logDestinationConfigs: ["arn:aws:logs:us-east-1:1:log-group:aws-waf-logs-x"] })]],
+    },
+    "kms-key-rotation": {
+        reject: [[fx(kms.Key, "key", { description: "k" })], [fx(kms.Key, "key", { description: "k", enableKeyRotation: false })]],
+        accept: [[fx(kms.Key, "key", { description: "k", enableKeyRotation: true, rotationPeriodInDays: 365 })],
+            [fx(kms.Key, "key", { description: "signing", customerMasterKeySpec: "ECC_NIST_P256", keyUsage: "SIGN_VERIFY" })]],
+    },
+    "iam-no-full-admin": {
+        reject: [
+            [fx(iam.Policy, "admin", { policy: policyJson([{ Effect: "Allow", Action: "*", Resource: "*" }]) })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]), inlinePolicies: [{ name: "all", policy: policyJson([{ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }]) }] })],
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", NotAction: "aws-portal:*", Resource: "*" }]) })],
+            [fx(iam.UserPolicy, "up", { user: "u", policy: policyJson([{ Effect: "Allow", Action: "*", Resource: "*" }]) })],
+            [fx(iam.GroupPolicy, "gp", { group: "g", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } })],
+        ],
+        accept: [
+            [fx(iam.Policy, "scoped", { policy: policyJson([{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }]) })],
+            [fx(iam.Policy, "deny", { policy: policyJson([{ Effect: "Deny", Action: "*", Resource: "*" }]) })],
+        ],
+    },
+    "iam-no-kms-decrypt-all-keys": {
+        reject: [
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: ["kms:Decrypt"], Resource: "*" }]) })],
+            [fx(iam.Policy, "p", { policy: policyJson([{ Effect: "Allow", Action: "kms:*", Resource: "*" }]) })],
+            [fx(iam.UserPolicy, "up", { user: "u", policy: policyJson([{ Effect: "Allow", Action: "kms:ReEncrypt*", Resource: ["*"] }]) })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]),
+                inlinePolicies: [{ name: "decrypt", policy: policyJson([{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }]) }] })],
+            [fx(iam.GroupPolicy, "gp", { group: "g", policy: policyJson([{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }]) })],
+        ],
+        accept: [
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY_ARN }]) })],
+            [fx(iam.GroupPolicy, "gp", { group: "g", policy: policyJson([{ Effect: "Allow", Action: "kms:ListKeys", Resource: "*" }]) })],
+        ],
+    },
+    "sqs-encrypted": {
+        reject: [[fx(sqs.Queue, "q", { sqsManagedSseEnabled: false })]],
+        accept: [[fx(sqs.Queue, "q", { kmsMasterKeyId: KEY_ARN })], [fx(sqs.Queue, "q", { sqsManagedSseEnabled: true })]],
+    },
+    "cloudwatch-log-group-retention-kms": {
+        reject: [[fx(cloudwatch.LogGroup, "lg", { kmsKeyId: KEY_ARN })], [fx(cloudwatch.LogGroup, "lg", { retentionInDays: 365 })],
+            [fx(cloudwatch.LogGroup, "lg", { retentionInDays: 0, kmsKeyId: KEY_ARN })]],
+        accept: [[fx(cloudwatch.LogGroup, "lg", { retentionInDays: 90, kmsKeyId: KEY_ARN })]],
+    },
+    "ecr-scan-on-push": {
+        reject: [[repo({ imageScanningConfiguration: undefined })], [repo({ imageScanningConfiguration: { scanOnPush: false } })]],
+        accept: [[repo()], [repo({ imageScanningConfiguration: undefined }), fx(ecr.RegistryScanningConfiguration, "scanning", { scanType: "ENHANCED",
+            rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }] })]],
+    },
+    "ecr-immutable-tags": {
+        reject: [[repo({ imageTagMutability: "MUTABLE" })], [repo({ imageTagMutability: undefined })]],
+        accept: [[repo()]],
+    },
+    "ecr-lifecycle-policy": {
+        reject: [[repo()]],
+        accept: [[repo(), repoLifecycle()]],
+    },
+};

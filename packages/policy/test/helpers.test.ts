@@ -1,0 +1,122 @@
+import { strict as assert } from "assert";
+import { attachedTo, judgeAttached, PolicyResource, refers } from "../src/rule";
+import { looksSecret, RULES, T } from "../src/rules";
+import { coversAction, onAllResources, statementsOf } from "../src/rules/policy-doc";
+import { noWorldIngress } from "../src/rules/network";
+import { fails, hasUnknown, UNKNOWN, wildcardMatch } from "../src/values";
+import { pulumiType } from "./fixtures";
+
+const res = (type: string, name: string, props: Record<string, unknown>, extra: Partial<PolicyResource> = {}): PolicyResource =>
+    ({ type, name, urn: `urn:${name}`, id: `${name}-id`, props, ...extra });
+
+describe("policy type tokens", () => {
+    it("are the __pulumiType of the @pulumi/aws 7 classes they name", () => {
+        for (const token of Object.values(T)) {
+            const [, modulePath, className] = token.split(":");
+            const mod = modulePath.split("/")[0];
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const cls = require(`@pulumi/aws/${mod}`)[className];
+            assert.ok(cls, `@pulumi/aws/${mod} has no class ${className}`);
+            assert.equal(pulumiType(cls), token);
+        }
+    });
+
+    it("are the only types the rules read", () => {
+        const known = new Set<string>(Object.values(T));
+        assert.deepEqual(RULES.flatMap((r) => r.resourceTypes).filter((t) => !known.has(t)), []);
+    });
+});
+
+describe("unknown values", () => {
+    it("never fail a check", () => {
+        assert.equal(fails<boolean>(UNKNOWN, (v) => v === true), false);
+        assert.equal(fails({ a: [UNKNOWN] }, () => false), false);
+        assert.equal(fails(false, (v) => v === true), true);
+        assert.equal(hasUnknown([1, { b: UNKNOWN }]), true);
+    });
+
+    it("make a reference 'maybe', unless CrossGuard's property dependencies say where it comes from", () => {
+        const vpc = res(T.vpc, "v", {});
+        const other = res(T.vpc, "w", {});
+        const fl = res(T.flowLog, "fl", { vpcId: UNKNOWN });
+        assert.equal(refers(fl, "vpcId", vpc), "maybe");
+        const withDeps = { ...fl, propertyDeps: { vpcId: ["urn:v"] } };
+        assert.equal(refers(withDeps, "vpcId", vpc), "yes");
+        assert.equal(refers(withDeps, "vpcId", other), "no");
+        assert.equal(refers(res(T.flowLog, "fl", { vpcId: "v-id" }), "vpcId", vpc), "yes");
+    });
+
+    it("match an ARN that ends with the resource's id (WAF ACLs, distributions)", () => {
+        const acl = res(T.webAcl, "acl", {});
+        const logging = res(T.webAclLogging, "l", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/acl-x/acl-id" });
+        assert.equal(refers(logging, "resourceArn", acl), "yes");
+        assert.equal(refers(res(T.webAclLogging, "l", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/x/acl-id2" }), "resourceArn", acl), "no");
+    });
+
+    it("pass an attachment check only when nothing definite contradicts it", () => {
+        const b = res(T.bucket, "b", {});
+        const maybe = [res(T.bucketVersioning, "v", { bucket: UNKNOWN })];
+        assert.equal(judgeAttached(attachedTo(maybe, b, [T.bucketVersioning], "bucket"), "missing"), undefined);
+        assert.equal(judgeAttached(attachedTo([], b, [T.bucketVersioning], "bucket"), "missing"), "missing");
+    });
+});
+
+describe("policy documents", () => {
+    it("normalise statements given as text or objects, single or listed", () => {
+        const one = statementsOf(JSON.stringify({ Statement: { Effect: "Allow", Action: "s3:*", Resource: "*", Principal: { Service: "x.amazonaws.com" } } }))!;
+        assert.equal(one.length, 1);
+        assert.deepEqual(one[0].services, ["x.amazonaws.com"]);
+        assert.ok(coversAction(one[0], "s3:GetObject"));
+        assert.ok(onAllResources(one[0]));
+        assert.equal(statementsOf(UNKNOWN), undefined);
+        assert.equal(statementsOf("not json"), undefined);
+        assert.equal(statementsOf({ Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:*"] }] })![0].anyPrincipal, true);
+    });
+
+    it("match actions like IAM: wildcards, case, NotAction", () => {
+        assert.ok(wildcardMatch("kms:Decrypt*", "kms:decrypt"));
+        assert.ok(wildcardMatch("kms:ReEncrypt*", "kms:ReEncryptFrom"));
+        assert.ok(wildcardMatch("s3:Get?bject", "s3:GetObject"));
+        assert.ok(!wildcardMatch("kms:Encrypt", "kms:Decrypt"));
+        assert.ok(!wildcardMatch("s3.*", "s3:GetObject"), "a dot is literal");
+        const [s] = statementsOf({ Statement: [{ Effect: "Allow", NotAction: "iam:*", Resource: "*" }] })!;
+        assert.ok(coversAction(s, "kms:Decrypt"));
+        assert.ok(!coversAction(s, "iam:CreateUser"));
+    });
+});
+
+describe("ecs-no-secrets-in-environment name heuristics", () => {
+    it("flags names that carry a secret", () => {
+        for (const n of ["DB_PASSWORD", "PGPASSWORD", "SECRET_KEY_BASE", "API_KEY", "STRIPE_KEY", "GITLAB_TOKEN",
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA", "ORTHANC_CREDENTIALS", "jwtSecret"]) {
+            assert.ok(looksSecret(n), n);
+        }
+    });
+
+    it("spares references to secrets and look-alike words", () => {
+        for (const n of ["DB_SECRET_ARN", "KMS_KEY_ID", "DB_PASSWORD_FILE", "KEYCLOAK_URL", "MONKEY_MODE", "LOG_LEVEL", "TOKEN_URL"]) {
+            assert.ok(!looksSecret(n), n);
+        }
+    });
+});
+
+describe("ec2-no-world-ingress ports", () => {
+    const rule = (props: Record<string, unknown>, allowedPorts = [80, 443]) =>
+        noWorldIngress.check(res(T.securityGroupIngressRule, "in", props), { allowedPorts });
+
+    it("accepts a world-open range made only of allowed ports", () => {
+        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" }), []);
+        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 8443, toPort: 8444, cidrIpv4: "0.0.0.0/0" }, [8443, 8444]), []);
+    });
+
+    it("names the ports, the protocol and the CIDR it refuses", () => {
+        assert.match(rule({ ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0" })[0], /0\.0\.0\.0\/0 on tcp ports 80-443/);
+        assert.match(rule({ ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrIpv6: "::/0" })[0], /::\/0 on protocol icmp/);
+        assert.match(rule({ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" })[0], /every protocol and port/);
+    });
+
+    it("stays silent on unknown ports and non-world sources", () => {
+        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, cidrIpv4: "0.0.0.0/0" }), []);
+        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" }), []);
+    });
+});
