@@ -24,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: Error) => {
-        const known = err.name === "ConfigError" || err.name === "PolicyConfigError";
+        // Errors in what the user typed get their message alone; anything else is a bug: full trace.
+        const known = ["ConfigError", "PolicyConfigError", "UnknownStackError"].includes(err.name);
         process.stderr.write(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`);
         process.exit(2);
     },

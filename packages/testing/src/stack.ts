@@ -21,6 +21,11 @@ export interface StackRun extends Recording {
     config: Record<string, string>;
 }
 
+/** A stack name with no `Pulumi.<stack>.yaml`: a usage error, reported without a stack trace. */
+export class UnknownStackError extends Error {
+    override readonly name = "UnknownStackError";
+}
+
 export function listStacks(root = REPO_ROOT): string[] {
     return fs.readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -48,7 +53,7 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     Record<string, string> {
     const stacks = listStacks(root);
     if (!stacks.includes(stack)) {
-        throw new Error(`unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml; ` +
+        throw new UnknownStackError(`unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml; ` +
             `allowed ${stacks.join(", ")}`);
     }
     const project = readProject(root);

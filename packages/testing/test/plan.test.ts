@@ -36,6 +36,7 @@ describe("offline plan", () => {
         const r = planCli("staging");
         assert.equal(r.status, 2);
         assert.match(r.stderr, /unknown stack "staging": there is no Pulumi\.staging\.yaml; allowed dev, prod/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /, "a usage error must not print a stack trace");
         assert.equal(r.stdout, "");
     });
 
