@@ -17,7 +17,10 @@ async function main(argv: string[]): Promise<number> {
     const { json } = args;
     const config = args.policyConfig ? checkPackConfig(readPackConfig(args.policyConfig)) : {};
     const plan = await buildPlan(args.stack, policyEvaluator(config));
-    process.stdout.write(json ? JSON.stringify(plan.json, null, 2) + "\n" : renderPlan(plan) + "\n");
+    // Wait for the write to flush: into a pipe it is asynchronous, and process.exit would cut it.
+    await new Promise<void>((resolve, reject) => process.stdout.write(
+        json ? JSON.stringify(plan.json, null, 2) + "\n" : renderPlan(plan) + "\n",
+        (err) => (err ? reject(err) : resolve())));
     return hasMandatoryViolation(plan) ? 1 : 0;
 }
 

@@ -9,17 +9,19 @@ function planCli(...args: string[]) {
 }
 
 describe("offline plan", () => {
-    it("--json prints exactly one JSON object in the GUIDE.md §5 shape", function () {
-        const r = planCli("dev", "--json");
+    it("--json prints exactly one JSON object in the GUIDE.md §5 shape, whole even when large", function () {
+        // prod's JSON is well over a pipe's buffer: a CLI that exits before stdout drains cuts it.
+        const r = planCli("prod", "--json");
         assert.equal(r.status, 0, r.stderr);
         const plan = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
-        assert.equal(plan.stack, "dev");
+        assert.ok(r.stdout.length > 128 * 1024, `only ${r.stdout.length} bytes: too small to prove the drain`);
+        assert.equal(plan.stack, "prod");
         assert.equal(plan.project, "citadel");
         assert.ok(Array.isArray(plan.violations));
         const vpc = plan.resources.find((r: any) => r.name === "net-vpc");
         assert.deepEqual({ type: vpc.type, id: vpc.id, parent: vpc.parent, cidr: vpc.inputs.cidrBlock },
-            { type: "aws:ec2/vpc:Vpc", id: "net-vpc-id", parent: "net", cidr: "10.20.0.0/16" });
+            { type: "aws:ec2/vpc:Vpc", id: "net-vpc-id", parent: "net", cidr: "10.30.0.0/16" });
         const component = plan.resources.find((r: any) => r.name === "net");
         assert.equal(component.type, "citadel:network:SecureVpc");
         assert.equal("id" in component, false, "components have no id");
@@ -27,7 +29,7 @@ describe("offline plan", () => {
         // References can be followed: the subnet's vpcId is the VPC's mock id.
         assert.equal(plan.resources.find((r: any) => r.name === "net-public-0").inputs.vpcId, vpc.id);
         for (const t of ["aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog"]) {
-            assert.ok(plan.resources.some((x: any) => x.type === t), `no ${t} in the dev plan`);
+            assert.ok(plan.resources.some((x: any) => x.type === t), `no ${t} in the plan`);
         }
         assert.equal(plan.outputs.vpcId, "net-vpc-id");
     });
