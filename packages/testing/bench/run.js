@@ -16,7 +16,10 @@ function time(args) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const planArgs = ["-r", "ts-node/register/transpile-only", "packages/testing/src/plan-cli.ts", stack, "--json"];
+// Exactly what `pnpm plan` runs, read from package.json so the two cannot drift.
+const planScript = require(path.join(root, "package.json")).scripts.plan.split(/\s+/);
+if (planScript[0] !== "node") throw new Error(`the plan script does not start with node: ${planScript.join(" ")}`);
+const planArgs = [...planScript.slice(1), stack, "--json"];
 const first = time(planArgs);
 const n = JSON.parse(first.stdout).resources.length;
 const plan = [first.ms, ...Array.from({ length: runs - 1 }, () => time(planArgs).ms)];

@@ -3,9 +3,12 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { buildPlan, renderPlan, REPO_ROOT } from "../src";
 
+/** Runs exactly what `pnpm plan` runs (without pnpm's own start-up). */
 function planCli(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO_ROOT, "packages/testing/src/plan-cli.ts"), ...args],
-        { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const [node, ...script] = (require(path.join(REPO_ROOT, "package.json")).scripts.plan as string).split(/\s+/);
+    assert.equal(node, "node");
+    return spawnSync(process.execPath, [...script, ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
 }
 
 describe("offline plan", () => {
