@@ -22,6 +22,13 @@ export interface OrthancJsonParams {
     storage: OrthancStorage;
     /** Local directory for Orthanc's own files (and the images with `file` storage). */
     storageDirectory: string;
+    /**
+     * Plugin libraries for Orthanc to load. Absent on a host: the orthancteam/orthanc image loads
+     * the plugins whose sections the configuration has. Orthanc run directly (Debian's package)
+     * needs them named, e.g. `/usr/share/orthanc/plugins/libOrthancPostgreSQLIndex.so`.
+     * @default absent (no `Plugins` setting)
+     */
+    plugins?: string[];
 }
 
 export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
@@ -37,6 +44,7 @@ export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
         SslEnabled: false,
         DicomTlsEnabled: false,
         StorageDirectory: p.storageDirectory,
+        ...(p.plugins ? { Plugins: p.plugins } : {}),
         // Every study is kept until a person deletes it.
         MaximumStorageSize: 0,
         MaximumPatientCount: 0,
@@ -73,6 +81,27 @@ export interface OrthancCredentials {
     users: Record<string, string>;
 }
 
+type JsonObject = Record<string, unknown>;
+
+function isObject(v: unknown): v is JsonObject {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Orthanc configurations merged into one, section by section (later values win), as the
+ * orthancteam/orthanc image merges its configuration files and secrets before starting Orthanc.
+ */
+export function mergeOrthancConfigs(...configs: JsonObject[]): JsonObject {
+    const merged: JsonObject = {};
+    for (const config of configs) {
+        for (const [key, value] of Object.entries(config)) {
+            const current = merged[key];
+            merged[key] = isObject(current) && isObject(value) ? mergeOrthancConfigs(current, value) : value;
+        }
+    }
+    return merged;
+}
+
 /** How the credentials reach Orthanc. */
 export type CredentialDelivery =
     /**
@@ -82,7 +111,11 @@ export type CredentialDelivery =
      * touches them.
      */
     | "docker-secrets"
-    /** One extra Orthanc configuration file, for Orthanc run directly with a config directory. */
+    /**
+     * One extra Orthanc configuration file, for Orthanc run directly. Orthanc refuses a section
+     * defined in two files of one configuration directory (this file and orthanc.json both have
+     * `PostgreSQL`), so give it one file: `mergeOrthancConfigs` of the two.
+     */
     | "config-file";
 
 export const SECRET_SETTING_FILES = {
