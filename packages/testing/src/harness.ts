@@ -130,8 +130,16 @@ export function resetRecording(): void {
 /**
  * Runs `fn` (which constructs components) and returns every resource it registered once all
  * registrations, including those made inside `apply`, have settled.
+ *
+ * By default the run is isolated from whatever ran before: no stack config (so the canned region is
+ * us-east-1) and a fresh mock runtime for the stack "test", so a component test sees the same world
+ * whether or not a stack test ran first. `runStack` passes `isolate: false` to keep its own set-up.
  */
-export async function capture(fn: () => unknown): Promise<Recording> {
+export async function capture(fn: () => unknown, opts: { isolate?: boolean } = {}): Promise<Recording> {
+    if (opts.isolate ?? true) {
+        pulumi.runtime.setAllConfig({});
+        installMocks();
+    }
     resetRecording();
     await fn();
     await runtimeSettings.waitForRPCs();

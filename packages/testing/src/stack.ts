@@ -112,7 +112,7 @@ async function runStackOnce(stack: string, overrides: Record<string, unknown>, r
     let outputs: Record<string, unknown> = {};
     const rec = await capture(async () => {
         outputs = (await pulumi.runtime.runInPulumiStack(program)) ?? {};
-    });
+    }, { isolate: false });
     await runtimeSettings.waitForRPCs();
     return { ...rec, project, stack, outputs, config };
 }
