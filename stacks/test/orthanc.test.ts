@@ -21,7 +21,7 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.deepEqual(hosts.map((h) => [h.inputs.availabilityZone, h.inputs.subnetId]).sort(),
             [["eu-west-1a", "net-public-0-id"], ["eu-west-1b", "net-public-1-id"]]);
         const userData = decodeUserData(lt[0].inputs.userData);
-        assert.ok(userData.includes('"Host": "orthanc-db.mock.eu-west-1.rds.amazonaws.com"'));
+        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
     });
 
     it("dev: a single-AZ database, unprotected; no interface endpoints and no load balancer", () => {

@@ -22,8 +22,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    credentialFiles, hostOrthancParams, mergeOrthancConfigs, OrthancCredentials, renderNginxConf, renderOrthancJson,
-    resolveArgs, SELF_SIGNED_DAYS, selfSignedCertificateCommand, subjectAltName,
+    credentialFiles, DatabaseEndpoint, hostDatabaseEndpoint, hostOrthancParams, mergeOrthancConfigs, OrthancCredentials,
+    renderNginxConf, renderOrthancJson, resolveArgs, SELF_SIGNED_DAYS, selfSignedCertificateCommand, subjectAltName, uriComponent,
 } from "../src";
 import { loopbackNginxParams, SAMPLE } from "../test/fixtures";
 import {
@@ -33,10 +33,10 @@ import {
 
 const SITE_NAME = SAMPLE.certificate.kind === "selfSigned" ? SAMPLE.certificate.siteName! : "pacs.example.org";
 const CALLING_AET = "CITADEL-E2E";
-// Characters a generated RDS password may hold that shells, JSON or Orthanc's loader could mangle.
-// No space or backslash: Orthanc's PostgreSQL plugin puts the password unquoted into a libpq
-// connection string, where a space ends the value and a backslash escapes the next character.
-const DB_PASSWORD = "p$HOME`x'\"y!#%&*;<>?12:z";
+// What a generated RDS password may hold that shells, JSON, Orthanc's loader or libpq could mangle:
+// a space and a backslash (which the plugin's own Password setting cannot carry), quotes, $VAR and
+// ${VAR}, %, &, =, and what a URI would split on.
+const DB_PASSWORD = "p a\\b$HOME${HOME}`x'\"y!#%25&*;<>?12:z=+(~)/@";
 
 interface Host {
     name: string;
@@ -68,6 +68,9 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
     let failed = false;
     let setupSeconds = 0;
 
+    /** The host's database endpoint (TLS on), moved to our PostgreSQL. */
+    const database = (): DatabaseEndpoint => ({ ...hostDatabaseEndpoint(SAMPLE), host: "127.0.0.1", port: pg!.port, database: pg!.database });
+
     async function startHost(name: string, ports: number[], storageDirectory: string): Promise<Host> {
         const [httpsPort, dicomTlsPort, orthancHttpPort, orthancDicomPort] = ports;
         const hostDir = path.join(dir!, `host-${name}`);
@@ -89,7 +92,6 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
             ...hostOrthancParams(SAMPLE),
             httpPort: orthancHttpPort,
             dicomPort: orthancDicomPort,
-            database: { host: "127.0.0.1", port: pg!.port, database: pg!.database, ssl: true },
             storage: { kind: "file" },
             storageDirectory,
             plugins: [POSTGRESQL_INDEX_PLUGIN],
@@ -99,7 +101,7 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         const config = mergeOrthancConfigs(
             JSON.parse(orthancJson),
             { DatabaseServerIdentifier: `host-${name}` },
-            JSON.parse(credentialFiles(creds, "config-file")["credentials.json"]),
+            JSON.parse(credentialFiles(creds, database(), "config-file")["credentials.json"]),
         );
         const configFile = path.join(orthancDir, "orthanc.json");
         fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
@@ -297,5 +299,16 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         const plain = run(psql, [conninfo("disable"), "-Atc", "SELECT 1"], { env });
         assert.notEqual(plain.code, 0, plain.out);
         assert.match(plain.out, /no pg_hba\.conf entry .* no encryption/, plain.out);
+    });
+
+    it("the database password, with its space and backslash, reached libpq whole and no log holds it", () => {
+        // Both Orthancs serve (above) only if PostgreSQL accepted the password from the ConnectionUri.
+        assert.match(DB_PASSWORD, / /);
+        assert.match(DB_PASSWORD, /\\/);
+        for (const p of [pg!.proc, ...hosts.map((h) => h.orthanc)]) {
+            const log = p.log();
+            assert.ok(!log.includes(DB_PASSWORD) && !log.includes(uriComponent(DB_PASSWORD)), `the password in ${p.name}'s log`);
+            assert.ok(!/password authentication failed/.test(log), `${p.name}: ${tail(log)}`);
+        }
     });
 });

@@ -1,7 +1,7 @@
 /**
  * The rendered host files, checked by the real tools that read them (Debian packages nginx,
- * libnginx-mod-stream, cloud-init, shellcheck, openssl, jq). Run as root from the repository root:
- *   apt-get install -y nginx libnginx-mod-stream cloud-init shellcheck jq
+ * libnginx-mod-stream, cloud-init, shellcheck, openssl, jq, libpq5). Run as root from the repository root:
+ *   apt-get install -y nginx libnginx-mod-stream cloud-init shellcheck jq libpq5
  *   npx mocha --config packages/orthanc-host/.mocharc.tools.json
  * A missing tool fails the run: nothing here is skipped.
  */
@@ -13,8 +13,8 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import {
-    composeDocument, credentialFiles, hostComposeParams, hostFiles, HostLayout, hostLayout, renderHostctl, renderNginxConf,
-    renderUserData, resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, subjectAltName,
+    composeDocument, credentialFiles, DatabaseEndpoint, hostComposeParams, hostFiles, HostLayout, hostLayout, renderHostctl,
+    renderNginxConf, renderUserData, resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, subjectAltName, uriComponent,
 } from "../src";
 import { loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "../test/fixtures";
 
@@ -25,6 +25,27 @@ const TOOLS: Array<[string, string]> = [
     ["jq", "jq"],
     [PYTHON, "python3-yaml (with cloud-init)"],
 ];
+
+/** libpq's own reading of a connection string (PQconninfoParse through ctypes), keyword → value; from stdin. */
+const LIBPQ_PARSE = `
+import ctypes, json, sys
+class Option(ctypes.Structure):
+    _fields_ = [("keyword", ctypes.c_char_p), ("envvar", ctypes.c_char_p), ("compiled", ctypes.c_char_p),
+                ("val", ctypes.c_char_p), ("label", ctypes.c_char_p), ("dispchar", ctypes.c_char_p), ("dispsize", ctypes.c_int)]
+pq = ctypes.CDLL("libpq.so.5")
+pq.PQconninfoParse.restype = ctypes.POINTER(Option)
+pq.PQconninfoParse.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_char_p)]
+err = ctypes.c_char_p()
+opts = pq.PQconninfoParse(sys.stdin.buffer.read(), ctypes.byref(err))
+if not opts:
+    sys.exit("libpq: " + (err.value or b"").decode())
+found, i = {}, 0
+while opts[i].keyword:
+    if opts[i].val is not None:
+        found[opts[i].keyword.decode()] = opts[i].val.decode()
+    i += 1
+print(json.dumps(found))
+`;
 
 function run(cmd: string, args: string[], opts: { input?: string } = {}): { code: number; out: string } {
     const r = spawnSync(cmd, args, { encoding: "utf8", input: opts.input, timeout: 30_000 });
@@ -45,6 +66,9 @@ describe("OrthancHost artifacts under the real tools", function () {
         const missing = TOOLS.filter(([tool]) => run("sh", ["-c", `command -v ${tool}`]).code !== 0);
         if (missing.length > 0) {
             throw new Error(`missing tools: ${missing.map(([t, pkg]) => `${t} (apt-get install -y ${pkg})`).join(", ")}`);
+        }
+        if (run(PYTHON, ["-c", "import ctypes; ctypes.CDLL('libpq.so.5')"]).code !== 0) {
+            throw new Error("libpq is missing: apt-get install -y libpq5");
         }
         if (!fs.existsSync("/usr/lib/nginx/modules/ngx_stream_module.so")) {
             throw new Error("nginx's stream module is missing: apt-get install -y libnginx-mod-stream");
@@ -211,14 +235,20 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
     const DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1";
     const ADMIN_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-1";
     const PUBLIC_DNS = "ec2-198-51-100-7.eu-west-1.compute.amazonaws.com";
-    // Characters a generated RDS password may hold that shells and Orthanc's loader would mangle.
-    const DB_PASSWORD = "p$HOME`x'\"\\y 12";
+    const DB_ENDPOINT: DatabaseEndpoint = { host: "orthanc-db.abc.eu-west-1.rds.amazonaws.com", port: 5432, database: "orthanc", ssl: true };
+    // What a generated RDS password may hold that shells, JSON, jq or a libpq connection string
+    // would mangle: a space and a backslash (which broke the plugin's Password setting), %, &, =
+    // and ', !*() (which jq 1.6's @uri leaves alone), and more.
+    const DB_PASSWORD = "p$HOME`x'\"\\y 12%&=!*():?#+~é";
 
     const stub = (name: string, body: string) => {
         const file = path.join(dir, "bin", name);
         fs.writeFileSync(file, `#!/bin/bash\nset -euo pipefail\n${body}\n`, { mode: 0o755 });
     };
     const secretFile = (arn: string) => path.join(dir, "sm", arn.replace(/[^A-Za-z0-9]/g, "_"));
+    const secretPath = (name: string) => path.join(layout.secretsDir, name);
+    const expectedUri = (password: string) => credentialFiles({ databaseUsername: "citadel", databasePassword: password, users: {} },
+        DB_ENDPOINT, "docker-secrets")[SECRET_SETTING_FILES.databaseUri];
     const hostctl = (mode: string) => {
         const r = spawnSync("bash", [layout.hostctl, mode], { encoding: "utf8", env, timeout: 30_000 });
         assert.equal(r.status, 0, `hostctl ${mode}: ${r.stderr}`);
@@ -233,7 +263,7 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
         layout = { ...hostLayout(path.join(dir, "etc")), hostctl: path.join(dir, "orthanc-hostctl") };
         for (const d of ["bin", "sm", "etc/orthanc"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
         fs.writeFileSync(layout.hostctl, renderHostctl({
-            layout, region: "eu-west-1", databaseSecretArn: DB_ARN, adminSecretArn: ADMIN_ARN,
+            layout, region: "eu-west-1", database: DB_ENDPOINT, databaseSecretArn: DB_ARN, adminSecretArn: ADMIN_ARN,
             adminUsername: "admin", dockerPath: path.join(dir, "bin", "docker"),
             certificate: { kind: "selfSigned", siteName: "pacs.example.org", extraNames: ["nlb.example.com"], days: 825 },
         }), { mode: 0o700 });
@@ -268,6 +298,9 @@ case "$*" in
   *) exit 22 ;;
 esac`);
         stub("docker", `echo "$*" >> "${dir}/docker.log"`);
+        // The real jq, its command lines recorded: the one place secrets are turned into files.
+        const jq = run("sh", ["-c", "command -v jq"]).out.trim();
+        stub("jq", `printf '%s\\n' "$*" >> "${dir}/jq.argv"\nexec ${jq} "$@"`);
         env = { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` };
     });
 
@@ -283,11 +316,11 @@ esac`);
         assert.equal(modeOf(layout.secretsDir), "700");
         const expected = credentialFiles({
             databaseUsername: "citadel", databasePassword: DB_PASSWORD, users: { admin: admin.password },
-        }, "docker-secrets");
+        }, DB_ENDPOINT, "docker-secrets");
+        assert.deepEqual(fs.readdirSync(layout.secretsDir).sort(), Object.values(SECRET_SETTING_FILES).sort());
         for (const name of Object.values(SECRET_SETTING_FILES)) {
-            const file = path.join(layout.secretsDir, name);
-            assert.equal(fs.readFileSync(file, "utf8"), expected[name], name);
-            assert.equal(modeOf(file), "600", name);
+            assert.equal(fs.readFileSync(secretPath(name), "utf8"), expected[name], name);
+            assert.equal(modeOf(secretPath(name)), "600", name);
         }
         assert.equal(fs.readFileSync(layout.hostJson, "utf8"), '{"DatabaseServerIdentifier": "i-0123456789abcdef0"}\n');
         assert.equal(fs.readFileSync(path.join(layout.projectDir, ".env"), "utf8"), "HOST_ID=i-0123456789abcdef0\n");
@@ -302,11 +335,33 @@ esac`);
         ]);
     });
 
+    it("writes the database as one percent-encoded URI that libpq reads back as the RDS user and password", () => {
+        const text = fs.readFileSync(secretPath(SECRET_SETTING_FILES.databaseUri), "utf8");
+        const uri: string = JSON.parse(text);
+        assert.equal(text, `"${uri}"\n`, "the URI needs no JSON escape");
+        const userinfo = /^postgresql:\/\/([^@/]*)@/.exec(uri)?.[1] ?? "";
+        assert.equal(userinfo, `citadel:${uriComponent(DB_PASSWORD)}`);
+        for (const [c, encoded] of [[" ", "%20"], ["\\", "%5C"], ["%", "%25"], ["&", "%26"], ["=", "%3D"], ["'", "%27"]]) {
+            assert.ok(userinfo.includes(encoded), `${JSON.stringify(c)} is not encoded as ${encoded}: ${userinfo}`);
+        }
+        assert.match(userinfo, /^citadel:(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+$/, "a character left unencoded");
+        const libpq = run(PYTHON, ["-c", LIBPQ_PARSE], { input: uri });
+        assert.equal(libpq.code, 0, libpq.out);
+        assert.deepEqual(JSON.parse(libpq.out), {
+            user: "citadel", password: DB_PASSWORD, host: DB_ENDPOINT.host, port: "5432", dbname: "orthanc", sslmode: "require",
+        });
+    });
+
     it("never puts a secret on a command line", () => {
-        const argv = fs.readFileSync(path.join(dir, "aws.argv"), "utf8");
         const admin = JSON.parse(fs.readFileSync(secretFile(ADMIN_ARN), "utf8"));
-        assert.ok(!argv.includes(admin.password) && !argv.includes("p$HOME"), argv);
-        assert.match(argv, /put-secret-value .*--client-request-token citadel-orthanc-admin-initial-value-v1 --secret-string file:\/\//);
+        const secrets = [admin.password, DB_PASSWORD, uriComponent(DB_PASSWORD), "p$HOME"];
+        for (const log of ["aws.argv", "jq.argv"]) {
+            const argv = fs.readFileSync(path.join(dir, log), "utf8");
+            for (const secret of secrets) assert.ok(!argv.includes(secret), `${JSON.stringify(secret)} in ${log}:\n${argv}`);
+        }
+        assert.match(fs.readFileSync(path.join(dir, "jq.argv"), "utf8"), /^-ec --arg suffix @orthanc-db\.abc\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require /m);
+        assert.match(fs.readFileSync(path.join(dir, "aws.argv"), "utf8"),
+            /put-secret-value .*--client-request-token citadel-orthanc-admin-initial-value-v1 --secret-string file:\/\//);
     });
 
     it("reboot: nothing changed, so the containers are started without being recreated", () => {
@@ -320,10 +375,14 @@ esac`);
         const calls = dockerCalls().length;
         hostctl("refresh");
         assert.equal(dockerCalls().length, calls, "recreated without a change");
-        fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: "rotated-1" }));
+        fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: "rotated 2\\" }));
         hostctl("refresh");
         assert.equal(dockerCalls().at(-1), `compose --project-directory ${layout.projectDir} -f ${layout.composeFile} up -d --force-recreate`);
-        assert.equal(fs.readFileSync(path.join(layout.secretsDir, SECRET_SETTING_FILES.databasePassword), "utf8"), '"rotated-1"\n');
+        assert.equal(dockerCalls().length, calls + 1);
+        assert.equal(fs.readFileSync(secretPath(SECRET_SETTING_FILES.databaseUri), "utf8"), expectedUri("rotated 2\\"));
+        assert.match(expectedUri("rotated 2\\"), /:rotated%202%5C@/);
+        hostctl("refresh");
+        assert.equal(dockerCalls().length, calls + 1, "recreated again without a change");
     });
 
     it("a second host booting against a set admin secret keeps its value", () => {
@@ -331,7 +390,7 @@ esac`);
         fs.rmSync(layout.secretsDir, { recursive: true });
         hostctl("start");
         assert.equal(fs.readFileSync(secretFile(ADMIN_ARN), "utf8"), before);
-        const users = JSON.parse(fs.readFileSync(path.join(layout.secretsDir, SECRET_SETTING_FILES.users), "utf8"));
+        const users = JSON.parse(fs.readFileSync(secretPath(SECRET_SETTING_FILES.users), "utf8"));
         assert.deepEqual(users, { admin: JSON.parse(before).password });
     });
 

@@ -146,7 +146,7 @@ describe("OrthancHost", () => {
         const lt = ofType(dflt.rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
         const text = decodeUserData(lt.userData);
         assert.ok(text.startsWith("#cloud-config\n"));
-        assert.ok(text.includes('"Host": "pacs-db.mock.us-east-1.rds.amazonaws.com"'));
+        assert.ok(text.includes("readonly DATABASE_URI_SUFFIX='@pacs-db.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
         assert.ok(text.includes('"BucketName": "pacs-images-mock"'));
         assert.ok(text.includes("awslogs-group: pacs-logs-mock"));
         assert.ok(text.includes("readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock'"));

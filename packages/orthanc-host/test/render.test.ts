@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import {
-    composeDocument, credentialFiles, decodeUserData, encodeUserData, hostComposeParams, hostFiles,
-    hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs, renderCompose,
+    composeDocument, connectionUri, connectionUriSuffix, credentialFiles, decodeUserData, encodeUserData,
+    hostComposeParams, hostDatabaseEndpoint, hostFiles, hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs, renderCompose,
     renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
-    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, toYaml,
+    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, toYaml, uriComponent,
 } from "../src";
 import { expectGolden, loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "./fixtures";
 
@@ -11,7 +11,7 @@ const layout = hostLayout();
 
 function hostctlParams(p = SAMPLE) {
     return {
-        layout, region: p.region, databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
+        layout, region: p.region, database: hostDatabaseEndpoint(p), databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
         adminUsername: p.adminUsername, certificate: p.certificate, dockerPath: "/usr/bin/docker",
     };
 }
@@ -110,12 +110,10 @@ describe("OrthancHost nginx.conf", () => {
 });
 
 describe("OrthancHost orthanc.json", () => {
-    it("indexes in PostgreSQL over SSL without locking, stores in S3 through the instance role", () => {
+    it("indexes in PostgreSQL without locking (the connection is a credential), stores in S3 through the instance role", () => {
         const c = orthancConfig(hostOrthancParams(SAMPLE)) as any;
-        assert.deepEqual(c.PostgreSQL, {
-            EnableIndex: true, EnableStorage: false, Host: SAMPLE.database.host, Port: 5432,
-            Database: "orthanc", EnableSsl: true, Lock: false,
-        });
+        // Host, Port, Database and EnableSsl would be ignored next to the ConnectionUri: not written.
+        assert.deepEqual(c.PostgreSQL, { EnableIndex: true, EnableStorage: false, Lock: false });
         assert.deepEqual(c.AwsS3Storage, { BucketName: SAMPLE.bucketName, Region: "eu-west-1", StorageStructure: "flat" });
         assert.equal(c.AuthenticationEnabled, true);
         assert.equal(c.HttpPort, 8042);
@@ -124,7 +122,7 @@ describe("OrthancHost orthanc.json", () => {
 
     it("holds no credential of any kind", () => {
         const text = renderOrthancJson(hostOrthancParams(SAMPLE));
-        for (const word of ["Password", "Username", "RegisteredUsers", "AccessKey", "SecretKey"]) {
+        for (const word of ["Password", "Username", "ConnectionUri", "RegisteredUsers", "AccessKey", "SecretKey"]) {
             assert.ok(!text.includes(word), `${word} in orthanc.json`);
         }
     });
@@ -136,15 +134,37 @@ describe("OrthancHost orthanc.json", () => {
     });
 
     it("delivers credentials as JSON-valued secret files, or as one config file", () => {
-        const creds = { databaseUsername: "citadel", databasePassword: "12345", users: { admin: "p$w\"d" } };
-        assert.deepEqual(credentialFiles(creds, "docker-secrets"), {
-            ORTHANC__POSTGRESQL__USERNAME: "\"citadel\"\n",
-            // A numeric-looking password stays a string once the image parses the file as JSON.
-            ORTHANC__POSTGRESQL__PASSWORD: "\"12345\"\n",
+        const creds = { databaseUsername: "citadel", databasePassword: "a b\\c%&='", users: { admin: "p$w\"d" } };
+        const uri = `postgresql://citadel:a%20b%5Cc%25%26%3D%27@${SAMPLE.database.host}:5432/orthanc?sslmode=require`;
+        assert.deepEqual(credentialFiles(creds, hostDatabaseEndpoint(SAMPLE), "docker-secrets"), {
+            ORTHANC__POSTGRESQL__CONNECTION_URI: `"${uri}"\n`,
             ORTHANC__REGISTERED_USERS: "{\"admin\":\"p$w\\\"d\"}\n",
         });
-        const file = JSON.parse(credentialFiles(creds, "config-file")["credentials.json"]);
-        assert.deepEqual(file, { PostgreSQL: { Username: "citadel", Password: "12345" }, RegisteredUsers: { admin: "p$w\"d" } });
+        const file = JSON.parse(credentialFiles(creds, hostDatabaseEndpoint(SAMPLE), "config-file")["credentials.json"]);
+        assert.deepEqual(file, { PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: { admin: "p$w\"d" } });
+    });
+});
+
+describe("OrthancHost database connection URI", () => {
+    const endpoint = { host: "db.example.org", port: 6543, database: "orthanc", ssl: true };
+
+    it("percent-encodes what libpq's URI parser would split on or decode: user and password", () => {
+        assert.equal(connectionUri(endpoint, "ci:tadel", " \\%:@/?#&=+'\"$!*()"),
+            "postgresql://ci%3Atadel:%20%5C%25%3A%40%2F%3F%23%26%3D%2B%27%22%24%21%2A%28%29@db.example.org:6543/orthanc?sslmode=require");
+    });
+
+    it("encodes every byte but RFC 3986's unreserved characters, UTF-8 included, and decodes back", () => {
+        const printable = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("") + "é€";
+        const encoded = uriComponent(printable);
+        assert.match(encoded, /^(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+$/);
+        assert.equal(decodeURIComponent(encoded), printable);
+        assert.equal(uriComponent("AZaz09-._~"), "AZaz09-._~");
+        assert.equal(uriComponent("é"), "%C3%A9");
+    });
+
+    it("carries the endpoint the plugin would otherwise take from Host, Port, Database and EnableSsl", () => {
+        assert.equal(connectionUriSuffix(endpoint), "@db.example.org:6543/orthanc?sslmode=require");
+        assert.equal(connectionUriSuffix({ ...endpoint, ssl: false, host: "::1", database: "a b" }), "@[::1]:6543/a%20b?sslmode=disable");
     });
 });
 
@@ -207,6 +227,9 @@ describe("OrthancHost scripts and units", () => {
         for (const name of Object.values(SECRET_SETTING_FILES)) {
             assert.match(hostctl, new RegExp(`put_file 0600 "\\$SECRETS_DIR/${name}" <<<`));
         }
+        assert.deepEqual(Object.values(SECRET_SETTING_FILES), ["ORTHANC__POSTGRESQL__CONNECTION_URI", "ORTHANC__REGISTERED_USERS"]);
+        assert.match(hostctl, /^readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db\.abcdefghijkl\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require'$/m);
+        assert.match(hostctl, /uri=\$\(database_uri <<<"\$db"\)/);
         assert.ok(!/\bexport\b/.test(hostctl), "the script exports variables");
         assert.ok(!/--secret-string "\$/.test(hostctl), "a secret passed on a command line");
         assert.match(hostctl, /--secret-string "file:\/\/\$\{file\}"/);

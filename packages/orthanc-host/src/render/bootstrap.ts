@@ -4,6 +4,7 @@
  */
 import { CloudInitParams, HostFile, renderCloudInit } from "./cloud-init";
 import { ComposeParams, renderCompose } from "./compose";
+import { DatabaseEndpoint } from "./database-uri";
 import { HostLayout, hostLayout } from "./layout";
 import { NginxParams, renderNginxConf } from "./nginx";
 import { OrthancJsonParams, renderOrthancJson, SECRET_SETTING_FILES } from "./orthanc-json";
@@ -50,13 +51,17 @@ export function hostNginxParams(layout: HostLayout = hostLayout()): NginxParams 
     };
 }
 
+/** The host's database, over TLS; a loopback test changes host, port and name. */
+export function hostDatabaseEndpoint(p: HostBootstrapParams): DatabaseEndpoint {
+    return { host: p.database.host, port: p.database.port, database: p.database.name, ssl: true };
+}
+
 export function hostOrthancParams(p: HostBootstrapParams): OrthancJsonParams {
     return {
         name: p.orthanc.name,
         dicomAet: p.orthanc.dicomAet,
         httpPort: ORTHANC_HTTP_PORT,
         dicomPort: ORTHANC_DICOM_PORT,
-        database: { host: p.database.host, port: p.database.port, database: p.database.name, ssl: true },
         storage: { kind: "s3", bucketName: p.bucketName, region: p.region },
         storageDirectory: "/var/lib/orthanc/db",
     };
@@ -97,6 +102,7 @@ export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayou
             content: renderHostctl({
                 layout,
                 region: p.region,
+                database: hostDatabaseEndpoint(p),
                 databaseSecretArn: p.database.secretArn,
                 adminSecretArn: p.adminSecretArn,
                 adminUsername: p.adminUsername,

@@ -2,6 +2,7 @@ export * from "./yaml";
 export * from "./shell";
 export * from "./layout";
 export * from "./nginx";
+export * from "./database-uri";
 export * from "./orthanc-json";
 export * from "./compose";
 export * from "./certificates";

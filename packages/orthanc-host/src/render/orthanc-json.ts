@@ -3,6 +3,7 @@
  * `credentialFiles`), written at boot from Secrets Manager, so this file can be world-readable and
  * shipped in user data.
  */
+import { connectionUri, DatabaseEndpoint } from "./database-uri";
 
 export type OrthancStorage =
     /** The AWS S3 storage plugin, authenticated by the instance role (no keys in any file). */
@@ -17,8 +18,6 @@ export interface OrthancJsonParams {
     /** Plain ports Orthanc listens on; nginx terminates TLS in front of them. */
     httpPort: number;
     dicomPort: number;
-    /** Index database (PostgreSQL); the user name and password come from `credentialFiles`. */
-    database: { host: string; port: number; database: string; ssl: boolean };
     storage: OrthancStorage;
     /** Local directory for Orthanc's own files (and the images with `file` storage). */
     storageDirectory: string;
@@ -48,13 +47,11 @@ export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
         // Every study is kept until a person deletes it.
         MaximumStorageSize: 0,
         MaximumPatientCount: 0,
+        // Where and as whom to connect is the `ConnectionUri` of `credentialFiles`: the plugin
+        // ignores Host, Port, Database, Username, Password and EnableSsl once it has one.
         PostgreSQL: {
             EnableIndex: true,
             EnableStorage: false,
-            Host: p.database.host,
-            Port: p.database.port,
-            Database: p.database.database,
-            EnableSsl: p.database.ssl,
             // Several Orthanc servers share this database (active-active hosts).
             Lock: false,
         },
@@ -106,9 +103,8 @@ export function mergeOrthancConfigs(...configs: JsonObject[]): JsonObject {
 export type CredentialDelivery =
     /**
      * One file per setting, mounted under /run/secrets by Docker Compose; the orthancteam/orthanc
-     * image reads each as the setting its name spells. Values are JSON, so a password that looks
-     * like a number stays a string, and the image's `$VAR` substitution of config files never
-     * touches them.
+     * image reads each as the setting its name spells. Values are JSON, so they keep their type,
+     * and the image's `$VAR` substitution of config files never touches them.
      */
     | "docker-secrets"
     /**
@@ -118,28 +114,31 @@ export type CredentialDelivery =
      */
     | "config-file";
 
+/**
+ * Secret file names: the settings `PostgreSQL.ConnectionUri` and `RegisteredUsers` as the image
+ * spells them (its table of non-standard names maps `ORTHANC__POSTGRESQL__CONNECTION_URI`; the
+ * standard rule would give a `Postgresql` section).
+ */
 export const SECRET_SETTING_FILES = {
-    databaseUsername: "ORTHANC__POSTGRESQL__USERNAME",
-    databasePassword: "ORTHANC__POSTGRESQL__PASSWORD",
+    databaseUri: "ORTHANC__POSTGRESQL__CONNECTION_URI",
     users: "ORTHANC__REGISTERED_USERS",
 } as const;
 
 /**
- * The credential files (name → content). On a host the boot script writes exactly these from
+ * The credential files (name → content): the database as one `ConnectionUri` (see
+ * `connectionUri`: a password with a space or a backslash survives it, unlike the plugin's
+ * `Password` setting) and Orthanc's users. On a host the boot script writes exactly these from
  * Secrets Manager with `jq`; tests and a loopback machine write them from this function.
  */
-export function credentialFiles(c: OrthancCredentials, delivery: CredentialDelivery): Record<string, string> {
+export function credentialFiles(c: OrthancCredentials, database: DatabaseEndpoint, delivery: CredentialDelivery): Record<string, string> {
+    const uri = connectionUri(database, c.databaseUsername, c.databasePassword);
     if (delivery === "config-file") {
         return {
-            "credentials.json": JSON.stringify({
-                PostgreSQL: { Username: c.databaseUsername, Password: c.databasePassword },
-                RegisteredUsers: c.users,
-            }, null, 2) + "\n",
+            "credentials.json": JSON.stringify({ PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: c.users }, null, 2) + "\n",
         };
     }
     return {
-        [SECRET_SETTING_FILES.databaseUsername]: JSON.stringify(c.databaseUsername) + "\n",
-        [SECRET_SETTING_FILES.databasePassword]: JSON.stringify(c.databasePassword) + "\n",
+        [SECRET_SETTING_FILES.databaseUri]: JSON.stringify(uri) + "\n",
         [SECRET_SETTING_FILES.users]: JSON.stringify(c.users) + "\n",
     };
 }

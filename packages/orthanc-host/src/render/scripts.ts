@@ -3,6 +3,7 @@
  * `orthanc-hostctl` (every start: credentials, certificate, containers).
  */
 import { selfSignedCertificateCommand } from "./certificates";
+import { connectionUriSuffix, DatabaseEndpoint } from "./database-uri";
 import { HostLayout, REFRESH_TIMER, SERVICE_UNIT } from "./layout";
 import { SECRET_SETTING_FILES } from "./orthanc-json";
 import { renderArgs, shQuote } from "./shell";
@@ -16,6 +17,8 @@ export type CertificateSource =
 export interface HostctlParams {
     layout: HostLayout;
     region: string;
+    /** Where the database is: with the user and password of `databaseSecretArn`, Orthanc's connection URI. */
+    database: DatabaseEndpoint;
     /** The RDS-managed secret, `{"username": …, "password": …}`. */
     databaseSecretArn: string;
     /** Orthanc's admin login, `{"username": …, "password": …}`; given a value at first boot if empty. */
@@ -37,6 +40,7 @@ function constants(p: HostctlParams): string[] {
     const pairs: Array<[string, string]> = [
         ["REGION", p.region],
         ["DATABASE_SECRET_ARN", p.databaseSecretArn],
+        ["DATABASE_URI_SUFFIX", connectionUriSuffix(p.database)],
         ["ADMIN_SECRET_ARN", p.adminSecretArn],
         ["ADMIN_USERNAME", p.adminUsername],
         ["ADMIN_INIT_TOKEN", ADMIN_INIT_TOKEN],
@@ -138,17 +142,26 @@ admin_secret() {
     secret_string "$ADMIN_SECRET_ARN"
 }
 
+# database_uri < RDS SECRET: the database's connection URI, as a JSON string. User and password are
+# percent-encoded as RFC 3986 says (jq 1.7's @uri; jq 1.6's leaves !*'() alone, so those are done
+# here): the plugin pastes a Password setting unquoted into a libpq key/value string, where a
+# space or a backslash breaks it, but hands a URI to libpq as it is.
+database_uri() {
+    jq -ec --arg suffix "$DATABASE_URI_SUFFIX" '
+        def enc: reduce (["!", "%21"], ["\\u0027", "%27"], ["(", "%28"], [")", "%29"], ["*", "%2A"]) as [$c, $e]
+            (@uri; split($c) | join($e));
+        "postgresql://\\(.username | strings | enc):\\(.password | strings | enc)\\($suffix)"'
+}
+
 write_credentials() {
-    local db admin username password users
+    local db admin uri users
     db=$(secret_string "$DATABASE_SECRET_ARN")
     admin=$(admin_secret)
     # jq prints JSON: the image parses each file as JSON, so values keep their type and text.
-    username=$(jq -ec '.username | strings' <<<"$db")
-    password=$(jq -ec '.password | strings' <<<"$db")
+    uri=$(database_uri <<<"$db")
     users=$(jq -ec '{(.username | strings): (.password | strings)}' <<<"$admin")
     install -d -m 0700 "$SECRETS_DIR"
-    put_file 0600 "$SECRETS_DIR/${SECRET_SETTING_FILES.databaseUsername}" <<<"$username"
-    put_file 0600 "$SECRETS_DIR/${SECRET_SETTING_FILES.databasePassword}" <<<"$password"
+    put_file 0600 "$SECRETS_DIR/${SECRET_SETTING_FILES.databaseUri}" <<<"$uri"
     put_file 0600 "$SECRETS_DIR/${SECRET_SETTING_FILES.users}" <<<"$users"
 }
 

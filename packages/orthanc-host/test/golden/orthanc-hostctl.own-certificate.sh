@@ -10,6 +10,7 @@ umask 077
 
 readonly REGION=eu-west-1
 readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf'
+readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db.abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'
 readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-admin-1a2b3c4-XyZ123
 readonly ADMIN_USERNAME=admin
 readonly ADMIN_INIT_TOKEN=citadel-orthanc-admin-initial-value-v1
@@ -85,17 +86,26 @@ admin_secret() {
     secret_string "$ADMIN_SECRET_ARN"
 }
 
+# database_uri < RDS SECRET: the database's connection URI, as a JSON string. User and password are
+# percent-encoded as RFC 3986 says (jq 1.7's @uri; jq 1.6's leaves !*'() alone, so those are done
+# here): the plugin pastes a Password setting unquoted into a libpq key/value string, where a
+# space or a backslash breaks it, but hands a URI to libpq as it is.
+database_uri() {
+    jq -ec --arg suffix "$DATABASE_URI_SUFFIX" '
+        def enc: reduce (["!", "%21"], ["\u0027", "%27"], ["(", "%28"], [")", "%29"], ["*", "%2A"]) as [$c, $e]
+            (@uri; split($c) | join($e));
+        "postgresql://\(.username | strings | enc):\(.password | strings | enc)\($suffix)"'
+}
+
 write_credentials() {
-    local db admin username password users
+    local db admin uri users
     db=$(secret_string "$DATABASE_SECRET_ARN")
     admin=$(admin_secret)
     # jq prints JSON: the image parses each file as JSON, so values keep their type and text.
-    username=$(jq -ec '.username | strings' <<<"$db")
-    password=$(jq -ec '.password | strings' <<<"$db")
+    uri=$(database_uri <<<"$db")
     users=$(jq -ec '{(.username | strings): (.password | strings)}' <<<"$admin")
     install -d -m 0700 "$SECRETS_DIR"
-    put_file 0600 "$SECRETS_DIR/ORTHANC__POSTGRESQL__USERNAME" <<<"$username"
-    put_file 0600 "$SECRETS_DIR/ORTHANC__POSTGRESQL__PASSWORD" <<<"$password"
+    put_file 0600 "$SECRETS_DIR/ORTHANC__POSTGRESQL__CONNECTION_URI" <<<"$uri"
     put_file 0600 "$SECRETS_DIR/ORTHANC__REGISTERED_USERS" <<<"$users"
 }
 
