@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "@citadel/shared";
+import { ConfigError, KeyOf } from "@citadel/shared";
 
 /**
  * Reads the project's config with the types Pulumi.yaml declares, turning a wrongly typed value
@@ -16,6 +16,14 @@ export class ConfigReader {
 
     full(key: string): string {
         return `${this.namespace}:${key}`;
+    }
+
+    /**
+     * Names a component's argument by the config key a user writes: `prefix` + the argument path,
+     * except where `renamed` maps an argument to a key spelled differently.
+     */
+    keyOf(prefix: string, renamed: Record<string, string> = {}): KeyOf {
+        return (field) => this.full(renamed[field] ?? `${prefix}${field}`);
     }
 
     private raw(key: string): string | undefined {

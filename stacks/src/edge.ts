@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ConfigError, configKeys, KeyOf } from "@citadel/shared";
+import { ConfigError } from "@citadel/shared";
 import {
     DEFAULT_ORIGIN_HEADER_NAME, EDGE_DEFAULTS, EdgeCdn, EdgeCdnArgs, OriginProtection, originProtection, PriceClass,
     resolveEdgeCdnArgs,
@@ -29,10 +29,6 @@ const CONFIG_KEY: Record<string, string> = {
     "logRetentionInDays": "logs.retentionDays",
 };
 
-function edgeConfigKeys(reader: ConfigReader): KeyOf {
-    const edge = configKeys(reader.full("edge."));
-    return (field) => (CONFIG_KEY[field] ? reader.full(CONFIG_KEY[field]) : edge(field));
-}
 
 /**
  * Reads every `edge.*` key (so Pulumi.yaml and the program cannot drift) and, when the edge is on,
@@ -66,7 +62,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
             kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
-        }), edgeConfigKeys(reader));
+        }), reader.keyOf("edge.", CONFIG_KEY));
     }
     return settings;
 }

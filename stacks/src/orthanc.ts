@@ -1,4 +1,3 @@
-import { configKeys, KeyOf } from "@citadel/shared";
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
@@ -26,10 +25,6 @@ const CONFIG_KEY: Record<string, string> = {
     "protect": "protect",
 };
 
-function orthancConfigKeys(reader: ConfigReader): KeyOf {
-    const orthanc = configKeys(reader.full("orthanc."));
-    return (field) => (CONFIG_KEY[field] ? reader.full(CONFIG_KEY[field]) : orthanc(field));
-}
 
 /**
  * Reads every `orthanc.*` key (so Pulumi.yaml and the program cannot drift) and, when Orthanc is
@@ -60,7 +55,7 @@ export function loadOrthancSettings(reader: ConfigReader): OrthancSettings {
             backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays"),
         },
     };
-    if (enabled) resolveOrthancHostArgs(args, orthancConfigKeys(reader));
+    if (enabled) resolveOrthancHostArgs(args, reader.keyOf("orthanc.", CONFIG_KEY));
     return { enabled, args };
 }
 
