@@ -7,3 +7,4 @@ export * from "./kms-key";
 export * from "./secure-bucket";
 export * from "./logs";
 export * from "./postgres";
+export * from "./operations";
