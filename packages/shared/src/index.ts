@@ -8,3 +8,4 @@ export * from "./secure-bucket";
 export * from "./logs";
 export * from "./postgres";
 export * from "./operations";
+export * from "./awsx";
