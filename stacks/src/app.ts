@@ -35,7 +35,6 @@ export interface AppSettings {
     migrationCommand: string[];
     database: { name: string; instanceClass: string; multiAz: boolean };
     bastion: boolean;
-    alertEmails: string[];
 }
 
 /** What the app needs from the platform, besides its own settings. */
@@ -46,6 +45,8 @@ interface AppRefs {
     logRetentionDays: number;
     protect: boolean;
     originProtection?: OriginProtectionArgs;
+    /** The stack's alert topic, when components create alarms. */
+    alarmsTopicArn?: pulumi.Input<string>;
 }
 
 /** Component argument → config key, so a refused value names the key a user edits. */
@@ -126,7 +127,7 @@ export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
         imageTag: s.imageTag,
         database: { databaseName: s.database.name, instanceClass: s.database.instanceClass, multiAz: s.database.multiAz },
         bastion: s.bastion ? {} : undefined,
-        alertEmails: s.alertEmails,
+        alarms: refs.alarmsTopicArn ? { topicArn: refs.alarmsTopicArn } : undefined,
         logRetentionDays: refs.logRetentionDays,
         protect: refs.protect,
     };
@@ -193,7 +194,6 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
             multiAz: reader.boolean("app.database.multiAz"),
         },
         bastion: reader.boolean("app.bastion"),
-        alertEmails: reader.stringList("app.alertEmails"),
     };
     if (!s.enabled) return s;
 
@@ -237,6 +237,7 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         logRetentionDays: s.logs.retentionDays,
         protect: s.protect,
         originProtection,
+        alarmsTopicArn: s.operations.alarms ? platform.alerts.topicArn : undefined,
     }));
     const outputs: Record<string, unknown> = {
         appLoadBalancerDnsName: app.loadBalancerDnsName,
@@ -245,7 +246,6 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         appQueueUrls: pulumi.all(app.queueUrls),
         appMigrationCommand: app.migrationCommand,
         appImageTag: app.imageTag,
-        appAlertsTopicArn: app.alertsTopicArn,
         appDatabaseAddress: app.database?.address,
         appDatabaseSecretArn: app.database?.masterUserSecretArn,
         ...(s.app.imageSource === "ecr" ? {

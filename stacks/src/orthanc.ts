@@ -1,10 +1,11 @@
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
+import { ORTHANC_PATCH_GROUP } from "./operations";
 
 /** What the stack's config says about Orthanc; the stack supplies the network, key and logs. */
 type OrthancConfigArgs = Omit<OrthancHostArgs,
-    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionDays" | "protect">;
+    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionDays" | "protect" | "alarms" | "patchGroup">;
 
 /** Orthanc on EC2 (OrthancHost), validated from `citadel:orthanc.*`. */
 export interface OrthancSettings {
@@ -69,6 +70,8 @@ export function deployOrthanc(platform: Platform): Record<string, unknown> {
         accessLogsBucketName: platform.logs.bucketName,
         logRetentionDays: s.logs.retentionDays,
         protect: s.protect,
+        alarms: s.operations.alarms ? { topicArn: platform.alerts.topicArn } : undefined,
+        patchGroup: s.operations.patching.enabled ? ORTHANC_PATCH_GROUP : undefined,
     });
     return {
         orthancInstanceIds: orthanc.instanceIds,

@@ -5,6 +5,8 @@ import { loadSettings, Settings } from "./settings";
 import { deployEdge, prepareEdge } from "./edge";
 import { deployApp } from "./app";
 import { deployOrthanc } from "./orthanc";
+import { deployOperations, prepareOperations } from "./operations";
+import type { AlertTopic } from "@citadel/operations";
 
 /** What every feature module of the program builds on: created once per stack. */
 export interface Platform {
@@ -14,6 +16,8 @@ export interface Platform {
     /** The stack's log bucket (SSE-KMS): S3 access logs, flow logs, CloudFront logs. */
     logs: SecureBucket;
     net: SecureVpc;
+    /** The stack's alert topic: every component's alarms and failed deployments go here. */
+    alerts: AlertTopic;
 }
 
 /**
@@ -50,7 +54,8 @@ export async function program(): Promise<Record<string, unknown>> {
             ? { destination: "s3", bucketArn: logs.arn }
             : { destination: "cloudwatch", retentionInDays: s.logs.retentionDays },
     });
-    const platform: Platform = { settings, key, logs, net };
+    const alerts = prepareOperations(settings);
+    const platform: Platform = { settings, key, logs, net, alerts };
 
     const outputs: Record<string, unknown> = {
         vpcId: net.vpcId,
@@ -70,6 +75,7 @@ export async function program(): Promise<Record<string, unknown>> {
     if (s.app.enabled) Object.assign(outputs, deployApp(platform, originProtection).outputs);
     Object.assign(outputs, deployEdge(platform, originProtection));
     if (s.orthanc.enabled) Object.assign(outputs, deployOrthanc(platform));
+    Object.assign(outputs, deployOperations(platform));
 
     return outputs;
 }

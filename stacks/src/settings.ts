@@ -5,6 +5,7 @@ import { ConfigReader } from "./config";
 import { EdgeSettings, loadEdgeSettings } from "./edge";
 import { AppSettings, loadAppSettings } from "./app";
 import { loadOrthancSettings, OrthancSettings } from "./orthanc";
+import { loadOperationsSettings, OperationsSettings } from "./operations";
 
 /** Everything the program needs, validated: the only place config is read. */
 export interface Settings {
@@ -24,6 +25,7 @@ export interface Settings {
     edge: EdgeSettings;
     app: AppSettings;
     orthanc: OrthancSettings;
+    operations: OperationsSettings;
 }
 
 export function loadSettings(reader: ConfigReader): Settings {
@@ -57,5 +59,6 @@ export function loadSettings(reader: ConfigReader): Settings {
         edge: loadEdgeSettings(reader, retentionDays, reader.boolean("app.enabled")),
         app: loadAppSettings(reader),
         orthanc: loadOrthancSettings(reader),
+        operations: loadOperationsSettings(reader, reader.boolean("protect")),
     };
 }

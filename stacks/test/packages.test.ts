@@ -92,4 +92,6 @@ const TOKENS: Record<string, string[]> = {
     "@citadel/orthanc-host": ["citadel:orthanc:OrthancHost"],
     "@citadel/ecs-app": ["citadel:ecs:EcsApp"],
     "@citadel/edge-cdn": ["citadel:edge:EdgeCdn"],
+    "@citadel/operations": ["citadel:operations:AlertTopic", "citadel:operations:BackupPlan",
+        "citadel:operations:AccountBaseline", "citadel:operations:PatchManagement"],
 };

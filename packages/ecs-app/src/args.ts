@@ -1,5 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
-import { argKeys, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
+import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
+
+/**
+ * EcsApp's alarm thresholds. ALB metrics are `AWS/ApplicationELB` sums over 5 minutes; task counts
+ * come from Container Insights (`ECS/ContainerInsights`, on for every cluster here); queue metrics
+ * are `AWS/SQS`, published every 5 minutes.
+ */
+export interface EcsAppAlarmsArgs extends AlarmsArgs {
+    /** 5xx responses (count) the load balancer itself returns in 5 minutes. @default 10 */
+    loadBalancer5xx?: number;
+    /** 5xx responses (count) the targets return in 5 minutes. @default 10 */
+    target5xx?: number;
+    /** Age (seconds) of a worker queue's oldest message. @default 900 */
+    oldestMessageSeconds?: number;
+    /** Minutes a service may run fewer tasks than desired before the alarm fires (deploys, scaling). @default 10 */
+    tasksBelowDesiredMinutes?: number;
+    /** The database's thresholds. @default PostgresDatabase's defaults */
+    database?: Omit<DatabaseAlarmsArgs, "topicArn">;
+}
 
 export const CAPACITY_TYPES = ["fargate", "ec2"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
@@ -253,8 +271,12 @@ export interface EcsAppArgs {
     database?: DatabaseArgs;
     /** A bastion with a private IP and no inbound rules, reached with SSM Session Manager. @default none */
     bastion?: { instanceType?: string };
-    /** Addresses subscribed (by email) to deployment failure and rollback alerts. @default [] */
-    alertEmails?: string[];
+    /**
+     * Alarms (load balancer 5xx and unhealthy targets, services running fewer tasks than desired,
+     * queue age and dead letters, the database's) and failed deployments and rollbacks, all to
+     * `alarms.topicArn` (the stack's alert topic). Unset: no alarms and no deployment alerts.
+     */
+    alarms?: EcsAppAlarmsArgs;
     /** Days container logs are kept (a CloudWatch Logs retention period). @default 365 */
     logRetentionDays?: number;
     /**
@@ -335,7 +357,6 @@ export interface ResolvedEcsAppArgs {
     parameterNamespace: string;
     database?: DatabaseArgs;
     bastion?: { instanceType: string };
-    alertEmails: string[];
     logRetentionDays: number;
     protect: boolean;
 }

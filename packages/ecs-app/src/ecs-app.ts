@@ -3,27 +3,63 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
-import * as sns from "@pulumi/aws/sns";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
-    argKeys, awsContext, AwsContext, ConfigError, PostgresDatabase, policyJson, serviceTrustPolicy,
-    validatePostgresDatabaseArgs,
+    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson,
+    serviceTrustPolicy, validatePostgresDatabaseArgs,
 } from "@citadel/shared";
 import {
-    APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
+    APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
     ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
 } from "./args";
 import { resolveEcsAppArgs } from "./validate";
 import { renderContainerDefinitions, scratchVolumes, secretValueFrom } from "./container";
 import {
-    alertsTopicStatements, ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
+    ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
     queueStatements, taskRoleStatements,
 } from "./policies";
 import { runTaskCommand, sessionCommand } from "./commands";
 import { createLoadBalancer, createSecurityGroups, createServiceRoute, SecurityGroups } from "./load-balancer";
 import { createBastion, createEc2Capacity } from "./capacity";
 import { createScaling, serviceTracking, workerTracking } from "./scaling";
+
+/** The load balancer's own 5xx and its targets' 5xx (see EcsAppAlarmsArgs). */
+export function loadBalancerAlarmSpecs(a: EcsAppAlarmsArgs, arnSuffix: pulumi.Input<string>): AlarmSpec[] {
+    const base = { namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: arnSuffix }, statistic: "Sum" as const,
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const, period: 300, evaluationPeriods: 1,
+        treatMissingData: "notBreaching" as const };
+    return [
+        { ...base, id: "elb-5xx", metricName: "HTTPCode_ELB_5XX_Count", threshold: a.loadBalancer5xx ?? 10,
+            description: "The load balancer answered 5xx (no healthy target, or targets unreachable)" },
+        { ...base, id: "target-5xx", metricName: "HTTPCode_Target_5XX_Count", threshold: a.target5xx ?? 10,
+            description: "The app answered 5xx" },
+    ];
+}
+
+/** Any unhealthy target of one service's target group. */
+export function unhealthyTargetsSpec(lbArnSuffix: pulumi.Input<string>, tgArnSuffix: pulumi.Input<string>,
+    description: string): AlarmSpec {
+    return {
+        id: "unhealthy-targets", description, namespace: "AWS/ApplicationELB", metricName: "UnHealthyHostCount",
+        dimensions: { LoadBalancer: lbArnSuffix, TargetGroup: tgArnSuffix }, statistic: "Maximum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, period: 60, evaluationPeriods: 3,
+        treatMissingData: "notBreaching",
+    };
+}
+
+/** A worker queue's oldest message too old, and any message in its dead-letter queue. */
+export function queueAlarmSpecs(a: EcsAppAlarmsArgs, queueName: pulumi.Input<string>,
+    deadLetterName: pulumi.Input<string>): AlarmSpec[] {
+    const base = { namespace: "AWS/SQS", statistic: "Maximum" as const, comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+        period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" as const };
+    return [
+        { ...base, id: "oldest-message", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: queueName },
+            threshold: a.oldestMessageSeconds ?? 900, description: "Work waits too long: workers are behind or stuck" },
+        { ...base, id: "dead-letters", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: deadLetterName },
+            threshold: 1, description: "A message failed every attempt and sits in the dead-letter queue" },
+    ];
+}
 
 /** Docker's tag grammar: what the app-version parameter must hold. */
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -97,8 +133,8 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly repositoryUrls: Record<string, pulumi.Output<string>>;
     /** The least-privilege push/pull policy for CI (ECR only). */
     readonly ciPolicyArn?: pulumi.Output<string>;
-    /** SNS topic receiving failed deployments and rollbacks. */
-    readonly alertsTopicArn: pulumi.Output<string>;
+    /** SNS topic receiving alarms, failed deployments and rollbacks (`alarms.topicArn`); undefined without alarms. */
+    readonly alertsTopicArn: pulumi.Output<string | undefined>;
     /** The image tag every container runs (the app-version parameter, unless given). */
     readonly imageTag: pulumi.Output<string>;
     readonly migrationTaskDefinitionArn?: pulumi.Output<string>;
@@ -127,7 +163,8 @@ export class EcsApp extends pulumi.ComponentResource {
             settings: [{ name: "containerInsights", value: "enabled" }],
         }, parent);
         const { capacityProvider, associations } = this.capacity(name, cluster);
-        this.alertsTopicArn = this.deploymentAlerts(name, cluster);
+        this.alertsTopicArn = pulumi.output(args.alarms?.topicArn);
+        if (args.alarms) this.deploymentAlerts(name, cluster, args.alarms.topicArn);
 
         this.imageTag = (args.imageTag !== undefined
             ? pulumi.output(args.imageTag)
@@ -152,20 +189,24 @@ export class EcsApp extends pulumi.ComponentResource {
                 logRetentionDays: a.database.logRetentionDays ?? a.logRetentionDays,
                 deletionProtection: a.database.deletionProtection ?? a.protect,
                 protect: a.database.protect ?? a.protect,
+                alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
             }, parent);
         }
 
         this.queueUrls = {};
         this.deadLetterQueueUrls = {};
         const queues: Record<string, sqs.Queue> = {};
+        const deadLetters: Record<string, sqs.Queue> = {};
         for (const w of a.workers) {
             const q = this.workerQueue(name, w);
             queues[w.name] = q.queue;
+            deadLetters[w.name] = q.deadLetter;
             this.queueUrls[w.name] = q.queue.url;
             this.deadLetterQueueUrls[w.name] = q.deadLetter.url;
         }
 
         const alb = createLoadBalancer(name, this, args.network, args.loadBalancer, a, sgs.alb, args.logBucket);
+        if (args.alarms) createAlarms(this, name, args.alarms, loadBalancerAlarmSpecs(args.alarms, alb.loadBalancer.arnSuffix));
         const strategy = [{ capacityProvider, weight: 1 }];
         this.serviceNames = {};
 
@@ -183,6 +224,11 @@ export class EcsApp extends pulumi.ComponentResource {
                 healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
             });
             this.serviceNames[s.name] = service.name;
+            if (args.alarms) {
+                createAlarms(this, `${name}-${s.name}`, args.alarms, [unhealthyTargetsSpec(
+                    alb.loadBalancer.arnSuffix, route.targetGroup.arnSuffix, `${s.name}: a target is unhealthy`)]);
+                this.tasksBelowDesired(name, s.name, cluster.name, service.name);
+            }
             createScaling(name, this, s, cluster.name, service.name, serviceTracking(s,
                 pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${route.targetGroup.arnSuffix}`));
         }
@@ -195,6 +241,11 @@ export class EcsApp extends pulumi.ComponentResource {
             });
             const service = this.service(name, w, cluster, task, sgs, strategy, [associations], {});
             this.serviceNames[w.name] = service.name;
+            if (args.alarms) {
+                createAlarms(this, `${name}-${w.name}`, args.alarms,
+                    queueAlarmSpecs(args.alarms, queues[w.name].name, deadLetters[w.name].name));
+                this.tasksBelowDesired(name, w.name, cluster.name, service.name);
+            }
             createScaling(name, this, w, cluster.name, service.name,
                 workerTracking(w, queues[w.name].name, cluster.name, service.name));
         }
@@ -261,30 +312,49 @@ export class EcsApp extends pulumi.ComponentResource {
         return { capacityProvider: provider, associations };
     }
 
-    /** Failed deployments and circuit-breaker rollbacks of this cluster's services, to an encrypted topic. */
-    private deploymentAlerts(name: string, cluster: ecs.Cluster): pulumi.Output<string> {
+    /** Failed deployments and circuit-breaker rollbacks of this cluster's services, to the alert topic. */
+    private deploymentAlerts(name: string, cluster: ecs.Cluster, topicArn: pulumi.Input<string>): void {
         const parent = { parent: this };
         const ctx = this.ctx;
-        const topic = new sns.Topic(`${name}-alerts`, {
-            displayName: `${name}: failed deployments and rollbacks`,
-            kmsMasterKeyId: this.args.kmsKeyArn,
-        }, parent);
         const rule = new cloudwatch.EventRule(`${name}-deploy-failures`, {
             description: "ECS deployments that failed or are being rolled back by the circuit breaker",
             eventPattern: pulumi.all([ctx.partition, ctx.region, ctx.accountId, cluster.name])
                 .apply(([partition, region, account, clusterName]) =>
                     deploymentAlertPattern(partition, region, account, clusterName)),
         }, parent);
-        new sns.TopicPolicy(`${name}-alerts-policy`, {
-            arn: topic.arn,
-            policy: pulumi.all([topic.arn, rule.arn, ctx.dnsSuffix])
-                .apply(([topicArn, ruleArn, dns]) => policyJson(alertsTopicStatements(topicArn, ruleArn, dns))),
-        }, parent);
-        new cloudwatch.EventTarget(`${name}-deploy-failures-target`, { rule: rule.name, arn: topic.arn }, parent);
-        this.a.alertEmails.forEach((endpoint, i) => new sns.TopicSubscription(`${name}-alerts-email-${i}`, {
-            topic: topic.arn, protocol: "email", endpoint,
-        }, parent));
-        return topic.arn;
+        new cloudwatch.EventTarget(`${name}-deploy-failures-target`, { rule: rule.name, arn: topicArn }, parent);
+    }
+
+    /**
+     * A service running fewer tasks than desired for `tasksBelowDesiredMinutes` (Container Insights'
+     * DesiredTaskCount − RunningTaskCount > 0): tasks crash, cannot be placed or fail health checks.
+     */
+    private tasksBelowDesired(name: string, member: string, clusterName: pulumi.Input<string>,
+        serviceName: pulumi.Input<string>): void {
+        const minutes = this.args.alarms?.tasksBelowDesiredMinutes ?? 10;
+        const metric = (id: string, metricName: string) => ({
+            id,
+            returnData: false,
+            metric: {
+                namespace: "ECS/ContainerInsights", metricName, period: 60, stat: "Average",
+                dimensions: { ClusterName: clusterName, ServiceName: serviceName },
+            },
+        });
+        new cloudwatch.MetricAlarm(`${name}-${member}-alarm-tasks-below-desired`, {
+            alarmDescription: `${member}: fewer tasks running than desired for ${minutes} minutes`,
+            metricQueries: [
+                metric("desired", "DesiredTaskCount"),
+                metric("running", "RunningTaskCount"),
+                { id: "missing", expression: "desired - running", label: "Tasks missing", returnData: true },
+            ],
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+            evaluationPeriods: minutes,
+            datapointsToAlarm: minutes,
+            treatMissingData: "breaching",
+            alarmActions: [this.args.alarms!.topicArn],
+            okActions: [this.args.alarms!.topicArn],
+        }, { parent: this });
     }
 
     /** ECR repositories with every guard, and CI's push/pull policy; or the private registry. */

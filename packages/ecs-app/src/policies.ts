@@ -162,23 +162,6 @@ export function deploymentAlertPattern(partition: string, region: string, accoun
     });
 }
 
-/** The alerts topic admits EventBridge publishing from this app's rule only, and TLS only. */
-export function alertsTopicStatements(topicArn: string, ruleArn: string, dnsSuffix: string): PolicyStatement[] {
-    return [
-        {
-            Sid: "DeploymentAlertsRule", Effect: "Allow",
-            Principal: { Service: `events.${dnsSuffix}` },
-            Action: "sns:Publish", Resource: topicArn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-        },
-        {
-            Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*",
-            Action: "sns:Publish", Resource: topicArn,
-            Condition: { Bool: { "aws:SecureTransport": false } },
-        },
-    ];
-}
-
 /** Queues refuse requests without TLS. */
 export function queueStatements(queueArn: string): PolicyStatement[] {
     return [{

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, requireInteger, requireLogRetention, requireOneOf } from "@citadel/shared";
+import { ConfigError, requireInteger, requireLogRetention, requireOneOf, requireThreshold } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
     DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, LoadBalancerArgs,
@@ -69,7 +69,6 @@ const HEADER_NAME = /^[A-Za-z0-9-]{1,40}$/;
 const PARAMETER_NAMESPACE = /^(\/[A-Za-z0-9_.-]+){1,14}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const USER = /^([A-Za-z_][A-Za-z0-9_-]{0,31}|\d{1,10})(:([A-Za-z_][A-Za-z0-9_-]{0,31}|\d{1,10}))?$/;
 
 /** Is this a plain value (checkable now) rather than an Output resolved later? */
@@ -474,13 +473,17 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
                 "is not an EC2 instance type", 'e.g. "t3.micro"'),
         };
     }
-    const alertEmails = requireList(keys.arg("alertEmails"), args.alertEmails, "a list of email addresses").map((e) =>
-        requireMatch(keys.arg("alertEmails"), e, EMAIL, "is not an email address", "name@example.com"));
+    if (args.alarms) {
+        requireThreshold(keys.arg("alarms.loadBalancer5xx"), args.alarms.loadBalancer5xx, 1, 1e9, "responses in 5 minutes");
+        requireThreshold(keys.arg("alarms.target5xx"), args.alarms.target5xx, 1, 1e9, "responses in 5 minutes");
+        requireThreshold(keys.arg("alarms.oldestMessageSeconds"), args.alarms.oldestMessageSeconds, 60, 1209600, "seconds");
+        requireThreshold(keys.arg("alarms.tasksBelowDesiredMinutes"), args.alarms.tasksBelowDesiredMinutes, 1, 1440, "minutes");
+    }
     const logRetentionDays = requireLogRetention(keys.arg("logRetentionDays"),
         args.logRetentionDays ?? ECS_APP_DEFAULTS.logRetentionDays);
 
     return {
         capacity, ec2, cpuArchitecture, services, workers, migration, images, repositories, loadBalancer,
-        originProtection, parameterNamespace, database: args.database, bastion, alertEmails, logRetentionDays, protect,
+        originProtection, parameterNamespace, database: args.database, bastion, logRetentionDays, protect,
     };
 }

@@ -40,12 +40,14 @@ function policy(r: RecordedResource): any {
     return JSON.parse(reveal<string>(r.inputs.policy));
 }
 
+const TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts";
+
 describe("EcsApp (Fargate, public load balancer)", () => {
     let rec: Recording;
     let app: EcsApp;
     before(async () => {
         rec = await capture(() => {
-            app = new EcsApp("app", appArgs({ alertEmails: ["ops@example.com"], images: { source: "ecr", ciRoleNames: ["gitlab-ci"] } }));
+            app = new EcsApp("app", appArgs({ alarms: { topicArn: TOPIC, target5xx: 25 }, images: { source: "ecr", ciRoleNames: ["gitlab-ci"] } }));
         });
     });
 
@@ -230,18 +232,41 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         ]);
     });
 
-    it("sends failed deployments and rollbacks to an encrypted topic", () => {
+    it("sends failed deployments and rollbacks to the stack's topic, and creates no topic of its own", () => {
         const pattern = JSON.parse(named(rec, "app-deploy-failures").inputs.eventPattern);
         assert.deepStrictEqual(pattern.resources, [{ prefix: `arn:aws:ecs:${region()}:123456789012:service/app-cluster-mock/` }]);
-        const target = named(rec, "app-deploy-failures-target").inputs;
-        assert.strictEqual(target.arn, `arn:aws:sns:${region()}:123456789012:app-alerts`);
-        assert.strictEqual(named(rec, "app-alerts").inputs.kmsMasterKeyId, KEY_ARN);
-        const topicPolicy = policy(named(rec, "app-alerts-policy"));
-        // The mock names the rule's ARN after its Pulumi module (cloudwatch); what matters is that it is the rule's.
-        assert.deepStrictEqual(topicPolicy.Statement[0].Condition, {
-            ArnEquals: { "aws:SourceArn": `arn:aws:cloudwatch:${region()}:123456789012:app-deploy-failures` },
-        });
-        assert.strictEqual(named(rec, "app-alerts-email-0").inputs.endpoint, "ops@example.com");
+        assert.strictEqual(named(rec, "app-deploy-failures-target").inputs.arn, TOPIC);
+        assert.strictEqual(ofType(rec, "aws:sns/topic:Topic").length, 0);
+    });
+
+    it("alarms on load balancer 5xx, unhealthy targets, missing tasks, queue age, dead letters and the database", () => {
+        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        const names = alarms.map((a) => a.name).sort();
+        assert.deepStrictEqual(names, [
+            "app-alarm-elb-5xx", "app-alarm-target-5xx",
+            "app-backend-alarm-tasks-below-desired", "app-backend-alarm-unhealthy-targets",
+            "app-db-alarm-connections", "app-db-alarm-cpu", "app-db-alarm-free-storage",
+            "app-frontend-alarm-tasks-below-desired", "app-frontend-alarm-unhealthy-targets",
+            "app-jobs-alarm-dead-letters", "app-jobs-alarm-oldest-message", "app-jobs-alarm-tasks-below-desired",
+        ]);
+        for (const a of alarms) {
+            assert.deepStrictEqual(a.inputs.alarmActions, [TOPIC], a.name);
+            assert.deepStrictEqual(a.inputs.okActions, [TOPIC], a.name);
+        }
+        assert.strictEqual(named(rec, "app-alarm-target-5xx").inputs.threshold, 25, "a threshold given wins");
+        assert.strictEqual(named(rec, "app-alarm-elb-5xx").inputs.threshold, 10, "the default");
+        const dlq = named(rec, "app-jobs-alarm-dead-letters").inputs;
+        assert.strictEqual(dlq.dimensions.QueueName, "app-jobs-dlq-mock");
+        const missing = named(rec, "app-backend-alarm-tasks-below-desired").inputs;
+        assert.deepStrictEqual(missing.metricQueries.map((q: any) => q.expression ?? q.metric.metricName),
+            ["DesiredTaskCount", "RunningTaskCount", "desired - running"]);
+        assert.strictEqual(missing.comparisonOperator, "GreaterThanThreshold");
+        assert.strictEqual(missing.threshold, 0);
+    });
+
+    it("refuses a threshold out of range, naming it", () => {
+        assert.throws(() => new EcsApp("bad", appArgs({ alarms: { topicArn: TOPIC, oldestMessageSeconds: 5 } })),
+            /EcsApp "bad": alarms.oldestMessageSeconds: 5 is out of range, allowed 60..1209600 \(seconds\)/);
     });
 
     it("turns Container Insights on and runs on Fargate only", () => {

@@ -1,7 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    argKeys, ConfigError, KeyOf, NetworkRef, parseCidr, requireInteger, requireLogRetention, requireUnique,
+    AlarmsArgs, argKeys, ConfigError, DatabaseAlarmsArgs, KeyOf, NetworkRef, parseCidr, requireInteger, requireLogRetention,
+    requireThreshold, requireUnique,
 } from "@citadel/shared";
+
+/**
+ * The hosts' alarms. Each host gets: `StatusCheckFailed_System` (2 minutes) with EC2's recover
+ * action (the instance moves to healthy hardware keeping its id, addresses and volumes:
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html),
+ * `StatusCheckFailed_Instance` (3 minutes), and CPU. With a load balancer, each target group alarms
+ * on any unhealthy host. The database gets PostgresDatabase's alarms.
+ *
+ * No disk alarm: EC2 publishes no file-system metric, and the hosts run no CloudWatch agent.
+ */
+export interface OrthancHostAlarmsArgs extends AlarmsArgs {
+    /** Average CPU (percent) over 5 minutes, three periods in a row, per host. 1..100. @default 80 */
+    cpuPercent?: number;
+    /** The database's thresholds. @default PostgresDatabase's defaults */
+    database?: Omit<DatabaseAlarmsArgs, "topicArn">;
+}
 
 /** Image tags known to exist; pinned so a host never starts something nobody tested. */
 export const DEFAULT_IMAGES = {
@@ -90,6 +107,13 @@ export interface OrthancHostArgs {
     keyName?: string;
     /** Protect the database, the image bucket and the admin secret from deletion (on in prod). @default false */
     protect?: boolean;
+    /** Alarms on the hosts, the load balancer and the database, to this topic; none when unset. */
+    alarms?: OrthancHostAlarmsArgs;
+    /**
+     * SSM Patch Manager's patch group: the hosts carry it as their `Patch Group` tag, and a
+     * maintenance window for that group patches them one at a time. Unset: no tag.
+     */
+    patchGroup?: string;
 }
 
 export interface ResolvedOrthancHostArgs {
@@ -225,6 +249,10 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
 
 export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): ResolvedOrthancHostArgs {
     const keyOf = argKeys("OrthancHost", name);
+    if (args.alarms) requireThreshold(keyOf("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
+    if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@ -]{1,256}$/.test(args.patchGroup)) {
+        throw new ConfigError(keyOf("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, spaces, _ . : / = + - @");
+    }
     for (const field of ["network", "kmsKeyArn", "accessLogsBucketName"] as const) {
         if (args[field] === undefined) {
             throw new ConfigError(keyOf(field), undefined, "is required",

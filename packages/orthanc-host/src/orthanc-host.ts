@@ -7,8 +7,10 @@ import * as lb from "@pulumi/aws/lb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
-import { AwsContext, awsContext, ec2TrustPolicy, policyJson, PostgresDatabase, SecureBucket } from "@citadel/shared";
-import { OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
+import {
+    AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, policyJson, PostgresDatabase, SecureBucket,
+} from "@citadel/shared";
+import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { HostPolicyContext, hostPolicyStatements, ssmCorePolicyArn } from "./iam";
 import {
     DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
@@ -92,6 +94,37 @@ export function hostBootstrapParams(a: ResolvedOrthancHostArgs, v: DeploymentVal
                 days: SELF_SIGNED_DAYS,
             },
         refreshMinutes: REFRESH_MINUTES,
+    };
+}
+
+/** The instance tag SSM Patch Manager reads a host's patch group from. */
+export const PATCH_GROUP_TAG = "Patch Group";
+
+/** A host's alarms (see OrthancHostAlarmsArgs). */
+export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Input<string>,
+    recoverActionArn: pulumi.Input<string>): AlarmSpec[] {
+    const base = { namespace: "AWS/EC2", dimensions: { InstanceId: instanceId }, period: 60,
+        treatMissingData: "breaching" as const, statistic: "Maximum" as const,
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1 };
+    return [
+        { ...base, id: "system-check", metricName: "StatusCheckFailed_System", evaluationPeriods: 2,
+            description: "Host failed its system status check: EC2 recovers it onto healthy hardware",
+            extraAlarmActions: [recoverActionArn] },
+        { ...base, id: "instance-check", metricName: "StatusCheckFailed_Instance", evaluationPeriods: 3,
+            description: "Host failed its instance status check (its operating system does not answer)" },
+        { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", period: 300, threshold: a.cpuPercent ?? 80,
+            evaluationPeriods: 3, description: "Host CPU high for 15 minutes" },
+    ];
+}
+
+/** Any unhealthy target behind a load balancer (ALB: `AWS/ApplicationELB`, NLB: `AWS/NetworkELB`). */
+export function unhealthyHostsSpec(namespace: string, loadBalancerArnSuffix: pulumi.Input<string>,
+    targetGroupArnSuffix: pulumi.Input<string>, description: string): AlarmSpec {
+    return {
+        id: "unhealthy-hosts", description, namespace, metricName: "UnHealthyHostCount",
+        dimensions: { LoadBalancer: loadBalancerArnSuffix, TargetGroup: targetGroupArnSuffix },
+        statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1,
+        period: 60, evaluationPeriods: 3, treatMissingData: "notBreaching",
     };
 }
 
@@ -183,6 +216,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             backupRetentionDays: a.database.backupRetentionDays,
             logRetentionDays: a.logRetentionDays,
             protect: a.protect,
+            alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
         }, parent);
         new vpc.SecurityGroupEgressRule(`${name}-egress-db`, {
             securityGroupId: hostSg.id,
@@ -243,7 +277,19 @@ export class OrthancHost extends pulumi.ComponentResource {
             })),
         }, parent);
 
-        const instances = this.launchHosts(name, a, template, hostSg, rootVolume, publicSubnets, zones);
+        const instances = this.launchHosts(name, a, template, hostSg, rootVolume, publicSubnets, zones, args.patchGroup);
+
+        if (args.alarms) {
+            const alarms = args.alarms;
+            instances.forEach((inst, i) => createAlarms(this, `${name}-host-${i}`, alarms,
+                hostAlarmSpecs(alarms, inst.id, pulumi.interpolate`arn:${ctx.partition}:automate:${ctx.region}:ec2:recover`)));
+            if (balancer) {
+                for (const { what, targetGroup } of balancer.targetGroups) {
+                    createAlarms(this, `${name}-lb-${what}`, alarms, [unhealthyHostsSpec(
+                        "AWS/NetworkELB", balancer.nlb.arnSuffix, targetGroup.arnSuffix, `Orthanc ${what} target unhealthy`)]);
+                }
+            }
+        }
 
         if (balancer) {
             for (const { what, port, targetGroup } of balancer.targetGroups) {
@@ -303,7 +349,7 @@ export class OrthancHost extends pulumi.ComponentResource {
     /** One instance per AZ from the template, each in its own public subnet with its own address. */
     private launchHosts(name: string, a: ResolvedOrthancHostArgs, template: ec2.LaunchTemplate,
         hostSg: ec2.SecurityGroup, rootVolume: RootVolume, subnets: pulumi.Output<string[]>,
-        zones: pulumi.Output<string[]>): ec2.Instance[] {
+        zones: pulumi.Output<string[]>, patchGroup?: string): ec2.Instance[] {
         return Array.from({ length: a.hostCount }, (_, i) => new ec2.Instance(`${name}-host-${i}`, {
             // A new template version (new bootstrap or AMI) replaces the host, new before old.
             launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
@@ -316,7 +362,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             metadataOptions: METADATA_OPTIONS,
             monitoring: true,
             rootBlockDevice: { ...rootVolume, encrypted: true, deleteOnTermination: true },
-            tags: { Name: `${name}-host-${i}` },
+            tags: { Name: `${name}-host-${i}`, ...(patchGroup ? { [PATCH_GROUP_TAG]: patchGroup } : {}) },
         }, { parent: this }));
     }
 

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { ConfigError } from "./errors";
 
 /**
  * The tag that puts a stateful resource into the stack's AWS Backup selection. Every component that
@@ -28,4 +30,60 @@ export interface AlarmsArgs {
      * receives alarm and OK notifications: normally the stack's alert topic.
      */
     topicArn: pulumi.Input<string>;
+}
+
+/** One CloudWatch alarm as data: what a component asks for, before it is wired to the topic. */
+export interface AlarmSpec {
+    /** Suffix of the alarm's logical name: `${component}-alarm-${id}`. */
+    id: string;
+    description: string;
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, pulumi.Input<string>>;
+    statistic: "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
+    comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+    threshold: number;
+    /** Seconds per datapoint (60 for EC2 detailed monitoring and most services). */
+    period: number;
+    evaluationPeriods: number;
+    /** How many of the evaluated datapoints must breach. @default evaluationPeriods */
+    datapointsToAlarm?: number;
+    /**
+     * What a missing datapoint means. `breaching` where silence is itself the failure (a host that
+     * stopped reporting); `notBreaching` for counters AWS only publishes when non-zero (5xx, DLQ).
+     */
+    treatMissingData: "breaching" | "notBreaching" | "missing" | "ignore";
+    /** Actions besides the topic, e.g. `arn:aws:automate:<region>:ec2:recover`. */
+    extraAlarmActions?: pulumi.Input<string>[];
+}
+
+/** Rejects a threshold outside its allowed range, naming the argument. */
+export function requireThreshold(key: string, value: number | undefined, min: number, max: number, unit: string): void {
+    if (value === undefined) return;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+        throw new ConfigError(key, value, "is out of range", `${min}..${max} (${unit})`);
+    }
+}
+
+/**
+ * Creates the alarms of `specs`, each notifying `alarms.topicArn` on ALARM and on OK, as children of
+ * `parent`. Returns them so components can expose their names.
+ */
+export function createAlarms(parent: pulumi.Resource, name: string, alarms: AlarmsArgs, specs: AlarmSpec[]): cloudwatch.MetricAlarm[] {
+    return specs.map((s) => new cloudwatch.MetricAlarm(`${name}-alarm-${s.id}`, {
+        alarmDescription: s.description,
+        namespace: s.namespace,
+        metricName: s.metricName,
+        dimensions: s.dimensions,
+        statistic: s.statistic,
+        comparisonOperator: s.comparisonOperator,
+        threshold: s.threshold,
+        period: s.period,
+        evaluationPeriods: s.evaluationPeriods,
+        datapointsToAlarm: s.datapointsToAlarm ?? s.evaluationPeriods,
+        treatMissingData: s.treatMissingData,
+        alarmActions: [alarms.topicArn, ...(s.extraAlarmActions ?? [])],
+        okActions: [alarms.topicArn],
+        actionsEnabled: true,
+    }, { parent }));
 }

@@ -6,6 +6,25 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { argKeys, ConfigError, requireInteger } from "./errors";
 import { requireLogRetention } from "./logs";
 import { NetworkRef } from "./refs";
+import { AlarmsArgs, AlarmSpec, backupTags, createAlarms, requireThreshold } from "./operations";
+
+/**
+ * The database's CloudWatch alarms (namespace `AWS/RDS`, one datapoint a minute). There is no
+ * replica-lag alarm: this component creates no read replica (a Multi-AZ standby publishes no
+ * `ReplicaLag`), so such an alarm would never see data.
+ */
+export interface DatabaseAlarmsArgs extends AlarmsArgs {
+    /** Average CPU (percent) over 5 minutes, three periods in a row. 1..100. @default 80 */
+    cpuPercent?: number;
+    /** Free storage (GiB) below which the alarm fires; storage also grows on its own up to 5×. @default 2 */
+    freeStorageGiB?: number;
+    /**
+     * Open connections (count) at which the alarm fires, averaged over 5 minutes. PostgreSQL on RDS
+     * allows about `RAM / 9.5 MiB` (112 on a 1 GiB db.t4g.micro): set this near 80 % of the class's.
+     * @default 80
+     */
+    connections?: number;
+}
 
 export interface PostgresDatabaseArgs {
     /** Where the database lives: its private subnets (a DB subnet group) and VPC. */
@@ -39,6 +58,8 @@ export interface PostgresDatabaseArgs {
     logRetentionDays?: number;
     /** Protect the instance from deletion and replacement in Pulumi. @default false; on in prod */
     protect?: boolean;
+    /** CPU, free storage and connection alarms to this topic; none when unset. */
+    alarms?: DatabaseAlarmsArgs;
 }
 
 /** PostgreSQL parameters that are part of the contract: TLS only, and no statement text (PHI) in logs. */
@@ -148,7 +169,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             performanceInsightsEnabled: args.performanceInsights ?? false,
             performanceInsightsKmsKeyId: args.performanceInsights ? args.kmsKeyArn : undefined,
             performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+            // Puts the instance in the stack's AWS Backup selection.
+            tags: backupTags(),
         }, { parent: this, protect: args.protect ?? false, dependsOn: logGroups });
+
+        if (args.alarms) createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier));
 
         this.address = db.address;
         this.port = db.port;
@@ -166,8 +191,28 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     }
 }
 
+/** The database's alarms as data (see DatabaseAlarmsArgs for the thresholds). */
+export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Input<string>): AlarmSpec[] {
+    const dims = { DBInstanceIdentifier: identifier };
+    const base = { namespace: "AWS/RDS", dimensions: dims, period: 300, treatMissingData: "breaching" as const };
+    return [
+        { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: a.cpuPercent ?? 80, evaluationPeriods: 3, description: "Database CPU high for 15 minutes" },
+        { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanThreshold",
+            threshold: (a.freeStorageGiB ?? 2) * 1024 ** 3, evaluationPeriods: 1, description: "Database free storage low" },
+        { ...base, id: "connections", metricName: "DatabaseConnections", statistic: "Average",
+            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.connections ?? 80, evaluationPeriods: 1,
+            treatMissingData: "missing", description: "Database connections near the class's limit" },
+    ];
+}
+
 export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): void {
     const key = argKeys("PostgresDatabase", name);
+    if (args.alarms) {
+        requireThreshold(key("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
+        requireThreshold(key("alarms.freeStorageGiB"), args.alarms.freeStorageGiB, 1, 65536, "GiB");
+        requireThreshold(key("alarms.connections"), args.alarms.connections, 1, 10000, "connections");
+    }
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName ?? "")) {
         throw new ConfigError(key("databaseName"), args.databaseName, "is not a valid database name",
             "a letter followed by up to 62 letters, digits or underscores");

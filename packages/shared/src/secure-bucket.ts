@@ -3,6 +3,7 @@ import * as s3 from "@pulumi/aws/s3";
 import { awsContext } from "./aws-context";
 import { argKeys, ConfigError, requireInteger } from "./errors";
 import { PolicyStatement, policyJson } from "./iam";
+import { backupTags } from "./operations";
 
 export const BUCKET_PURPOSES = ["data", "logs", "elbLogs"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
@@ -57,6 +58,9 @@ export class SecureBucket extends pulumi.ComponentResource {
 
         const bucket = new s3.Bucket(`${name}`, {
             forceDestroy: args.forceDestroy ?? false,
+            // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
+            // the record, kept by lifecycle, and restoring them would not restore service).
+            tags: isLogs ? undefined : backupTags(),
         }, { parent: this, protect: args.protect ?? false });
 
         new s3.BucketOwnershipControls(`${name}-ownership`, {

@@ -156,7 +156,12 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
             return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2",
                 arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${mockId(args)}` };
         case "aws:ssm/parameter:Parameter":
+        case "aws:backup/vault:Vault":
+        case "aws:cloudtrail/trail:Trail":
             return { ...base, name: inputs.name ?? `${name}-mock` };
+        case "aws:cfg/recorder:Recorder":
+            // AWS Config names the one recorder of a region "default" unless told otherwise.
+            return { ...base, name: inputs.name ?? "default" };
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return { ...base, result: "mock-random-value-0123456789abcdef" };

@@ -1,0 +1,139 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as kms from "@pulumi/aws/kms";
+import * as sns from "@pulumi/aws/sns";
+import { argKeys, awsContext, ConfigError, KeyOf, policyJson } from "@citadel/shared";
+import { alertKeyStatements, alertTopicStatements } from "./policies";
+
+/** How a subscriber receives alerts. */
+export enum SubscriptionProtocol {
+    /** An email address; AWS sends a confirmation link that someone must click. */
+    Email = "email",
+    /** An HTTPS endpoint (a chat or paging webhook); it must confirm the subscription itself. */
+    Https = "https",
+}
+
+/** One person or system that receives the stack's alerts. */
+export interface AlertSubscriber {
+    protocol: SubscriptionProtocol;
+    /** The address (`name@example.com`) or URL (`https://...`). */
+    endpoint: string;
+}
+
+/**
+ * Where a topic's resources lived before, so that adopting them keeps their URNs (and an existing
+ * topic keeps its ARN and confirmed subscriptions) instead of replacing them.
+ */
+export interface PreviousAlertTopic {
+    /** URN of the component that created them, e.g. an EcsApp's. */
+    parentUrn: pulumi.Input<string>;
+    /** Their name prefix there: the topic was `<name>`, its email subscriptions `<name>-email-<i>`. */
+    name: string;
+}
+
+export interface AlertTopicArgs {
+    /**
+     * Who gets the alerts. A topic with no subscriber is silence: refused when the component is
+     * created with `protect: true` (production). @default []
+     */
+    subscribers?: AlertSubscriber[];
+    /** Resources of an earlier topic to adopt (URN aliases). */
+    previous?: PreviousAlertTopic;
+    /** Days before a deleted key is gone, 7..30. @default 30 */
+    keyDeletionWindowInDays?: number;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Validates the subscribers: each an email address or an `https://` URL (SNS would accept `http`,
+ * which sends alerts in clear text), no repeats, and at least one when the topic is protected.
+ */
+export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect: boolean): AlertSubscriber[] {
+    const subscribers = args.subscribers ?? [];
+    const seen = new Set<string>();
+    for (const s of subscribers) {
+        if (s.protocol === SubscriptionProtocol.Email) {
+            if (!EMAIL.test(s.endpoint ?? "")) {
+                throw new ConfigError(key("subscribers"), s.endpoint, "is not an email address", "name@example.com");
+            }
+        } else if (s.protocol === SubscriptionProtocol.Https) {
+            let url: URL | undefined;
+            try {
+                url = new URL(s.endpoint);
+            } catch {
+                url = undefined;
+            }
+            if (!url || url.protocol !== "https:") {
+                throw new ConfigError(key("subscribers"), s.endpoint, "is not an https:// URL",
+                    "an HTTPS endpoint, e.g. https://hooks.example.com/alerts");
+            }
+        } else {
+            throw new ConfigError(key("subscribers"), s.protocol, "is not a known protocol", "email | https");
+        }
+        const id = `${s.protocol}:${s.endpoint}`;
+        if (seen.has(id)) throw new ConfigError(key("subscribers"), s.endpoint, "is listed twice", "each subscriber once");
+        seen.add(id);
+    }
+    if (protect && subscribers.length === 0) {
+        throw new ConfigError(key("subscribers"), [], "leaves a protected stack's alerts unread",
+            "at least one email address or HTTPS endpoint");
+    }
+    if (args.keyDeletionWindowInDays !== undefined) {
+        const d = args.keyDeletionWindowInDays;
+        if (!Number.isInteger(d) || d < 7 || d > 30) {
+            throw new ConfigError(key("keyDeletionWindowInDays"), d, "is out of range", "7..30 (days)");
+        }
+    }
+    return subscribers;
+}
+
+/**
+ * The stack's alert topic: SNS encrypted with its own customer-managed key, whose key and topic
+ * policies let CloudWatch alarms and EventBridge rules of this account publish, with email and
+ * HTTPS subscribers. Every component's `alarms.topicArn` points here.
+ */
+export class AlertTopic extends pulumi.ComponentResource {
+    readonly topicArn: pulumi.Output<string>;
+    readonly keyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+        const subscribers = validateAlertTopicArgs(args, argKeys("AlertTopic", name), opts?.protect === true);
+        super("citadel:operations:AlertTopic", name, {}, opts);
+        const ctx = awsContext(this);
+        const scope = pulumi.all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
+            .apply(([accountId, partition, region, dnsSuffix]) => ({ accountId, partition, region, dnsSuffix }));
+        const alias = (n: string) => args.previous ? [{ name: `${args.previous.name}${n}`, parent: args.previous.parentUrn }] : [];
+
+        const key = new kms.Key(`${name}-key`, {
+            description: `${name}: alert messages`,
+            enableKeyRotation: true,
+            rotationPeriodInDays: 365,
+            deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,
+            policy: scope.apply((c) => policyJson(alertKeyStatements(c))),
+        }, { parent: this });
+
+        const topic = new sns.Topic(`${name}`, {
+            displayName: `${name}: alarms and failed deployments`,
+            kmsMasterKeyId: key.arn,
+        }, { parent: this, aliases: alias("") });
+        new sns.TopicPolicy(`${name}-policy`, {
+            arn: topic.arn,
+            policy: pulumi.all([scope, topic.arn]).apply(([c, arn]) => policyJson(alertTopicStatements(c, arn))),
+        }, { parent: this, aliases: alias("-policy") });
+
+        let email = 0;
+        let https = 0;
+        for (const s of subscribers) {
+            const id = s.protocol === SubscriptionProtocol.Email ? `email-${email++}` : `https-${https++}`;
+            new sns.TopicSubscription(`${name}-${id}`, {
+                topic: topic.arn,
+                protocol: s.protocol,
+                endpoint: s.endpoint,
+            }, { parent: this, aliases: alias(`-${id}`) });
+        }
+
+        this.topicArn = topic.arn;
+        this.keyArn = key.arn;
+        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+    }
+}

@@ -1,0 +1,120 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ssm from "@pulumi/aws/ssm";
+import { argKeys, ConfigError, KeyOf } from "@citadel/shared";
+
+/** The instance tag Patch Manager reads a host's patch group from. */
+export const PATCH_GROUP_TAG = "Patch Group";
+
+export interface PatchManagementArgs {
+    /** The patch group (value of the `Patch Group` tag) whose hosts this baseline and window serve. */
+    patchGroup: string;
+    /** Days after release before a security or bug-fix update is approved, 0..360. @default 7 */
+    approveAfterDays?: number;
+    /** When to scan (report missing patches, no changes), AWS cron in UTC. @default daily at 01:00 */
+    scanSchedule?: string;
+    /**
+     * When to install approved patches, AWS cron in UTC. Hosts are patched one at a time and
+     * rebooted if needed, so one stays serving. @default Sundays at 02:00 (weekly: the write-up's
+     * quarterly patching is the floor)
+     */
+    installSchedule?: string;
+}
+
+const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+( \S+)?\)$/;
+
+export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf) {
+    if (!/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup ?? "")) {
+        throw new ConfigError(key("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, _ . : / = + - @");
+    }
+    const approveAfterDays = args.approveAfterDays ?? 7;
+    if (!Number.isInteger(approveAfterDays) || approveAfterDays < 0 || approveAfterDays > 360) {
+        throw new ConfigError(key("approveAfterDays"), approveAfterDays, "is out of range", "0..360 (days)");
+    }
+    const scanSchedule = args.scanSchedule ?? "cron(0 1 ? * * *)";
+    const installSchedule = args.installSchedule ?? "cron(0 2 ? * SUN *)";
+    for (const [field, v] of [["scanSchedule", scanSchedule], ["installSchedule", installSchedule]] as const) {
+        if (!CRON.test(v)) throw new ConfigError(key(field), v, "is not an AWS cron expression", "e.g. cron(0 2 ? * SUN *)");
+    }
+    return { patchGroup: args.patchGroup, approveAfterDays, scanSchedule, installSchedule };
+}
+
+/**
+ * SSM Patch Manager for the Amazon Linux 2023 hosts of one patch group: a baseline approving
+ * security and bug-fix updates after N days, a daily scan and a scheduled install, one host at a
+ * time (`maxConcurrency: 1`, stop at the first error) with a reboot when a patch needs it.
+ * See https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager.html
+ *
+ * ECS container hosts are not patched here: they are replaced. Their launch template takes the
+ * ECS-optimised AMI from its public SSM parameter, so a `pulumi up` after AWS publishes a new AMI
+ * writes a new template version and the Auto Scaling group's instance refresh replaces the hosts.
+ */
+export class PatchManagement extends pulumi.ComponentResource {
+    readonly baselineId: pulumi.Output<string>;
+    readonly scanWindowId: pulumi.Output<string>;
+    readonly installWindowId: pulumi.Output<string>;
+
+    constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = resolvePatchManagementArgs(args, argKeys("PatchManagement", name));
+        super("citadel:operations:PatchManagement", name, {}, opts);
+        const parent = { parent: this };
+
+        const baseline = new ssm.PatchBaseline(`${name}-baseline`, {
+            description: `Amazon Linux 2023: security and bug fixes after ${a.approveAfterDays} days`,
+            operatingSystem: "AMAZON_LINUX_2023",
+            approvedPatchesComplianceLevel: "HIGH",
+            approvalRules: [{
+                approveAfterDays: a.approveAfterDays,
+                complianceLevel: "HIGH",
+                enableNonSecurity: false,
+                patchFilters: [
+                    { key: "CLASSIFICATION", values: ["Security", "Bugfix"] },
+                    { key: "SEVERITY", values: ["Critical", "Important", "Medium", "Low", "None"] },
+                ],
+            }],
+        }, parent);
+        new ssm.PatchGroup(`${name}-group`, { baselineId: baseline.id, patchGroup: a.patchGroup }, parent);
+
+        const window = (kind: "scan" | "install", schedule: string, operation: "Scan" | "Install") => {
+            const w = new ssm.MaintenanceWindow(`${name}-${kind}`, {
+                description: `${operation} patch group ${a.patchGroup}`,
+                schedule,
+                scheduleTimezone: "Etc/UTC",
+                duration: 3,
+                cutoff: 1,
+                allowUnassociatedTargets: false,
+            }, parent);
+            const target = new ssm.MaintenanceWindowTarget(`${name}-${kind}-target`, {
+                windowId: w.id,
+                resourceType: "INSTANCE",
+                targets: [{ key: `tag:${PATCH_GROUP_TAG}`, values: [a.patchGroup] }],
+            }, parent);
+            new ssm.MaintenanceWindowTask(`${name}-${kind}-task`, {
+                windowId: w.id,
+                taskType: "RUN_COMMAND",
+                taskArn: "AWS-RunPatchBaseline",
+                priority: 1,
+                // One host at a time; stop at the first failure so the other keeps serving.
+                maxConcurrency: "1",
+                maxErrors: "0",
+                targets: [{ key: "WindowTargetIds", values: [target.id] }],
+                taskInvocationParameters: {
+                    runCommandParameters: {
+                        timeoutSeconds: 3600,
+                        parameters: [
+                            { name: "Operation", values: [operation] },
+                            { name: "RebootOption", values: [operation === "Install" ? "RebootIfNeeded" : "NoReboot"] },
+                        ],
+                    },
+                },
+            }, parent);
+            return w;
+        };
+        const scan = window("scan", a.scanSchedule, "Scan");
+        const install = window("install", a.installSchedule, "Install");
+
+        this.baselineId = baseline.id;
+        this.scanWindowId = scan.id;
+        this.installWindowId = install.id;
+        this.registerOutputs({ baselineId: this.baselineId });
+    }
+}

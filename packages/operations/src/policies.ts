@@ -1,0 +1,292 @@
+/**
+ * The resource policies of the operations baseline, as pure functions of account, region and ARNs,
+ * so tests evaluate them with an IAM policy evaluator for the service principals that must use them.
+ *
+ * The CloudTrail and AWS Config delivery statements (audit bucket and audit key) are kept together
+ * in the "delivery" section below, shaped like entries of a log-delivery table (service → principal,
+ * encryption, statements) so they can move into @citadel/shared's table when it lands.
+ */
+import { PolicyStatement } from "@citadel/shared";
+
+export interface AccountScope {
+    accountId: string;
+    partition: string;
+    region: string;
+    dnsSuffix: string;
+}
+
+const KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+/** The key policy statement every key needs: the account administers it through IAM. */
+export function accountAdministersKey(c: AccountScope): PolicyStatement {
+    return {
+        Sid: "AccountAdministersKeyThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${c.partition}:iam::${c.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alert topic
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The alert topic's key: CloudWatch alarms and EventBridge rules of this account encrypt messages
+ * with it when they publish. Without these statements an encrypted topic silently drops them.
+ *
+ * EventBridge's statement has no `aws:SourceAccount`/`aws:SourceArn` condition on purpose: the KMS
+ * request EventBridge makes carries neither key, so a condition on them would deny every event.
+ * The topic policy (below) is where EventBridge is pinned to this account.
+ * See https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * and https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ */
+export function alertKeyStatements(c: AccountScope): PolicyStatement[] {
+    return [
+        accountAdministersKey(c),
+        {
+            Sid: "CloudWatchAlarmsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: `cloudwatch.${c.dnsSuffix}` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
+        },
+        {
+            Sid: "EventBridgeRules",
+            Effect: "Allow",
+            Principal: { Service: `events.${c.dnsSuffix}` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+        },
+    ];
+}
+
+/**
+ * The alert topic's policy: CloudWatch alarms and EventBridge rules of this account may publish;
+ * publishing without TLS is denied to everyone.
+ * See https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ */
+export function alertTopicStatements(c: AccountScope, topicArn: string): PolicyStatement[] {
+    const sameAccount = { StringEquals: { "aws:SourceAccount": c.accountId } };
+    return [
+        {
+            Sid: "CloudWatchAlarmsPublish",
+            Effect: "Allow",
+            Principal: { Service: `cloudwatch.${c.dnsSuffix}` },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: {
+                ...sameAccount,
+                ArnLike: { "aws:SourceArn": `arn:${c.partition}:cloudwatch:${c.region}:${c.accountId}:alarm:*` },
+            },
+        },
+        {
+            Sid: "EventBridgeRulesPublish",
+            Effect: "Allow",
+            Principal: { Service: `events.${c.dnsSuffix}` },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: {
+                ...sameAccount,
+                ArnLike: { "aws:SourceArn": `arn:${c.partition}:events:${c.region}:${c.accountId}:rule/*` },
+            },
+        },
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+    ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backup vault
+// ---------------------------------------------------------------------------------------------
+
+/** Actions the vault's access policy denies to every principal: recovery points outlive mistakes. */
+export const PROTECTED_BACKUP_ACTIONS = [
+    "backup:DeleteRecoveryPoint",
+    "backup:UpdateRecoveryPointLifecycle",
+    "backup:DeleteBackupVaultAccessPolicy",
+] as const;
+
+/**
+ * The vault's access policy: nobody, administrators included, deletes a recovery point or shortens
+ * its life; AWS Backup still expires them by the plan's lifecycle (that is not an API call of a
+ * principal). Resource `*` means "this vault's recovery points" in a vault policy.
+ * See https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
+ */
+export function backupVaultStatements(): PolicyStatement[] {
+    return [{
+        Sid: "DenyRecoveryPointDeletion",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: [...PROTECTED_BACKUP_ACTIONS],
+        Resource: "*",
+    }];
+}
+
+/** AWS-managed policies of the role AWS Backup assumes to back up and restore the selection. */
+export function backupRoleManagedPolicies(partition: string): string[] {
+    return [
+        "service-role/AWSBackupServiceRolePolicyForBackup",
+        "service-role/AWSBackupServiceRolePolicyForRestores",
+        "AWSBackupServiceRolePolicyForS3Backup",
+        "AWSBackupServiceRolePolicyForS3Restore",
+    ].map((p) => `arn:${partition}:iam::aws:policy/${p}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Delivery: CloudTrail and AWS Config into the audit bucket, encrypted with the audit key.
+// (Entries for the log-delivery table: service, principal, encryption, statements.)
+// ---------------------------------------------------------------------------------------------
+
+/** Where CloudTrail and Config write in the audit bucket: `AWSLogs/<account>/...` as both services do. */
+export function auditPrefixes(accountId: string): { cloudTrail: string; config: string } {
+    return { cloudTrail: `AWSLogs/${accountId}/CloudTrail`, config: `AWSLogs/${accountId}/Config` };
+}
+
+/**
+ * CloudTrail and AWS Config writing to the audit bucket, each only for trails / the recorder of
+ * this account. CloudTrail's statements follow
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+ * (the trail ARN is matched by pattern: the trail's name is generated, and naming it in the policy
+ * would make bucket policy and trail wait for each other); Config's follow
+ * https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+ */
+export function auditBucketStatements(c: AccountScope, bucketArn: string): PolicyStatement[] {
+    const trails = `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*`;
+    const prefixes = auditPrefixes(c.accountId);
+    const sameAccount = { "aws:SourceAccount": c.accountId };
+    return [
+        {
+            Sid: "AWSCloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+            Action: "s3:GetBucketAcl",
+            Resource: bucketArn,
+            Condition: { ArnLike: { "aws:SourceArn": trails } },
+        },
+        {
+            Sid: "AWSCloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/${prefixes.cloudTrail}/*`,
+            Condition: {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
+                ArnLike: { "aws:SourceArn": trails },
+            },
+        },
+        {
+            Sid: "AWSConfigBucketPermissionsCheck",
+            Effect: "Allow",
+            Principal: { Service: `config.${c.dnsSuffix}` },
+            Action: "s3:GetBucketAcl",
+            Resource: bucketArn,
+            Condition: { StringEquals: sameAccount },
+        },
+        {
+            Sid: "AWSConfigBucketExistenceCheck",
+            Effect: "Allow",
+            Principal: { Service: `config.${c.dnsSuffix}` },
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringEquals: sameAccount },
+        },
+        {
+            Sid: "AWSConfigBucketDelivery",
+            Effect: "Allow",
+            Principal: { Service: `config.${c.dnsSuffix}` },
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/${prefixes.config}/*`,
+            Condition: { StringEquals: { ...sameAccount, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+    ];
+}
+
+/**
+ * The audit key: CloudTrail encrypts log and digest files for this account's trails
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html),
+ * AWS Config encrypts what it delivers
+ * (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html), and CloudWatch
+ * Logs encrypts the trail's log group
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function auditKeyStatements(c: AccountScope): PolicyStatement[] {
+    const trails = `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*`;
+    return [
+        accountAdministersKey(c),
+        {
+            Sid: "CloudTrailEncryptsLogs",
+            Effect: "Allow",
+            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+            Action: "kms:GenerateDataKey*",
+            Resource: "*",
+            Condition: {
+                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trails },
+                ArnLike: { "aws:SourceArn": trails },
+            },
+        },
+        {
+            Sid: "CloudTrailDescribesKey",
+            Effect: "Allow",
+            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+            Action: "kms:DescribeKey",
+            Resource: "*",
+            Condition: { ArnLike: { "aws:SourceArn": trails } },
+        },
+        {
+            Sid: "ConfigEncryptsDeliveries",
+            Effect: "Allow",
+            Principal: { Service: `config.${c.dnsSuffix}` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
+        },
+        {
+            Sid: "CloudWatchLogsOfThisAccount",
+            Effect: "Allow",
+            Principal: { Service: `logs.${c.region}.${c.dnsSuffix}` },
+            Action: KEY_USE,
+            Resource: "*",
+            Condition: {
+                ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*` },
+            },
+        },
+    ];
+}
+
+/** What CloudTrail's role may do: write its events into the one log group. */
+export function trailLogsRoleStatements(logGroupArn: string): PolicyStatement[] {
+    return [{
+        Sid: "DeliverTrailEvents",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${logGroupArn}:log-stream:*`,
+    }];
+}
+
+/**
+ * What the Config recorder's role may do beyond `AWS_ConfigRole` (reading configurations): deliver
+ * to its prefix of the audit bucket with the audit key.
+ * See https://docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html
+ */
+export function configRoleStatements(bucketArn: string, accountId: string, keyArn: string): PolicyStatement[] {
+    return [
+        {
+            Sid: "DeliverToAuditBucket",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/${auditPrefixes(accountId).config}/*`,
+            Condition: { StringLike: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+        },
+        { Sid: "CheckAuditBucket", Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucketArn },
+        { Sid: "EncryptDeliveries", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn },
+    ];
+}

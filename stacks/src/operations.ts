@@ -1,0 +1,116 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, configKeys } from "@citadel/shared";
+import {
+    AccountBaseline, AlertSubscriber, AlertTopic, BackupPlan, BackupPlanArgs, PatchManagement, PatchManagementArgs,
+    resolveBackupPlanArgs, resolvePatchManagementArgs, SubscriptionProtocol, validateAlertTopicArgs, VaultLockMode,
+} from "@citadel/operations";
+import { ConfigReader } from "./config";
+import type { Platform } from "./program";
+import type { Settings } from "./settings";
+
+/** The Orthanc hosts' patch group: the value of their `Patch Group` tag. */
+export const ORTHANC_PATCH_GROUP = "citadel-orthanc";
+
+/** The operations baseline, validated from `citadel:operations.*` (and the older `app.alertEmails`). */
+export interface OperationsSettings {
+    /** Components create their alarms (to the alert topic). */
+    alarms: boolean;
+    subscribers: AlertSubscriber[];
+    backup: { enabled: boolean; args: Omit<BackupPlanArgs, "kmsKeyArn" | "alarms"> };
+    patching: { enabled: boolean; args: PatchManagementArgs };
+    accountBaseline: { enabled: boolean; recordGlobalResources: boolean };
+}
+
+export function loadOperationsSettings(reader: ConfigReader, protect: boolean): OperationsSettings {
+    // Addresses given to the app's own topic before the stack had one come first, in their order,
+    // so that the adopted subscriptions keep their URNs (see prepareOperations).
+    const emails = [...reader.stringList("app.alertEmails"), ...reader.stringList("operations.alerts.emails")];
+    const subscribers: AlertSubscriber[] = [
+        ...emails.map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+        ...reader.stringList("operations.alerts.httpsEndpoints").map((endpoint) => ({ protocol: SubscriptionProtocol.Https, endpoint })),
+    ];
+    validateAlertTopicArgs({ subscribers }, () => reader.full("operations.alerts.emails"), protect);
+
+    const vaultLock = reader.string("operations.backup.vaultLock") as VaultLockMode;
+    const backupArgs = {
+        scheduleHourUtc: reader.integer("operations.backup.hourUtc"),
+        retentionDays: reader.integer("operations.backup.retentionDays"),
+        continuousBackup: reader.boolean("operations.backup.continuous"),
+        vaultLock,
+        vaultLockChangeableForDays: reader.integer("operations.backup.vaultLockChangeableForDays"),
+        copyRegion: reader.optionalString("operations.backup.copyRegion"),
+    };
+    const backupEnabled = reader.boolean("operations.backup.enabled");
+    const renamed: Record<string, string> = { scheduleHourUtc: "hourUtc", continuousBackup: "continuous" };
+    if (backupEnabled) {
+        resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`),
+            new pulumi.Config("aws").get("region"));
+    }
+    if (protect && backupEnabled === false) {
+        throw new ConfigError(reader.full("operations.backup.enabled"), false,
+            "leaves a protected stack without backups", "true when citadel:protect is true");
+    }
+
+    const patchingArgs: PatchManagementArgs = {
+        patchGroup: ORTHANC_PATCH_GROUP,
+        approveAfterDays: reader.integer("operations.patching.approveAfterDays"),
+        scanSchedule: reader.string("operations.patching.scanSchedule"),
+        installSchedule: reader.string("operations.patching.installSchedule"),
+    };
+    const patchingEnabled = reader.boolean("operations.patching.enabled");
+    if (patchingEnabled) resolvePatchManagementArgs(patchingArgs, configKeys(reader.full("operations.patching.")));
+
+    return {
+        alarms: reader.boolean("operations.alarms"),
+        subscribers,
+        backup: { enabled: backupEnabled, args: backupArgs },
+        patching: { enabled: patchingEnabled, args: patchingArgs },
+        accountBaseline: {
+            enabled: reader.boolean("operations.accountBaseline.enabled"),
+            recordGlobalResources: reader.boolean("operations.accountBaseline.recordGlobalResources"),
+        },
+    };
+}
+
+/**
+ * The stack's alert topic, created before the components so they can take its ARN. It adopts the
+ * topic and email subscriptions the app used to create for itself (`app-alerts*` under the EcsApp
+ * "app"), so an existing stack keeps its topic ARN and confirmed subscriptions.
+ */
+export function prepareOperations(s: Settings): AlertTopic {
+    return new AlertTopic("alerts", {
+        subscribers: s.operations.subscribers,
+        previous: { parentUrn: pulumi.createUrn("app", "citadel:ecs:EcsApp"), name: "app-alerts" },
+    }, { protect: s.protect });
+}
+
+/** Backups, patching and (in the stack that owns it) the account baseline; returns the stack outputs. */
+export function deployOperations(platform: Platform): Record<string, unknown> {
+    const s = platform.settings;
+    const o = s.operations;
+    const outputs: Record<string, unknown> = { alertTopicArn: platform.alerts.topicArn };
+    if (o.backup.enabled) {
+        const plan = new BackupPlan("backup", {
+            ...o.backup.args,
+            kmsKeyArn: platform.key.arn,
+            alarms: { topicArn: platform.alerts.topicArn },
+        }, { protect: s.protect });
+        outputs.backupVaultName = plan.vaultName;
+        outputs.backupPlanId = plan.planId;
+    }
+    if (o.patching.enabled && s.orthanc.enabled) {
+        const patching = new PatchManagement("patching", o.patching.args);
+        outputs.patchBaselineId = patching.baselineId;
+    }
+    if (o.accountBaseline.enabled) {
+        const baseline = new AccountBaseline("account", {
+            accessLogsBucketName: platform.logs.bucketName,
+            retentionDays: s.logs.retentionDays,
+            recordGlobalResources: o.accountBaseline.recordGlobalResources,
+            alarms: { topicArn: platform.alerts.topicArn },
+        }, { protect: s.protect });
+        outputs.trailArn = baseline.trailArn;
+        outputs.auditBucketName = baseline.auditBucketName;
+    }
+    return outputs;
+}
