@@ -22,6 +22,7 @@ async function build(args: Partial<OrthancHostArgs> = {}): Promise<{ rec: Record
     return { rec, host };
 }
 
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
@@ -186,9 +187,47 @@ describe("OrthancHost", () => {
         assert.ok(read.Resource.includes("arn:cert"));
     });
 
-    describe("with a load balancer", () => {
+    it("raises no alarm and carries no patch group unless asked", () => {
+        assert.equal(ofType(dflt.rec, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        assert.equal(named(dflt.rec, "pacs-host-0").inputs.tags["Patch Group"], undefined);
+    });
+
+    describe("with a load balancer, alarms and a patch group", () => {
         let lbRec: Recording;
-        before(async () => { lbRec = (await build({ loadBalancer: true, protect: true })).rec; });
+        before(async () => {
+            lbRec = (await build({ loadBalancer: true, protect: true, patchGroup: "citadel-orthanc",
+                alarms: { topicArn: TOPIC, cpuPercent: 90, database: { freeStorageGiB: 5 } } })).rec;
+        });
+
+        it("recovers a host that fails its system check, and alarms on instance checks, CPU, targets and the database", () => {
+            const alarms = ofType(lbRec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.deepEqual(alarms.map((a) => a.name).sort(), [
+                "pacs-db-alarm-connections", "pacs-db-alarm-cpu", "pacs-db-alarm-free-storage",
+                "pacs-host-0-alarm-cpu", "pacs-host-0-alarm-instance-check", "pacs-host-0-alarm-system-check",
+                "pacs-host-1-alarm-cpu", "pacs-host-1-alarm-instance-check", "pacs-host-1-alarm-system-check",
+                "pacs-lb-dicom-alarm-unhealthy-hosts", "pacs-lb-web-alarm-unhealthy-hosts",
+            ]);
+            const system = named(lbRec, "pacs-host-1-alarm-system-check").inputs;
+            assert.deepEqual(system.dimensions, { InstanceId: "pacs-host-1-id" });
+            assert.equal(system.metricName, "StatusCheckFailed_System");
+            assert.deepEqual(system.alarmActions, [TOPIC, "arn:aws:automate:us-east-1:ec2:recover"]);
+            assert.equal(system.treatMissingData, "breaching", "a host that stops reporting is not healthy");
+            assert.deepEqual(named(lbRec, "pacs-host-0-alarm-instance-check").inputs.alarmActions, [TOPIC]);
+            assert.equal(named(lbRec, "pacs-host-0-alarm-cpu").inputs.threshold, 90);
+            assert.equal(named(lbRec, "pacs-db-alarm-free-storage").inputs.threshold, 5 * 1024 ** 3);
+            const web = named(lbRec, "pacs-lb-web-alarm-unhealthy-hosts").inputs;
+            assert.equal(web.namespace, "AWS/NetworkELB");
+            assert.deepEqual(web.dimensions, { LoadBalancer: "app/pacs-nlb/mock", TargetGroup: "targetgroup/pacs-lb-web/mock" });
+        });
+
+        it("tags the hosts with their patch group for Patch Manager", () => {
+            for (const i of [0, 1]) assert.equal(named(lbRec, `pacs-host-${i}`).inputs.tags["Patch Group"], "citadel-orthanc");
+        });
+
+        it("puts the image bucket and the database in the backup selection", () => {
+            assert.deepEqual(named(lbRec, "pacs-images", "aws:s3/bucket:Bucket").inputs.tags, { "citadel:backup": "daily" });
+            assert.deepEqual(named(lbRec, "pacs-db", "aws:rds/instance:Instance").inputs.tags, { "citadel:backup": "daily" });
+        });
 
         it("is a public NLB in the hosts' subnets passing 443 and 11112 through over TCP", () => {
             const nlb = named(lbRec, "pacs-nlb").inputs;

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
-import { ConfigError, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS } from "../src";
+import {
+    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
+} from "../src";
 
 const network: NetworkRef = {
     vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", availabilityZones: ["a", "b"],
@@ -39,6 +41,28 @@ describe("PostgresDatabase", () => {
         assert.deepEqual(rules.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4]),
             [["db-sg-id", 5432, 5432, "sg-a", undefined], ["db-sg-id", 5432, 5432, "sg-b", undefined]]);
         assert.deepEqual(named(rec, "db").inputs.vpcSecurityGroupIds, ["db-sg-id"]);
+    });
+
+    it("is in the backup selection, and alarms on CPU, free storage and connections when given a topic", async () => {
+        const topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+        const rec = await capture(() => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, connections: 150 } }));
+        assert.deepEqual(named(rec, "db").inputs.tags, { [BACKUP_TAG_KEY]: BACKUP_TAG_VALUE });
+        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]), [
+            ["db-alarm-cpu", "CPUUtilization", 80],
+            ["db-alarm-free-storage", "FreeStorageSpace", 2 * 1024 ** 3],
+            ["db-alarm-connections", "DatabaseConnections", 150],
+        ]);
+        for (const a of alarms) {
+            assert.deepEqual(a.inputs.dimensions, { DBInstanceIdentifier: named(rec, "db").inputs.identifier });
+            assert.deepEqual(a.inputs.alarmActions, [topic]);
+            assert.deepEqual(a.inputs.okActions, [topic]);
+        }
+        assert.equal(named(rec, "db-alarm-free-storage").inputs.comparisonOperator, "LessThanThreshold");
+        const none = await capture(() => new PostgresDatabase("db", base));
+        assert.equal(ofType(none, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        assert.throws(() => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, cpuPercent: 120 } }),
+            /PostgresDatabase "db": alarms.cpuPercent: 120 is out of range, allowed 1..100 \(percent\)/);
     });
 
     it("turns on the production guards when asked", async () => {

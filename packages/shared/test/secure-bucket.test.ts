@@ -5,6 +5,15 @@ import { ConfigError, SecureBucket } from "../src";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 
 describe("SecureBucket", () => {
+    it("puts data buckets in the backup selection and leaves log buckets out", async () => {
+        const rec = await capture(() => {
+            new SecureBucket("images", { kmsKeyArn: KEY, accessLogs: { bucketName: "log-bucket" } });
+            new SecureBucket("logs", { purpose: "logs", kmsKeyArn: KEY });
+        });
+        assert.deepEqual(named(rec, "images", "aws:s3/bucket:Bucket").inputs.tags, { "citadel:backup": "daily" });
+        assert.equal(named(rec, "logs", "aws:s3/bucket:Bucket").inputs.tags, undefined);
+    });
+
     it("encrypts with the KMS key, versions, blocks all public access, disables ACLs and logs access", async () => {
         const rec = await capture(() => new SecureBucket("images", {
             kmsKeyArn: KEY, accessLogs: { bucketName: "log-bucket" }, protect: true,
