@@ -24,11 +24,13 @@ export interface OperationsSettings {
 export function loadOperationsSettings(reader: ConfigReader, protect: boolean): OperationsSettings {
     // Addresses given to the app's own topic before the stack had one come first, in their order,
     // so that the adopted subscriptions keep their URNs (see prepareOperations).
-    const emails = [...reader.stringList("app.alertEmails"), ...reader.stringList("operations.alerts.emails")];
-    const subscribers: AlertSubscriber[] = [
-        ...emails.map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
-        ...reader.stringList("operations.alerts.httpsEndpoints").map((endpoint) => ({ protocol: SubscriptionProtocol.Https, endpoint })),
-    ];
+    const emails = [...reader.stringList("app.alertEmails"), ...reader.stringList("operations.alerts.emails")]
+        .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
+    const https = reader.stringList("operations.alerts.httpsEndpoints")
+        .map((endpoint) => ({ protocol: SubscriptionProtocol.Https, endpoint }));
+    validateAlertTopicArgs({ subscribers: emails }, () => reader.full("operations.alerts.emails"), false);
+    validateAlertTopicArgs({ subscribers: https }, () => reader.full("operations.alerts.httpsEndpoints"), false);
+    const subscribers: AlertSubscriber[] = [...emails, ...https];
     validateAlertTopicArgs({ subscribers }, () => reader.full("operations.alerts.emails"), protect);
 
     const vaultLock = reader.string("operations.backup.vaultLock") as VaultLockMode;

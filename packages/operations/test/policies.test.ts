@@ -89,7 +89,7 @@ async function simulate(resourcePolicy: PolicyStatement[], r: Request): Promise<
         },
     };
     const result = await runSimulation(simulation, {});
-    if (result.errors) throw new Error(`simulation refused its input: ${JSON.stringify(result.errors)}`);
+    if (result.resultType === "error") throw new Error(`simulation refused its input: ${JSON.stringify(result.errors)}`);
     const ignored = result.resultType === "single" ? result.result.ignoredContextKeys ?? [] : [];
     return { result: result.overallResult, ignored };
 }

@@ -22,6 +22,10 @@ import * as rds from "@pulumi/aws/rds";
 import * as s3 from "@pulumi/aws/s3";
 import * as sqs from "@pulumi/aws/sqs";
 import * as vpc from "@pulumi/aws/vpc";
+import * as backup from "@pulumi/aws/backup";
+import * as cfg from "@pulumi/aws/cfg";
+import * as cloudtrail from "@pulumi/aws/cloudtrail";
+import * as sns from "@pulumi/aws/sns";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type { PlainResource } from "../src/evaluate";
 
@@ -219,6 +223,26 @@ const goodAcl = (over: Partial<pulumi.Unwrap<wafv2.WebAclArgs>> = {}) => fx(wafv
 });
 
 const policyJson = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+const goodTrail = (over: Partial<pulumi.Unwrap<cloudtrail.TrailArgs>> = {}) => fx(cloudtrail.Trail, "trail", {
+    s3BucketName: "audit", isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true,
+    kmsKeyId: KEY_ARN, cloudWatchLogsGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:trail:*",
+    cloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail",
+    ...over,
+});
+
+const BACKUP_TAG = { "citadel:backup": "daily" };
+const backupSelection = () => fx(backup.Selection, "sel", { iamRoleArn: "arn:aws:iam::1:role/b", planId: "p",
+    selectionTags: [{ type: "STRINGEQUALS", key: "citadel:backup", value: "daily" }] });
+
+const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:alerts";
+const alarm = (name: string, namespace: string, metricName: string, dimensions: Record<string, string>,
+    over: Partial<pulumi.Unwrap<cloudwatch.MetricAlarmArgs>> = {}) => fx(cloudwatch.MetricAlarm, name, {
+    namespace, metricName, dimensions, statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
+    threshold: 1, period: 60, evaluationPeriods: 1, alarmActions: [TOPIC_ARN], ...over,
+});
+const dbAlarm = (identifier: string, over = {}) => alarm("db-cpu", "AWS/RDS", "CPUUtilization", { DBInstanceIdentifier: identifier }, over);
+const queueAlarm = (queueName: string) => alarm("dlq-messages", "AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: queueName });
 
 const repo = (over: Partial<pulumi.Unwrap<ecr.RepositoryArgs>> = {}) => fx(ecr.Repository, "r", {
     imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true },
@@ -610,5 +634,53 @@ export const CASES: Record<string, RuleCases> = {
     "ecr-lifecycle-policy": {
         reject: [[repo()]],
         accept: [[repo(), repoLifecycle()]],
+    },
+    "cloudtrail-baseline": {
+        reject: [
+            [goodTrail({ isMultiRegionTrail: false })],
+            [goodTrail({ enableLogFileValidation: undefined })],
+            [goodTrail({ kmsKeyId: undefined })],
+            [goodTrail({ cloudWatchLogsGroupArn: undefined, cloudWatchLogsRoleArn: undefined })],
+        ],
+        accept: [[goodTrail()]],
+    },
+    "config-recorder-all-types": {
+        reject: [
+            [fx(cfg.Recorder, "rec", { roleArn: "arn:aws:iam::1:role/c", recordingGroup: { allSupported: false, resourceTypes: ["AWS::S3::Bucket"] } })],
+            [fx(cfg.Recorder, "rec", { roleArn: "arn:aws:iam::1:role/c" })],
+        ],
+        accept: [[fx(cfg.Recorder, "rec", { roleArn: "arn:aws:iam::1:role/c", recordingGroup: { allSupported: true, includeGlobalResourceTypes: false } })]],
+    },
+    "backup-coverage": {
+        reject: [
+            [goodDb()],
+            [fx(s3.Bucket, "data", {})],
+            [goodCluster()],
+            [goodDb({ tags: BACKUP_TAG }), fx(backup.Selection, "sel", { iamRoleArn: "arn:aws:iam::1:role/b", planId: "p",
+                selectionTags: [{ type: "STRINGEQUALS", key: "other", value: "daily" }] })],
+        ],
+        accept: [
+            [goodDb({ tags: BACKUP_TAG }), fx(s3.Bucket, "data", { tags: BACKUP_TAG }), backupSelection()],
+            // A log bucket (its current objects expire) needs no backup; a read replica is its source's.
+            [fx(s3.Bucket, "logs", {}), fx(s3.BucketLifecycleConfiguration, "logs-lifecycle", { bucket: id("logs"),
+                rules: [{ id: "expire-logs", status: "Enabled", filter: {}, expiration: { days: 90 } }] }),
+            goodDb({ replicateSourceDb: "arn:aws:rds:eu-west-1:1:db:src" })],
+        ],
+    },
+    "sns-encrypted": {
+        reject: [[fx(sns.Topic, "t", {})], [fx(sns.Topic, "t", { kmsMasterKeyId: "alias/aws/sns" })]],
+        accept: [[fx(sns.Topic, "t", { kmsMasterKeyId: KEY_ARN })]],
+    },
+    "alarm-coverage": {
+        reject: [
+            [goodDb({ identifier: "citadel-prod-db" })],
+            [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("other-db")],
+            [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("other-queue")],
+            [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db", { alarmActions: [] })],
+        ],
+        accept: [
+            [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db")],
+            [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("jobs-dlq")],
+        ],
     },
 };

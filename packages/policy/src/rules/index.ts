@@ -20,6 +20,7 @@ import {
     autoMinorUpgrade, backupRetention, dbDeletionProtection, iamAuthentication, logExports, managedMasterPassword,
     multiAz, notPublic, storageEncrypted,
 } from "./rds";
+import { alarmCoverage, backupCoverage, cloudTrailBaseline, configRecorder, snsEncrypted } from "./operations";
 import { accessLogging, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
 
 /** Every rule of the pack, in the order reports list them. */
@@ -44,6 +45,8 @@ export const RULES: readonly Rule[] = [
     // Keys, identities, queues, logs, images
     kmsRotation, noFullAdmin, noDecryptOnAllKeys, sqsEncrypted, logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
+    // Operations: audit, configuration compliance, backups, alerts
+    cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage,
 ];
 
 export function ruleNamed(name: string): Rule | undefined {

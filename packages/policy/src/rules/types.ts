@@ -55,6 +55,11 @@ export const T = {
     ecrRepository: "aws:ecr/repository:Repository",
     ecrLifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     ecrRegistryScanning: "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+    trail: "aws:cloudtrail/trail:Trail",
+    configRecorder: "aws:cfg/recorder:Recorder",
+    snsTopic: "aws:sns/topic:Topic",
+    backupSelection: "aws:backup/selection:Selection",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 export const LOAD_BALANCERS = [T.loadBalancer, T.albLoadBalancer];
