@@ -99,6 +99,7 @@ export function deployOperations(platform: Platform): Record<string, unknown> {
         }, { protect: s.protect });
         outputs.backupVaultName = plan.vaultName;
         outputs.backupPlanId = plan.planId;
+        outputs.backupRoleArn = plan.roleArn;
     }
     if (o.patching.enabled && s.orthanc.enabled) {
         const patching = new PatchManagement("patching", o.patching.args);
