@@ -79,7 +79,7 @@ describe("packages", () => {
                     assert.ok(mine.length > 0, `the example builds a ${own} component; registered: ${[...tokens].join(", ")}`);
                 }
                 for (const v of Object.values(exported)) if (typeof v === "function") await (v as () => unknown)();
-                if (own === "@citadel/policy") assert.deepEqual(exported.mandatory, ["sqs-encrypted"]);
+                if (own === "@citadel/policy") assert.deepEqual(exported.mandatory, ["sqs-encrypted", "alarm-coverage"]);
             });
         });
     }
