@@ -351,7 +351,8 @@ export class EcsApp extends pulumi.ComponentResource {
             threshold: 0,
             evaluationPeriods: minutes,
             datapointsToAlarm: minutes,
-            treatMissingData: "breaching",
+            // Container Insights publishes both counts every minute while the service exists.
+            treatMissingData: "notBreaching",
             alarmActions: [this.args.alarms!.topicArn],
             okActions: [this.args.alarms!.topicArn],
         }, { parent: this });

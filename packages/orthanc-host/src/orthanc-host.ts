@@ -109,7 +109,8 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
     return [
         { ...base, id: "system-check", metricName: "StatusCheckFailed_System", evaluationPeriods: 2,
             description: "Host failed its system status check: EC2 recovers it onto healthy hardware",
-            extraAlarmActions: [recoverActionArn] },
+            // Only a reported failure recovers: a stopped host (no data) is not moved.
+            treatMissingData: "missing", extraAlarmActions: [recoverActionArn] },
         { ...base, id: "instance-check", metricName: "StatusCheckFailed_Instance", evaluationPeriods: 3,
             description: "Host failed its instance status check (its operating system does not answer)" },
         { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", period: 300, threshold: a.cpuPercent ?? 80,

@@ -211,7 +211,9 @@ describe("OrthancHost", () => {
             assert.deepEqual(system.dimensions, { InstanceId: "pacs-host-1-id" });
             assert.equal(system.metricName, "StatusCheckFailed_System");
             assert.deepEqual(system.alarmActions, [TOPIC, "arn:aws:automate:us-east-1:ec2:recover"]);
-            assert.equal(system.treatMissingData, "breaching", "a host that stops reporting is not healthy");
+            assert.equal(system.treatMissingData, "missing", "only a reported failure moves the host");
+            assert.equal(named(lbRec, "pacs-host-0-alarm-instance-check").inputs.treatMissingData, "breaching",
+                "a host that stops reporting is not healthy");
             assert.deepEqual(named(lbRec, "pacs-host-0-alarm-instance-check").inputs.alarmActions, [TOPIC]);
             assert.equal(named(lbRec, "pacs-host-0-alarm-cpu").inputs.threshold, 90);
             assert.equal(named(lbRec, "pacs-db-alarm-free-storage").inputs.threshold, 5 * 1024 ** 3);

@@ -19,9 +19,10 @@ export interface DatabaseAlarmsArgs extends AlarmsArgs {
     /** Free storage (GiB) below which the alarm fires; storage also grows on its own up to 5×. @default 2 */
     freeStorageGiB?: number;
     /**
-     * Open connections (count) at which the alarm fires, averaged over 5 minutes. PostgreSQL on RDS
-     * allows about `RAM / 9.5 MiB` (112 on a 1 GiB db.t4g.micro): set this near 80 % of the class's.
-     * @default 80
+     * Open connections (count) at which the alarm fires, averaged over 5 minutes. RDS for PostgreSQL
+     * allows `LEAST(DBInstanceClassMemory / 9531392, 5000)` connections
+     * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections).
+     * @default 80 % of that for the instance class (90 per GiB: 90 on a db.t4g.micro, 720 on a db.m6g.large)
      */
     connections?: number;
 }
@@ -173,7 +174,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             tags: backupTags(),
         }, { parent: this, protect: args.protect ?? false, dependsOn: logGroups });
 
-        if (args.alarms) createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier));
+        if (args.alarms) {
+            createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier, args.instanceClass ?? "db.t4g.micro"));
+        }
 
         this.address = db.address;
         this.port = db.port;
@@ -192,7 +195,22 @@ export class PostgresDatabase extends pulumi.ComponentResource {
 }
 
 /** The database's alarms as data (see DatabaseAlarmsArgs for the thresholds). */
-export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Input<string>): AlarmSpec[] {
+/**
+ * 80 % of the connections RDS for PostgreSQL allows an instance class, from its memory: t/m classes
+ * have 4 GiB per large-size step (micro 1, small 2, medium 4, large 8, xlarge 16, Nxlarge 16·N),
+ * r classes twice that, x classes four times. Unknown shapes fall back to a micro's.
+ */
+export function defaultConnectionsAlarm(instanceClass: string): number {
+    const m = /^db\.([a-z]+)\d+[a-z-]*\.(micro|small|medium|large|xlarge|(\d+)xlarge)$/.exec(instanceClass);
+    const base: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16 };
+    let gib = m ? (m[3] ? 16 * Number(m[3]) : base[m[2]]) : 1;
+    if (m && m[1].startsWith("r")) gib *= 2;
+    if (m && m[1].startsWith("x")) gib *= 4;
+    return Math.min(Math.floor(gib * 90), 4000);
+}
+
+export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Input<string>,
+    instanceClass = "db.t4g.micro"): AlarmSpec[] {
     const dims = { DBInstanceIdentifier: identifier };
     const base = { namespace: "AWS/RDS", dimensions: dims, period: 300, treatMissingData: "breaching" as const };
     return [
@@ -201,7 +219,8 @@ export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Inp
         { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanThreshold",
             threshold: (a.freeStorageGiB ?? 2) * 1024 ** 3, evaluationPeriods: 1, description: "Database free storage low" },
         { ...base, id: "connections", metricName: "DatabaseConnections", statistic: "Average",
-            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.connections ?? 80, evaluationPeriods: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.connections ?? defaultConnectionsAlarm(instanceClass),
+            evaluationPeriods: 1,
             treatMissingData: "missing", description: "Database connections near the class's limit" },
     ];
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
 import {
-    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
+    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, defaultConnectionsAlarm, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
 } from "../src";
 
 const network: NetworkRef = {
@@ -59,6 +59,12 @@ describe("PostgresDatabase", () => {
             assert.deepEqual(a.inputs.okActions, [topic]);
         }
         assert.equal(named(rec, "db-alarm-free-storage").inputs.comparisonOperator, "LessThanThreshold");
+        assert.equal(defaultConnectionsAlarm("db.t4g.micro"), 90);
+        assert.equal(defaultConnectionsAlarm("db.m6g.large"), 720);
+        assert.equal(defaultConnectionsAlarm("db.r6g.2xlarge"), 4000, "r classes have twice the memory; capped below RDS's 5000");
+        assert.equal(defaultConnectionsAlarm("db.t4g.medium"), 360);
+        const sized = await capture(() => new PostgresDatabase("db", { ...base, instanceClass: "db.m6g.large", alarms: { topicArn: topic } }));
+        assert.equal(named(sized, "db-alarm-connections").inputs.threshold, 720);
         const none = await capture(() => new PostgresDatabase("db", base));
         assert.equal(ofType(none, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
         assert.throws(() => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, cpuPercent: 120 } }),
