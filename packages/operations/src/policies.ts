@@ -108,11 +108,15 @@ export function alertTopicStatements(c: AccountScope, topicArn: string): PolicyS
 // Backup vault
 // ---------------------------------------------------------------------------------------------
 
-/** Actions the vault's access policy denies to every principal: recovery points outlive mistakes. */
+/**
+ * Actions the vault's access policy denies to every principal: recovery points outlive mistakes.
+ * Removing or replacing the policy itself stays possible (denying it would only block `pulumi
+ * destroy`, since PutBackupVaultAccessPolicy can replace it anyway): the vault lock is what makes
+ * retention immutable.
+ */
 export const PROTECTED_BACKUP_ACTIONS = [
     "backup:DeleteRecoveryPoint",
     "backup:UpdateRecoveryPointLifecycle",
-    "backup:DeleteBackupVaultAccessPolicy",
 ] as const;
 
 /**
