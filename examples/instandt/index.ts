@@ -1,0 +1,99 @@
+/**
+ * instaNDT (seed 000) as its write-up describes it: an ECS cluster on autoscaled EC2 instances
+ * running a frontend and a backend service, a run-once database migration task, images pulled
+ * from GitLab's registry with an access token kept in Secrets Manager, CloudFront + WAF in front,
+ * RDS PostgreSQL Multi-AZ, a private S3 bucket for uploaded DICOM images that the backend may write
+ * and read, a bastion with only a private IP reached through SSM Session Manager, and the app
+ * version in Parameter Store (`/instandt/<stack>/app-version`), which the task definitions read.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { KmsKey, requireOneOf, SecureBucket } from "@citadel/shared";
+import { SecureVpc } from "@citadel/secure-vpc";
+import { EcsApp } from "@citadel/ecs-app";
+import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
+
+/** The services' ports and routes: the backend answers the API, the frontend everything else. */
+const BACKEND = { port: 8000, routing: { paths: ["/api/*"] }, healthCheckPath: "/api/health" };
+const FRONTEND = { port: 8080, routing: { paths: ["/*"] }, healthCheckPath: "/" };
+
+export = async () => {
+    const config = new pulumi.Config();
+    const stack = pulumi.getStack();
+    const protect = config.requireBoolean("protect");
+
+    const kms = new KmsKey("instandt", {
+        description: "instaNDT: data at rest and logs",
+        services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
+        protect,
+    });
+    const logs = new SecureBucket("instandt-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+    const net = new SecureVpc("instandt", {
+        azCount: 2,
+        // The GitLab registry is on the internet: the tasks' subnets need a NAT gateway.
+        natStrategy: requireOneOf(`${config.name}:natStrategy`, config.require("natStrategy"), ["single", "perAz"] as const),
+        kmsKeyArn: kms.arn,
+        flowLogs: { destination: "s3", bucketArn: logs.arn },
+    });
+
+    // "Standard S3 bucket where the uploaded DICOM images will be stored ... private".
+    const dicom = new SecureBucket("instandt-dicom", {
+        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: logs.bucketName }, protect,
+    });
+
+    // CloudFront is the only way in: the load balancer admits CloudFront's origin-facing ranges and
+    // requests carrying the secret header CloudFront adds.
+    const origin = originProtection("instandt-origin");
+    const app = new EcsApp("instandt", {
+        network: net.network,
+        kmsKeyArn: kms.arn,
+        logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        capacity: "ec2",
+        ec2: {
+            instanceType: config.require("instanceType"),
+            minInstances: config.requireNumber("minInstances"),
+            maxInstances: config.requireNumber("maxInstances"),
+        },
+        images: {
+            source: "registry",
+            registry: config.require("registry"),
+            credentialsSecretArn: config.require("registryCredentialsSecretArn"),
+        },
+        // The backend's path is the more specific: its rule comes first.
+        services: [
+            { name: "backend", image: config.require("backendImage"), ...BACKEND, useDatabase: true,
+                environment: { DICOM_BUCKET: dicom.bucketName } },
+            { name: "frontend", image: config.require("frontendImage"), ...FRONTEND },
+        ],
+        migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand") },
+        parameterNamespace: `/instandt/${stack}`,
+        loadBalancer: { certificateArn: config.require("originCertificateArn") },
+        originProtection: origin.protection,
+        database: { databaseName: "instandt", instanceClass: config.require("dbInstanceClass"), multiAz: true },
+        bastion: {},
+        protect,
+    });
+
+    const edge = new EdgeCdn("instandt", {
+        origin: {
+            domainName: config.require("originDomainName"),
+            header: { name: origin.protection.headerName, value: origin.protection.headerValue },
+        },
+        aliases: [config.require("domainName")],
+        certificateArn: config.require("cdnCertificateArn"),
+        kmsKeyArn: kms.arn,
+        logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        protect,
+    });
+
+    return {
+        cdnDomainName: edge.distributionDomainName,
+        webAclArn: edge.webAclArn,
+        loadBalancerDnsName: app.loadBalancerDnsName,
+        clusterName: app.clusterName,
+        migrationCommand: app.migrationCommand,
+        bastionSessionCommand: app.bastionSessionCommand,
+        appVersion: app.imageTag,
+        databaseAddress: app.database?.address,
+        dicomBucketName: dicom.bucketName,
+    };
+};

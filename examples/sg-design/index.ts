@@ -1,0 +1,58 @@
+/**
+ * The security-group design of seed 001, and what it guards: a VPC; ECS tasks (each with its own
+ * private IP) in a group that admits itself and reaches out anywhere; an internet-facing load
+ * balancer admitting HTTPS on 443, whose port 80 only redirects to HTTPS, forwarding to the tasks'
+ * target group; PostgreSQL admitting the tasks only; an EC2 instance managed with Systems Manager.
+ *
+ * The write-up's "EC2 instance: inbound HTTPS 443 for SSM" is where SSM's HTTPS lands: the SSM,
+ * SSM Messages and EC2 Messages interface endpoints admit 443 from the VPC; the instance itself
+ * needs no inbound rule, because the SSM Agent opens the connection outward
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager.html: "no need to
+ * open inbound ports"; endpoint groups admit 443 from the managed nodes:
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html).
+ * test/sg-design.test.ts checks every rule of the write-up against the plan, pairwise.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { KmsKey, SecureBucket } from "@citadel/shared";
+import { SecureVpc } from "@citadel/secure-vpc";
+import { EcsApp } from "@citadel/ecs-app";
+
+export = async () => {
+    const config = new pulumi.Config();
+    const protect = config.requireBoolean("protect");
+
+    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"], protect });
+    const logs = new SecureBucket("sg-design-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+    const net = new SecureVpc("sg-design", {
+        azCount: 2,
+        natStrategy: "single", // the ECS group's "outbound open to all"
+        interfaceEndpoints: ["ssm", "ssmmessages", "ec2messages"],
+        kmsKeyArn: kms.arn,
+        flowLogs: { destination: "s3", bucketArn: logs.arn },
+    });
+    const app = new EcsApp("app", {
+        network: net.network,
+        kmsKeyArn: kms.arn,
+        logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        capacity: "fargate",
+        services: [{
+            name: "app",
+            image: config.require("image"),
+            port: config.requireNumber("port"),
+            routing: { paths: ["/*"] },
+            desiredCount: config.requireNumber("taskCount"),
+            useDatabase: true,
+        }],
+        loadBalancer: { certificateArn: config.require("certificateArn") },
+        database: { databaseName: "app", instanceClass: config.require("dbInstanceClass") },
+        bastion: {},
+        protect,
+    });
+
+    return {
+        loadBalancerDnsName: app.loadBalancerDnsName,
+        repositoryUrl: app.repositoryUrls[config.require("image")],
+        databaseAddress: app.database?.address,
+        instanceSessionCommand: app.bastionSessionCommand,
+    };
+};
