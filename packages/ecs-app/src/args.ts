@@ -18,6 +18,7 @@ export interface EcsAppAlarmsArgs extends AlarmsArgs {
     /** The database's thresholds. @default PostgresDatabase's defaults */
     database?: Omit<DatabaseAlarmsArgs, "topicArn">;
 }
+import { GrantArgs } from "./grants";
 
 export const CAPACITY_TYPES = ["fargate", "ec2"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
@@ -92,6 +93,12 @@ export interface ContainerArgs {
      * long as the task. @default ["/tmp"]
      */
     writablePaths?: string[];
+    /**
+     * What this container's task role may do beyond its own queue and parameters: buckets (with a
+     * prefix), queues, cache users, search domains, or extra statements (see {@link GrantArgs}).
+     * Refused: wildcard actions, and `*` resources on data-plane reads. @default []
+     */
+    grants?: GrantArgs[];
 }
 
 /** How a service is reached through the load balancer's HTTPS listener. */
@@ -309,6 +316,7 @@ export interface ResolvedContainer {
     user?: string;
     useDatabase: boolean;
     writablePaths: string[];
+    grants: GrantArgs[];
 }
 
 export interface ResolvedService extends ResolvedContainer {

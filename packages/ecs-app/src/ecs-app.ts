@@ -19,6 +19,7 @@ import {
     ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
     queueStatements, taskRoleStatements,
 } from "./policies";
+import { grantStatements, resolveGrant } from "./grants";
 import { runTaskCommand, sessionCommand } from "./commands";
 import { createLoadBalancer, createSecurityGroups, createServiceRoute, SecurityGroups } from "./load-balancer";
 import { createBastion, createEc2Capacity } from "./capacity";
@@ -98,6 +99,8 @@ interface TaskExtras {
 interface Task {
     definition: ecs.TaskDefinition;
     logGroup: cloudwatch.LogGroup;
+    taskRole: iam.Role;
+    executionRole: iam.Role;
 }
 
 /** Where images come from: ECR repositories of the app, or a private registry. */
@@ -143,6 +146,20 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly bastionInstanceId?: pulumi.Output<string>;
     readonly bastionSessionCommand?: pulumi.Output<string>;
     readonly database?: PostgresDatabase;
+    /**
+     * Task role ARNs and names by member (service and worker names, and "migration"): give them to
+     * resources whose own policies name their clients (a search domain's access policy).
+     */
+    readonly taskRoleArns: Record<string, pulumi.Output<string>>;
+    readonly taskRoleNames: Record<string, pulumi.Output<string>>;
+    /** Execution role ARNs by member (what a deploy role must be allowed to pass). */
+    readonly executionRoleArns: Record<string, pulumi.Output<string>>;
+    /** Log group names by member. */
+    readonly logGroupNames: Record<string, pulumi.Output<string>>;
+    /** Log group ARNs by member. */
+    readonly logGroupArns: Record<string, pulumi.Output<string>>;
+    /** Task definition families by member (a deploy role registers revisions of these only). */
+    readonly taskFamilies: Record<string, string>;
 
     private readonly a: ResolvedEcsAppArgs;
     private readonly args: EcsAppArgs;
@@ -153,6 +170,12 @@ export class EcsApp extends pulumi.ComponentResource {
         super("citadel:ecs:EcsApp", name, {}, opts);
         this.a = a;
         this.args = args;
+        this.taskRoleArns = {};
+        this.taskRoleNames = {};
+        this.executionRoleArns = {};
+        this.logGroupNames = {};
+        this.logGroupArns = {};
+        this.taskFamilies = {};
         this.ctx = awsContext(this);
         const parent = { parent: this };
 
@@ -292,6 +315,7 @@ export class EcsApp extends pulumi.ComponentResource {
             alertsTopicArn: this.alertsTopicArn,
             migrationCommand: this.migrationCommand,
             bastionInstanceId: this.bastionInstanceId,
+            taskRoleArns: this.taskRoleArns,
         });
     }
 
@@ -481,16 +505,26 @@ export class EcsApp extends pulumi.ComponentResource {
             description: `The ${id} application`,
             assumeRolePolicy: trust,
         }, parent);
+        const grants = pulumi.all(c.grants.map((g) => resolveGrant(g, this.args.kmsKeyArn)));
         new iam.RolePolicy(`${id}-task-policy`, {
             role: taskRole.id,
             policy: pulumi.all([pulumi.all(extras.consumeQueueArns), pulumi.all(extras.produceQueueArns), this.args.kmsKeyArn,
-                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix])
-                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix]) =>
-                    policyJson(taskRoleStatements({
-                        partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
-                        consumeQueueArns, produceQueueArns,
-                    }))),
+                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grants])
+                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, resolved]) =>
+                    policyJson([
+                        ...taskRoleStatements({
+                            partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
+                            consumeQueueArns, produceQueueArns,
+                        }),
+                        ...grantStatements(resolved, { partition, region, dnsSuffix }),
+                    ])),
         }, parent);
+        this.taskRoleArns[c.name] = taskRole.arn;
+        this.taskRoleNames[c.name] = taskRole.name;
+        this.executionRoleArns[c.name] = executionRole.arn;
+        this.logGroupNames[c.name] = logGroup.name;
+        this.logGroupArns[c.name] = logGroup.arn;
+        this.taskFamilies[c.name] = taskFamily(name, c.name);
 
         const resolvedSecrets = pulumi.all(secrets.map((s) => pulumi.output(s.arn)
             .apply((arn) => ({ name: s.name, valueFrom: secretValueFrom(arn, s.jsonKey) }))));
@@ -515,7 +549,7 @@ export class EcsApp extends pulumi.ComponentResource {
             taskRoleArn: taskRole.arn,
             volumes: scratchVolumes(c.writablePaths).map((v) => ({ name: v.name })),
         }, parent);
-        return { definition, logGroup };
+        return { definition, logGroup, taskRole, executionRole };
     }
 
     /**

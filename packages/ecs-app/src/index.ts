@@ -2,6 +2,7 @@ export * from "./args";
 export * from "./validate";
 export * from "./container";
 export * from "./policies";
+export * from "./grants";
 export * from "./commands";
 export * from "./load-balancer";
 export * from "./capacity";

@@ -7,6 +7,7 @@ import {
     RoutingArgs, SECRET_LOOKING_NAME, ServiceArgs, TARGET_PROTOCOLS, WorkerArgs,
     APP_VERSION_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
 } from "./args";
+import { validateGrants } from "./grants";
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Fargate sizes                                                                                     */
@@ -195,7 +196,8 @@ function resolveContainer(
             throw new ConfigError(keyOf(`secrets.${s.name}`), s.name, "is also set in environment", "one or the other");
         }
     }
-    return { name: raw.name, image, cpu, memory, command, environment, secrets, user: raw.user, useDatabase, writablePaths };
+    const grants = validateGrants(keyOf("grants"), raw.grants);
+    return { name: raw.name, image, cpu, memory, command, environment, secrets, user: raw.user, useDatabase, writablePaths, grants };
 }
 
 function resolveCounts(
