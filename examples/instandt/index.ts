@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KmsKey, requireOneOf, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { EcsApp } from "@citadel/ecs-app";
+import { EcsApp, GrantAccess } from "@citadel/ecs-app";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 
 /** The services' ports and routes: the backend answers the API, the frontend everything else. */
@@ -61,7 +61,8 @@ export = async () => {
         // The backend's path is the more specific: its rule comes first.
         services: [
             { name: "backend", image: config.require("backendImage"), ...BACKEND, useDatabase: true,
-                environment: { DICOM_BUCKET: dicom.bucketName } },
+                environment: { DICOM_BUCKET: dicom.bucketName },
+                grants: [{ bucket: dicom.bucketName, access: GrantAccess.ReadWrite }] },
             { name: "frontend", image: config.require("frontendImage"), ...FRONTEND },
         ],
         migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand") },
