@@ -109,11 +109,11 @@ describe("policy pack over the stacks (pnpm plan)", () => {
     });
 
     it("reads the CLI's arguments: stack, --json, --policy-config", () => {
-        assert.deepEqual(parsePlanArgs(["prod", "--json"]), { stack: "prod", json: true, policyConfig: undefined });
-        assert.deepEqual(parsePlanArgs(["dev", "--policy-config", "p.json"]), { stack: "dev", json: false, policyConfig: "p.json" });
-        assert.deepEqual(parsePlanArgs(["--policy-config=p.json", "dev"]), { stack: "dev", json: false, policyConfig: "p.json" });
-        assert.equal(parsePlanArgs(["dev", "--policy-config"]), undefined);
-        assert.equal(parsePlanArgs(["dev", "prod"]), undefined);
-        assert.equal(parsePlanArgs(["dev", "--verbose"]), undefined);
+        assert.deepEqual(parsePlanArgs(["prod", "--json"]), { stack: "prod", json: true, config: {} });
+        assert.deepEqual(parsePlanArgs(["dev", "--policy-config", "p.json"]), { stack: "dev", json: false, config: {}, policyConfig: "p.json" });
+        assert.deepEqual(parsePlanArgs(["--policy-config=p.json", "dev"]), { stack: "dev", json: false, config: {}, policyConfig: "p.json" });
+        assert.throws(() => parsePlanArgs(["dev", "--policy-config"]), /--policy-config needs a value/);
+        assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected/);
+        assert.throws(() => parsePlanArgs(["dev", "--verbose"]), /unknown option --verbose/);
     });
 });

@@ -1,6 +1,10 @@
 import { evaluate, type PackConfig, ruleNamed } from "@citadel/policy/src/evaluate";
 import { RecordedResource, reveal, SecretValue } from "./harness";
 import { runStack, StackRun } from "./stack";
+import { REPO_ROOT } from "./project";
+
+export { PLAN_USAGE, parsePlanArgs, UsageError } from "./args";
+export type { PlanArgs } from "./args";
 
 /** One policy violation, as GUIDE.md §5 specifies. */
 export interface PlanViolation {
@@ -49,9 +53,17 @@ function plain(v: unknown): any {
     return JSON.parse(JSON.stringify(v ?? {}, (_k, x) => (x instanceof SecretValue ? "[secret]" : x)));
 }
 
+export interface BuildPlanOptions {
+    /** The Pulumi project folder (its Pulumi.yaml and Pulumi.<stack>.yaml); default: the repository root. */
+    root?: string;
+    /** Config overrides for this run (`-c key=value`); a key without namespace takes the project's. */
+    overrides?: Record<string, unknown>;
+}
+
 /** Runs the stack under mocks and evaluates the policy pack (its default config unless `evaluator` is given). */
-export async function buildPlan(stack: string, evaluator: PolicyEvaluator = policyEvaluator()): Promise<Plan> {
-    const run = await runStack(stack);
+export async function buildPlan(stack: string, evaluator: PolicyEvaluator = policyEvaluator(),
+    opts: BuildPlanOptions = {}): Promise<Plan> {
+    const run = await runStack(stack, opts.overrides ?? {}, opts.root ?? REPO_ROOT);
     const json: PlanJson = {
         stack: run.stack,
         project: run.project,
@@ -68,12 +80,25 @@ export async function buildPlan(stack: string, evaluator: PolicyEvaluator = poli
     return { run, json };
 }
 
-/** The human view: the resource tree, counts by type, canned lookups and violations. */
+/**
+ * The human view, summary first: counts by type and the violations, then the resource tree, the
+ * lookups answered by canned values, the config stand-ins and the outputs.
+ */
 export function renderPlan(plan: Plan): string {
     const { run, json } = plan;
     const lines: string[] = [];
     lines.push(`Offline plan of stack ${json.stack} (project ${json.project}), under the mock runtime`);
     lines.push("");
+    const counts = new Map<string, number>();
+    for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    lines.push(`Resources: ${run.resources.length} (${run.resources.filter((r) => !r.custom).length} components)`);
+    for (const [type, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
+        lines.push(`  ${String(n).padStart(4)}  ${type}`);
+    }
+    lines.push("");
+    lines.push(...renderViolations(json.violations));
+    lines.push("");
+    lines.push("Resource tree:");
     const children = new Map<string | undefined, RecordedResource[]>();
     for (const r of run.resources) {
         const list = children.get(r.parentUrn) ?? [];
@@ -88,22 +113,17 @@ export function renderPlan(plan: Plan): string {
         }
     };
     walk(undefined, 1);
-
-    const counts = new Map<string, number>();
-    for (const r of run.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-    lines.push("");
-    lines.push(`Resources: ${run.resources.length} (${run.resources.filter((r) => !r.custom).length} components)`);
-    for (const [type, n] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) {
-        lines.push(`  ${String(n).padStart(4)}  ${type}`);
-    }
     lines.push("");
     lines.push("Lookups answered by the mock runtime's canned values (not by AWS):");
     for (const l of run.lookups) lines.push(`  ${l}`);
+    if (run.secretStandIns.length) {
+        lines.push("");
+        lines.push("Secret config values (secure:) the offline plan cannot decrypt; planned with a stand-in string:");
+        for (const k of run.secretStandIns) lines.push(`  ${k}`);
+    }
     lines.push("");
     lines.push("Outputs:");
     for (const [k, v] of Object.entries(json.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
-    lines.push("");
-    lines.push(...renderViolations(json.violations));
     return lines.join("\n");
 }
 
@@ -123,31 +143,6 @@ export function renderViolations(violations: readonly PlanViolation[]): string[]
         if (rule) lines.push(`    fix: ${rule.remediation}`);
     }
     return lines;
-}
-
-export const PLAN_USAGE = "usage: pnpm plan <stack> [--json] [--policy-config <file>]";
-
-export interface PlanArgs {
-    stack: string;
-    json: boolean;
-    /** A CrossGuard pack config file (the one `pulumi preview --policy-pack-config` takes). */
-    policyConfig?: string;
-}
-
-/** The CLI's arguments; undefined on bad usage. */
-export function parsePlanArgs(argv: readonly string[]): PlanArgs | undefined {
-    const positional: string[] = [];
-    let json = false;
-    let policyConfig: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        if (a === "--json") json = true;
-        else if (a === "--policy-config" && i + 1 < argv.length) policyConfig = argv[++i];
-        else if (a.startsWith("--policy-config=")) policyConfig = a.slice("--policy-config=".length);
-        else if (a.startsWith("-")) return undefined;
-        else positional.push(a);
-    }
-    return positional.length === 1 && policyConfig !== "" ? { stack: positional[0], json, policyConfig } : undefined;
 }
 
 export function hasMandatoryViolation(plan: Plan): boolean {

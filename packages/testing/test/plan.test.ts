@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { buildPlan, renderPlan, REPO_ROOT } from "../src";
+import { buildPlan, parsePlanArgs, renderPlan, REPO_ROOT } from "../src";
+
+const MINI = path.join(__dirname, "fixtures", "mini");
 
 /** Runs exactly what `pnpm plan` runs (without pnpm's own start-up). */
 function planCli(...args: string[]) {
@@ -54,5 +56,51 @@ describe("offline plan", () => {
         assert.match(text, /^\s+3\s+aws:ec2\/natGateway:NatGateway$/m);
         assert.match(text, /Lookups answered by the mock runtime's canned values/);
         assert.match(text, /aws:index\/getAvailabilityZones:getAvailabilityZones/);
+    });
+
+    it("parses -c (repeatable, last wins), --dir and --graph; refuses malformed ones naming the argument", () => {
+        assert.deepEqual(parsePlanArgs(["dev", "-c", "vpc.azCount=3", "--config=citadel:protect=true", "-c", "vpc.azCount=2",
+            "--dir", "examples/x", "--graph", "a.svg"]),
+        { stack: "dev", json: false, config: { "vpc.azCount": "2", "citadel:protect": "true" }, dir: "examples/x", graph: "a.svg" });
+        assert.throws(() => parsePlanArgs(["dev", "-c", "novalue"]), /-c novalue: expected <key>=<value>/);
+        assert.throws(() => parsePlanArgs(["dev", "-c"]), /-c needs a value/);
+        assert.throws(() => parsePlanArgs(["dev", "--graph", "a.png"]), /--graph a\.png: the file must end in \.svg .* or \.mmd/);
+        assert.throws(() => parsePlanArgs(["dev", "--yes"]), /unknown option --yes/);
+        assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected, got dev prod/);
+    });
+
+    it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", () => {
+        for (const [args, message] of [
+            [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
+            [["nope", "--dir", MINI], /unknown stack "nope": there is no Pulumi\.nope\.yaml in .*mini; allowed demo/],
+            [["dev", "--dir", __dirname], /is not a Pulumi project: it has no Pulumi\.yaml/],
+        ] as const) {
+            const r = planCli(...args);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, message);
+            assert.doesNotMatch(r.stderr, /\n\s+at /);
+        }
+    });
+
+    it("--dir plans another project folder with its own stack file; -c overrides config; secure: gets a stand-in", async () => {
+        const plan = await buildPlan("demo", undefined, { root: MINI, overrides: { bucketPrefix: "override" } });
+        assert.equal(plan.json.project, "mini");
+        assert.deepEqual(plan.json.resources.map((r) => [r.type, r.name]),
+            [["aws:s3/bucket:Bucket", "data"], ["aws:ssm/parameter:Parameter", "token"]]);
+        assert.equal(plan.json.resources[0].inputs.bucketPrefix, "override", "-c beats the stack file");
+        assert.equal(plan.json.resources[1].inputs.value, "[secret]", "the stand-in stays a secret");
+        assert.deepEqual(plan.run.secretStandIns, ["mini:apiToken"]);
+        assert.match(renderPlan(plan), /cannot decrypt; planned with a stand-in string:\n {2}mini:apiToken/);
+        const again = await buildPlan("demo", undefined, { root: MINI });
+        assert.equal(again.json.resources[0].inputs.bucketPrefix, "demo", "the stack file's value without -c");
+        assert.equal(again.json.resources.length, 2, "a top-level program registers its resources again on a second run");
+    });
+
+    it("the human view starts with the summary (counts, violations), then the tree", async () => {
+        const text = renderPlan(await buildPlan("dev"));
+        const at = (re: RegExp) => text.search(re);
+        assert.ok(at(/^Resources: \d+/m) >= 0 && at(/^Resources: \d+/m) < at(/^Policy violations/m));
+        assert.ok(at(/^Policy violations/m) < at(/^Resource tree:/m));
+        assert.ok(at(/^Resource tree:/m) < at(/^ {2}\+ citadel:network:SecureVpc {2}net$/m));
     });
 });

@@ -1,0 +1,64 @@
+/**
+ * The plan CLI's arguments. Light on purpose (no `@pulumi/pulumi`): bad usage is refused in
+ * milliseconds, before the runtime and the program are loaded.
+ */
+export const PLAN_USAGE = "usage: pnpm plan <stack> [--json] [-c <key>=<value>]... [--dir <folder>] " +
+    "[--graph <file.svg|file.mmd>] [--policy-config <file>]";
+
+export interface PlanArgs {
+    stack: string;
+    json: boolean;
+    /** A CrossGuard pack config file (the one `pulumi preview --policy-pack-config` takes). */
+    policyConfig?: string;
+    /** The Pulumi project folder to plan (its Pulumi.yaml and Pulumi.<stack>.yaml); default: the repository root. */
+    dir?: string;
+    /** `-c key=value` overrides, in order (a later one wins), as `pulumi preview -c` takes them. */
+    config: Record<string, string>;
+    /** Where to write the architecture diagram: `.svg` (Graphviz) or `.mmd` (Mermaid). */
+    graph?: string;
+}
+
+/** A bad argument: the CLI prints the message and the usage, and exits 2. */
+export class UsageError extends Error {
+    override readonly name = "UsageError";
+}
+
+/** The CLI's arguments; throws a UsageError naming the bad argument. */
+export function parsePlanArgs(argv: readonly string[]): PlanArgs {
+    const positional: string[] = [];
+    const out: PlanArgs = { stack: "", json: false, config: {} };
+    const value = (i: number, flag: string, inline?: string): string => {
+        const v = inline ?? argv[i];
+        if (v === undefined || v === "" || (inline === undefined && v.startsWith("-"))) {
+            throw new UsageError(`${flag} needs a value`);
+        }
+        return v;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+        const flag = eq > 0 ? a.slice(0, eq) : a;
+        const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+        const take = () => (inline !== undefined ? value(i, flag, inline) : value(++i, flag));
+        if (flag === "--json" && inline === undefined) out.json = true;
+        else if (flag === "--policy-config") out.policyConfig = take();
+        else if (flag === "--dir") out.dir = take();
+        else if (flag === "--graph") {
+            out.graph = take();
+            if (!/\.(svg|mmd)$/i.test(out.graph)) {
+                throw new UsageError(`--graph ${out.graph}: the file must end in .svg (Graphviz) or .mmd (Mermaid)`);
+            }
+        } else if (flag === "-c" || flag === "--config") {
+            const kv = take();
+            const at = kv.indexOf("=");
+            if (at <= 0) throw new UsageError(`${flag} ${kv}: expected <key>=<value>, e.g. -c vpc.azCount=3`);
+            out.config[kv.slice(0, at)] = kv.slice(at + 1);
+        } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+        else positional.push(a);
+    }
+    if (positional.length !== 1) {
+        throw new UsageError(positional.length ? `one stack expected, got ${positional.join(" ")}` : "no stack given");
+    }
+    out.stack = positional[0];
+    return out;
+}

@@ -1,0 +1,121 @@
+/**
+ * Pulumi project and stack files, read the way the Pulumi CLI reads them. Light on purpose (no
+ * `@pulumi/pulumi`): the plan CLI refuses a bad stack name or argument before loading anything heavy.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+
+/** The repository root: where the root Pulumi.yaml is. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+export interface ProjectFile {
+    name: string;
+    /** The program's entry, relative to the project folder (Pulumi's default: the folder itself). */
+    main?: string;
+    config?: Record<string, unknown>;
+}
+
+/** A stack name with no `Pulumi.<stack>.yaml`: a usage error, reported without a stack trace. */
+export class UnknownStackError extends Error {
+    override readonly name = "UnknownStackError";
+}
+
+/** A folder that is not a Pulumi project (no Pulumi.yaml): a usage error too. */
+export class ProjectError extends Error {
+    override readonly name = "ProjectError";
+}
+
+export function listStacks(root = REPO_ROOT): string[] {
+    return fs.readdirSync(root)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+        .sort();
+}
+
+export function readProject(root = REPO_ROOT): ProjectFile {
+    const file = path.join(root, "Pulumi.yaml");
+    if (!fs.existsSync(file)) throw new ProjectError(`${root} is not a Pulumi project: it has no Pulumi.yaml`);
+    const project = parse(fs.readFileSync(file, "utf8")) as ProjectFile;
+    if (!project || typeof project.name !== "string") throw new ProjectError(`${file} has no project name`);
+    return project;
+}
+
+/** The stand-in the offline plan uses for a `secure:` value it cannot decrypt. */
+export function secretStandIn(key: string): string {
+    return `offline-plan-stand-in-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
+}
+
+export interface StackConfig {
+    /** `namespace:key` → string, as the CLI hands config to a program. */
+    values: Record<string, string>;
+    /** Keys whose value is a secret (the program sees them as Pulumi secrets). */
+    secretKeys: string[];
+    /** Keys whose `secure:` value could not be decrypted offline and got a stand-in. */
+    standIns: string[];
+}
+
+/** Fails with a clear message when `stack` has no stack file in `root`. */
+export function checkStack(stack: string, root = REPO_ROOT): void {
+    const stacks = listStacks(root);
+    if (!stacks.includes(stack)) {
+        throw new UnknownStackError(`unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml` +
+            `${root === REPO_ROOT ? "" : ` in ${root}`}; allowed ${stacks.join(", ") || "(none)"}`);
+    }
+}
+
+/**
+ * The config the Pulumi CLI would hand the program for this stack: the project's schema defaults
+ * and project-level values, overlaid by the stack file, overlaid by `overrides` (`undefined`
+ * removes a key; a key without a namespace gets the project's, as `pulumi config set` does).
+ * A `secure:` value gets a stand-in string, listed in `standIns`, and is marked secret.
+ */
+export function readStackConfig(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT): StackConfig {
+    checkStack(stack, root);
+    const project = readProject(root);
+    const full = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+    const out: StackConfig = { values: {}, secretKeys: [], standIns: [] };
+    const set = (key: string, v: unknown) => {
+        out.standIns = out.standIns.filter((k) => k !== key);
+        out.secretKeys = out.secretKeys.filter((k) => k !== key);
+        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+            out.values[key] = secretStandIn(key);
+            out.secretKeys.push(key);
+            out.standIns.push(key);
+        } else {
+            out.values[key] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+    };
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        if (decl && typeof decl === "object" && !Array.isArray(decl) && !("secure" in decl)) {
+            const d = decl as { default?: unknown; value?: unknown };
+            const v = d.value ?? d.default;
+            if (v !== undefined) set(full(key), v);
+        } else if (decl !== undefined) {
+            set(full(key), decl);
+        }
+    }
+    const stackFile = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
+    for (const [key, v] of Object.entries((stackFile.config ?? {}) as Record<string, unknown>)) set(full(key), v);
+    for (const [key, v] of Object.entries(overrides)) {
+        if (v === undefined) {
+            delete out.values[full(key)];
+            out.standIns = out.standIns.filter((k) => k !== full(key));
+            out.secretKeys = out.secretKeys.filter((k) => k !== full(key));
+        } else {
+            set(full(key), v);
+        }
+    }
+    return out;
+}
+
+/** The flat config (`namespace:key` → string) the CLI would pass; see `readStackConfig`. */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT):
+    Record<string, string> {
+    return readStackConfig(stack, overrides, root).values;
+}
+
+/** The program's entry module: the project's `main`, else the folder (its package.json `main` or index). */
+export function programPath(root = REPO_ROOT): string {
+    return path.resolve(root, readProject(root).main ?? ".");
+}
