@@ -53,6 +53,9 @@ export = async () => {
             minInstances: config.requireNumber("minInstances"),
             maxInstances: config.requireNumber("maxInstances"),
         },
+        // The token secret is `{"username", "password"}`, in the tasks' region, read by the execution
+        // role only (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html,
+        // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RepositoryCredentials.html).
         images: {
             source: "registry",
             registry: config.require("registry"),
@@ -69,6 +72,8 @@ export = async () => {
         parameterNamespace: `/instandt/${stack}`,
         loadBalancer: { certificateArn: config.require("originCertificateArn") },
         originProtection: origin.protection,
+        // db.t3.micro runs PostgreSQL as a Multi-AZ DB instance (standby in a second AZ):
+        // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html
         database: { databaseName: "instandt", instanceClass: config.require("dbInstanceClass"), multiAz: true },
         bastion: {},
         protect,
@@ -80,6 +85,8 @@ export = async () => {
             header: { name: origin.protection.headerName, value: origin.protection.headerValue },
         },
         aliases: [config.require("domainName")],
+        // CloudFront takes certificates from us-east-1 only:
+        // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
         certificateArn: config.require("cdnCertificateArn"),
         kmsKeyArn: kms.arn,
         logBucket: { bucketName: logs.bucketName, arn: logs.arn },

@@ -55,6 +55,9 @@ export = async () => {
     const net = new SecureVpc("orthweb", {
         azCount: 2,
         natStrategy: "none", // the hosts sit in the public subnets; the database needs no egress
+        // The S3 gateway endpoint is on every route table, the hosts' public one too: a gateway
+        // endpoint serves only the subnets whose route tables name it
+        // (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
         interfaceEndpoints,
         kmsKeyArn: kms.arn,
         flowLogs: { destination: "s3", bucketArn: logs.arn },

@@ -43,6 +43,8 @@ export = async () => {
             desiredCount: config.requireNumber("taskCount"),
             useDatabase: true,
         }],
+        // 443 terminates TLS; 80 exists only to answer with a redirect to HTTPS
+        // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html).
         loadBalancer: { certificateArn: config.require("certificateArn") },
         database: { databaseName: "app", instanceClass: config.require("dbInstanceClass") },
         bastion: {},
