@@ -5,24 +5,26 @@ import { buildPlan, policyEvaluator, PlanJson } from "@citadel/testing";
 /** This example's folder: what `pnpm plan dev --dir examples/instandt` plans. */
 const ROOT = path.resolve(__dirname, "..");
 const REGISTRY_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:instandt/dev/gitlab-registry-AbCdEf";
-type Resource = PlanJson["resources"][number];
+/** The plan's JSON, its inputs read as the plain JSON they are. */
+type Resource = Omit<PlanJson["resources"][number], "inputs"> & { inputs: Record<string, any> };
+type Plan = Omit<PlanJson, "resources"> & { resources: Resource[] };
 
-const ofType = (p: PlanJson, type: string) => p.resources.filter((r) => r.type === type);
-const named = (p: PlanJson, name: string, type: string): Resource => {
+const ofType = (p: Plan, type: string) => p.resources.filter((r) => r.type === type);
+const named = (p: Plan, name: string, type: string): Resource => {
     const hit = p.resources.find((r) => r.name === name && r.type === type);
     assert.ok(hit, `no ${type} named ${name}`);
     return hit;
 };
 const containers = (td: Resource) => JSON.parse(td.inputs.containerDefinitions) as Array<Record<string, any>>;
-const statements = (p: PlanJson, policyName: string) =>
+const statements = (p: Plan, policyName: string) =>
     JSON.parse(named(p, policyName, "aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement as Array<Record<string, any>>;
 /** Whether a role policy allows `action` on `resource` (exact ARN or a `prefix*` pattern). */
-const allows = (p: PlanJson, policyName: string, action: string, resource: string) =>
+const allows = (p: Plan, policyName: string, action: string, resource: string) =>
     statements(p, policyName).some((s) => s.Effect === "Allow" && [s.Action].flat().includes(action) &&
         [s.Resource].flat().some((r: string) => r === resource || (r.endsWith("*") && resource.startsWith(r.slice(0, -1)))));
 
 describe("examples/instandt (seed 000)", () => {
-    let dev: PlanJson;
+    let dev: Plan;
     before(async () => {
         dev = (await buildPlan("dev", policyEvaluator(), { root: ROOT })).json;
     });

@@ -4,22 +4,24 @@ import { buildPlan, policyEvaluator, PlanJson } from "@citadel/testing";
 
 /** This example's folder: what `pnpm plan dev --dir examples/orthweb` plans. */
 const ROOT = path.resolve(__dirname, "..");
-type Resource = PlanJson["resources"][number];
+/** The plan's JSON, its inputs read as the plain JSON they are. */
+type Resource = Omit<PlanJson["resources"][number], "inputs"> & { inputs: Record<string, any> };
+type Plan = Omit<PlanJson, "resources"> & { resources: Resource[] };
 
 const plan = (overrides?: Record<string, unknown>) => buildPlan("dev", policyEvaluator(), { root: ROOT, overrides });
-const ofType = (p: PlanJson, type: string) => p.resources.filter((r) => r.type === type);
-const one = (p: PlanJson, type: string): Resource => {
+const ofType = (p: Plan, type: string) => p.resources.filter((r) => r.type === type);
+const one = (p: Plan, type: string): Resource => {
     const hits = ofType(p, type);
     assert.equal(hits.length, 1, `expected one ${type}, found ${hits.length}`);
     return hits[0];
 };
-const interfaceServices = (p: PlanJson) => ofType(p, "aws:ec2/vpcEndpoint:VpcEndpoint")
+const interfaceServices = (p: Plan) => ofType(p, "aws:ec2/vpcEndpoint:VpcEndpoint")
     .filter((e) => e.inputs.vpcEndpointType === "Interface")
     .map((e) => String(e.inputs.serviceName).split(".").pop())
     .sort();
 
 describe("examples/orthweb (seed 004)", () => {
-    let dev: PlanJson;
+    let dev: Plan;
     before(async () => {
         dev = (await plan()).json;
     });
@@ -91,7 +93,7 @@ describe("examples/orthweb (seed 004)", () => {
 
     it("config picks another endpoint choice, and your own certificate replaces the self-signed one", async () => {
         const certificate = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orthweb/tls-AbCdEf";
-        const p = (await plan({
+        const p: Plan = (await plan({
             "orthweb:interfaceEndpoints": ["kms", "secretsmanager"],
             "orthweb:certificateSecretArn": certificate,
         })).json;
