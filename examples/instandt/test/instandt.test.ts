@@ -136,4 +136,9 @@ describe("examples/instandt (seed 000)", () => {
         assert.equal(ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === sg).length, 0);
         assert.match(String(dev.outputs.bastionSessionCommand), /^aws ssm start-session .*--target /);
     });
+
+    it("refuses private subnets without NAT (the GitLab registry is on the internet), naming the config key", async () => {
+        await assert.rejects(buildPlan("dev", policyEvaluator(), { root: ROOT, overrides: { "instandt:natStrategy": "none" } }),
+            /instandt:natStrategy: "none" is not a known value, allowed single \| perAz/);
+    });
 });

@@ -115,4 +115,9 @@ describe("examples/orthweb (seed 004)", () => {
         await assert.rejects(plan({ "orthweb:interfaceEndpoints": ["kms"] }),
             /orthweb:interfaceEndpoints: \["kms"\] is not one of Orthweb's interface endpoint choices, allowed \[\] \| \["kms","secretsmanager"\]/);
     });
+
+    it("refuses a world-open web range before any resource exists, naming the config key", async () => {
+        await assert.rejects(plan({ "orthweb:webCidrs": ["0.0.0.0/0"] }),
+            /^ConfigError: orthweb:webCidrs: "0\.0\.0\.0\/0" opens the port to the whole internet/);
+    });
 });
