@@ -5,7 +5,7 @@
  * replaces the self-signed one when you give it).
  *
  * A VPC over two AZs, a public and a private subnet in each; one host per AZ from a launch
- * template, active-active, each with its own public address, Docker Compose running Orthanc behind
+ * template, active-active, each with its own public address, running Orthanc in containers behind
  * Nginx with TLS on 443 (HTTPS) and 11112 (DICOM TLS); RDS PostgreSQL in the private subnets over
  * TLS; the image bucket reached through the S3 gateway endpoint; interface endpoints as one of
  * Orthweb's three choices; VPC flow logs and S3 access logs in a separate log bucket; one KMS key.
