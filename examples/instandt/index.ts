@@ -65,7 +65,8 @@ export = async () => {
         services: [
             { name: "backend", image: config.require("backendImage"), ...BACKEND, useDatabase: true,
                 environment: { DICOM_BUCKET: dicom.bucketName },
-                grants: [{ bucket: dicom.bucketName, access: GrantAccess.ReadWrite }] },
+                // Write and read, as the write-up says; not ReadWrite, which adds delete.
+                grants: [{ bucket: dicom.bucketName, access: GrantAccess.Write }, { bucket: dicom.bucketName, access: GrantAccess.Read }] },
             { name: "frontend", image: config.require("frontendImage"), ...FRONTEND },
         ],
         migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand") },

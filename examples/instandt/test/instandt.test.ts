@@ -125,6 +125,7 @@ describe("examples/instandt (seed 000)", () => {
         const object = `arn:aws:s3:::${dev.outputs.dicomBucketName}/studies/1.dcm`;
         assert.ok(allows(dev, "instandt-backend-task-policy", "s3:PutObject", object), "the backend may not write images");
         assert.ok(allows(dev, "instandt-backend-task-policy", "s3:GetObject", object), "the backend may not read images");
+        assert.equal(allows(dev, "instandt-backend-task-policy", "s3:DeleteObject", object), false, "deleting is more than write and read");
         assert.equal(allows(dev, "instandt-frontend-task-policy", "s3:GetObject", object), false);
         assert.equal(allows(dev, "instandt-frontend-task-policy", "s3:PutObject", object), false);
     });
