@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KmsKey, requireOneOf, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp, GrantAccess } from "@citadel/ecs-app";
+import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 
 /** The services' ports and routes: the backend answers the API, the frontend everything else. */
@@ -21,6 +22,10 @@ export = async () => {
     const stack = pulumi.getStack();
     const protect = config.requireBoolean("protect");
 
+    // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
+    const alerts = new AlertTopic("instandt-alerts", {
+        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+    }, { protect });
     const kms = new KmsKey("instandt", {
         description: "instaNDT: data at rest and logs",
         services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
@@ -77,6 +82,7 @@ export = async () => {
         // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Support.html
         database: { databaseName: "instandt", instanceClass: config.require("dbInstanceClass"), multiAz: true },
         bastion: {},
+        alarms: { topicArn: alerts.topicArn },
         protect,
     });
 
@@ -104,5 +110,6 @@ export = async () => {
         appVersion: app.imageTag,
         databaseAddress: app.database?.address,
         dicomBucketName: dicom.bucketName,
+        alertTopicArn: alerts.topicArn,
     };
 };

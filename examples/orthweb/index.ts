@@ -13,6 +13,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, KmsKey, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
+import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 
 /** Orthweb's three interface endpoint choices, from its "Network Paths" table. */
@@ -50,6 +51,10 @@ export = async () => {
     // Every value is checked before the first resource exists; a bad one names its config key.
     resolveOrthancHostArgs(orthanc, (field) => key(field === "database.instanceClass" ? "dbInstanceClass" : field));
 
+    // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
+    const alerts = new AlertTopic("orthweb-alerts", {
+        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+    }, { protect });
     const kms = new KmsKey("orthweb", { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"], protect });
     const logs = new SecureBucket("orthweb-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
     const net = new SecureVpc("orthweb", {
@@ -64,6 +69,7 @@ export = async () => {
     });
     const host = new OrthancHost("orthweb", {
         ...orthanc, network: net.network, kmsKeyArn: kms.arn, accessLogsBucketName: logs.bucketName,
+        alarms: { topicArn: alerts.topicArn },
     });
 
     return {
@@ -74,5 +80,6 @@ export = async () => {
         imageBucketName: host.bucketName,
         databaseEndpoint: host.databaseEndpoint,
         logBucketName: logs.bucketName,
+        alertTopicArn: alerts.topicArn,
     };
 };

@@ -16,11 +16,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { KmsKey, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp } from "@citadel/ecs-app";
+import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
 export = async () => {
     const config = new pulumi.Config();
     const protect = config.requireBoolean("protect");
 
+    // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
+    const alerts = new AlertTopic("sg-design-alerts", {
+        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+    }, { protect });
     const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"], protect });
     const logs = new SecureBucket("sg-design-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
     const net = new SecureVpc("sg-design", {
@@ -48,6 +53,7 @@ export = async () => {
         loadBalancer: { certificateArn: config.require("certificateArn") },
         database: { databaseName: "app", instanceClass: config.require("dbInstanceClass") },
         bastion: {},
+        alarms: { topicArn: alerts.topicArn },
         protect,
     });
 
@@ -56,5 +62,6 @@ export = async () => {
         repositoryUrl: app.repositoryUrls[config.require("image")],
         databaseAddress: app.database?.address,
         instanceSessionCommand: app.bastionSessionCommand,
+        alertTopicArn: alerts.topicArn,
     };
 };

@@ -142,4 +142,12 @@ describe("examples/instandt (seed 000)", () => {
         await assert.rejects(buildPlan("dev", policyEvaluator(), { root: ROOT, overrides: { "instandt:natStrategy": "none" } }),
             /instandt:natStrategy: "none" is not a known value, allowed single \| perAz/);
     });
+
+    it("every alarm notifies the alert topic, which someone is subscribed to", () => {
+        const alarms = ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.ok(alarms.length > 0, "no alarms");
+        for (const a of alarms) assert.ok(a.inputs.alarmActions.includes(dev.outputs.alertTopicArn), `${a.name} notifies no one`);
+        assert.deepEqual(ofType(dev, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.protocol, s.inputs.endpoint]),
+            [["email", "ops@example.com"]]);
+    });
 });

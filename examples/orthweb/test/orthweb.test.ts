@@ -120,4 +120,12 @@ describe("examples/orthweb (seed 004)", () => {
         await assert.rejects(plan({ "orthweb:webCidrs": ["0.0.0.0/0"] }),
             /^ConfigError: orthweb:webCidrs: "0\.0\.0\.0\/0" opens the port to the whole internet/);
     });
+
+    it("every alarm notifies the alert topic, which someone is subscribed to", () => {
+        const alarms = ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.ok(alarms.length > 0, "no alarms");
+        for (const a of alarms) assert.ok(a.inputs.alarmActions.includes(dev.outputs.alertTopicArn), `${a.name} notifies no one`);
+        assert.deepEqual(ofType(dev, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.protocol, s.inputs.endpoint]),
+            [["email", "ops@example.com"]]);
+    });
 });

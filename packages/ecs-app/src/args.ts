@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
+import { GrantArgs } from "./grants";
 
 /**
  * EcsApp's alarm thresholds. ALB metrics are `AWS/ApplicationELB` sums over 5 minutes; task counts
@@ -18,7 +19,6 @@ export interface EcsAppAlarmsArgs extends AlarmsArgs {
     /** The database's thresholds. @default PostgresDatabase's defaults */
     database?: Omit<DatabaseAlarmsArgs, "topicArn">;
 }
-import { GrantArgs } from "./grants";
 
 export const CAPACITY_TYPES = ["fargate", "ec2"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
