@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { currentRecording, named, ofType, reveal, runStack, stackConfig, StackRun } from "@citadel/testing";
+import { currentRecording, named, ofType, reveal, runStack, stackConfig, StackRun, autoNamed } from "@citadel/testing";
 import { SECRET_LOOKING_NAME } from "@citadel/ecs-app";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
@@ -101,10 +101,10 @@ describe("stacks: the app", () => {
     it("exports the load balancer, services, cluster, queues and the migration command", () => {
         const o = runs.prod.outputs;
         assert.equal(o.appLoadBalancerDnsName, "app-alb-mock.eu-west-1.elb.amazonaws.com");
-        assert.equal(o.appClusterName, "app-cluster-mock");
-        assert.deepEqual(o.appServiceNames, { backend: "app-backend-mock", frontend: "app-frontend-mock", worker: "app-worker-mock" });
-        assert.deepEqual(o.appQueueUrls, { worker: "https://sqs.eu-west-1.amazonaws.com/123456789012/app-worker-queue-mock" });
-        assert.match(String(o.appMigrationCommand), /^aws ecs run-task --region eu-west-1 --cluster app-cluster-mock --task-definition \S+ --capacity-provider-strategy capacityProvider=app-ec2-mock,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/);
+        assert.equal(o.appClusterName, autoNamed("app-cluster", "ecs/cluster:Cluster"));
+        assert.deepEqual(o.appServiceNames, { backend: autoNamed("app-backend", "ecs/service:Service"), frontend: autoNamed("app-frontend", "ecs/service:Service"), worker: autoNamed("app-worker", "ecs/service:Service") });
+        assert.deepEqual(o.appQueueUrls, { worker: `https://sqs.eu-west-1.amazonaws.com/123456789012/${autoNamed("app-worker-queue", "sqs/queue:Queue")}` });
+        assert.match(String(o.appMigrationCommand), /^aws ecs run-task --region eu-west-1 --cluster [a-z0-9-]+ --task-definition \S+ --capacity-provider-strategy capacityProvider=[a-z0-9-]+,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/);
         assert.match(String(o.appBastionSessionCommand), /^aws ssm start-session --region eu-west-1 --target app-bastion-id$/);
         assert.equal(o.appImageTag, "mock-parameter-value");
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { currentRecording, ofType, RecordedResource, reveal, runStack, SecretValue, StackRun } from "@citadel/testing";
+import { currentRecording, ofType, RecordedResource, reveal, runStack, SecretValue, StackRun, autoNamed } from "@citadel/testing";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const CERT = "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000";
@@ -48,7 +48,7 @@ describe("stack: edge (CloudFront + WAF)", () => {
         assert.deepEqual(source.map((s) => [s.inputs.logType, s.inputs.resourceArn]),
             [["ACCESS_LOGS", `arn:aws:cloudfront::123456789012:distribution/${d.id}`]]);
         const destination = ofType(prod, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination")[0];
-        assert.equal(destination.inputs.deliveryDestinationConfiguration.destinationResourceArn, "arn:aws:s3:::logs-mock");
+        assert.equal(destination.inputs.deliveryDestinationConfiguration.destinationResourceArn, `arn:aws:s3:::${autoNamed("logs", "s3/bucket:Bucket")}`);
         assert.equal(ofType(prod, "aws:cloudwatch/logDelivery:LogDelivery").length, 1);
     });
 
@@ -59,7 +59,7 @@ describe("stack: edge (CloudFront + WAF)", () => {
         const allows = JSON.parse(policy!.inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");
         assert.deepEqual(allows.map((s: any) => s.Condition.StringEquals["AWS:SourceArn"]),
             [`arn:aws:cloudfront::123456789012:distribution/${distribution(prod).id}`]);
-        assert.equal(prod.outputs.edgeAssetsBucketName, "edge-assets-mock");
+        assert.equal(prod.outputs.edgeAssetsBucketName, autoNamed("edge-assets", "s3/bucket:Bucket"));
     });
 
     it("prod exports the distribution and the web ACL", () => {
@@ -84,7 +84,9 @@ describe("stack: edge (CloudFront + WAF)", () => {
         const rules = ofType(prod, "aws:lb/listenerRule:ListenerRule").filter((r) => r.inputs.listenerArn.endsWith(":app-https"));
         assert.ok(rules.length > 0);
         for (const rule of rules) {
-            assert.ok(rule.inputs.conditions instanceof SecretValue, `${rule.name}: its conditions hold the secret`);
+            const secretHeader = (rule.inputs.conditions as any[]).find((c) => c.httpHeader)?.httpHeader;
+            assert.ok(secretHeader.values[0] instanceof SecretValue, `${rule.name}: the header value is the secret leaf`);
+            assert.equal(secretHeader.httpHeaderName, cdnHeader.name, `${rule.name}: the header name is not masked`);
             const header = reveal<any[]>(rule.inputs.conditions).find((c) => c.httpHeader)?.httpHeader;
             assert.deepEqual(header, { httpHeaderName: cdnHeader.name, values: [cdnHeader.value] }, rule.name);
         }

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { currentRecording, named, ofType, runStack, StackRun } from "@citadel/testing";
+import { autoNamed, currentRecording, hostAddresses, named, ofType, runStack, StackRun } from "@citadel/testing";
 import { decodeUserData } from "@citadel/orthanc-host";
 
 describe("stack: orthanc (OrthancHost)", () => {
@@ -21,7 +21,7 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.deepEqual(hosts.map((h) => [h.inputs.availabilityZone, h.inputs.subnetId]).sort(),
             [["eu-west-1a", "net-public-0-id"], ["eu-west-1b", "net-public-1-id"]]);
         const userData = decodeUserData(lt[0].inputs.userData);
-        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
+        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
     });
 
     it("dev: a single-AZ database, unprotected; no interface endpoints and no load balancer", () => {
@@ -65,13 +65,14 @@ describe("stack: orthanc (OrthancHost)", () => {
     });
 
     it("exports URLs, DICOM endpoints, the database endpoint, the bucket and the log group", () => {
-        const dns = "ec2-198-51-100-1.eu-west-1.compute.amazonaws.com";
+        const [dns0, dns1] = ["orthanc-host-0", "orthanc-host-1"].map((n) => hostAddresses(n, "eu-west-1").publicDns);
+        assert.notEqual(dns0, dns1, "each host has its own DNS name");
         assert.deepEqual(dev.outputs.orthancInstanceIds, ["orthanc-host-0-id", "orthanc-host-1-id"]);
-        assert.deepEqual(dev.outputs.orthancUrls, [`https://${dns}`, `https://${dns}`]);
-        assert.deepEqual(dev.outputs.orthancDicomEndpoints, [`${dns}:11112`, `${dns}:11112`]);
-        assert.equal(dev.outputs.orthancDatabaseEndpoint, "orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432");
-        assert.equal(dev.outputs.orthancBucketName, "orthanc-images-mock");
-        assert.equal(dev.outputs.orthancLogGroupName, "orthanc-logs-mock");
+        assert.deepEqual(dev.outputs.orthancUrls, [`https://${dns0}`, `https://${dns1}`]);
+        assert.deepEqual(dev.outputs.orthancDicomEndpoints, [`${dns0}:11112`, `${dns1}:11112`]);
+        assert.equal(dev.outputs.orthancDatabaseEndpoint, "citadel-dev-orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432");
+        assert.equal(dev.outputs.orthancBucketName, autoNamed("orthanc-images", "s3/bucket:Bucket"));
+        assert.equal(dev.outputs.orthancLogGroupName, autoNamed("orthanc-logs", "cloudwatch/logGroup:LogGroup"));
         assert.equal(dev.outputs.orthancLoadBalancerDnsName, undefined);
     });
 

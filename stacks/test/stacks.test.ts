@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { currentRecording, named, ofType, readProject, runStack, stackConfig, StackRun } from "@citadel/testing";
+import { currentRecording, named, ofType, readProject, runStack, stackConfig, StackRun, autoNamed } from "@citadel/testing";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
 
@@ -18,7 +18,7 @@ describe("stacks", () => {
         assert.equal(ofType(dev, "aws:ec2/natGateway:NatGateway").length, 0);
         assert.equal(ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface").length, 0);
         const fl = named(dev, "net-flow-logs");
-        assert.equal(fl.inputs.logDestination, named(dev, "logs", "aws:s3/bucket:Bucket").inputs.arn ?? "arn:aws:s3:::logs-mock");
+        assert.equal(fl.inputs.logDestination, named(dev, "logs", "aws:s3/bucket:Bucket").inputs.arn ?? `arn:aws:s3:::${autoNamed("logs", "s3/bucket:Bucket")}`);
         assert.deepEqual(dev.outputs.availabilityZones, ["eu-west-1a", "eu-west-1b"]);
         assert.equal(named(dev, "citadel-key").protect, false);
     });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, valueOf } from "@citadel/testing";
+import { autoNamed, capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, valueOf } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { SECRET_LOOKING_NAME } from "../src";
 import { EcsApp } from "../src/ecs-app";
@@ -86,7 +86,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         assert.strictEqual(alb.dropInvalidHeaderFields, true);
         assert.strictEqual(alb.desyncMitigationMode, "defensive");
         assert.strictEqual(alb.enableDeletionProtection, false);
-        assert.deepStrictEqual(alb.accessLogs, { bucket: "app-alb-logs-mock", prefix: "alb", enabled: true });
+        assert.deepStrictEqual(alb.accessLogs, { bucket: autoNamed("app-alb-logs", "s3/bucket:Bucket"), prefix: "alb", enabled: true });
         const sse = ofType(rec, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
             .find((r) => r.parent === "app-alb-logs")!;
         assert.strictEqual(sse.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
@@ -131,7 +131,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
             assert.strictEqual(c.readonlyRootFilesystem, true, def.name);
             assert.strictEqual(c.privileged, false, def.name);
             assert.strictEqual(c.logConfiguration.logDriver, "awslogs", def.name);
-            assert.strictEqual(c.logConfiguration.options["awslogs-group"], `${def.name.replace(/-taskdef$/, "")}-logs-mock`);
+            assert.strictEqual(c.logConfiguration.options["awslogs-group"], autoNamed(`${def.name.replace(/-taskdef$/, "")}-logs`, "cloudwatch/logGroup:LogGroup"));
             assert.ok(c.environment.every((e: any) => !SECRET_LOOKING_NAME.test(e.name)), def.name);
             assert.deepStrictEqual([def.inputs.networkMode, def.inputs.requiresCompatibilities], ["awsvpc", ["FARGATE"]]);
             assert.ok(c.image.endsWith(":mock-parameter-value"), "the tag comes from the app-version parameter");
@@ -148,8 +148,8 @@ describe("EcsApp (Fargate, public load balancer)", () => {
             { name: "SMTP_PASSWORD", valueFrom: SMTP_PARAMETER },
         ]);
         const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
-        assert.strictEqual(env.DATABASE_HOST, `app-db.mock.${region()}.rds.amazonaws.com`);
-        assert.strictEqual(env.JOBS_QUEUE_URL, `https://sqs.${region()}.amazonaws.com/123456789012/app-jobs-queue-mock`);
+        assert.strictEqual(env.DATABASE_HOST, `citadel-test-app-db.mock.${region()}.rds.amazonaws.com`);
+        assert.strictEqual(env.JOBS_QUEUE_URL, `https://sqs.${region()}.amazonaws.com/123456789012/${autoNamed("app-jobs-queue", "sqs/queue:Queue")}`);
         assert.strictEqual(c.user, "1000:1000");
 
         const exec = policy(named(rec, "app-backend-execution-policy"));
@@ -191,11 +191,11 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         const backlog = named(rec, "app-jobs-backlog").inputs.targetTrackingScalingPolicyConfiguration;
         assert.strictEqual(backlog.targetValue, 100);
         const metrics = backlog.customizedMetricSpecification.metrics;
-        assert.deepStrictEqual(metrics[0].metricStat.metric.dimensions, [{ name: "QueueName", value: "app-jobs-queue-mock" }]);
+        assert.deepStrictEqual(metrics[0].metricStat.metric.dimensions, [{ name: "QueueName", value: autoNamed("app-jobs-queue", "sqs/queue:Queue") }]);
         assert.deepStrictEqual(metrics.filter((m: any) => m.returnData).map((m: any) => m.expression), ["visible / IF(tasks > 0, tasks, 1)"]);
         const target = named(rec, "app-backend-scaling").inputs;
         assert.deepStrictEqual([target.resourceId, target.minCapacity, target.maxCapacity],
-            ["service/app-cluster-mock/app-backend-mock", 2, 4]);
+            [`service/${autoNamed("app-cluster", "ecs/cluster:Cluster")}/${autoNamed("app-backend", "ecs/service:Service")}`, 2, 4]);
     });
 
     it("gives the worker a KMS-encrypted queue with a dead-letter queue, TLS only", () => {
@@ -234,7 +234,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
 
     it("sends failed deployments and rollbacks to the stack's topic, and creates no topic of its own", () => {
         const pattern = JSON.parse(named(rec, "app-deploy-failures").inputs.eventPattern);
-        assert.deepStrictEqual(pattern.resources, [{ prefix: `arn:aws:ecs:${region()}:123456789012:service/app-cluster-mock/` }]);
+        assert.deepStrictEqual(pattern.resources, [{ prefix: `arn:aws:ecs:${region()}:123456789012:service/${autoNamed("app-cluster", "ecs/cluster:Cluster")}/` }]);
         assert.strictEqual(named(rec, "app-deploy-failures-target").inputs.arn, TOPIC);
         assert.strictEqual(ofType(rec, "aws:sns/topic:Topic").length, 0);
     });
@@ -256,7 +256,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         assert.strictEqual(named(rec, "app-alarm-target-5xx").inputs.threshold, 25, "a threshold given wins");
         assert.strictEqual(named(rec, "app-alarm-elb-5xx").inputs.threshold, 10, "the default");
         const dlq = named(rec, "app-jobs-alarm-dead-letters").inputs;
-        assert.strictEqual(dlq.dimensions.QueueName, "app-jobs-dlq-mock");
+        assert.strictEqual(dlq.dimensions.QueueName, autoNamed("app-jobs-dlq", "sqs/queue:Queue"));
         const missing = named(rec, "app-backend-alarm-tasks-below-desired").inputs;
         assert.deepStrictEqual(missing.metricQueries.map((q: any) => q.expression ?? q.metric.metricName),
             ["DesiredTaskCount", "RunningTaskCount", "desired - running"]);
@@ -281,16 +281,16 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         assert.ok(migration.c.secrets.some((s: any) => s.name === "DATABASE_PASSWORD"));
         assert.strictEqual(migration.def.inputs.family, `citadel-${pulumi.getStack()}-app-migration`);
         assert.strictEqual(await valueOf(app.migrationCommand!),
-            `aws ecs run-task --region ${region()} --cluster app-cluster-mock ` +
+            `aws ecs run-task --region ${region()} --cluster ${autoNamed("app-cluster", "ecs/cluster:Cluster")} ` +
             `--task-definition arn:aws:ecs:${region()}:123456789012:app-migration-taskdef --launch-type FARGATE ` +
             "--network-configuration 'awsvpcConfiguration={subnets=[subnet-priv-a,subnet-priv-b]," +
             "securityGroups=[app-tasks-sg-id],assignPublicIp=DISABLED}' --started-by migration --count 1");
         assert.strictEqual(await valueOf(app.loadBalancerDnsName), `app-alb-mock.${region()}.elb.amazonaws.com`);
         assert.deepStrictEqual(await valueOf(pulumiAll(app.serviceNames)),
-            { backend: "app-backend-mock", frontend: "app-frontend-mock", jobs: "app-jobs-mock" });
+            { backend: autoNamed("app-backend", "ecs/service:Service"), frontend: autoNamed("app-frontend", "ecs/service:Service"), jobs: autoNamed("app-jobs", "ecs/service:Service") });
         assert.deepStrictEqual(await valueOf(pulumiAll(app.queueUrls)),
-            { jobs: `https://sqs.${region()}.amazonaws.com/123456789012/app-jobs-queue-mock` });
-        assert.strictEqual(await valueOf(app.clusterName), "app-cluster-mock");
+            { jobs: `https://sqs.${region()}.amazonaws.com/123456789012/${autoNamed("app-jobs-queue", "sqs/queue:Queue")}` });
+        assert.strictEqual(await valueOf(app.clusterName), autoNamed("app-cluster", "ecs/cluster:Cluster"));
         assert.strictEqual(app.bastionInstanceId, undefined);
     });
 });
@@ -346,7 +346,7 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
             { encrypted: "true", kmsKeyId: KEY_ARN, volumeSize: 30, volumeType: "gp3", deleteOnTermination: "true" });
         assert.strictEqual(lt.networkInterfaces[0].associatePublicIpAddress, "false");
         const userData = Buffer.from(lt.userData, "base64").toString();
-        assert.ok(userData.includes("\nECS_CLUSTER=app-cluster-mock\n"));
+        assert.ok(userData.includes(`\nECS_CLUSTER=${autoNamed("app-cluster", "ecs/cluster:Cluster")}\n`));
     });
 
     it("scales instances in the private subnets behind a managed capacity provider", () => {
@@ -358,9 +358,9 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
         const cp = named(rec, "app-ec2").inputs.autoScalingGroupProvider;
         assert.strictEqual(cp.managedTerminationProtection, "ENABLED");
         assert.deepStrictEqual([cp.managedScaling.status, cp.managedScaling.targetCapacity], ["ENABLED", 100]);
-        assert.deepStrictEqual(named(rec, "app-capacity").inputs.capacityProviders, ["app-ec2-mock"]);
+        assert.deepStrictEqual(named(rec, "app-capacity").inputs.capacityProviders, [autoNamed("app-ec2", "ecs/capacityProvider:CapacityProvider")]);
         const service = named(rec, "app-backend").inputs;
-        assert.deepStrictEqual(service.capacityProviderStrategies, [{ capacityProvider: "app-ec2-mock", weight: 1 }]);
+        assert.deepStrictEqual(service.capacityProviderStrategies, [{ capacityProvider: autoNamed("app-ec2", "ecs/capacityProvider:CapacityProvider"), weight: 1 }]);
         assert.deepStrictEqual(service.orderedPlacementStrategies[0], { type: "spread", field: "attribute:ecs.availability-zone" });
         assert.deepStrictEqual(named(rec, "app-backend-taskdef").inputs.requiresCompatibilities, ["EC2"]);
     });
@@ -374,7 +374,7 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
         assert.deepStrictEqual(exec.Statement.find((s: any) => s.Sid === "ReadSecrets").Resource, [GITLAB_SECRET]);
         assert.ok(!exec.Statement.some((s: any) => String(s.Action).startsWith("ecr:")));
         assert.ok(containers(rec).every((x) => x.c.image.endsWith(":1.4.2")), "imageTag overrides the app-version parameter");
-        assert.ok((await valueOf(app.migrationCommand!)).includes("--capacity-provider-strategy capacityProvider=app-ec2-mock,weight=1"));
+        assert.ok((await valueOf(app.migrationCommand!)).includes(`--capacity-provider-strategy capacityProvider=${autoNamed("app-ec2", "ecs/capacityProvider:CapacityProvider")},weight=1`));
     });
 
     it("runs a bastion with a private IP, no inbound rule, IMDSv2 and an encrypted disk", async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
-import { capture, named, ofType, Recording, valueOf } from "@citadel/testing";
+import { autoNamed, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
 import { decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
@@ -53,7 +53,7 @@ describe("OrthancHost", () => {
         assert.equal(lt.imageId, "ami-0fedcba9876543210", "the AMI comes from the SSM lookup");
         assert.ok(dflt.rec.lookups.includes("aws:ssm/getParameter:getParameter"));
         assert.deepEqual(lt.iamInstanceProfile, { arn: "arn:aws:iam:us-east-1:123456789012:pacs-host-profile" });
-        assert.equal(named(dflt.rec, "pacs-host-profile").inputs.role, "pacs-host-role-mock");
+        assert.equal(named(dflt.rec, "pacs-host-profile").inputs.role, autoNamed("pacs-host-role", "iam/role:Role"));
     });
 
     it("runs one host per AZ in the public subnets, each asking for its own public address", () => {
@@ -147,9 +147,9 @@ describe("OrthancHost", () => {
         const lt = ofType(dflt.rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
         const text = decodeUserData(lt.userData);
         assert.ok(text.startsWith("#cloud-config\n"));
-        assert.ok(text.includes("readonly DATABASE_URI_SUFFIX='@pacs-db.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
-        assert.ok(text.includes('"BucketName": "pacs-images-mock"'));
-        assert.ok(text.includes("awslogs-group: pacs-logs-mock"));
+        assert.ok(text.includes(`readonly DATABASE_URI_SUFFIX='@citadel-test-pacs-db.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'`));
+        assert.ok(text.includes(`"BucketName": "${autoNamed("pacs-images", "s3/bucket:Bucket")}"`));
+        assert.ok(text.includes(`awslogs-group: ${autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup")}`));
         assert.ok(text.includes("readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock'"));
         assert.ok(text.includes("readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:pacs-admin"));
         assert.ok(text.includes("readonly -a EXTRA_NAMES=()"), "no load balancer name without a load balancer");
@@ -158,12 +158,14 @@ describe("OrthancHost", () => {
     it("exports instance ids, https URLs, DICOM endpoints, database endpoint, bucket and log group", async () => {
         const h = dflt.host;
         assert.deepEqual(await valueOf(h.instanceIds), ["pacs-host-0-id", "pacs-host-1-id"]);
-        const dns = "ec2-198-51-100-1.us-east-1.compute.amazonaws.com";
-        assert.deepEqual(await valueOf(h.urls), [`https://${dns}`, `https://${dns}`]);
-        assert.deepEqual(await valueOf(h.dicomEndpoints), [`${dns}:11112`, `${dns}:11112`]);
-        assert.equal(await valueOf(h.databaseEndpoint), "pacs-db.mock.us-east-1.rds.amazonaws.com:5432");
-        assert.equal(await valueOf(h.bucketName), "pacs-images-mock");
-        assert.equal(await valueOf(h.logGroupName), "pacs-logs-mock");
+        // Each host has its own address, as in AWS.
+        const [dns0, dns1] = ["pacs-host-0", "pacs-host-1"].map((n) => hostAddresses(n, "us-east-1").publicDns);
+        assert.notEqual(dns0, dns1);
+        assert.deepEqual(await valueOf(h.urls), [`https://${dns0}`, `https://${dns1}`]);
+        assert.deepEqual(await valueOf(h.dicomEndpoints), [`${dns0}:11112`, `${dns1}:11112`]);
+        assert.equal(await valueOf(h.databaseEndpoint), `citadel-test-pacs-db.mock.us-east-1.rds.amazonaws.com:5432`);
+        assert.equal(await valueOf(h.bucketName), autoNamed("pacs-images", "s3/bucket:Bucket"));
+        assert.equal(await valueOf(h.logGroupName), autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup"));
         assert.equal(await valueOf(h.loadBalancerDnsName), undefined);
         assert.equal(ofType(dflt.rec, "aws:lb/loadBalancer:LoadBalancer").length, 0);
     });

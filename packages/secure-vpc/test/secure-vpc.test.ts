@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
-import { capture, named, ofType, Recording, valueOf } from "@citadel/testing";
+import { autoNamed, capture, named, ofType, Recording, valueOf } from "@citadel/testing";
 import { SecureVpc, SecureVpcArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
@@ -119,7 +119,7 @@ describe("SecureVpc", () => {
         assert.equal(group.inputs.kmsKeyId, KEY);
         const fl = ofType(rec, "aws:ec2/flowLog:FlowLog")[0];
         assert.equal(fl.inputs.logDestinationType, "cloud-watch-logs");
-        assert.equal(fl.inputs.logDestination, group.inputs.arn ?? `arn:aws:logs:us-east-1:123456789012:log-group:${group.name}-mock`);
+        assert.equal(fl.inputs.logDestination, group.inputs.arn ?? `arn:aws:logs:us-east-1:123456789012:log-group:${autoNamed(group.name, "cloudwatch/logGroup:LogGroup")}`);
         const role = ofType(rec, "aws:iam/role:Role")[0];
         const trust = JSON.parse(role.inputs.assumeRolePolicy);
         assert.equal(trust.Statement[0].Principal.Service, "vpc-flow-logs.amazonaws.com");

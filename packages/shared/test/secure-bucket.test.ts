@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { capture, named, ofType } from "../../testing/src";
+import { autoNamed, capture, named, ofType } from "../../testing/src";
 import { ConfigError, SecureBucket } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
@@ -40,7 +40,7 @@ describe("SecureBucket", () => {
         assert.equal(deny.Effect, "Deny");
         assert.equal(deny.Principal, "*");
         assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
-        assert.deepEqual(deny.Resource, ["arn:aws:s3:::images-mock", "arn:aws:s3:::images-mock/*"]);
+        assert.deepEqual(deny.Resource, [`arn:aws:s3:::${autoNamed("images", "s3/bucket:Bucket")}`, `arn:aws:s3:::${autoNamed("images", "s3/bucket:Bucket")}/*`]);
         const tls = policy.Statement.find((s: any) => s.Sid === "DenyOutdatedTls");
         assert.deepEqual(tls.Condition, { NumericLessThan: { "s3:TlsVersion": "1.2" } });
         assert.ok(policy.Statement.every((s: any) => s.Effect === "Deny"), "a data bucket allows nobody by policy");
@@ -80,7 +80,7 @@ describe("SecureBucket", () => {
             extraPolicyStatements: (arn) => [{ Sid: "Cdn", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${arn}/*` }],
         }));
         const cdn = JSON.parse(named(rec, "a-policy").inputs.policy).Statement.find((s: any) => s.Sid === "Cdn");
-        assert.equal(cdn.Resource, "arn:aws:s3:::a-mock/*");
+        assert.equal(cdn.Resource, `arn:aws:s3:::${autoNamed("a", "s3/bucket:Bucket")}/*`);
     });
 
     it("refuses a data bucket without a key or access logs, and log retention on data", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
 
 /**
@@ -72,6 +73,57 @@ export function cannedCall(args: MockCallArgs, ctx: CannedContext): Record<strin
     return handler(args.inputs, ctx);
 }
 
+interface AutoNameRule { field: string; prefix?: string; lower?: boolean; maxlen?: number }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AUTONAMES = require("./autonames.json") as Record<string, AutoNameRule>;
+
+/**
+ * The property the provider auto-names at preview, and the name it would give: as pulumi-aws does
+ * in its Check, `<logical name>-<7 random hex>` (lower-cased or truncated where the provider's rule
+ * says so) when the program set neither the property nor its prefix. The "random" part is a hash of
+ * the type and logical name, so a plan is deterministic. Table: src/autonames.json, generated from
+ * @pulumi/aws's typings by scripts/autonames.js.
+ */
+export function autoName(type: string, name: string, inputs: Record<string, unknown>): { field: string; value: string } | undefined {
+    const rule = AUTONAMES[type];
+    if (!rule || inputs[rule.field] !== undefined || (rule.prefix && inputs[rule.prefix] !== undefined)) return undefined;
+    const suffix = createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7);
+    let base = rule.lower ? name.toLowerCase() : name;
+    if (rule.maxlen) base = base.slice(0, rule.maxlen - suffix.length - 1);
+    return { field: rule.field, value: `${base}-${suffix}` };
+}
+
+/**
+ * The physical name the offline plan gives an auto-named resource: what tests compare names with.
+ * `type` may omit the `aws:` package (`"ecs/cluster:Cluster"`).
+ * @throws if the type is not auto-named
+ */
+export function autoNamed(name: string, type: string): string {
+    const full = type.includes(":") && type.split(":").length === 3 ? type : `aws:${type}`;
+    const auto = autoName(full, name, {});
+    if (!auto) throw new Error(`${full} is not auto-named by the provider (see packages/testing/src/autonames.json)`);
+    return auto.value;
+}
+
+/** The inputs as the provider's Check returns them at preview: with the auto-name filled in. */
+export function checkedInputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    const auto = autoName(type, name, inputs);
+    return auto ? { ...inputs, [auto.field]: auto.value } : inputs;
+}
+
+/**
+ * A distinct mock address for each host, derived from its name: two instances never share an IP or
+ * a DNS name (documentation ranges, RFC 5737, and the VPC-private 10.0.0.0/8).
+ */
+export function hostAddresses(name: string, region: string): { publicIp: string; privateIp: string; publicDns: string; privateDns: string } {
+    const h = createHash("sha1").update(name).digest();
+    const publicIp = `${h[1] % 2 ? "198.51.100" : "203.0.113"}.${1 + (h[0] % 254)}`;
+    const privateIp = `10.${h[2]}.${h[3]}.${4 + (h[4] % 250)}`;
+    return { publicIp, privateIp,
+        publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${region === "us-east-1" ? "compute-1" : `${region}.compute`}.amazonaws.com`,
+        privateDns: `ip-${privateIp.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}` };
+}
+
 /** The mock id of a resource: derived from its name so references can be followed in a plan. */
 export function mockId(args: MockResourceArgs): string {
     return `${args.name}-id`;
@@ -118,15 +170,14 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
                 arn: `arn:aws:wafv2:${region}:${MOCK_ACCOUNT_ID}:${scope}/webacl/${inputs.name ?? `${name}-mock`}/${mockId(args)}` };
         }
         case "aws:iam/role:Role":
-            return { ...base, name: inputs.name ?? `${name}-mock`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}-mock` };
+            return { ...base, name: inputs.name ?? `${name}-mock`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? `${name}-mock`}` };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...base, latestVersion: 1, defaultVersion: 1 };
         case "aws:ec2/instance:Instance":
-            return { ...base, publicDns: `ec2-198-51-100-1.${ctx.region}.compute.amazonaws.com`,
-                publicIp: "198.51.100.1", privateIp: "10.0.0.10" };
+            return { ...base, ...hostAddresses(name, ctx.region) };
         case "aws:rds/instance:Instance":
-            return { ...base, address: `${name}.mock.${ctx.region}.rds.amazonaws.com`,
-                endpoint: `${name}.mock.${ctx.region}.rds.amazonaws.com:5432`, port: inputs.port ?? 5432,
+            return { ...base, address: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com`,
+                endpoint: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com:${inputs.port ?? 5432}`, port: inputs.port ?? 5432,
                 masterUserSecrets: inputs.manageMasterUserPassword ? [{
                     secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
                     kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [] };
@@ -145,7 +196,7 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:sqs/queue:Queue":
             return { ...base, name: inputs.name ?? `${name}-mock`,
-                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}-mock` };
+                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${inputs.name ?? `${name}-mock`}` };
         case "aws:ecr/repository:Repository": {
             // As in AWS, a repository's id is its name, so a LifecyclePolicy's `repository` names it.
             const repo = inputs.name ?? mockId(args);

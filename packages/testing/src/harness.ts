@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deserializeProperties, specialSigKey, specialSecretSig } from "@pulumi/pulumi/runtime/rpc";
-import { cannedCall, DEFAULT_REGION, mockId, mockState } from "./canned";
+import { deserializeProperty, specialSigKey, specialSecretSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { cannedCall, checkedInputs, DEFAULT_REGION, mockId, mockState } from "./canned";
 
 /**
  * Internal to @pulumi/pulumi (absent from its typings) but stable for years: the mock monitor the
@@ -9,6 +9,32 @@ import { cannedCall, DEFAULT_REGION, mockId, mockState } from "./canned";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const runtimeSettings: { getMonitor(): unknown; waitForRPCs(): Promise<void> } =
     require("@pulumi/pulumi/runtime/settings");
+
+/**
+ * Pulumi wraps every promise it creates (about 16,000 in a prod run) in `debuggablePromise`, which
+ * captures `new Error().stack` only to print it in the leaked-promise report that
+ * PULUMI_DEBUG_PROMISE_LEAKS turns on. Formatting those traces (through source maps, under ts-node)
+ * was about 40 % of a plan and half the test suite's CPU. Unless that variable is set, the wrapper
+ * runs with an empty trace; the leak detection itself, and every real error's own trace, are kept.
+ */
+function skipUnusedPromiseTraces(): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+        debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>; debugPromiseLeaks: boolean; __citadel?: boolean };
+    if (debuggable.__citadel || debuggable.debugPromiseLeaks) return;
+    const original = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = function <T>(p: Promise<T>, ctx: unknown): Promise<T> {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggable.__citadel = true;
+}
+skipUnusedPromiseTraces();
 
 /** One resource the program registered, as the engine would have seen it. */
 export interface RecordedResource {
@@ -46,12 +72,24 @@ export class SecretValue {
     }
 }
 
-function unwrapSecrets(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
+/**
+ * The registration's properties as plain values, each secret wrapped where it is. Pulumi's own
+ * `deserializeProperties` lifts a nested secret to the top of its property (an `origins` array with
+ * one secret header becomes one opaque secret), which is right for a program reading outputs but
+ * hides everything else from a reader of the plan; `pulumi preview` shows the rest too.
+ */
+function leafProperties(v: unknown): unknown {
+    if (v === unknownValue) return undefined;
+    if (Array.isArray(v)) return v.map(leafProperties);
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[specialSigKey] === specialSecretSig) return new SecretValue(unwrapSecrets(o.value));
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+        const sig = o[specialSigKey];
+        if (sig === specialSecretSig) return new SecretValue(leafProperties(o.value));
+        // Assets, archives, resource references and output values: Pulumi's reading of that node alone.
+        if (sig !== undefined) return deserializeProperty(o);
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(o)) out[k] = leafProperties(o[k]);
+        return out;
     }
     return v;
 }
@@ -80,7 +118,10 @@ export interface MockOptions {
 export function installMocks(opts: MockOptions = {}): void {
     const region = () => opts.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
     pulumi.runtime.setMocks({
-        newResource: (args) => ({ id: mockId(args), state: mockState(args, { region: region() }) }),
+        newResource: (args) => {
+            const checked = { ...args, inputs: checkedInputs(args.type, args.name, args.inputs) };
+            return { id: mockId(checked), state: mockState(checked, { region: region() }) };
+        },
         call: (args) => {
             if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
             return cannedCall(args, { region: region() });
@@ -116,7 +157,7 @@ function record(req: any, resp: any): void {
         protect: req.getProtect?.() ?? false,
         retainOnDelete: req.getRetainondelete?.() ?? false,
         aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
-        inputs: unwrapSecrets(deserializeProperties(req.getObject())) as Record<string, any>,
+        inputs: checkedInputs(type, req.getName(), leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
     });
 }
 

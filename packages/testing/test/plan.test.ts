@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import Ajv from "ajv";
 import * as path from "path";
-import { buildPlan, parsePlanArgs, renderPlan, REPO_ROOT } from "../src";
+import { autoName, buildPlan, parsePlanArgs, PlanJson, renderPlan, REPO_ROOT } from "../src";
 
 const MINI = path.join(__dirname, "fixtures", "mini");
 
@@ -15,6 +17,7 @@ function planCli(...args: string[]) {
 
 describe("offline plan", () => {
     it("--json prints exactly one JSON object in the GUIDE.md §5 shape, whole even when large", function () {
+        this.timeout(90_000); // a whole process: slow when the machine is shared
         // prod's JSON is well over a pipe's buffer: a CLI that exits before stdout drains cuts it.
         const r = planCli("prod", "--json");
         assert.equal(r.status, 0, r.stderr);
@@ -102,5 +105,60 @@ describe("offline plan", () => {
         assert.ok(at(/^Resources: \d+/m) >= 0 && at(/^Resources: \d+/m) < at(/^Policy violations/m));
         assert.ok(at(/^Policy violations/m) < at(/^Resource tree:/m));
         assert.ok(at(/^Resource tree:/m) < at(/^ {2}\+ citadel:network:SecureVpc {2}net$/m));
+    });
+
+    describe("dev and prod plans", () => {
+        const plans: Record<string, PlanJson> = {};
+        before(async () => {
+            for (const stack of ["dev", "prod"]) plans[stack] = (await buildPlan(stack)).json;
+        });
+
+        it("validate against the JSON Schema in packages/testing/plan.schema.json", () => {
+            const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "plan.schema.json"), "utf8"));
+            const validate = new Ajv({ allErrors: true }).compile(schema);
+            for (const [stack, plan] of Object.entries(plans)) assert.ok(validate(plan), `${stack}: ${JSON.stringify(validate.errors)}`);
+            // The schema can fail: a resource without inputs, an unknown level.
+            assert.equal(validate({ ...plans.dev, resources: [{ type: "aws:s3/bucket:Bucket", name: "x" }] }), false);
+            assert.equal(validate({ ...plans.dev, violations: [{ policy: "p", level: "fatal", message: "m" }] }), false);
+        });
+
+        it("carry the names the provider assigns at preview, so references by name resolve", () => {
+            for (const [stack, plan] of Object.entries(plans)) {
+                const byType = (t: string) => plan.resources.filter((r) => r.type === t);
+                const names = (t: string, field = "name") => new Set(byType(t).map((r) => r.inputs[field]));
+                const dbs = byType("aws:rds/instance:Instance");
+                assert.ok(dbs.length > 0);
+                for (const db of dbs) {
+                    assert.ok(names("aws:rds/subnetGroup:SubnetGroup").has(db.inputs.dbSubnetGroupName), `${stack} ${db.name}: ${db.inputs.dbSubnetGroupName}`);
+                    assert.ok(names("aws:rds/parameterGroup:ParameterGroup").has(db.inputs.parameterGroupName), `${stack} ${db.name}`);
+                    // As pulumi-aws names it: logical name, "-", 7 hex; RDS names in lower case.
+                    assert.match(String(db.inputs.dbSubnetGroupName), /^[a-z0-9-]+-[0-9a-f]{7}$/);
+                }
+                const buckets = names("aws:s3/bucket:Bucket", "bucket");
+                const logging = byType("aws:s3/bucketLogging:BucketLogging");
+                assert.ok(logging.length > 0);
+                for (const l of logging) assert.ok(buckets.has(l.inputs.targetBucket), `${stack} ${l.name}: ${l.inputs.targetBucket}`);
+            }
+            const again = autoName("aws:s3/bucket:Bucket", "logs", {});
+            assert.deepEqual(again, { field: "bucket", value: plans.prod.resources.find((r) => r.name === "logs" && r.type === "aws:s3/bucket:Bucket")!.inputs.bucket });
+            assert.equal(autoName("aws:s3/bucket:Bucket", "logs", { bucketPrefix: "x-" }), undefined, "a prefix leaves the name to the provider's create");
+            assert.equal(autoName("aws:lb/targetGroup:TargetGroup", "a-very-long-target-group-name-indeed", {})!.value.length, 32);
+        });
+
+        it("mask a secret leaf only: CloudFront's origins and the listener rules stay readable", () => {
+            const cf = plans.prod.resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+            const lb = (cf.inputs.origins as any[]).find((o) => o.originId === "load-balancer");
+            assert.deepEqual(lb.customHeaders, [{ name: "X-Origin-Verify", value: "[secret]" }]);
+            assert.equal(lb.customOriginConfig.originProtocolPolicy, "https-only");
+            const assets = (cf.inputs.origins as any[]).find((o) => o.originId === "assets");
+            assert.ok(assets.originAccessControlId, "the OAC is visible");
+            const rules = plans.prod.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule" && JSON.stringify(r.inputs).includes("[secret]"));
+            assert.ok(rules.length > 0);
+            for (const r of rules) {
+                const header = (r.inputs.conditions as any[]).find((c) => c.httpHeader).httpHeader;
+                assert.deepEqual(header, { httpHeaderName: "X-Origin-Verify", values: ["[secret]"] }, r.name);
+                assert.ok((r.inputs.conditions as any[]).some((c) => c.pathPattern || c.hostHeader), `${r.name}: the routing condition is visible`);
+            }
+        });
     });
 });
