@@ -239,8 +239,23 @@ function resolveRouting(raw: unknown, keyOf: (f: string) => string, protectedOri
 
 /** Does the ALB pattern `pattern` (`*`, `?` wildcards) match the text `text`? */
 export function globMatches(pattern: string, text: string, caseInsensitive = false): boolean {
-    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    return new RegExp(`^${re}$`, caseInsensitive ? "i" : "").test(text);
+    return globRegExp(pattern, caseInsensitive).test(text);
+}
+
+/**
+ * Each pattern is compiled once: the reachability check compares every service with those before
+ * it, and building a RegExp per comparison made a 200-service app spend its time in the compiler.
+ */
+const compiled = new Map<string, RegExp>();
+function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
+    const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
+    let re = compiled.get(key);
+    if (!re) {
+        const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        re = new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
+        compiled.set(key, re);
+    }
+    return re;
 }
 
 /** Every request `later` matches is matched by `earlier` (an empty list matches everything). */
@@ -254,9 +269,20 @@ function covers(earlier: string[], later: string[], caseInsensitive: boolean): b
  * matches all of its paths and hosts (the same path twice, or a catch-all listed first).
  */
 export function requireReachableRoutes(services: ResolvedService[], keys: EcsAppKeys): void {
+    // A later service can only be shadowed by an earlier one whose patterns match its own: exact
+    // (wildcard-free) patterns are looked up by text; only earlier services with a wildcard, or
+    // with no routes at all on one axis, need the pattern comparison. With distinct literal routes
+    // this is linear in the number of services.
+    const wild = (ps: string[]) => ps.length === 0 || ps.some((p) => /[*?]/.test(p));
+    const byExact = new Map<string, ResolvedService[]>();
+    const general: ResolvedService[] = [];
+    const position = new Map(services.map((s, i) => [s, i]));
     for (let j = 0; j < services.length; j++) {
         const b = services[j];
-        for (const a of services.slice(0, j)) {
+        const earlier = new Set<ResolvedService>(general);
+        for (const p of b.paths) for (const a of byExact.get(`p:${p}`) ?? []) earlier.add(a);
+        for (const h of b.hosts) for (const a of byExact.get(`h:${h.toLowerCase()}`) ?? []) earlier.add(a);
+        for (const a of [...earlier].sort((x, y) => position.get(x)! - position.get(y)!)) {
             if (covers(a.hosts, b.hosts, true) && covers(a.paths, b.paths, false)) {
                 const field = b.paths.length > 0 ? "routing.paths" : "routing.hosts";
                 throw new ConfigError(keys.member("services", b.name, field), b.paths.length > 0 ? b.paths : b.hosts,
@@ -264,6 +290,11 @@ export function requireReachableRoutes(services: ResolvedService[], keys: EcsApp
                     "a path or host no earlier service matches (list specific routes before catch-alls)");
             }
         }
+        // b may shadow later services: exactly through its literal patterns (on the axis with
+        // literals only), or in general when both axes have wildcards or are empty.
+        if (!wild(b.paths)) for (const p of b.paths) byExact.set(`p:${p}`, [...(byExact.get(`p:${p}`) ?? []), b]);
+        else if (!wild(b.hosts)) for (const h of b.hosts) byExact.set(`h:${h.toLowerCase()}`, [...(byExact.get(`h:${h.toLowerCase()}`) ?? []), b]);
+        else general.push(b);
     }
 }
 

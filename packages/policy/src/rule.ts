@@ -82,8 +82,40 @@ export function propsOf<A>(r: PolicyResource): Partial<Unwrap<A>> {
     return r.props as Partial<Unwrap<A>>;
 }
 
+/**
+ * The resources of `types`, in their order. Rules call this once per bucket, VPC or repository, so
+ * the list is indexed by type once per resource list (a WeakMap on the array the evaluator passes
+ * every rule): a lookup costs the size of its answer, not a scan of the stack.
+ */
 export function ofTypes(resources: readonly PolicyResource[], types: readonly string[]): PolicyResource[] {
-    return resources.filter((r) => types.includes(r.type));
+    const idx = indexOf(resources);
+    if (types.length === 1) return [...(idx.byType.get(types[0]) ?? [])];
+    const hits = [...new Set(types)].flatMap((t) => idx.byType.get(t) ?? []);
+    return hits.sort((a, b) => idx.position.get(a)! - idx.position.get(b)!);
+}
+
+interface ResourceIndex {
+    byType: Map<string, PolicyResource[]>;
+    position: Map<PolicyResource, number>;
+    /** Per (types, prop): the resources by each string their `prop` holds (and each `/`-suffix of an ARN). */
+    refs: Map<string, { byRef: Map<string, PolicyResource[]>; unknown: PolicyResource[]; all: PolicyResource[] }>;
+}
+
+const indexes = new WeakMap<readonly PolicyResource[], ResourceIndex>();
+
+function indexOf(resources: readonly PolicyResource[]): ResourceIndex {
+    let idx = indexes.get(resources);
+    if (!idx) {
+        idx = { byType: new Map(), position: new Map(), refs: new Map() };
+        resources.forEach((r, i) => {
+            idx!.position.set(r, i);
+            const list = idx!.byType.get(r.type);
+            if (list) list.push(r);
+            else idx!.byType.set(r.type, [r]);
+        });
+        indexes.set(resources, idx);
+    }
+    return idx;
 }
 
 /** Properties that hold a resource's physical name where AWS uses the name as the id. */
@@ -132,12 +164,48 @@ export function attachedTo(
 ): Attached {
     const definite: PolicyResource[] = [];
     const possible: PolicyResource[] = [];
-    for (const r of ofTypes(resources, types)) {
+    for (const r of candidates(resources, target, types, prop)) {
         const m = refers(r, prop, target);
         if (m === "yes") definite.push(r);
         else if (m === "maybe") possible.push(r);
     }
     return { definite, possible };
+}
+
+/**
+ * The resources of `types` that may refer to `target` through `prop` (a superset of those `refers`
+ * accepts, in resource order): those holding one of its identities, those naming its URN in their
+ * property dependencies, and those whose value is unknown. Indexed once per (types, prop), so
+ * judging every bucket of a stack is linear in the stack, not quadratic.
+ */
+function candidates(resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], prop: string):
+    PolicyResource[] {
+    const idx = indexOf(resources);
+    const key = `${types.join(",")}|${prop}`;
+    let refIndex = idx.refs.get(key);
+    if (!refIndex) {
+        refIndex = { byRef: new Map(), unknown: [], all: ofTypes(resources, types) };
+        const add = (ref: string, r: PolicyResource) => {
+            const list = refIndex!.byRef.get(ref);
+            if (!list) refIndex!.byRef.set(ref, [r]);
+            else if (list[list.length - 1] !== r) list.push(r);
+        };
+        for (const r of refIndex.all) {
+            const v = r.props[prop];
+            const values = Array.isArray(v) ? v : [v];
+            if (isUnknown(v) || values.some(isUnknown)) refIndex.unknown.push(r);
+            for (const x of values) {
+                if (typeof x !== "string") continue;
+                add(x, r);
+                if (x.startsWith("arn:")) for (let i = x.indexOf("/"); i >= 0; i = x.indexOf("/", i + 1)) add(x.slice(i + 1), r);
+            }
+            for (const dep of r.propertyDeps?.[prop] ?? []) add(`urn-dep:${dep}`, r);
+        }
+        idx.refs.set(key, refIndex);
+    }
+    const found = new Set<PolicyResource>(refIndex.unknown);
+    for (const id of [...identities(target), `urn-dep:${target.urn}`]) for (const r of refIndex.byRef.get(id) ?? []) found.add(r);
+    return [...found].sort((a, b) => idx.position.get(a)! - idx.position.get(b)!);
 }
 
 /**

@@ -1,0 +1,45 @@
+// `node -r ./packages/testing/register.js`: runs TypeScript sources the way `sucrase/register/ts`
+// does (same transforms; line numbers preserved, so error traces point at the .ts lines), but keeps
+// each file's output in node_modules/.cache/citadel-ts, keyed by path, size, mtime and the sucrase
+// version: a run whose sources have not changed since the last one loads precompiled output and
+// never loads sucrase. Type-checking stays `tsc -b`. Used by `pnpm plan`, `pnpm test` and the bench.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const crypto = require("crypto");
+const Module = require("module");
+
+const root = path.resolve(__dirname, "..", "..");
+const cacheDir = path.join(root, "node_modules", ".cache", "citadel-ts");
+const sucraseVersion = require("sucrase/package.json").version;
+const nodeModules = `${path.sep}node_modules${path.sep}`;
+let transform;
+
+function compile(source, filename) {
+    transform ??= require("sucrase").transform;
+    const { code, sourceMap } = transform(source, {
+        transforms: ["imports", "typescript"], filePath: filename, sourceMapOptions: { compiledFilename: filename },
+    });
+    return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString("base64")}`;
+}
+
+const previous = Module._extensions[".ts"];
+Module._extensions[".ts"] = function (module, filename) {
+    if (filename.includes(nodeModules) && previous) return previous(module, filename);
+    const st = fs.statSync(filename);
+    const key = crypto.createHash("sha1").update(`${sucraseVersion}\0${filename}\0${st.size}\0${st.mtimeMs}`).digest("hex");
+    const cached = path.join(cacheDir, `${key}.js`);
+    let js;
+    try {
+        js = fs.readFileSync(cached, "utf8");
+    } catch {
+        js = compile(fs.readFileSync(filename, "utf8"), filename);
+        try {
+            fs.mkdirSync(cacheDir, { recursive: true });
+            const tmp = `${cached}.${process.pid}.tmp`;
+            fs.writeFileSync(tmp, js);
+            fs.renameSync(tmp, cached);
+        } catch { /* a read-only tree: run uncached */ }
+    }
+    module._compile(js, filename);
+};
