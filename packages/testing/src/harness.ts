@@ -50,8 +50,37 @@ export interface RecordedResource {
     protect: boolean;
     retainOnDelete: boolean;
     aliases: string[];
+    /** The `aliases` resource option as the engine receives it: full URNs or specs (see urns.ts). */
+    aliasSpecs: AliasSpec[];
     /** Resolved inputs. Secret values are wrapped as `{ secret: value }` (see `redact`). */
     inputs: Record<string, any>;
+}
+
+/** One entry of the `aliases` option: a full old URN, or the parts that differ from the current one. */
+export interface AliasSpec {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    /** The old parent's URN; absent means "the current parent" unless `noParent`. */
+    parentUrn?: string;
+    noParent?: boolean;
+}
+
+function aliasSpecOf(a: any): AliasSpec {
+    const urn = a.getUrn?.();
+    if (urn) return { urn };
+    const s = a.getSpec?.();
+    if (!s) return {};
+    const spec: AliasSpec = {};
+    if (s.getName()) spec.name = s.getName();
+    if (s.getType()) spec.type = s.getType();
+    if (s.getStack()) spec.stack = s.getStack();
+    if (s.getProject()) spec.project = s.getProject();
+    if (s.getParenturn?.()) spec.parentUrn = s.getParenturn();
+    if (s.getNoparent?.()) spec.noParent = true;
+    return spec;
 }
 
 export interface Recording {
@@ -62,6 +91,8 @@ export interface Recording {
 
 const recording: Recording = { resources: [], lookups: [] };
 const urnToName = new Map<string, string>();
+/** Mock monitor URN → the URN the engine would give (see engineUrn). */
+const engineUrns = new Map<string, string>();
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Marker for secret values in recorded inputs. */
@@ -138,13 +169,28 @@ export function installMocks(opts: MockOptions = {}): void {
         });
 }
 
+/**
+ * The URN the engine would give: the mock monitor qualifies a type with its parent's type only,
+ * the engine with the whole chain of parent types below the stack
+ * (`citadel:orthanc:OrthancHost$citadel:shared:PostgresDatabase$aws:rds/instance:Instance`).
+ * URN pinning compares these, so they must be the real ones.
+ */
+function engineUrn(mockUrn: string, parentUrn: string | undefined, type: string, name: string): string {
+    const [head, project] = mockUrn.split("::");
+    const parentType = parentUrn?.split("::")[2];
+    const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+    return `${head}::${project}::${qualified}::${name}`;
+}
+
 function record(req: any, resp: any): void {
-    const urn: string = resp.getUrn();
     const type: string = req.getType();
+    const mockParent: string = req.getParent();
+    const parentUrn: string | undefined = mockParent ? engineUrns.get(mockParent) ?? mockParent : undefined;
+    const urn = engineUrn(resp.getUrn(), parentUrn, type, req.getName());
+    engineUrns.set(resp.getUrn(), urn);
     urnToName.set(urn, req.getName());
     if (type === STACK_TYPE) return;
-    const parentUrn: string = req.getParent();
-    const parentIsStack = !parentUrn || parentUrn.split("::")[2]?.endsWith(STACK_TYPE);
+    const parentIsStack = !parentUrn || parentUrn.split("::")[2] === STACK_TYPE;
     const id: string = resp.getId();
     recording.resources.push({
         type,
@@ -157,6 +203,7 @@ function record(req: any, resp: any): void {
         protect: req.getProtect?.() ?? false,
         retainOnDelete: req.getRetainondelete?.() ?? false,
         aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
+        aliasSpecs: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
         inputs: checkedInputs(type, req.getName(), leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
     });
 }
@@ -166,6 +213,7 @@ export function resetRecording(): void {
     recording.resources = [];
     recording.lookups = [];
     urnToName.clear();
+    engineUrns.clear();
 }
 
 /**

@@ -2,3 +2,4 @@ export * from "./canned";
 export * from "./harness";
 export * from "./stack";
 export * from "./plan";
+export * from "./urns";
