@@ -52,6 +52,8 @@ export interface RecordedResource {
     aliases: string[];
     /** The `aliases` resource option as the engine receives it: full URNs or specs (see urns.ts). */
     aliasSpecs: AliasSpec[];
+    /** What the mock runtime answered as the resource's outputs (ARN, name, URL...): what references resolve to. */
+    outputs: Record<string, any>;
     /** Resolved inputs. Secret values are wrapped as `{ secret: value }` (see `redact`). */
     inputs: Record<string, any>;
 }
@@ -204,6 +206,7 @@ function record(req: any, resp: any): void {
         retainOnDelete: req.getRetainondelete?.() ?? false,
         aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
         aliasSpecs: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
+        outputs: (leafProperties(resp.getObject?.()?.toJavaScript?.() ?? {}) ?? {}) as Record<string, any>,
         inputs: checkedInputs(type, req.getName(), leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
     });
 }
