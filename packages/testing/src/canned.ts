@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { AUTONAMES } from "./autonames";
 
 /**
  * Canned answers for the lookups the components make. Every value is obviously fake (account
@@ -73,15 +74,13 @@ export function cannedCall(args: MockCallArgs, ctx: CannedContext): Record<strin
     return handler(args.inputs, ctx);
 }
 
-interface AutoNameRule { field: string; prefix?: string; lower?: boolean; maxlen?: number }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AUTONAMES = require("./autonames.json") as Record<string, AutoNameRule>;
+
 
 /**
  * The property the provider auto-names at preview, and the name it would give: as pulumi-aws does
  * in its Check, `<logical name>-<7 random hex>` (lower-cased or truncated where the provider's rule
  * says so) when the program set neither the property nor its prefix. The "random" part is a hash of
- * the type and logical name, so a plan is deterministic. Table: src/autonames.json, generated from
+ * the type and logical name, so a plan is deterministic. Table: src/autonames.ts, generated from
  * @pulumi/aws's typings by scripts/autonames.js.
  */
 export function autoName(type: string, name: string, inputs: Record<string, unknown>): { field: string; value: string } | undefined {
@@ -101,7 +100,7 @@ export function autoName(type: string, name: string, inputs: Record<string, unkn
 export function autoNamed(name: string, type: string): string {
     const full = type.includes(":") && type.split(":").length === 3 ? type : `aws:${type}`;
     const auto = autoName(full, name, {});
-    if (!auto) throw new Error(`${full} is not auto-named by the provider (see packages/testing/src/autonames.json)`);
+    if (!auto) throw new Error(`${full} is not auto-named by the provider (see packages/testing/src/autonames.ts)`);
     return auto.value;
 }
 
