@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import Ajv from "ajv";
 import * as path from "path";
-import { autoName, buildPlan, parsePlanArgs, PlanJson, renderPlan, REPO_ROOT } from "../src";
+import { autoName, buildPlan, parsePlanArgs, PlanJson, renderPlan, REPO_ROOT, runStack } from "../src";
 
 const MINI = path.join(__dirname, "fixtures", "mini");
 
@@ -105,6 +105,17 @@ describe("offline plan", () => {
         assert.ok(at(/^Resources: \d+/m) >= 0 && at(/^Resources: \d+/m) < at(/^Policy violations/m));
         assert.ok(at(/^Policy violations/m) < at(/^Resource tree:/m));
         assert.ok(at(/^Resource tree:/m) < at(/^ {2}\+ citadel:network:SecureVpc {2}net$/m));
+    });
+
+    it("keeps real error traces while skipping Pulumi's per-promise trace capture", async () => {
+        const limit = Error.stackTraceLimit;
+        await assert.rejects(runStack("dev", { "citadel:vpc.azCount": 5 }), (e: Error) => {
+            assert.match(e.message, /citadel:vpc\.azCount: 5 is out of range/);
+            // The error thrown inside the program, through Pulumi's promises, still says where it came from.
+            assert.match(e.stack ?? "", /\n\s+at .*stacks\/src\/\w+\.ts:\d+/);
+            return true;
+        });
+        assert.equal(Error.stackTraceLimit, limit, "the trace limit is restored");
     });
 
     describe("dev and prod plans", () => {
