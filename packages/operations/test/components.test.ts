@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { capture, named, ofType, Recording } from "../../testing/src";
+import { autoNamed, capture, named, ofType, Recording } from "../../testing/src";
 import {
     AccountBaseline, AlertTopic, BackupPlan, CONFIG_RULES, nightlySchedule, PatchManagement, SubscriptionProtocol,
     TRAIL_ALARMS, VaultLockMode,
@@ -155,8 +155,8 @@ describe("AccountBaseline", () => {
         assert.equal(trail.includeGlobalServiceEvents, true);
         assert.equal(trail.enableLogFileValidation, true);
         assert.equal(trail.kmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/account-audit-key-key-id");
-        assert.equal(trail.s3BucketName, "account-audit-mock");
-        assert.match(trail.cloudWatchLogsGroupArn, /log-group:account-trail-logs-mock:\*$/);
+        assert.equal(trail.s3BucketName, autoNamed("account-audit", "s3/bucket:Bucket"));
+        assert.ok(trail.cloudWatchLogsGroupArn.endsWith(`log-group:${autoNamed("account-trail-logs", "cloudwatch/logGroup:LogGroup")}:*`), trail.cloudWatchLogsGroupArn);
         assert.equal(named(rec, "account-trail-logs").inputs.retentionInDays, 731);
         const bucketPolicy = JSON.parse(named(rec, "account-audit-policy").inputs.policy);
         const sids = bucketPolicy.Statement.map((s: any) => s.Sid);
@@ -183,7 +183,7 @@ describe("AccountBaseline", () => {
     it("records all supported types (global ones only where asked), delivers to the audit bucket and checks the managed rules", () => {
         assert.deepEqual(named(rec, "account-recorder").inputs.recordingGroup, { allSupported: true, includeGlobalResourceTypes: false });
         const channel = named(rec, "account-delivery").inputs;
-        assert.equal(channel.s3BucketName, "account-audit-mock");
+        assert.equal(channel.s3BucketName, autoNamed("account-audit", "s3/bucket:Bucket"));
         assert.equal(channel.s3KmsKeyArn, "arn:aws:kms:us-east-1:123456789012:key/account-audit-key-key-id");
         assert.equal(named(rec, "account-recorder-status").inputs.isEnabled, true);
         assert.equal(named(rec, "account-recorder-status").inputs.name, "default");

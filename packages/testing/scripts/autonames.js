@@ -35,6 +35,9 @@ function walk(dir) {
         const field = m[1].startsWith("aws:s3/bucket") && /^ {4}bucket\?:/m.test(body) ? "bucket"
             : /^ {4}name\?:/m.test(body) ? "name" : undefined;
         if (!field || EXTRA[m[1]]) continue;
+        // A name with a documented default ("Defaults to `default`", AWS Config's recorder) is not auto-named.
+        const doc = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*\\n {4}${field}\\?:`).exec(body);
+        if (doc && /Defaults to `/.test(doc[1])) continue;
         const entry = { field };
         if (/^ {4}(name|bucket)Prefix\?:/m.test(body)) entry.prefix = `${field}Prefix`;
         if (LOWER.has(m[1])) entry.lower = true;
