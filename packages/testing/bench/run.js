@@ -5,7 +5,8 @@
 //     against the fair floor (floor.js: same @pulumi modules, same mocks, same resources, no program);
 //     with --baseline, the same CLI of another checkout (e.g. /work/main) interleaved too;
 //  2. with --tests, the mocha suite (`pnpm test` without pnpm), and the baseline's;
-//  3. linearity: an EcsApp with 50 and 200 services (about 800 and 3,200 resources), time per resource.
+//  3. linearity: an EcsApp with 50 and 200 services (about 800 and 3,200 resources), time per resource;
+//  4. the policy pack alone over 800 and 2,400 synthetic buckets (policy.js), and the baseline's.
 // Wall times are printed with CPU times (user+sys of the child): on a shared machine CPU is the steadier.
 "use strict";
 const { spawnSync } = require("child_process");
@@ -97,6 +98,18 @@ if (!argv.includes("--no-scale")) {
     console.log(`\nlinearity: EcsApp with 50 services (${small[0].resources} resources) and 200 (${large[0].resources}), medians of ${small.length}:`);
     for (const k of ["cpuMs", "programMs", "policyMs"]) {
         console.log(`  ${k.padEnd(10)} per resource: ${per(small, k).toFixed(3)} ms → ${per(large, k).toFixed(3)} ms  (ratio ${(per(large, k) / per(small, k)).toFixed(2)}; 1.00 is linear)`);
+    }
+}
+// 4. the policy pack alone over 800 and 2,400 buckets (4,800 and 14,400 resources)
+if (!argv.includes("--no-scale")) {
+    const policy = (dir, buckets) => JSON.parse(time(process.execPath, ["-r", path.join(root, "packages/testing/register.js"),
+        path.join(__dirname, "policy.js"), String(buckets), dir], root).stdout);
+    for (const [name, dir] of [["this checkout", root], ...(baseline ? [["baseline", baseline]] : [])]) {
+        const small = [], large = [];
+        for (let i = 0; i < Math.min(runs, 3); i++) { small.push(policy(dir, 800)); large.push(policy(dir, 2400)); }
+        const per = (xs) => median(xs.map((x) => x.policyMs / x.resources));
+        console.log(`policy pack, ${name}: ${small[0].resources} → ${large[0].resources} resources, per resource ${per(small).toFixed(3)} ms → ` +
+            `${per(large).toFixed(3)} ms (ratio ${(per(large) / per(small)).toFixed(2)}; 1.00 is linear)`);
     }
 }
 fs.rmSync(planJson, { force: true });

@@ -1,6 +1,6 @@
 import type * as s3 from "@pulumi/aws/s3";
 import {
-    attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, refers, StackRule,
+    attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, StackRule,
 } from "../rule";
 import { fails, hasUnknown, isSet, isUnknown, list } from "../values";
 import { coversAction, conditionValues, Statement, statementsOf } from "./policy-doc";
@@ -194,8 +194,8 @@ export const versioning = bucketRule({
  * BucketLogging of another bucket targets it.
  */
 function isAccessLogBucket(resources: readonly PolicyResource[], b: PolicyResource): boolean {
-    const targeted = ofTypes(resources, [T.bucketLogging, T.bucketLoggingV2])
-        .some((l) => refers(l, "targetBucket", b) === "yes");
+    // Through the index of attachments (one lookup per bucket), not a scan of every BucketLogging.
+    const targeted = attachedTo(resources, b, [T.bucketLogging, T.bucketLoggingV2], "targetBucket").definite.length > 0;
     return targeted || policyAdmits(resources, b,
         (w) => w.some((s) => s.services.some((svc) => isService(svc, "logging.s3")))) !== "no";
 }
