@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { evaluate, PlainResource, RULES } from "@citadel/policy/src/evaluate";
 import { CASES, Fixture } from "@citadel/policy/test/fixtures";
 import {
-    buildPlan, capture, hasMandatoryViolation, parsePlanArgs, Plan, policyEvaluator, RecordedResource, renderPlan, reveal, StackRun,
+    buildPlan, capture, listStacks, hasMandatoryViolation, parsePlanArgs, Plan, policyEvaluator, RecordedResource, renderPlan, reveal, StackRun,
 } from "@citadel/testing";
 
 const plain = (r: RecordedResource): PlainResource =>
@@ -51,10 +51,10 @@ describe("policy pack over the stacks (pnpm plan)", () => {
     const plans: Record<string, Plan> = {};
     before(async function () {
         this.timeout(60_000);
-        for (const stack of ["dev", "prod"]) plans[stack] = await buildPlan(stack);
+        for (const stack of listStacks()) plans[stack] = await buildPlan(stack);
     });
 
-    for (const stack of ["dev", "prod"]) {
+    for (const stack of listStacks()) {
         it(`${stack} plans with no mandatory violation`, () => {
             const mandatory = plans[stack].json.violations.filter((v) => v.level === "mandatory");
             assert.deepEqual(mandatory, []);

@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { currentRecording, named, ofType, readProject, runStack, stackConfig, StackRun, autoNamed } from "@citadel/testing";
+import { autoNamed, currentRecording, listStacks, named, ofType, readProject, runStack, stackConfig, StackRun } from "@citadel/testing";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
 
 describe("stacks", () => {
     const runs: Record<string, StackRun> = {};
     before(async () => {
-        runs.dev = await runStack("dev");
-        runs.prod = await runStack("prod");
+        // Every stack file there is (a new Pulumi.<stack>.yaml is tested without editing this file).
+        for (const stack of listStacks()) runs[stack] = await runStack(stack);
     });
 
     it("dev: 2 AZs, no NAT gateway, no interface endpoints, flow logs to the log bucket", () => {
@@ -51,7 +51,7 @@ describe("stacks", () => {
             assert.ok(d.default !== undefined, `${key} has no default`);
         }
         const read = new Set<string>();
-        for (const stack of ["dev", "prod"]) {
+        for (const stack of listStacks()) {
             pulumi.runtime.setAllConfig(stackConfig(stack));
             const reader = new ConfigReader("citadel");
             loadSettings(reader);

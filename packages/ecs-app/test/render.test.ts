@@ -1,8 +1,5 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import {
     ciPushPullStatements, containerDefinition, ContainerSettings, deploymentAlertPattern, ecrLifecyclePolicy,
     ecsUserData, executionRoleStatements, renderContainerDefinitions, runTaskCommand, SECRET_LOOKING_NAME,
@@ -172,7 +169,7 @@ describe("EcsApp commands", () => {
         assert.strictEqual(words.length, 17);
     });
 
-    it("renders user data that joins the cluster with IMDS blocked for tasks, and passes shellcheck", () => {
+    it("renders user data that joins the cluster with IMDS blocked for tasks (shellcheck: test:tools)", () => {
         const userData = ecsUserData("app-cluster-1a2b3c");
         assert.ok(userData.startsWith("#!/bin/bash\n"));
         for (const line of ["ECS_CLUSTER=app-cluster-1a2b3c", "ECS_AWSVPC_BLOCK_IMDS=true", "ECS_DISABLE_PRIVILEGED=true",
@@ -180,9 +177,5 @@ describe("EcsApp commands", () => {
             assert.ok(userData.includes(`\n${line}\n`), line);
         }
         assert.throws(() => ecsUserData("bad name; rm -rf /"), /not an ECS cluster name/);
-        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "ecs-app-")), "user-data.sh");
-        fs.writeFileSync(file, userData);
-        execFileSync("bash", ["-n", file]);
-        execFileSync("shellcheck", ["--severity=style", file]);
     });
 });
