@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, requireLogRetention } from "@citadel/shared";
-import { CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, OriginProtectionArgs, resolveEcsAppArgs, validateEcsAppArgs } from "@citadel/ecs-app";
+import { ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, requireLogRetention, requireNonRootUser } from "@citadel/shared";
+import {
+    CAPACITY_TYPES, CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, OriginProtectionArgs, requireCertificateArn, resolveEcsAppArgs,
+    validateEcsAppArgs,
+} from "@citadel/ecs-app";
+import { DEFAULT_ORIGIN_HEADER_NAME } from "@citadel/edge-cdn";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
 
@@ -36,6 +40,11 @@ export interface AppSettings {
     database: { name: string; instanceClass: string; multiAz: boolean };
     bastion: boolean;
 }
+
+export const IMAGE_SOURCES = ["ecr", "registry"] as const;
+
+/** Stands in for an unset certificate while the app is off, so its other values are still checked. */
+const PLACEHOLDER_CERTIFICATE = "arn:aws:acm:us-east-1:000000000000:certificate/placeholder";
 
 /** What the app needs from the platform, besides its own settings. */
 interface AppRefs {
@@ -87,9 +96,9 @@ function appConfigKeys(reader: ConfigReader): EcsAppKeys {
 function webService(reader: ConfigReader, name: "frontend" | "backend"): WebServiceSettings {
     return {
         image: reader.string(`app.${name}.image`),
-        port: reader.integer(`app.${name}.port`),
-        cpu: reader.integer(`app.${name}.cpu`),
-        memory: reader.integer(`app.${name}.memory`),
+        port: reader.integer(`app.${name}.port`, 1, 65535),
+        cpu: reader.integer(`app.${name}.cpu`, 128, 196608),
+        memory: reader.integer(`app.${name}.memory`, 128, 786432),
         path: reader.string(`app.${name}.path`),
         healthCheckPath: reader.string(`app.${name}.healthCheckPath`),
     };
@@ -165,27 +174,27 @@ function requireEgress(reader: ConfigReader, s: AppSettings): void {
 export function loadAppSettings(reader: ConfigReader): AppSettings {
     const s: AppSettings = {
         enabled: reader.boolean("app.enabled"),
-        capacity: reader.string("app.capacity") as CapacityType,
+        capacity: reader.oneOf<CapacityType>("app.capacity", CAPACITY_TYPES),
         ec2: {
             instanceType: reader.string("app.ec2.instanceType"),
-            minInstances: reader.integer("app.ec2.minInstances"),
-            maxInstances: reader.integer("app.ec2.maxInstances"),
+            minInstances: reader.integer("app.ec2.minInstances", 0, 100),
+            maxInstances: reader.integer("app.ec2.maxInstances", 1, 100),
         },
         certificateArn: reader.string("app.certificateArn"),
         hosts: reader.stringList("app.hosts"),
-        imageSource: reader.string("app.imageSource") as AppSettings["imageSource"],
+        imageSource: reader.oneOf<AppSettings["imageSource"]>("app.imageSource", IMAGE_SOURCES),
         registry: reader.optionalString("app.registry"),
         registryCredentialsSecretArn: reader.optionalString("app.registryCredentialsSecretArn"),
         imageTag: reader.optionalString("app.imageTag"),
-        user: reader.optionalString("app.user"),
-        desiredCount: reader.integer("app.desiredCount"),
-        maxCount: reader.integer("app.maxCount"),
+        user: reader.string("app.user"),
+        desiredCount: reader.integer("app.desiredCount", 0, 100),
+        maxCount: reader.integer("app.maxCount", 1, 100),
         frontend: webService(reader, "frontend"),
         backend: webService(reader, "backend"),
         worker: {
             command: reader.stringList("app.worker.command"),
-            cpu: reader.integer("app.worker.cpu"),
-            memory: reader.integer("app.worker.memory"),
+            cpu: reader.integer("app.worker.cpu", 128, 196608),
+            memory: reader.integer("app.worker.memory", 128, 786432),
         },
         migrationCommand: reader.stringList("app.migration.command"),
         database: {
@@ -195,8 +204,14 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         },
         bastion: reader.boolean("app.bastion"),
     };
-    if (!s.enabled) return s;
-
+    // Root in any spelling is refused; so is an empty user, which would keep the image's own user
+    // (root unless its Dockerfile says otherwise). Components accept an unset user (the image's).
+    requireNonRootUser(reader.full("app.user"), s.user);
+    const region = new pulumi.Config("aws").get("region");
+    // The values are validated whether or not the app is on; only the checks that tie the app to
+    // the rest of the stack (a certificate, a route out) wait until it is.
+    if (s.enabled || s.certificateArn !== "") requireCertificateArn(reader.full("app.certificateArn"), s.certificateArn, region);
+    const edgeFrontsApp = reader.boolean("edge.enabled");
     const refs: AppRefs = {
         network: {
             vpcId: "(the stack's VPC)", vpcCidrBlock: "(the stack's VPC)",
@@ -204,10 +219,14 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         },
         kmsKeyArn: "(the stack's key)",
         logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
-        logRetentionDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays")),
+        logRetentionDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653)),
         protect: reader.boolean("protect"),
+        // With the edge in front, each listener rule carries the origin header condition too: the
+        // hosts and paths get one condition value fewer.
+        originProtection: s.enabled && edgeFrontsApp
+            ? { headerName: DEFAULT_ORIGIN_HEADER_NAME, headerValue: "0".repeat(48), prefixListIds: ["pl-00000000"] } : undefined,
     };
-    const args = appArgs(s, refs);
+    const args = appArgs(s.enabled || s.certificateArn !== "" ? s : { ...s, certificateArn: PLACEHOLDER_CERTIFICATE }, refs);
     resolveEcsAppArgs(args, appConfigKeys(reader));
     try {
         validateEcsAppArgs("app", args);
@@ -219,7 +238,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         }
         throw e;
     }
-    requireEgress(reader, s);
+    if (s.enabled) requireEgress(reader, s);
     return s;
 }
 

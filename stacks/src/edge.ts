@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@citadel/shared";
 import {
-    DEFAULT_ORIGIN_HEADER_NAME, EDGE_DEFAULTS, EdgeCdn, EdgeCdnArgs, OriginProtection, originProtection, PriceClass,
-    resolveEdgeCdnArgs,
+    DEFAULT_ORIGIN_HEADER_NAME, EDGE_DEFAULTS, EdgeCdn, EdgeCdnArgs, OriginProtection, originProtection, PRICE_CLASSES, PriceClass,
+    RATE_LIMIT_MAX, RATE_LIMIT_MIN, requireUsEast1Certificate, resolveEdgeCdnArgs,
 } from "@citadel/edge-cdn";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
@@ -42,11 +42,21 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
         originDomainName: reader.optionalString("edge.originDomainName"),
         aliases: reader.stringList("edge.aliases"),
         certificateArn: reader.optionalString("edge.certificateArn"),
-        rateLimit: reader.integer("edge.rateLimit"),
+        rateLimit: reader.integer("edge.rateLimit", RATE_LIMIT_MIN, RATE_LIMIT_MAX),
         assets: reader.boolean("edge.assets"),
-        priceClass: reader.string("edge.priceClass") as PriceClass,
+        priceClass: reader.oneOf<PriceClass>("edge.priceClass", PRICE_CLASSES),
     };
+    // Values are checked whether or not the edge is on; what it needs to run, only when it is.
+    if (settings.certificateArn !== undefined) requireUsEast1Certificate(reader.full("edge.certificateArn"), settings.certificateArn);
     if (settings.enabled) {
+        // The default *.cloudfront.net certificate lets viewers in with TLS 1.0 (CloudFront fixes
+        // the minimum protocol at TLSv1 for it), which the mandatory cloudfront-viewer-tls rule refuses:
+        // there is no working default, so the certificate is required.
+        if (settings.certificateArn === undefined) {
+            throw new ConfigError(reader.full("edge.certificateArn"), undefined,
+                "is required when edge.enabled (the default *.cloudfront.net certificate allows TLS 1.0)",
+                "an ACM certificate ARN in us-east-1 covering edge.aliases");
+        }
         if (!appEnabled && !settings.assets) {
             throw new ConfigError(reader.full("edge.enabled"), true,
                 "is on, but there is nothing to serve: no app (app.enabled is false) and no assets (edge.assets is false)",
@@ -62,6 +72,12 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
             kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
+        }), reader.keyOf("edge.", CONFIG_KEY));
+    } else {
+        resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionDays, {
+            kmsKeyArn: "(the stack's key)",
+            logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+            header: settings.originDomainName ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
         }), reader.keyOf("edge.", CONFIG_KEY));
     }
     return settings;

@@ -33,18 +33,19 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
     const subscribers: AlertSubscriber[] = [...emails, ...https];
     validateAlertTopicArgs({ subscribers }, () => reader.full("operations.alerts.emails"), protect);
 
-    const vaultLock = reader.string("operations.backup.vaultLock") as VaultLockMode;
+    const vaultLock = reader.oneOf<VaultLockMode>("operations.backup.vaultLock", Object.values(VaultLockMode));
     const backupArgs = {
-        scheduleHourUtc: reader.integer("operations.backup.hourUtc"),
-        retentionDays: reader.integer("operations.backup.retentionDays"),
+        scheduleHourUtc: reader.integer("operations.backup.hourUtc", 0, 23),
+        retentionDays: reader.integer("operations.backup.retentionDays", 1, 36500),
         continuousBackup: reader.boolean("operations.backup.continuous"),
         vaultLock,
-        vaultLockChangeableForDays: reader.integer("operations.backup.vaultLockChangeableForDays"),
+        vaultLockChangeableForDays: reader.integer("operations.backup.vaultLockChangeableForDays", 3, 36500),
         copyRegion: reader.optionalString("operations.backup.copyRegion"),
     };
     const backupEnabled = reader.boolean("operations.backup.enabled");
     const renamed: Record<string, string> = { scheduleHourUtc: "hourUtc", continuousBackup: "continuous" };
-    if (backupEnabled) {
+    // Validated whether or not backup is on (issue 11, kind 9).
+    {
         resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`),
             new pulumi.Config("aws").get("region"));
     }
@@ -55,12 +56,12 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
 
     const patchingArgs: PatchManagementArgs = {
         patchGroup: ORTHANC_PATCH_GROUP,
-        approveAfterDays: reader.integer("operations.patching.approveAfterDays"),
+        approveAfterDays: reader.integer("operations.patching.approveAfterDays", 0, 360),
         scanSchedule: reader.string("operations.patching.scanSchedule"),
         installSchedule: reader.string("operations.patching.installSchedule"),
     };
     const patchingEnabled = reader.boolean("operations.patching.enabled");
-    if (patchingEnabled) resolvePatchManagementArgs(patchingArgs, configKeys(reader.full("operations.patching.")));
+    resolvePatchManagementArgs(patchingArgs, configKeys(reader.full("operations.patching.")));
 
     return {
         alarms: reader.boolean("operations.alarms"),

@@ -1,4 +1,6 @@
-import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
+import * as pulumi from "@pulumi/pulumi";
+import { ARN_RULES, ConfigError, requireArn } from "@citadel/shared";
+import { MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
 import { ORTHANC_PATCH_GROUP } from "./operations";
@@ -32,31 +34,46 @@ const CONFIG_KEY: Record<string, string> = {
  * on, validates them with OrthancHost's own rules: a bad value stops the program before any
  * resource exists, naming the key.
  */
-export function loadOrthancSettings(reader: ConfigReader): OrthancSettings {
+export function loadOrthancSettings(reader: ConfigReader, azCount: number): OrthancSettings {
     const enabled = reader.boolean("orthanc.enabled");
     const orthancImage = reader.optionalString("orthanc.orthancImage");
     const nginxImage = reader.optionalString("orthanc.nginxImage");
     const args: OrthancConfigArgs = {
         webCidrs: reader.stringList("orthanc.webCidrs"),
         dicomCidrs: reader.stringList("orthanc.dicomCidrs"),
-        hostCount: reader.integer("orthanc.hostCount"),
+        hostCount: reader.integer("orthanc.hostCount", 1, MAX_HOSTS),
         instanceType: reader.string("orthanc.instanceType"),
         amiId: reader.optionalString("orthanc.amiId"),
-        rootVolumeSizeGiB: reader.integer("orthanc.rootVolumeSizeGiB"),
+        rootVolumeSizeGiB: reader.integer("orthanc.rootVolumeSizeGiB", 20, 16384),
         siteName: reader.optionalString("orthanc.siteName"),
         certificateSecretArn: reader.optionalString("orthanc.certificateSecretArn"),
         dicomAet: reader.string("orthanc.dicomAet"),
         images: { orthanc: orthancImage, nginx: nginxImage },
         loadBalancer: reader.boolean("orthanc.loadBalancer"),
+        cidrPrefixFloor: reader.integer("orthanc.cidrPrefixFloor", 8, 32),
         database: {
             instanceClass: reader.string("orthanc.db.instanceClass"),
-            allocatedStorage: reader.integer("orthanc.db.allocatedStorage"),
+            allocatedStorage: reader.integer("orthanc.db.allocatedStorage", 20, 65536),
             multiAz: reader.boolean("orthanc.db.multiAz"),
             deletionProtection: reader.boolean("orthanc.db.deletionProtection"),
-            backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays"),
+            backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays", 7, 35),
         },
     };
-    if (enabled) resolveOrthancHostArgs(args, reader.keyOf("orthanc.", CONFIG_KEY));
+    const keyOf = reader.keyOf("orthanc.", CONFIG_KEY);
+    // Checked whether or not Orthanc is on; only the source ranges (which have no default) wait until it is.
+    resolveOrthancHostArgs(enabled ? args : {
+        ...args,
+        webCidrs: args.webCidrs.length > 0 ? args.webCidrs : ["192.0.2.0/24"],
+        dicomCidrs: args.dicomCidrs.length > 0 ? args.dicomCidrs : ["192.0.2.0/24"],
+    }, keyOf);
+    // One host per AZ: the VPC has azCount public subnets.
+    if (args.hostCount! > azCount) {
+        throw new ConfigError(keyOf("hostCount"), args.hostCount, `needs one AZ per host, and vpc.azCount is ${azCount}`, `1..${azCount}`);
+    }
+    if (args.certificateSecretArn !== undefined) {
+        // The hosts read the secret through the region's Secrets Manager endpoint (in prod, the VPC's interface endpoint).
+        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, { ...ARN_RULES.secret, region: new pulumi.Config("aws").get("region") });
+    }
     return { enabled, args };
 }
 

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configKeys, requireLogRetention } from "@citadel/shared";
-import { FlowLogDestination, NatStrategy, resolveSecureVpcArgs } from "@citadel/secure-vpc";
-import { ConfigReader } from "./config";
+import {
+    FLOW_LOG_DESTINATIONS, FlowLogDestination, NAT_STRATEGIES, NatStrategy, RESERVED_AZ_SLOTS, resolveSecureVpcArgs,
+} from "@citadel/secure-vpc";
+import { ConfigReader, declaredKeys } from "./config";
 import { EdgeSettings, loadEdgeSettings } from "./edge";
 import { AppSettings, loadAppSettings } from "./app";
 import { loadOrthancSettings, OrthancSettings } from "./orthanc";
@@ -28,17 +30,24 @@ export interface Settings {
     operations: OperationsSettings;
 }
 
+/**
+ * Reads and validates every declared key, whether or not its feature is on (a value for a feature
+ * that is off is checked now, not when someone turns the feature on), after refusing any
+ * `citadel:` key Pulumi.yaml does not declare. Throws a ConfigError (a Pulumi RunError) naming
+ * the first bad key.
+ */
 export function loadSettings(reader: ConfigReader): Settings {
-    const retentionDays = requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays"));
+    reader.refuseUnknownKeys(Object.keys(declaredKeys()));
+    const retentionDays = requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653));
 
     const vpcRaw = {
         cidrBlock: reader.string("vpc.cidrBlock"),
-        azCount: reader.integer("vpc.azCount"),
-        publicSubnetPrefixLength: reader.integer("vpc.publicSubnetPrefixLength"),
-        privateSubnetPrefixLength: reader.integer("vpc.privateSubnetPrefixLength"),
-        natStrategy: reader.string("vpc.natStrategy") as NatStrategy,
+        azCount: reader.integer("vpc.azCount", 2, RESERVED_AZ_SLOTS),
+        publicSubnetPrefixLength: reader.integer("vpc.publicSubnetPrefixLength", 16, 28),
+        privateSubnetPrefixLength: reader.integer("vpc.privateSubnetPrefixLength", 16, 28),
+        natStrategy: reader.oneOf<NatStrategy>("vpc.natStrategy", NAT_STRATEGIES),
         interfaceEndpoints: reader.stringList("vpc.interfaceEndpoints"),
-        flowLogsDestination: reader.string("vpc.flowLogs.destination") as FlowLogDestination,
+        flowLogsDestination: reader.oneOf<FlowLogDestination>("vpc.flowLogs.destination", FLOW_LOG_DESTINATIONS),
     };
     // The component's own validator, with config keys in its messages: one set of rules.
     resolveSecureVpcArgs({
@@ -49,16 +58,18 @@ export function loadSettings(reader: ConfigReader): Settings {
             : { destination: vpcRaw.flowLogsDestination, retentionInDays: retentionDays },
     }, configKeys(reader.full("vpc.")));
 
+    const protect = reader.boolean("protect");
+    const app = loadAppSettings(reader);
     return {
         project: pulumi.getProject(),
         stack: pulumi.getStack(),
-        protect: reader.boolean("protect"),
+        protect,
         logs: { retentionDays },
         vpc: vpcRaw,
         // Feature settings (one loader per feature module) are added below.
-        edge: loadEdgeSettings(reader, retentionDays, reader.boolean("app.enabled")),
-        app: loadAppSettings(reader),
-        orthanc: loadOrthancSettings(reader),
-        operations: loadOperationsSettings(reader, reader.boolean("protect")),
+        edge: loadEdgeSettings(reader, retentionDays, app.enabled),
+        app,
+        orthanc: loadOrthancSettings(reader, vpcRaw.azCount),
+        operations: loadOperationsSettings(reader, protect),
     };
 }

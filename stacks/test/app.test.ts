@@ -129,7 +129,7 @@ describe("stacks: the app", () => {
             [{ ...DEV_WITH_APP, "citadel:app.certificateArn": "" }, 'citadel:app.certificateArn: "" is required'],
             [{ ...DEV_WITH_APP, "citadel:app.capacity": "lambda" }, 'citadel:app.capacity: "lambda" is not a known value, allowed fargate | ec2'],
             [{ ...DEV_WITH_APP, "citadel:app.database.name": "my-db" }, 'citadel:app.database.name: "my-db" is not a valid database name'],
-            [{ ...DEV_WITH_APP, "citadel:app.user": "root" }, 'citadel:app.user: "root" is root'],
+            [{ ...DEV_WITH_APP, "citadel:app.user": "root" }, 'citadel:app.user: "root" runs as root (uid "root")'],
             [{ ...DEV_WITH_APP, "citadel:app.desiredCount": 5 }, "citadel:app.maxCount: 2 is below desiredCount (5)"],
         ];
         for (const [overrides, message] of cases) {

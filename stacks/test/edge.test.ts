@@ -94,19 +94,22 @@ describe("stack: edge (CloudFront + WAF)", () => {
     });
 
     it("serves the assets alone, with no origin secret, when there is no app", async () => {
-        const run = await runStack("dev", { "citadel:edge.enabled": true, "citadel:edge.assets": true });
+        const run = await runStack("dev", {
+            "citadel:edge.enabled": true, "citadel:edge.assets": true, "citadel:edge.certificateArn": CERT,
+            "citadel:edge.aliases": ["assets.example.com"],
+        });
         assert.equal(run.config["citadel:app.enabled"], "false");
         const d = distribution(run).inputs;
         assert.deepEqual(reveal<any[]>(d.origins).map((o) => o.originId), ["assets"]);
         assert.equal(d.defaultRootObject, "index.html");
-        assert.deepEqual(d.viewerCertificate, { cloudfrontDefaultCertificate: true }, "dev sets no certificate");
+        assert.equal(d.viewerCertificate.acmCertificateArn, CERT, "the certificate is required (kind 11: no default that fails)");
         assert.equal(ofType(run, "citadel:edge:OriginSecret").length, 0);
     });
 
     describe("refuses bad edge config by its key, before any resource", () => {
         const cases: Array<[Record<string, unknown>, string]> = [
             [{ "citadel:edge.certificateArn": "" },
-                'citadel:edge.aliases: ["portal.example.com"] needs certificateArn'],
+                "citadel:edge.certificateArn: (unset) is required when edge.enabled (the default *.cloudfront.net certificate allows TLS 1.0)"],
             [{ "citadel:edge.certificateArn": CERT.replace("us-east-1", "eu-west-1") },
                 `citadel:edge.certificateArn: "${CERT.replace("us-east-1", "eu-west-1")}" is in eu-west-1, but CloudFront takes certificates only from us-east-1`],
             [{ "citadel:edge.rateLimit": 5 }, "citadel:edge.rateLimit: 5 is out of range, allowed 10..2000000000"],

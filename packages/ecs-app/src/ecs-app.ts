@@ -6,14 +6,14 @@ import * as sqs from "@pulumi/aws/sqs";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
-    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson,
+    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, lateConfigError, PostgresDatabase, policyJson,
     serviceTrustPolicy, validatePostgresDatabaseArgs,
 } from "@citadel/shared";
 import {
     APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
     ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
 } from "./args";
-import { resolveEcsAppArgs } from "./validate";
+import { IMAGE_TAG, IMAGE_TAG_ALLOWED, resolveEcsAppArgs } from "./validate";
 import { renderContainerDefinitions, scratchVolumes, secretValueFrom } from "./container";
 import {
     ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
@@ -63,7 +63,6 @@ export function queueAlarmSpecs(a: EcsAppAlarmsArgs, queueName: pulumi.Input<str
 }
 
 /** Docker's tag grammar: what the app-version parameter must hold. */
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** ECR keeps this many images per repository (the seed, 002, keeps 100 versions). */
 export const IMAGES_KEPT = 100;
@@ -193,9 +192,11 @@ export class EcsApp extends pulumi.ComponentResource {
             ? pulumi.output(args.imageTag)
             : getParameterOutput({ name: `${a.parameterNamespace}/app-version` }, parent).insecureValue)
             .apply((tag) => {
+                // Known only once the parameter (or an Output argument) resolves: a ResourceError on this component.
                 if (!IMAGE_TAG.test(tag ?? "")) {
-                    throw new ConfigError(`EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag,
-                        "is not a Docker image tag", "letters, digits, _ . -, up to 128 characters");
+                    throw lateConfigError(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
+                        : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag,
+                        "is not a Docker image tag", IMAGE_TAG_ALLOWED);
                 }
                 return tag;
             });

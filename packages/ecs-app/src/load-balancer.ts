@@ -177,7 +177,7 @@ export function createServiceRoute(
     const conditions: lb.ListenerRuleArgs["conditions"] = [
         ...(s.paths.length > 0 ? [{ pathPattern: { values: s.paths } }] : []),
         ...(s.hosts.length > 0 ? [{ hostHeader: { values: s.hosts } }] : []),
-        ...(origin ? [{ httpHeader: { httpHeaderName: origin.headerName, values: [origin.headerValue] } }] : []),
+        ...(origin ? [{ httpHeader: { httpHeaderName: origin.headerName, values: [pulumi.secret(origin.headerValue)] } }] : []),
     ];
     const rule = new lb.ListenerRule(`${name}-${s.name}-rule`, {
         listenerArn: listener.arn,

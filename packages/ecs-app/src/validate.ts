@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, requireInteger, requireLogRetention, requireOneOf, requireThreshold } from "@citadel/shared";
+import {
+    ARN_RULES, ConfigError, credentialReason, requireArn, requireInteger, requireLogRetention, requireNonRootUser, requireOneOf,
+    requireSafeText, requireThreshold,
+} from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
     DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, LoadBalancerArgs,
@@ -63,14 +66,18 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
 const SSM_PARAMETER_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/[A-Za-z0-9/_.-]+$/;
-const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?]{0,127}$/;
 const HOST_PATTERN = /^(\*\.)?([A-Za-z0-9*?]([A-Za-z0-9*?-]{0,61}[A-Za-z0-9*?])?\.)+[A-Za-z0-9*?-]{1,63}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,40}$/;
 const PARAMETER_NAMESPACE = /^(\/[A-Za-z0-9_.-]+){1,14}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
-const USER = /^([A-Za-z_][A-Za-z0-9_-]{0,31}|\d{1,10})(:([A-Za-z_][A-Za-z0-9_-]{0,31}|\d{1,10}))?$/;
+/** A Docker image tag: https://docs.docker.com/reference/cli/docker/image/tag/ */
+export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+export const IMAGE_TAG_ALLOWED = "letters, digits, _ . -, not starting with . or -, up to 128 characters";
+
+/** The CloudFront origin header's secret value: long enough not to be guessed, no characters a header cannot carry. */
+export const ORIGIN_HEADER_VALUE = /^[A-Za-z0-9_-]{32,128}$/;
 
 /** Is this a plain value (checkable now) rather than an Output resolved later? */
 function isKnown(v: unknown): v is string {
@@ -89,14 +96,16 @@ function requireMatch(key: string, value: unknown, re: RegExp, problem: string, 
 }
 
 /** Validates an ACM certificate ARN when it is known now (an Output is checked by AWS). */
-export function requireCertificateArn(key: string, value: unknown): void {
+/**
+ * The load balancer's certificate: an ACM certificate ARN, in `region` when given (ACM certificates
+ * are regional; a load balancer uses one from its own region:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html).
+ */
+export function requireCertificateArn(key: string, value: unknown, region?: string): void {
     if (value === undefined || value === "") {
         throw new ConfigError(key, value, "is required", "the ARN of an ACM certificate in the load balancer's region");
     }
-    if (isKnown(value)) {
-        requireMatch(key, value, ACM_ARN, "is not an ACM certificate ARN",
-            "arn:aws:acm:<region>:<account>:certificate/<id>");
-    }
+    if (isKnown(value)) requireArn(key, value, { ...ARN_RULES.certificate, region });
 }
 
 function resolveSecrets(secrets: unknown, keyOf: (field: string) => string): ResolvedSecret[] {
@@ -150,11 +159,13 @@ function resolveEnvironment(env: unknown, keyOf: (field: string) => string): Rec
     for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
         requireMatch(keyOf("environment"), name, ENV_NAME, "is not a valid environment variable name",
             "letters, digits and underscores, not starting with a digit");
-        if (SECRET_LOOKING_NAME.test(name)) {
+        const reason = SECRET_LOOKING_NAME.test(name) ? "has a name that looks like a secret" : credentialReason(name, value);
+        if (reason) {
             throw new ConfigError(keyOf(`environment.${name}`), "(hidden)",
-                "has a name that looks like a secret, and environment values are stored in clear",
+                `${reason}, and environment values are stored in clear`,
                 "the value in `secrets`, by reference to Secrets Manager or Parameter Store");
         }
+        if (typeof value === "string") requireSafeText(keyOf(`environment.${name}`), value);
         if (typeof value !== "string" && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
             throw new ConfigError(keyOf(`environment.${name}`), value, "is not a string", "a string");
         }
@@ -174,21 +185,18 @@ function resolveContainer(
     const command = raw.command === undefined ? undefined
         : requireList(keyOf("command"), raw.command, "a list of strings").map((c) => {
             if (typeof c !== "string") throw new ConfigError(keyOf("command"), raw.command, "is not a list of strings", "strings");
-            return c;
+            return requireSafeText(keyOf("command"), c);
         });
-    if (raw.user !== undefined) {
-        requireMatch(keyOf("user"), raw.user, USER, "is not a user", '"uid", "uid:gid", "name" or "name:group"');
-        if (/^(root|0)(:|$)/.test(raw.user)) {
-            throw new ConfigError(keyOf("user"), raw.user, "is root", "a non-root user, or unset (the image's user)");
-        }
+    // An empty command is not "no command": ECS would run the image's default (a web server for a worker).
+    if (command !== undefined && (command.length === 0 || command[0].trim() === "")) {
+        throw new ConfigError(keyOf("command"), raw.command, "is empty", 'a non-empty list of strings, e.g. ["bin/worker"], or unset (the image\'s command)');
     }
+    if (raw.user !== undefined) requireNonRootUser(keyOf("user"), raw.user);
     const useDatabase = raw.useDatabase ?? (useDatabaseDefault && hasDatabase);
     if (useDatabase && !hasDatabase) {
         throw new ConfigError(keyOf("useDatabase"), true, "needs a database", "false, or set `database`");
     }
-    const writablePaths = requireList(keyOf("writablePaths"), raw.writablePaths ?? ECS_APP_DEFAULTS.writablePaths,
-        "a list of absolute paths").map((p) =>
-        requireMatch(keyOf("writablePaths"), p, /^\/[A-Za-z0-9_./-]*$/, "is not an absolute path", 'e.g. "/tmp"'));
+    const writablePaths = requireWritablePaths(keyOf("writablePaths"), raw.writablePaths ?? ECS_APP_DEFAULTS.writablePaths);
     const environment = resolveEnvironment(raw.environment, keyOf);
     const secrets = resolveSecrets(raw.secrets, keyOf);
     for (const s of secrets) {
@@ -198,6 +206,29 @@ function resolveContainer(
     }
     const grants = validateGrants(keyOf("grants"), raw.grants);
     return { name: raw.name, image, cpu, memory, command, environment, secrets, user: raw.user, useDatabase, writablePaths, grants };
+}
+
+/**
+ * System directories a scratch volume would hide (the image's binaries, libraries, configuration):
+ * mounting over them defeats the read-only root file system, or breaks the container.
+ */
+export const SYSTEM_PATHS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/root", "/run",
+    "/sbin", "/sys", "/usr", "/var"] as const;
+
+function requireWritablePaths(key: string, value: unknown): string[] {
+    const allowed = 'unique absolute paths of directories the app writes to, outside the system directories, e.g. ["/tmp", "/app/tmp"]';
+    const paths = requireList(key, value, allowed).map((p) =>
+        requireMatch(key, p, /^(\/[A-Za-z0-9_.-]+)+$/, "is not a normalised absolute path", allowed));
+    const seen = new Set<string>();
+    for (const p of paths) {
+        if (p.split("/").some((seg) => seg === "." || seg === "..")) throw new ConfigError(key, p, "is not a normalised absolute path", allowed);
+        if ((SYSTEM_PATHS as readonly string[]).includes(p) || p.startsWith("/proc/") || p.startsWith("/sys/") || p.startsWith("/dev/")) {
+            throw new ConfigError(key, p, "would hide a system directory of the image", allowed);
+        }
+        if (seen.has(p)) throw new ConfigError(key, paths, `repeats ${JSON.stringify(p)}`, allowed);
+        seen.add(p);
+    }
+    return paths;
 }
 
 function resolveCounts(
@@ -326,9 +357,13 @@ function resolveService(
 }
 
 function resolveWorker(raw: WorkerArgs, keys: EcsAppKeys, capacity: CapacityType, hasDatabase: boolean,
-    serviceNames: string[]): ResolvedWorker {
+    serviceNames: string[], serviceImages: string[]): ResolvedWorker {
     const keyOf = (f: string) => keys.member("workers", raw.name, f);
     const container = resolveContainer(raw, keyOf, capacity, hasDatabase, false);
+    if (container.command === undefined && serviceImages.includes(container.image)) {
+        throw new ConfigError(keyOf("command"), undefined, "is unset, and the worker runs a service's image (its default command is the service)",
+            'the worker\'s command, e.g. ["bin/worker"]');
+    }
     const counts = resolveCounts(raw, keyOf, ECS_APP_DEFAULTS.workerDesiredCount);
     if (counts.maxCount < 1) throw new ConfigError(keyOf("maxCount"), counts.maxCount, "is out of range", "1..100");
     const producers = requireList(keyOf("producers"), raw.producers, "a list of service names").map((p) => {
@@ -375,10 +410,7 @@ function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ImagesArg
             throw new ConfigError(keys.arg("images.credentialsSecretArn"), arn, "is required for a private registry",
                 "the ARN of a Secrets Manager secret {\"username\", \"password\"}");
         }
-        if (isKnown(arn)) {
-            requireMatch(keys.arg("images.credentialsSecretArn"), arn, SECRETS_MANAGER_ARN,
-                "is not a Secrets Manager secret ARN", "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>");
-        }
+        if (isKnown(arn)) requireArn(keys.arg("images.credentialsSecretArn"), arn, ARN_RULES.secret);
     } else {
         for (const r of requireList(keys.arg("images.ciRoleNames"), images.ciRoleNames, "a list of IAM role names")) {
             requireMatch(keys.arg("images.ciRoleNames"), r, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN");
@@ -391,8 +423,9 @@ function resolveOriginProtection(raw: OriginProtectionArgs | undefined, keys: Ec
     if (raw === undefined) return undefined;
     requireMatch(keys.arg("originProtection.headerName"), raw.headerName, HEADER_NAME, "is not an HTTP header name",
         "1..40 letters, digits and hyphens");
-    if (isKnown(raw.headerValue) && (raw.headerValue.length < 1 || raw.headerValue.length > 128)) {
-        throw new ConfigError(keys.arg("originProtection.headerValue"), "(hidden)", "has the wrong length", "1..128 characters");
+    if (isKnown(raw.headerValue) && !ORIGIN_HEADER_VALUE.test(raw.headerValue)) {
+        throw new ConfigError(keys.arg("originProtection.headerValue"), "(hidden)", "is too short, too long or has other characters",
+            "32..128 letters, digits, '-' or '_' (a shared secret: e.g. the value originProtection() generates)");
     }
     if (raw.headerValue === undefined) {
         throw new ConfigError(keys.arg("originProtection.headerValue"), undefined, "is required", "a secret string");
@@ -460,7 +493,8 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
 
     const services = rawServices.map((s, i) => resolveService(s, i, keys, capacity, hasDatabase, !!originProtection));
     requireReachableRoutes(services, keys);
-    const workers = rawWorkers.map((w) => resolveWorker(w, keys, capacity, hasDatabase, services.map((s) => s.name)));
+    const workers = rawWorkers.map((w) => resolveWorker(w, keys, capacity, hasDatabase, services.map((s) => s.name),
+        services.map((s) => s.image)));
     for (const s of services) requireNoInjectedCollision(s, injectedNames(s, { workers, isWorker: false }),
         (f) => keys.member("services", s.name, f));
     for (const w of workers) requireNoInjectedCollision(w, injectedNames(w, { workers, isWorker: true }),
@@ -476,6 +510,9 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
     }
 
     const images = resolveImages(args.images, keys);
+    if (args.imageTag !== undefined && (typeof args.imageTag === "string" || args.imageTag === null)) {
+        requireMatch(keys.arg("imageTag"), args.imageTag, IMAGE_TAG, "is not a Docker image tag", IMAGE_TAG_ALLOWED);
+    }
     const repositories = [...new Set([...services, ...workers, ...(migration ? [migration] : [])].map((c) => c.image))];
 
     const lb = args.loadBalancer ?? ({} as LoadBalancerArgs);

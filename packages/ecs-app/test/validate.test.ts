@@ -115,7 +115,7 @@ describe("EcsApp args", () => {
         resolve(withService({ routing: five }));
         refuses(() => resolve({
             ...withService({ routing: five }),
-            originProtection: { headerName: "X-Origin-Verify", headerValue: "s3cr3t", prefixListIds: ["pl-3b927c52"] },
+            originProtection: { headerName: "X-Origin-Verify", headerValue: "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: ["pl-3b927c52"] },
         }), 'services["backend"].routing', "origin header takes one");
     });
 
@@ -150,9 +150,9 @@ describe("EcsApp args", () => {
             "loadBalancer.certificateArn");
         refuses(() => resolve(appArgs({ loadBalancer: { certificateArn: CERT_ARN, desyncMitigationMode: "monitor" as never } })),
             "loadBalancer.desyncMitigationMode", '"monitor"');
-        refuses(() => resolve(appArgs({ originProtection: { headerName: "X-Origin-Verify", headerValue: "v", prefixListIds: [] } })),
+        refuses(() => resolve(appArgs({ originProtection: { headerName: "X-Origin-Verify", headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: [] } })),
             "originProtection.prefixListIds");
-        refuses(() => resolve(appArgs({ originProtection: { headerName: "X Origin", headerValue: "v", prefixListIds: ["pl-1"] } })),
+        refuses(() => resolve(appArgs({ originProtection: { headerName: "X Origin", headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: ["pl-1"] } })),
             "originProtection.headerName");
         refuses(() => resolve(appArgs({ images: { source: "registry", registry: "https://gitlab.com/x", credentialsSecretArn: "" } })),
             "images.registry");

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    argKeys, ConfigError, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
+    argKeys, ARN_RULES, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
     requireOneOf, requireUnique,
 } from "@citadel/shared";
 
@@ -162,7 +162,6 @@ export const EDGE_DEFAULTS = {
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const HOSTNAME_RE = new RegExp(`^(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`);
 const ALIAS_RE = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`);
-const ACM_ARN_RE = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/[A-Za-z0-9-]+$/;
 const HEADER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 /** Headers CloudFront refuses as origin custom headers (CloudFront developer guide, "custom headers"). */
 const RESERVED_HEADERS = [
@@ -189,10 +188,10 @@ export function requireOriginDomain(key: string, value: unknown): string {
 
 export function requireUsEast1Certificate(key: string, value: unknown): string {
     const allowed = "an ACM certificate ARN in us-east-1: arn:aws:acm:us-east-1:<account>:certificate/<id>";
-    const m = typeof value === "string" ? ACM_ARN_RE.exec(value) : null;
-    if (!m) throw new ConfigError(key, value, "is not an ACM certificate ARN", allowed);
-    if (m[1] !== "us-east-1") {
-        throw new ConfigError(key, value, `is in ${m[1]}, but CloudFront takes certificates only from us-east-1`, allowed);
+    const arn = requireArn(key, value, { ...ARN_RULES.certificate, example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-..." });
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+    if (arn.region !== "us-east-1") {
+        throw new ConfigError(key, value, `is in ${arn.region}, but CloudFront takes certificates only from us-east-1`, allowed);
     }
     return value as string;
 }
@@ -232,6 +231,13 @@ function requirePathPattern(key: string, value: unknown): string {
  * component passes argument names, the stack program its config keys.
  */
 export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdgeCdnArgs {
+    // Without these the distribution would fail late (a bare TypeError reading logBucket.bucketName).
+    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
+        throw new ConfigError(keyOf("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
+    }
+    if (!args.logBucket || args.logBucket.bucketName === undefined || args.logBucket.arn === undefined) {
+        throw new ConfigError(keyOf("logBucket"), args.logBucket, "is required", "{ bucketName, arn } of the log bucket (CloudFront and WAF logs)");
+    }
     if (!args.origin && !args.assets) {
         throw new ConfigError(keyOf("origin"), undefined, "and assets are both unset, so the distribution has nothing to serve",
             "an origin (the load balancer), assets, or both");

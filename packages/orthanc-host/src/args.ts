@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    AlarmsArgs, argKeys, ConfigError, DatabaseAlarmsArgs, KeyOf, NetworkRef, parseCidr, requireInteger, requireLogRetention,
-    requireThreshold, requireUnique,
+    AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
+    requireIngressCidrs, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold,
 } from "@citadel/shared";
 
 /**
@@ -98,6 +98,13 @@ export interface OrthancHostArgs {
      * on the hosts), with health checks: one address and failover. @default false
      */
     loadBalancer?: boolean;
+    /**
+     * The widest source allowed in `webCidrs` and `dicomCidrs`, as a prefix length, 8..32: no block may
+     * be wider, and all blocks together may not open more addresses than one block of this size
+     * (so the internet cannot be let in piecewise). Raises a ConfigError otherwise.
+     * @default 16
+     */
+    cidrPrefixFloor?: number;
     /** Days the hosts' container logs are kept (a CloudWatch Logs retention period). @default 365 */
     logRetentionDays?: number;
     /**
@@ -165,21 +172,13 @@ export function architectureOf(instanceType: string): "x86_64" | "arm64" {
     return m && m[3].includes("g") ? "arm64" : "x86_64";
 }
 
-function requireCidrList(key: string, value: unknown, what: string): string[] {
-    const allowed = `one or more IPv4 CIDR blocks of ${what}, none of them 0.0.0.0/0`;
-    if (!Array.isArray(value) || value.length === 0) {
-        throw new ConfigError(key, value, "is empty or not a list", allowed);
-    }
-    for (const cidr of value) {
-        const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
-        if (!parsed) throw new ConfigError(key, cidr, "is not a valid CIDR block", allowed);
-        if (parsed.prefix === 0) {
-            throw new ConfigError(key, cidr, "opens the port to the whole internet", allowed);
-        }
-    }
-    requireUnique(key, value as string[], "each CIDR block once");
+function requireCidrList(key: string, value: unknown, what: string, floor: number): string[] {
+    requireIngressCidrs(key, value, what, floor);
     return value as string[];
 }
+
+/** An AMI id: `ami-` and 8 or 17 hexadecimal digits (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html). */
+export const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 function requireBoolean(key: string, value: unknown): boolean {
     if (typeof value !== "boolean") throw new ConfigError(key, value, "is not a boolean", "true | false");
@@ -197,8 +196,18 @@ function requireMatch(key: string, value: unknown, re: RegExp, problem: string, 
  */
 export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: KeyOf): ResolvedOrthancHostArgs {
     const d = ORTHANC_HOST_DEFAULTS;
-    const webCidrs = requireCidrList(keyOf("webCidrs"), args.webCidrs, "the sites using the web interface");
-    const dicomCidrs = requireCidrList(keyOf("dicomCidrs"), args.dicomCidrs, "the DICOM modalities and peers");
+    const cidrPrefixFloor = requirePrefixFloor(keyOf("cidrPrefixFloor"), args.cidrPrefixFloor ?? DEFAULT_INGRESS_PREFIX_FLOOR);
+    const webCidrs = requireCidrList(keyOf("webCidrs"), args.webCidrs, "the sites using the web interface", cidrPrefixFloor);
+    const dicomCidrs = requireCidrList(keyOf("dicomCidrs"), args.dicomCidrs, "the DICOM modalities and peers", cidrPrefixFloor);
+    if (typeof args.amiId === "string") {
+        requireMatch(keyOf("amiId"), args.amiId, AMI_ID, "is not an AMI id", 'ami- and 8 or 17 hexadecimal digits, e.g. "ami-0123456789abcdef0"');
+    }
+    if (typeof args.certificateSecretArn === "string") requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, ARN_RULES.secret);
+    if (Array.isArray(args.network?.publicSubnetIds) && args.network!.publicSubnetIds.length < (args.hostCount ?? d.hostCount)) {
+        throw new ConfigError(keyOf("hostCount"), args.hostCount ?? d.hostCount,
+            `needs as many public subnets (one per AZ), and the network has ${args.network!.publicSubnetIds.length}`,
+            `1..${args.network!.publicSubnetIds.length}`);
+    }
     const hostCount = requireInteger(keyOf("hostCount"), args.hostCount ?? d.hostCount, 1, MAX_HOSTS);
     const instanceType = requireMatch(keyOf("instanceType"), args.instanceType ?? d.instanceType, INSTANCE_TYPE,
         "is not an EC2 instance type", 'e.g. "t3.medium", "t4g.small", "m7i.large"');

@@ -7,8 +7,9 @@ import * as lb from "@pulumi/aws/lb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
+import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
-    AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, policyJson, PostgresDatabase, SecureBucket,
+    AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, SecureBucket,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { HostPolicyContext, hostPolicyStatements, ssmCorePolicyArn } from "./iam";
@@ -179,8 +180,14 @@ export class OrthancHost extends pulumi.ComponentResource {
             { what: "dicom", port: DICOM_TLS_PORT, description: "DICOM over TLS" },
         ];
 
-        const publicSubnets = pulumi.output(args.network.publicSubnetIds)
-            .apply((ids) => hostSubnets(name, ids, a.hostCount));
+        // Known only once the network resolves: a ResourceError on this component, naming the argument.
+        const publicSubnets = pulumi.output(args.network.publicSubnetIds).apply((ids) => {
+            if (ids.length < a.hostCount) {
+                throw lateConfigError(this, `OrthancHost "${name}": hostCount`, a.hostCount,
+                    `needs as many public subnets (one per AZ), and the network has ${ids.length}`, `1..${ids.length}`);
+            }
+            return hostSubnets(name, ids, a.hostCount);
+        });
         const zones = pulumi.output(args.network.availabilityZones);
 
         const hostSg = new ec2.SecurityGroup(`${name}-hosts`, {
@@ -254,7 +261,20 @@ export class OrthancHost extends pulumi.ComponentResource {
             certificateSecretArn: args.certificateSecretArn,
         }).apply((v) => encodeUserData(renderUserData(hostBootstrapParams(a, v))));
 
-        const ami = args.amiId ?? getParameterOutput({ name: amazonLinuxParameter(a.architecture) }, parent).value;
+        const ami = args.amiId === undefined
+            ? getParameterOutput({ name: amazonLinuxParameter(a.architecture) }, parent).value
+            // A pinned AMI must be built for the instance type's architecture (an m7g cannot boot
+            // an x86_64 image): known only from the AMI itself, so checked once it is looked up.
+            : pulumi.output(args.amiId).apply((id) => getAmiOutput({
+                filters: [{ name: "image-id", values: [id] }], mostRecent: true,
+            }, parent).apply((image) => {
+                if (image.architecture !== a.architecture) {
+                    throw lateConfigError(this, `OrthancHost "${name}": amiId`, id,
+                        `is an ${image.architecture} image, but instanceType ${a.instanceType} is ${a.architecture}`,
+                        `an ${a.architecture} AMI, or an instance type of the AMI's architecture`);
+                }
+                return id;
+            }));
         const rootVolume: RootVolume = { volumeSize: a.rootVolumeSizeGiB, volumeType: "gp3", kmsKeyId: args.kmsKeyArn };
         const template = new ec2.LaunchTemplate(`${name}-host-template`, {
             description: `Orthanc hosts of ${name}`,

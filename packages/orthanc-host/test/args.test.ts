@@ -48,7 +48,7 @@ describe("OrthancHost args", () => {
 
     it("refuses 0.0.0.0/0, malformed and repeated CIDR blocks", () => {
         refuses({ webCidrs: ["0.0.0.0/0"] }, "webCidrs", '"0.0.0.0/0"', /opens the port to the whole internet/);
-        refuses({ dicomCidrs: ["10.0.0.0/8", "0.0.0.0/0"] }, "dicomCidrs", '"0.0.0.0/0"', /whole internet/);
+        refuses({ dicomCidrs: ["10.0.0.0/16", "0.0.0.0/0"] }, "dicomCidrs", '"0.0.0.0/0"', /whole internet/);
         refuses({ webCidrs: ["10.1.2.3/16"] }, "webCidrs", '"10.1.2.3/16"', /is not a valid CIDR block/);
         refuses({ webCidrs: ["pacs.example.org"] }, "webCidrs", '"pacs.example.org"', /not a valid CIDR/);
         refuses({ webCidrs: ["203.0.113.0/24", "203.0.113.0/24"] }, "webCidrs", '["203.0.113.0/24","203.0.113.0/24"]',

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
-import { autoNamed, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
+import { autoNamed, CANNED_ARM64_AMI, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
+const OWN_CERT = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf";
 import { decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
@@ -179,14 +180,14 @@ describe("OrthancHost", () => {
     });
 
     it("takes Graviton types with the arm64 image, a pinned AMI and a user certificate", async () => {
-        const { rec } = await build({ instanceType: "t4g.small", amiId: "ami-pinned", certificateSecretArn: "arn:cert", hostCount: 3 });
+        const { rec } = await build({ instanceType: "t4g.small", amiId: CANNED_ARM64_AMI, certificateSecretArn: OWN_CERT, hostCount: 3 });
         const lt = ofType(rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
-        assert.equal(lt.imageId, "ami-pinned");
+        assert.equal(lt.imageId, CANNED_ARM64_AMI);
         assert.ok(!rec.lookups.includes("aws:ssm/getParameter:getParameter"));
-        assert.ok(decodeUserData(lt.userData).includes("readonly CERTIFICATE_SECRET_ARN=arn:cert"));
+        assert.ok(decodeUserData(lt.userData).includes(`readonly CERTIFICATE_SECRET_ARN=${OWN_CERT}`));
         assert.equal(ofType(rec, "aws:ec2/instance:Instance").length, 3);
         const read = JSON.parse(named(rec, "pacs-host-policy").inputs.policy).Statement.find((s: any) => s.Sid === "ReadSecrets");
-        assert.ok(read.Resource.includes("arn:cert"));
+        assert.ok(read.Resource.includes(OWN_CERT));
     });
 
     it("raises no alarm and carries no patch group unless asked", () => {

@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * The one error type for bad input. Its message always has the same shape, so a user can find the
  * offending key at once: `<key>: <value> <problem>, allowed <what is allowed>`.
@@ -5,8 +7,13 @@
  * `key` is whatever the user wrote: a stack config key (`citadel:vpc.azCount`) when the stack program
  * validates config, or a component argument (`SecureVpc net: azCount`) when a component validates
  * its args.
+ *
+ * It is a Pulumi `RunError`: under `pulumi up` and `preview` the CLI prints its one-line message and
+ * exits, without the unhandled-exception report and stack trace. Checks that can only run once a
+ * value resolves (inside an `apply`) throw a `ResourceError` with the same message instead
+ * (`lateConfigError`), which Pulumi attaches to the resource.
  */
-export class ConfigError extends Error {
+export class ConfigError extends pulumi.RunError {
     constructor(
         readonly key: string,
         readonly value: unknown,
@@ -72,4 +79,12 @@ export function requireUnique(key: string, values: readonly string[], allowed: s
         if (seen.has(v)) throw new ConfigError(key, values, `repeats ${JSON.stringify(v)}`, allowed);
         seen.add(v);
     }
+}
+
+/**
+ * For checks that must wait for a resolved value: the same message as ConfigError, as a Pulumi
+ * `ResourceError` on the component (stack hidden), so the CLI reports it against that resource.
+ */
+export function lateConfigError(resource: pulumi.Resource, key: string, value: unknown, problem: string, allowed: string): pulumi.ResourceError {
+    return new pulumi.ResourceError(new ConfigError(key, value, problem, allowed).message, resource, true);
 }

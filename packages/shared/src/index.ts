@@ -9,3 +9,7 @@ export * from "./logs";
 export * from "./postgres";
 export * from "./operations";
 export * from "./awsx";
+export * from "./text";
+export * from "./arn";
+export * from "./credentials";
+export * from "./user";

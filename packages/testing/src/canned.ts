@@ -8,6 +8,8 @@ import { AUTONAMES } from "./autonames";
  */
 export const MOCK_ACCOUNT_ID = "123456789012";
 export const DEFAULT_REGION = "us-east-1";
+/** The one AMI id the canned getAmi answers as arm64 (every other id is x86_64). */
+export const CANNED_ARM64_AMI = "ami-00000000000000a64";
 
 export interface CannedContext {
     region: string;
@@ -45,7 +47,8 @@ export const CANNED_CALLS: Record<string, CallHandler> = {
         id: "ami-0123456789abcdef0",
         name: (i.filters?.find((f: any) => f.name === "name")?.values?.[0] as string | undefined)?.replace(/\*/g, "mock")
             ?? "mock-ami",
-        architecture: "x86_64",
+        // Images are x86_64, except the one canned arm64 id (a pinned Graviton AMI in tests).
+        architecture: i.filters?.some((f: any) => f.name === "image-id" && f.values?.includes(CANNED_ARM64_AMI)) ? "arm64" : "x86_64",
         imageId: "ami-0123456789abcdef0",
     }),
     "aws:ssm/getParameter:getParameter": (i) => ({

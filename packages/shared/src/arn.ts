@@ -1,0 +1,75 @@
+/**
+ * ARN arguments, validated before they reach an IAM policy or a resource: a wildcard or another
+ * service's ARN in a `Resource` grants far more than the argument's name suggests.
+ *
+ * Format: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ * (`arn:partition:service:region:account-id:resource`, with the resource `type/id` or `type:id`).
+ */
+import { parse, validate } from "@aws-sdk/util-arn-parser";
+import { ConfigError } from "./errors";
+import { describeUnsafe } from "./text";
+
+/** The partitions of https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html */
+export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
+
+export interface ArnRule {
+    /** The service the ARN must name, e.g. `secretsmanager`, `acm`, `kms`. */
+    service: string;
+    /** What precedes the resource id, e.g. `secret:`, `certificate/`, `key/`. */
+    resourceType: string;
+    /**
+     * The region the ARN must be in (e.g. the stack's, or `us-east-1` for CloudFront's certificate);
+     * undefined accepts any region (still required to look like one).
+     */
+    region?: string;
+    /** An example shown in the message. */
+    example: string;
+}
+
+export interface ParsedArn {
+    partition: string;
+    service: string;
+    region: string;
+    accountId: string;
+    resource: string;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+// Resource ids: printable ASCII, never a wildcard (`*`, `?`) that IAM would expand.
+const RESOURCE_ID = /^[\x21-\x7e]+$/;
+
+/** Parses and checks an ARN against a rule; throws a ConfigError naming `key` and what was wrong. */
+export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedArn {
+    const allowed = `an ARN arn:<partition>:${rule.service}:${rule.region ?? "<region>"}:<account>:${rule.resourceType}<id>, ` +
+        `no wildcards, e.g. ${rule.example}`;
+    if (typeof value !== "string" || value === "") throw new ConfigError(key, value, "is not an ARN", allowed);
+    const unsafe = describeUnsafe(value);
+    if (unsafe) throw new ConfigError(key, value, `contains a control character or line separator (${unsafe})`, allowed);
+    if (/[*?]/.test(value)) throw new ConfigError(key, value, "contains a wildcard, which would grant access to every match", allowed);
+    if (!validate(value)) throw new ConfigError(key, value, "is not an ARN", allowed);
+    const arn = parse(value);
+    if (!(PARTITIONS as readonly string[]).includes(arn.partition)) {
+        throw new ConfigError(key, value, `names an unknown partition ${JSON.stringify(arn.partition)}`, allowed);
+    }
+    if (arn.service !== rule.service) {
+        throw new ConfigError(key, value, `is an ARN of ${JSON.stringify(arn.service)}, not ${rule.service}`, allowed);
+    }
+    if (!REGION.test(arn.region)) throw new ConfigError(key, value, "names no valid region", allowed);
+    if (rule.region !== undefined && arn.region !== rule.region) {
+        throw new ConfigError(key, value, `is in ${arn.region}, but must be in ${rule.region}`, allowed);
+    }
+    if (!ACCOUNT.test(arn.accountId)) throw new ConfigError(key, value, "names no 12-digit account id", allowed);
+    const id = arn.resource.startsWith(rule.resourceType) ? arn.resource.slice(rule.resourceType.length) : undefined;
+    if (!id || !RESOURCE_ID.test(id)) {
+        throw new ConfigError(key, value, `is not a ${rule.resourceType.replace(/[:/]$/, "")} ARN`, allowed);
+    }
+    return arn;
+}
+
+/** The rules for the ARNs Citadel takes. */
+export const ARN_RULES = {
+    secret: { service: "secretsmanager", resourceType: "secret:", example: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf" },
+    certificate: { service: "acm", resourceType: "certificate/", example: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-..." },
+    kmsKey: { service: "kms", resourceType: "key/", example: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-..." },
+} as const satisfies Record<string, ArnRule>;
