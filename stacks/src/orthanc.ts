@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ARN_RULES, ConfigError, requireArn } from "@citadel/shared";
+import { ARN_RULES, ConfigError, RDS_MAX_ALLOCATED_STORAGE_GIB, requireArn } from "@citadel/shared";
 import { MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
@@ -53,7 +53,7 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
         cidrPrefixFloor: reader.integer("orthanc.cidrPrefixFloor", 8, 32),
         database: {
             instanceClass: reader.string("orthanc.db.instanceClass"),
-            allocatedStorage: reader.integer("orthanc.db.allocatedStorage", 20, 65536),
+            allocatedStorage: reader.integer("orthanc.db.allocatedStorage", 20, RDS_MAX_ALLOCATED_STORAGE_GIB),
             multiAz: reader.boolean("orthanc.db.multiAz"),
             deletionProtection: reader.boolean("orthanc.db.deletionProtection"),
             backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays", 7, 35),

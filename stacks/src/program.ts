@@ -1,4 +1,4 @@
-import { KmsKey, SecureBucket } from "@citadel/shared";
+import { KmsKey, protectIf, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { ConfigReader } from "./config";
 import { loadSettings, Settings } from "./settings";
@@ -33,14 +33,12 @@ export async function program(): Promise<Record<string, unknown>> {
     const key = new KmsKey("citadel", {
         description: `Citadel ${s.stack}: data at rest and logs`,
         services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
-        protect: s.protect,
-    });
+    }, protectIf(s.protect));
     const logs = new SecureBucket("logs", {
         purpose: "logs",
         kmsKeyArn: key.arn,
         logRetentionDays: s.logs.retentionDays,
-        protect: s.protect,
-    });
+    }, protectIf(s.protect));
 
     const net = new SecureVpc("net", {
         cidrBlock: s.vpc.cidrBlock,

@@ -3,6 +3,7 @@
  * them without mocks and every container gets the same guards: read-only root file system, not
  * privileged, logs to its own encrypted log group, secrets by reference only.
  */
+import { jsonText } from "@citadel/shared";
 
 /** A secret as ECS takes it: the variable name and where ECS reads the value when the task starts. */
 export interface ContainerSecret {
@@ -77,5 +78,5 @@ export function containerDefinition(c: ContainerSettings): Record<string, unknow
 
 /** The task definition's `containerDefinitions` JSON: one app container per task. */
 export function renderContainerDefinitions(c: ContainerSettings): string {
-    return JSON.stringify([containerDefinition(c)]);
+    return jsonText([containerDefinition(c)]);
 }

@@ -6,7 +6,7 @@ import * as sqs from "@pulumi/aws/sqs";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
-    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, lateConfigError, PostgresDatabase, policyJson,
+    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, lateConfigError, PostgresDatabase, policyJson, protectIf,
     serviceTrustPolicy, validatePostgresDatabaseArgs,
 } from "@citadel/shared";
 import {
@@ -212,9 +212,8 @@ export class EcsApp extends pulumi.ComponentResource {
                 allowedSecurityGroupIds: [sgs.tasks.id],
                 logRetentionDays: a.database.logRetentionDays ?? a.logRetentionDays,
                 deletionProtection: a.database.deletionProtection ?? a.protect,
-                protect: a.database.protect ?? a.protect,
                 alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
-            }, parent);
+            }, { ...parent, ...protectIf(a.protect) });
         }
 
         this.queueUrls = {};
@@ -407,7 +406,7 @@ export class EcsApp extends pulumi.ComponentResource {
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.args.kmsKeyArn }],
                 forceDelete: false,
-            }, { parent: this, protect: this.a.protect, retainOnDelete: true });
+            }, { parent: this, ...protectIf(this.a.protect), retainOnDelete: true });
             new ecr.LifecyclePolicy(`${id}-lifecycle`, {
                 repository: repo.name,
                 policy: ecrLifecyclePolicy(IMAGES_KEPT),

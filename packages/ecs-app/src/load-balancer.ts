@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as lb from "@pulumi/aws/lb";
-import { LogBucketRef, NetworkRef, SecureBucket } from "@citadel/shared";
+import { LogBucketRef, NetworkRef, protectIf, SecureBucket } from "@citadel/shared";
 import { LoadBalancerArgs, OriginProtectionArgs, ResolvedEcsAppArgs, ResolvedService, TLS_POLICY } from "./args";
 
 const ANYWHERE = "0.0.0.0/0";
@@ -97,8 +97,7 @@ export function createLoadBalancer(
             purpose: "elbLogs",
             logRetentionDays: a.logRetentionDays,
             accessLogs: accessLogsTo ? { bucketName: accessLogsTo.bucketName } : undefined,
-            protect: a.protect,
-        }, opts);
+        }, { ...opts, ...protectIf(a.protect) });
         bucketName = logBucket.bucketName;
     }
 

@@ -3,7 +3,7 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type * as inputs from "@pulumi/aws/types/input";
-import { AwsContext, awsContext, KmsKey, policyJson, SecureBucket } from "@citadel/shared";
+import { AwsContext, awsContext, KmsKey, policyJson, protectIf, SecureBucket } from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
     accessLogSuffixPath, MANAGED_POLICY, metricName, oacReadStatements, securityHeaders, wafLogDeliveryStatements,
@@ -149,8 +149,7 @@ function createWebAcl(parent: EdgeCdn, name: string, a: ResolvedEdgeCdnArgs, arg
         description: `EdgeCdn ${name}: WAF logs in ${CLOUDFRONT_REGION}`,
         region: CLOUDFRONT_REGION,
         services: ["logs"],
-        protect: args.protect,
-    }, opts).arn;
+    }, { ...opts, ...protectIf(args.protect) }).arn;
 
     const group = new cloudwatch.LogGroup(`${name}-waf-logs`, {
         namePrefix: `aws-waf-logs-${name}-`,
@@ -197,8 +196,7 @@ function createAssetsOrigin(
         accessLogs: { bucketName: args.logBucket.bucketName },
         extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
         forceDestroy: assets.forceDestroy,
-        protect: args.protect,
-    }, opts);
+    }, { ...opts, ...protectIf(args.protect) });
     const oac = new cloudfront.OriginAccessControl(`${name}-assets`, {
         description: `EdgeCdn ${name}: signed reads of the assets bucket`,
         originAccessControlOriginType: "s3",

@@ -118,8 +118,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
             accessLogs: { bucketName: args.accessLogsBucketName },
             logRetentionDays: retentionDays,
             extraPolicyStatements: (arn) => scope.apply((c) => auditBucketStatements(c, arn)),
-            // SecureBucket sets its bucket's protect from this argument, not from its parent.
-            protect: opts?.protect,
+            // The bucket inherits protect from this component (Pulumi's resource option, the one way to protect).
         }, parent);
 
         // The trail's events in CloudWatch Logs, where metric filters turn them into alarms.

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
-    requireIngressCidrs, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold,
+    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold,
 } from "@citadel/shared";
 
 /**
@@ -177,6 +177,13 @@ function requireCidrList(key: string, value: unknown, what: string, floor: numbe
     return value as string[];
 }
 
+/**
+ * Inbound rules a security group holds by default (adjustable, but the product with the groups per
+ * interface may not exceed 1,000): https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+export const SECURITY_GROUP_INBOUND_RULES = 60;
+const OWN_INBOUND_RULES = 2;
+
 /** An AMI id: `ami-` and 8 or 17 hexadecimal digits (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html). */
 export const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -199,6 +206,11 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
     const cidrPrefixFloor = requirePrefixFloor(keyOf("cidrPrefixFloor"), args.cidrPrefixFloor ?? DEFAULT_INGRESS_PREFIX_FLOOR);
     const webCidrs = requireCidrList(keyOf("webCidrs"), args.webCidrs, "the sites using the web interface", cidrPrefixFloor);
     const dicomCidrs = requireCidrList(keyOf("dicomCidrs"), args.dicomCidrs, "the DICOM modalities and peers", cidrPrefixFloor);
+    // One inbound rule per block and port on the hosts' group, plus two from the load balancer.
+    if (webCidrs.length + dicomCidrs.length > SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES) {
+        throw new ConfigError(keyOf("webCidrs"), webCidrs, `with dicomCidrs needs ${webCidrs.length + dicomCidrs.length} inbound rules`,
+            `at most ${SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES} blocks in all (a security group holds ${SECURITY_GROUP_INBOUND_RULES} inbound rules)`);
+    }
     if (typeof args.amiId === "string") {
         requireMatch(keyOf("amiId"), args.amiId, AMI_ID, "is not an AMI id", 'ami- and 8 or 17 hexadecimal digits, e.g. "ami-0123456789abcdef0"');
     }
@@ -236,7 +248,7 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         instanceClass: requireMatch(keyOf("database.instanceClass"), db.instanceClass ?? d.database.instanceClass,
             /^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class", 'e.g. "db.t4g.micro", "db.m7g.large"'),
         allocatedStorage: requireInteger(keyOf("database.allocatedStorage"),
-            db.allocatedStorage ?? d.database.allocatedStorage, 20, 65536),
+            db.allocatedStorage ?? d.database.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB),
         multiAz: requireBoolean(keyOf("database.multiAz"), db.multiAz ?? d.database.multiAz),
         deletionProtection: requireBoolean(keyOf("database.deletionProtection"),
             db.deletionProtection ?? d.database.deletionProtection),

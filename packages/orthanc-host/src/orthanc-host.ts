@@ -9,7 +9,8 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
-    AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, SecureBucket,
+    AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, protectIf,
+    SecureBucket,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { HostPolicyContext, hostPolicyStatements, ssmCorePolicyArn } from "./iam";
@@ -209,8 +210,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             purpose: "data",
             kmsKeyArn: args.kmsKeyArn,
             accessLogs: { bucketName: args.accessLogsBucketName },
-            protect: a.protect,
-        }, parent);
+        }, { ...parent, ...protectIf(a.protect) });
 
         const db = new PostgresDatabase(`${name}-db`, {
             network: args.network,
@@ -223,9 +223,8 @@ export class OrthancHost extends pulumi.ComponentResource {
             deletionProtection: a.database.deletionProtection,
             backupRetentionDays: a.database.backupRetentionDays,
             logRetentionDays: a.logRetentionDays,
-            protect: a.protect,
             alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
-        }, parent);
+        }, { ...parent, ...protectIf(a.protect) });
         new vpc.SecurityGroupEgressRule(`${name}-egress-db`, {
             securityGroupId: hostSg.id,
             description: "PostgreSQL to the index database",
@@ -240,7 +239,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             description: `Orthanc admin login of ${name} ({"username", "password"}), set by the first host to boot`,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
-        }, { parent: this, protect: a.protect });
+        }, { parent: this, ...protectIf(a.protect) });
 
         const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
             retentionInDays: a.logRetentionDays,

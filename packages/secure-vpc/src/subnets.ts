@@ -1,4 +1,4 @@
-import { Cidr, cidrSize, ConfigError, formatCidr, KeyOf, requireCidr, requireInteger } from "@citadel/shared";
+import { Cidr, cidrSize, ConfigError, formatCidr, KeyOf, requireInteger, requireVpcCidr } from "@citadel/shared";
 
 /**
  * The subnet plan always reserves room for this many AZs, so that growing a VPC from 2 to 3 AZs
@@ -25,7 +25,7 @@ export interface SubnetLayout {
  * only on the request, never on what AWS returns.
  */
 export function carveSubnets(req: SubnetLayoutRequest, keyOf: KeyOf = (f) => f): SubnetLayout {
-    const vpc = requireCidr(keyOf("cidrBlock"), req.cidrBlock, 16, 24);
+    const vpc = requireVpcCidr(keyOf("cidrBlock"), req.cidrBlock, 16, 24);
     requireInteger(keyOf("azCount"), req.azCount, 2, RESERVED_AZ_SLOTS);
     // AWS subnets are /16 to /28, and never larger than the VPC itself.
     const minPrefix = Math.max(vpc.prefix, 16);

@@ -13,3 +13,4 @@ export * from "./text";
 export * from "./arn";
 export * from "./credentials";
 export * from "./user";
+export * from "./protect";

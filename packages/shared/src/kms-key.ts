@@ -32,8 +32,6 @@ export interface KmsKeyArgs {
      * CloudFront-scoped WAF, which must live there. @default the provider's region
      */
     region?: string;
-    /** Protect the key from `pulumi destroy` and replacement (on in prod). @default false */
-    protect?: boolean;
 }
 
 /**
@@ -62,7 +60,7 @@ export class KmsKey extends pulumi.ComponentResource {
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
             policy,
             region: args.region,
-        }, { parent: this, protect: args.protect ?? false });
+        }, { parent: this });
 
         const alias = new kms.Alias(`${name}-alias`, {
             namePrefix: `alias/${name}-`,

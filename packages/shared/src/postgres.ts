@@ -57,8 +57,6 @@ export interface PostgresDatabaseArgs {
     performanceInsights?: boolean;
     /** Retention of the exported PostgreSQL logs. @default 365 */
     logRetentionDays?: number;
-    /** Protect the instance from deletion and replacement in Pulumi. @default false; on in prod */
-    protect?: boolean;
     /** CPU, free storage and connection alarms to this topic; none when unset. */
     alarms?: DatabaseAlarmsArgs;
 }
@@ -143,7 +141,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             engineVersion,
             instanceClass: args.instanceClass ?? "db.t4g.micro",
             allocatedStorage: args.allocatedStorage ?? 20,
-            maxAllocatedStorage: (args.allocatedStorage ?? 20) * 5,
+            maxAllocatedStorage: Math.min((args.allocatedStorage ?? 20) * 5, RDS_MAX_STORAGE_GIB),
             storageType: "gp3",
             storageEncrypted: true,
             kmsKeyId: args.kmsKeyArn,
@@ -172,7 +170,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
             // Puts the instance in the stack's AWS Backup selection.
             tags: backupTags(),
-        }, { parent: this, protect: args.protect ?? false, dependsOn: logGroups });
+        }, { parent: this, dependsOn: logGroups });
 
         if (args.alarms) {
             createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier, args.instanceClass ?? "db.t4g.micro"));
@@ -225,6 +223,41 @@ export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Inp
     ];
 }
 
+/**
+ * RDS for PostgreSQL storage: gp3 from 20 to 65,536 GiB
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, AllocatedStorage),
+ * and storage autoscaling needs its maximum at least 10 % above the allocated storage
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html): so at most
+ * 59,578 GiB allocated, leaving room to grow to the 65,536 GiB ceiling.
+ */
+export const RDS_MAX_STORAGE_GIB = 65536;
+export const RDS_MAX_ALLOCATED_STORAGE_GIB = Math.floor(RDS_MAX_STORAGE_GIB / 1.1);
+
+/**
+ * Names PostgreSQL or RDS keep for themselves: the template and maintenance databases, RDS's
+ * administrative database and roles, and SQL key words PostgreSQL reserves (CREATE DATABASE user
+ * fails). DBName and MasterUsername "can't be a word reserved by the database engine"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html);
+ * PostgreSQL's reserved key words: https://www.postgresql.org/docs/current/sql-keywords-appendix.html
+ */
+export const POSTGRES_RESERVED_NAMES: ReadonlySet<string> = new Set([
+    "postgres", "template0", "template1", "rdsadmin", "rdsrepladmin", "rds_superuser", "rds_replication", "admin",
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "both", "case", "cast",
+    "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role",
+    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else",
+    "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
+    "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on",
+    "only", "or", "order", "placing", "primary", "public", "references", "returning", "select", "session_user", "some",
+    "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using",
+    "variadic", "when", "where", "window", "with",
+]);
+
+function reservedName(value: string): boolean {
+    const v = value.toLowerCase();
+    // PostgreSQL reserves role names starting pg_; RDS reserves rds_.
+    return POSTGRES_RESERVED_NAMES.has(v) || v.startsWith("pg_") || v.startsWith("rds_");
+}
+
 export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): void {
     const key = argKeys("PostgresDatabase", name);
     if (args.alarms) {
@@ -240,9 +273,13 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
         throw new ConfigError(key("masterUsername"), args.masterUsername, "is not a valid user name",
             "a letter followed by up to 15 letters, digits or underscores");
     }
-    if (args.masterUsername !== undefined && ["postgres", "rdsadmin", "admin"].includes(args.masterUsername.toLowerCase())) {
-        throw new ConfigError(key("masterUsername"), args.masterUsername, "is reserved by RDS",
-            "any other name");
+    if (reservedName(args.databaseName)) {
+        throw new ConfigError(key("databaseName"), args.databaseName, "is reserved by PostgreSQL or RDS",
+            "another name, not a SQL key word and not starting pg_ or rds_");
+    }
+    if (args.masterUsername !== undefined && reservedName(args.masterUsername)) {
+        throw new ConfigError(key("masterUsername"), args.masterUsername, "is reserved by PostgreSQL or RDS",
+            "another name, not a SQL key word and not starting pg_ or rds_");
     }
     if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
         throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
@@ -256,7 +293,7 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
         throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a supported PostgreSQL version",
             'a major version 13..19, optionally with a minor ("16", "16.4")');
     }
-    if (args.allocatedStorage !== undefined) requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, 65536);
+    if (args.allocatedStorage !== undefined) requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB);
     if (args.backupRetentionDays !== undefined) {
         requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
     }

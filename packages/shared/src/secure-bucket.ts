@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import { awsContext } from "./aws-context";
-import { argKeys, ConfigError, requireInteger } from "./errors";
+import { argKeys, ConfigError, lateConfigError, requireInteger } from "./errors";
+import { ARN_RULES, requireArn } from "./arn";
 import { PolicyStatement, policyJson } from "./iam";
 import { backupTags } from "./operations";
 
@@ -36,8 +37,6 @@ export interface SecureBucketArgs {
     extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
     /** Delete all objects on `pulumi destroy`. Only for throwaway environments. @default false */
     forceDestroy?: boolean;
-    /** Protect the bucket from deletion and replacement (on in prod). @default false */
-    protect?: boolean;
 }
 
 /**
@@ -61,7 +60,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
             // the record, kept by lifecycle, and restoring them would not restore service).
             tags: isLogs ? undefined : backupTags(),
-        }, { parent: this, protect: args.protect ?? false });
+        }, { parent: this });
 
         new s3.BucketOwnershipControls(`${name}-ownership`, {
             bucket: bucket.id,
@@ -81,7 +80,17 @@ export class SecureBucket extends pulumi.ComponentResource {
             rules: [purpose === "elbLogs"
                 ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
                 : {
-                    applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                    applyServerSideEncryptionByDefault: {
+                        sseAlgorithm: "aws:kms",
+                        // An Output known only at deploy time: the same check as for a plain string, as a ResourceError.
+                        kmsMasterKeyId: pulumi.output(args.kmsKeyArn).apply((arn) => {
+                            if (!arn) {
+                                throw lateConfigError(this, `SecureBucket "${name}": kmsKeyArn`, arn, "is empty (S3 would use the AWS-managed key)",
+                                    "the ARN of a customer-managed KMS key");
+                            }
+                            return arn;
+                        }),
+                    },
                     bucketKeyEnabled: true,
                 }],
         }, parent);
@@ -152,10 +161,12 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
     if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
         throw new ConfigError(key("purpose"), purpose, "is not a known purpose", BUCKET_PURPOSES.join(" | "));
     }
-    if (purpose !== "elbLogs" && args.kmsKeyArn === undefined) {
-        throw new ConfigError(key("kmsKeyArn"), undefined, `is required for a "${purpose}" bucket`,
+    // An empty id would make S3 fall back to the AWS-managed aws/s3 key, silently.
+    if (purpose !== "elbLogs" && (args.kmsKeyArn === undefined || args.kmsKeyArn === "")) {
+        throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, `is required for a "${purpose}" bucket`,
             "the ARN of a customer-managed KMS key");
     }
+    if (typeof args.kmsKeyArn === "string") requireArn(key("kmsKeyArn"), args.kmsKeyArn, ARN_RULES.kmsKey);
     if (purpose === "data" && !args.accessLogs) {
         throw new ConfigError(key("accessLogs"), undefined, "is required for a data bucket",
             "{ bucketName } of a log bucket");

@@ -3,14 +3,14 @@ import { capture, named } from "../../testing/src";
 import { ConfigError, KmsKey } from "../src";
 
 describe("KmsKey", () => {
-    it("rotates yearly, waits 30 days before deletion and is protected when asked", async () => {
-        const rec = await capture(() => new KmsKey("k", { description: "test", protect: true }));
+    it("rotates yearly, waits 30 days before deletion and is protected by the protect resource option", async () => {
+        const rec = await capture(() => new KmsKey("k", { description: "test" }, { protect: true }));
         const key = named(rec, "k-key");
         assert.equal(key.inputs.enableKeyRotation, true);
         assert.equal(key.inputs.rotationPeriodInDays, 365);
         assert.equal(key.inputs.deletionWindowInDays, 30);
         assert.equal(key.protect, true);
-        assert.equal(named(rec, "k-alias").protect, false, "the alias is cheap to recreate; only the key is stateful");
+        assert.equal(named(rec, "k-alias").protect, true, "children inherit the option (Pulumi's rule): nothing overrides it");
     });
 
     it("admits only this account's IAM and the named services of this account and region", async () => {

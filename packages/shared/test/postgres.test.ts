@@ -73,8 +73,8 @@ describe("PostgresDatabase", () => {
 
     it("turns on the production guards when asked", async () => {
         const rec = await capture(() => new PostgresDatabase("db", {
-            ...base, multiAz: true, deletionProtection: true, backupRetentionDays: 30, performanceInsights: true, protect: true,
-        }));
+            ...base, multiAz: true, deletionProtection: true, backupRetentionDays: 30, performanceInsights: true,
+        }, { protect: true }));
         const db = named(rec, "db");
         assert.equal(db.protect, true);
         assert.equal(db.inputs.multiAz, true);
@@ -98,7 +98,11 @@ describe("PostgresDatabase", () => {
     it("refuses bad names, no allowed clients, short backups and unknown versions", () => {
         const cases: Array<[Partial<PostgresDatabaseArgs>, RegExp]> = [
             [{ databaseName: "my-db" }, /PostgresDatabase "db": databaseName: "my-db" is not a valid database name/],
-            [{ masterUsername: "postgres" }, /masterUsername: "postgres" is reserved by RDS/],
+            [{ masterUsername: "postgres" }, /masterUsername: "postgres" is reserved by PostgreSQL or RDS/],
+            [{ masterUsername: "pg_admin" }, /masterUsername: "pg_admin" is reserved by PostgreSQL or RDS/],
+            [{ masterUsername: "rds_owner" }, /masterUsername: "rds_owner" is reserved by PostgreSQL or RDS/],
+            [{ databaseName: "template0" }, /databaseName: "template0" is reserved by PostgreSQL or RDS/],
+            [{ databaseName: "SELECT" }, /databaseName: "SELECT" is reserved by PostgreSQL or RDS/],
             [{ allowedSecurityGroupIds: [] }, /allowedSecurityGroupIds: \[\] leaves the database reachable by no one/],
             [{ backupRetentionDays: 3 }, /backupRetentionDays: 3 is out of range, allowed 7\.\.35/],
             [{ engineVersion: "9.6" }, /engineVersion: "9\.6" is not a supported PostgreSQL version/],

@@ -16,8 +16,8 @@ describe("SecureBucket", () => {
 
     it("encrypts with the KMS key, versions, blocks all public access, disables ACLs and logs access", async () => {
         const rec = await capture(() => new SecureBucket("images", {
-            kmsKeyArn: KEY, accessLogs: { bucketName: "log-bucket" }, protect: true,
-        }));
+            kmsKeyArn: KEY, accessLogs: { bucketName: "log-bucket" },
+        }, { protect: true }));
         assert.equal(named(rec, "images").protect, true);
         assert.equal(named(rec, "images").inputs.forceDestroy, false);
         const sse = named(rec, "images-encryption").inputs.rules[0];

@@ -1,3 +1,4 @@
+import { assertRenderable, UnsafeTextError } from "@citadel/shared";
 /** nginx.conf: TLS termination for Orthanc's web/REST port and its DICOM port. */
 
 export interface Upstream {
@@ -65,6 +66,13 @@ function tempDirectives(p: NginxParams): string[] {
 }
 
 export function renderNginxConf(p: NginxParams): string {
+    // nginx has no escape for a line break inside a directive: every interpolated text is one plain line.
+    for (const [k, v] of Object.entries(p)) {
+        for (const text of typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === "string") : []) {
+            assertRenderable(`nginx.conf ${k}`, text);
+            if (/[\s;{}"'$\\]/.test(text)) throw new UnsafeTextError(`nginx.conf ${k}: refusing ${JSON.stringify(text)} (whitespace, quotes, ; { } $ or \\)`);
+        }
+    }
     const lines: string[] = [
         "# Rendered by @citadel/orthanc-host: TLS 1.2/1.3 in front of Orthanc, which listens on",
         "# loopback only. Regenerated on every deployment; do not edit on the host.",

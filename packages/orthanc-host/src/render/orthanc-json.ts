@@ -1,3 +1,4 @@
+import { jsonText } from "@citadel/shared";
 /**
  * Orthanc's configuration, without any secret in it. Credentials are separate files (see
  * `credentialFiles`), written at boot from Secrets Manager, so this file can be world-readable and
@@ -68,7 +69,7 @@ export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
 }
 
 export function renderOrthancJson(p: OrthancJsonParams): string {
-    return JSON.stringify(orthancConfig(p), null, 2) + "\n";
+    return jsonText(orthancConfig(p), 2) + "\n";
 }
 
 export interface OrthancCredentials {
@@ -134,11 +135,11 @@ export function credentialFiles(c: OrthancCredentials, database: DatabaseEndpoin
     const uri = connectionUri(database, c.databaseUsername, c.databasePassword);
     if (delivery === "config-file") {
         return {
-            "credentials.json": JSON.stringify({ PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: c.users }, null, 2) + "\n",
+            "credentials.json": jsonText({ PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: c.users }, 2) + "\n",
         };
     }
     return {
-        [SECRET_SETTING_FILES.databaseUri]: JSON.stringify(uri) + "\n",
-        [SECRET_SETTING_FILES.users]: JSON.stringify(c.users) + "\n",
+        [SECRET_SETTING_FILES.databaseUri]: jsonText(uri) + "\n",
+        [SECRET_SETTING_FILES.users]: jsonText(c.users) + "\n",
     };
 }

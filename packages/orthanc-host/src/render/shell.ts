@@ -1,7 +1,13 @@
 /** Shell quoting for values rendered into scripts and unit files. */
 
-/** Single-quotes a value for POSIX shells: nothing inside is expanded. */
+import { assertRenderable } from "@citadel/shared";
+
+/**
+ * Single-quotes a value for POSIX shells: nothing inside is expanded. Refuses control characters
+ * and line separators (a line break would end the command in a script that is itself a YAML block).
+ */
 export function shQuote(value: string): string {
+    assertRenderable("shell", value);
     return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

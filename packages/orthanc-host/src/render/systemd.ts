@@ -1,4 +1,5 @@
 /** systemd units: the stack starts on every boot, and rotated secrets are picked up on a timer. */
+import { assertRenderable } from "@citadel/shared";
 import { REFRESH_TIMER, REFRESH_UNIT, SERVICE_UNIT } from "./layout";
 
 export interface SystemdParams {
@@ -7,6 +8,11 @@ export interface SystemdParams {
     refreshMinutes: number;
     /** Time allowed for a start: first boots pull the images. */
     startTimeoutMinutes: number;
+}
+
+/** A unit file is line-based and expands `%` specifiers: the interpolated path must be one plain line. */
+function unitValue(v: string): string {
+    return assertRenderable("systemd unit", v).replace(/%/g, "%%");
 }
 
 export function renderServiceUnit(p: SystemdParams): string {
@@ -21,8 +27,8 @@ export function renderServiceUnit(p: SystemdParams): string {
         "[Service]",
         "Type=oneshot",
         "RemainAfterExit=yes",
-        `ExecStart=${p.hostctl} start`,
-        `ExecStop=${p.hostctl} stop`,
+        `ExecStart=${unitValue(p.hostctl)} start`,
+        `ExecStop=${unitValue(p.hostctl)} stop`,
         `TimeoutStartSec=${p.startTimeoutMinutes}min`,
         // Secrets Manager or the image registry can be briefly unreachable at boot: try again.
         "Restart=on-failure",
@@ -43,7 +49,7 @@ export function renderRefreshUnit(p: SystemdParams): string {
         "",
         "[Service]",
         "Type=oneshot",
-        `ExecStart=${p.hostctl} refresh`,
+        `ExecStart=${unitValue(p.hostctl)} refresh`,
     ].join("\n") + "\n";
 }
 

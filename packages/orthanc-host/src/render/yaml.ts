@@ -4,6 +4,8 @@
  * read as anything else (otherwise JSON-quoted, which is valid YAML), and multi-line strings as
  * literal blocks so embedded files stay byte-exact and readable.
  */
+import { UNSAFE_IN_MULTILINE, yamlQuoted } from "@citadel/shared";
+
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue | undefined };
 
 /** YAML 1.1 words that a plain scalar would turn into booleans or null. */
@@ -18,11 +20,11 @@ function scalar(v: string | number | boolean | null): string {
         return String(v);
     }
     if (typeof v === "boolean") return String(v);
-    return PLAIN_STRING.test(v) && !RESERVED.test(v) ? v : JSON.stringify(v);
+    return PLAIN_STRING.test(v) && !RESERVED.test(v) ? v : yamlQuoted(v);
 }
 
 function key(k: string): string {
-    return PLAIN_KEY.test(k) && !RESERVED.test(k) ? k : JSON.stringify(k);
+    return PLAIN_KEY.test(k) && !RESERVED.test(k) ? k : yamlQuoted(k);
 }
 
 /** A literal block (`|`), with the chomping indicator that keeps the text's trailing newlines exact. */
@@ -72,7 +74,10 @@ function emit(v: YamlValue, indent: string): string {
 function inline(v: YamlValue, indent: string): string {
     if (Array.isArray(v)) return "[]\n";
     if (v !== null && typeof v === "object") return "{}\n";
-    if (isMultiline(v)) return literalBlock(v, indent);
+    // A literal block ends at any line break YAML knows (\r, U+0085, U+2028, U+2029), not only \n:
+    // text holding one (or another control character) is written double-quoted, every such
+    // character escaped, so it can never end the block and continue as top-level keys.
+    if (isMultiline(v)) return UNSAFE_IN_MULTILINE.test(v) ? `${yamlQuoted(v)}\n` : literalBlock(v, indent);
     return `${scalar(v)}\n`;
 }
 
