@@ -6,14 +6,14 @@ import * as sqs from "@pulumi/aws/sqs";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
-    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, lateConfigError, PostgresDatabase, policyJson, protectIf,
+    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson, protectIf,
     serviceTrustPolicy, validatePostgresDatabaseArgs,
 } from "@citadel/shared";
 import {
     APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
     ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
 } from "./args";
-import { IMAGE_TAG, IMAGE_TAG_ALLOWED, resolveEcsAppArgs } from "./validate";
+import { requireImageTagResolved, resolveEcsAppArgs } from "./validate";
 import { renderContainerDefinitions, scratchVolumes, secretValueFrom } from "./container";
 import {
     ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
@@ -193,12 +193,8 @@ export class EcsApp extends pulumi.ComponentResource {
             : getParameterOutput({ name: `${a.parameterNamespace}/app-version` }, parent).insecureValue)
             .apply((tag) => {
                 // Known only once the parameter (or an Output argument) resolves: a ResourceError on this component.
-                if (!IMAGE_TAG.test(tag ?? "")) {
-                    throw lateConfigError(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
-                        : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag,
-                        "is not a Docker image tag", IMAGE_TAG_ALLOWED);
-                }
-                return tag;
+                return requireImageTagResolved(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
+                    : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag);
             });
         const { images, repositoryUrls, ciPolicyArn } = this.images(name);
         this.repositoryUrls = repositoryUrls;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ARN_RULES, ConfigError, credentialReason, requireArn, requireInteger, requireLogRetention, requireNonRootUser, requireOneOf,
-    requireSafeText, requireThreshold,
+    ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
+    requireOneOf, requireSafeText, requireThreshold,
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
@@ -75,6 +75,12 @@ const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+(?:[._-][a-z
 /** A Docker image tag: https://docs.docker.com/reference/cli/docker/image/tag/ */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const IMAGE_TAG_ALLOWED = "letters, digits, _ . -, not starting with . or -, up to 128 characters";
+
+/** Late check (a tag read from Parameter Store or given as an Output): a Docker tag. Throws a ResourceError. */
+export function requireImageTagResolved(resource: pulumi.Resource | undefined, key: string, tag: string | undefined): string {
+    if (!IMAGE_TAG.test(tag ?? "")) throw lateConfigError(resource, key, tag, "is not a Docker image tag", IMAGE_TAG_ALLOWED);
+    return tag!;
+}
 
 /** The CloudFront origin header's secret value: long enough not to be guessed, no characters a header cannot carry. */
 export const ORIGIN_HEADER_VALUE = /^[A-Za-z0-9_-]{32,128}$/;

@@ -47,6 +47,25 @@ export function decodeUserData(encoded: string): string {
     return zlib.gunzipSync(Buffer.from(encoded, "base64")).toString("utf8");
 }
 
+/** Late check (the subnets resolve at deploy time): a host per public subnet. Throws a ResourceError. */
+export function requireSubnetsResolved(resource: pulumi.Resource | undefined, name: string, ids: string[], hostCount: number): void {
+    if (ids.length < hostCount) {
+        throw lateConfigError(resource, `OrthancHost "${name}": hostCount`, hostCount,
+            `needs as many public subnets (one per AZ), and the network has ${ids.length}`, `1..${ids.length}`);
+    }
+}
+
+/** Late check (known once the AMI is looked up): a pinned AMI of the instance type's architecture. Throws a ResourceError. */
+export function requireAmiArchitecture(resource: pulumi.Resource | undefined, name: string, amiId: string, imageArchitecture: string,
+    a: Pick<ResolvedOrthancHostArgs, "architecture" | "instanceType">): string {
+    if (imageArchitecture !== a.architecture) {
+        throw lateConfigError(resource, `OrthancHost "${name}": amiId`, amiId,
+            `is an ${imageArchitecture} image, but instanceType ${a.instanceType} is ${a.architecture}`,
+            `an ${a.architecture} AMI, or an instance type of the AMI's architecture`);
+    }
+    return amiId;
+}
+
 /** The SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture. */
 export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
     return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
@@ -183,10 +202,7 @@ export class OrthancHost extends pulumi.ComponentResource {
 
         // Known only once the network resolves: a ResourceError on this component, naming the argument.
         const publicSubnets = pulumi.output(args.network.publicSubnetIds).apply((ids) => {
-            if (ids.length < a.hostCount) {
-                throw lateConfigError(this, `OrthancHost "${name}": hostCount`, a.hostCount,
-                    `needs as many public subnets (one per AZ), and the network has ${ids.length}`, `1..${ids.length}`);
-            }
+            requireSubnetsResolved(this, name, ids, a.hostCount);
             return hostSubnets(name, ids, a.hostCount);
         });
         const zones = pulumi.output(args.network.availabilityZones);
@@ -266,14 +282,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             // an x86_64 image): known only from the AMI itself, so checked once it is looked up.
             : pulumi.output(args.amiId).apply((id) => getAmiOutput({
                 filters: [{ name: "image-id", values: [id] }], mostRecent: true,
-            }, parent).apply((image) => {
-                if (image.architecture !== a.architecture) {
-                    throw lateConfigError(this, `OrthancHost "${name}": amiId`, id,
-                        `is an ${image.architecture} image, but instanceType ${a.instanceType} is ${a.architecture}`,
-                        `an ${a.architecture} AMI, or an instance type of the AMI's architecture`);
-                }
-                return id;
-            }));
+            }, parent).apply((image) => requireAmiArchitecture(this, name, id, image.architecture, a)));
         const rootVolume: RootVolume = { volumeSize: a.rootVolumeSizeGiB, volumeType: "gp3", kmsKeyId: args.kmsKeyArn };
         const template = new ec2.LaunchTemplate(`${name}-host-template`, {
             description: `Orthanc hosts of ${name}`,

@@ -11,6 +11,7 @@ const worldIngress = (port: number): PlainResource => ({
     type: T.securityGroupIngressRule, name: `in-${port}`, id: `in-${port}-id`,
     inputs: { securityGroupId: "sg-id", ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0" },
 });
+const balancer: PlainResource = { type: T.loadBalancer, name: "alb", id: "alb-id", inputs: { securityGroups: ["sg-id"] } };
 const publicSubnet: PlainResource = { type: T.subnet, name: "s", inputs: { vpcId: "v-id", mapPublicIpOnLaunch: true } };
 const logGroup: PlainResource = { type: T.logGroup, name: "lg", inputs: { retentionInDays: 90, kmsKeyId: "arn:aws:kms:eu-west-1:1:key/k" } };
 const singleAzDb: PlainResource = { type: T.dbInstance, name: "db", inputs: { multiAz: false } };
@@ -38,9 +39,13 @@ describe("policy pack config", () => {
     });
 
     it("takes an allowlist of ports open to the world, replacing the default 80 and 443", () => {
-        assert.deepEqual(levels({}, [worldIngress(443), worldIngress(11112)]), ["ec2-no-world-ingress:mandatory:in-11112"]);
-        assert.deepEqual(levels({ "ec2-no-world-ingress": { allowedPorts: [443, 11112] } }, [worldIngress(443), worldIngress(11112)]), []);
-        assert.deepEqual(levels({ "ec2-no-world-ingress": { allowedPorts: [] } }, [worldIngress(443)]), ["ec2-no-world-ingress:mandatory:in-443"]);
+        // The ports apply to a load balancer's group ("sg-id" is the load balancer's here).
+        const only = (vs: string[]) => vs.filter((v) => v.startsWith("ec2-no-world-ingress"));
+        assert.deepEqual(only(levels({}, [worldIngress(443), worldIngress(11112), balancer])), ["ec2-no-world-ingress:mandatory:in-11112"]);
+        assert.deepEqual(only(levels({ "ec2-no-world-ingress": { allowedPorts: [443, 11112] } }, [worldIngress(443), worldIngress(11112), balancer])), []);
+        assert.deepEqual(only(levels({ "ec2-no-world-ingress": { allowedPorts: [] } }, [worldIngress(443), balancer])), ["ec2-no-world-ingress:mandatory:in-443"]);
+        // Without a load balancer on the group, no port may be open to the world.
+        assert.deepEqual(only(levels({}, [worldIngress(443)])), ["ec2-no-world-ingress:mandatory:in-443"]);
     });
 
     it("takes thresholds (log retention, backup days) and lists (TLS policies, secret-looking names)", () => {

@@ -91,9 +91,9 @@ describe("CrossGuard adapter", () => {
     });
 
     it("passes the policy's config (getConfig) to the rule", () => {
-        const open22 = { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" };
-        assert.equal(validate("ec2-no-world-ingress", T.securityGroupIngressRule, open22).length, 1);
-        assert.deepEqual(validate("ec2-no-world-ingress", T.securityGroupIngressRule, open22, { allowedPorts: [22] }), []);
+        const group = { retentionInDays: 90, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" };
+        assert.deepEqual(validate("cloudwatch-log-group-retention-kms", T.logGroup, group), []);
+        assert.equal(validate("cloudwatch-log-group-retention-kms", T.logGroup, group, { minimumRetentionDays: 365 }).length, 1);
     });
 
     it("reads values unknown during preview as UNKNOWN instead of failing the whole rule", () => {

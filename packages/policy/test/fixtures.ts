@@ -288,11 +288,17 @@ export const CASES: Record<string, RuleCases> = {
             [fx(ec2.SecurityGroupRule, "rule", { type: "ingress", securityGroupId: id("sg"), protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] })],
             [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 8080, toPort: 8080, cidrIpv4: "0.0.0.0/0" })],
             [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv6: "::/0" })],
+            // 443 from the world on a group no load balancer uses.
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })],
+            // The internet in pieces.
+            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }] })],
+            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] })],
         ],
         accept: [
-            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })],
+            [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
+                goodAlb({ securityGroups: [id("sg")] })],
             [fx(vpc.SecurityGroupIngressRule, "in", { securityGroupId: id("sg"), ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: id("app") })],
-            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }] })],
+            [fx(ec2.SecurityGroup, "sg", { vpcId: id("v"), ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] }] })],
             [fx(ec2.SecurityGroupRule, "rule", { type: "egress", securityGroupId: id("sg"), protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] })],
         ],
     },
@@ -393,11 +399,20 @@ export const CASES: Record<string, RuleCases> = {
             [taskDef({ environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: "x" }] })],
             [taskDef({ environment: [{ name: "GITLAB_TOKEN", value: "glpat-x" }] })],
             [taskDef({ environment: [{ name: "STRIPE_API_KEY", value: "sk_live_x" }] })],
+            // Issue 11, kind 13: the short forms, and a password inside a URL whatever the name.
+            [taskDef({ environment: [{ name: "DB_PASS", value: "x" }] })],
+            [taskDef({ environment: [{ name: "PGPASS", value: "x" }] })],
+            [taskDef({ environment: [{ name: "API_AUTH", value: "x" }] })],
+            [taskDef({ environment: [{ name: "JWT_SIGNING", value: "x" }] })],
+            [taskDef({ environment: [{ name: "DATABASE_URL", value: "postgres://app:hunter2@db.internal:5432/app" }] })],
+            [taskDef({ environment: [{ name: "BROKER", value: "amqp://:hunter2@mq:5672" }] })],
         ],
         accept: [
             [taskDef({})],
             [taskDef({ environment: [{ name: "KMS_KEY_ID", value: "k" }, { name: "DB_PASSWORD_FILE", value: "/run/secrets/db" },
                 { name: "KEYCLOAK_URL", value: "https://id.example.com" }] })],
+            [taskDef({ environment: [{ name: "DATABASE_URL", value: "postgres://db.internal:5432/app" }, { name: "COMPASS_MODE", value: "on" },
+                { name: "AUTHOR", value: "ops" }, { name: "SITE", value: "https://user@example.com/" }] })],
         ],
     },
     "ecs-container-logging": {
@@ -614,8 +629,38 @@ export const CASES: Record<string, RuleCases> = {
         ],
     },
     "sqs-encrypted": {
-        reject: [[fx(sqs.Queue, "q", { sqsManagedSseEnabled: false })]],
-        accept: [[fx(sqs.Queue, "q", { kmsMasterKeyId: KEY_ARN })], [fx(sqs.Queue, "q", { sqsManagedSseEnabled: true })]],
+        reject: [[fx(sqs.Queue, "q", { sqsManagedSseEnabled: false })], [fx(sqs.Queue, "q", { sqsManagedSseEnabled: true })],
+            [fx(sqs.Queue, "q", { kmsMasterKeyId: "alias/aws/sqs" })]],
+        accept: [[fx(sqs.Queue, "q", { kmsMasterKeyId: KEY_ARN })]],
+    },
+    "iam-no-data-read-on-all": {
+        reject: [
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }]) })],
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: "ssm:GetParameter*", Resource: ["*"] }]) })],
+            [fx(iam.Policy, "p", { policy: policyJson([{ Effect: "Allow", Action: "s3:Get*", Resource: "*" }]) })],
+            [fx(iam.Policy, "p", { policy: policyJson([{ Effect: "Allow", Action: "secretsmanager:*", Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:*" }]) })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]),
+                inlinePolicies: [{ name: "read", policy: policyJson([{ Effect: "Allow", Action: "s3:GetObject", NotResource: "arn:aws:s3:::x/*" }]) }] })],
+            [fx(iam.UserPolicy, "up", { user: "u", policy: policyJson([{ Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: "*" }]) })],
+            [fx(iam.GroupPolicy, "gp", { group: "g", policy: policyJson([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }]) })],
+        ],
+        accept: [
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue",
+                Resource: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" }]) })],
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" }]) })],
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Deny", Action: "s3:GetObject", Resource: "*" }]) })],
+        ],
+    },
+    "kms-key-not-public": {
+        reject: [
+            [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }]) })],
+            [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }]) })],
+        ],
+        accept: [
+            [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]) })],
+            [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
+                Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT } } }]) })],
+        ],
     },
     "cloudwatch-log-group-retention-kms": {
         reject: [[fx(cloudwatch.LogGroup, "lg", { kmsKeyId: KEY_ARN })], [fx(cloudwatch.LogGroup, "lg", { retentionInDays: 365 })],

@@ -100,23 +100,50 @@ describe("ecs-no-secrets-in-environment name heuristics", () => {
     });
 });
 
-describe("ec2-no-world-ingress ports", () => {
-    const rule = (props: Record<string, unknown>, allowedPorts = [80, 443]) =>
-        noWorldIngress.check(res(T.securityGroupIngressRule, "in", props), { allowedPorts });
+describe("ec2-no-world-ingress: ports, load balancers and the internet in pieces", () => {
+    const LB = res(T.loadBalancer, "alb", { loadBalancerType: "application", securityGroups: ["lb-sg"] });
+    /** Messages for ingress rules on `group` (a load balancer's group is "lb-sg"). */
+    const rule = (rules: Array<Record<string, unknown>>, group = "lb-sg", allowedPorts = [80, 443], minPrefixLength = 16) =>
+        noWorldIngress.check([LB, ...rules.map((p, i) => res(T.securityGroupIngressRule, `in${i}`, { securityGroupId: group, ...p }))],
+            { allowedPorts, minPrefixLength }).map((f) => f.message);
+    const tcp = (port: number, cidrIpv4: string) => ({ ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4 });
 
-    it("accepts a world-open range made only of allowed ports", () => {
-        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "0.0.0.0/0" }), []);
-        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 8443, toPort: 8444, cidrIpv4: "0.0.0.0/0" }, [8443, 8444]), []);
+    it("accepts a world-open range made only of allowed ports, on a load balancer's group", () => {
+        assert.deepEqual(rule([tcp(80, "0.0.0.0/0")]), []);
+        assert.deepEqual(rule([{ ipProtocol: "tcp", fromPort: 8443, toPort: 8444, cidrIpv4: "0.0.0.0/0" }], "lb-sg", [8443, 8444]), []);
     });
+
+    it("refuses 443 from the world on a group no load balancer uses", () => {
+        assert.match(rule([tcp(443, "0.0.0.0/0")], "hosts-sg")[0], /in0 admits 0\.0\.0\.0\/0 on tcp port 443, outside the allowed ports \(none\) \(only a load balancer's/);
+    });
+
+    // Issue 11, kind 3: each row is the sources on one group, and whether the rule refuses them.
+    const pieces: Array<[string[], number, RegExp | undefined]> = [
+        [["0.0.0.0/1", "128.0.0.0/1"], 22, /admits 0\.0\.0\.0\/1 on tcp port 22/],
+        [["0.0.0.0/2"], 11112, /admits 0\.0\.0\.0\/2 on tcp port 11112/],
+        [["10.0.0.0/8"], 22, /admits 10\.0\.0\.0\/8/],
+        [["0.0.0.0/1", "128.0.0.0/1"], 443, undefined],
+        [["203.0.0.0/16", "198.51.0.0/16"], 11112, /together open 131072 addresses, more than one \/16/],
+        [Array.from({ length: 257 }, (_, i) => `100.${64 + (i >> 8)}.${i & 255}.0/24`), 22, /together open 65792 addresses/],
+        [["203.0.113.0/24", "198.51.100.0/24"], 11112, undefined],
+        [Array.from({ length: 256 }, (_, i) => `100.64.${i}.0/24`), 22, undefined],
+    ];
+    for (const [cidrs, port, refused] of pieces) {
+        it(`${cidrs.length > 3 ? `${cidrs.length} blocks` : cidrs.join(" + ")} on ${port}: ${refused ? "refused" : "accepted"}`, () => {
+            const messages = rule(cidrs.map((c) => tcp(port, c)));
+            if (refused) assert.ok(messages.some((m) => refused.test(m)), messages.join("\n") || "(accepted)");
+            else assert.deepEqual(messages, []);
+        });
+    }
 
     it("names the ports, the protocol and the CIDR it refuses", () => {
-        assert.match(rule({ ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0" })[0], /0\.0\.0\.0\/0 on tcp ports 80-443/);
-        assert.match(rule({ ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrIpv6: "::/0" })[0], /::\/0 on protocol icmp/);
-        assert.match(rule({ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" })[0], /every protocol and port/);
+        assert.match(rule([{ ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0" }])[0], /0\.0\.0\.0\/0 on tcp ports 80-443/);
+        assert.match(rule([{ ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrIpv6: "::/0" }])[0], /::\/0 on protocol icmp/);
+        assert.match(rule([{ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }])[0], /every protocol and port/);
     });
 
-    it("stays silent on unknown ports and non-world sources", () => {
-        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, cidrIpv4: "0.0.0.0/0" }), []);
-        assert.deepEqual(rule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" }), []);
+    it("stays silent on unknown ports and narrow sources", () => {
+        assert.deepEqual(rule([{ ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, cidrIpv4: "0.0.0.0/0" }]), []);
+        assert.deepEqual(rule([tcp(22, "10.0.0.0/16")], "hosts-sg"), []);
     });
 });

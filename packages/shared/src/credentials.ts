@@ -9,8 +9,9 @@
  * `GITHUB_TOKEN`), and the short forms only as a whole `_`-separated word or a known prefix
  * (`DB_PASS`, `PGPASS`, `API_AUTH`, `JWT_SIGNING`, `SESSION_SALT`), so `COMPASS_URL` or `AUTHOR` pass.
  */
-export const CREDENTIAL_NAME =
-    /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|SIGNING|(^|_)(PG|DB|MYSQL_?|REDIS_?)?PASS(_|$)|(^|_)AUTH(_|$)|(^|_)(JWT|SALT|PEPPER|DSN)(_|$)|(^|_)COOKIE_?SIG/i;
+export const CREDENTIAL_SHORT_NAME =
+    /PASSPHRASE|SIGNING|(^|_)(PG|DB|MYSQL_?|REDIS_?)?PASS(_|$)|(^|_)AUTH(_|$)|(^|_)(JWT|SALT|PEPPER|DSN)(_|$)|(^|_)COOKIE_?SIG/i;
+export const CREDENTIAL_NAME = new RegExp(`PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|${CREDENTIAL_SHORT_NAME.source}`, "i");
 
 /** `scheme://user:password@host...`: a password inside a URL (a database DSN, a broker URL). */
 export const CREDENTIAL_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/;

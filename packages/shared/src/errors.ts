@@ -85,6 +85,6 @@ export function requireUnique(key: string, values: readonly string[], allowed: s
  * For checks that must wait for a resolved value: the same message as ConfigError, as a Pulumi
  * `ResourceError` on the component (stack hidden), so the CLI reports it against that resource.
  */
-export function lateConfigError(resource: pulumi.Resource, key: string, value: unknown, problem: string, allowed: string): pulumi.ResourceError {
+export function lateConfigError(resource: pulumi.Resource | undefined, key: string, value: unknown, problem: string, allowed: string): pulumi.ResourceError {
     return new pulumi.ResourceError(new ConfigError(key, value, problem, allowed).message, resource, true);
 }

@@ -83,13 +83,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     applyServerSideEncryptionByDefault: {
                         sseAlgorithm: "aws:kms",
                         // An Output known only at deploy time: the same check as for a plain string, as a ResourceError.
-                        kmsMasterKeyId: pulumi.output(args.kmsKeyArn).apply((arn) => {
-                            if (!arn) {
-                                throw lateConfigError(this, `SecureBucket "${name}": kmsKeyArn`, arn, "is empty (S3 would use the AWS-managed key)",
-                                    "the ARN of a customer-managed KMS key");
-                            }
-                            return arn;
-                        }),
+                        kmsMasterKeyId: pulumi.output(args.kmsKeyArn).apply((arn) => requireKeyResolved(this, name, arn)),
                     },
                     bucketKeyEnabled: true,
                 }],
@@ -153,6 +147,15 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
         this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
     }
+}
+
+/** Late check (an Output key ARN): never empty, or S3 silently uses the AWS-managed key. Throws a ResourceError. */
+export function requireKeyResolved(resource: pulumi.Resource | undefined, name: string, arn: string | undefined): string {
+    if (!arn) {
+        throw lateConfigError(resource, `SecureBucket "${name}": kmsKeyArn`, arn, "is empty (S3 would use the AWS-managed key)",
+            "the ARN of a customer-managed KMS key");
+    }
+    return arn;
 }
 
 export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): BucketPurpose {

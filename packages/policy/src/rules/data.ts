@@ -83,21 +83,75 @@ export const noDecryptOnAllKeys = identityPolicyRule({
     return actions.length && onAllResources(s) ? `allows ${actions.join(", ")} on all KMS keys (Resource "*")` : undefined;
 });
 
+/** A customer-managed key: set, and not the AWS-managed `alias/aws/<service>` key. */
+function customerKeyProblem(keyId: unknown): string | undefined {
+    if (isUnknown(keyId)) return undefined;
+    if (!isSet(keyId)) return "has no KMS key (kmsMasterKeyId unset)";
+    if (typeof keyId === "string" && /(^|:)alias\/aws\//.test(keyId)) return `uses the AWS-managed key ${keyId}, not a customer-managed one`;
+    return undefined;
+}
+
+/**
+ * SQS.1 asks for encryption at rest; SSE-SQS (the default) satisfies it, but its key is AWS's:
+ * no key policy limits who decrypts, and CloudTrail shows no use of it. Citadel's standard is a
+ * customer-managed key, so the rule asks for kmsMasterKeyId.
+ */
 export const sqsEncrypted: ResourceRule = {
     kind: "resource",
     name: "sqs-encrypted",
-    description: "SQS queues are encrypted at rest [SQS.1].",
+    description: "SQS queues are encrypted at rest with a customer-managed KMS key [SQS.1].",
     controls: ["SQS.1"],
     severity: "medium",
-    remediation: "Set kmsMasterKeyId to the stack's key (or sqsManagedSseEnabled: true).",
+    remediation: "Set kmsMasterKeyId to the stack's key (EcsApp does this); SSE-SQS alone uses an AWS-owned key.",
     defaultLevel: "mandatory",
     resourceTypes: [T.sqsQueue],
     options: {},
     check(r) {
-        const p = propsOf<sqs.QueueArgs>(r);
-        if (isSet(p.kmsMasterKeyId)) return [];
-        // SSE-SQS is on by default for new queues unless explicitly turned off.
-        return p.sqsManagedSseEnabled === false ? [`SQS queue ${r.name} is not encrypted`] : [];
+        const problem = customerKeyProblem(propsOf<sqs.QueueArgs>(r).kmsMasterKeyId);
+        return problem ? [`SQS queue ${r.name} ${problem}`] : [];
+    },
+};
+
+
+/**
+ * Data-plane reads: each returns the data a resource holds. Allowed on `Resource: "*"`, one grant
+ * reads every secret, parameter or object of the account (a wildcard ARN argument did exactly that).
+ */
+export const DATA_READ_ACTIONS = [
+    "secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+    "s3:GetObject", "s3:GetObjectVersion", "kms:Decrypt", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan",
+    "sqs:ReceiveMessage", "logs:GetLogEvents", "rds-db:connect",
+];
+
+export const noDataReadOnAll = identityPolicyRule({
+    name: "iam-no-data-read-on-all",
+    description: "IAM policies do not allow data-plane reads (secrets, parameters, objects, decryption) on all " +
+        "resources [IAM.21, KMS.2: least privilege].",
+    controls: ["IAM.21", "KMS.2"],
+    severity: "high",
+    remediation: "Name the ARNs the principal reads in Resource; an ARN argument must never be \"*\" (Citadel refuses it).",
+    defaultLevel: "mandatory",
+}, (s) => {
+    const actions = DATA_READ_ACTIONS.filter((a) => coversAction(s, a));
+    return actions.length && (s.resources.some((r) => r === "*" || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r)) || s.notResources.length > 0)
+        ? `allows ${actions.join(", ")} on all resources (${s.resources.join(", ") || "NotResource"})` : undefined;
+});
+
+/** Key policy statements that admit anyone: KMS.5 (keys not publicly accessible). */
+export const kmsKeyNotPublic: ResourceRule = {
+    kind: "resource",
+    name: "kms-key-not-public",
+    description: "KMS key policies do not allow any principal (\"*\") without a condition that limits who [KMS.5].",
+    controls: ["KMS.5"],
+    severity: "critical",
+    remediation: "Name the account root, roles or service principals; or add a condition such as aws:PrincipalAccount / kms:CallerAccount.",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.kmsKey],
+    options: {},
+    check(r) {
+        return (statementsOf(propsOf<kms.KeyArgs>(r).policy) ?? [])
+            .filter((s) => s.effect === "Allow" && s.anyPrincipal && Object.keys(s.condition).length === 0)
+            .map((s) => `KMS key ${r.name}'s policy allows ${s.actions.join(", ") || "NotAction"} to any principal without a condition`);
     },
 };
 

@@ -1,3 +1,4 @@
+import { CREDENTIAL_SHORT_NAME, CREDENTIAL_URL } from "@citadel/shared";
 import type * as ecs from "@pulumi/aws/ecs";
 import { PolicyResource, propsOf, ResourceRule } from "../rule";
 import { fails, isSet, isUnknown, list, parseJson } from "../values";
@@ -77,7 +78,9 @@ export function looksSecret(name: string): boolean {
     if (ALWAYS_SECRET.includes(upper)) return true;
     const words = upper.split(/[^A-Z0-9]+/).filter(Boolean);
     if (REFERENCE_SUFFIXES.includes(words[words.length - 1] ?? "")) return false;
-    return SECRET_FRAGMENTS.test(upper) || words.includes("KEY") || words.includes("KEYS");
+    return SECRET_FRAGMENTS.test(upper) || words.includes("KEY") || words.includes("KEYS") ||
+        // The short forms the components refuse too (DB_PASS, PGPASS, API_AUTH, JWT_SIGNING): one list for both.
+        CREDENTIAL_SHORT_NAME.test(upper);
 }
 
 export interface EnvironmentSecretsOptions {
@@ -105,9 +108,10 @@ export const noSecretsInEnvironment: ResourceRule<EnvironmentSecretsOptions> = {
     },
     check(r, { allowedNames }) {
         return (containersOf(r) ?? []).flatMap((c) => list(c.environment)
-            .filter((e) => typeof e.name === "string" && looksSecret(e.name) && !allowedNames.includes(e.name))
+            .filter((e) => typeof e.name === "string" && !allowedNames.includes(e.name) &&
+                (looksSecret(e.name) || (typeof e.value === "string" && CREDENTIAL_URL.test(e.value))))
             .map((e) => `task definition ${r.name}, container ${c.name ?? "(unnamed)"}: environment variable ` +
-                `${e.name} looks like a secret; pass it in secrets (valueFrom), not environment`));
+                `${e.name} ${looksSecret(e.name!) ? "looks like a secret" : "holds a URL with a password"}; pass it in secrets (valueFrom), not environment`));
     },
 };
 

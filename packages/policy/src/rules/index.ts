@@ -5,8 +5,8 @@ import {
     wafHasRules, wafLogging, wafMetrics,
 } from "./cloudfront";
 import {
-    ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsRotation, logGroupRetentionAndKms, noDecryptOnAllKeys,
-    noFullAdmin, sqsEncrypted,
+    ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsKeyNotPublic, kmsRotation, logGroupRetentionAndKms, noDataReadOnAll,
+    noDecryptOnAllKeys, noFullAdmin, sqsEncrypted,
 } from "./data";
 import {
     containerInsights, containerLogging, noHostNetwork, noPrivilegedContainers, noSecretsInEnvironment,
@@ -43,7 +43,7 @@ export const RULES: readonly Rule[] = [
     viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
     wafHasRules, wafMetrics, wafLogging,
     // Keys, identities, queues, logs, images
-    kmsRotation, noFullAdmin, noDecryptOnAllKeys, sqsEncrypted, logGroupRetentionAndKms,
+    kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, sqsEncrypted, logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
     cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage,

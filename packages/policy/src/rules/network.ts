@@ -1,8 +1,10 @@
 import type * as ec2 from "@pulumi/aws/ec2";
 import type * as vpc from "@pulumi/aws/vpc";
+import type * as elb from "@pulumi/aws/lb";
+import { Cidr, cidrUnionSize, DEFAULT_INGRESS_PREFIX_FLOOR, parseCidr } from "@citadel/shared";
 import { attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
 import { fails, hasUnknown, list } from "../values";
-import { T } from "./types";
+import { LOAD_BALANCERS, T } from "./types";
 
 export const vpcFlowLogs: StackRule = {
     kind: "stack",
@@ -77,9 +79,9 @@ export const subnetNoPublicIp: ResourceRule = {
 
 export interface WorldIngressOptions {
     allowedPorts: number[];
+    minPrefixLength: number;
 }
 
-const WORLD = ["0.0.0.0/0", "::/0"];
 /** Ranges wider than this are reported as a range, not enumerated. */
 const MAX_ENUMERATED = 1024;
 
@@ -90,32 +92,75 @@ interface IngressLine {
     cidrs: unknown[];
 }
 
-export const noWorldIngress: ResourceRule<WorldIngressOptions> = {
-    kind: "resource",
+/**
+ * The internet, whole or in pieces: a source wider than /minPrefixLength (0.0.0.0/1, 0.0.0.0/2, ::/0),
+ * or blocks that together open more addresses than one such block (0.0.0.0/1 + 128.0.0.0/1, or 300
+ * /24s). Only a load balancer's group may open allow-listed ports (443) that wide; any other group
+ * never. One pass over the resources, one sort per group: linear in the stack's size.
+ */
+export const noWorldIngress: StackRule<WorldIngressOptions> = {
+    kind: "stack",
     name: "ec2-no-world-ingress",
-    description: "No security group admits 0.0.0.0/0 or ::/0 except on allow-listed TCP/UDP ports (80 and 443 " +
-        "by default) [EC2.18, EC2.19].",
+    description: "No security group admits the internet (0.0.0.0/0, ::/0, a block wider than /16, or blocks that " +
+        "together open more than a /16) except a load balancer's on allow-listed TCP/UDP ports (80 and 443 by default) " +
+        "[EC2.18, EC2.19].",
     controls: ["EC2.18", "EC2.19"],
     severity: "high",
-    remediation: "Admit a specific CIDR, prefix list or security group instead of the world; or, for a port that " +
-        "must be public (a load balancer's), add it to this rule's allowedPorts option.",
+    remediation: "Admit a specific CIDR, prefix list or security group instead of the world; a port that must be " +
+        "public belongs on a load balancer's group (and in this rule's allowedPorts option).",
     defaultLevel: "mandatory",
     resourceTypes: [T.securityGroup, T.securityGroupRule, T.securityGroupIngressRule],
     options: {
         allowedPorts: {
             type: "array",
             items: { type: "integer", minimum: 0, maximum: 65535 },
-            description: "Ports that may be open to the world (TCP or UDP).",
+            description: "Ports a load balancer's security group may open to the world (TCP or UDP).",
             default: [80, 443],
         },
+        minPrefixLength: {
+            type: "integer", minimum: 1, maximum: 32, default: DEFAULT_INGRESS_PREFIX_FLOOR,
+            description: "The widest IPv4 source counted as not the internet; a group's sources together may open at most as many addresses.",
+        },
     },
-    check(r, { allowedPorts }) {
-        return ingressLines(r).flatMap((line) => {
-            const world = line.cidrs.filter((c): c is string => typeof c === "string" && WORLD.includes(c));
-            if (world.length === 0) return [];
-            const problem = worldIngressProblem(line, allowedPorts);
-            return problem ? [`${r.name} admits ${world.join(" and ")} ${problem}`] : [];
-        });
+    check(resources, { allowedPorts, minPrefixLength }) {
+        const lbGroups = new Set(ofTypes(resources, LOAD_BALANCERS)
+            .flatMap((lb) => list(propsOf<elb.LoadBalancerArgs>(lb).securityGroups)).filter((g): g is string => typeof g === "string"));
+        const findings: Finding[] = [];
+        const byGroup = new Map<string, { resource: PolicyResource; cidrs: Cidr[] }>();
+        for (const r of ofTypes(resources, [T.securityGroup, T.securityGroupRule, T.securityGroupIngressRule])) {
+            const group = r.type === T.securityGroup ? r.id : propsOf<vpc.SecurityGroupIngressRuleArgs>(r).securityGroupId;
+            const isLb = typeof group === "string" && lbGroups.has(group);
+            for (const line of ingressLines(r)) {
+                const wide: string[] = [];
+                for (const c of line.cidrs) {
+                    if (typeof c !== "string") continue;
+                    if (c === "::/0") { wide.push(c); continue; }
+                    const parsed = parseCidr(c);
+                    if (!parsed) continue;
+                    if (parsed.prefix < minPrefixLength) wide.push(c);
+                    else if (typeof group === "string") {
+                        const entry = byGroup.get(group) ?? { resource: r, cidrs: [] };
+                        entry.cidrs.push(parsed);
+                        byGroup.set(group, entry);
+                    }
+                }
+                if (wide.length === 0) continue;
+                const problem = worldIngressProblem(line, isLb ? allowedPorts : []);
+                if (problem) {
+                    findings.push({ resource: r, message: `${r.name} admits ${wide.join(" and ")} ${problem}` +
+                        (isLb ? "" : " (only a load balancer's security group may be open to the internet)") });
+                }
+            }
+        }
+        const max = 2 ** (32 - minPrefixLength);
+        for (const [group, { resource, cidrs }] of byGroup) {
+            const size = cidrUnionSize(cidrs);
+            if (size > max) {
+                findings.push({ resource, message: `security group ${group}'s IPv4 sources together open ${size} addresses, ` +
+                    `more than one /${minPrefixLength} (${max}): the internet in pieces` });
+            }
+        }
+        return findings;
     },
 };
 

@@ -1,0 +1,193 @@
+/**
+ * Issue 11, kind 13 (and kind 7's late checks) through the components' TypeScript args, as a
+ * platform team calls them: each case is one argument and its exact outcome.
+ */
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, KmsKey, PostgresDatabase, requireKeyResolved, SecureBucket } from "@citadel/shared";
+import { componentKeys, EcsAppArgs, requireImageTagResolved, resolveEcsAppArgs, ServiceArgs } from "@citadel/ecs-app";
+import { EdgeCdn, EdgeCdnArgs } from "@citadel/edge-cdn";
+import { OrthancHost, OrthancHostArgs, requireAmiArchitecture, requireSubnetsResolved } from "@citadel/orthanc-host";
+import { appArgs } from "@citadel/ecs-app/test/fixtures";
+import { capture, named } from "@citadel/testing";
+
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const NETWORK = {
+    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", publicSubnetIds: ["subnet-a", "subnet-b"],
+    privateSubnetIds: ["subnet-c", "subnet-d"], availabilityZones: ["eu-west-1a", "eu-west-1b"],
+};
+
+function refusedWith(fn: () => unknown, message: string): void {
+    assert.throws(fn, (e: Error) => {
+        assert.ok(e instanceof ConfigError, `not a ConfigError: ${e.stack}`);
+        assert.ok(e.message.startsWith(message), `\n got: ${e.message}\nwant: ${message}`);
+        return true;
+    });
+}
+
+const resolve = (args: EcsAppArgs) => resolveEcsAppArgs(args, componentKeys("app"));
+function withService(patch: Partial<ServiceArgs>): EcsAppArgs {
+    const args = appArgs();
+    args.services[0] = { ...args.services[0], ...patch };
+    return args;
+}
+
+describe("bad component args (kind 13)", () => {
+    describe("{ protect: true } as a resource option protects the key, bucket and database themselves", () => {
+        it("KmsKey, SecureBucket and PostgresDatabase: the stateful resource and its children", async () => {
+            const rec = await capture(() => {
+                new KmsKey("k", { description: "test" }, { protect: true });
+                new SecureBucket("b", { kmsKeyArn: KEY, accessLogs: { bucketName: "logs" } }, { protect: true });
+                new PostgresDatabase("db", { network: NETWORK, kmsKeyArn: KEY, databaseName: "app", allowedSecurityGroupIds: ["sg-1"] },
+                    { protect: true });
+            });
+            for (const [name, type] of [["k-key", "aws:kms/key:Key"], ["b", "aws:s3/bucket:Bucket"], ["db", "aws:rds/instance:Instance"]]) {
+                assert.equal(named(rec, name, type).protect, true, name);
+            }
+        });
+
+        it("without the option nothing is protected, and there is no second way (no protect argument)", async () => {
+            const rec = await capture(() => new KmsKey("k", { description: "test" }));
+            assert.equal(named(rec, "k-key").protect, false);
+            // @ts-expect-error: KmsKeyArgs has no protect: the resource option is the one way to protect.
+            const args: import("@citadel/shared").KmsKeyArgs = { description: "x", protect: true };
+            assert.ok(args);
+        });
+
+        it("OrthancHost protects its bucket and database when asked, and never unprotects what the option protects", async () => {
+            const base: OrthancHostArgs = {
+                network: NETWORK, kmsKeyArn: KEY, accessLogsBucketName: "logs", webCidrs: ["203.0.113.0/24"], dicomCidrs: ["198.51.100.0/24"],
+            };
+            const rec = await capture(() => new OrthancHost("pacs", { ...base, protect: false }, { protect: true }));
+            for (const name of ["pacs-db", "pacs-images", "pacs-admin"]) assert.equal(named(rec, name).protect, true, name);
+        });
+    });
+
+    describe("EcsApp writablePaths", () => {
+        const cases: Array<[string[], string | undefined]> = [
+            [["/"], 'EcsApp "app": services["backend"].writablePaths: "/" is not a normalised absolute path'],
+            [["/etc"], 'EcsApp "app": services["backend"].writablePaths: "/etc" would hide a system directory of the image'],
+            [["/usr"], 'EcsApp "app": services["backend"].writablePaths: "/usr" would hide a system directory'],
+            [["/proc/self"], 'EcsApp "app": services["backend"].writablePaths: "/proc/self" would hide a system directory'],
+            [["/tmp", "/tmp"], 'EcsApp "app": services["backend"].writablePaths: ["/tmp","/tmp"] repeats "/tmp"'],
+            [["/app/../etc"], 'EcsApp "app": services["backend"].writablePaths: "/app/../etc" is not a normalised absolute path'],
+            [["/tmp/"], 'EcsApp "app": services["backend"].writablePaths: "/tmp/" is not a normalised absolute path'],
+            [["tmp"], 'EcsApp "app": services["backend"].writablePaths: "tmp" is not a normalised absolute path'],
+            [["/tmp", "/app/tmp", "/var/cache/app"], undefined],
+        ];
+        for (const [paths, outcome] of cases) {
+            it(`${JSON.stringify(paths)} → ${outcome ? "refused" : "accepted"}`, () => {
+                if (outcome) refusedWith(() => resolve(withService({ writablePaths: paths })), outcome);
+                else assert.deepEqual(resolve(withService({ writablePaths: paths })).services[0].writablePaths, paths);
+            });
+        }
+    });
+
+    describe("credentials in plain environment", () => {
+        const cases: Array<[Record<string, string>, string | undefined]> = [
+            [{ DB_PASS: "x" }, "DB_PASS: \"(hidden)\" has a name that looks like a credential"],
+            [{ PGPASS: "x" }, "PGPASS: \"(hidden)\" has a name that looks like a credential"],
+            [{ API_AUTH: "x" }, "API_AUTH: \"(hidden)\" has a name that looks like a credential"],
+            [{ JWT_SIGNING: "x" }, "JWT_SIGNING: \"(hidden)\" has a name that looks like a credential"],
+            [{ SESSION_SALT: "x" }, "SESSION_SALT: \"(hidden)\" has a name that looks like a credential"],
+            [{ DATABASE_URL: "postgres://app:hunter2@db:5432/app" }, "DATABASE_URL: \"(hidden)\" holds a URL with a password in it"],
+            [{ BROKER: "amqps://worker:pw@mq.internal" }, "BROKER: \"(hidden)\" holds a URL with a password in it"],
+            [{ REDIS: "redis://:pw@cache:6379" }, "REDIS: \"(hidden)\" holds a URL with a password in it"],
+            [{ DATABASE_URL: "postgres://db:5432/app", COMPASS_URL: "https://c.example.com", AUTHOR: "ops" }, undefined],
+        ];
+        for (const [env, outcome] of cases) {
+            it(`${Object.keys(env).join(", ")} → ${outcome ? "refused" : "accepted"}`, () => {
+                if (outcome) refusedWith(() => resolve(withService({ environment: env })), `EcsApp "app": services["backend"].environment.${outcome}`);
+                else resolve(withService({ environment: env }));
+            });
+        }
+    });
+
+    describe("the CloudFront origin header value", () => {
+        const protection = (headerValue: string) => ({ originProtection: { headerName: "X-Origin-Verify", headerValue, prefixListIds: ["pl-3b927c52"] } });
+        const cases: Array<[string, boolean]> = [
+            ["x", false], ["a".repeat(31), false], ["a".repeat(129), false], [`${"a".repeat(40)}\r\nX-Evil: 1`, false],
+            [`${"a".repeat(40)} b`, false], [`${"a".repeat(40)}é`, false], ["a".repeat(32), true], ["A1_-".repeat(12), true],
+        ];
+        for (const [value, ok] of cases) {
+            it(`${JSON.stringify(value.length > 20 ? `${value.slice(0, 8)}…(${value.length})` : value)} → ${ok ? "accepted" : "refused"}`, () => {
+                const args = appArgs(protection(value));
+                if (ok) resolve(args);
+                else refusedWith(() => resolve(args), 'EcsApp "app": originProtection.headerValue: "(hidden)" is too short, too long or has other characters');
+            });
+        }
+    });
+
+    it("SecureBucket refuses an empty or malformed kmsKeyArn (S3 would fall back to the AWS-managed key)", () => {
+        refusedWith(() => new SecureBucket("d", { kmsKeyArn: "", accessLogs: { bucketName: "l" } }),
+            'SecureBucket "d": kmsKeyArn: "" is required for a "data" bucket');
+        refusedWith(() => new SecureBucket("d", { kmsKeyArn: "alias/aws/s3", accessLogs: { bucketName: "l" } }),
+            'SecureBucket "d": kmsKeyArn: "alias/aws/s3" is not an ARN');
+        refusedWith(() => new SecureBucket("d", { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/*", accessLogs: { bucketName: "l" } }),
+            'SecureBucket "d": kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/*" contains a wildcard');
+    });
+
+    it("SecureBucket whose key resolves empty at deploy fails with a ResourceError naming the argument", () => {
+        assert.throws(() => requireKeyResolved(undefined, "d", ""), (e: Error) => {
+            assert.ok(pulumi.ResourceError.isInstance(e), `not a ResourceError: ${e}`);
+            assert.equal(e.message, 'SecureBucket "d": kmsKeyArn: "" is empty (S3 would use the AWS-managed key), allowed the ARN of a customer-managed KMS key');
+            return true;
+        });
+        assert.equal(requireKeyResolved(undefined, "d", KEY), KEY);
+    });
+
+    it("EdgeCdn without logBucket or kmsKeyArn: a named error, not a TypeError", () => {
+        const args = { assets: {}, kmsKeyArn: KEY, aliases: ["a.example.com"],
+            certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } as unknown as EdgeCdnArgs;
+        refusedWith(() => new EdgeCdn("edge", args), 'EdgeCdn "edge": logBucket: (unset) is required');
+        refusedWith(() => new EdgeCdn("edge", { ...args, kmsKeyArn: "", logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" } }),
+            'EdgeCdn "edge": kmsKeyArn: "" is required');
+    });
+});
+
+describe("checks that wait for a resolved value raise a ResourceError naming the argument (kind 7)", () => {
+    const base: OrthancHostArgs = {
+        network: NETWORK, kmsKeyArn: KEY, accessLogsBucketName: "logs", webCidrs: ["203.0.113.0/24"], dicomCidrs: ["198.51.100.0/24"],
+    };
+
+    /** The late checks run inside `apply` (the mocks cannot surface an apply's error): called directly. */
+    const late = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: Error) => {
+        assert.ok(pulumi.ResourceError.isInstance(e), `not a ResourceError: ${e}`);
+        assert.match(e.message, message);
+        return true;
+    });
+
+    it("OrthancHost hostCount above the resolved number of public subnets", () => {
+        late(() => requireSubnetsResolved(undefined, "pacs", ["subnet-a", "subnet-b"], 3),
+            /^OrthancHost "pacs": hostCount: 3 needs as many public subnets \(one per AZ\), and the network has 2, allowed 1..2$/);
+        requireSubnetsResolved(undefined, "pacs", ["subnet-a", "subnet-b"], 2);
+    });
+
+    it("OrthancHost hostCount above a plain list of subnets: before registration", () => {
+        refusedWith(() => new OrthancHost("pacs", { ...base, hostCount: 3 }),
+            'OrthancHost "pacs": hostCount: 3 needs as many public subnets (one per AZ), and the network has 2');
+    });
+
+    it("an AMI whose architecture differs from the instance type's (m7g with an x86_64 AMI)", () => {
+        late(() => requireAmiArchitecture(undefined, "pacs", "ami-0123456789abcdef0", "x86_64", { instanceType: "m7g.large", architecture: "arm64" }),
+            /^OrthancHost "pacs": amiId: "ami-0123456789abcdef0" is an x86_64 image, but instanceType m7g.large is arm64/);
+        late(() => requireAmiArchitecture(undefined, "pacs", "ami-0123456789abcdef0", "arm64", { instanceType: "t3.large", architecture: "x86_64" }),
+            /is an arm64 image, but instanceType t3.large is x86_64/);
+        assert.equal(requireAmiArchitecture(undefined, "pacs", "ami-1", "arm64", { instanceType: "m7g.large", architecture: "arm64" }), "ami-1");
+    });
+
+    it("an AMI is looked up (and so checked) only when pinned", async () => {
+        const rec = await capture(() => new OrthancHost("pacs", { ...base, amiId: "ami-0123456789abcdef0" }));
+        assert.ok(rec.lookups.includes("aws:ec2/getAmi:getAmi"));
+    });
+
+    it("EcsApp: an image tag read from Parameter Store that is not a tag", () => {
+        late(() => requireImageTagResolved(undefined, 'EcsApp "app": the image tag (/citadel/prod/app-version)', "v1 2"),
+            /^EcsApp "app": the image tag \(\/citadel\/prod\/app-version\): "v1 2" is not a Docker image tag/);
+        assert.equal(requireImageTagResolved(undefined, "k", "1.4.2"), "1.4.2");
+    });
+
+    it("EcsApp: a plain image tag is checked before registration", () => {
+        refusedWith(() => resolve(appArgs({ imageTag: "v1 2" })), 'EcsApp "app": imageTag: "v1 2" is not a Docker image tag');
+    });
+});
