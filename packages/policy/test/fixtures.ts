@@ -651,6 +651,22 @@ export const CASES: Record<string, RuleCases> = {
             [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Deny", Action: "s3:GetObject", Resource: "*" }]) })],
         ],
     },
+    "iam-no-ecr-destructive-allow": {
+        reject: [
+            [fx(iam.Policy, "ci", { policy: policyJson([{ Effect: "Allow", Action: "ecr:*", Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/app" }]) })],
+            [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Allow", Action: "ecr:BatchDeleteImage", Resource: "*" }]) })],
+            [fx(iam.UserPolicy, "up", { user: "ci", policy: policyJson([{ Effect: "Allow", Action: "ecr:SetRepositoryPolicy", Resource: "*" }]) })],
+            [fx(iam.GroupPolicy, "gp", { group: "ci", policy: policyJson([{ Effect: "Allow", Action: "ecr:Delete*", Resource: "*" }]) })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]),
+                inlinePolicies: [{ name: "ci", policy: policyJson([{ Effect: "Allow", Action: "ecr:PutImageTagMutability", Resource: "*" }]) }] })],
+        ],
+        accept: [
+            [fx(iam.Policy, "ci", { policy: policyJson([
+                { Effect: "Allow", Action: ["ecr:PutImage", "ecr:BatchGetImage"], Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/app" },
+                { Effect: "Deny", Action: ["ecr:DeleteRepository", "ecr:BatchDeleteImage"], Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/app" },
+            ]) })],
+        ],
+    },
     "kms-key-not-public": {
         reject: [
             [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }]) })],

@@ -137,6 +137,29 @@ export const noDataReadOnAll = identityPolicyRule({
         ? `allows ${actions.join(", ")} on all resources (${s.resources.join(", ") || "NotResource"})` : undefined;
 });
 
+/**
+ * What a CI principal must never be allowed on image repositories (seed 003: deletion protection):
+ * deleting images or repositories, or loosening their policy, tags or scanning. EcsApp's CI policy
+ * denies them; an Allow here is a Deny written the wrong way round.
+ */
+export const ECR_DESTRUCTIVE_ACTIONS = [
+    "ecr:DeleteRepository", "ecr:BatchDeleteImage", "ecr:DeleteRepositoryPolicy", "ecr:SetRepositoryPolicy",
+    "ecr:DeleteLifecyclePolicy", "ecr:PutImageTagMutability", "ecr:PutImageScanningConfiguration",
+];
+
+export const noEcrDestructiveAllow = identityPolicyRule({
+    name: "iam-no-ecr-destructive-allow",
+    description: "IAM policies do not allow deleting ECR images or repositories or loosening their policy, tag " +
+        "mutability or scanning (Citadel rule; no FSBP control: deletion protection of seed 003).",
+    controls: [],
+    severity: "high",
+    remediation: "Deny these actions (EcsApp's CI policy does); a pipeline pushes and pulls, it never deletes.",
+    defaultLevel: "mandatory",
+}, (s) => {
+    const actions = ECR_DESTRUCTIVE_ACTIONS.filter((a) => coversAction(s, a));
+    return actions.length ? `allows ${actions.join(", ")} (a Deny in a CI policy)` : undefined;
+});
+
 /** Key policy statements that admit anyone: KMS.5 (keys not publicly accessible). */
 export const kmsKeyNotPublic: ResourceRule = {
     kind: "resource",

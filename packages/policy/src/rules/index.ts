@@ -6,7 +6,7 @@ import {
 } from "./cloudfront";
 import {
     ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsKeyNotPublic, kmsRotation, logGroupRetentionAndKms, noDataReadOnAll,
-    noDecryptOnAllKeys, noFullAdmin, sqsEncrypted,
+    noDecryptOnAllKeys, noEcrDestructiveAllow, noFullAdmin, sqsEncrypted,
 } from "./data";
 import {
     containerInsights, containerLogging, noHostNetwork, noPrivilegedContainers, noSecretsInEnvironment,
@@ -43,7 +43,8 @@ export const RULES: readonly Rule[] = [
     viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
     wafHasRules, wafMetrics, wafLogging,
     // Keys, identities, queues, logs, images
-    kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, sqsEncrypted, logGroupRetentionAndKms,
+    kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, noEcrDestructiveAllow, sqsEncrypted,
+    logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
     cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage,
