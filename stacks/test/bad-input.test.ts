@@ -58,7 +58,7 @@ describe("bad input, by kind (stack config)", () => {
         ["dev", { "citadel:app.worker.command": ["bin/worker", "--queue\rdefault"] }, `citadel:app.worker.command: "--queue\\rdefault" ${UNSAFE} (U+000D`],
         ["dev", { "citadel:app.frontend.healthCheckPath": "/\u0000" }, `citadel:app.frontend.healthCheckPath: "/\\u0000" ${UNSAFE} (U+0000`],
         ["dev", { "citadel:edge.originDomainName": "origin.example.com\u009b" }, `citadel:edge.originDomainName: "origin.example.com\u009b" ${UNSAFE} (U+009B`],
-        ["dev", { "citadel:app.alertEmails": ["ops@example.com\ufeff"] }, `citadel:app.alertEmails: "ops@example.com\ufeff" ${UNSAFE} (U+FEFF`],
+        ["dev", { "citadel:operations.alerts.emails": ["ops@example.com\ufeff"] }, `citadel:operations.alerts.emails: "ops@example.com\ufeff" ${UNSAFE} (U+FEFF`],
         ["dev", { "citadel:orthanc.siteName": "pacs.example.org" }, OK],
     ]);
 
@@ -136,6 +136,7 @@ describe("bad input, by kind (stack config)", () => {
         ["dev", { "citadel:app.capacity": "" }, `citadel:app.capacity: "" ${UNKNOWN}`],
         ["dev", { "citadel:vpc.natStrategy": "perAZ" }, `citadel:vpc.natStrategy: "perAZ" ${UNKNOWN}, allowed none | single | perAz`],
         ["dev", { "citadel:vpc.flowLogs.destination": "" }, `citadel:vpc.flowLogs.destination: "" ${UNKNOWN}, allowed s3 | cloudwatch`],
+        ["dev", { "citadel:operations.backup.vaultLock": "Compliance" }, `citadel:operations.backup.vaultLock: "Compliance" ${UNKNOWN}, allowed none | governance | compliance`],
         ["dev", { "citadel:edge.priceClass": "PriceClass_300" }, `citadel:edge.priceClass: "PriceClass_300" ${UNKNOWN}, allowed PriceClass_100 | PriceClass_200 | PriceClass_All`],
         ["dev", { "citadel:vpc.interfaceEndpoints": ["KMS"] }, 'citadel:vpc.interfaceEndpoints: "KMS" is not a known value'],
         ["dev", { "citadel:app.capacity": "ec2" }, OK],
@@ -190,7 +191,8 @@ describe("bad input, by kind (stack config)", () => {
     table("9. a feature that is off is validated all the same", [
         ["dev", { "citadel:app.frontend.port": 0 }, "citadel:app.frontend.port: 0 is out of range, allowed 1..65535"],
         ["dev", { "citadel:app.frontend.memory": 4096 }, "citadel:app.frontend.memory: 4096 is not a valid Fargate memory size for 256 CPU units"],
-        ["dev", { "citadel:app.alertEmails": ["not-an-email"] }, 'citadel:app.alertEmails: "not-an-email" is not an email address'],
+        ["dev", { "citadel:app.backend.path": "api/*" }, 'citadel:app.backend.path: "api/*" is not a path pattern'],
+        ["dev", { "citadel:operations.backup.enabled": false, "citadel:operations.backup.hourUtc": 24 }, "citadel:operations.backup.hourUtc: 24 is out of range, allowed 0..23"],
         ["dev", { "citadel:app.database.name": "1st" }, 'citadel:app.database.name: "1st" is not a valid database name'],
         ["dev", { "citadel:edge.aliases": ["portal.example.com"], "citadel:edge.certificateArn": "" }, 'citadel:edge.aliases: ["portal.example.com"] needs certificateArn'],
         ["dev", { "citadel:edge.certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/x" }, 'citadel:edge.certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x" is in eu-west-1, but CloudFront takes certificates only from us-east-1'],
@@ -259,6 +261,7 @@ describe("Pulumi.yaml states what the program checks", () => {
             "vpc.natStrategy": ["none", "single", "perAz"], "vpc.flowLogs.destination": ["s3", "cloudwatch"],
             "edge.priceClass": ["PriceClass_100", "PriceClass_200", "PriceClass_All"],
             "app.capacity": ["fargate", "ec2"], "app.imageSource": ["ecr", "registry"],
+            "operations.backup.vaultLock": ["none", "governance", "compliance"],
         };
         for (const [key, values] of Object.entries(enums)) {
             const d = declared[key].description ?? "";
