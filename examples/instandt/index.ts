@@ -29,9 +29,8 @@ export = async () => {
     const kms = new KmsKey("instandt", {
         description: "instaNDT: data at rest and logs",
         services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
-        protect,
-    });
-    const logs = new SecureBucket("instandt-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+    }, { protect });
+    const logs = new SecureBucket("instandt-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
     const net = new SecureVpc("instandt", {
         azCount: 2,
         // The GitLab registry is on the internet: the tasks' subnets need a NAT gateway.
@@ -42,8 +41,8 @@ export = async () => {
 
     // "Standard S3 bucket where the uploaded DICOM images will be stored ... private".
     const dicom = new SecureBucket("instandt-dicom", {
-        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: logs.bucketName }, protect,
-    });
+        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: logs.bucketName },
+    }, { protect });
 
     // CloudFront is the only way in: the load balancer admits CloudFront's origin-facing ranges and
     // requests carrying the secret header CloudFront adds.

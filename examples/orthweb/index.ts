@@ -55,8 +55,8 @@ export = async () => {
     const alerts = new AlertTopic("orthweb-alerts", {
         subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
     }, { protect });
-    const kms = new KmsKey("orthweb", { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"], protect });
-    const logs = new SecureBucket("orthweb-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+    const kms = new KmsKey("orthweb", { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"] }, { protect });
+    const logs = new SecureBucket("orthweb-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
     const net = new SecureVpc("orthweb", {
         azCount: 2,
         natStrategy: "none", // the hosts sit in the public subnets; the database needs no egress

@@ -26,8 +26,8 @@ export = async () => {
     const alerts = new AlertTopic("sg-design-alerts", {
         subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
     }, { protect });
-    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"], protect });
-    const logs = new SecureBucket("sg-design-logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"] }, { protect });
+    const logs = new SecureBucket("sg-design-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
     const net = new SecureVpc("sg-design", {
         azCount: 2,
         natStrategy: "single", // the ECS group's "outbound open to all"
