@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
 import { GrantArgs } from "./grants";
+import { AppAccessArgs } from "./access";
 
 /**
  * EcsApp's alarm thresholds. ALB metrics are `AWS/ApplicationELB` sums over 5 minutes; task counts
@@ -284,6 +285,11 @@ export interface EcsAppArgs {
      * `alarms.topicArn` (the stack's alert topic). Unset: no alarms and no deployment alerts.
      */
     alarms?: EcsAppAlarmsArgs;
+    /**
+     * People and CI: a developers' group for the parameter namespace, a log readers' group, and a
+     * least-privilege deploy role (see {@link AppAccessArgs}). @default none
+     */
+    access?: AppAccessArgs;
     /** Days container logs are kept (a CloudWatch Logs retention period). @default 365 */
     logRetentionDays?: number;
     /**

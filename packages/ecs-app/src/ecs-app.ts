@@ -20,6 +20,7 @@ import {
     queueStatements, taskRoleStatements,
 } from "./policies";
 import { grantStatements, resolveGrant } from "./grants";
+import { deployStatements, deployTrustPolicy, developerStatements, logReaderStatements } from "./access";
 import { runTaskCommand, sessionCommand } from "./commands";
 import { createLoadBalancer, createSecurityGroups, createServiceRoute, SecurityGroups } from "./load-balancer";
 import { createBastion, createEc2Capacity } from "./capacity";
@@ -159,6 +160,12 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly logGroupArns: Record<string, pulumi.Output<string>>;
     /** Task definition families by member (a deploy role registers revisions of these only). */
     readonly taskFamilies: Record<string, string>;
+    /** The developers' group (parameter namespace read/write), with `access.developersGroup`. */
+    readonly developersGroupName?: pulumi.Output<string>;
+    /** The log readers' group, with `access.logReadersGroup`. */
+    readonly logReadersGroupName?: pulumi.Output<string>;
+    /** CI's release role, with `access.deployRole`. */
+    readonly deployRoleArn?: pulumi.Output<string>;
 
     private readonly a: ResolvedEcsAppArgs;
     private readonly args: EcsAppArgs;
@@ -293,6 +300,11 @@ export class EcsApp extends pulumi.ComponentResource {
                 .apply(([id, region]) => sessionCommand(id, region));
         }
 
+        const access = this.access(name, cluster);
+        this.developersGroupName = access.developers;
+        this.logReadersGroupName = access.logReaders;
+        this.deployRoleArn = access.deployRole;
+
         this.clusterName = cluster.name;
         this.clusterArn = cluster.arn;
         this.loadBalancerArn = alb.loadBalancer.arn;
@@ -312,7 +324,66 @@ export class EcsApp extends pulumi.ComponentResource {
             migrationCommand: this.migrationCommand,
             bastionInstanceId: this.bastionInstanceId,
             taskRoleArns: this.taskRoleArns,
+            developersGroupName: this.developersGroupName,
+            logReadersGroupName: this.logReadersGroupName,
+            deployRoleArn: this.deployRoleArn,
         });
+    }
+
+    /** The developers' and log readers' groups and CI's deploy role, each only when asked for. */
+    private access(name: string, cluster: ecs.Cluster):
+        { developers?: pulumi.Output<string>; logReaders?: pulumi.Output<string>; deployRole?: pulumi.Output<string> } {
+        const access = this.args.access ?? {};
+        const parent = { parent: this };
+        const ctx = this.ctx;
+        const context = pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, this.args.kmsKeyArn])
+            .apply(([partition, region, accountId, dnsSuffix, kmsKeyArn]) => ({
+                partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
+            }));
+        const out: { developers?: pulumi.Output<string>; logReaders?: pulumi.Output<string>; deployRole?: pulumi.Output<string> } = {};
+        if (access.developersGroup) {
+            const group = new iam.Group(`${name}-developers`, { path: "/" }, parent);
+            new iam.GroupPolicy(`${name}-developers-policy`, {
+                group: group.name, policy: context.apply((c) => policyJson(developerStatements(c))),
+            }, parent);
+            out.developers = group.name;
+        }
+        if (access.logReadersGroup) {
+            const group = new iam.Group(`${name}-log-readers`, { path: "/" }, parent);
+            new iam.GroupPolicy(`${name}-log-readers-policy`, {
+                group: group.name,
+                policy: pulumi.all(Object.values(this.logGroupArns)).apply((arns) => policyJson(logReaderStatements(arns))),
+            }, parent);
+            out.logReaders = group.name;
+        }
+        if (access.deployRole) {
+            const d = access.deployRole;
+            const role = new iam.Role(`${name}-deploy`, {
+                description: `CI releasing ${name}: app version, task definitions, services, migration, assets`,
+                assumeRolePolicy: pulumi.all([pulumi.all(d.trustedPrincipalArns), d.externalId])
+                    .apply(([principals, externalId]) => policyJson(deployTrustPolicy(principals, externalId))),
+                maxSessionDuration: 3600,
+            }, parent);
+            const members = [...this.a.services, ...this.a.workers].map((m) => m.name);
+            new iam.RolePolicy(`${name}-deploy-policy`, {
+                role: role.id,
+                policy: pulumi.all([context, cluster.arn, cluster.name, pulumi.all(members.map((m) => this.serviceNames[m])),
+                    pulumi.all([...Object.values(this.taskRoleArns), ...Object.values(this.executionRoleArns)]),
+                    d.assetsBucketName, d.assetsKmsKeyArn])
+                    .apply(([c, clusterArn, clusterName, serviceNames, roleArns, assetsBucketName, assetsKmsKeyArn]) =>
+                        policyJson(deployStatements({
+                            ...c, clusterArn, clusterName, serviceNames, passRoleArns: roleArns,
+                            families: Object.values(this.taskFamilies),
+                            migrationFamily: this.a.migration ? this.taskFamilies.migration : undefined,
+                            assetsBucketName, assetsKmsKeyArn,
+                        }))),
+            }, parent);
+            if (this.ciPolicyArn) {
+                new iam.RolePolicyAttachment(`${name}-deploy-push-pull`, { role: role.name, policyArn: this.ciPolicyArn }, parent);
+            }
+            out.deployRole = role.arn;
+        }
+        return out;
     }
 
     /** Fargate, or EC2 instances behind a capacity provider; either way the cluster's only capacity. */

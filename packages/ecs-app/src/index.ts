@@ -3,6 +3,7 @@ export * from "./validate";
 export * from "./container";
 export * from "./policies";
 export * from "./grants";
+export * from "./access";
 export * from "./commands";
 export * from "./load-balancer";
 export * from "./capacity";

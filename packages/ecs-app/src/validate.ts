@@ -11,6 +11,7 @@ import {
     APP_VERSION_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
 } from "./args";
 import { validateGrants } from "./grants";
+import { validateAccess } from "./access";
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Fargate sizes                                                                                     */
@@ -555,6 +556,7 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
         requireThreshold(keys.arg("alarms.oldestMessageSeconds"), args.alarms.oldestMessageSeconds, 60, 1209600, "seconds");
         requireThreshold(keys.arg("alarms.tasksBelowDesiredMinutes"), args.alarms.tasksBelowDesiredMinutes, 1, 1440, "minutes");
     }
+    validateAccess(keys.arg("access"), args.access);
     const logRetentionDays = requireLogRetention(keys.arg("logRetentionDays"),
         args.logRetentionDays ?? ECS_APP_DEFAULTS.logRetentionDays);
 
