@@ -5,6 +5,8 @@ export interface PolicyStatement {
     Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
     Action: string | string[];
     Resource?: string | string[];
+    /** Everything but these (bucket policies: "deny this unless under that prefix"). */
+    NotResource?: string | string[];
     Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 

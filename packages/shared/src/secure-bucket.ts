@@ -35,6 +35,14 @@ export interface SecureBucketArgs {
     logRetentionDays?: number;
     /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
     extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
+    /**
+     * Extra lifecycle rules, after the bucket's own (abort incomplete uploads, expire old versions):
+     * e.g. expiring a prefix. A bucket has one lifecycle configuration, so they are merged here.
+     * @default []
+     */
+    lifecycleRules?: s3.BucketLifecycleConfigurationArgs["rules"] extends pulumi.Input<infer R> ? R : never;
+    /** Tags of the bucket (e.g. `backupTags()` for data the stack's backup plan keeps). @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
     /** Delete all objects on `pulumi destroy`. Only for throwaway environments. @default false */
     forceDestroy?: boolean;
 }
@@ -59,7 +67,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             forceDestroy: args.forceDestroy ?? false,
             // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
             // the record, kept by lifecycle, and restoring them would not restore service).
-            tags: isLogs ? undefined : backupTags(),
+            tags: isLogs ? args.tags : { ...args.tags, ...backupTags() },
         }, { parent: this });
 
         new s3.BucketOwnershipControls(`${name}-ownership`, {
@@ -139,6 +147,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     filter: {},
                     expiration: { days: args.logRetentionDays ?? 365 },
                 }] : []),
+                ...((args.lifecycleRules ?? []) as never[]),
             ],
         }, { parent: this, dependsOn: [versioning] });
 
