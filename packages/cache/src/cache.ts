@@ -1,0 +1,252 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as iam from "@pulumi/aws/iam";
+import * as ssm from "@pulumi/aws/ssm";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as random from "@pulumi/random";
+import {
+    argKeys, backupTags, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+} from "@citadel/shared";
+
+/** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
+export enum CacheEngine {
+    Valkey = "valkey",
+    RedisOss = "redis",
+}
+
+/** Who uses the cache: network access for their security groups, IAM authentication for their roles. */
+export interface CacheClientArgs {
+    /** Security groups admitted on the cache port (e.g. EcsApp's `tasksSecurityGroupId`). At least one. */
+    securityGroupIds: pulumi.Input<string>[];
+    /**
+     * IAM role *names* (e.g. from EcsApp's `taskRoleNames`) that may connect as the cache's IAM user
+     * (`elasticache:Connect` on this replication group and user only). At least one.
+     */
+    roleNames: pulumi.Input<string>[];
+}
+
+export interface CacheArgs {
+    /** The cache lives in the private subnets of this network. */
+    network: NetworkRef;
+    /** Encrypts data at rest, snapshots and the cache's log groups. */
+    kmsKeyArn: pulumi.Input<string>;
+    clients: CacheClientArgs;
+    /** @default CacheEngine.Valkey */
+    engine?: CacheEngine;
+    /**
+     * Engine version. IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+.
+     * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
+     * @default "8.0" (Valkey), "7.1" (Redis OSS)
+     */
+    engineVersion?: string;
+    /** Node type; T2 nodes support no encryption in transit and are refused. @default "cache.t4g.micro" */
+    nodeType?: string;
+    /**
+     * Automatic failover to a replica in another AZ, and Multi-AZ. Needs `nodeCount` ≥ 2.
+     * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html
+     * @default false
+     */
+    highAvailability?: boolean;
+    /** Nodes (one primary, the rest replicas), 1..6. @default 2 with highAvailability, else 1 */
+    nodeCount?: number;
+    /** Days automatic snapshots are kept, 1..35 (FSBP ElastiCache.1). @default 7 */
+    snapshotRetentionDays?: number;
+    /** Days the slow and engine logs are kept (a CloudWatch Logs retention period). @default 365 */
+    logRetentionDays?: number;
+    /**
+     * A Parameter Store path (e.g. `/ecoportal/prod/cache`) under which the cache publishes
+     * `endpoint`, `port` and `user` as String parameters, for an app that reads its settings at boot.
+     * @default none
+     */
+    parameterPrefix?: string;
+    /** @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+export interface ResolvedCacheArgs {
+    engine: CacheEngine;
+    engineVersion: string;
+    nodeType: string;
+    highAvailability: boolean;
+    nodeCount: number;
+    snapshotRetentionDays: number;
+    logRetentionDays: number;
+    parameterPrefix?: string;
+}
+
+const DEFAULT_VERSION: Record<CacheEngine, string> = { [CacheEngine.Valkey]: "8.0", [CacheEngine.RedisOss]: "7.1" };
+/** The first version of each engine with IAM authentication. */
+const IAM_AUTH_SINCE: Record<CacheEngine, [number, number]> = { [CacheEngine.Valkey]: [7, 2], [CacheEngine.RedisOss]: [7, 0] };
+export const CACHE_PORT = 6379;
+
+export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheArgs {
+    const key = argKeys("Cache", name);
+    if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
+        throw new ConfigError(key("name"), name, "cannot name ElastiCache users (40 characters with a suffix)",
+            "a lowercase letter, then up to 19 lowercase letters, digits or hyphens");
+    }
+    if (!args.network) throw new ConfigError(key("network"), args.network, "is required", "a NetworkRef");
+    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
+        throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
+    }
+    for (const f of ["securityGroupIds", "roleNames"] as const) {
+        const v = args.clients?.[f];
+        if (!Array.isArray(v) || v.length === 0) {
+            throw new ConfigError(key(`clients.${f}`), v, "is empty", "at least one (the cache admits nobody else)");
+        }
+    }
+    const engine = args.engine ?? CacheEngine.Valkey;
+    if (!Object.values(CacheEngine).includes(engine)) {
+        throw new ConfigError(key("engine"), engine, "is not a cache engine", Object.values(CacheEngine).join(" | "));
+    }
+    const engineVersion = args.engineVersion ?? DEFAULT_VERSION[engine];
+    const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
+    const [major, minor] = IAM_AUTH_SINCE[engine];
+    if (!m || Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor)) {
+        throw new ConfigError(key("engineVersion"), engineVersion, `has no IAM authentication for ${engine}`,
+            `"major.minor", ${major}.${minor} or later`);
+    }
+    const nodeType = args.nodeType ?? "cache.t4g.micro";
+    if (!/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType) || nodeType.startsWith("cache.t2.")) {
+        throw new ConfigError(key("nodeType"), nodeType, "is not a node type with encryption in transit",
+            'e.g. "cache.t4g.micro", "cache.r7g.large" (not cache.t2.*)');
+    }
+    const highAvailability = args.highAvailability ?? false;
+    const nodeCount = requireInteger(key("nodeCount"), args.nodeCount ?? (highAvailability ? 2 : 1), 1, 6);
+    if (highAvailability && nodeCount < 2) {
+        throw new ConfigError(key("nodeCount"), nodeCount, "leaves no replica to fail over to", "2..6 with highAvailability");
+    }
+    const snapshotRetentionDays = requireInteger(key("snapshotRetentionDays"), args.snapshotRetentionDays ?? 7, 1, 35);
+    const logRetentionDays = requireLogRetention(key("logRetentionDays"), args.logRetentionDays ?? 365);
+    if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
+        throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path",
+            'e.g. "/ecoportal/prod/cache", without a trailing slash');
+    }
+    return { engine, engineVersion, nodeType, highAvailability, nodeCount, snapshotRetentionDays, logRetentionDays,
+        parameterPrefix: args.parameterPrefix };
+}
+
+/**
+ * Connect as the cache's IAM user: the replication group and the user, nothing else.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
+ */
+export function connectStatements(replicationGroupArn: string, userArn: string): PolicyStatement[] {
+    return [{ Sid: "ConnectAsCacheUser", Effect: "Allow", Action: "elasticache:Connect", Resource: [replicationGroupArn, userArn] }];
+}
+
+/**
+ * An ElastiCache (Valkey or Redis OSS) replication group in the private subnets: encrypted at rest
+ * with the key and in transit (TLS required), IAM authentication for one user bound to the app's
+ * roles (no password anywhere, the default user switched off), daily snapshots kept, slow and
+ * engine logs to CloudWatch, and a security group admitting the clients' groups on 6379 only.
+ */
+export class Cache extends pulumi.ComponentResource {
+    readonly primaryEndpointAddress: pulumi.Output<string>;
+    readonly readerEndpointAddress: pulumi.Output<string>;
+    readonly port = CACHE_PORT;
+    /** The user name clients authenticate as (with an IAM auth token). */
+    readonly userName: pulumi.Output<string>;
+    readonly userArn: pulumi.Output<string>;
+    readonly replicationGroupArn: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = validateCacheArgs(name, args);
+        super("citadel:cache:Cache", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+
+        // User and group ids are region-wide names: a random suffix keeps stacks apart and lets a
+        // replacement be created before the old one is deleted.
+        const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;
+        const appUserId = pulumi.interpolate`${name}-app-${suffix}`;
+        // A user group must hold a user named "default"; this one is switched off ("off -@all").
+        const defaultUser = new elasticache.User(`${name}-default-user`, {
+            userId: pulumi.interpolate`${name}-off-${suffix}`, userName: "default", engine: a.engine,
+            accessString: "off -@all", authenticationMode: { type: "no-password-required" }, tags,
+        }, parent);
+        // IAM authentication requires the user id and name to be equal.
+        const appUser = new elasticache.User(`${name}-app-user`, {
+            userId: appUserId, userName: appUserId, engine: a.engine,
+            // Job metadata and ID lists: data commands, no administration or dangerous commands.
+            accessString: "on ~* &* +@all -@admin -@dangerous",
+            authenticationMode: { type: "iam" }, tags,
+        }, parent);
+        const group = new elasticache.UserGroup(`${name}-users`, {
+            userGroupId: pulumi.interpolate`${name}-${suffix}`, engine: a.engine,
+            userIds: [defaultUser.userId, appUser.userId], tags,
+        }, parent);
+
+        const sg = new ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.network.vpcId, description: `${name}: ${a.engine} on ${CACHE_PORT} from the app's tasks only`,
+            tags: { ...tags, Name: name },
+        }, parent);
+        args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
+            securityGroupId: sg.id, description: `${a.engine} from a client`, ipProtocol: "tcp",
+            fromPort: CACHE_PORT, toPort: CACHE_PORT, referencedSecurityGroupId: client,
+        }, parent));
+
+        const subnets = new elasticache.SubnetGroup(`${name}-subnets`, {
+            description: `${name}: private subnets`, subnetIds: args.network.privateSubnetIds, tags,
+        }, parent);
+
+        const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
+            logType, group: new cloudwatch.LogGroup(`${name}-${logType}`, {
+                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags,
+            }, parent),
+        }));
+
+        const rg = new elasticache.ReplicationGroup(`${name}`, {
+            description: `${name}: ${a.engine} ${a.engineVersion}`,
+            engine: a.engine,
+            engineVersion: a.engineVersion,
+            nodeType: a.nodeType,
+            numCacheClusters: a.nodeCount,
+            port: CACHE_PORT,
+            automaticFailoverEnabled: a.highAvailability,
+            multiAzEnabled: a.highAvailability,
+            atRestEncryptionEnabled: true,
+            kmsKeyId: args.kmsKeyArn,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            userGroupIds: [group.userGroupId],
+            subnetGroupName: subnets.name,
+            securityGroupIds: [sg.id],
+            snapshotRetentionLimit: a.snapshotRetentionDays,
+            finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${suffix}`,
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+            logDeliveryConfigurations: logs.map((l) => ({
+                destination: l.group.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: l.logType,
+            })),
+            tags: { ...tags, ...backupTags() },
+        }, parent);
+
+        const statements = pulumi.all([rg.arn, appUser.arn]).apply(([rgArn, userArn]) => policyJson(connectStatements(rgArn, userArn)));
+        args.clients.roleNames.forEach((role, i) => new iam.RolePolicy(`${name}-connect-${i}`, { role, policy: statements }, parent));
+
+        if (a.parameterPrefix) {
+            const values: Record<string, pulumi.Input<string>> = {
+                endpoint: rg.primaryEndpointAddress, port: String(CACHE_PORT), user: appUser.userName,
+            };
+            for (const [k, value] of Object.entries(values)) {
+                new ssm.Parameter(`${name}-param-${k}`, {
+                    name: `${a.parameterPrefix}/${k}`, type: "String", value, tags,
+                    description: `${name}: ${k} (TLS and IAM authentication required)`,
+                }, parent);
+            }
+        }
+
+        this.primaryEndpointAddress = rg.primaryEndpointAddress;
+        this.readerEndpointAddress = rg.readerEndpointAddress;
+        this.userName = appUser.userName;
+        this.userArn = appUser.arn;
+        this.replicationGroupArn = rg.arn;
+        this.securityGroupId = sg.id;
+        this.registerOutputs({
+            primaryEndpointAddress: this.primaryEndpointAddress, userName: this.userName, securityGroupId: this.securityGroupId,
+        });
+    }
+}
