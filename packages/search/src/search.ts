@@ -1,0 +1,263 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as opensearch from "@pulumi/aws/opensearch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as iam from "@pulumi/aws/iam";
+import * as ssm from "@pulumi/aws/ssm";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as random from "@pulumi/random";
+import {
+    argKeys, awsContext, backupTags, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+} from "@citadel/shared";
+
+/** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
+export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
+/** The HTTP actions of OpenSearch's REST API, named one by one (no `es:*`). */
+export const SEARCH_HTTP_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"];
+/** The four log types OpenSearch Service publishes; audit logs need fine-grained access control. */
+export const SEARCH_LOG_TYPES = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"] as const;
+
+/** Who uses the domain. */
+export interface SearchClientArgs {
+    /** Security groups admitted on 443 (e.g. EcsApp's `tasksSecurityGroupId`). At least one. */
+    securityGroupIds: pulumi.Input<string>[];
+    /** IAM role ARNs admitted by the domain's access policy (SigV4), e.g. from EcsApp's `taskRoleArns`. At least one. */
+    roleArns: pulumi.Input<string>[];
+}
+
+export interface SearchArgs {
+    /** The domain lives in the private subnets of this network (one per zone it spans). */
+    network: NetworkRef;
+    /** Encrypts the domain at rest and its log groups. */
+    kmsKeyArn: pulumi.Input<string>;
+    clients: SearchClientArgs;
+    /** @default "OpenSearch_2.19" */
+    engineVersion?: string;
+    /** Data node type; T2 types support no encryption at rest and are refused. @default "t3.medium.search" */
+    instanceType?: string;
+    /**
+     * Production shape: data nodes spread over `availabilityZoneCount` zones (zone awareness) and
+     * three dedicated master nodes (FSBP Opensearch.6, Opensearch.11).
+     * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-multiaz.html
+     * @default false
+     */
+    highAvailability?: boolean;
+    /** Zones with highAvailability, 2 or 3 (at most the network's private subnets). @default 3 if the network has 3, else 2 */
+    availabilityZoneCount?: number;
+    /** Data nodes; with highAvailability a multiple of the zone count, at least 3. @default 1, or 3 with highAvailability (6 over 2 zones: not a multiple) */
+    instanceCount?: number;
+    /** @default "m6g.large.search" */
+    dedicatedMasterType?: string;
+    /** gp3 volume per data node (GiB), 10..1024. @default 10 */
+    volumeSizeGiB?: number;
+    /** Days the search logs are kept (a CloudWatch Logs retention period). @default 365 */
+    logRetentionDays?: number;
+    /**
+     * Principals (role ARNs) allowed to assume the fine-grained access control master role, e.g. an
+     * administrators' role. @default none: only the account's principals with an explicit sts:AssumeRole grant
+     */
+    adminPrincipalArns?: pulumi.Input<string>[];
+    /** Parameter Store path under which `endpoint` is published (String). @default none */
+    parameterPrefix?: string;
+    /** @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
+}
+
+export interface ResolvedSearchArgs {
+    engineVersion: string;
+    instanceType: string;
+    highAvailability: boolean;
+    availabilityZoneCount: number;
+    instanceCount: number;
+    dedicatedMasterType: string;
+    volumeSizeGiB: number;
+    logRetentionDays: number;
+    parameterPrefix?: string;
+}
+
+const INSTANCE = /^[a-z0-9]+\.[a-z0-9]+\.search$/;
+
+export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSearchArgs {
+    const key = argKeys("Search", name);
+    if (!args.network) throw new ConfigError(key("network"), args.network, "is required", "a NetworkRef");
+    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
+        throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
+    }
+    for (const f of ["securityGroupIds", "roleArns"] as const) {
+        const v = args.clients?.[f];
+        if (!Array.isArray(v) || v.length === 0) {
+            throw new ConfigError(key(`clients.${f}`), v, "is empty", "at least one (the domain admits nobody else)");
+        }
+    }
+    for (const arn of args.clients.roleArns) {
+        if (typeof arn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+            throw new ConfigError(key("clients.roleArns"), arn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>, no wildcard");
+        }
+    }
+    const engineVersion = args.engineVersion ?? "OpenSearch_2.19";
+    if (!/^OpenSearch_\d+\.\d+$/.test(engineVersion)) {
+        throw new ConfigError(key("engineVersion"), engineVersion, "is not an OpenSearch version", 'e.g. "OpenSearch_2.19"');
+    }
+    const instanceType = args.instanceType ?? "t3.medium.search";
+    if (!INSTANCE.test(instanceType) || instanceType.startsWith("t2.")) {
+        throw new ConfigError(key("instanceType"), instanceType, "is not an instance type with encryption at rest",
+            'e.g. "t3.medium.search", "r6g.large.search" (not t2.*)');
+    }
+    const highAvailability = args.highAvailability ?? false;
+    const subnets = args.network.privateSubnetIds;
+    const known = Array.isArray(subnets) ? subnets.length : 3;
+    const availabilityZoneCount = highAvailability
+        ? requireInteger(key("availabilityZoneCount"), args.availabilityZoneCount ?? (known >= 3 ? 3 : 2), 2, Math.min(3, known))
+        : 1;
+    if (!highAvailability && args.availabilityZoneCount !== undefined) {
+        throw new ConfigError(key("availabilityZoneCount"), args.availabilityZoneCount, "applies only with highAvailability", "unset");
+    }
+    const defaultCount = highAvailability ? (availabilityZoneCount === 3 ? 3 : 4) : 1;
+    const instanceCount = requireInteger(key("instanceCount"), args.instanceCount ?? defaultCount, 1, 80);
+    if (highAvailability && (instanceCount < 3 || instanceCount % availabilityZoneCount !== 0)) {
+        throw new ConfigError(key("instanceCount"), instanceCount,
+            `is not a multiple of the ${availabilityZoneCount} zones, or below 3`, `3 or more, a multiple of ${availabilityZoneCount}`);
+    }
+    const dedicatedMasterType = args.dedicatedMasterType ?? "m6g.large.search";
+    if (!INSTANCE.test(dedicatedMasterType)) {
+        throw new ConfigError(key("dedicatedMasterType"), dedicatedMasterType, "is not an instance type", 'e.g. "m6g.large.search"');
+    }
+    const volumeSizeGiB = requireInteger(key("volumeSizeGiB"), args.volumeSizeGiB ?? 10, 10, 1024);
+    const logRetentionDays = requireLogRetention(key("logRetentionDays"), args.logRetentionDays ?? 365);
+    if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
+        throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
+    }
+    return { engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
+        volumeSizeGiB, logRetentionDays, parameterPrefix: args.parameterPrefix };
+}
+
+/**
+ * The domain's access policy: the client roles and the master role, over HTTP, on this domain's
+ * indexes only. With fine-grained access control the roles also need a mapping inside OpenSearch.
+ * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html
+ */
+export function searchAccessStatements(domainArn: string, principalArns: string[]): PolicyStatement[] {
+    return [{
+        Sid: "AppRolesOnly", Effect: "Allow", Principal: { AWS: principalArns },
+        Action: SEARCH_HTTP_ACTIONS, Resource: `${domainArn}/*`,
+    }];
+}
+
+/**
+ * CloudWatch Logs admits OpenSearch Service to write these log groups, on behalf of this account.
+ * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html
+ */
+export function searchLogDeliveryStatements(logGroupArns: string[], accountId: string, dnsSuffix: string): PolicyStatement[] {
+    return [{
+        Sid: "OpenSearchLogs", Effect: "Allow", Principal: { Service: `es.${dnsSuffix}` },
+        Action: ["logs:PutLogEvents", "logs:CreateLogStream"], Resource: logGroupArns.map((a) => `${a}:*`),
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    }];
+}
+
+/**
+ * An OpenSearch Service domain inside the VPC: KMS at rest, node-to-node encryption, HTTPS only with
+ * TLS 1.2+, fine-grained access control with an IAM master role, an access policy admitting only
+ * the client roles, all four log types to KMS-encrypted CloudWatch log groups, zone awareness and
+ * three dedicated masters with highAvailability, and a security group admitting the clients on 443.
+ *
+ * Not done here (it needs OpenSearch's own API, which Pulumi's AWS provider does not reach): mapping
+ * the client roles to an OpenSearch role; `roleMappingRequest` is the exact request, sent once with
+ * the master role.
+ */
+export class Search extends pulumi.ComponentResource {
+    readonly domainArn: pulumi.Output<string>;
+    readonly domainName: pulumi.Output<string>;
+    readonly endpoint: pulumi.Output<string>;
+    readonly masterRoleArn: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    /** `PUT _plugins/_security/api/rolesmapping/<role>` body mapping the client roles as backend roles. */
+    readonly roleMappingRequest: pulumi.Output<string>;
+
+    constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = validateSearchArgs(name, args);
+        super("citadel:search:Search", name, {}, opts);
+        const parent = { parent: this };
+        const ctx = awsContext(this);
+        const tags = args.tags ?? {};
+
+        const master = new iam.Role(`${name}-master`, {
+            description: `${name}: OpenSearch fine-grained access control master`,
+            assumeRolePolicy: pulumi.all([ctx.partition, ctx.accountId, pulumi.all(args.adminPrincipalArns ?? [])])
+                .apply(([partition, account, admins]) => policyJson([{
+                    Effect: "Allow", Principal: { AWS: admins.length > 0 ? admins : [`arn:${partition}:iam::${account}:root`] },
+                    Action: "sts:AssumeRole",
+                }])),
+            tags,
+        }, parent);
+
+        const sg = new ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.network.vpcId, description: `${name}: HTTPS from the app's tasks only`, tags: { ...tags, Name: name },
+        }, parent);
+        args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
+            securityGroupId: sg.id, description: "HTTPS from a client", ipProtocol: "tcp", fromPort: 443, toPort: 443,
+            referencedSecurityGroupId: client,
+        }, parent));
+
+        const logGroups = SEARCH_LOG_TYPES.map((logType) => ({
+            logType,
+            group: new cloudwatch.LogGroup(`${name}-${logType.toLowerCase().replace(/_/g, "-")}`, {
+                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags,
+            }, parent),
+        }));
+        const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;
+        const logPolicy = new cloudwatch.LogResourcePolicy(`${name}-log-delivery`, {
+            policyName: pulumi.interpolate`${name}-opensearch-logs-${suffix}`,
+            policyDocument: pulumi.all([pulumi.all(logGroups.map((l) => l.group.arn)), ctx.accountId, ctx.dnsSuffix])
+                .apply(([arns, account, dns]) => policyJson(searchLogDeliveryStatements(arns, account, dns))),
+        }, parent);
+
+        const subnetIds = pulumi.output(args.network.privateSubnetIds).apply((ids) => ids.slice(0, a.availabilityZoneCount));
+        const domain = new opensearch.Domain(`${name}`, {
+            engineVersion: a.engineVersion,
+            clusterConfig: {
+                instanceType: a.instanceType,
+                instanceCount: a.instanceCount,
+                zoneAwarenessEnabled: a.highAvailability,
+                ...(a.highAvailability ? {
+                    zoneAwarenessConfig: { availabilityZoneCount: a.availabilityZoneCount },
+                    dedicatedMasterEnabled: true, dedicatedMasterCount: 3, dedicatedMasterType: a.dedicatedMasterType,
+                } : { dedicatedMasterEnabled: false }),
+            },
+            ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },
+            encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
+            nodeToNodeEncryption: { enabled: true },
+            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
+            advancedSecurityOptions: {
+                enabled: true, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: master.arn },
+            },
+            vpcOptions: { subnetIds, securityGroupIds: [sg.id] },
+            logPublishingOptions: logGroups.map((l) => ({ logType: l.logType, cloudwatchLogGroupArn: l.group.arn, enabled: true })),
+            softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+            offPeakWindowOptions: { enabled: true },
+            tags: { ...tags, ...backupTags() },
+        }, { parent: this, dependsOn: [logPolicy] });
+
+        new opensearch.DomainPolicy(`${name}-access`, {
+            domainName: domain.domainName,
+            accessPolicies: pulumi.all([domain.arn, pulumi.all(args.clients.roleArns), master.arn])
+                .apply(([arn, clients, masterArn]) => policyJson(searchAccessStatements(arn, [...clients, masterArn]))),
+        }, parent);
+
+        if (a.parameterPrefix) {
+            new ssm.Parameter(`${name}-param-endpoint`, {
+                name: `${a.parameterPrefix}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`, tags,
+                description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
+            }, parent);
+        }
+
+        this.domainArn = domain.arn;
+        this.domainName = domain.domainName;
+        this.endpoint = domain.endpoint;
+        this.masterRoleArn = master.arn;
+        this.securityGroupId = sg.id;
+        this.roleMappingRequest = pulumi.all(args.clients.roleArns).apply((roles) =>
+            `PUT _plugins/_security/api/rolesmapping/all_access\n${JSON.stringify({ backend_roles: roles })}`);
+        this.registerOutputs({ domainArn: this.domainArn, endpoint: this.endpoint, masterRoleArn: this.masterRoleArn });
+    }
+}

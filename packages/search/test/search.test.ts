@@ -1,0 +1,82 @@
+import * as assert from "assert";
+import { ConfigError } from "@citadel/shared";
+import { capture, named, ofType, Recording, reveal } from "@citadel/testing";
+import { Search, SearchArgs, validateSearchArgs } from "../src";
+
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
+const ROLE = "arn:aws:iam::123456789012:role/portal-web-task";
+const NETWORK = {
+    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", publicSubnetIds: ["pub-a", "pub-b", "pub-c"], privateSubnetIds: ["priv-a", "priv-b", "priv-c"],
+    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+};
+const base: SearchArgs = { network: NETWORK, kmsKeyArn: KEY, clients: { securityGroupIds: ["sg-tasks"], roleArns: [ROLE] } };
+
+describe("Search", () => {
+    let dev: Recording;
+    let prod: Recording;
+    before(async () => {
+        dev = await capture(() => new Search("search", { ...base, parameterPrefix: "/portal/dev/search" }));
+        prod = await capture(() => new Search("search", { ...base, highAvailability: true }, { protect: true }));
+    });
+    const domain = (rec: Recording) => ofType(rec, "aws:opensearch/domain:Domain")[0];
+
+    it("encrypts at rest with the key and between nodes, and serves HTTPS with TLS 1.2+ only (Opensearch.1, .3, .8)", () => {
+        const i = domain(dev).inputs;
+        assert.deepStrictEqual(i.encryptAtRest, { enabled: true, kmsKeyId: KEY });
+        assert.deepStrictEqual(i.nodeToNodeEncryption, { enabled: true });
+        assert.deepStrictEqual(i.domainEndpointOptions, { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" });
+    });
+
+    it("uses fine-grained access control with an IAM master role and no internal users (Opensearch.7)", () => {
+        const sec = domain(dev).inputs.advancedSecurityOptions;
+        assert.deepStrictEqual([sec.enabled, sec.internalUserDatabaseEnabled], [true, false]);
+        assert.ok(sec.masterUserOptions.masterUserArn);
+        assert.strictEqual(sec.masterUserOptions.masterUserPassword, undefined);
+    });
+
+    it("lives in one private subnet in dev, three zones with three dedicated masters in prod (Opensearch.6, .11)", () => {
+        assert.deepStrictEqual(domain(dev).inputs.vpcOptions.subnetIds, ["priv-a"]);
+        assert.deepStrictEqual([domain(dev).inputs.clusterConfig.instanceCount, domain(dev).inputs.clusterConfig.zoneAwarenessEnabled], [1, false]);
+        const c = domain(prod).inputs.clusterConfig;
+        assert.deepStrictEqual([c.instanceCount, c.zoneAwarenessEnabled, c.zoneAwarenessConfig.availabilityZoneCount, c.dedicatedMasterCount],
+            [3, true, 3, 3]);
+        assert.deepStrictEqual(domain(prod).inputs.vpcOptions.subnetIds, ["priv-a", "priv-b", "priv-c"]);
+        assert.strictEqual(domain(prod).protect, true);
+    });
+
+    it("publishes all four log types to KMS-encrypted groups with retention, admitted by a log resource policy (Opensearch.4, .5)", () => {
+        const opts = domain(dev).inputs.logPublishingOptions;
+        assert.deepStrictEqual(opts.map((o: any) => o.logType).sort(), ["AUDIT_LOGS", "ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"]);
+        for (const g of ofType(dev, "aws:cloudwatch/logGroup:LogGroup")) assert.deepStrictEqual([g.inputs.retentionInDays, g.inputs.kmsKeyId], [365, KEY]);
+        const p = JSON.parse(reveal<string>(named(dev, "search-log-delivery").inputs.policyDocument));
+        assert.deepStrictEqual([p.Statement[0].Principal.Service, p.Statement[0].Resource.length], ["es.amazonaws.com", 4]);
+    });
+
+    it("admits only the client roles and the master role, on the domain's indexes, with named HTTP actions", () => {
+        const p = JSON.parse(reveal<string>(named(dev, "search-access").inputs.accessPolicies));
+        assert.strictEqual(p.Statement.length, 1);
+        assert.strictEqual(p.Statement[0].Principal.AWS.length, 2);
+        assert.strictEqual(p.Statement[0].Principal.AWS[0], ROLE);
+        assert.ok(!p.Statement[0].Action.some((a: string) => a.includes("*")));
+        assert.match(p.Statement[0].Resource, /\/\*$/);
+    });
+
+    it("admits the clients' security group on 443 only", () => {
+        const rules = ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        assert.deepStrictEqual(rules.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]), [["sg-tasks", 443, 443]]);
+        assert.strictEqual(ofType(dev, "aws:ssm/parameter:Parameter")[0].inputs.name, "/portal/dev/search/endpoint");
+    });
+
+    it("refuses shapes AWS refuses, and an open domain", () => {
+        const bad = (over: Partial<SearchArgs>, re: RegExp) => assert.throws(() => validateSearchArgs("search", { ...base, ...over }),
+            (e: unknown) => e instanceof ConfigError && re.test(e.message));
+        bad({ highAvailability: true, instanceCount: 4 }, /instanceCount: 4 is not a multiple of the 3 zones/);
+        bad({ highAvailability: true, availabilityZoneCount: 2, instanceCount: 2 }, /or below 3/);
+        bad({ instanceType: "t2.small.search" }, /not t2/);
+        bad({ clients: { securityGroupIds: ["sg"], roleArns: [] } }, /clients.roleArns.*is empty/);
+        bad({ clients: { securityGroupIds: ["sg"], roleArns: ["*"] } }, /is not an IAM role ARN/);
+        bad({ availabilityZoneCount: 2 }, /applies only with highAvailability/);
+        bad({ engineVersion: "Elasticsearch_7.10" }, /is not an OpenSearch version/);
+        assert.strictEqual(validateSearchArgs("s", { ...base, highAvailability: true, availabilityZoneCount: 2 }).instanceCount, 4);
+    });
+});
