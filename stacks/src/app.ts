@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, requireLogRetention, requireNonRootUser } from "@citadel/shared";
 import {
-    CAPACITY_TYPES, CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, OriginProtectionArgs, requireCertificateArn, resolveEcsAppArgs,
+    CAPACITY_TYPES, CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, GrantArgs, OriginProtectionArgs, requireCertificateArn, resolveEcsAppArgs,
     validateEcsAppArgs,
 } from "@citadel/ecs-app";
 import { DEFAULT_ORIGIN_HEADER_NAME } from "@citadel/edge-cdn";
@@ -56,6 +56,8 @@ interface AppRefs {
     originProtection?: OriginProtectionArgs;
     /** The stack's alert topic, when components create alarms. */
     alarmsTopicArn?: pulumi.Input<string>;
+    /** What the backend and the worker may do on the app's data (the upload bucket's prefixes). */
+    grants?: GrantArgs[];
 }
 
 /** Component argument → config key, so a refused value names the key a user edits. */
@@ -119,12 +121,12 @@ export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
         ec2: s.capacity === "ec2" ? s.ec2 : undefined,
         // The backend's path is the more specific one: its rule comes first.
         services: [
-            { ...web("backend", s.backend), useDatabase: true, environment: { APP_ENV: pulumi.getStack() } },
+            { ...web("backend", s.backend), useDatabase: true, environment: { APP_ENV: pulumi.getStack() }, grants: refs.grants },
             web("frontend", s.frontend),
         ],
         workers: [{
             name: "worker", image: s.backend.image, command: s.worker.command, cpu: s.worker.cpu, memory: s.worker.memory,
-            useDatabase: true, producers: ["backend"], environment: { APP_ENV: pulumi.getStack() }, ...common,
+            useDatabase: true, producers: ["backend"], environment: { APP_ENV: pulumi.getStack() }, grants: refs.grants, ...common,
         }],
         migration: { image: s.backend.image, command: s.migrationCommand, cpu: s.backend.cpu, memory: s.backend.memory, user: s.user },
         images: s.imageSource === "registry"
@@ -246,7 +248,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
  * Deploys the app on the platform: the EcsApp (with its database) and the stack outputs an
  * operator needs. `originProtection` (from the edge module) restricts the load balancer to the CDN.
  */
-export function deployApp(platform: Platform, originProtection?: OriginProtectionArgs):
+export function deployApp(platform: Platform, originProtection?: OriginProtectionArgs, grants: GrantArgs[] = []):
     { outputs: Record<string, unknown>; app: EcsApp } {
     const s = platform.settings;
     const app = new EcsApp("app", appArgs(s.app, {
@@ -257,6 +259,7 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         protect: s.protect,
         originProtection,
         alarmsTopicArn: s.operations.alarms ? platform.alerts.topicArn : undefined,
+        grants,
     }));
     const outputs: Record<string, unknown> = {
         appLoadBalancerDnsName: app.loadBalancerDnsName,

@@ -7,6 +7,7 @@ import { deployApp } from "./app";
 import { deployOrthanc } from "./orthanc";
 import { deployOperations, prepareOperations } from "./operations";
 import type { AlertTopic } from "@citadel/operations";
+import { deployAppData, deployUploads } from "./app-data";
 
 /** What every feature module of the program builds on: created once per stack. */
 export interface Platform {
@@ -70,7 +71,12 @@ export async function program(): Promise<Record<string, unknown>> {
     // The edge is split around the app: its secret header and CloudFront's prefix list first (the
     // app's load balancer takes them as `originProtection`), the distribution after.
     const originProtection = prepareEdge(platform);
-    if (s.app.enabled) Object.assign(outputs, deployApp(platform, originProtection).outputs);
+    if (s.app.enabled) {
+        // Uploads before the app (its grants are the app's), cache and search after (they admit its roles).
+        const { uploads, grants } = deployUploads(platform);
+        const { outputs: appOutputs, app } = deployApp(platform, originProtection, grants);
+        Object.assign(outputs, appOutputs, deployAppData(platform, app, uploads));
+    }
     Object.assign(outputs, deployEdge(platform, originProtection));
     if (s.orthanc.enabled) Object.assign(outputs, deployOrthanc(platform));
     Object.assign(outputs, deployOperations(platform));

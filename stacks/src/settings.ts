@@ -8,6 +8,7 @@ import { EdgeSettings, loadEdgeSettings } from "./edge";
 import { AppSettings, loadAppSettings } from "./app";
 import { loadOrthancSettings, OrthancSettings } from "./orthanc";
 import { loadOperationsSettings, OperationsSettings } from "./operations";
+import { AppDataSettings, loadAppDataSettings } from "./app-data";
 
 /** Everything the program needs, validated: the only place config is read. */
 export interface Settings {
@@ -28,6 +29,7 @@ export interface Settings {
     app: AppSettings;
     orthanc: OrthancSettings;
     operations: OperationsSettings;
+    appData: AppDataSettings;
 }
 
 /**
@@ -71,5 +73,6 @@ export function loadSettings(reader: ConfigReader): Settings {
         app,
         orthanc: loadOrthancSettings(reader, vpcRaw.azCount),
         operations: loadOperationsSettings(reader, protect),
+        appData: loadAppDataSettings(reader, app.enabled),
     };
 }

@@ -15,6 +15,9 @@ import * as ebs from "@pulumi/aws/ebs";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
 import * as ecs from "@pulumi/aws/ecs";
+import * as elasticache from "@pulumi/aws/elasticache";
+import * as guardduty from "@pulumi/aws/guardduty";
+import * as opensearch from "@pulumi/aws/opensearch";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import * as lb from "@pulumi/aws/lb";
@@ -256,6 +259,48 @@ const repoLifecycle = () => fx(ecr.LifecyclePolicy, "r-lifecycle", {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+/** A replication group as Citadel's Cache makes it, with overrides. */
+function goodCache(over: Partial<pulumi.Unwrap<elasticache.ReplicationGroupArgs>> = {}): Fixture {
+    return fx(elasticache.ReplicationGroup, "cache", {
+        description: "cache", engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", numCacheClusters: 2,
+        automaticFailoverEnabled: true, multiAzEnabled: true, atRestEncryptionEnabled: true, kmsKeyId: KEY_ARN,
+        transitEncryptionEnabled: true, transitEncryptionMode: "required", userGroupIds: ["cache-users"], subnetGroupName: "cache-subnets",
+        snapshotRetentionLimit: 7, autoMinorVersionUpgrade: true, ...over,
+    });
+}
+
+/** An OpenSearch domain as Citadel's Search makes it in prod, with overrides. */
+function goodDomain(over: Partial<pulumi.Unwrap<opensearch.DomainArgs>> = {}): Fixture {
+    return fx(opensearch.Domain, "search", {
+        engineVersion: "OpenSearch_2.19",
+        clusterConfig: { instanceType: "r6g.large.search", instanceCount: 3, zoneAwarenessEnabled: true,
+            zoneAwarenessConfig: { availabilityZoneCount: 3 }, dedicatedMasterEnabled: true, dedicatedMasterCount: 3,
+            dedicatedMasterType: "m6g.large.search" },
+        encryptAtRest: { enabled: true, kmsKeyId: KEY_ARN }, nodeToNodeEncryption: { enabled: true },
+        domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
+        advancedSecurityOptions: { enabled: true, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: "arn:aws:iam::1:role/m" } },
+        vpcOptions: { subnetIds: ["priv-a", "priv-b", "priv-c"], securityGroupIds: ["sg"] },
+        logPublishingOptions: ["ES_APPLICATION_LOGS", "AUDIT_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS"].map((logType) => ({
+            logType, cloudwatchLogGroupArn: `arn:aws:logs:eu-west-1:1:log-group:${logType}`, enabled: true })),
+        softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+        ...over,
+    });
+}
+
+const scanPlan = (tagging = "ENABLED") => fx(guardduty.MalwareProtectionPlan, "scan", {
+    role: "arn:aws:iam::1:role/scanner", protectedResource: { s3Bucket: { bucketName: id("up") } },
+    actions: [{ taggings: [{ status: tagging }] }],
+});
+const scanDeny = {
+    Sid: "DenyDownloadUnlessScannedClean", Effect: "Deny", Principal: "*", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::up-id/*",
+    Condition: { StringNotEquals: { "s3:ExistingObjectTag/GuardDutyMalwareScanStatus": "NO_THREATS_FOUND" },
+        ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::1:role/scanner" } },
+};
+const uploadBucket = (statements: object[]) => [
+    fx(s3.Bucket, "up", {}),
+    fx(s3.BucketPolicy, "up-policy", { bucket: id("up"), policy: tlsDenyPolicy("arn:aws:s3:::up-id", statements) }),
+];
 
 export const CASES: Record<string, RuleCases> = {
     "ec2-vpc-flow-logs": {
@@ -743,5 +788,81 @@ export const CASES: Record<string, RuleCases> = {
             [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db")],
             [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("jobs-dlq")],
         ],
+    "elasticache-snapshots": {
+        reject: [[goodCache({ snapshotRetentionLimit: 0 })], [goodCache({ snapshotRetentionLimit: undefined })]],
+        accept: [[goodCache()]],
+    },
+    "elasticache-auto-minor-upgrade": {
+        reject: [[goodCache({ autoMinorVersionUpgrade: false })]],
+        accept: [[goodCache()], [goodCache({ autoMinorVersionUpgrade: undefined })]],
+    },
+    "elasticache-automatic-failover": {
+        reject: [[goodCache({ automaticFailoverEnabled: false, numCacheClusters: 1 })]],
+        accept: [[goodCache()]],
+    },
+    "elasticache-encrypted-at-rest": {
+        reject: [[goodCache({ atRestEncryptionEnabled: false })], [goodCache({ atRestEncryptionEnabled: undefined })]],
+        accept: [[goodCache()]],
+    },
+    "elasticache-encrypted-in-transit": {
+        reject: [[goodCache({ transitEncryptionEnabled: false })], [goodCache({ transitEncryptionMode: "preferred" })]],
+        accept: [[goodCache()]],
+    },
+    "elasticache-authentication": {
+        reject: [[goodCache({ userGroupIds: undefined })]],
+        accept: [[goodCache()], [goodCache({ userGroupIds: undefined, authToken: "a-long-token-of-16+" })]],
+    },
+    "elasticache-subnet-group": {
+        reject: [[goodCache({ subnetGroupName: undefined })], [goodCache({ subnetGroupName: "default" })]],
+        accept: [[goodCache()]],
+    },
+    "opensearch-encrypted-at-rest": {
+        reject: [[goodDomain({ encryptAtRest: { enabled: false } })], [goodDomain({ encryptAtRest: undefined })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-in-vpc": {
+        reject: [[goodDomain({ vpcOptions: undefined })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-node-to-node": {
+        reject: [[goodDomain({ nodeToNodeEncryption: { enabled: false } })], [goodDomain({ nodeToNodeEncryption: undefined })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-logging": {
+        reject: [[goodDomain({ logPublishingOptions: undefined })],
+            [goodDomain({ logPublishingOptions: [{ logType: "ES_APPLICATION_LOGS", cloudwatchLogGroupArn: "arn:aws:logs:eu-west-1:1:log-group:a" }] })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-data-nodes": {
+        reject: [[goodDomain({ clusterConfig: { instanceType: "t3.medium.search", instanceCount: 1 } })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-fine-grained-access": {
+        reject: [[goodDomain({ advancedSecurityOptions: undefined })], [goodDomain({ advancedSecurityOptions: { enabled: false } })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-tls": {
+        reject: [[goodDomain({ domainEndpointOptions: { enforceHttps: false, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" } })],
+            [goodDomain({ domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-0-2019-07" } })],
+            [goodDomain({ domainEndpointOptions: { enforceHttps: true } })]],
+        accept: [[goodDomain()], [goodDomain({ domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" } })]],
+    },
+    "opensearch-software-updates": {
+        reject: [[goodDomain({ softwareUpdateOptions: undefined })], [goodDomain({ softwareUpdateOptions: { autoSoftwareUpdateEnabled: false } })]],
+        accept: [[goodDomain()]],
+    },
+    "opensearch-dedicated-masters": {
+        reject: [[goodDomain({ clusterConfig: { instanceType: "r6g.large.search", instanceCount: 3, zoneAwarenessEnabled: true } })]],
+        accept: [[goodDomain()]],
+    },
+    "guardduty-malware-tagging": {
+        reject: [[scanPlan("DISABLED")], [fx(guardduty.MalwareProtectionPlan, "scan", { role: "arn:aws:iam::1:role/s",
+            protectedResource: { s3Bucket: { bucketName: "b" } } })]],
+        accept: [[scanPlan()]],
+    },
+    "uploads-deny-unscanned": {
+        reject: [[scanPlan(), ...uploadBucket([])], [scanPlan(), fx(s3.Bucket, "up", {})],
+            [scanPlan(), ...uploadBucket([{ ...scanDeny, Effect: "Allow" }])]],
+        accept: [[scanPlan(), ...uploadBucket([scanDeny])]],
     },
 };

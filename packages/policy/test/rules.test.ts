@@ -5,7 +5,8 @@ import { evaluate, PolicyViolation } from "../src/evaluate";
 import { RULES } from "../src/rules";
 import { CASES, Fixture, plain } from "./fixtures";
 
-const ADVISORY = ["elb-deletion-protection", "rds-multi-az", "rds-deletion-protection"];
+const ADVISORY = ["elb-deletion-protection", "rds-multi-az", "rds-deletion-protection", "elasticache-automatic-failover",
+    "opensearch-data-nodes", "opensearch-dedicated-masters"];
 
 function run(rule: (typeof RULES)[number], set: Fixture[]): PolicyViolation[] {
     return evaluate(set.map(plain), {}, [rule]);

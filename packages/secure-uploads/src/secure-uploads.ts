@@ -199,7 +199,8 @@ export class SecureUploads extends pulumi.ComponentResource {
         // again, so no path to a downloadable object skips the scanner.
         const plan = new guardduty.MalwareProtectionPlan(`${name}-malware-protection`, {
             role: scanner.arn,
-            protectedResource: { s3Bucket: { bucketName: bucket.bucketName } },
+            // The bucket's id is its name; the same reference its policy uses, so a rule can pair them.
+            protectedResource: { s3Bucket: { bucketName: bucket.bucketId } },
             actions: [{ taggings: [{ status: "ENABLED" }] }],
             tags: args.tags,
         }, { parent: this, dependsOn: [scannerPolicy] });

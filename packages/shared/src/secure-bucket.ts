@@ -54,6 +54,8 @@ export interface SecureBucketArgs {
  */
 export class SecureBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
+    /** The bucket's provider id (for S3, its name): what other resources of the bucket refer to. */
+    readonly bucketId: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
     readonly bucketRegionalDomainName: pulumi.Output<string>;
 
@@ -152,6 +154,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [versioning] });
 
         this.bucketName = bucket.bucket;
+        this.bucketId = bucket.id;
         this.arn = bucket.arn;
         this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
         this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });

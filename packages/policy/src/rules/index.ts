@@ -21,6 +21,11 @@ import {
     multiAz, notPublic, storageEncrypted,
 } from "./rds";
 import { alarmCoverage, backupCoverage, cloudTrailBaseline, configRecorder, snsEncrypted } from "./operations";
+import {
+    elasticacheAtRest, elasticacheAuth, elasticacheFailover, elasticacheInTransit, elasticacheMinorUpgrades, elasticacheSnapshots,
+    elasticacheSubnetGroup, malwareTagging, opensearchAtRest, opensearchDataNodes, opensearchFineGrained, opensearchInVpc,
+    opensearchLogging, opensearchMasters, opensearchNodeToNode, opensearchTls, opensearchUpdates, uploadsDenyUnscanned,
+} from "./data-stores";
 import { accessLogging, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
 
 /** Every rule of the pack, in the order reports list them. */
@@ -48,6 +53,14 @@ export const RULES: readonly Rule[] = [
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
     cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage,
+    // ElastiCache
+    elasticacheSnapshots, elasticacheMinorUpgrades, elasticacheFailover, elasticacheAtRest, elasticacheInTransit,
+    elasticacheAuth, elasticacheSubnetGroup,
+    // OpenSearch
+    opensearchAtRest, opensearchInVpc, opensearchNodeToNode, opensearchLogging, opensearchDataNodes, opensearchFineGrained,
+    opensearchTls, opensearchUpdates, opensearchMasters,
+    // Uploads scanned for malware
+    malwareTagging, uploadsDenyUnscanned,
 ];
 
 export function ruleNamed(name: string): Rule | undefined {
