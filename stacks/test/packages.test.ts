@@ -94,4 +94,7 @@ const TOKENS: Record<string, string[]> = {
     "@citadel/edge-cdn": ["citadel:edge:EdgeCdn"],
     "@citadel/operations": ["citadel:operations:AlertTopic", "citadel:operations:BackupPlan",
         "citadel:operations:AccountBaseline", "citadel:operations:PatchManagement"],
+    "@citadel/secure-uploads": ["citadel:uploads:SecureUploads"],
+    "@citadel/cache": ["citadel:cache:Cache"],
+    "@citadel/search": ["citadel:search:Search"],
 };
