@@ -215,6 +215,7 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "aws:cfg/recorder:Recorder":
             // AWS Config names the one recorder of a region "default" unless told otherwise.
             return { ...base, name: inputs.name ?? "default" };
+        case "aws:iam/group:Group":
         case "aws:elasticache/subnetGroup:SubnetGroup":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
@@ -225,7 +226,7 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "aws:opensearch/domain:Domain": {
             const domain = inputs.domainName ?? `${name}-mock`;
             return { ...base, domainName: domain, arn: `arn:aws:es:${region}:${MOCK_ACCOUNT_ID}:domain/${domain}`,
-                endpoint: `vpc-${domain}-mock.${region}.es.amazonaws.com` };
+                endpoint: `vpc-${domain}.${region}.es.amazonaws.com` };
         }
         case "random:index/randomId:RandomId":
             return { ...base, hex: "0123456789abcdef0123456789abcdef".slice(0, 2 * (inputs.byteLength ?? 8)), b64Url: "ASNFZ4mrze8" };

@@ -1,0 +1,122 @@
+/**
+ * ecoPortal (seed 002) on Citadel, as a platform team writes it: every resource comes from a
+ * Citadel component, each imported from its package's public entry point.
+ *
+ * - Fargate web and worker containers (Puma, Shoryuken), rolling zero-downtime deploys with health
+ *   checks and a rollback circuit breaker, ECR keeping the last 100 image versions;
+ * - the SQS job queue of the worker, logs kept 12 months (365 days);
+ * - the environment's Parameter Store namespace (`/ecoportal/<stack>`), read by the task roles at
+ *   boot, read and written by a developers' group; a log readers' group; a release-only CI role;
+ * - uploads through pre-signed per-user prefixes, scanned by GuardDuty (infected files cannot be
+ *   downloaded), downloads by expiring signed links, avatars under an unguessable prefix;
+ * - assets (and the app) through CloudFront and WAF;
+ * - ElastiCache (job metadata, IAM authentication) and OpenSearch (SigV4), endpoints published to
+ *   the namespace. MongoDB Atlas, ElasticAPM and Sendgrid are outside AWS: their credentials go into
+ *   the namespace as SecureStrings, written by the developers' group.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { KmsKey, SecureBucket } from "@citadel/shared";
+import { SecureVpc } from "@citadel/secure-vpc";
+import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
+import { EcsApp } from "@citadel/ecs-app";
+import { SecureUploads } from "@citadel/secure-uploads";
+import { Cache } from "@citadel/cache";
+import { Search } from "@citadel/search";
+
+const config = new pulumi.Config();
+const ha = config.getBoolean("highAvailability") ?? false;
+const stack = pulumi.getStack();
+const namespace = `/ecoportal/${stack}`;
+const domainName = config.require("domainName");
+const logRetentionDays = 365; // "Expires after 12 months"
+
+const key = new KmsKey("ecoportal", {
+    description: `ecoPortal ${stack}: data at rest, parameters and logs`,
+    services: ["logs", "logDelivery", "events", "cloudfront"],
+});
+const logs = new SecureBucket("ecoportal-logs", { purpose: "logs", kmsKeyArn: key.arn, logRetentionDays });
+const net = new SecureVpc("ecoportal", {
+    cidrBlock: "10.40.0.0/16",
+    azCount: ha ? 3 : 2,
+    // The app reaches MongoDB Atlas, Sendgrid and ElasticAPM on the internet.
+    natStrategy: ha ? "perAz" : "single",
+    kmsKeyArn: key.arn,
+    flowLogs: { destination: "s3", bucketArn: logs.arn },
+});
+
+// CloudFront + WAF in front of the load balancer (which then admits CloudFront only) and the assets.
+const origin = originProtection("ecoportal-origin");
+const cdn = new EdgeCdn("ecoportal", {
+    origin: { domainName: config.require("originDomainName"),
+        header: { name: origin.protection.headerName, value: origin.protection.headerValue } },
+    assets: { pathPattern: "/assets/*" },
+    aliases: [domainName],
+    certificateArn: config.require("edgeCertificateArn"),
+    kmsKeyArn: key.arn,
+    logBucket: logs,
+    logRetentionInDays: logRetentionDays,
+});
+
+const uploads = new SecureUploads("uploads", {
+    kmsKeyArn: key.arn,
+    accessLogs: logs,
+    allowedOrigins: [`https://${domainName}`],
+    downloadUrlExpirySeconds: 300,
+});
+
+const tasks = ha ? 2 : 1;
+const app = new EcsApp("ecoportal", {
+    network: net.network,
+    kmsKeyArn: key.arn,
+    logBucket: logs,
+    services: [{
+        name: "web", image: "ecoportal", port: 3000, cpu: 512, memory: 1024, user: "1000:1000",
+        command: ["bundle", "exec", "puma", "-C", "config/puma.rb"],
+        routing: { paths: ["/*"], hosts: [domainName] }, healthCheckPath: "/health",
+        desiredCount: tasks, environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
+        grants: uploads.appGrants,
+    }],
+    workers: [{
+        name: "jobs", image: "ecoportal", cpu: 512, memory: 1024, user: "1000:1000", desiredCount: tasks,
+        command: ["bundle", "exec", "shoryuken", "-R", "-C", "config/shoryuken.yml"], producers: ["web"],
+        environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
+        grants: uploads.appGrants,
+    }],
+    loadBalancer: { certificateArn: config.require("certificateArn") },
+    originProtection: origin.protection,
+    parameterNamespace: namespace,
+    logRetentionDays,
+    access: {
+        developersGroup: true,
+        logReadersGroup: true,
+        deployRole: {
+            trustedPrincipalArns: [config.require("ciRoleArn")],
+            assetsBucketName: cdn.assetsBucketName.apply((b) => b ?? ""),
+            assetsKmsKeyArn: key.arn,
+        },
+    },
+});
+
+const cache = new Cache("ecoportal-cache", {
+    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
+    clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs] },
+    parameterPrefix: `${namespace}/cache`,
+});
+const search = new Search("ecoportal-search", {
+    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
+    clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: [app.taskRoleArns.web, app.taskRoleArns.jobs] },
+    parameterPrefix: `${namespace}/search`,
+});
+
+export const cdnDomainName = cdn.distributionDomainName;
+export const loadBalancerDnsName = app.loadBalancerDnsName;
+export const repositoryUrls = app.repositoryUrls;
+export const jobQueueUrl = app.queueUrls.jobs;
+export const uploadsBucket = uploads.bucketName;
+export const avatarsPrefix = uploads.avatarsPrefix;
+export const deployRoleArn = app.deployRoleArn;
+export const developersGroup = app.developersGroupName;
+export const logReadersGroup = app.logReadersGroupName;
+export const cacheEndpoint = cache.primaryEndpointAddress;
+export const searchEndpoint = search.endpoint;
+export const searchRoleMapping = search.roleMappingRequest;
