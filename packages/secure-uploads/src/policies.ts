@@ -143,11 +143,15 @@ export function scannerRoleStatements(i: ScannerInputs): PolicyStatement[] {
     ];
 }
 
-/** GuardDuty's trust policy for a protection plan role (the documented principal). */
-export function scannerTrustStatements(dnsSuffix: string, accountId: string): PolicyStatement[] {
+/**
+ * GuardDuty's trust policy for a protection plan role, exactly as documented: GuardDuty's
+ * documentation names no confused-deputy condition keys for this principal, and a condition it does
+ * not send would make the plan fail its permission check on the first `pulumi up`.
+ * https://docs.aws.amazon.com/guardduty/latest/ug/malware-protection-s3-iam-policy-prerequisite.html
+ */
+export function scannerTrustStatements(dnsSuffix: string): PolicyStatement[] {
     return [{
         Effect: "Allow", Principal: { Service: `malware-protection-plan.guardduty.${dnsSuffix}` }, Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     }];
 }
 

@@ -159,8 +159,7 @@ export class SecureUploads extends pulumi.ComponentResource {
 
         const scanner = new iam.Role(`${name}-scanner`, {
             description: "GuardDuty Malware Protection for S3: scan and tag the uploads bucket",
-            assumeRolePolicy: pulumi.all([ctx.dnsSuffix, ctx.accountId])
-                .apply(([dns, account]) => policyJson(scannerTrustStatements(dns, account))),
+            assumeRolePolicy: ctx.dnsSuffix.apply((dns) => policyJson(scannerTrustStatements(dns))),
         }, parent);
 
         const bucket = new SecureBucket(`${name}-files`, {
