@@ -22,6 +22,7 @@ import { EcsApp } from "@citadel/ecs-app";
 import { SecureUploads } from "@citadel/secure-uploads";
 import { Cache } from "@citadel/cache";
 import { Search } from "@citadel/search";
+import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
 const config = new pulumi.Config();
 const ha = config.getBoolean("highAvailability") ?? false;
@@ -33,6 +34,11 @@ const logRetentionDays = 365; // "Expires after 12 months"
 const key = new KmsKey("ecoportal", {
     description: `ecoPortal ${stack}: data at rest, parameters and logs`,
     services: ["logs", "logDelivery", "events", "cloudfront"],
+});
+// Alarms, failed deployments and malware findings go to one topic, read by someone: a topic
+// nobody reads is silence.
+const alerts = new AlertTopic("ecoportal-alerts", {
+    subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
 });
 const logs = new SecureBucket("ecoportal-logs", { purpose: "logs", kmsKeyArn: key.arn, logRetentionDays });
 const net = new SecureVpc("ecoportal", {
@@ -62,6 +68,7 @@ const uploads = new SecureUploads("uploads", {
     accessLogs: logs,
     allowedOrigins: [`https://${domainName}`],
     downloadUrlExpirySeconds: 300,
+    alertTopicArn: alerts.topicArn,
 });
 
 const tasks = ha ? 2 : 1;
@@ -86,6 +93,7 @@ const app = new EcsApp("ecoportal", {
     originProtection: origin.protection,
     parameterNamespace: namespace,
     logRetentionDays,
+    alarms: { topicArn: alerts.topicArn },
     access: {
         developersGroup: true,
         logReadersGroup: true,

@@ -88,8 +88,11 @@ function uploadsArgs(s: AppDataSettings, kmsKeyArn: pulumi.Input<string>, access
 export function deployUploads(platform: Platform): { uploads?: SecureUploads; grants: GrantArgs[] } {
     const s = platform.settings.appData;
     if (!s.uploads.enabled) return { grants: [] };
-    const uploads = new SecureUploads("uploads", uploadsArgs(s, platform.key.arn, { bucketName: platform.logs.bucketName, arn: platform.logs.arn }),
-        { protect: platform.settings.protect });
+    // Malware found, or a failed scan, goes to the stack's alert topic (it admits this account's rules).
+    const uploads = new SecureUploads("uploads", {
+        ...uploadsArgs(s, platform.key.arn, { bucketName: platform.logs.bucketName, arn: platform.logs.arn }),
+        alertTopicArn: platform.alerts.topicArn,
+    }, { protect: platform.settings.protect });
     return { uploads, grants: uploads.appGrants };
 }
 

@@ -788,6 +788,7 @@ export const CASES: Record<string, RuleCases> = {
             [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db")],
             [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("jobs-dlq")],
         ],
+    },
     "elasticache-snapshots": {
         reject: [[goodCache({ snapshotRetentionLimit: 0 })], [goodCache({ snapshotRetentionLimit: undefined })]],
         accept: [[goodCache()]],
