@@ -25,8 +25,8 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
         uploads: {
             enabled: reader.boolean("uploads.enabled"),
             allowedOrigins: reader.stringList("uploads.allowedOrigins"),
-            incomingExpirationDays: reader.integer("uploads.incomingExpirationDays"),
-            maxUploadMiB: reader.integer("uploads.maxUploadMiB"),
+            incomingExpirationDays: reader.integer("uploads.incomingExpirationDays", 1, 365),
+            maxUploadMiB: reader.integer("uploads.maxUploadMiB", 1, 5120),
         },
         cache: {
             enabled: reader.boolean("cache.enabled"),
