@@ -23,17 +23,38 @@ export function createSecurityGroups(
     name: string, parent: pulumi.Resource, network: NetworkRef, ports: number[], origin?: OriginProtectionArgs,
 ): SecurityGroups {
     const opts = { parent };
-    const alb = new ec2.SecurityGroup(`${name}-alb-sg`, {
-        vpcId: network.vpcId,
-        description: origin ? "Load balancer: HTTPS from the CDN only" : "Load balancer: HTTPS, and HTTP redirected to HTTPS",
-        tags: { Name: `${name}-alb` },
-    }, opts);
+    const alb = createAlbSecurityGroup(name, parent, network, origin);
     const tasks = new ec2.SecurityGroup(`${name}-tasks-sg`, {
         vpcId: network.vpcId,
         description: "ECS tasks: service ports from the load balancer, and each other",
         tags: { Name: `${name}-tasks` },
     }, opts);
+    admitFromLoadBalancer(name, parent, alb, tasks, "tasks", ports);
+    new vpc.SecurityGroupIngressRule(`${name}-tasks-from-self`, {
+        securityGroupId: tasks.id, description: "Task to task",
+        ipProtocol: "-1", referencedSecurityGroupId: tasks.id,
+    }, opts);
+    new vpc.SecurityGroupEgressRule(`${name}-tasks-egress`, {
+        securityGroupId: tasks.id, description: "AWS APIs, the image registry, the database",
+        ipProtocol: "-1", cidrIpv4: ANYWHERE,
+    }, opts);
+    return { alb, tasks };
+}
 
+/**
+ * The load balancer's security group: 443 (and 80, only redirected) from anywhere, or 443 from the
+ * CDN's origin-facing prefix lists only. No egress until {@link admitFromLoadBalancer} adds the
+ * targets' ports.
+ */
+export function createAlbSecurityGroup(
+    name: string, parent: pulumi.Resource, network: NetworkRef, origin?: OriginProtectionArgs,
+): ec2.SecurityGroup {
+    const opts = { parent };
+    const alb = new ec2.SecurityGroup(`${name}-alb-sg`, {
+        vpcId: network.vpcId,
+        description: origin ? "Load balancer: HTTPS from the CDN only" : "Load balancer: HTTPS, and HTTP redirected to HTTPS",
+        tags: { Name: `${name}-alb` },
+    }, opts);
     if (origin) {
         // One rule per prefix list: CloudFront's origin-facing ranges, never the whole internet.
         origin.prefixListIds.forEach((prefixListId, i) => new vpc.SecurityGroupIngressRule(`${name}-alb-https-cdn-${i}`, {
@@ -50,25 +71,27 @@ export function createSecurityGroups(
             ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: ANYWHERE,
         }, opts);
     }
+    return alb;
+}
+
+/**
+ * The load balancer may reach the targets on these ports (traffic and health checks), and the targets
+ * admit it there: one egress and one ingress rule per port, referencing each other's group.
+ */
+export function admitFromLoadBalancer(
+    name: string, parent: pulumi.Resource, alb: ec2.SecurityGroup, targets: ec2.SecurityGroup, what: string, ports: number[],
+): void {
+    const opts = { parent };
     for (const port of ports) {
-        new vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks-${port}`, {
-            securityGroupId: alb.id, description: `To the tasks on ${port} (traffic and health checks)`,
-            ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: tasks.id,
+        new vpc.SecurityGroupEgressRule(`${name}-alb-to-${what}-${port}`, {
+            securityGroupId: alb.id, description: `To the ${what} on ${port} (traffic and health checks)`,
+            ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: targets.id,
         }, opts);
-        new vpc.SecurityGroupIngressRule(`${name}-tasks-from-alb-${port}`, {
-            securityGroupId: tasks.id, description: `Port ${port} from the load balancer`,
+        new vpc.SecurityGroupIngressRule(`${name}-${what}-from-alb-${port}`, {
+            securityGroupId: targets.id, description: `Port ${port} from the load balancer`,
             ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: alb.id,
         }, opts);
     }
-    new vpc.SecurityGroupIngressRule(`${name}-tasks-from-self`, {
-        securityGroupId: tasks.id, description: "Task to task",
-        ipProtocol: "-1", referencedSecurityGroupId: tasks.id,
-    }, opts);
-    new vpc.SecurityGroupEgressRule(`${name}-tasks-egress`, {
-        securityGroupId: tasks.id, description: "AWS APIs, the image registry, the database",
-        ipProtocol: "-1", cidrIpv4: ANYWHERE,
-    }, opts);
-    return { alb, tasks };
 }
 
 export interface LoadBalancerParts {
@@ -85,7 +108,7 @@ export interface LoadBalancerParts {
  * Nothing is routed by default (404; 403 behind a CDN): services add their rules.
  */
 export function createLoadBalancer(
-    name: string, parent: pulumi.Resource, network: NetworkRef, args: LoadBalancerArgs, a: ResolvedEcsAppArgs,
+    name: string, parent: pulumi.Resource, network: NetworkRef, args: LoadBalancerArgs, a: LoadBalancerSettings,
     sg: ec2.SecurityGroup, accessLogsTo?: LogBucketRef,
 ): LoadBalancerParts {
     const opts = { parent };
@@ -141,25 +164,36 @@ export function createLoadBalancer(
     return { loadBalancer, https, http, logBucket };
 }
 
+/** What the load balancer needs from a component's validated args (EcsApp's, Ec2App's). */
+export type LoadBalancerSettings = Pick<ResolvedEcsAppArgs, "loadBalancer" | "originProtection" | "logRetentionDays" | "protect">;
+
+/** What a route needs of a service: its port, protocol, health check, matching and priority. */
+export type RouteSpec = Pick<ResolvedService, "name" | "port" | "protocol" | "healthCheckPath" | "paths" | "hosts" | "priority"> & {
+    /** `ip` for awsvpc tasks, `instance` for EC2 instances. @default "ip" */
+    targetType?: "ip" | "instance";
+    /** Seconds a deregistering target keeps serving requests in flight. @default 30 */
+    deregistrationDelaySeconds?: number;
+};
+
 export interface ServiceRoute {
     targetGroup: lb.TargetGroup;
     rule: lb.ListenerRule;
 }
 
-/** A service's target group (its tasks by IP) and its rule on the HTTPS listener. */
+/** A service's target group (its tasks by IP, or instances) and its rule on the HTTPS listener. */
 export function createServiceRoute(
-    name: string, parent: pulumi.Resource, network: NetworkRef, s: ResolvedService, listener: lb.Listener,
+    name: string, parent: pulumi.Resource, network: NetworkRef, s: RouteSpec, listener: lb.Listener,
     origin?: OriginProtectionArgs,
 ): ServiceRoute {
     const opts = { parent };
     const targetGroup = new lb.TargetGroup(`${name}-${s.name}-tg`, {
         vpcId: network.vpcId,
-        targetType: "ip",
+        targetType: s.targetType ?? "ip",
         port: s.port,
         protocol: s.protocol,
         protocolVersion: "HTTP1",
         // Short: rolling deploys wait this long per old task; requests in flight rarely need more.
-        deregistrationDelay: 30,
+        deregistrationDelay: s.deregistrationDelaySeconds ?? 30,
         healthCheck: {
             enabled: true,
             path: s.healthCheckPath,

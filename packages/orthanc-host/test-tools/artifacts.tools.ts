@@ -2,7 +2,7 @@
  * The rendered host files, checked by the real tools that read them (Debian packages nginx,
  * libnginx-mod-stream, cloud-init, shellcheck, openssl, jq, libpq5). Run as root from the repository root:
  *   apt-get install -y nginx libnginx-mod-stream cloud-init shellcheck jq libpq5
- *   npx mocha --config packages/orthanc-host/.mocharc.tools.json
+ *   npx mocha --config .mocharc.tools.json
  * A missing tool fails the run: nothing here is skipped.
  */
 import { strict as assert } from "assert";

@@ -14,3 +14,4 @@ export * from "./arn";
 export * from "./credentials";
 export * from "./user";
 export * from "./protect";
+export * from "./document-database";

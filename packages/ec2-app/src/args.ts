@@ -1,0 +1,280 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LoadBalancerArgs } from "@citadel/ecs-app";
+import {
+    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireUnique,
+} from "@citadel/shared";
+
+/** Instance architectures Amazon Linux 2023 is published for. */
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
+/**
+ * CodeDeploy allows at most 10 alarms per deployment group (each app's group gets its own two).
+ * https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_AlarmConfiguration.html
+ */
+export const MAX_DEPLOYMENT_ALARMS = 10;
+
+/**
+ * A listener rule takes at most 5 condition values in all (path patterns and host names together), so
+ * one app's `paths` + `hosts` is at most 5 (the rule has no other condition).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ */
+export const MAX_RULE_VALUES = 5;
+
+/** How requests reach an application through the load balancer's HTTPS listener. */
+export interface AppRoutingArgs {
+    /** Path patterns (`/api/*`), at most 128 characters each. @default [] */
+    paths?: string[];
+    /** Host names (`admin.example.com`, `*.example.com`). @default [] */
+    hosts?: string[];
+}
+
+/** One Node.js (or any HTTP) application on every instance, behind its own Nginx server. */
+export interface AppArgs {
+    /**
+     * Lowercase letters, digits and hyphens, 2..20 characters, starting with a letter. Names the
+     * CodeDeploy application, the target group, the system user (`app-<name>`), the directory
+     * (`/opt/citadel/apps/<name>`) and the Parameter Store namespace (`<parameterNamespace>/<name>/`).
+     */
+    name: string;
+    /** The port the application listens on, on 127.0.0.1 only (1024..65535). */
+    port: number;
+    /**
+     * The port Nginx listens on for this application; the load balancer's target group sends traffic
+     * and health checks here (1024..65535, distinct from every `port`). @default 8080 + the app's index
+     */
+    proxyPort?: number;
+    /** Which requests reach this application; at least one path or host, at most 5 values in all. */
+    routing: AppRoutingArgs;
+    /**
+     * The application's health path (answered by the app through Nginx): the target group's health
+     * check and the deployment's ValidateService hook both use it. @default "/health"
+     */
+    healthCheckPath?: string;
+    /** Largest request body Nginx passes to the app (MiB, 1..1024). @default 10 */
+    maxBodySizeMiB?: number;
+    /** Seconds Nginx waits for the app's response, 1..3600. @default 60 */
+    readTimeoutSeconds?: number;
+    /** Command that starts the app from its deployed directory. @default "node server.js" */
+    startCommand?: string;
+}
+
+/** What every instance is made of. */
+export interface InstancesArgs {
+    /** @default "t3.small" (x86_64) or "t4g.small" (arm64) */
+    instanceType?: string;
+    /** @default "x86_64" */
+    architecture?: Architecture;
+    /** Instances the group keeps (2.. for availability; CodeDeploy's OneAtATime needs 2 to stay up). @default 2 */
+    minSize?: number;
+    /** @default max(4, minSize) */
+    maxSize?: number;
+    /** Root volume (GiB, 8..16384), gp3, encrypted with the key. @default 20 */
+    volumeSizeGiB?: number;
+    /**
+     * The AMI. Pin one in production: a new AMI reaches only instances launched after the next
+     * `pulumi up`. @default the latest Amazon Linux 2023 for `architecture`, read from its public SSM parameter
+     */
+    amiId?: pulumi.Input<string>;
+    /**
+     * The Node.js package Amazon Linux 2023 installs at boot (AL2023 ships several major versions
+     * side by side). @default "nodejs20"
+     */
+    nodePackage?: string;
+}
+
+/** Thresholds of the per-application alarms that stop a deployment and roll it back. */
+export interface Ec2AppAlarmsArgs extends AlarmsArgs {
+    /** 5xx responses from an application's targets per minute that count as failing. @default 5 */
+    target5xxPerMinute?: number;
+}
+
+export interface Ec2AppArgs {
+    /** Public subnets for the load balancer; private subnets (with NAT egress) for the instances. */
+    network: NetworkRef;
+    /**
+     * Encrypts the instances' volumes, the revisions bucket, the app parameters and (assumed) the
+     * alert topic. Its policy must admit the `autoscaling` service (the Auto Scaling service-linked role
+     * launches instances with volumes encrypted by it).
+     */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Two or more applications, each on its own ports on every instance. */
+    apps: AppArgs[];
+    /** @default see InstancesArgs */
+    instances?: InstancesArgs;
+    /** The internet-facing ALB: the certificate, access logs, deletion protection. As EcsApp's. */
+    loadBalancer: LoadBalancerArgs;
+    /**
+     * The stack's log bucket (purpose `logs`): receives the S3 server access logs of the revisions
+     * bucket and of the load balancer's log bucket.
+     */
+    logBucket: LogBucketRef;
+    /**
+     * The app parameters' root in Parameter Store: each app's deploy hook reads every parameter under
+     * `<parameterNamespace>/<app>/` into its `.env`, and the instances may read nothing else.
+     * Starts with `/`, no trailing `/`. @default `/<project>/<stack>`
+     */
+    parameterNamespace?: string;
+    /**
+     * Principals (role ARNs in this or another account, or an OIDC-federated role) allowed to assume the
+     * CI role that uploads revisions and creates deployments of these applications. @default none: the
+     * role is created with a trust policy for this account's root, which admits no one until an IAM
+     * policy grants `sts:AssumeRole` on it.
+     */
+    ciPrincipalArns?: pulumi.Input<string>[];
+    /**
+     * Where alarms and CodeDeploy deployment events go (the stack's alert topic). Without it the
+     * alarms still exist (CodeDeploy rolls back on them) but notify no one.
+     */
+    alarms?: Ec2AppAlarmsArgs;
+    /** Retention (days) of the load balancer's access logs. @default 365 */
+    logRetentionDays?: number;
+    /** Tags for every resource that takes them. @default {} */
+    tags?: Record<string, string>;
+    /** Protect the revisions bucket and the log bucket from deletion. @default false */
+    protect?: boolean;
+}
+
+export interface ResolvedApp {
+    name: string;
+    port: number;
+    proxyPort: number;
+    paths: string[];
+    hosts: string[];
+    healthCheckPath: string;
+    maxBodySizeMiB: number;
+    readTimeoutSeconds: number;
+    startCommand: string;
+    /** Listener rule priority: the order of `apps`. */
+    priority: number;
+}
+
+export interface ResolvedEc2AppArgs {
+    apps: ResolvedApp[];
+    instances: Required<Omit<InstancesArgs, "amiId">> & { amiId?: pulumi.Input<string> };
+    loadBalancer: { deletionProtection: boolean; desyncMitigationMode: "defensive" | "strictest"; idleTimeoutSeconds: number };
+    originProtection: undefined;
+    parameterNamespace: string;
+    target5xxPerMinute: number;
+    logRetentionDays: number;
+    protect: boolean;
+}
+
+const NAME = /^[a-z][a-z0-9-]{1,19}$/;
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+?*&]{0,127}$/;
+const HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const NAMESPACE = /^(\/[A-Za-z0-9_.-]+)+$/;
+const HEALTH_PATH = /^\/[A-Za-z0-9_\-./]{0,1023}$/;
+/** A start command is placed in a systemd unit's ExecStart: no line breaks, quotes or shell operators. */
+const START_COMMAND = /^[A-Za-z0-9_./=:@+, -]{1,200}$/;
+const NODE_PACKAGE = /^nodejs(\d{2})?$/;
+
+/** Validates the args (one ConfigError naming the argument) and fills in the defaults. */
+export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "citadel", stack = "dev"): ResolvedEc2AppArgs {
+    const key = argKeys("Ec2App", name);
+    if (!Array.isArray(args.apps) || args.apps.length < 2) {
+        throw new ConfigError(key("apps"), args.apps?.length ?? args.apps, "is fewer than two applications",
+            "two or more (one instance tier serves them all, each on its own ports; use EcsApp for one)");
+    }
+    const apps = args.apps.map((a, i) => resolveApp(key, a, i));
+    requireUnique(key("apps[].name"), apps.map((a) => a.name), "distinct names");
+    const ports = apps.flatMap((a) => [a.port, a.proxyPort]).map(String);
+    requireUnique(key("apps[].port/proxyPort"), ports, "every app port and proxy port distinct");
+    const routes = apps.map((a) => JSON.stringify([[...a.paths].sort(), [...a.hosts].sort()]));
+    requireUnique(key("apps[].routing"), routes, "each app on its own paths or hosts");
+
+    const inst = args.instances ?? {};
+    const architecture = inst.architecture ?? "x86_64";
+    if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
+        throw new ConfigError(key("instances.architecture"), architecture, "is not an Amazon Linux 2023 architecture", ARCHITECTURES.join(" | "));
+    }
+    const instanceType = inst.instanceType ?? (architecture === "arm64" ? "t4g.small" : "t3.small");
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) {
+        throw new ConfigError(key("instances.instanceType"), instanceType, "is not an EC2 instance type", 'e.g. "t3.small"');
+    }
+    const minSize = requireInteger(key("instances.minSize"), inst.minSize ?? 2, 1, 100);
+    const maxSize = requireInteger(key("instances.maxSize"), inst.maxSize ?? Math.max(4, minSize), minSize, 100);
+    const volumeSizeGiB = requireInteger(key("instances.volumeSizeGiB"), inst.volumeSizeGiB ?? 20, 8, 16384);
+    const nodePackage = inst.nodePackage ?? "nodejs20";
+    if (!NODE_PACKAGE.test(nodePackage)) {
+        throw new ConfigError(key("instances.nodePackage"), nodePackage, "is not an Amazon Linux 2023 Node.js package",
+            '"nodejs" or "nodejs<major>", e.g. "nodejs20", "nodejs22"');
+    }
+
+    const parameterNamespace = args.parameterNamespace ?? `/${project}/${stack}`;
+    if (!NAMESPACE.test(parameterNamespace)) {
+        throw new ConfigError(key("parameterNamespace"), parameterNamespace, "is not a Parameter Store path",
+            "a path of /-separated letters, digits, _ . -, starting with / and not ending with /, e.g. /drsignet/prod");
+    }
+    const lbArgs = args.loadBalancer ?? ({} as LoadBalancerArgs);
+    const idleTimeoutSeconds = requireInteger(key("loadBalancer.idleTimeoutSeconds"), lbArgs.idleTimeoutSeconds ?? 60, 1, 4000);
+    const target5xxPerMinute = requireInteger(key("alarms.target5xxPerMinute"), args.alarms?.target5xxPerMinute ?? 5, 1, 100000);
+    const logRetentionDays = args.logRetentionDays ?? 365;
+    requireLogRetention(key("logRetentionDays"), logRetentionDays);
+    const protect = args.protect ?? false;
+    return {
+        apps,
+        instances: { instanceType, architecture, minSize, maxSize, volumeSizeGiB, nodePackage, amiId: inst.amiId },
+        loadBalancer: {
+            deletionProtection: lbArgs.deletionProtection ?? protect,
+            desyncMitigationMode: lbArgs.desyncMitigationMode ?? "defensive",
+            idleTimeoutSeconds,
+        },
+        originProtection: undefined,
+        parameterNamespace,
+        target5xxPerMinute,
+        logRetentionDays,
+        protect,
+    };
+}
+
+function resolveApp(key: (f: string) => string, a: AppArgs, i: number): ResolvedApp {
+    const k = (f: string) => key(`apps[${i}].${f}`);
+    if (typeof a?.name !== "string" || !NAME.test(a.name)) {
+        throw new ConfigError(k("name"), a?.name, "is not a valid app name",
+            "2..20 lowercase letters, digits and hyphens, starting with a letter");
+    }
+    const port = requirePort(k("port"), a.port);
+    const proxyPort = requirePort(k("proxyPort"), a.proxyPort ?? 8080 + i);
+    const paths = a.routing?.paths ?? [];
+    const hosts = a.routing?.hosts ?? [];
+    if (paths.length + hosts.length === 0) {
+        throw new ConfigError(k("routing"), a.routing, "matches no request", "one or more paths or hosts");
+    }
+    if (paths.length + hosts.length > MAX_RULE_VALUES) {
+        throw new ConfigError(k("routing"), a.routing, "has more condition values than a listener rule takes",
+            `at most ${MAX_RULE_VALUES} paths and hosts together`);
+    }
+    for (const p of paths) {
+        if (!PATH_PATTERN.test(p)) {
+            throw new ConfigError(k("routing.paths"), p, "is not a listener rule path pattern",
+                "a path starting with /, up to 128 characters of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + ? * &");
+        }
+    }
+    for (const h of hosts) {
+        if (!HOST.test(h)) {
+            throw new ConfigError(k("routing.hosts"), h, "is not a host name", 'a lowercase DNS name, optionally "*." first');
+        }
+    }
+    const healthCheckPath = a.healthCheckPath ?? "/health";
+    if (!HEALTH_PATH.test(healthCheckPath)) {
+        throw new ConfigError(k("healthCheckPath"), healthCheckPath, "is not a health check path",
+            "a path starting with /, of letters, digits and _ - . /");
+    }
+    const startCommand = a.startCommand ?? "node server.js";
+    if (!START_COMMAND.test(startCommand)) {
+        throw new ConfigError(k("startCommand"), startCommand, "is not a plain command line",
+            "letters, digits, spaces and _ . / = : @ + , - only (no quotes, line breaks or shell operators)");
+    }
+    return {
+        name: a.name, port, proxyPort, paths, hosts, healthCheckPath, startCommand,
+        maxBodySizeMiB: requireInteger(k("maxBodySizeMiB"), a.maxBodySizeMiB ?? 10, 1, 1024),
+        readTimeoutSeconds: requireInteger(k("readTimeoutSeconds"), a.readTimeoutSeconds ?? 60, 1, 3600),
+        priority: 100 + i * 10,
+    };
+}
+
+/** Apps run as unprivileged users, which cannot bind below 1024; Nginx's app ports follow suit. */
+function requirePort(key: string, v: unknown): number {
+    return requireInteger(key, v, 1024, 65535);
+}

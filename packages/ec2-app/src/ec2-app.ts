@@ -1,0 +1,295 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as vpc from "@pulumi/aws/vpc";
+import * as iam from "@pulumi/aws/iam";
+import * as lb from "@pulumi/aws/lb";
+import * as autoscaling from "@pulumi/aws/autoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as codedeploy from "@pulumi/aws/codedeploy";
+import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
+import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
+import { awsContext, ec2TrustPolicy, policyJson, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
+import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
+import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
+import { renderUserData } from "./render/user-data";
+
+/** IMDSv2 only, one hop: nothing on the instances runs in containers that would need a second. */
+export const METADATA_OPTIONS = {
+    httpEndpoint: "enabled",
+    httpTokens: "required",
+    httpPutResponseHopLimit: 1,
+    instanceMetadataTags: "disabled",
+} as const;
+
+/** The one deployment configuration: one instance at a time, the others keep serving. */
+export const DEPLOYMENT_CONFIG = "CodeDeployDefault.OneAtATime";
+/** Events that roll a deployment back to the last good revision. */
+export const ROLLBACK_EVENTS = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"];
+/** Deployment events sent to the alert topic. */
+export const TRIGGER_EVENTS = ["DeploymentFailure", "DeploymentRollback", "DeploymentStop", "DeploymentSuccess", "InstanceFailure"];
+
+/** The SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture. */
+export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
+    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
+}
+
+/** One application's deployment pieces. */
+export interface Ec2AppDeployment {
+    applicationName: pulumi.Output<string>;
+    deploymentGroupName: pulumi.Output<string>;
+    targetGroupArn: pulumi.Output<string>;
+    /** Where CI uploads this app's revisions: `s3://<revisionsBucket>/<app>/`. */
+    revisionPrefix: string;
+}
+
+/**
+ * DrSignet's tier, made safe: an Auto Scaling group of private Amazon Linux 2023 instances (IMDSv2,
+ * KMS-encrypted gp3, no SSH: Session Manager) from a launch template, Nginx on each instance proxying
+ * to two or more apps, an internet-facing ALB (TLS 1.3 policy, 80 → 301) routing by host or path to one
+ * target group per app, and per app a CodeDeploy in-place deployment (OneAtATime, traffic blocked at
+ * the ALB during each instance's update, automatic rollback on failure and on the app's 5xx/unhealthy
+ * alarms, events to the alert topic). Revisions go to an SSE-KMS, versioned, TLS-only bucket by a CI
+ * role limited to these applications; each app's `.env` comes from its own Parameter Store namespace.
+ */
+export class Ec2App extends pulumi.ComponentResource {
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly loadBalancerArn: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly autoScalingGroupName: pulumi.Output<string>;
+    readonly launchTemplateId: pulumi.Output<string>;
+    readonly instanceRoleName: pulumi.Output<string>;
+    readonly revisionsBucketName: pulumi.Output<string>;
+    readonly ciRoleArn: pulumi.Output<string>;
+    readonly deployments: Record<string, Ec2AppDeployment>;
+    readonly parameterNamespace: string;
+
+    constructor(name: string, args: Ec2AppArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = validateEc2AppArgs(name, args, pulumi.getProject(), pulumi.getStack());
+        super("citadel:ec2app:Ec2App", name, {}, opts);
+        const parent = { parent: this };
+        const ctx = awsContext(this);
+        const tags = args.tags ?? {};
+
+        // Security groups: the ALB's as EcsApp's; the instances admit the ALB on the proxy ports only.
+        const albSg = createAlbSecurityGroup(name, this, args.network);
+        const instanceSg = new ec2.SecurityGroup(`${name}-instances-sg`, {
+            vpcId: args.network.vpcId,
+            description: "App instances: the apps' Nginx ports from the load balancer only; no SSH",
+            tags: { ...tags, Name: `${name}-instances` },
+        }, parent);
+        admitFromLoadBalancer(name, this, albSg, instanceSg, "instances", a.apps.map((x) => x.proxyPort));
+        new vpc.SecurityGroupEgressRule(`${name}-instances-egress-https`, {
+            securityGroupId: instanceSg.id,
+            description: "HTTPS: AWS APIs (SSM, CodeDeploy, S3), the distribution's repositories, through the NAT",
+            ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
+        }, parent);
+
+        const alb = createLoadBalancer(name, this, args.network, args.loadBalancer, a, albSg,
+            args.logBucket);
+        const routes = a.apps.map((app) => createServiceRoute(name, this, args.network, {
+            name: app.name, port: app.proxyPort, protocol: "HTTP", healthCheckPath: app.healthCheckPath,
+            paths: app.paths, hosts: app.hosts, priority: app.priority, targetType: "instance",
+            deregistrationDelaySeconds: 30,
+        }, alb.https));
+
+        const revisions = new SecureBucket(`${name}-revisions`, {
+            purpose: "data",
+            kmsKeyArn: args.kmsKeyArn,
+            accessLogs: { bucketName: args.logBucket.bucketName, prefix: `${name}-revisions/` },
+            noncurrentVersionRetentionDays: 90,
+            protect: a.protect,
+        }, parent);
+
+        // Instance role: Session Manager, its own apps' parameters, the revisions.
+        const instanceRole = new iam.Role(`${name}-instance-role`, {
+            assumeRolePolicy: ctx.dnsSuffix.apply((s) => ec2TrustPolicy(s)),
+            description: `Instances of ${name}: Session Manager, their apps' parameters, CodeDeploy revisions`,
+            tags,
+        }, parent);
+        new iam.RolePolicyAttachment(`${name}-instance-ssm`, {
+            role: instanceRole.name,
+            policyArn: ctx.partition.apply((p) => `arn:${p}:iam::aws:policy/AmazonSSMManagedInstanceCore`),
+        }, parent);
+        new iam.RolePolicy(`${name}-instance-policy`, {
+            role: instanceRole.name,
+            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, revisions.arn, args.kmsKeyArn])
+                .apply(([partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn]) => policyJson(instanceRoleStatements({
+                    partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn,
+                    parameterNamespace: a.parameterNamespace, apps: a.apps.map((x) => x.name),
+                }))),
+        }, parent);
+        const profile = new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name, tags }, parent);
+
+        const imageId = a.instances.amiId
+            ?? getParameterOutput({ name: amazonLinuxParameter(a.instances.architecture) }, parent).value;
+        const userData = pulumi.all([ctx.region, ctx.dnsSuffix, args.network.vpcCidrBlock]).apply(([region, dnsSuffix, vpcCidr]) =>
+            Buffer.from(renderUserData({
+                region, dnsSuffix, vpcCidr, parameterNamespace: a.parameterNamespace, nodePackage: a.instances.nodePackage,
+                loadBalancerIdleTimeoutSeconds: a.loadBalancer.idleTimeoutSeconds, apps: a.apps,
+            }), "utf8").toString("base64"));
+
+        const launchTemplate = new ec2.LaunchTemplate(`${name}-lt`, {
+            description: `Instances of ${name}: AL2023, IMDSv2, encrypted root volume, no public IP, no key pair`,
+            imageId,
+            instanceType: a.instances.instanceType,
+            iamInstanceProfile: { arn: profile.arn },
+            metadataOptions: METADATA_OPTIONS,
+            networkInterfaces: [{ associatePublicIpAddress: "false", deleteOnTermination: "true", securityGroups: [instanceSg.id] }],
+            blockDeviceMappings: [{
+                deviceName: "/dev/xvda",
+                ebs: {
+                    volumeSize: a.instances.volumeSizeGiB, volumeType: "gp3", encrypted: "true",
+                    kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true",
+                },
+            }],
+            monitoring: { enabled: true },
+            userData,
+            updateDefaultVersion: true,
+            tagSpecifications: [
+                { resourceType: "instance", tags: { ...tags, Name: name } },
+                { resourceType: "volume", tags: { ...tags, Name: name } },
+            ],
+            tags,
+        }, parent);
+
+        const group = new autoscaling.Group(`${name}-asg`, {
+            vpcZoneIdentifiers: args.network.privateSubnetIds,
+            minSize: a.instances.minSize,
+            maxSize: a.instances.maxSize,
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            targetGroupArns: routes.map((r) => r.targetGroup.arn),
+            // EC2 health, not ELB: an instance serves several apps, and one app failing its target
+            // group's check must not terminate the others. The app is taken out of its target group
+            // (and raises its unhealthy alarm) while systemd restarts it.
+            healthCheckType: "EC2",
+            healthCheckGracePeriod: 300,
+            defaultInstanceWarmup: 300,
+            enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupTerminatingInstances"],
+            tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+        }, parent);
+
+        // CodeDeploy: a service role, and per app an application and an in-place deployment group.
+        const serviceRole = new iam.Role(`${name}-codedeploy-role`, {
+            assumeRolePolicy: pulumi.all([ctx.accountId, ctx.dnsSuffix]).apply(([accountId, s]) =>
+                serviceTrustPolicy(`codedeploy.${s}`, accountId)),
+            description: `CodeDeploy for ${name}: lifecycle hooks, traffic control, triggers`,
+            tags,
+        }, parent);
+        new iam.RolePolicyAttachment(`${name}-codedeploy-managed`, {
+            role: serviceRole.name,
+            policyArn: ctx.partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWSCodeDeployRole`),
+        }, parent);
+        const servicePolicy = new iam.RolePolicy(`${name}-codedeploy-policy`, {
+            role: serviceRole.name,
+            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, instanceRole.arn, args.kmsKeyArn,
+                args.alarms?.topicArn ?? ""])
+                .apply(([partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn]) => policyJson(serviceRoleStatements({
+                    partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn: topicArn || undefined,
+                }))),
+        }, parent);
+
+        this.deployments = {};
+        const apps: codedeploy.Application[] = [];
+        const groups: codedeploy.DeploymentGroup[] = [];
+        a.apps.forEach((app, i) => {
+            const tg = routes[i].targetGroup;
+            const alarms = this.appAlarms(name, app, a, alb.loadBalancer, tg, args);
+            const application = new codedeploy.Application(`${name}-${app.name}`, { computePlatform: "Server", tags }, parent);
+            const dg = new codedeploy.DeploymentGroup(`${name}-${app.name}-dg`, {
+                appName: application.name,
+                // Required by CodeDeploy and unique only within its (autonamed) application.
+                deploymentGroupName: app.name,
+                serviceRoleArn: serviceRole.arn,
+                deploymentConfigName: DEPLOYMENT_CONFIG,
+                deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+                loadBalancerInfo: { targetGroupInfos: [{ name: tg.name }] },
+                autoscalingGroups: [group.name],
+                // Instances launched during a deployment get the new revision too.
+                outdatedInstancesStrategy: "UPDATE",
+                terminationHookEnabled: true,
+                autoRollbackConfiguration: { enabled: true, events: ROLLBACK_EVENTS },
+                alarmConfiguration: { enabled: true, ignorePollAlarmFailure: false, alarms: alarms.map((x) => x.name) },
+                triggerConfigurations: args.alarms ? [{
+                    triggerName: `${app.name}-deployments`, triggerEvents: TRIGGER_EVENTS, triggerTargetArn: args.alarms.topicArn,
+                }] : undefined,
+                tags,
+            }, { parent: this, dependsOn: [servicePolicy] });
+            apps.push(application);
+            groups.push(dg);
+            this.deployments[app.name] = {
+                applicationName: application.name, deploymentGroupName: dg.deploymentGroupName,
+                targetGroupArn: tg.arn, revisionPrefix: `${app.name}/`,
+            };
+        });
+
+        // CI: upload revisions and create deployments of these applications, nothing else.
+        const ciRole = new iam.Role(`${name}-ci-role`, {
+            assumeRolePolicy: pulumi.all([ctx.partition, ctx.accountId, pulumi.all(args.ciPrincipalArns ?? [])])
+                .apply(([partition, accountId, principals]) => policyJson([{
+                    Effect: "Allow",
+                    Principal: { AWS: principals.length > 0 ? principals : `arn:${partition}:iam::${accountId}:root` },
+                    Action: "sts:AssumeRole",
+                }])),
+            description: `CI of ${name}: upload revisions and create deployments of its applications only`,
+            maxSessionDuration: 3600,
+            tags,
+        }, parent);
+        new iam.RolePolicy(`${name}-ci-policy`, {
+            role: ciRole.name,
+            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, revisions.arn, args.kmsKeyArn,
+                pulumi.all(apps.map((x) => x.name)), pulumi.all(groups.map((g) => g.deploymentGroupName))])
+                .apply(([partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn, applicationNames, groupNames]) =>
+                    policyJson(ciRoleStatements({
+                        partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn,
+                        applications: a.apps.map((app, n) => ({
+                            applicationName: applicationNames[n], deploymentGroupName: groupNames[n], revisionPrefix: `${app.name}/`,
+                        })),
+                    }))),
+        }, parent);
+
+        this.loadBalancerDnsName = alb.loadBalancer.dnsName;
+        this.loadBalancerArn = alb.loadBalancer.arn;
+        this.securityGroupId = instanceSg.id;
+        this.autoScalingGroupName = group.name;
+        this.launchTemplateId = launchTemplate.id;
+        this.instanceRoleName = instanceRole.name;
+        this.revisionsBucketName = revisions.bucketName;
+        this.ciRoleArn = ciRole.arn;
+        this.parameterNamespace = a.parameterNamespace;
+        this.registerOutputs({
+            loadBalancerDnsName: this.loadBalancerDnsName, securityGroupId: this.securityGroupId,
+            autoScalingGroupName: this.autoScalingGroupName, revisionsBucketName: this.revisionsBucketName, ciRoleArn: this.ciRoleArn,
+        });
+    }
+
+    /**
+     * The two alarms CodeDeploy watches during an app's deployment (and that notify the topic): the
+     * app's targets answering 5xx, and any of its targets unhealthy. Missing data (no traffic) is fine.
+     * https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+     */
+    private appAlarms(
+        name: string, app: ResolvedApp, a: ResolvedEc2AppArgs, loadBalancer: lb.LoadBalancer, tg: lb.TargetGroup, args: Ec2AppArgs,
+    ): cloudwatch.MetricAlarm[] {
+        const dimensions = { LoadBalancer: loadBalancer.arnSuffix, TargetGroup: tg.arnSuffix };
+        const actions = args.alarms ? [args.alarms.topicArn] : [];
+        const common = {
+            namespace: "AWS/ApplicationELB", dimensions, period: 60, comparisonOperator: "GreaterThanOrEqualToThreshold",
+            treatMissingData: "notBreaching", alarmActions: actions, okActions: actions, tags: args.tags,
+        };
+        return [
+            new cloudwatch.MetricAlarm(`${name}-${app.name}-5xx`, {
+                ...common,
+                alarmDescription: `${app.name}: its targets answered ${a.target5xxPerMinute}+ 5xx responses in a minute`,
+                metricName: "HTTPCode_Target_5XX_Count", statistic: "Sum", threshold: a.target5xxPerMinute,
+                evaluationPeriods: 2, datapointsToAlarm: 2,
+            }, { parent: this }),
+            new cloudwatch.MetricAlarm(`${name}-${app.name}-unhealthy`, {
+                ...common,
+                alarmDescription: `${app.name}: a target failed the health check on ${app.healthCheckPath}`,
+                metricName: "UnHealthyHostCount", statistic: "Maximum", threshold: 1,
+                evaluationPeriods: 3, datapointsToAlarm: 3,
+            }, { parent: this }),
+        ];
+    }
+}

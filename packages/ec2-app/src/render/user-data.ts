@@ -1,0 +1,118 @@
+import { stringify } from "yaml";
+import { ResolvedApp } from "../args";
+import { appDir, appUser, DEPLOY_ENV_FILE, ENV_DIR, envFile, unitName } from "./deploy";
+import { AL2023_NGINX_LAYOUT, renderNginxConf } from "./nginx";
+
+/**
+ * What the boot installs from Amazon Linux 2023's repositories: the boot relies on nothing else of
+ * the AMI but the AWS CLI v2, curl and systemd, which every AL2023 AMI has. `ruby` is the CodeDeploy
+ * agent's runtime; `jq` turns Parameter Store's answer into the `.env`.
+ * https://docs.aws.amazon.com/codedeploy/latest/userguide/codedeploy-agent-operations-install-linux.html
+ */
+export function hostPackages(nodePackage: string): string[] {
+    return ["nginx", nodePackage, "ruby", "jq"];
+}
+
+export interface UserDataParams {
+    region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`). */
+    dnsSuffix: string;
+    vpcCidr: string;
+    parameterNamespace: string;
+    nodePackage: string;
+    loadBalancerIdleTimeoutSeconds: number;
+    apps: Pick<ResolvedApp, "name" | "port" | "proxyPort" | "maxBodySizeMiB" | "readTimeoutSeconds" | "startCommand">[];
+}
+
+/** The CodeDeploy agent's installer, from the region's own bucket. */
+export function codeDeployInstallerUrl(region: string, dnsSuffix: string): string {
+    return `https://aws-codedeploy-${region}.s3.${region}.${dnsSuffix}/latest/install`;
+}
+
+/**
+ * A systemd unit per app: an unprivileged user, the environment from the deploy hook's file, the
+ * port on loopback only, restarted when it dies, and a file system it cannot write outside /tmp.
+ */
+export function renderUnit(app: UserDataParams["apps"][number]): string {
+    return [
+        "[Unit]",
+        `Description=Citadel application ${app.name}`,
+        "After=network-online.target",
+        "Wants=network-online.target",
+        "",
+        "[Service]",
+        "Type=simple",
+        `User=${appUser(app.name)}`,
+        `Group=${appUser(app.name)}`,
+        `WorkingDirectory=${appDir(app.name)}`,
+        `EnvironmentFile=${envFile(app.name)}`,
+        "Environment=NODE_ENV=production",
+        `Environment=PORT=${app.port}`,
+        "Environment=HOST=127.0.0.1",
+        `ExecStart=/usr/bin/env ${app.startCommand}`,
+        "Restart=always",
+        "RestartSec=5",
+        "NoNewPrivileges=true",
+        "ProtectSystem=strict",
+        "ProtectHome=true",
+        "PrivateTmp=true",
+        "PrivateDevices=true",
+        "ProtectKernelTunables=true",
+        "ProtectControlGroups=true",
+        "RestrictSUIDSGID=true",
+        "StandardOutput=journal",
+        "StandardError=journal",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        "",
+    ].join("\n");
+}
+
+const SAFE = /^[A-Za-z0-9_./:-]+$/;
+
+/**
+ * The instances' cloud-config: packages, one system user and unit per app, Nginx's configuration,
+ * the settings the deploy hooks read, and the CodeDeploy agent. No SSH key, no password: Session
+ * Manager's agent (in every AL2023 AMI) is the way in.
+ */
+export function renderUserData(p: UserDataParams): string {
+    for (const [k, v] of Object.entries({ region: p.region, dnsSuffix: p.dnsSuffix, parameterNamespace: p.parameterNamespace })) {
+        if (!SAFE.test(v)) throw new Error(`user data: ${k} ${JSON.stringify(v)} has characters not allowed in a shell word`);
+    }
+    const nginx = renderNginxConf({
+        apps: p.apps, trustedProxyCidrs: [p.vpcCidr], loadBalancerIdleTimeoutSeconds: p.loadBalancerIdleTimeoutSeconds,
+        layout: AL2023_NGINX_LAYOUT,
+    });
+    const doc = {
+        packages: hostPackages(p.nodePackage),
+        users: p.apps.map((a) => ({
+            name: appUser(a.name), system: true, shell: "/sbin/nologin", lock_passwd: true, no_create_home: true,
+        })),
+        write_files: [
+            { path: DEPLOY_ENV_FILE, owner: "root:root", permissions: "0644",
+              content: `AWS_REGION=${p.region}\nPARAMETER_NAMESPACE=${p.parameterNamespace}\n` },
+            // After the packages: the nginx package would otherwise keep its own file.
+            { path: "/etc/nginx/nginx.conf", owner: "root:root", permissions: "0644", content: nginx, defer: true },
+            ...p.apps.map((a) => ({
+                path: `/etc/systemd/system/${unitName(a.name)}`, owner: "root:root", permissions: "0644", content: renderUnit(a),
+            })),
+        ],
+        runcmd: [
+            `install -d -m 0750 ${ENV_DIR}`,
+            ...p.apps.flatMap((a) => [
+                `install -d -o root -g ${appUser(a.name)} -m 0750 ${appDir(a.name)}`,
+                `install -o root -g ${appUser(a.name)} -m 0640 /dev/null ${envFile(a.name)}`,
+            ]),
+            "nginx -t",
+            "systemctl enable --now nginx",
+            "systemctl daemon-reload",
+            ...p.apps.map((a) => `systemctl enable ${unitName(a.name)}`),
+            `curl -fsSL --retry 5 -o /tmp/codedeploy-install ${codeDeployInstallerUrl(p.region, p.dnsSuffix)}`,
+            "chmod 0700 /tmp/codedeploy-install",
+            "/tmp/codedeploy-install auto",
+            "systemctl enable --now codedeploy-agent",
+        ],
+    };
+    return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}
