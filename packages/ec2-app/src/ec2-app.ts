@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codedeploy from "@pulumi/aws/codedeploy";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
-import { awsContext, ec2TrustPolicy, policyJson, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
+import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
 import { renderUserData } from "./render/user-data";
@@ -27,11 +27,6 @@ export const DEPLOYMENT_CONFIG = "CodeDeployDefault.OneAtATime";
 export const ROLLBACK_EVENTS = ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"];
 /** Deployment events sent to the alert topic. */
 export const TRIGGER_EVENTS = ["DeploymentFailure", "DeploymentRollback", "DeploymentStop", "DeploymentSuccess", "InstanceFailure"];
-
-/** The SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture. */
-export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
-    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
-}
 
 /** One application's deployment pieces. */
 export interface Ec2AppDeployment {

@@ -29,3 +29,11 @@ export function awsContext(parent: pulumi.Resource): AwsContext {
         region: getRegionOutput({}, opts).region,
     };
 }
+
+/**
+ * The public SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture.
+ * https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-via-aws-cli
+ */
+export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
+    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
+}
