@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as codedeploy from "@pulumi/aws/codedeploy";
+import * as docdb from "@pulumi/aws/docdb";
 import * as ebs from "@pulumi/aws/ebs";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecr from "@pulumi/aws/ecr";
@@ -130,6 +132,23 @@ const goodCluster = (over: Partial<pulumi.Unwrap<rds.ClusterArgs>> = {}) => fx(r
     engine: "aurora-postgresql", storageEncrypted: true, backupRetentionPeriod: 14, iamDatabaseAuthenticationEnabled: true,
     enabledCloudwatchLogsExports: ["postgresql"], deletionProtection: true, manageMasterUserPassword: true, masterUsername: "citadel",
     ...over,
+});
+
+const goodDocdb = (over: Partial<pulumi.Unwrap<docdb.ClusterArgs>> = {}) => fx(docdb.Cluster, "docs", {
+    engine: "docdb", storageEncrypted: true, kmsKeyId: KEY_ARN, backupRetentionPeriod: 15, enabledCloudwatchLogsExports: ["audit", "profiler"],
+    manageMasterUserPassword: true, masterUsername: "citadel", ...over,
+});
+const docdbParams = (parameters: Array<{ name: string; value: string }>) =>
+    fx(docdb.ClusterParameterGroup, "docs-params", { family: "docdb5.0", parameters });
+const deploymentGroup = (over: Partial<pulumi.Unwrap<codedeploy.DeploymentGroupArgs>> = {}) => fx(codedeploy.DeploymentGroup, "dg", {
+    appName: "app", deploymentGroupName: "api", serviceRoleArn: "arn:aws:iam::123456789012:role/cd",
+    deploymentConfigName: "CodeDeployDefault.OneAtATime",
+    autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+    alarmConfiguration: { enabled: true, alarms: ["api-5xx"] },
+    ...over,
+});
+const templateNic = (associatePublicIpAddress?: string) => fx(ec2.LaunchTemplate, "lt", {
+    imageId: "ami-1", networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress, securityGroups: [id("sg")] }],
 });
 
 const tlsDenyPolicy = (bucketArn: string, extra: object[] = []) => JSON.stringify({
@@ -478,6 +497,45 @@ export const CASES: Record<string, RuleCases> = {
     "ecs-no-host-network": {
         reject: [[taskDef({}, "host")]],
         accept: [[taskDef({}, "awsvpc")], [taskDef({}, "bridge")]],
+    },
+    "ec2-launch-template-no-public-ip": {
+        reject: [[templateNic("true")]],
+        accept: [[templateNic("false")], [templateNic()], [fx(ec2.LaunchTemplate, "lt", { imageId: "ami-1" })]],
+    },
+    "codedeploy-auto-rollback": {
+        reject: [
+            [deploymentGroup({ autoRollbackConfiguration: undefined })],
+            [deploymentGroup({ autoRollbackConfiguration: { enabled: false, events: ["DEPLOYMENT_FAILURE"] } })],
+            [deploymentGroup({ autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_STOP_ON_ALARM"] } })],
+            [deploymentGroup({ autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } })],
+        ],
+        accept: [
+            [deploymentGroup()],
+            [deploymentGroup({ alarmConfiguration: undefined, autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } })],
+        ],
+    },
+    "docdb-storage-encrypted": {
+        reject: [[goodDocdb({ storageEncrypted: false })], [goodDocdb({ storageEncrypted: undefined })]],
+        accept: [[goodDocdb()]],
+    },
+    "docdb-backup-retention": {
+        reject: [[goodDocdb({ backupRetentionPeriod: 1 })], [goodDocdb({ backupRetentionPeriod: undefined })]],
+        accept: [[goodDocdb()], [goodDocdb({ backupRetentionPeriod: 7 })]],
+    },
+    "docdb-audit-logs": {
+        reject: [[goodDocdb({ enabledCloudwatchLogsExports: ["profiler"] })], [goodDocdb({ enabledCloudwatchLogsExports: undefined })]],
+        accept: [[goodDocdb()], [goodDocdb({ enabledCloudwatchLogsExports: ["audit"] })]],
+    },
+    "docdb-tls-and-audit-parameters": {
+        reject: [
+            [docdbParams([{ name: "tls", value: "disabled" }, { name: "audit_logs", value: "ddl" }])],
+            [docdbParams([{ name: "tls", value: "enabled" }])],
+            [docdbParams([{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "none" }])],
+        ],
+        accept: [
+            [docdbParams([{ name: "tls", value: "enabled" }, { name: "audit_logs", value: "ddl" }])],
+            [docdbParams([{ name: "audit_logs", value: "all" }])],
+        ],
     },
     "rds-storage-encrypted": {
         reject: [[goodDb({ storageEncrypted: false })], [goodDb({ storageEncrypted: undefined })], [goodCluster({ storageEncrypted: false })]],

@@ -15,6 +15,9 @@ import {
 import {
     accessLogs, deletionProtection, desyncMitigation, dropInvalidHeaders, httpRedirectsToHttps, tlsPolicy,
 } from "./elb";
+import {
+    codeDeployAutoRollback, docdbAuditLogs, docdbBackupRetention, docdbEncrypted, docdbParameterGroup, launchTemplateNoPublicIp,
+} from "./deploy-docdb";
 import { defaultSecurityGroupClosed, noWorldIngress, subnetNoPublicIp, vpcFlowLogs } from "./network";
 import {
     autoMinorUpgrade, backupRetention, dbDeletionProtection, iamAuthentication, logExports, managedMasterPassword,
@@ -33,7 +36,9 @@ export const RULES: readonly Rule[] = [
     // Network
     vpcFlowLogs, defaultSecurityGroupClosed, subnetNoPublicIp, noWorldIngress,
     // EC2 and Auto Scaling
-    imdsV2, encryptedVolumes, asgLaunchTemplate, asgMultiAz,
+    imdsV2, encryptedVolumes, asgLaunchTemplate, asgMultiAz, launchTemplateNoPublicIp,
+    // CodeDeploy
+    codeDeployAutoRollback,
     // Load balancers
     httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy,
     // ECS
@@ -42,6 +47,8 @@ export const RULES: readonly Rule[] = [
     // RDS
     storageEncrypted, notPublic, backupRetention, autoMinorUpgrade, iamAuthentication, logExports, multiAz,
     dbDeletionProtection, managedMasterPassword,
+    // DocumentDB
+    docdbEncrypted, docdbBackupRetention, docdbAuditLogs, docdbParameterGroup,
     // S3
     publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, lifecycle, noAcls,
     // CloudFront and WAF
