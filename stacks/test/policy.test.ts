@@ -3,10 +3,12 @@
  * `@pulumi/aws` classes under the mock runtime, and the dev and prod stacks through `pnpm plan`'s code.
  */
 import { strict as assert } from "assert";
+import * as path from "path";
 import { evaluate, PlainResource, RULES } from "@citadel/policy/src/evaluate";
 import { CASES, Fixture } from "@citadel/policy/test/fixtures";
 import {
-    buildPlan, capture, listStacks, hasMandatoryViolation, parsePlanArgs, Plan, policyEvaluator, RecordedResource, renderPlan, reveal, StackRun,
+    buildPlan, capture, listStacks, hasMandatoryViolation, parsePlanArgs, Plan, policyEvaluator, RecordedResource, renderPlan, REPO_ROOT,
+    reveal, StackRun,
 } from "@citadel/testing";
 
 const plain = (r: RecordedResource): PlainResource =>
@@ -62,8 +64,11 @@ describe("policy pack over the stacks (pnpm plan)", () => {
         });
     }
 
-    it("evaluates every rule on resources of its types in prod (no rule silently idle)", () => {
-        const types = new Set(plans.prod.run.resources.map((r) => r.type));
+    it("evaluates every rule on resources of its types in prod or the examples (no rule silently idle)", async function () {
+        this.timeout(60_000);
+        // The EC2 app tier, CodeDeploy and DocumentDB live in the DrSignet example, not in the root stacks.
+        const drsignet = await buildPlan("dev", undefined, { root: path.join(REPO_ROOT, "examples", "drsignet") });
+        const types = new Set([...plans.prod.run.resources, ...drsignet.run.resources].map((r) => r.type));
         assert.deepEqual(RULES.filter((r) => !r.resourceTypes.some((t) => types.has(t))).map((r) => r.name), []);
     });
 

@@ -85,6 +85,12 @@ export interface InstancesArgs {
 
 /** Thresholds of the per-application alarms that stop a deployment and roll it back. */
 export interface Ec2AppAlarmsArgs extends AlarmsArgs {
+    /**
+     * The KMS key the topic is encrypted with, when it is not `kmsKeyArn` (an alert topic with a key
+     * of its own): CodeDeploy's service role publishes deployment events with it.
+     * @default `kmsKeyArn`
+     */
+    topicKeyArn?: pulumi.Input<string>;
     /** 5xx responses from an application's targets per minute that count as failing. @default 5 */
     target5xxPerMinute?: number;
 }

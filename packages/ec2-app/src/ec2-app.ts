@@ -177,10 +177,12 @@ export class Ec2App extends pulumi.ComponentResource {
         const servicePolicy = new iam.RolePolicy(`${name}-codedeploy-policy`, {
             role: serviceRole.name,
             policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, instanceRole.arn, args.kmsKeyArn,
-                args.alarms?.topicArn ?? ""])
-                .apply(([partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn]) => policyJson(serviceRoleStatements({
-                    partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn: topicArn || undefined,
-                }))),
+                args.alarms?.topicArn ?? "", args.alarms?.topicKeyArn ?? args.kmsKeyArn])
+                .apply(([partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn, topicKeyArn]) =>
+                    policyJson(serviceRoleStatements({
+                        partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicKeyArn,
+                        topicArn: topicArn || undefined,
+                    }))),
         }, parent);
 
         this.deployments = {};

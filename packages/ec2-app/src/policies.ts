@@ -100,6 +100,8 @@ export interface ServiceRoleInputs extends Ctx {
     instanceRoleArn: string;
     kmsKeyArn: string;
     topicArn?: string;
+    /** The topic's key (the stack key unless the topic has its own). */
+    topicKeyArn?: string;
 }
 
 /**
@@ -122,7 +124,8 @@ export function serviceRoleStatements(i: ServiceRoleInputs): PolicyStatement[] {
         statements.push(
             { Sid: "PublishDeploymentEvents", Effect: "Allow", Action: "sns:Publish", Resource: i.topicArn },
             {
-                Sid: "EncryptDeploymentEvents", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: i.kmsKeyArn,
+                Sid: "EncryptDeploymentEvents", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Resource: i.topicKeyArn ?? i.kmsKeyArn,
                 Condition: viaService("sns", i),
             },
         );

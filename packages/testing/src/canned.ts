@@ -183,6 +183,19 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
                 masterUserSecrets: inputs.manageMasterUserPassword ? [{
                     secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
                     kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [] };
+        case "aws:docdb/cluster:Cluster":
+            // DocumentDB answers with its endpoints and, with manageMasterUserPassword, the secret it keeps.
+            return { ...base, endpoint: `${name}.cluster-mock.${ctx.region}.docdb.amazonaws.com`,
+                readerEndpoint: `${name}.cluster-ro-mock.${ctx.region}.docdb.amazonaws.com`, port: inputs.port ?? 27017,
+                clusterIdentifier: inputs.clusterIdentifier ?? `${name}-mock`,
+                masterUserSecrets: inputs.manageMasterUserPassword ? [{
+                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:docdb!${name}-mock`,
+                    kmsKeyId: "", secretStatus: "active" }] : [] };
+        case "aws:docdb/clusterParameterGroup:ClusterParameterGroup":
+        case "aws:codedeploy/application:Application":
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+        case "aws:autoscaling/group:Group":
+            return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:lb/loadBalancer:LoadBalancer":
             return { ...base, dnsName: `${name}-mock.${ctx.region}.elb.amazonaws.com`, arnSuffix: `app/${name}/mock`,
                 zoneId: "Z00000000MOCK" };
