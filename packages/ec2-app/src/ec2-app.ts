@@ -95,7 +95,14 @@ export class Ec2App extends pulumi.ComponentResource {
             protect: a.protect,
         }, parent);
 
-        // Instance role: Session Manager, its own apps' parameters, the revisions.
+        // Each app's stdout/stderr, shipped by the CloudWatch agent: retention and the key (which must admit `logs`).
+        const logGroups = a.apps.map((app) => new cloudwatch.LogGroup(`${name}-${app.name}-logs`, {
+            retentionInDays: a.logRetentionDays,
+            kmsKeyId: args.kmsKeyArn,
+            tags,
+        }, parent));
+
+        // Instance role: Session Manager, its own apps' parameters, the revisions, its apps' logs.
         const instanceRole = new iam.Role(`${name}-instance-role`, {
             assumeRolePolicy: ctx.dnsSuffix.apply((s) => ec2TrustPolicy(s)),
             description: `Instances of ${name}: Session Manager, their apps' parameters, CodeDeploy revisions`,
@@ -107,9 +114,10 @@ export class Ec2App extends pulumi.ComponentResource {
         }, parent);
         new iam.RolePolicy(`${name}-instance-policy`, {
             role: instanceRole.name,
-            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, revisions.arn, args.kmsKeyArn])
-                .apply(([partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn]) => policyJson(instanceRoleStatements({
-                    partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn,
+            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, revisions.arn, args.kmsKeyArn,
+                pulumi.all(logGroups.map((g) => g.arn))])
+                .apply(([partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn, logGroupArns]) => policyJson(instanceRoleStatements({
+                    partition, region, accountId, dnsSuffix, revisionsBucketArn, kmsKeyArn, logGroupArns,
                     parameterNamespace: a.parameterNamespace, apps: a.apps.map((x) => x.name),
                 }))),
         }, parent);
@@ -117,10 +125,11 @@ export class Ec2App extends pulumi.ComponentResource {
 
         const imageId = a.instances.amiId
             ?? getParameterOutput({ name: amazonLinuxParameter(a.instances.architecture) }, parent).value;
-        const userData = pulumi.all([ctx.region, ctx.dnsSuffix, args.network.vpcCidrBlock]).apply(([region, dnsSuffix, vpcCidr]) =>
-            Buffer.from(renderUserData({
+        const userData = pulumi.all([ctx.region, ctx.dnsSuffix, args.network.vpcCidrBlock, pulumi.all(logGroups.map((g) => g.name))])
+            .apply(([region, dnsSuffix, vpcCidr, groupNames]) => Buffer.from(renderUserData({
                 region, dnsSuffix, vpcCidr, parameterNamespace: a.parameterNamespace, nodePackage: a.instances.nodePackage,
                 loadBalancerIdleTimeoutSeconds: a.loadBalancer.idleTimeoutSeconds, apps: a.apps,
+                logGroups: Object.fromEntries(a.apps.map((app, i) => [app.name, groupNames[i]])),
             }), "utf8").toString("base64"));
 
         const launchTemplate = new ec2.LaunchTemplate(`${name}-lt`, {
@@ -160,6 +169,10 @@ export class Ec2App extends pulumi.ComponentResource {
             healthCheckGracePeriod: 300,
             defaultInstanceWarmup: 300,
             enabledMetrics: ["GroupInServiceInstances", "GroupDesiredCapacity", "GroupTerminatingInstances"],
+            // A new launch template version (AMI, user data) replaces the instances a half at a time;
+            // CodeDeploy's lifecycle hook installs the last good revision on each new one.
+            // https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, instanceWarmup: "300" } },
             tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         }, parent);
 

@@ -23,6 +23,8 @@ export interface InstanceRoleInputs extends Ctx {
     apps: string[];
     revisionsBucketArn: string;
     kmsKeyArn: string;
+    /** The apps' log groups, which the CloudWatch agent writes to. */
+    logGroupArns: string[];
 }
 
 /**
@@ -50,6 +52,10 @@ export function instanceRoleStatements(i: InstanceRoleInputs): PolicyStatement[]
         {
             Sid: "GetCodeDeployAgent", Effect: "Allow", Action: "s3:GetObject",
             Resource: `arn:${i.partition}:s3:::aws-codedeploy-${i.region}/*`,
+        },
+        {
+            Sid: "ShipAppLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Resource: i.logGroupArns.map((arn) => `${arn}:*`),
         },
     ];
 }

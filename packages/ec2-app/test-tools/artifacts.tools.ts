@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderHookScripts, renderNginxConf, renderUnit, renderUserData, validateEc2AppArgs } from "../src";
-import { tierArgs } from "../test/fixtures";
+import { tierArgs, USER_DATA } from "../test/fixtures";
 
 function run(cmd: string, args: string[], input?: string): { code: number; out: string } {
     const r = spawnSync(cmd, args, { encoding: "utf8", input, timeout: 30_000 });
@@ -18,10 +18,6 @@ function run(cmd: string, args: string[], input?: string): { code: number; out: 
 }
 
 const RESOLVED = validateEc2AppArgs("tier", tierArgs());
-const USER_DATA = {
-    region: "eu-central-1", dnsSuffix: "amazonaws.com", vpcCidr: "10.20.0.0/16", parameterNamespace: "/drsignet/test",
-    nodePackage: "nodejs20", loadBalancerIdleTimeoutSeconds: 60, apps: RESOLVED.apps,
-};
 
 const UNIT_ERRORS = /Unknown (key|section)|Failed to parse|Invalid|bad-setting/i;
 

@@ -84,6 +84,7 @@ describe("Ec2App", () => {
         assert.deepEqual(asg.vpcZoneIdentifiers, ["subnet-priv-a", "subnet-priv-b"]);
         assert.deepEqual([asg.minSize, asg.maxSize, asg.healthCheckType], [2, 4, "EC2"]);
         assert.equal(asg.launchTemplate.id, "tier-lt-id");
+        assert.deepEqual(asg.instanceRefresh, { strategy: "Rolling", preferences: { minHealthyPercentage: 50, instanceWarmup: "300" } });
     });
 
     it("deploys each app in place, one instance at a time, traffic blocked at the ALB, rolled back on failure and on its alarms", () => {
@@ -123,6 +124,14 @@ describe("Ec2App", () => {
         }
     });
 
+    it("gives each app a log group with a retention and the key, named in the instances' CloudWatch agent config", () => {
+        const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
+        assert.deepEqual(groups.map((g) => [g.name, g.inputs.retentionInDays, g.inputs.kmsKeyId]),
+            [["tier-api-logs", 365, KEY_ARN], ["tier-web-logs", 365, KEY_ARN]]);
+        const userData = Buffer.from(named(rec, "tier-lt").inputs.userData, "base64").toString("utf8");
+        assert.match(userData, /"log_group_name": "tier-api-logs-mock"/);
+    });
+
     it("keeps revisions in a versioned SSE-KMS bucket that refuses requests without TLS", () => {
         const bucket = named(rec, "tier-revisions", "citadel:shared:SecureBucket");
         const children = rec.resources.filter((r) => r.parent === bucket.name);
@@ -160,6 +169,7 @@ describe("Ec2App", () => {
             "arn:aws:ssm:us-east-1:123456789012:parameter/drsignet/test/web",
             "arn:aws:ssm:us-east-1:123456789012:parameter/drsignet/test/web/*",
         ]);
+        assert.deepEqual(p.Statement.find((s: any) => s.Sid === "ShipAppLogs").Resource.length, 2);
         const decrypt = p.Statement.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
         assert.ok(decrypt.every((s: any) => s.Condition?.StringEquals?.["kms:ViaService"]), "the key only through SSM or S3");
     });

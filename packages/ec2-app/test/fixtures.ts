@@ -1,4 +1,4 @@
-import { Ec2AppArgs, validateEc2AppArgs } from "../src";
+import { Ec2AppArgs, UserDataParams, validateEc2AppArgs } from "../src";
 
 export const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/app-key";
 export const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
@@ -32,3 +32,10 @@ export function tierArgs(overrides: Partial<Ec2AppArgs> = {}): Ec2AppArgs {
 }
 
 export const RESOLVED = validateEc2AppArgs("tier", tierArgs());
+
+/** The instances' boot parameters for the fixture's apps, as the component would resolve them. */
+export const USER_DATA: UserDataParams = {
+    region: "eu-central-1", dnsSuffix: "amazonaws.com", vpcCidr: "10.20.0.0/16", parameterNamespace: "/drsignet/test",
+    nodePackage: "nodejs20", loadBalancerIdleTimeoutSeconds: 60, apps: RESOLVED.apps,
+    logGroups: { api: "tier-api-logs-1a2b3c4", web: "tier-web-logs-5d6e7f8" },
+};

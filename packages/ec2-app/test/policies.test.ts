@@ -75,6 +75,7 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
 
     const instance = instanceRoleStatements({
         ...C, parameterNamespace: "/drsignet/dev", apps: ["api", "web"], revisionsBucketArn: BUCKET, kmsKeyArn: KEY,
+        logGroupArns: [`arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b`],
     });
 
     it("instances read their own apps' parameters (decrypted through SSM) and the revisions", async () => {
@@ -83,6 +84,7 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
         await allowed(instance, "kms:Decrypt", KEY, { "kms:ViaService": "ssm.eu-central-1.amazonaws.com" });
         await allowed(instance, "s3:GetObject", `${BUCKET}/api/release-42.zip`);
         await allowed(instance, "s3:GetObject", "arn:aws:s3:::aws-codedeploy-eu-central-1/latest/install");
+        await allowed(instance, "logs:PutLogEvents", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b:log-stream:i-0abc`);
     });
 
     it("instances read no other environment's or app's parameters, write nothing, and use the key only through SSM and S3", async () => {
@@ -93,6 +95,8 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
         await refused(instance, "kms:Decrypt", KEY);
         await refused(instance, "s3:PutObject", `${BUCKET}/api/release-42.zip`);
         await refused(instance, "s3:GetObject", "arn:aws:s3:::aws-codedeploy-us-east-1/latest/install");
+        await refused(instance, "logs:PutLogEvents", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:other:log-stream:i-0abc`);
+        await refused(instance, "logs:DeleteLogGroup", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b`);
     });
 
     it("CodeDeploy passes only the instance role, and publishes only to the alert topic", async () => {

@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import {
-    AL2023_NGINX_LAYOUT, appDir, codeDeployInstallerUrl, envFile, HOOKS, hostPackages, NGINX_HEALTH_PATH, renderAppspec,
+    AL2023_NGINX_LAYOUT, appDir, appLogFile, CLOUDWATCH_AGENT_CONFIG, codeDeployInstallerUrl, envFile, HOOKS, hostPackages, NGINX_HEALTH_PATH, renderAppspec,
     renderHookScripts, renderNginxConf, renderUnit, renderUserData, unitName,
 } from "../src";
-import { RESOLVED } from "./fixtures";
+import { RESOLVED, USER_DATA } from "./fixtures";
 
 const GOLDEN = path.join(__dirname, "golden");
 /** Compares with the committed file; UPDATE_GOLDEN=1 rewrites it (then review the diff). */
@@ -20,10 +20,6 @@ function golden(file: string, text: string): void {
 }
 
 const NGINX = { apps: RESOLVED.apps, trustedProxyCidrs: ["10.20.0.0/16"], loadBalancerIdleTimeoutSeconds: 60, layout: AL2023_NGINX_LAYOUT };
-const USER_DATA = {
-    region: "eu-central-1", dnsSuffix: "amazonaws.com", vpcCidr: "10.20.0.0/16", parameterNamespace: "/drsignet/test",
-    nodePackage: "nodejs20", loadBalancerIdleTimeoutSeconds: 60, apps: RESOLVED.apps,
-};
 
 /** The directives of one `server { ... }` block, by the port it listens on. */
 function serverBlock(conf: string, port: number): string {
@@ -157,6 +153,18 @@ describe("Instance user data", () => {
         }
         assert.deepEqual(doc.users.map((u: any) => [u.name, u.system, u.shell]), [["app-api", true, "/sbin/nologin"], ["app-web", true, "/sbin/nologin"]]);
         assert.equal(text.includes("ssh_authorized_keys"), false);
+    });
+
+    it("ships each app's output to its own log group with the CloudWatch agent, and rotates the files", () => {
+        const agent = doc.write_files.find((f: any) => f.path === CLOUDWATCH_AGENT_CONFIG);
+        assert.equal(agent.defer, true, "written after the agent's package");
+        assert.deepEqual(JSON.parse(agent.content).logs.logs_collected.files.collect_list.map((c: any) => [c.file_path, c.log_group_name]), [
+            [appLogFile("api"), "tier-api-logs-1a2b3c4"], [appLogFile("web"), "tier-web-logs-5d6e7f8"],
+        ]);
+        assert.ok(doc.runcmd.includes(`amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_CONFIG}`));
+        assert.ok(renderUnit(RESOLVED.apps[0]).includes(`StandardOutput=append:${appLogFile("api")}`));
+        assert.match(doc.write_files.find((f: any) => f.path === "/etc/logrotate.d/citadel-apps").content, /copytruncate/);
+        assert.throws(() => renderUserData({ ...USER_DATA, logGroups: { api: "x y" } }), /logGroups\.api "x y" has characters not allowed/);
     });
 
     it("runs each app unprivileged, on loopback, restarted when it dies, with its .env", () => {

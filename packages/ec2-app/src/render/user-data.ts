@@ -6,12 +6,59 @@ import { AL2023_NGINX_LAYOUT, renderNginxConf } from "./nginx";
 /**
  * What the boot installs from Amazon Linux 2023's repositories: the boot relies on nothing else of
  * the AMI but the AWS CLI v2, curl and systemd, which every AL2023 AMI has. `ruby` is the CodeDeploy
- * agent's runtime; `jq` turns Parameter Store's answer into the `.env`.
+ * agent's runtime; `jq` turns Parameter Store's answer into the `.env`; the CloudWatch agent ships the
+ * apps' logs; logrotate bounds their files.
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/codedeploy-agent-operations-install-linux.html
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Agent-commandline-fileshare.html
  */
 export function hostPackages(nodePackage: string): string[] {
-    return ["nginx", nodePackage, "ruby", "jq"];
+    return ["nginx", nodePackage, "ruby", "jq", "amazon-cloudwatch-agent", "logrotate"];
 }
+
+/** Where each app's stdout and stderr go on the instance (and from there to its log group). */
+export const APP_LOG_DIR = "/var/log/citadel";
+export function appLogFile(app: string): string {
+    return `${APP_LOG_DIR}/${app}.log`;
+}
+/** The CloudWatch agent's configuration file the boot writes. */
+export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/citadel.json";
+
+/**
+ * The CloudWatch agent's configuration: each app's log file to its own log group (created by the
+ * component, with retention and the key), one stream per instance. The write-up's Node.js logs
+ * "stopped unexpectedly" with pm2 on the host; here they leave the host as they are written.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Configuration-File-Details.html
+ */
+export function renderCloudWatchAgentConfig(logGroups: Record<string, string>): string {
+    return JSON.stringify({
+        agent: { run_as_user: "root" },
+        logs: {
+            logs_collected: {
+                files: {
+                    collect_list: Object.entries(logGroups).map(([app, group]) => ({
+                        file_path: appLogFile(app),
+                        log_group_name: group,
+                        log_stream_name: "{instance_id}",
+                        timezone: "UTC",
+                    })),
+                },
+            },
+        },
+    }, null, 2) + "\n";
+}
+
+/** Daily rotation of the apps' files (the agent has shipped them by then), a week kept on the host. */
+export const LOGROTATE_CONFIG = [
+    `${APP_LOG_DIR}/*.log {`,
+    "    daily",
+    "    rotate 7",
+    "    compress",
+    "    missingok",
+    "    notifempty",
+    "    copytruncate",
+    "}",
+    "",
+].join("\n");
 
 export interface UserDataParams {
     region: string;
@@ -22,6 +69,8 @@ export interface UserDataParams {
     nodePackage: string;
     loadBalancerIdleTimeoutSeconds: number;
     apps: Pick<ResolvedApp, "name" | "port" | "proxyPort" | "maxBodySizeMiB" | "readTimeoutSeconds" | "startCommand">[];
+    /** Each app's CloudWatch log group name. */
+    logGroups: Record<string, string>;
 }
 
 /** The CodeDeploy agent's installer, from the region's own bucket. */
@@ -60,8 +109,9 @@ export function renderUnit(app: UserDataParams["apps"][number]): string {
         "ProtectKernelTunables=true",
         "ProtectControlGroups=true",
         "RestrictSUIDSGID=true",
-        "StandardOutput=journal",
-        "StandardError=journal",
+        // Opened by systemd (as root) before it drops to the app's user; the agent ships the file.
+        `StandardOutput=append:${appLogFile(app.name)}`,
+        "StandardError=inherit",
         "",
         "[Install]",
         "WantedBy=multi-user.target",
@@ -77,7 +127,8 @@ const SAFE = /^[A-Za-z0-9_./:-]+$/;
  * Manager's agent (in every AL2023 AMI) is the way in.
  */
 export function renderUserData(p: UserDataParams): string {
-    for (const [k, v] of Object.entries({ region: p.region, dnsSuffix: p.dnsSuffix, parameterNamespace: p.parameterNamespace })) {
+    for (const [k, v] of Object.entries({ region: p.region, dnsSuffix: p.dnsSuffix, parameterNamespace: p.parameterNamespace,
+        ...Object.fromEntries(Object.entries(p.logGroups).map(([app, g]) => [`logGroups.${app}`, g])) })) {
         if (!SAFE.test(v)) throw new Error(`user data: ${k} ${JSON.stringify(v)} has characters not allowed in a shell word`);
     }
     const nginx = renderNginxConf({
@@ -97,13 +148,18 @@ export function renderUserData(p: UserDataParams): string {
             ...p.apps.map((a) => ({
                 path: `/etc/systemd/system/${unitName(a.name)}`, owner: "root:root", permissions: "0644", content: renderUnit(a),
             })),
+            { path: CLOUDWATCH_AGENT_CONFIG, owner: "root:root", permissions: "0644",
+              content: renderCloudWatchAgentConfig(p.logGroups), defer: true },
+            { path: "/etc/logrotate.d/citadel-apps", owner: "root:root", permissions: "0644", content: LOGROTATE_CONFIG, defer: true },
         ],
         runcmd: [
             `install -d -m 0750 ${ENV_DIR}`,
+            `install -d -m 0755 ${APP_LOG_DIR}`,
             ...p.apps.flatMap((a) => [
                 `install -d -o root -g ${appUser(a.name)} -m 0750 ${appDir(a.name)}`,
                 `install -o root -g ${appUser(a.name)} -m 0640 /dev/null ${envFile(a.name)}`,
             ]),
+            `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_CONFIG}`,
             "nginx -t",
             "systemctl enable --now nginx",
             "systemctl daemon-reload",
