@@ -113,7 +113,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
         // Fixed, as PostgresDatabase's: DocumentDB exports to log groups named after the cluster, and
         // they must exist first, with a retention and the key, or DocumentDB creates them unencrypted
         // and kept forever.
-        const identifier = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+        const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
         const logGroups = DOCUMENTDB_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
             name: `/aws/docdb/${identifier}/${kind}`,
             retentionInDays: args.logRetentionDays ?? 365,
@@ -170,6 +170,16 @@ export class DocumentDatabase extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * The cluster identifier `<project>-<stack>-<name>` made valid: lowercase letters, digits and single
+ * hyphens, starting with a letter, not ending with a hyphen (its length is checked by the validator).
+ * https://docs.aws.amazon.com/documentdb/latest/developerguide/API_CreateDBCluster.html
+ */
+export function documentDbIdentifier(project: string, stack: string, name: string): string {
+    const id = `${project}-${stack}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-{2,}/g, "-").replace(/-+$/, "");
+    return /^[a-z]/.test(id) ? id : `d-${id}`.replace(/-{2,}/g, "-");
+}
+
 export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabaseArgs): void {
     const key = argKeys("DocumentDatabase", name);
     if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
@@ -196,7 +206,7 @@ export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabas
     if (args.instanceCount !== undefined) requireInteger(key("instanceCount"), args.instanceCount, 1, 16);
     if (args.backupRetentionDays !== undefined) requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
     if (args.logRetentionDays !== undefined) requireLogRetention(key("logRetentionDays"), args.logRetentionDays);
-    const identifier = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+    const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
     if (identifier.length > 63) {
         throw new ConfigError(key("name"), name, `makes the cluster identifier ${identifier} longer than 63 characters`,
             "a shorter component name");

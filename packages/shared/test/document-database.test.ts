@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
 import {
-    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, DocumentDatabase, DocumentDatabaseArgs, DOCUMENTDB_PARAMETERS, NetworkRef,
+    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, DocumentDatabase, documentDbIdentifier, DocumentDatabaseArgs, DOCUMENTDB_PARAMETERS, NetworkRef,
 } from "../src";
 
 const network: NetworkRef = {
@@ -76,6 +76,17 @@ describe("DocumentDatabase", () => {
         assert.equal(named(rec, "docs").protect, true);
     });
 
+    it("derives a cluster identifier DocumentDB accepts: letters, digits, single hyphens, a letter first, no hyphen last", () => {
+        // https://docs.aws.amazon.com/documentdb/latest/developerguide/API_CreateDBCluster.html (DBClusterIdentifier)
+        const valid = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+        for (const [project, stack, name] of [["drsignet", "dev", "docs"], ["My_App", "prod", "db--"], ["1st", "dev", "x"], ["a", "b", "c__d"]]) {
+            const id = documentDbIdentifier(project, stack, name);
+            assert.match(id, valid, id);
+        }
+        assert.equal(documentDbIdentifier("drsignet", "dev", "docs"), "drsignet-dev-docs");
+        assert.equal(documentDbIdentifier("1st", "dev", "x"), "d-1st-dev-x");
+    });
+
     it("refuses what DocumentDB or the design would refuse, naming the argument", () => {
         const bad: Array<[Partial<DocumentDatabaseArgs>, RegExp]> = [
             [{ allowedSecurityGroupIds: [] }, /allowedSecurityGroupIds: \[\] leaves the database reachable by no one/],
@@ -86,6 +97,7 @@ describe("DocumentDatabase", () => {
             [{ instanceCount: 17 }, /instanceCount: 17 is out of range/],
             [{ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/],
         ];
+        assert.throws(() => new DocumentDatabase("d".repeat(60), base), /makes the cluster identifier .* longer than 63 characters/);
         for (const [args, message] of bad) {
             assert.throws(() => new DocumentDatabase("docs", { ...base, ...args }),
                 (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(args));
