@@ -87,7 +87,8 @@ describe("packages", () => {
 
 /** The component type tokens each package registers (GUIDE §2: `citadel:<module>:<Type>`). */
 const TOKENS: Record<string, string[]> = {
-    "@citadel/shared": ["citadel:shared:KmsKey", "citadel:shared:SecureBucket", "citadel:shared:PostgresDatabase"],
+    "@citadel/shared": ["citadel:shared:KmsKey", "citadel:shared:SecureBucket", "citadel:shared:PostgresDatabase",
+        "citadel:shared:DocumentDatabase"],
     "@citadel/secure-vpc": ["citadel:network:SecureVpc"],
     "@citadel/orthanc-host": ["citadel:orthanc:OrthancHost"],
     "@citadel/ecs-app": ["citadel:ecs:EcsApp"],
@@ -97,4 +98,5 @@ const TOKENS: Record<string, string[]> = {
     "@citadel/secure-uploads": ["citadel:uploads:SecureUploads"],
     "@citadel/cache": ["citadel:cache:Cache"],
     "@citadel/search": ["citadel:search:Search"],
+    "@citadel/ec2-app": ["citadel:ec2app:Ec2App"],
 };
