@@ -126,6 +126,8 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             engine: "docdb",
             engineVersion,
             masterUsername: args.masterUsername ?? "citadel",
+            // DocumentDB keeps the password in Secrets Manager (MasterUserSecret); none passes through state.
+            // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/docdb/aws.sdk.kotlin.services.docdb.model/-modify-db-cluster-request/manage-master-user-password.html
             manageMasterUserPassword: true,
             storageEncrypted: true,
             kmsKeyId: args.kmsKeyArn,

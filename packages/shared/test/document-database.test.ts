@@ -13,8 +13,10 @@ const base: DocumentDatabaseArgs = { network, kmsKeyArn: KEY, allowedSecurityGro
 
 describe("DocumentDatabase", () => {
     it("is encrypted with the key, private, and keeps its password out of state (DocumentDB manages it)", async () => {
-        // manageMasterUserPassword: DocumentDB generates the password and keeps it in Secrets Manager.
-        // https://docs.aws.amazon.com/documentdb/latest/developerguide/docdb-secrets-manager.html
+        // ManageMasterUserPassword: DocumentDB generates the password and keeps it in Secrets Manager (the
+        // cluster's MasterUserSecret); it cannot be combined with MasterUserPassword.
+        // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/docdb/aws.sdk.kotlin.services.docdb.model/-modify-db-cluster-request/manage-master-user-password.html
+        // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/docdb/aws.sdk.kotlin.services.docdb.model/-db-cluster/master-user-secret.html
         const rec = await capture(() => new DocumentDatabase("docs", base));
         const c = named(rec, "docs").inputs;
         assert.equal(c.engine, "docdb");
