@@ -137,7 +137,10 @@ export interface Ec2AppArgs {
     logRetentionDays?: number;
     /** Tags for every resource that takes them. @default {} */
     tags?: Record<string, string>;
-    /** Protect the revisions bucket and the log bucket from deletion. @default false */
+    /**
+     * Protect the revisions bucket and the load balancer's log bucket from deletion, and turn the load
+     * balancer's deletion protection on. @default the component's own `protect` resource option, else false
+     */
     protect?: boolean;
 }
 

@@ -59,7 +59,9 @@ export class Ec2App extends pulumi.ComponentResource {
     readonly parameterNamespace: string;
 
     constructor(name: string, args: Ec2AppArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = validateEc2AppArgs(name, args, pulumi.getProject(), pulumi.getStack());
+        // SecureBucket sets its bucket's protect from its argument: pass the component's own `protect`
+        // option on when the argument is unset, so `{ protect: true }` on Ec2App protects its buckets too.
+        const a = validateEc2AppArgs(name, { ...args, protect: args.protect ?? opts?.protect }, pulumi.getProject(), pulumi.getStack());
         super("citadel:ec2app:Ec2App", name, {}, opts);
         const parent = { parent: this };
         const ctx = awsContext(this);

@@ -195,6 +195,14 @@ describe("Ec2App", () => {
         assert.ok(ofType(quiet, ALARM).every((a) => a.inputs.alarmActions.length === 0));
     });
 
+    it("protects its buckets and the load balancer when the component is protected", async () => {
+        const prot = await capture(() => new Ec2App("tier", tierArgs(), { protect: true }));
+        assert.equal(named(prot, "tier-revisions", "aws:s3/bucket:Bucket").protect, true);
+        assert.equal(named(prot, "tier-alb-logs", "aws:s3/bucket:Bucket").protect, true);
+        assert.equal(named(prot, "tier-alb").inputs.enableDeletionProtection, true);
+        assert.equal(named(rec, "tier-revisions", "aws:s3/bucket:Bucket").protect, false);
+    });
+
     it("refuses bad args before registering anything", async () => {
         let thrown: unknown;
         const r = await capture(() => {
