@@ -185,7 +185,7 @@ export class Ec2App extends pulumi.ComponentResource {
             description: `CodeDeploy for ${name}: lifecycle hooks, traffic control, triggers`,
             tags,
         }, parent);
-        new iam.RolePolicyAttachment(`${name}-codedeploy-managed`, {
+        const serviceManaged = new iam.RolePolicyAttachment(`${name}-codedeploy-managed`, {
             role: serviceRole.name,
             policyArn: ctx.partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWSCodeDeployRole`),
         }, parent);
@@ -225,7 +225,8 @@ export class Ec2App extends pulumi.ComponentResource {
                     triggerName: `${app.name}-deployments`, triggerEvents: TRIGGER_EVENTS, triggerTargetArn: args.alarms.topicArn,
                 }] : undefined,
                 tags,
-            }, { parent: this, dependsOn: [servicePolicy] });
+            // CodeDeploy checks the role when the group is created: its policies must be attached first.
+            }, { parent: this, dependsOn: [servicePolicy, serviceManaged] });
             apps.push(application);
             groups.push(dg);
             this.deployments[app.name] = {
