@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import * as vpc from "@pulumi/aws/vpc";
 import { Ec2App } from "@citadel/ec2-app";
+import { AlertTopic, BackupPlan, PatchManagement, SubscriptionProtocol } from "@citadel/operations";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, SecureBucket } from "@citadel/shared";
-import { alertTopic, nightlyBackups } from "./operations";
 
 const config = new pulumi.Config();
 const protect = config.getBoolean("protect") ?? false;
@@ -27,7 +27,15 @@ const net = new SecureVpc("net", {
     kmsKeyArn: key.arn,
     flowLogs: { destination: "s3", bucketArn: logs.arn },
 });
-const alerts = alertTopic("alerts", config.require("alertEmail"));
+
+// Operations: alerts that reach a person, the write-up's nightly backup kept 15 days, patching.
+const alerts = new AlertTopic("alerts", {
+    subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: config.require("alertEmail") }],
+}, { protect });
+new BackupPlan("backup", {
+    kmsKeyArn: key.arn, scheduleHourUtc: 0, retentionDays: 15, alarms: { topicArn: alerts.topicArn },
+}, { protect });
+new PatchManagement("patching", { patchGroup: "drsignet" });
 
 const tier = new Ec2App("drsignet", {
     network: net.network,
@@ -43,6 +51,7 @@ const tier = new Ec2App("drsignet", {
     logBucket: logs,
     ciPrincipalArns: [config.require("ciPrincipalArn")],
     alarms: { topicArn: alerts.topicArn, topicKeyArn: alerts.keyArn },
+    patchGroup: "drsignet",
     protect,
 });
 
@@ -53,6 +62,7 @@ const db = new DocumentDatabase("docs", {
     instanceCount: config.getNumber("databaseInstances") ?? 1,
     backupRetentionDays: 15,
     deletionProtection: protect,
+    alarms: { topicArn: alerts.topicArn },
     protect,
 });
 // The instances reach the database, and nothing else but HTTPS.
@@ -68,8 +78,6 @@ new vpc.SecurityGroupEgressRule("drsignet-to-docs", {
 for (const [k, v] of Object.entries({ MONGODB_HOST: db.endpoint, MONGODB_PORT: String(DOCUMENTDB_PORT), MONGODB_TLS: "true" })) {
     new ssm.Parameter(`api-${k.toLowerCase()}`, { name: `${tier.parameterNamespace}/api/${k}`, type: "String", value: v });
 }
-
-nightlyBackups("backup", key.arn, protect);
 
 export const url = pulumi.interpolate`https://${tier.loadBalancerDnsName}`;
 export const revisionsBucket = tier.revisionsBucketName;

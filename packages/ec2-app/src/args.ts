@@ -133,7 +133,12 @@ export interface Ec2AppArgs {
      * alarms still exist (CodeDeploy rolls back on them) but notify no one.
      */
     alarms?: Ec2AppAlarmsArgs;
-    /** Retention (days) of the load balancer's access logs. @default 365 */
+    /**
+     * The SSM patch group of the instances (their `Patch Group` tag), for the operations baseline's
+     * PatchManagement. @default none
+     */
+    patchGroup?: string;
+    /** Retention (days) of the load balancer's access logs and of the apps' log groups. @default 365 */
     logRetentionDays?: number;
     /** Tags for every resource that takes them. @default {} */
     tags?: Record<string, string>;
@@ -220,6 +225,9 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
     const target5xxPerMinute = requireInteger(key("alarms.target5xxPerMinute"), args.alarms?.target5xxPerMinute ?? 5, 1, 100000);
     const logRetentionDays = args.logRetentionDays ?? 365;
     requireLogRetention(key("logRetentionDays"), logRetentionDays);
+    if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup)) {
+        throw new ConfigError(key("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits and _ . : / = + - @");
+    }
     const protect = args.protect ?? false;
     return {
         apps,

@@ -21,6 +21,9 @@ export const METADATA_OPTIONS = {
     instanceMetadataTags: "disabled",
 } as const;
 
+/** The tag SSM Patch Manager selects instances by. https://docs.aws.amazon.com/systems-manager/latest/userguide/patch-manager-patch-groups.html */
+export const PATCH_GROUP_TAG = "Patch Group";
+
 /** The one deployment configuration: one instance at a time, the others keep serving. */
 export const DEPLOYMENT_CONFIG = "CodeDeployDefault.OneAtATime";
 /** Events that roll a deployment back to the last good revision. */
@@ -152,7 +155,7 @@ export class Ec2App extends pulumi.ComponentResource {
             userData,
             updateDefaultVersion: true,
             tagSpecifications: [
-                { resourceType: "instance", tags: { ...tags, Name: name } },
+                { resourceType: "instance", tags: { ...tags, Name: name, ...(args.patchGroup ? { [PATCH_GROUP_TAG]: args.patchGroup } : {}) } },
                 { resourceType: "volume", tags: { ...tags, Name: name } },
             ],
             tags,

@@ -61,5 +61,6 @@ describe("Ec2App args", () => {
         refuses({ instances: { architecture: "i386" as any } }, /instances\.architecture: "i386"/);
         refuses({ loadBalancer: { certificateArn: "c", idleTimeoutSeconds: 5000 } }, /loadBalancer\.idleTimeoutSeconds: 5000 is out of range/);
         refuses({ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/);
+        refuses({ patchGroup: "a\nb" }, /patchGroup: "a\\nb" is not a tag value/);
     });
 });

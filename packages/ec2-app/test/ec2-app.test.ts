@@ -195,8 +195,10 @@ describe("Ec2App", () => {
         assert.ok(ofType(quiet, ALARM).every((a) => a.inputs.alarmActions.length === 0));
     });
 
-    it("protects its buckets and the load balancer when the component is protected", async () => {
-        const prot = await capture(() => new Ec2App("tier", tierArgs(), { protect: true }));
+    it("protects its buckets and the load balancer when the component is protected; tags instances with the patch group", async () => {
+        const prot = await capture(() => new Ec2App("tier", tierArgs({ patchGroup: "drsignet" }), { protect: true }));
+        assert.equal(named(prot, "tier-lt").inputs.tagSpecifications[0].tags["Patch Group"], "drsignet");
+        assert.equal(named(rec, "tier-lt").inputs.tagSpecifications[0].tags["Patch Group"], undefined);
         assert.equal(named(prot, "tier-revisions", "aws:s3/bucket:Bucket").protect, true);
         assert.equal(named(prot, "tier-alb-logs", "aws:s3/bucket:Bucket").protect, true);
         assert.equal(named(prot, "tier-alb").inputs.enableDeletionProtection, true);

@@ -5,7 +5,7 @@ import * as docdb from "@pulumi/aws/docdb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { argKeys, ConfigError, requireInteger } from "./errors";
 import { requireLogRetention } from "./logs";
-import { backupTags } from "./operations";
+import { AlarmsArgs, backupTags, createAlarms } from "./operations";
 import { NetworkRef } from "./refs";
 
 /** DocumentDB's port. */
@@ -60,6 +60,8 @@ export interface DocumentDatabaseArgs {
     protect?: boolean;
     /** @default {} */
     tags?: Record<string, string>;
+    /** A CPU alarm per instance (≥ 80 % for 10 minutes) to this topic; none when unset. */
+    alarms?: AlarmsArgs;
 }
 
 /**
@@ -151,7 +153,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
 
         const count = args.instanceCount ?? 1;
         for (let i = 0; i < count; i++) {
-            new docdb.ClusterInstance(`${name}-${i}`, {
+            const instance = new docdb.ClusterInstance(`${name}-${i}`, {
                 clusterIdentifier: cluster.id,
                 instanceClass: args.instanceClass ?? "db.t4g.medium",
                 autoMinorVersionUpgrade: true,
@@ -159,6 +161,15 @@ export class DocumentDatabase extends pulumi.ComponentResource {
                 promotionTier: i,
                 tags,
             }, parent);
+            if (args.alarms) {
+                // https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html (AWS/DocDB, DBInstanceIdentifier)
+                createAlarms(this, `${name}-${i}`, args.alarms, [{
+                    id: "cpu", description: `DocumentDB instance ${i} of ${name}: CPU at 80 % or more for 10 minutes`,
+                    namespace: "AWS/DocDB", metricName: "CPUUtilization", dimensions: { DBInstanceIdentifier: instance.identifier },
+                    statistic: "Average", comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 80,
+                    period: 60, evaluationPeriods: 10, treatMissingData: "missing",
+                }]);
+            }
         }
 
         this.endpoint = cluster.endpoint;

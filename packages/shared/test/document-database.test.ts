@@ -70,6 +70,17 @@ describe("DocumentDatabase", () => {
         assert.equal(ofType(rec, "aws:ec2/securityGroup:SecurityGroup")[0].inputs.ingress, undefined);
     });
 
+    it("raises a CPU alarm per instance on the topic when given one, none otherwise", async () => {
+        const rec = await capture(() => new DocumentDatabase("docs", { ...base, instanceCount: 2, alarms: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" } }));
+        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.alarmActions]), [
+            ["docs-0-alarm-cpu", "AWS/DocDB", "CPUUtilization", ["arn:aws:sns:us-east-1:123456789012:alerts"]],
+            ["docs-1-alarm-cpu", "AWS/DocDB", "CPUUtilization", ["arn:aws:sns:us-east-1:123456789012:alerts"]],
+        ]);
+        const quiet = await capture(() => new DocumentDatabase("docs", base));
+        assert.equal(ofType(quiet, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+    });
+
     it("creates the instances with the RSA 2048 CA, and honours protect", async () => {
         const rec = await capture(() => new DocumentDatabase("docs", { ...base, instanceCount: 2 }, { protect: true }));
         const instances = ofType(rec, "aws:docdb/clusterInstance:ClusterInstance");
