@@ -9,47 +9,58 @@ import * as vpc from "@pulumi/aws/vpc";
 import { Ec2App } from "@citadel/ec2-app";
 import { AlertTopic, BackupPlan, PatchManagement, SubscriptionProtocol } from "@citadel/operations";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, SecureBucket } from "@citadel/shared";
+import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket } from "@citadel/shared";
 
+// Config first, all of it, before any resource: a bad value costs nothing and names its key.
 const config = new pulumi.Config();
+const key = (k: string) => `drsignet:${k}`;
 const protect = config.getBoolean("protect") ?? false;
 const stack = pulumi.getStack();
+// The instances install packages and the CodeDeploy agent at boot: their subnets need NAT egress.
+const natStrategy = requireOneOf(key("natStrategy"), config.get("natStrategy") ?? "single", ["single", "perAz"] as const);
+// Two or more: CodeDeploy's OneAtATime keeps the others serving while it updates one.
+const instanceCount = requireInteger(key("instanceCount"), config.getNumber("instanceCount") ?? 2, 2, 20);
+const databaseInstances = requireInteger(key("databaseInstances"), config.getNumber("databaseInstances") ?? 1, 1, 16);
+const settings = {
+    alertEmail: config.require("alertEmail"), webHost: config.require("webHost"),
+    certificateArn: config.require("certificateArn"), ciPrincipalArn: config.require("ciPrincipalArn"),
+};
 
-const key = new KmsKey("drsignet", {
+const kms = new KmsKey("drsignet", {
     description: `DrSignet ${stack}: volumes, revisions, parameters, database, logs`,
     services: ["logs", "logDelivery", "autoscaling"],
     protect,
 });
-const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: key.arn, protect });
+const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
 const net = new SecureVpc("net", {
     azCount: 2,
-    natStrategy: config.get("natStrategy") as "single" | "perAz" ?? "single",
-    kmsKeyArn: key.arn,
+    natStrategy,
+    kmsKeyArn: kms.arn,
     flowLogs: { destination: "s3", bucketArn: logs.arn },
 });
 
 // Operations: alerts that reach a person, the write-up's nightly backup kept 15 days, patching.
 const alerts = new AlertTopic("alerts", {
-    subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: config.require("alertEmail") }],
+    subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: settings.alertEmail }],
 }, { protect });
 new BackupPlan("backup", {
-    kmsKeyArn: key.arn, scheduleHourUtc: 0, retentionDays: 15, alarms: { topicArn: alerts.topicArn },
+    kmsKeyArn: kms.arn, scheduleHourUtc: 0, retentionDays: 15, alarms: { topicArn: alerts.topicArn },
 }, { protect });
 new PatchManagement("patching", { patchGroup: "drsignet" });
 
 const tier = new Ec2App("drsignet", {
     network: net.network,
-    kmsKeyArn: key.arn,
+    kmsKeyArn: kms.arn,
     apps: [
         // The admin portal's API: doctor/patient records, appointments, notifications.
         { name: "api", port: 3000, routing: { paths: ["/api/*"] }, healthCheckPath: "/api/health", maxBodySizeMiB: 20 },
         // The React web app, on its own host name.
-        { name: "web", port: 3001, routing: { hosts: [config.require("webHost")] } },
+        { name: "web", port: 3001, routing: { hosts: [settings.webHost] } },
     ],
-    instances: { minSize: config.getNumber("instanceCount") ?? 2 },
-    loadBalancer: { certificateArn: config.require("certificateArn"), deletionProtection: protect },
+    instances: { minSize: instanceCount },
+    loadBalancer: { certificateArn: settings.certificateArn, deletionProtection: protect },
     logBucket: logs,
-    ciPrincipalArns: [config.require("ciPrincipalArn")],
+    ciPrincipalArns: [settings.ciPrincipalArn],
     alarms: { topicArn: alerts.topicArn, topicKeyArn: alerts.keyArn },
     patchGroup: "drsignet",
     protect,
@@ -57,9 +68,9 @@ const tier = new Ec2App("drsignet", {
 
 const db = new DocumentDatabase("docs", {
     network: net.network,
-    kmsKeyArn: key.arn,
+    kmsKeyArn: kms.arn,
     allowedSecurityGroupIds: [tier.securityGroupId],
-    instanceCount: config.getNumber("databaseInstances") ?? 1,
+    instanceCount: databaseInstances,
     backupRetentionDays: 15,
     deletionProtection: protect,
     alarms: { topicArn: alerts.topicArn },

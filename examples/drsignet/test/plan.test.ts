@@ -80,6 +80,13 @@ describe("examples/drsignet (pnpm plan dev --dir examples/drsignet)", () => {
             [{ type: "STRINGEQUALS", key: "citadel:backup", value: "daily" }]);
     });
 
+    it("refuses subnets without NAT and a single instance before any resource, naming the config key", async () => {
+        await assert.rejects(buildPlan("dev", undefined, { root: DRSIGNET, overrides: { "drsignet:natStrategy": "none" } }),
+            /ConfigError: drsignet:natStrategy: "none" is not a known value, allowed single \| perAz/);
+        await assert.rejects(buildPlan("dev", undefined, { root: DRSIGNET, overrides: { "drsignet:instanceCount": 1 } }),
+            /drsignet:instanceCount: 1 is out of range, allowed 2..20/);
+    });
+
     it("imports only the packages' public entry points", () => {
         const fs = require("fs") as typeof import("fs");
         for (const file of ["index.ts"]) {
