@@ -191,11 +191,6 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
                 masterUserSecrets: inputs.manageMasterUserPassword ? [{
                     secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:docdb!${name}-mock`,
                     kmsKeyId: "", secretStatus: "active" }] : [] };
-        case "aws:docdb/clusterParameterGroup:ClusterParameterGroup":
-        case "aws:codedeploy/application:Application":
-        case "aws:cloudwatch/metricAlarm:MetricAlarm":
-        case "aws:autoscaling/group:Group":
-            return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:lb/loadBalancer:LoadBalancer":
             return { ...base, dnsName: `${name}-mock.${ctx.region}.elb.amazonaws.com`, arnSuffix: `app/${name}/mock`,
                 zoneId: "Z00000000MOCK" };
