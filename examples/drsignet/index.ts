@@ -29,9 +29,8 @@ const settings = {
 const kms = new KmsKey("drsignet", {
     description: `DrSignet ${stack}: volumes, revisions, parameters, database, logs`,
     services: ["logs", "logDelivery", "autoscaling"],
-    protect,
-});
-const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: kms.arn, protect });
+}, { protect });
+const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
 const net = new SecureVpc("net", {
     azCount: 2,
     natStrategy,
@@ -74,8 +73,7 @@ const db = new DocumentDatabase("docs", {
     backupRetentionDays: 15,
     deletionProtection: protect,
     alarms: { topicArn: alerts.topicArn },
-    protect,
-});
+}, { protect });
 // The instances reach the database, and nothing else but HTTPS.
 new vpc.SecurityGroupEgressRule("drsignet-to-docs", {
     securityGroupId: tier.securityGroupId,

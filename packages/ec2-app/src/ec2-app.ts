@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codedeploy from "@pulumi/aws/codedeploy";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
-import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
+import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
 import { renderUserData } from "./render/user-data";
@@ -62,8 +62,8 @@ export class Ec2App extends pulumi.ComponentResource {
     readonly parameterNamespace: string;
 
     constructor(name: string, args: Ec2AppArgs, opts?: pulumi.ComponentResourceOptions) {
-        // SecureBucket sets its bucket's protect from its argument: pass the component's own `protect`
-        // option on when the argument is unset, so `{ protect: true }` on Ec2App protects its buckets too.
+        // Children inherit the component's `protect` option; the argument, or that option, also turns the
+        // load balancer's deletion protection on.
         const a = validateEc2AppArgs(name, { ...args, protect: args.protect ?? opts?.protect }, pulumi.getProject(), pulumi.getStack());
         super("citadel:ec2app:Ec2App", name, {}, opts);
         const parent = { parent: this };
@@ -97,8 +97,7 @@ export class Ec2App extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             accessLogs: { bucketName: args.logBucket.bucketName, prefix: `${name}-revisions/` },
             noncurrentVersionRetentionDays: 90,
-            protect: a.protect,
-        }, parent);
+        }, { parent: this, ...protectIf(a.protect) });
 
         // Each app's stdout/stderr, shipped by the CloudWatch agent: retention and the key (which must admit `logs`).
         const logGroups = a.apps.map((app) => new cloudwatch.LogGroup(`${name}-${app.name}-logs`, {

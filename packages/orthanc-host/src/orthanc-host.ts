@@ -18,9 +18,6 @@ import {
     DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
 
-/** Moved to @citadel/shared (Ec2App uses it too); still exported here for existing callers. */
-export { amazonLinuxParameter };
-
 /** Database created in the instance for Orthanc's index. */
 export const ORTHANC_DATABASE_NAME = "orthanc";
 /** Distribution packages the hosts install at first boot; the installer then checks that `docker compose` works. */

@@ -56,8 +56,6 @@ export interface DocumentDatabaseArgs {
     deletionProtection?: boolean;
     /** Retention of the exported audit and profiler logs. @default 365 */
     logRetentionDays?: number;
-    /** Protect the cluster from deletion and replacement in Pulumi. @default the component's own `protect` option */
-    protect?: boolean;
     /** @default {} */
     tags?: Record<string, string>;
     /** A CPU alarm per instance (≥ 80 % for 10 minutes) to this topic; none when unset. */
@@ -145,11 +143,8 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             enabledCloudwatchLogsExports: [...DOCUMENTDB_LOG_EXPORTS],
             allowMajorVersionUpgrade: false,
             tags: { ...tags, ...backupTags() },
-        }, {
-            parent: this, dependsOn: logGroups,
-            // Unset, the cluster inherits the component's own `protect` (a default here would override it).
-            ...(args.protect !== undefined ? { protect: args.protect } : {}),
-        });
+        // The cluster inherits the component's `protect` resource option (Pulumi's, the one way to protect).
+        }, { parent: this, dependsOn: logGroups });
 
         const count = args.instanceCount ?? 1;
         for (let i = 0; i < count; i++) {
