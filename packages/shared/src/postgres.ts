@@ -3,6 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as rds from "@pulumi/aws/rds";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import { RandomString } from "@pulumi/random/randomString";
 import { argKeys, ConfigError, requireInteger } from "./errors";
 import { requireLogRetention } from "./logs";
 import { NetworkRef } from "./refs";
@@ -125,12 +126,25 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
         }, parent);
 
-        // The identifier is fixed (not autonamed) because RDS exports logs to log groups named after
-        // it, and those groups must exist first, with a retention and a key, or RDS creates them
-        // unencrypted and kept forever.
-        const identifier = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+        // The identifier is chosen here (not autonamed by the provider) because RDS exports logs to
+        // log groups named after it, and those groups must exist first, with a retention and a key,
+        // or RDS creates them unencrypted and kept forever. A random suffix, renewed whenever an
+        // input that replaces the instance changes, lets a replacement be created before the old
+        // instance is deleted (identifiers are unique per account and region), and gives every
+        // instance its own final snapshot name, so a second destroy does not hit DBSnapshotAlreadyExists.
+        const suffix = new RandomString(`${name}-id-suffix`, {
+            length: IDENTIFIER_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true,
+            keepers: {
+                kmsKeyId: args.kmsKeyArn,
+                dbName: args.databaseName,
+                username: masterUsername,
+                storageEncrypted: "true",
+                engine: "postgres",
+            },
+        }, parent);
+        const identifier = suffix.result.apply((r) => databaseIdentifier(pulumi.getProject(), pulumi.getStack(), name, r));
         const logGroups = POSTGRES_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
-            name: `/aws/rds/instance/${identifier}/${kind}`,
+            name: pulumi.interpolate`/aws/rds/instance/${identifier}/${kind}`,
             retentionInDays: args.logRetentionDays ?? 365,
             kmsKeyId: args.kmsKeyArn,
         }, parent));
@@ -159,7 +173,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             backupRetentionPeriod: args.backupRetentionDays ?? 7,
             copyTagsToSnapshot: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${identifier}-final`,
+            finalSnapshotIdentifier: identifier.apply(finalSnapshotIdentifier),
             deleteAutomatedBackups: false,
             autoMinorVersionUpgrade: true,
             allowMajorVersionUpgrade: false,
@@ -256,6 +270,31 @@ function reservedName(value: string): boolean {
     const v = value.toLowerCase();
     // PostgreSQL reserves role names starting pg_; RDS reserves rds_.
     return POSTGRES_RESERVED_NAMES.has(v) || v.startsWith("pg_") || v.startsWith("rds_");
+}
+
+/** Random characters that make each instance's identifier its own. */
+export const IDENTIFIER_SUFFIX_LENGTH = 8;
+
+/**
+ * A DB instance identifier from the project, stack, component name and a random suffix, as RDS
+ * allows it: 1..63 letters, digits or hyphens, a letter first, no trailing or doubled hyphen.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)
+ */
+export function databaseIdentifier(project: string, stack: string, name: string, suffix: string): string {
+    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const tail = clean(suffix).replace(/^-|-$/g, "");
+    let base = clean(`${project}-${stack}-${name}`).replace(/^[^a-z]+/, "").replace(/-$/, "");
+    base = base.slice(0, 63 - tail.length - 1).replace(/-+$/, "");
+    return `${base || "db"}-${tail}`;
+}
+
+/**
+ * The final snapshot's name: the instance's own identifier (unique to this instance, see
+ * databaseIdentifier) and "-final", within the 255 characters RDS allows.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html (FinalDBSnapshotIdentifier)
+ */
+export function finalSnapshotIdentifier(identifier: string): string {
+    return `${identifier}-final`;
 }
 
 export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): void {

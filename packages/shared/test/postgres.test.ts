@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
 import {
-    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, defaultConnectionsAlarm, NetworkRef, PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
+    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, databaseIdentifier, defaultConnectionsAlarm, finalSnapshotIdentifier, NetworkRef,
+    PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
 } from "../src";
 
 const network: NetworkRef = {
@@ -87,12 +88,44 @@ describe("PostgresDatabase", () => {
     it("creates the exported log groups first, encrypted and with retention", async () => {
         const rec = await capture(() => new PostgresDatabase("db", { ...base, logRetentionDays: 90 }));
         const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
-        assert.deepEqual(groups.map((g) => g.inputs.name), ["/aws/rds/instance/citadel-test-db/postgresql", "/aws/rds/instance/citadel-test-db/upgrade"]);
+        const id = named(rec, "db").inputs.identifier;
+        assert.deepEqual(groups.map((g) => g.inputs.name), [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]);
         for (const g of groups) {
             assert.equal(g.inputs.retentionInDays, 90);
             assert.equal(g.inputs.kmsKeyId, KEY);
         }
-        assert.equal(named(rec, "db").inputs.identifier, "citadel-test-db");
+    });
+
+    // DBInstanceAlreadyExists: identifiers are unique per account and region, and Pulumi creates a
+    // replacement before deleting the old instance, so a fixed identifier makes every replacement fail.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier, Errors)
+    it("RDS DBInstanceAlreadyExists: the identifier changes whenever an input that replaces the instance changes", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", base));
+        const suffix = named(rec, "db-id-suffix", "random:index/randomString:RandomString");
+        const id: string = named(rec, "db").inputs.identifier;
+        assert.match(id, /^citadel-test-db-[a-z0-9]{8}$/);
+        // The inputs the provider marks ForceNew are the keepers: a change renews the suffix.
+        assert.deepEqual(Object.keys(suffix.inputs.keepers).sort(), ["dbName", "engine", "kmsKeyId", "storageEncrypted", "username"]);
+        assert.equal(suffix.inputs.keepers.kmsKeyId, KEY);
+        assert.equal(suffix.inputs.keepers.dbName, "orthanc");
+        for (const [p, s, n] of [["citadel", "prod", "orthanc-db"], ["My_Project", "dev", "x".repeat(80)], ["9lives", "s", "db"]]) {
+            const made = databaseIdentifier(p, s, n, "abc12345");
+            assert.match(made, /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/, made);
+            assert.ok(made.endsWith("-abc12345"));
+        }
+    });
+
+    // DBSnapshotAlreadyExists: a final snapshot keeps its name after the instance is gone, so a
+    // fixed FinalDBSnapshotIdentifier makes the second destroy (or replacement) fail.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html (FinalDBSnapshotIdentifier, Errors)
+    it("RDS DBSnapshotAlreadyExists: each instance's final snapshot has a name of its own", async () => {
+        const rec = await capture(() => new PostgresDatabase("db", base));
+        const db = named(rec, "db").inputs;
+        assert.equal(db.skipFinalSnapshot, false);
+        assert.equal(db.finalSnapshotIdentifier, finalSnapshotIdentifier(db.identifier));
+        assert.notEqual(finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "aaaa1111")),
+            finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "bbbb2222")));
+        assert.ok(db.finalSnapshotIdentifier.length <= 255);
     });
 
     it("refuses bad names, no allowed clients, short backups and unknown versions", () => {

@@ -126,6 +126,13 @@ export function hostAddresses(name: string, region: string): { publicIp: string;
         privateDns: `ip-${privateIp.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}` };
 }
 
+/** A fixed string of `length` characters from the classes a RandomString allows. */
+export function mockRandomString(inputs: Record<string, any>): string {
+    const chars = (inputs.lower === false ? "" : "mockrandom") + (inputs.numeric === false ? "" : "0123456789")
+        + (inputs.upper === false ? "" : "MOCK") || "m";
+    return Array.from({ length: Number(inputs.length ?? 16) }, (_, i) => chars[i % chars.length]).join("");
+}
+
 /** The mock id of a resource: derived from its name so references can be followed in a plan. */
 export function mockId(args: MockResourceArgs): string {
     return `${args.name}-id`;
@@ -239,8 +246,10 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "random:index/randomId:RandomId":
             return { ...base, hex: "0123456789abcdef0123456789abcdef".slice(0, 2 * (inputs.byteLength ?? 8)), b64Url: "ASNFZ4mrze8" };
         case "random:index/randomPassword:RandomPassword":
-        case "random:index/randomString:RandomString":
             return { ...base, result: "mock-random-value-0123456789abcdef" };
+        case "random:index/randomString:RandomString":
+            // As long as asked and from the classes asked for, so names built from it stay valid.
+            return { ...base, result: mockRandomString(inputs) };
         default:
             return base;
     }
