@@ -268,6 +268,7 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         appQueueUrls: pulumi.all(app.queueUrls),
         appMigrationCommand: app.migrationCommand,
         appImageTag: app.imageTag,
+        ...(app.appVersionParameterName ? { appVersionParameterName: app.appVersionParameterName } : {}),
         appDatabaseAddress: app.database?.address,
         appDatabaseSecretArn: app.database?.masterUserSecretArn,
         ...(s.app.imageSource === "ecr" ? {

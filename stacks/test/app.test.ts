@@ -79,7 +79,9 @@ describe("stacks: the app", () => {
         const asg = named(prod, "app-instances-asg").inputs;
         assert.deepEqual([asg.minSize, asg.vpcZoneIdentifiers.length], [3, 3]);
         assert.equal(named(prod, "app-instances-lt").inputs.metadataOptions.httpTokens, "required");
-        for (const s of ofType(prod, "aws:ecs/service:Service")) assert.equal(s.inputs.desiredCount, 2, s.name);
+        // Zero tasks until the first release; the release raises each scalable target's minimum to 2.
+        for (const s of ofType(prod, "aws:ecs/service:Service")) assert.equal(s.inputs.desiredCount, 0, s.name);
+        for (const t of ofType(prod, "aws:appautoscaling/target:Target")) assert.equal(t.inputs.maxCapacity, 8, t.name);
         const db = named(prod, "app-db", "aws:rds/instance:Instance");
         assert.deepEqual([db.inputs.multiAz, db.inputs.deletionProtection, db.protect], [true, true, true]);
         assert.equal(named(prod, "app-alb").inputs.enableDeletionProtection, true);
@@ -90,7 +92,7 @@ describe("stacks: the app", () => {
     it("dev: Fargate, one task per service, a single-AZ database, no bastion, no deletion protection", () => {
         const dev = runs.dev;
         assert.deepEqual(named(dev, "app-capacity").inputs.capacityProviders, ["FARGATE"]);
-        for (const s of ofType(dev, "aws:ecs/service:Service")) assert.equal(s.inputs.desiredCount, 1, s.name);
+        for (const s of ofType(dev, "aws:ecs/service:Service")) assert.equal(s.inputs.desiredCount, 0, s.name);
         assert.equal(named(dev, "app-db", "aws:rds/instance:Instance").inputs.multiAz, false);
         assert.equal(ofType(dev, "aws:ec2/instance:Instance", /^app-/).length, 0);
         assert.equal(named(dev, "app-alb").inputs.enableDeletionProtection, false);
@@ -106,7 +108,9 @@ describe("stacks: the app", () => {
         assert.deepEqual(o.appQueueUrls, { worker: `https://sqs.eu-west-1.amazonaws.com/123456789012/${autoNamed("app-worker-queue", "sqs/queue:Queue")}` });
         assert.match(String(o.appMigrationCommand), /^aws ecs run-task --region eu-west-1 --cluster [a-z0-9-]+ --task-definition \S+ --capacity-provider-strategy capacityProvider=[a-z0-9-]+,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/);
         assert.match(String(o.appBastionSessionCommand), /^aws ssm start-session --region eu-west-1 --target app-bastion-id$/);
-        assert.equal(o.appImageTag, "mock-parameter-value");
+        // A first `pulumi up` on an empty account: the program created the parameter, nothing is released yet.
+        assert.equal(o.appImageTag, "unreleased");
+        assert.equal(o.appVersionParameterName, "/citadel/prod/app-version");
     });
 
     it("dev keeps the app off by default (it has no egress); the stack files name a placeholder certificate", () => {

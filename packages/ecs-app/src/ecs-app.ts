@@ -4,6 +4,7 @@ import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ssm from "@pulumi/aws/ssm";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
     AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson, protectIf,
@@ -64,6 +65,12 @@ export function queueAlarmSpecs(a: EcsAppAlarmsArgs, queueName: pulumi.Input<str
 }
 
 /** Docker's tag grammar: what the app-version parameter must hold. */
+
+/**
+ * The app-version parameter's first value: no image has been released yet, so services start with
+ * zero tasks (nothing to pull) until the release pipeline writes a real tag and runs `pulumi up`.
+ */
+export const UNRELEASED_TAG = "unreleased";
 
 /** ECR keeps this many images per repository (the seed, 002, keeps 100 versions). */
 export const IMAGES_KEPT = 100;
@@ -167,6 +174,11 @@ export class EcsApp extends pulumi.ComponentResource {
     /** CI's release role, with `access.deployRole`. */
     readonly deployRoleArn?: pulumi.Output<string>;
 
+    /** False while the app-version parameter still holds its first value: services then run no task. */
+    readonly released: pulumi.Output<boolean>;
+    /** The app-version parameter this app owns (absent when `imageTag` is given). */
+    readonly appVersionParameterName?: pulumi.Output<string>;
+
     private readonly a: ResolvedEcsAppArgs;
     private readonly args: EcsAppArgs;
     private readonly ctx: AwsContext;
@@ -195,14 +207,13 @@ export class EcsApp extends pulumi.ComponentResource {
         this.alertsTopicArn = pulumi.output(args.alarms?.topicArn);
         if (args.alarms) this.deploymentAlerts(name, cluster, args.alarms.topicArn);
 
-        this.imageTag = (args.imageTag !== undefined
-            ? pulumi.output(args.imageTag)
-            : getParameterOutput({ name: `${a.parameterNamespace}/app-version` }, parent).insecureValue)
-            .apply((tag) => {
-                // Known only once the parameter (or an Output argument) resolves: a ResourceError on this component.
-                return requireImageTagResolved(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
-                    : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag);
-            });
+        const version = this.appVersion(name);
+        this.appVersionParameterName = version.parameter?.name;
+        this.imageTag = version.tag.apply((tag) =>
+            // Known only once the parameter (or an Output argument) resolves: a ResourceError on this component.
+            requireImageTagResolved(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
+                : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag));
+        this.released = this.imageTag.apply((tag) => tag !== UNRELEASED_TAG);
         const { images, repositoryUrls, ciPolicyArn } = this.images(name);
         this.repositoryUrls = repositoryUrls;
         this.ciPolicyArn = ciPolicyArn;
@@ -255,7 +266,7 @@ export class EcsApp extends pulumi.ComponentResource {
                     alb.loadBalancer.arnSuffix, route.targetGroup.arnSuffix, `${s.name}: a target is unhealthy`)]);
                 this.tasksBelowDesired(name, s.name, cluster.name, service.name);
             }
-            createScaling(name, this, s, cluster.name, service.name, serviceTracking(s,
+            createScaling(name, this, s, this.released, cluster.name, service.name, serviceTracking(s,
                 pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${route.targetGroup.arnSuffix}`));
         }
 
@@ -272,7 +283,7 @@ export class EcsApp extends pulumi.ComponentResource {
                     queueAlarmSpecs(args.alarms, queues[w.name].name, deadLetters[w.name].name));
                 this.tasksBelowDesired(name, w.name, cluster.name, service.name);
             }
-            createScaling(name, this, w, cluster.name, service.name,
+            createScaling(name, this, w, this.released, cluster.name, service.name,
                 workerTracking(w, queues[w.name].name, cluster.name, service.name));
         }
 
@@ -384,6 +395,25 @@ export class EcsApp extends pulumi.ComponentResource {
             out.deployRole = role.arn;
         }
         return out;
+    }
+
+    /**
+     * The image tag: `imageTag` if given; otherwise the `<namespace>/app-version` parameter, which
+     * this app creates with UNRELEASED_TAG and then leaves to the release pipeline (its value is
+     * ignored by Pulumi after creation). The lookup waits for the parameter, so a first `pulumi up`
+     * on an empty account never reads a parameter that does not exist yet (AWS: ParameterNotFound).
+     * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
+     */
+    private appVersion(name: string): { tag: pulumi.Output<string>; parameter?: ssm.Parameter } {
+        if (this.args.imageTag !== undefined) return { tag: pulumi.output(this.args.imageTag) };
+        const parameter = new ssm.Parameter(`${name}-app-version`, {
+            name: `${this.a.parameterNamespace}/app-version`,
+            type: "String",
+            value: UNRELEASED_TAG,
+            description: "The image tag every container of the app runs; written by the release pipeline",
+        }, { parent: this, ignoreChanges: ["value"] });
+        const tag = getParameterOutput({ name: parameter.name }, { parent: this, dependsOn: [parameter] }).insecureValue;
+        return { tag, parameter };
     }
 
     /** Fargate, or EC2 instances behind a capacity provider; either way the cluster's only capacity. */
@@ -632,7 +662,10 @@ export class EcsApp extends pulumi.ComponentResource {
         return new ecs.Service(`${name}-${m.name}`, {
             cluster: cluster.arn,
             taskDefinition: task.definition.arn,
-            desiredCount: m.desiredCount,
+            // Only the first value counts (desiredCount is the autoscaler's afterwards): zero tasks until
+            // an image is released; the release raises the scalable target's minimum, and Application
+            // Auto Scaling brings the service up to it.
+            desiredCount: this.released.apply((r) => (r ? m.desiredCount : 0)),
             capacityProviderStrategies: strategy,
             networkConfiguration: {
                 subnets: this.args.network.privateSubnetIds,

@@ -61,16 +61,21 @@ export function workerTracking(
     }];
 }
 
-/** The service's scalable target (between its min and max count) and its tracking policies. */
+/** The service's scalable target (between its min and max count, min 0 before a release) and its tracking policies. */
 export function createScaling(
-    name: string, parent: pulumi.Resource, m: ResolvedService | ResolvedWorker, clusterName: pulumi.Input<string>,
+    name: string, parent: pulumi.Resource, m: ResolvedService | ResolvedWorker, released: pulumi.Input<boolean>,
+    clusterName: pulumi.Input<string>,
     serviceName: pulumi.Input<string>, policies: Tracking[],
 ): appautoscaling.Target {
     const target = new appautoscaling.Target(`${name}-${m.name}-scaling`, {
         serviceNamespace: "ecs",
         scalableDimension: "ecs:service:DesiredCount",
         resourceId: pulumi.interpolate`service/${clusterName}/${serviceName}`,
-        minCapacity: m.minCount,
+        // Zero until an image is released. Raising the minimum later makes Application Auto Scaling
+        // bring the running count into the new range ("it changes the resource's current capacity
+        // to a value that is inside of this range"):
+        // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+        minCapacity: pulumi.output(released).apply((r) => (r ? m.minCount : 0)),
         maxCapacity: m.maxCount,
     }, { parent });
     for (const p of policies) {

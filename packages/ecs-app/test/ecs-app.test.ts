@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { autoNamed, capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, valueOf } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { SECRET_LOOKING_NAME } from "../src";
-import { EcsApp } from "../src/ecs-app";
+import { EcsApp, UNRELEASED_TAG } from "../src/ecs-app";
 import { API_KEY_SECRET, appArgs, CERT_ARN, GITLAB_SECRET, KEY_ARN, NETWORK, SMTP_PARAMETER } from "./fixtures";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -134,9 +134,27 @@ describe("EcsApp (Fargate, public load balancer)", () => {
             assert.strictEqual(c.logConfiguration.options["awslogs-group"], autoNamed(`${def.name.replace(/-taskdef$/, "")}-logs`, "cloudwatch/logGroup:LogGroup"));
             assert.ok(c.environment.every((e: any) => !SECRET_LOOKING_NAME.test(e.name)), def.name);
             assert.deepStrictEqual([def.inputs.networkMode, def.inputs.requiresCompatibilities], ["awsvpc", ["FARGATE"]]);
-            assert.ok(c.image.endsWith(":mock-parameter-value"), "the tag comes from the app-version parameter");
+            assert.ok(c.image.endsWith(`:${UNRELEASED_TAG}`), "the tag comes from the app-version parameter");
         }
         assert.ok(rec.lookups.includes("aws:ssm/getParameter:getParameter"));
+    });
+
+    // GetParameter answers ParameterNotFound for a parameter nobody created (the mocks do the same):
+    // on an empty account the program must create the app-version parameter before reading it, and
+    // must not start tasks for an image nobody has pushed to the new, empty repositories.
+    // https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html (Errors)
+    // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+    it("SSM ParameterNotFound on an empty account: owns the app-version parameter and runs no task until a release", () => {
+        const param = named(rec, "app-app-version", "aws:ssm/parameter:Parameter");
+        assert.deepStrictEqual([param.inputs.name, param.inputs.type, reveal(param.inputs.value)],
+            ["/citadel/test/app-version", "String", UNRELEASED_TAG]);
+        for (const svc of ofType(rec, "aws:ecs/service:Service")) {
+            assert.strictEqual(svc.inputs.desiredCount, 0, `${svc.name} would wait for an image nobody pushed`);
+        }
+        for (const t of ofType(rec, "aws:appautoscaling/target:Target")) {
+            assert.strictEqual(t.inputs.minCapacity, 0, t.name);
+            assert.ok(t.inputs.maxCapacity >= 1, t.name);
+        }
     });
 
     it("hands the backend its secrets and the database password by reference", () => {
@@ -195,7 +213,8 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         assert.deepStrictEqual(metrics.filter((m: any) => m.returnData).map((m: any) => m.expression), ["visible / IF(tasks > 0, tasks, 1)"]);
         const target = named(rec, "app-backend-scaling").inputs;
         assert.deepStrictEqual([target.resourceId, target.minCapacity, target.maxCapacity],
-            [`service/${autoNamed("app-cluster", "ecs/cluster:Cluster")}/${autoNamed("app-backend", "ecs/service:Service")}`, 2, 4]);
+            // Minimum 0 until the first release (see the ParameterNotFound test); then minCount.
+            [`service/${autoNamed("app-cluster", "ecs/cluster:Cluster")}/${autoNamed("app-backend", "ecs/service:Service")}`, 0, 4]);
     });
 
     it("gives the worker a KMS-encrypted queue with a dead-letter queue, TLS only", () => {
@@ -376,6 +395,9 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
         assert.deepStrictEqual(exec.Statement.find((s: any) => s.Sid === "ReadSecrets").Resource, [GITLAB_SECRET]);
         assert.ok(!exec.Statement.some((s: any) => String(s.Action).startsWith("ecr:")));
         assert.ok(containers(rec).every((x) => x.c.image.endsWith(":1.4.2")), "imageTag overrides the app-version parameter");
+        assert.strictEqual(ofType(rec, "aws:ssm/parameter:Parameter").length, 0);
+        for (const svc of ofType(rec, "aws:ecs/service:Service")) assert.ok(svc.inputs.desiredCount >= 1, "a released tag runs tasks");
+        for (const t of ofType(rec, "aws:appautoscaling/target:Target")) assert.ok(t.inputs.minCapacity >= 1, t.name);
         assert.ok((await valueOf(app.migrationCommand!)).includes(`--capacity-provider-strategy capacityProvider=${autoNamed("app-ec2", "ecs/capacityProvider:CapacityProvider")},weight=1`));
     });
 

@@ -11,6 +11,9 @@ export const DEFAULT_REGION = "us-east-1";
 /** The one AMI id the canned getAmi answers as arm64 (every other id is x86_64). */
 export const CANNED_ARM64_AMI = "ami-00000000000000a64";
 
+/** Names of the SSM parameters the program has created in this run (see the getParameter answer). */
+export const createdParameters = new Map<string, string>();
+
 export interface CannedContext {
     region: string;
 }
@@ -51,15 +54,20 @@ export const CANNED_CALLS: Record<string, CallHandler> = {
         architecture: i.filters?.some((f: any) => f.name === "image-id" && f.values?.includes(CANNED_ARM64_AMI)) ? "arm64" : "x86_64",
         imageId: "ami-0123456789abcdef0",
     }),
-    "aws:ssm/getParameter:getParameter": (i) => ({
-        name: i.name,
-        value: String(i.name).includes("ami") ? "ami-0fedcba9876543210" : "mock-parameter-value",
+    "aws:ssm/getParameter:getParameter": (i) => {
+        const name = String(i.name);
+        const isAmi = name.startsWith("/aws/service/") && name.includes("ami");
+        // As in a new account: a parameter of one's own exists only once the program created it
+        // (AWS answers ParameterNotFound), with the value it was created with; AWS's public ones
+        // (/aws/service/...) always exist.
+        if (!name.startsWith("/aws/service/") && !createdParameters.has(name)) {
+            throw new Error(`ParameterNotFound: operation error SSM: GetParameter, parameter ${name} not found`);
+        }
+        const value = isAmi ? "ami-0fedcba9876543210" : createdParameters.get(name) ?? "mock-parameter-value";
         // What components read for String parameters (AMI ids, app versions): `value` is always secret.
-        insecureValue: String(i.name).includes("ami") ? "ami-0fedcba9876543210" : "mock-parameter-value",
-        type: "String",
-        arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${i.name}`,
-        id: i.name,
-    }),
+        return { name, value, insecureValue: value, type: "String",
+            arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${name}`, id: name };
+    },
     "aws:ec2/getManagedPrefixList:getManagedPrefixList": (i) => ({
         id: "pl-3b927c52",
         name: i.name ?? "com.amazonaws.global.cloudfront.origin-facing",
@@ -224,6 +232,10 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
             return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2",
                 arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${mockId(args)}` };
         case "aws:ssm/parameter:Parameter":
+            // `value` arrives wrapped as a secret (the SDK marks it so).
+            createdParameters.set(inputs.name ?? `${name}-mock`,
+                String(typeof inputs.value === "object" && inputs.value !== null ? inputs.value.value : inputs.value ?? ""));
+            return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:backup/vault:Vault":
         case "aws:cloudtrail/trail:Trail":
             return { ...base, name: inputs.name ?? `${name}-mock` };

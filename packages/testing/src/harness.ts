@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperty, specialSigKey, specialSecretSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { cannedCall, checkedInputs, DEFAULT_REGION, mockId, mockState } from "./canned";
+import { cannedCall, checkedInputs, createdParameters, DEFAULT_REGION, mockId, mockState } from "./canned";
 
 /**
  * Internal to @pulumi/pulumi (absent from its typings) but stable for years: the mock monitor the
@@ -213,6 +213,7 @@ function record(req: any, resp: any): void {
 
 /** Forgets what was recorded; `capture` and `runStack` call it themselves. */
 export function resetRecording(): void {
+    createdParameters.clear();
     recording.resources = [];
     recording.lookups = [];
     urnToName.clear();
