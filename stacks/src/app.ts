@@ -268,6 +268,8 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         appQueueUrls: pulumi.all(app.queueUrls),
         appMigrationCommand: app.migrationCommand,
         appImageTag: app.imageTag,
+        // Resolving these fails `pulumi up` when a deployment was rolled back (pulumi-aws issue 4487).
+        appDeployedTaskDefinitions: pulumi.all(app.deployedTaskDefinitions),
         ...(app.appVersionParameterName ? { appVersionParameterName: app.appVersionParameterName } : {}),
         appDatabaseAddress: app.database?.address,
         appDatabaseSecretArn: app.database?.masterUserSecretArn,

@@ -179,6 +179,12 @@ export class EcsApp extends pulumi.ComponentResource {
     /** The app-version parameter this app owns (absent when `imageTag` is given). */
     readonly appVersionParameterName?: pulumi.Output<string>;
 
+    /**
+     * The task definition each service runs after the update, by member name; resolving it fails
+     * `pulumi up` when a deployment was rolled back (see requireDeployed).
+     */
+    readonly deployedTaskDefinitions: Record<string, pulumi.Output<string>> = {};
+
     private readonly a: ResolvedEcsAppArgs;
     private readonly args: EcsAppArgs;
     private readonly ctx: AwsContext;
@@ -338,6 +344,7 @@ export class EcsApp extends pulumi.ComponentResource {
             developersGroupName: this.developersGroupName,
             logReadersGroupName: this.logReadersGroupName,
             deployRoleArn: this.deployRoleArn,
+            deployedTaskDefinitions: this.deployedTaskDefinitions,
         });
     }
 
@@ -659,6 +666,23 @@ export class EcsApp extends pulumi.ComponentResource {
         strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>, dependsOn: pulumi.Resource[],
         extra: Pick<ecs.ServiceArgs, "loadBalancers" | "healthCheckGracePeriodSeconds">,
     ): ecs.Service {
+        const service = this.createService(name, m, cluster, task, sgs, strategy, dependsOn, extra);
+        // pulumi-aws issue 4487: after a circuit-breaker rollback the service is steady again (on the
+        // old task definition) and the update reports success. The provider reads the service back
+        // after waiting, so its task definition tells the truth: a mismatch fails `pulumi up`.
+        this.deployedTaskDefinitions[m.name] = pulumi.all([service.taskDefinition, task.definition.arn])
+            .apply(([running, deployed]) => {
+                if (!pulumi.runtime.isDryRun()) requireDeployed(`${name}-${m.name}`, deployed, running);
+                return running;
+            });
+        return service;
+    }
+
+    private createService(
+        name: string, m: ResolvedService | ResolvedWorker, cluster: ecs.Cluster, task: Task, sgs: SecurityGroups,
+        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>, dependsOn: pulumi.Resource[],
+        extra: Pick<ecs.ServiceArgs, "loadBalancers" | "healthCheckGracePeriodSeconds">,
+    ): ecs.Service {
         return new ecs.Service(`${name}-${m.name}`, {
             cluster: cluster.arn,
             taskDefinition: task.definition.arn,
@@ -675,6 +699,9 @@ export class EcsApp extends pulumi.ComponentResource {
             deploymentMinimumHealthyPercent: 100,
             deploymentMaximumPercent: 200,
             deploymentCircuitBreaker: { enable: true, rollback: true },
+            // `pulumi up` waits until the deployment is done (rolled out or rolled back); the check in
+            // service() then tells the two apart.
+            waitForSteadyState: true,
             deploymentController: { type: "ECS" },
             ...(this.a.capacity === "ec2" ? {
                 // One task per AZ before any AZ gets a second; then pack instances.
@@ -689,6 +716,20 @@ export class EcsApp extends pulumi.ComponentResource {
             enableExecuteCommand: false,
             ...extra,
         }, { parent: this, dependsOn, ignoreChanges: ["desiredCount"] });
+    }
+}
+
+/**
+ * Fails the update when a service runs another task definition than the one just deployed: what
+ * the circuit breaker's rollback leaves behind. ECS: "the service is rolled back to the last
+ * deployment that completed successfully".
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+ * @throws Error naming the service, the deployed and the running task definition
+ */
+export function requireDeployed(service: string, deployed: string | undefined, running: string | undefined): void {
+    if (deployed && running && deployed !== running) {
+        throw new Error(`ECS service ${service} did not deploy ${deployed}: it runs ${running} ` +
+            "(the deployment circuit breaker rolled it back; see the service's events and the alerts topic)");
     }
 }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { autoNamed, capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, valueOf } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { SECRET_LOOKING_NAME } from "../src";
-import { EcsApp, UNRELEASED_TAG } from "../src/ecs-app";
+import { EcsApp, requireDeployed, UNRELEASED_TAG } from "../src/ecs-app";
 import { API_KEY_SECRET, appArgs, CERT_ARN, GITLAB_SECRET, KEY_ARN, NETWORK, SMTP_PARAMETER } from "./fixtures";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -137,6 +137,22 @@ describe("EcsApp (Fargate, public load balancer)", () => {
             assert.ok(c.image.endsWith(`:${UNRELEASED_TAG}`), "the tag comes from the app-version parameter");
         }
         assert.ok(rec.lookups.includes("aws:ssm/getParameter:getParameter"));
+    });
+
+    // pulumi-aws issue 4487: a circuit-breaker rollback leaves the service steady on the previous
+    // task definition and the update reported as a success. ECS: "the service is rolled back to the
+    // last deployment that completed successfully".
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+    it("ECS circuit-breaker rollback: pulumi up waits for the deployment and fails when the old task definition runs", async () => {
+        for (const svc of ofType(rec, "aws:ecs/service:Service")) {
+            assert.strictEqual(svc.inputs.waitForSteadyState, true, svc.name);
+            assert.deepStrictEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true }, svc.name);
+        }
+        assert.deepStrictEqual(Object.keys(app.deployedTaskDefinitions).sort(), ["backend", "frontend", "jobs"]);
+        assert.match(await valueOf(app.deployedTaskDefinitions.backend), /app-backend-taskdef/);
+        assert.doesNotThrow(() => requireDeployed("app-backend", "arn:td:app-backend:7", "arn:td:app-backend:7"));
+        assert.throws(() => requireDeployed("app-backend", "arn:td:app-backend:8", "arn:td:app-backend:7"),
+            /ECS service app-backend did not deploy arn:td:app-backend:8: it runs arn:td:app-backend:7 \(the deployment circuit breaker rolled it back/);
     });
 
     // GetParameter answers ParameterNotFound for a parameter nobody created (the mocks do the same):
