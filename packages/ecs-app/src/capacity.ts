@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as ecs from "@pulumi/aws/ecs";
 import * as autoscaling from "@pulumi/aws/autoscaling";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
-import { AwsContext, ec2TrustPolicy, NetworkRef } from "@citadel/shared";
+import { AwsContext, ec2TrustPolicy, NetworkRef, policyJson, sessionManagerStatements } from "@citadel/shared";
 import { CpuArchitecture, Ec2CapacityArgs } from "./args";
 import { ecsUserData } from "./commands";
 
@@ -26,7 +26,10 @@ function managedPolicy(ctx: AwsContext, path: string): pulumi.Output<string> {
     return pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/${path}`;
 }
 
-/** An EC2 role with AWS-managed policies, and its instance profile. */
+/**
+ * An EC2 role with AWS-managed policies and Session Manager's own actions inline (never
+ * AmazonSSMManagedInstanceCore, which reads every SSM parameter of the account), and its instance profile.
+ */
 function instanceRole(name: string, parent: pulumi.Resource, ctx: AwsContext, description: string, policies: string[]):
     iam.InstanceProfile {
     const role = new iam.Role(`${name}-role`, {
@@ -36,6 +39,9 @@ function instanceRole(name: string, parent: pulumi.Resource, ctx: AwsContext, de
     policies.forEach((p) => new iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, {
         role: role.name, policyArn: managedPolicy(ctx, p),
     }, { parent }));
+    new iam.RolePolicy(`${name}-session-manager`, {
+        role: role.name, policy: policyJson(sessionManagerStatements()),
+    }, { parent });
     return new iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent });
 }
 
@@ -68,8 +74,6 @@ export function createEc2Capacity(name: string, parent: pulumi.Resource, ctx: Aw
 
     const profile = instanceRole(`${name}-instances`, parent, ctx, "ECS container instances", [
         "service-role/AmazonEC2ContainerServiceforEC2Role",
-        // Session Manager and Patch Manager instead of SSH.
-        "AmazonSSMManagedInstanceCore",
     ]);
     const ami = getParameterOutput({ name: ECS_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue;
 
@@ -162,8 +166,7 @@ export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsCon
         securityGroupId: sg.id, description: "HTTPS to SSM and package repositories",
         ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
     }, opts);
-    const profile = instanceRole(`${name}-bastion`, parent, ctx, "Bastion reached through Session Manager",
-        ["AmazonSSMManagedInstanceCore"]);
+    const profile = instanceRole(`${name}-bastion`, parent, ctx, "Bastion reached through Session Manager", []);
     return new ec2.Instance(`${name}-bastion`, {
         ami: getParameterOutput({ name: BASTION_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue,
         instanceType: i.instanceType,

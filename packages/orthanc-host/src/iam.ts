@@ -1,5 +1,6 @@
 /** The hosts' instance role, as plain policy data (pure, so tests read it without mocks). */
-import { PolicyStatement } from "@citadel/shared";
+import { PolicyStatement, sessionManagerStatements } from "@citadel/shared";
+import { ADMIN_PENDING_TAG_KEY } from "./render/scripts";
 
 export interface HostPolicyContext {
     region: string;
@@ -13,10 +14,11 @@ export interface HostPolicyContext {
     logGroupArn: string;
 }
 
-/** AWS's managed policy for SSM Session Manager and Run Command (no SSH needed). */
-export function ssmCorePolicyArn(partition: string): string {
-    return `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`;
-}
+/**
+ * The tag the admin secret carries until its first value is set: while it is there (and only then)
+ * the hosts may write the secret. The first host removes it after writing; Pulumi never puts it back.
+ */
+export const ADMIN_PENDING_TAG = { key: ADMIN_PENDING_TAG_KEY, value: "pending" } as const;
 
 /**
  * What Orthanc and the boot script do, and nothing more: objects of the image bucket (the S3
@@ -26,6 +28,9 @@ export function ssmCorePolicyArn(partition: string): string {
 export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
     const readable = [c.databaseSecretArn, c.adminSecretArn, ...(c.certificateSecretArn ? [c.certificateSecretArn] : [])];
     return [
+        // Session Manager only: AmazonSSMManagedInstanceCore would let the host (and, with hop limit
+        // 2, the Orthanc container) read every SSM parameter of the account.
+        ...sessionManagerStatements(),
         {
             Sid: "ImageObjects",
             Effect: "Allow",
@@ -45,11 +50,22 @@ export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
             Resource: readable,
         },
         {
-            // The admin secret is created without a value (none in Pulumi state); the first host sets it.
+            // The admin secret is created without a value (none in Pulumi state); the first host sets
+            // it, and only while the secret still carries the pending tag.
+            // https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
             Sid: "SetAdminSecretFirstValue",
             Effect: "Allow",
             Action: "secretsmanager:PutSecretValue",
             Resource: c.adminSecretArn,
+            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${ADMIN_PENDING_TAG.key}`]: ADMIN_PENDING_TAG.value } },
+        },
+        {
+            // ...and then removes that tag (no other), which ends the permission above for good.
+            Sid: "EndAdminSecretFirstValue",
+            Effect: "Allow",
+            Action: "secretsmanager:UntagResource",
+            Resource: c.adminSecretArn,
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [ADMIN_PENDING_TAG.key] } },
         },
         {
             Sid: "UseKeyThroughS3AndSecretsManager",

@@ -13,7 +13,7 @@ import {
     SecureBucket,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
-import { HostPolicyContext, hostPolicyStatements, ssmCorePolicyArn } from "./iam";
+import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
 import {
     DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
@@ -255,7 +255,10 @@ export class OrthancHost extends pulumi.ComponentResource {
             description: `Orthanc admin login of ${name} ({"username", "password"}), set by the first host to boot`,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
-        }, { parent: this, ...protectIf(a.protect) });
+            // Writable by the hosts only while tagged; the first host removes the tag, and Pulumi
+            // leaves the tags alone after creation so it never grants the write again.
+            tags: { [ADMIN_PENDING_TAG.key]: ADMIN_PENDING_TAG.value },
+        }, { parent: this, ...protectIf(a.protect), ignoreChanges: ["tags", "tagsAll"] });
 
         const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
             retentionInDays: a.logRetentionDays,
@@ -355,16 +358,12 @@ export class OrthancHost extends pulumi.ComponentResource {
         });
     }
 
-    /** The hosts' role: SSM core for Session Manager, and the scoped inline policy of iam.ts. */
+    /** The hosts' role: the scoped inline policy of iam.ts (Session Manager included), no managed policy. */
     private instanceRole(name: string, ctx: AwsContext, refs: HostPolicyRefs) {
         const parent = { parent: this };
         const role = new iam.Role(`${name}-host-role`, {
             description: `Orthanc hosts of ${name}`,
             assumeRolePolicy: ctx.dnsSuffix.apply((dns) => ec2TrustPolicy(dns)),
-        }, parent);
-        new iam.RolePolicyAttachment(`${name}-host-ssm`, {
-            role: role.name,
-            policyArn: ctx.partition.apply(ssmCorePolicyArn),
         }, parent);
         new iam.RolePolicy(`${name}-host-policy`, {
             role: role.name,

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { hostPolicyStatements, HostPolicyContext, ssmCorePolicyArn } from "../src";
+import { ADMIN_PENDING_TAG, hostPolicyStatements, HostPolicyContext } from "../src";
 
 const ctx: HostPolicyContext = {
     region: "eu-west-1",
@@ -26,6 +26,7 @@ describe("OrthancHost instance role", () => {
         assert.deepEqual(bySid.ReadSecrets.Resource, [ctx.databaseSecretArn, ctx.adminSecretArn]);
         assert.deepEqual(bySid.SetAdminSecretFirstValue.Action, "secretsmanager:PutSecretValue");
         assert.equal(bySid.SetAdminSecretFirstValue.Resource, ctx.adminSecretArn);
+        assert.equal(statements.filter((s) => ([] as string[]).concat(s.Action).some((a) => /Put|Update|[Tt]ag|Delete/.test(a) && a.startsWith("secretsmanager:"))).length, 2);
         const withCert = hostPolicyStatements({ ...ctx, certificateSecretArn: "arn:cert" });
         assert.deepEqual(withCert.find((s) => s.Sid === "ReadSecrets")!.Resource, [ctx.databaseSecretArn, ctx.adminSecretArn, "arn:cert"]);
     });
@@ -42,15 +43,36 @@ describe("OrthancHost instance role", () => {
         assert.deepEqual(bySid.WriteOwnLogs.Resource, [ctx.logGroupArn, `${ctx.logGroupArn}:log-stream:*`]);
     });
 
-    it("has no wildcard action and no wildcard resource", () => {
+    it("has no wildcard action, and a wildcard resource only for Session Manager's resource-less actions", () => {
         for (const s of statements) {
             for (const action of ([] as string[]).concat(s.Action)) assert.ok(!action.includes("*"), `${s.Sid}: ${action}`);
-            for (const resource of ([] as string[]).concat(s.Resource ?? [])) assert.notEqual(resource, "*", s.Sid);
+            if (s.Sid !== "SessionManagerAgent") {
+                for (const resource of ([] as string[]).concat(s.Resource ?? [])) assert.notEqual(resource, "*", s.Sid);
+            }
             assert.equal(s.Effect, "Allow");
         }
     });
 
-    it("names the partition's SSM core policy", () => {
-        assert.equal(ssmCorePolicyArn("aws-us-gov"), "arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    // AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account; with
+    // hop limit 2 the Orthanc container could use the host's role. Session Manager needs only these:
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+    it("SSM instance profile: Session Manager's own actions, and no parameter read at all", () => {
+        assert.deepEqual(bySid.SessionManagerAgent.Action, ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
+        assert.ok(statements.every((s) => !([] as string[]).concat(s.Action).some((a) => a.startsWith("ssm:Get"))));
+    });
+
+    // Secrets Manager authorizes PutSecretValue by resource tag (secretsmanager:ResourceTag/<key>): the
+    // write is allowed while the admin secret still carries the pending tag, which the first host removes.
+    // https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+    it("Secrets Manager ResourceTag condition: the admin secret is writable only until its first value", () => {
+        assert.deepEqual(bySid.SetAdminSecretFirstValue.Condition,
+            { StringEquals: { [`secretsmanager:ResourceTag/${ADMIN_PENDING_TAG.key}`]: ADMIN_PENDING_TAG.value } });
+        assert.deepEqual(bySid.EndAdminSecretFirstValue.Action, "secretsmanager:UntagResource");
+        assert.deepEqual(bySid.EndAdminSecretFirstValue.Condition,
+            { "ForAllValues:StringEquals": { "aws:TagKeys": [ADMIN_PENDING_TAG.key] } });
+        assert.ok(statements.every((s) => !([] as string[]).concat(s.Action).includes("secretsmanager:TagResource")),
+            "a host that could tag the secret could give itself the write back");
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
 import { autoNamed, CANNED_ARM64_AMI, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
 const OWN_CERT = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf";
-import { decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
+import { ADMIN_PENDING_TAG, decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
 const network = {
@@ -129,14 +129,16 @@ describe("OrthancHost", () => {
             "a secret version would put the password in Pulumi state");
     });
 
-    it("gives the instance role SSM core and its scoped inline policy", async () => {
-        assert.equal(named(dflt.rec, "pacs-host-ssm").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore");
+    it("gives the instance role its scoped inline policy and no managed policy", async () => {
+        assert.equal(ofType(dflt.rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+        const admin = named(dflt.rec, "pacs-admin");
+        assert.deepEqual(admin.inputs.tags, { [ADMIN_PENDING_TAG.key]: ADMIN_PENDING_TAG.value });
         const trust = JSON.parse(named(dflt.rec, "pacs-host-role").inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
         const policy = JSON.parse(named(dflt.rec, "pacs-host-policy").inputs.policy);
         const sids = policy.Statement.map((s: any) => s.Sid);
-        assert.deepEqual(sids, ["ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
-            "UseKeyThroughS3AndSecretsManager", "WriteOwnLogs"]);
+        assert.deepEqual(sids, ["SessionManagerAgent", "ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
+            "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "WriteOwnLogs"]);
         const read = policy.Statement.find((s: any) => s.Sid === "ReadSecrets");
         assert.deepEqual(read.Resource, [
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock",

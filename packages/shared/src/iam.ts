@@ -41,3 +41,29 @@ export function ec2TrustPolicy(dnsSuffix = "amazonaws.com"): string {
         Action: "sts:AssumeRole",
     }]);
 }
+
+/**
+ * What an instance needs for Session Manager (shell and port forwarding) and nothing else, as AWS
+ * documents a custom instance profile: the agent registers the instance and opens its channels.
+ * AWS's AmazonSSMManagedInstanceCore also allows ssm:GetParameter(s) on every parameter of the
+ * account (and documents, associations, patching), which a host or a container on it must not have.
+ * These actions take no resource ARN, so Resource is "*".
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ */
+export function sessionManagerStatements(): PolicyStatement[] {
+    return [{
+        Sid: "SessionManagerAgent",
+        Effect: "Allow",
+        Action: [
+            "ssm:UpdateInstanceInformation",
+            "ssmmessages:CreateControlChannel",
+            "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel",
+            "ssmmessages:OpenDataChannel",
+        ],
+        Resource: "*",
+    }];
+}
+
+/** Actions that read SSM parameters: no instance role gets them on `*` (see sessionManagerStatements). */
+export const PARAMETER_READ_ACTIONS = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"] as const;

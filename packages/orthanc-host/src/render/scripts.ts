@@ -34,6 +34,12 @@ export interface HostctlParams {
  */
 export const ADMIN_INIT_TOKEN = "citadel-orthanc-admin-initial-value-v1";
 
+/**
+ * The tag key that marks the admin secret as still waiting for its first value. The hosts may write
+ * the secret only while it is there; the host that wrote the value removes it.
+ */
+export const ADMIN_PENDING_TAG_KEY = "citadel:first-value";
+
 function constants(p: HostctlParams): string[] {
     const c = p.certificate;
     const l = p.layout;
@@ -44,6 +50,7 @@ function constants(p: HostctlParams): string[] {
         ["ADMIN_SECRET_ARN", p.adminSecretArn],
         ["ADMIN_USERNAME", p.adminUsername],
         ["ADMIN_INIT_TOKEN", ADMIN_INIT_TOKEN],
+        ["ADMIN_PENDING_TAG_KEY", ADMIN_PENDING_TAG_KEY],
         ["CERTIFICATE_SECRET_ARN", c.kind === "secret" ? c.secretArn : ""],
         ["SITE_NAME", c.kind === "selfSigned" ? c.siteName ?? "" : ""],
         ["CERT_DAYS", c.kind === "selfSigned" ? String(c.days) : ""],
@@ -139,6 +146,10 @@ admin_secret() {
         --client-request-token "$ADMIN_INIT_TOKEN" --secret-string "file://\${file}" >/dev/null 2>&1 \\
         || log "put-secret-value refused (another host may have set the value first)"
     rm -f "$file"
+    # The value exists now: removing the pending tag ends the hosts' permission to write it.
+    aws secretsmanager untag-resource --region "$REGION" --secret-id "$ADMIN_SECRET_ARN" \\
+        --tag-keys "$ADMIN_PENDING_TAG_KEY" >/dev/null 2>&1 \\
+        || log "untag-resource refused: the hosts can still set the admin secret"
     secret_string "$ADMIN_SECRET_ARN"
 }
 
