@@ -254,7 +254,7 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
     const app = new EcsApp("app", appArgs(s.app, {
         network: platform.net.network,
         kmsKeyArn: platform.key.arn,
-        logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
+        logBucket: { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn },
         logRetentionDays: s.logs.retentionDays,
         protect: s.protect,
         originProtection,

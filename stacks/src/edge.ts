@@ -71,6 +71,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
         resolveEdgeCdnArgs(edgeArgs(settings, logRetentionDays, {
             kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+            accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
         }), reader.keyOf("edge.", CONFIG_KEY));
     } else {
@@ -85,7 +86,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
 
 function edgeArgs(
     s: EdgeSettings, logRetentionDays: number,
-    refs: Pick<EdgeCdnArgs, "kmsKeyArn" | "logBucket"> & { header?: { name: string; value: pulumi.Input<string> } },
+    refs: Pick<EdgeCdnArgs, "kmsKeyArn" | "logBucket" | "accessLogsBucketName"> & { header?: { name: string; value: pulumi.Input<string> } },
     protect = false,
 ): EdgeCdnArgs {
     return {
@@ -95,6 +96,7 @@ function edgeArgs(
         certificateArn: s.certificateArn,
         kmsKeyArn: refs.kmsKeyArn,
         logBucket: refs.logBucket,
+        accessLogsBucketName: refs.accessLogsBucketName,
         waf: { rateLimit: s.rateLimit },
         logRetentionInDays: logRetentionDays,
         priceClass: s.priceClass,
@@ -121,6 +123,7 @@ export function deployEdge(platform: Platform, protection: OriginProtection | un
     const edge = new EdgeCdn("edge", edgeArgs(s.edge, s.logs.retentionDays, {
         kmsKeyArn: platform.key.arn,
         logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
+        accessLogsBucketName: platform.accessLogs.bucketName,
         header: protection ? { name: protection.headerName, value: protection.headerValue } : undefined,
     }, s.protect));
     return {

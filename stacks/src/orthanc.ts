@@ -84,7 +84,7 @@ export function deployOrthanc(platform: Platform): Record<string, unknown> {
         ...s.orthanc.args,
         network: platform.net.network,
         kmsKeyArn: platform.key.arn,
-        accessLogsBucketName: platform.logs.bucketName,
+        accessLogsBucketName: platform.accessLogs.bucketName,
         logRetentionDays: s.logs.retentionDays,
         protect: s.protect,
         alarms: s.operations.alarms ? { topicArn: platform.alerts.topicArn } : undefined,

@@ -1,4 +1,4 @@
-import { KmsKey, protectIf, SecureBucket } from "@citadel/shared";
+import { KeyService, KmsKey, protectIf, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { ConfigReader } from "./config";
 import { loadSettings, Settings } from "./settings";
@@ -14,8 +14,10 @@ export interface Platform {
     settings: Settings;
     /** The stack's customer-managed key: data at rest, logs. */
     key: KmsKey;
-    /** The stack's log bucket (SSE-KMS): S3 access logs, flow logs, CloudFront logs. */
+    /** The stack's log bucket (SSE-KMS): flow logs, CloudFront logs. */
     logs: SecureBucket;
+    /** The stack's S3 server access log bucket (SSE-S3, the only encryption S3 delivers them to). */
+    accessLogs: SecureBucket;
     net: SecureVpc;
     /** The stack's alert topic: every component's alarms and failed deployments go here. */
     alerts: AlertTopic;
@@ -33,11 +35,17 @@ export async function program(): Promise<Record<string, unknown>> {
     // One key and one log bucket for the stack; components receive them by reference.
     const key = new KmsKey("citadel", {
         description: `Citadel ${s.stack}: data at rest and logs`,
-        services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
+        services: keyServices(s),
     }, protectIf(s.protect));
+    const accessLogs = new SecureBucket("access-logs", {
+        purpose: "accessLogs",
+        logRetentionDays: s.logs.retentionDays,
+    }, protectIf(s.protect));
+
     const logs = new SecureBucket("logs", {
         purpose: "logs",
         kmsKeyArn: key.arn,
+        accessLogs: { bucketName: accessLogs.bucketName },
         logRetentionDays: s.logs.retentionDays,
     }, protectIf(s.protect));
 
@@ -54,7 +62,7 @@ export async function program(): Promise<Record<string, unknown>> {
             : { destination: "cloudwatch", retentionInDays: s.logs.retentionDays },
     });
     const alerts = prepareOperations(settings);
-    const platform: Platform = { settings, key, logs, net, alerts };
+    const platform: Platform = { settings, key, logs, accessLogs, net, alerts };
 
     const outputs: Record<string, unknown> = {
         vpcId: net.vpcId,
@@ -65,6 +73,7 @@ export async function program(): Promise<Record<string, unknown>> {
         ...(s.vpc.interfaceEndpoints.length > 0 ? { endpointSecurityGroupId: net.endpointSecurityGroupId } : {}),
         kmsKeyArn: key.arn,
         logBucketName: logs.bucketName,
+        accessLogBucketName: accessLogs.bucketName,
     };
 
     // Feature modules (one file each in stacks/src/) add their resources and outputs below.
@@ -82,4 +91,22 @@ export async function program(): Promise<Record<string, unknown>> {
     Object.assign(outputs, deployOperations(platform));
 
     return outputs;
+}
+
+/**
+ * The AWS services the stack's key admits: only those that use it in this stack's configuration
+ * (a key policy grant nobody needs is one more way in).
+ * - logs: the stack's CloudWatch log groups (always);
+ * - logDelivery: VPC flow logs to the SSE-KMS log bucket, CloudFront standard logs v2 into it;
+ * - events: EventBridge publishing the app's deployment alerts to its encrypted topic;
+ * - autoscaling: the Auto Scaling group of the app's EC2 capacity launching encrypted volumes;
+ * - cloudfront: CloudFront reading the SSE-KMS assets bucket through Origin Access Control.
+ */
+export function keyServices(s: Settings): KeyService[] {
+    const services: KeyService[] = ["logs"];
+    if (s.vpc.flowLogsDestination === "s3" || s.edge.enabled) services.push("logDelivery");
+    if (s.app.enabled) services.push("events");
+    if (s.app.enabled && s.app.capacity === "ec2") services.push("autoscaling");
+    if (s.edge.enabled && s.edge.assets) services.push("cloudfront");
+    return services;
 }

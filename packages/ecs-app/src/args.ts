@@ -205,7 +205,7 @@ export interface LoadBalancerArgs {
     certificateArn: pulumi.Input<string>;
     /**
      * Bucket for the access logs. Elastic Load Balancing writes only to SSE-S3 buckets whose policy
-     * admits it: a SecureBucket with purpose `elbLogs`. @default the app creates one (then `logBucket`
+     * admits it: a SecureBucket with purpose `elbLogs` and `deliveryPrefix` "alb" (ALB_LOG_PREFIX). @default the app creates one (then `logBucket`
      * is required, to receive that bucket's own S3 server access logs)
      */
     accessLogsBucketName?: pulumi.Input<string>;
@@ -260,8 +260,8 @@ export interface EcsAppArgs {
     images?: ImagesArgs;
     loadBalancer: LoadBalancerArgs;
     /**
-     * The stack's log bucket (purpose `logs`): receives the S3 server access logs of the load
-     * balancer's log bucket the app creates. Required unless `loadBalancer.accessLogsBucketName` is given.
+     * The bucket receiving the S3 server access logs of the load balancer's log bucket the app
+     * creates: purpose `accessLogs` (SSE-S3; S3 does not deliver server access logs to SSE-KMS buckets). Required unless `loadBalancer.accessLogsBucketName` is given.
      */
     logBucket?: LogBucketRef;
     /** Only a CDN may reach the load balancer. @default none: 443 (and 80, redirected) open to all */

@@ -673,7 +673,7 @@ export class EcsApp extends pulumi.ComponentResource {
         this.deployedTaskDefinitions[m.name] = pulumi.all([service.taskDefinition, task.definition.arn])
             .apply(([running, deployed]) => {
                 if (!pulumi.runtime.isDryRun()) requireDeployed(`${name}-${m.name}`, deployed, running);
-                return running;
+                return running ?? deployed;
             });
         return service;
     }

@@ -107,6 +107,9 @@ export interface LoadBalancerParts {
  * redirects, invalid header fields dropped, desync mitigation, access logs, deletion protection.
  * Nothing is routed by default (404; 403 behind a CDN): services add their rules.
  */
+/** Where the ALB writes its access logs in the bucket (the bucket policy admits exactly this prefix). */
+export const ALB_LOG_PREFIX = "alb";
+
 export function createLoadBalancer(
     name: string, parent: pulumi.Resource, network: NetworkRef, args: LoadBalancerArgs, a: LoadBalancerSettings,
     sg: ec2.SecurityGroup, accessLogsTo?: LogBucketRef,
@@ -118,6 +121,7 @@ export function createLoadBalancer(
         // ELB writes access logs only to SSE-S3 buckets: the elbLogs purpose, not the KMS log bucket.
         logBucket = new SecureBucket(`${name}-alb-logs`, {
             purpose: "elbLogs",
+            deliveryPrefix: ALB_LOG_PREFIX,
             logRetentionDays: a.logRetentionDays,
             accessLogs: accessLogsTo ? { bucketName: accessLogsTo.bucketName } : undefined,
         }, { ...opts, ...protectIf(a.protect) });
@@ -136,7 +140,7 @@ export function createLoadBalancer(
         idleTimeout: a.loadBalancer.idleTimeoutSeconds,
         xffHeaderProcessingMode: "append",
         enableWafFailOpen: false,
-        accessLogs: { bucket: bucketName, prefix: "alb", enabled: true },
+        accessLogs: { bucket: bucketName, prefix: ALB_LOG_PREFIX, enabled: true },
         tags: { Name: name },
     }, { parent, dependsOn: logBucket ? [logBucket] : [] });
 

@@ -104,10 +104,16 @@ export interface EdgeCdnArgs {
     /** The stack's KMS key: encrypts the assets bucket. Must admit the `cloudfront` service. */
     kmsKeyArn: pulumi.Input<string>;
     /**
-     * The log bucket: CloudFront access logs (standard logging v2, Parquet) and the assets bucket's
-     * S3 access logs. Its KMS key must admit the `logDelivery` service.
+     * The log bucket: CloudFront access logs (standard logging v2, Parquet). Its KMS key must admit
+     * the `logDelivery` service.
      */
     logBucket: LogBucketRef;
+    /**
+     * Name of the bucket receiving the assets bucket's S3 server access logs: a SecureBucket with
+     * purpose `accessLogs` (S3 delivers them only to SSE-S3 buckets, so not `logBucket`).
+     * Required with `assets`. https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+     */
+    accessLogsBucketName?: pulumi.Input<string>;
     /** Key prefix of the access logs in the log bucket. @default "cloudfront/" */
     accessLogPrefix?: string;
     /** WAF settings; a web ACL is always attached. */
@@ -257,6 +263,11 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     }
 
     let assets: ResolvedEdgeCdnArgs["assets"];
+    if (args.assets && (args.accessLogsBucketName === undefined || args.accessLogsBucketName === "")) {
+        throw new ConfigError(keyOf("accessLogsBucketName"), args.accessLogsBucketName,
+            "is required with assets (the assets bucket's S3 server access logs go there)",
+            "the name of a bucket with SSE-S3 default encryption (SecureBucket purpose accessLogs)");
+    }
     if (args.assets) {
         assets = {
             pathPattern: requirePathPattern(keyOf("assets.pathPattern"),

@@ -3,10 +3,10 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type * as inputs from "@pulumi/aws/types/input";
-import { AwsContext, awsContext, KmsKey, policyJson, protectIf, SecureBucket } from "@citadel/shared";
+import { AwsContext, awsContext, KmsKey, LOG_DELIVERIES, policyJson, protectIf, SecureBucket } from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
-    accessLogSuffixPath, MANAGED_POLICY, metricName, oacReadStatements, securityHeaders, wafLogDeliveryStatements,
+    accessLogSuffixPath, MANAGED_POLICY, metricName, oacReadStatements, securityHeaders,
     wafRules, wafVisibility,
 } from "./rules";
 
@@ -152,15 +152,18 @@ function createWebAcl(parent: EdgeCdn, name: string, a: ResolvedEdgeCdnArgs, arg
     }, { ...opts, ...protectIf(args.protect) }).arn;
 
     const group = new cloudwatch.LogGroup(`${name}-waf-logs`, {
-        namePrefix: `aws-waf-logs-${name}-`,
+        // WAF logs only to log groups whose names start with aws-waf-logs- (LOG_DELIVERIES.wafLogs).
+        namePrefix: `${LOG_DELIVERIES.wafLogs.logGroupNamePrefix}${name}-`,
         retentionInDays: a.logRetentionInDays,
         kmsKeyId: kmsKeyArn,
         region: CLOUDFRONT_REGION,
     }, opts);
     const deliveryPolicy = new cloudwatch.LogResourcePolicy(`${name}-waf-logs`, {
         resourceArn: group.arn,
-        policyDocument: pulumi.all([group.arn, ctx.accountId, ctx.partition]).apply(([arn, accountId, partition]) =>
-            policyJson(wafLogDeliveryStatements(arn, accountId, partition, CLOUDFRONT_REGION))),
+        policyDocument: pulumi.all([group.arn, ctx.accountId, ctx.partition, ctx.dnsSuffix])
+            .apply(([arn, accountId, partition, dnsSuffix]) => policyJson(LOG_DELIVERIES.wafLogs.statements({
+                destinationArn: arn, accountId, partition, region: CLOUDFRONT_REGION, dnsSuffix,
+            }))),
         region: CLOUDFRONT_REGION,
     }, opts);
 
@@ -193,7 +196,7 @@ function createAssetsOrigin(
     const bucket = new SecureBucket(`${name}-assets`, {
         purpose: "data",
         kmsKeyArn: args.kmsKeyArn,
-        accessLogs: { bucketName: args.logBucket.bucketName },
+        accessLogs: { bucketName: args.accessLogsBucketName! },
         extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
         forceDestroy: assets.forceDestroy,
     }, { ...opts, ...protectIf(args.protect) });

@@ -101,27 +101,6 @@ export function oacReadStatements(bucketArn: string, distributionArn: string): P
     }];
 }
 
-/**
- * Resource policy of the WAF log group: the log delivery service may write there, only for this
- * account's deliveries in that region. The same statement AWS would add on its own, but owned here
- * so it is reviewed, scoped to one group and removed with it.
- */
-export function wafLogDeliveryStatements(
-    logGroupArn: string, accountId: string, partition: string, region: string,
-): PolicyStatement[] {
-    return [{
-        Sid: "WafLogDelivery",
-        Effect: "Allow",
-        Principal: { Service: "delivery.logs.amazonaws.com" },
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logGroupArn}:log-stream:*`,
-        Condition: {
-            StringEquals: { "aws:SourceAccount": accountId },
-            ArnLike: { "aws:SourceArn": `arn:${partition}:logs:${region}:${accountId}:*` },
-        },
-    }];
-}
-
 /** Two years, the minimum the HSTS preload list asks for. */
 export const HSTS_MAX_AGE_SECONDS = 63_072_000;
 

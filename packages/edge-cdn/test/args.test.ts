@@ -8,6 +8,7 @@ const base: EdgeCdnArgs = {
     origin: { domainName: "origin.example.com", header: { name: "X-Origin-Verify", value: "s3cret" } },
     kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
     logBucket: { bucketName: "logs", arn: "arn:aws:s3:::logs" },
+    accessLogsBucketName: "access-logs",
 };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 

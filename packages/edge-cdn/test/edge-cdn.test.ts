@@ -4,7 +4,7 @@ import { ConfigError } from "@citadel/shared";
 import { capture, named, ofType, RecordedResource, Recording, reveal, SecretValue, valueOf, autoNamed } from "@citadel/testing";
 import {
     cloudFrontOriginFacingPrefixListId, EdgeCdn, EdgeCdnArgs, MANAGED_POLICY, MANAGED_RULE_GROUPS, OriginSecret,
-    originProtection,
+    originProtection, validateEdgeCdnArgs,
 } from "../src";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
@@ -15,6 +15,7 @@ const args: EdgeCdnArgs = {
     certificateArn: CERT,
     kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/stack",
     logBucket: { bucketName: "logs-bucket", arn: "arn:aws:s3:::logs-bucket" },
+    accessLogsBucketName: "access-logs-bucket",
     waf: { rateLimit: 1000 },
     logRetentionInDays: 731,
     protect: true,
@@ -154,6 +155,17 @@ describe("EdgeCdn (mocks)", () => {
         const policy = named(ofType(rec, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"), "edge-waf-logs");
         assert.equal(policy.inputs.resourceArn, logging.inputs.logDestinationConfigs[0]);
         assert.equal(JSON.parse(policy.inputs.policyDocument).Statement[0].Principal.Service, "delivery.logs.amazonaws.com");
+    });
+
+    // S3 delivers server access logs only to buckets with SSE-S3 default encryption, so the assets
+    // bucket logs to the access-log bucket, never to the SSE-KMS log bucket.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    it("S3 server access logs: the assets bucket logs to the SSE-S3 access-log bucket", () => {
+        const logging = ofType(rec, "aws:s3/bucketLogging:BucketLogging");
+        assert.ok(logging.length > 0);
+        for (const l of logging) assert.equal(l.inputs.targetBucket, "access-logs-bucket", l.name);
+        assert.throws(() => validateEdgeCdnArgs("edge", { ...args, accessLogsBucketName: undefined }),
+            /accessLogsBucketName: \(unset\) is required with assets/);
     });
 
     it("delivers access logs (standard logging v2) from this distribution to the log bucket", () => {

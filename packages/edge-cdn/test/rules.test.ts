@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
     accessLogSuffixPath, MANAGED_RULE_GROUPS, metricName, oacReadStatements, RATE_LIMIT_RULE, securityHeaders,
-    wafLogDeliveryStatements, wafRules,
+    wafRules,
 } from "../src";
 
 describe("EdgeCdn rules (pure)", () => {
@@ -52,17 +52,6 @@ describe("EdgeCdn rules (pure)", () => {
             Action: "s3:GetObject",
             Resource: "arn:aws:s3:::b/*",
             Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } },
-        });
-    });
-
-    it("lets log delivery write only to the WAF group's streams, for this account", () => {
-        const [s] = wafLogDeliveryStatements("arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-x", "123456789012", "aws", "us-east-1");
-        assert.deepEqual(s.Principal, { Service: "delivery.logs.amazonaws.com" });
-        assert.deepEqual(s.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
-        assert.equal(s.Resource, "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-x:log-stream:*");
-        assert.deepEqual(s.Condition, {
-            StringEquals: { "aws:SourceAccount": "123456789012" },
-            ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*" },
         });
     });
 

@@ -15,3 +15,4 @@ export * from "./credentials";
 export * from "./user";
 export * from "./protect";
 export * from "./document-database";
+export * from "./log-delivery";

@@ -5,25 +5,45 @@ import { argKeys, ConfigError, lateConfigError, requireInteger } from "./errors"
 import { ARN_RULES, requireArn } from "./arn";
 import { PolicyStatement, policyJson } from "./iam";
 import { backupTags } from "./operations";
+import { BucketEncryption, LOG_DELIVERIES, logDeliveryStatements, LogDeliveryService } from "./log-delivery";
 
-export const BUCKET_PURPOSES = ["data", "logs", "elbLogs"] as const;
+export const BUCKET_PURPOSES = ["data", "logs", "elbLogs", "accessLogs"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+
+/**
+ * The log deliveries each purpose receives (see LOG_DELIVERIES), and from them its encryption: a
+ * purpose is SSE-KMS unless one of its deliveries cannot write to SSE-KMS.
+ */
+export const PURPOSE_DELIVERIES: Readonly<Record<BucketPurpose, readonly LogDeliveryService[]>> = {
+    data: [],
+    logs: ["vpcFlowLogsToS3", "cloudFrontStandardLogsV2", "nlbAccessLogs"],
+    elbLogs: ["albAccessLogs"],
+    accessLogs: ["s3ServerAccessLogs"],
+};
+
+/** The default encryption of a purpose's buckets: SSE-KMS whenever every delivery it receives allows it. */
+export function purposeEncryption(purpose: BucketPurpose): BucketEncryption {
+    return PURPOSE_DELIVERIES[purpose].every((d) => LOG_DELIVERIES[d].bucketEncryption.includes("aws:kms"))
+        ? "aws:kms" : "AES256";
+}
 
 export interface SecureBucketArgs {
     /**
      * - `data`: application data (images, uploads, assets). SSE-KMS, access-logged.
-     * - `logs`: receives S3 server access logs, VPC flow logs and other log deliveries; its policy
+     * - `logs`: receives VPC flow logs, CloudFront standard logs (v2) and NLB access logs; its policy
      *   admits those AWS log services of this account only. SSE-KMS.
-     * - `elbLogs`: receives load balancer access logs. Elastic Load Balancing can only write to
-     *   SSE-S3 buckets, so this is the one purpose that uses SSE-S3 instead of the KMS key.
+     * - `elbLogs`: receives Application Load Balancer access logs, which ELB writes only to SSE-S3 buckets.
+     * - `accessLogs`: receives S3 server access logs, which S3 delivers only to SSE-S3 buckets.
+     * The deliveries and their rules are the table in log-delivery.ts (PURPOSE_DELIVERIES).
      * @default "data"
      */
     purpose?: BucketPurpose;
-    /** The KMS key for SSE-KMS. Required unless `purpose` is `elbLogs`. */
+    /** The KMS key for SSE-KMS. Required for `data` and `logs`; unused by the SSE-S3 purposes. */
     kmsKeyArn?: pulumi.Input<string>;
     /**
-     * Where this bucket's S3 server access logs go (a bucket with purpose `logs`). Required for `data`
-     * buckets; a log bucket does not log its own access (that would loop).
+     * Where this bucket's S3 server access logs go: a bucket with purpose `accessLogs` (S3 delivers
+     * server access logs only to SSE-S3 buckets). Required for `data` buckets; a log bucket does not
+     * log its own access (that would loop).
      */
     accessLogs?: { bucketName: pulumi.Input<string>; prefix?: string };
     /**
@@ -31,6 +51,12 @@ export interface SecureBucketArgs {
      * @default 365 for `data`, 30 for log buckets
      */
     noncurrentVersionRetentionDays?: number;
+    /**
+     * Key prefix the log deliveries are configured to write under (e.g. a load balancer's
+     * `accessLogs.prefix`), so the bucket policy admits exactly `<prefix>/AWSLogs/<account>/*`.
+     * @default none
+     */
+    deliveryPrefix?: string;
     /** Days current objects live before they expire. Log buckets only. @default 365 */
     logRetentionDays?: number;
     /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
@@ -87,7 +113,7 @@ export class SecureBucket extends pulumi.ComponentResource {
 
         new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
             bucket: bucket.id,
-            rules: [purpose === "elbLogs"
+            rules: [purposeEncryption(purpose) === "AES256"
                 ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
                 : {
                     applyServerSideEncryptionByDefault: {
@@ -106,12 +132,13 @@ export class SecureBucket extends pulumi.ComponentResource {
 
         const ctx = awsContext(this);
         const policy = pulumi
-            .all([bucket.arn, ctx.accountId, ctx.dnsSuffix])
-            .apply(([arn, accountId, dnsSuffix]) => pulumi
+            .all([bucket.arn, ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
+            .apply(([arn, accountId, partition, region, dnsSuffix]) => pulumi
                 .output(args.extraPolicyStatements ? args.extraPolicyStatements(arn) : [])
                 .apply((extra) => policyJson([
                     ...tlsOnlyStatements(arn),
-                    ...(isLogs ? logDeliveryStatements(arn, accountId, dnsSuffix, purpose) : []),
+                    ...logDeliveryStatements(PURPOSE_DELIVERIES[purpose],
+                        { destinationArn: arn, accountId, partition, region, dnsSuffix, prefix: args.deliveryPrefix }),
                     ...(extra as PolicyStatement[]),
                 ])));
         // Applied after the public access block so S3 never sees the policy on an unblocked bucket.
@@ -177,7 +204,7 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
         throw new ConfigError(key("purpose"), purpose, "is not a known purpose", BUCKET_PURPOSES.join(" | "));
     }
     // An empty id would make S3 fall back to the AWS-managed aws/s3 key, silently.
-    if (purpose !== "elbLogs" && (args.kmsKeyArn === undefined || args.kmsKeyArn === "")) {
+    if (purposeEncryption(purpose) === "aws:kms" && (args.kmsKeyArn === undefined || args.kmsKeyArn === "")) {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, `is required for a "${purpose}" bucket`,
             "the ARN of a customer-managed KMS key");
     }
@@ -192,7 +219,7 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
     if (args.logRetentionDays !== undefined) {
         if (purpose === "data") {
             throw new ConfigError(key("logRetentionDays"), args.logRetentionDays,
-                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs"');
+                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs" | "accessLogs"');
         }
         requireInteger(key("logRetentionDays"), args.logRetentionDays, 1, 36500);
     }
@@ -218,52 +245,6 @@ export function tlsOnlyStatements(bucketArn: string): PolicyStatement[] {
             Action: "s3:*",
             Resource: resources,
             Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-        },
-    ];
-}
-
-/**
- * The AWS log services that may write here, each only on behalf of this account. With ACLs
- * disabled the bucket policy is the only way they get in.
- */
-export function logDeliveryStatements(
-    bucketArn: string, accountId: string, dnsSuffix: string, purpose: BucketPurpose,
-): PolicyStatement[] {
-    const sameAccount = { "aws:SourceAccount": accountId };
-    if (purpose === "elbLogs") {
-        return [{
-            Sid: "ElbAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: `logdelivery.elasticloadbalancing.${dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/*`,
-            Condition: { StringEquals: sameAccount },
-        }];
-    }
-    return [
-        {
-            Sid: "S3ServerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: `logging.s3.${dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/*`,
-            Condition: { StringEquals: sameAccount },
-        },
-        {
-            Sid: "LogDeliveryWrite",
-            Effect: "Allow",
-            Principal: { Service: `delivery.logs.${dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/*`,
-            Condition: { StringEquals: { ...sameAccount, "s3:x-amz-acl": "bucket-owner-full-control" } },
-        },
-        {
-            Sid: "LogDeliveryAclCheck",
-            Effect: "Allow",
-            Principal: { Service: `delivery.logs.${dnsSuffix}` },
-            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-            Resource: bucketArn,
-            Condition: { StringEquals: sameAccount },
         },
     ];
 }

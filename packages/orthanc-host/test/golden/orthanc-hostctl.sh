@@ -14,6 +14,7 @@ readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db.abcdefghijkl.eu-west-1.rds
 readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-admin-1a2b3c4-XyZ123
 readonly ADMIN_USERNAME=admin
 readonly ADMIN_INIT_TOKEN=citadel-orthanc-admin-initial-value-v1
+readonly ADMIN_PENDING_TAG_KEY=citadel:first-value
 readonly CERTIFICATE_SECRET_ARN=''
 readonly SITE_NAME=pacs.example.org
 readonly CERT_DAYS=825
@@ -83,6 +84,10 @@ admin_secret() {
         --client-request-token "$ADMIN_INIT_TOKEN" --secret-string "file://${file}" >/dev/null 2>&1 \
         || log "put-secret-value refused (another host may have set the value first)"
     rm -f "$file"
+    # The value exists now: removing the pending tag ends the hosts' permission to write it.
+    aws secretsmanager untag-resource --region "$REGION" --secret-id "$ADMIN_SECRET_ARN" \
+        --tag-keys "$ADMIN_PENDING_TAG_KEY" >/dev/null 2>&1 \
+        || log "untag-resource refused: the hosts can still set the admin secret"
     secret_string "$ADMIN_SECRET_ARN"
 }
 

@@ -128,12 +128,19 @@ function policyAdmits(
 }
 
 /**
- * Elastic Load Balancing writes access logs only to SSE-S3 buckets. A bucket whose policy lets no one
- * but the ELB log delivery service write (SecureBucket purpose `elbLogs`) may therefore use AES256.
+ * Two log deliveries write only to SSE-S3 buckets: ALB access logs and S3 server access logs
+ * (@citadel/shared LOG_DELIVERIES). A bucket whose policy lets no one but them write (SecureBucket
+ * purposes `elbLogs` and `accessLogs`) may therefore use AES256. In Regions opened before August
+ * 2022 the ALB writes as its Region's ELB account, granted PutObject on `<bucket>/.../AWSLogs/<account>/*`.
  */
-function elbOnlyWriter(w: Statement[]): boolean {
-    return w.length > 0 && w.every((s) => !s.anyPrincipal && s.awsPrincipals.length === 0 &&
-        s.services.length > 0 && s.services.every((svc) => isService(svc, "logdelivery.elasticloadbalancing")));
+function sseS3OnlyWriter(w: Statement[]): boolean {
+    const elbAccount = (s: Statement) => s.awsPrincipals.length > 0 &&
+        s.awsPrincipals.every((p) => /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p)) &&
+        s.actions.every((a) => a === "s3:PutObject") &&
+        s.resources.length > 0 && s.resources.every((r) => /\/AWSLogs\/\d{12}\/\*$/.test(r));
+    return w.length > 0 && w.every((s) => !s.anyPrincipal && (elbAccount(s) || (s.awsPrincipals.length === 0 &&
+        s.services.length > 0 && s.services.every((svc) =>
+            isService(svc, "logdelivery.elasticloadbalancing") || isService(svc, "logging.s3")))));
 }
 
 type EncryptionRule = { applyServerSideEncryptionByDefault?: { sseAlgorithm?: unknown } };
@@ -146,12 +153,12 @@ const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 export const kmsEncryption = bucketRule({
     name: "s3-kms-encryption",
-    description: "Every S3 bucket encrypts objects by default with SSE-KMS [S3.17]; the one exception is a bucket " +
-        "only Elastic Load Balancing may write to, which must use SSE-S3 (AES256).",
+    description: "Every S3 bucket encrypts objects by default with SSE-KMS [S3.17]; the exceptions are buckets " +
+        "only ALB access logs or S3 server access logs may write to, which must use SSE-S3 (AES256).",
     controls: ["S3.17"],
     severity: "medium",
     remediation: 'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms", the stack\'s ' +
-        "kmsMasterKeyId and bucketKeyEnabled (SecureBucket does; its elbLogs purpose is the documented exception).",
+        "kmsMasterKeyId and bucketKeyEnabled (SecureBucket does; its elbLogs and accessLogs purposes are the documented exceptions).",
     types: [T.bucketEncryption, T.bucketEncryptionV2, T.bucketPolicy],
     judge(b, resources) {
         const inline = (b.props as BucketProps).serverSideEncryptionConfiguration;
@@ -165,7 +172,7 @@ export const kmsEncryption = bucketRule({
             ...configs.definite.flatMap((c) => algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[]))),
         ];
         if (hasUnknown(algs) || algs.some((a) => typeof a === "string" && KMS_ALGORITHMS.includes(a))) return undefined;
-        if (algs.includes("AES256") && policyAdmits(resources, b, elbOnlyWriter) !== "no") return undefined;
+        if (algs.includes("AES256") && policyAdmits(resources, b, sseS3OnlyWriter) !== "no") return undefined;
         return `bucket ${b.name} encrypts with ${algs.map((a) => JSON.stringify(a)).join(", ")}, not SSE-KMS`;
     },
 });
