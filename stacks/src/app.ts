@@ -277,7 +277,10 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
             appRepositoryUrls: pulumi.all(app.repositoryUrls),
             appCiPolicyArn: app.ciPolicyArn,
         } : {}),
-        ...(s.app.bastion ? { appBastionSessionCommand: app.bastionSessionCommand } : {}),
+        ...(s.app.bastion ? {
+            appBastionSessionCommand: app.bastionSessionCommand,
+            appDatabasePortForwardingCommand: app.databasePortForwardingCommand,
+        } : {}),
     };
     return { outputs, app };
 }

@@ -155,7 +155,8 @@ export interface BastionInputs {
  * A bastion with only a private IP and no inbound rule at all: operators open a shell with SSM
  * Session Manager (IAM-authorised, logged), never SSH. Its only egress is HTTPS, to SSM.
  */
-export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsContext, i: BastionInputs): ec2.Instance {
+export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsContext, i: BastionInputs):
+    { instance: ec2.Instance; securityGroup: ec2.SecurityGroup } {
     const opts = { parent };
     const sg = new ec2.SecurityGroup(`${name}-bastion-sg`, {
         vpcId: i.network.vpcId,
@@ -167,7 +168,7 @@ export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsCon
         ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
     }, opts);
     const profile = instanceRole(`${name}-bastion`, parent, ctx, "Bastion reached through Session Manager", []);
-    return new ec2.Instance(`${name}-bastion`, {
+    const instance = new ec2.Instance(`${name}-bastion`, {
         ami: getParameterOutput({ name: BASTION_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue,
         instanceType: i.instanceType,
         subnetId: pulumi.output(i.network.privateSubnetIds).apply((ids) => ids[0]),
@@ -179,4 +180,5 @@ export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsCon
         monitoring: true,
         tags: { Name: `${name}-bastion` },
     }, opts);
+    return { instance, securityGroup: sg };
 }

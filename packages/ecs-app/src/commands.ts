@@ -65,6 +65,17 @@ export function ecsUserData(clusterName: string): string {
 }
 
 /** How an operator opens a shell on the bastion: Session Manager, no SSH, no inbound port. */
+/**
+ * The command that forwards a local port through the bastion to the database (Session Manager's
+ * AWS-StartPortForwardingSessionToRemoteHost document): `psql -h localhost -p <localPort>` then reaches it.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html#sessions-remote-port-forwarding
+ */
+export function portForwardingCommand(instanceId: string, region: string, host: string, port: number, localPort = port): string {
+    const parameters = JSON.stringify({ host: [host], portNumber: [String(port)], localPortNumber: [String(localPort)] });
+    return ["aws", "ssm", "start-session", "--region", region, "--target", instanceId,
+        "--document-name", "AWS-StartPortForwardingSessionToRemoteHost", "--parameters", parameters].map(shellQuote).join(" ");
+}
+
 export function sessionCommand(instanceId: string, region: string): string {
     return ["aws", "ssm", "start-session", "--region", region, "--target", instanceId].map(shellQuote).join(" ");
 }

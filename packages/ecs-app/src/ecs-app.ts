@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ecs from "@pulumi/aws/ecs";
+import * as vpc from "@pulumi/aws/vpc";
 import * as ecr from "@pulumi/aws/ecr";
 import * as iam from "@pulumi/aws/iam";
 import * as sqs from "@pulumi/aws/sqs";
@@ -22,7 +23,7 @@ import {
 } from "./policies";
 import { grantStatements, resolveGrant } from "./grants";
 import { deployStatements, deployTrustPolicy, developerStatements, logReaderStatements } from "./access";
-import { runTaskCommand, sessionCommand } from "./commands";
+import { portForwardingCommand, runTaskCommand, sessionCommand } from "./commands";
 import { createLoadBalancer, createSecurityGroups, createServiceRoute, SecurityGroups } from "./load-balancer";
 import { createBastion, createEc2Capacity } from "./capacity";
 import { createScaling, serviceTracking, workerTracking } from "./scaling";
@@ -152,6 +153,8 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly migrationCommand?: pulumi.Output<string>;
     readonly bastionInstanceId?: pulumi.Output<string>;
     readonly bastionSessionCommand?: pulumi.Output<string>;
+    /** The `aws ssm start-session` command that forwards localhost:5432 to the database through the bastion. */
+    readonly databasePortForwardingCommand?: pulumi.Output<string>;
     readonly database?: PostgresDatabase;
     /**
      * Task role ARNs and names by member (service and worker names, and "migration"): give them to
@@ -308,13 +311,27 @@ export class EcsApp extends pulumi.ComponentResource {
         }
 
         if (a.bastion) {
-            const bastion = createBastion(name, this, this.ctx, {
+            const { instance: bastion, securityGroup: bastionSg } = createBastion(name, this, this.ctx, {
                 network: args.network, kmsKeyArn: args.kmsKeyArn, instanceType: a.bastion.instanceType,
                 cpuArchitecture: a.cpuArchitecture,
             });
             this.bastionInstanceId = bastion.id;
             this.bastionSessionCommand = pulumi.all([bastion.id, this.ctx.region])
                 .apply(([id, region]) => sessionCommand(id, region));
+            if (this.database) {
+                // The bastion exists to reach the database: 5432 from its group, and only there.
+                const db = this.database;
+                new vpc.SecurityGroupIngressRule(`${name}-db-from-bastion`, {
+                    securityGroupId: db.securityGroupId, description: "PostgreSQL from the bastion (port forwarding)",
+                    ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: bastionSg.id,
+                }, parent);
+                new vpc.SecurityGroupEgressRule(`${name}-bastion-to-db`, {
+                    securityGroupId: bastionSg.id, description: "PostgreSQL to the app's database",
+                    ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: db.securityGroupId,
+                }, parent);
+                this.databasePortForwardingCommand = pulumi.all([bastion.id, this.ctx.region, db.address, db.port])
+                    .apply(([id, region, host, port]) => portForwardingCommand(id, region, host, port));
+            }
         }
 
         const access = this.access(name, cluster);

@@ -427,6 +427,22 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
         assert.strictEqual(await valueOf(app.bastionSessionCommand!), `aws ssm start-session --region ${region()} --target app-bastion-id`);
     });
 
+    // Session Manager port forwarding to a remote host opens the connection from the bastion itself,
+    // so the database's security group must admit the bastion's on 5432 (and the bastion may leave on it).
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html#sessions-remote-port-forwarding
+    it("Session Manager port forwarding: the database admits 5432 from the bastion, and the exact command is output", async () => {
+        const fromBastion = ofType(rec, INGRESS).filter((r) => r.inputs.referencedSecurityGroupId === "app-bastion-sg-id");
+        assert.deepStrictEqual(fromBastion.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort]),
+            [["app-db-sg-id", 5432, 5432]]);
+        const egress = ofType(rec, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+            .filter((r) => r.inputs.securityGroupId === "app-bastion-sg-id");
+        assert.deepStrictEqual(egress.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4]).sort(),
+            [[443, "0.0.0.0/0"], [5432, "app-db-sg-id"]]);
+        assert.strictEqual(await valueOf(app.databasePortForwardingCommand!),
+            `aws ssm start-session --region ${region()} --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
+            `--parameters '{"host":["app-db.mock.${region()}.rds.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["5432"]}'`);
+    });
+
     it("protects what is stateful in prod: deletion protection, the database, the log bucket", () => {
         assert.strictEqual(named(rec, "app-alb").inputs.enableDeletionProtection, true);
         assert.strictEqual(ofType(rec, "aws:rds/instance:Instance")[0].protect, true);
