@@ -13,7 +13,7 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import {
-    composeDocument, credentialFiles, DatabaseEndpoint, hostComposeParams, hostFiles, HostLayout, hostLayout, renderHostctl,
+    credentialFiles, DatabaseEndpoint, hostFiles, HostLayout, hostLayout, renderHostctl,
     renderNginxConf, renderUserData, resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, subjectAltName, uriComponent,
 } from "../src";
 import { loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "../test/fixtures";
@@ -22,7 +22,7 @@ import { loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "../test/fix
 const PYTHON = "/usr/bin/python3";
 const TOOLS: Array<[string, string]> = [
     ["nginx", "nginx"], ["cloud-init", "cloud-init"], ["shellcheck", "shellcheck"], ["openssl", "openssl"],
-    ["jq", "jq"],
+    ["jq", "jq"], ["systemd-analyze", "systemd"],
     [PYTHON, "python3-yaml (with cloud-init)"],
 ];
 
@@ -90,7 +90,7 @@ describe("OrthancHost artifacts under the real tools", function () {
         }
     });
 
-    it("a YAML parser reads back every embedded file byte for byte, and the compose document", () => {
+    it("a YAML parser reads back every embedded file byte for byte", () => {
         const file = path.join(dir, "user-data.yaml");
         fs.writeFileSync(file, renderUserData(SAMPLE));
         const parsed = JSON.parse(run(PYTHON, ["-c",
@@ -98,12 +98,28 @@ describe("OrthancHost artifacts under the real tools", function () {
         assert.deepEqual(parsed.write_files.map((f: any) => [f.path, f.permissions, f.content]),
             hostFiles(SAMPLE).map((f) => [f.path, f.permissions, f.content]));
         assert.deepEqual(parsed.runcmd, [["/usr/local/sbin/orthanc-host-install"]]);
+    });
 
-        const compose = path.join(dir, "docker-compose.yml");
-        fs.writeFileSync(compose, hostFile("/etc/orthanc-host/docker-compose.yml"));
-        const doc = JSON.parse(run(PYTHON, ["-c",
-            "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", compose]).out);
-        assert.deepEqual(doc, JSON.parse(JSON.stringify(composeDocument(hostComposeParams(SAMPLE)))));
+    // The units systemd reads on a host, checked by systemd itself (Debian's systemd 252): syntax,
+    // dependencies, and that each command exists (in a root with the host's executables as stubs).
+    it("systemd-analyze verify accepts every rendered unit", () => {
+        const root = path.join(dir, "systemd-root");
+        const units = hostFiles(SAMPLE).filter((f) => f.path.startsWith("/etc/systemd/system/"));
+        assert.ok(units.length >= 5);
+        for (const exe of ["/usr/bin/docker", "/usr/local/sbin/orthanc-hostctl"]) {
+            fs.mkdirSync(path.join(root, path.dirname(exe)), { recursive: true });
+            fs.writeFileSync(path.join(root, exe), "#!/bin/sh\n", { mode: 0o755 });
+        }
+        fs.mkdirSync(path.join(root, "etc/systemd/system"), { recursive: true });
+        // The distribution's own units (targets and the like), as on any host.
+        fs.mkdirSync(path.join(root, "usr/lib/systemd"), { recursive: true });
+        assert.equal(run("cp", ["-a", "/usr/lib/systemd/system", path.join(root, "usr/lib/systemd/")]).code, 0);
+        // docker.service comes with the docker package on a host.
+        fs.writeFileSync(path.join(root, "etc/systemd/system/docker.service"), "[Service]\nExecStart=/usr/bin/docker\n");
+        for (const u of units) fs.writeFileSync(path.join(root, u.path), u.content);
+        const r = run("systemd-analyze", ["verify", `--root=${root}`, ...units.map((u) => u.path)]);
+        assert.equal(r.code, 0, r.out);
+        assert.equal(r.out.trim(), "", r.out);
     });
 
     it("shellcheck finds nothing in the boot scripts", () => {
@@ -264,7 +280,7 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
         for (const d of ["bin", "sm", "etc/orthanc"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
         fs.writeFileSync(layout.hostctl, renderHostctl({
             layout, region: "eu-west-1", database: DB_ENDPOINT, databaseSecretArn: DB_ARN, adminSecretArn: ADMIN_ARN,
-            adminUsername: "admin", dockerPath: path.join(dir, "bin", "docker"),
+            adminUsername: "admin", systemctlPath: path.join(dir, "bin", "systemctl"),
             certificate: { kind: "selfSigned", siteName: "pacs.example.org", extraNames: ["nlb.example.com"], days: 825 },
         }), { mode: 0o700 });
         fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: DB_PASSWORD }));
@@ -297,7 +313,7 @@ case "$*" in
   *meta-data/public-hostname*) echo -n ${PUBLIC_DNS} ;;
   *) exit 22 ;;
 esac`);
-        stub("docker", `echo "$*" >> "${dir}/docker.log"`);
+        stub("systemctl", `echo "$*" >> "${dir}/docker.log"`);
         // The real jq, its command lines recorded: the one place secrets are turned into files.
         const jq = run("sh", ["-c", "command -v jq"]).out.trim();
         stub("jq", `printf '%s\\n' "$*" >> "${dir}/jq.argv"\nexec ${jq} "$@"`);
@@ -331,7 +347,7 @@ esac`);
         assert.equal(modeOf(layout.keyFile), "600");
         assert.equal(modeOf(layout.certificateFile), "644");
         assert.deepEqual(dockerCalls(), [
-            `compose --project-directory ${layout.projectDir} -f ${layout.composeFile} up -d --force-recreate --remove-orphans`,
+            "restart orthanc-host-orthanc.service orthanc-host-nginx.service",
         ]);
     });
 
@@ -367,7 +383,7 @@ esac`);
     it("reboot: nothing changed, so the containers are started without being recreated", () => {
         const certBefore = fs.readFileSync(layout.certificateFile, "utf8");
         hostctl("start");
-        assert.equal(dockerCalls().at(-1), `compose --project-directory ${layout.projectDir} -f ${layout.composeFile} up -d --remove-orphans`);
+        assert.equal(dockerCalls().at(-1), "start orthanc-host-orthanc.service orthanc-host-nginx.service");
         assert.equal(fs.readFileSync(layout.certificateFile, "utf8"), certBefore, "the certificate was made again");
     });
 
@@ -377,7 +393,7 @@ esac`);
         assert.equal(dockerCalls().length, calls, "recreated without a change");
         fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: "rotated 2\\" }));
         hostctl("refresh");
-        assert.equal(dockerCalls().at(-1), `compose --project-directory ${layout.projectDir} -f ${layout.composeFile} up -d --force-recreate`);
+        assert.equal(dockerCalls().at(-1), "restart orthanc-host-orthanc.service orthanc-host-nginx.service");
         assert.equal(dockerCalls().length, calls + 1);
         assert.equal(fs.readFileSync(secretPath(SECRET_SETTING_FILES.databaseUri), "utf8"), expectedUri("rotated 2\\"));
         assert.match(expectedUri("rotated 2\\"), /:rotated%202%5C@/);
@@ -396,6 +412,6 @@ esac`);
 
     it("stop takes the containers down", () => {
         hostctl("stop");
-        assert.equal(dockerCalls().at(-1), `compose --project-directory ${layout.projectDir} -f ${layout.composeFile} down`);
+        assert.equal(dockerCalls().at(-1), "stop orthanc-host-orthanc.service orthanc-host-nginx.service");
     });
 });

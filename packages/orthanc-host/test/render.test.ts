@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import {
-    composeDocument, connectionUri, connectionUriSuffix, credentialFiles, decodeUserData, encodeUserData,
-    hostComposeParams, hostDatabaseEndpoint, hostFiles, hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs, renderCompose,
-    renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
-    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, toYaml, uriComponent,
+    connectionUri, connectionUriSuffix, credentialFiles, decodeUserData, encodeUserData,
+    hostComposeParams, hostDatabaseEndpoint, hostFiles, hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs,
+    renderContainerUnits, renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
+    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, systemdWord, toYaml, uriComponent,
 } from "../src";
 import { expectGolden, loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "./fixtures";
 
@@ -12,13 +12,12 @@ const layout = hostLayout();
 function hostctlParams(p = SAMPLE) {
     return {
         layout, region: p.region, database: hostDatabaseEndpoint(p), databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
-        adminUsername: p.adminUsername, certificate: p.certificate, dockerPath: "/usr/bin/docker",
+        adminUsername: p.adminUsername, certificate: p.certificate, systemctlPath: "/usr/bin/systemctl",
     };
 }
 
 describe("OrthancHost rendered files (golden)", () => {
     it("cloud-init user data", () => expectGolden("user-data.yaml", renderUserData(SAMPLE)));
-    it("docker-compose.yml", () => expectGolden("docker-compose.yml", renderCompose(hostComposeParams(SAMPLE))));
     it("nginx.conf", () => expectGolden("nginx.conf", renderNginxConf(hostNginxParams())));
     it("nginx.conf for a loopback machine", () =>
         expectGolden("nginx.loopback.conf", renderNginxConf(loopbackNginxParams("/tmp/orthanc-e2e"))));
@@ -32,6 +31,9 @@ describe("OrthancHost rendered files (golden)", () => {
         for (const [unit, text] of Object.entries(renderSystemdUnits({
             hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15,
         }))) expectGolden(unit, text);
+        for (const [unit, text] of Object.entries(renderContainerUnits({
+            docker: "/usr/bin/docker", environmentFile: "/etc/orthanc-host/.env", containers: hostComposeParams(SAMPLE),
+        }))) expectGolden(unit, text);
     });
 });
 
@@ -41,11 +43,12 @@ describe("OrthancHost cloud-init", () => {
         assert.ok(text.startsWith("#cloud-config\n"));
         for (const f of hostFiles(SAMPLE)) assert.ok(text.includes(`  - path: ${f.path}\n`), f.path);
         assert.deepEqual(hostFiles(SAMPLE).map((f) => [f.path, f.permissions]), [
-            ["/etc/orthanc-host/docker-compose.yml", "0644"],
             ["/etc/orthanc-host/nginx/nginx.conf", "0644"],
             ["/etc/orthanc-host/orthanc/orthanc.json", "0644"],
             ["/usr/local/sbin/orthanc-hostctl", "0700"],
             ["/usr/local/sbin/orthanc-host-install", "0700"],
+            ["/etc/systemd/system/orthanc-host-orthanc.service", "0644"],
+            ["/etc/systemd/system/orthanc-host-nginx.service", "0644"],
             ["/etc/systemd/system/orthanc-host.service", "0644"],
             ["/etc/systemd/system/orthanc-host-refresh.service", "0644"],
             ["/etc/systemd/system/orthanc-host-refresh.timer", "0644"],
@@ -168,45 +171,58 @@ describe("OrthancHost database connection URI", () => {
     });
 });
 
-describe("OrthancHost docker-compose.yml", () => {
-    const doc = composeDocument(hostComposeParams(SAMPLE)) as any;
+describe("OrthancHost container units (docker run, no Compose)", () => {
+    const units = renderContainerUnits({ docker: "/usr/bin/docker", environmentFile: "/etc/orthanc-host/.env",
+        containers: hostComposeParams(SAMPLE) });
+    const orthanc = units["orthanc-host-orthanc.service"];
+    const nginx = units["orthanc-host-nginx.service"];
+    const execStart = (u: string) => /^ExecStart=(.*)$/m.exec(u)![1];
 
-    it("runs pinned orthancteam/orthanc and nginx images", () => {
-        assert.match(doc.services.orthanc.image, /^orthancteam\/orthanc:\d+\.\d+\.\d+$/);
-        assert.match(doc.services.nginx.image, /^nginx:\d+\.\d+\.\d+(-alpine)?$/);
+    it("runs pinned orthancteam/orthanc and nginx images with the engine alone, restarted by systemd", () => {
+        assert.match(execStart(orthanc), /^\/usr\/bin\/docker run --rm --name orthanc .* orthancteam\/orthanc:\d+\.\d+\.\d+$/);
+        assert.match(execStart(nginx), /^\/usr\/bin\/docker run --rm --name nginx .* nginx:\d+\.\d+\.\d+(-alpine)?$/);
+        for (const u of [orthanc, nginx]) {
+            assert.match(u, /^Restart=always$/m);
+            assert.match(u, /^Requires=docker\.service$/m);
+            assert.match(u, /^PartOf=orthanc-host\.service$/m);
+            assert.ok(!/compose/.test(u));
+        }
+        assert.match(nginx, /^After=docker\.service network-online\.target orthanc-host-orthanc\.service$/m);
     });
 
     it("publishes Orthanc on loopback only and puts nginx on the host network", () => {
-        assert.deepEqual(doc.services.orthanc.ports, ["127.0.0.1:8042:8042", "127.0.0.1:4242:4242"]);
-        assert.equal(doc.services.nginx.network_mode, "host");
-        assert.equal(doc.services.nginx.ports, undefined);
+        assert.match(execStart(orthanc), / -p 127\.0\.0\.1:8042:8042 -p 127\.0\.0\.1:4242:4242 /);
+        assert.match(execStart(nginx), / --network host /);
+        assert.ok(!/ -p /.test(execStart(nginx)));
     });
 
-    it("hands credentials over as secret files, never as environment variables", () => {
-        assert.equal(doc.services.orthanc.environment, undefined);
-        assert.equal(doc.services.nginx.environment, undefined);
-        assert.deepEqual(doc.services.orthanc.secrets, Object.values(SECRET_SETTING_FILES));
+    it("hands credentials over as read-only files under /run/secrets, never as environment variables", () => {
         for (const name of Object.values(SECRET_SETTING_FILES)) {
-            assert.deepEqual(doc.secrets[name], { file: `/etc/orthanc-host/secrets/${name}` });
+            assert.ok(execStart(orthanc).includes(` -v /etc/orthanc-host/secrets/${name}:/run/secrets/${name}:ro `), name);
         }
-        assert.ok(!renderCompose(hostComposeParams(SAMPLE)).includes("environment:"));
+        for (const u of [orthanc, nginx]) assert.ok(!/ (-e|--env|--env-file) /.test(execStart(u)));
+        assert.match(orthanc, /^EnvironmentFile=\/etc\/orthanc-host\/\.env$/m);
     });
 
     it("mounts config read-only and the TLS directory at the path nginx.conf names", () => {
-        assert.ok(doc.services.orthanc.volumes.includes("/etc/orthanc-host/orthanc/orthanc.json:/etc/orthanc/orthanc.json:ro"));
-        assert.ok(doc.services.nginx.volumes.includes("/etc/orthanc-host/tls:/etc/orthanc-host/tls:ro"));
+        assert.ok(execStart(orthanc).includes(" -v /etc/orthanc-host/orthanc/orthanc.json:/etc/orthanc/orthanc.json:ro "));
+        assert.ok(execStart(nginx).includes(" -v /etc/orthanc-host/tls:/etc/orthanc-host/tls:ro "));
     });
 
     it("ships container logs to the host's log group without ever blocking Orthanc", () => {
-        for (const svc of ["orthanc", "nginx"]) {
-            const log = doc.services[svc].logging;
-            assert.equal(log.driver, "awslogs");
-            assert.equal(log.options["awslogs-group"], SAMPLE.logGroupName);
-            assert.equal(log.options["awslogs-region"], "eu-west-1");
-            assert.equal(log.options.mode, "non-blocking");
+        for (const [svc, u] of [["orthanc", orthanc], ["nginx", nginx]]) {
+            const line = execStart(u);
+            assert.ok(line.includes(" --log-driver awslogs "), svc);
+            assert.ok(line.includes(` --log-opt awslogs-group=${SAMPLE.logGroupName} `), svc);
+            assert.ok(line.includes(" --log-opt awslogs-region=eu-west-1 "), svc);
+            assert.ok(line.includes(" --log-opt mode=non-blocking "), svc);
+            assert.ok(line.includes(` --log-opt awslogs-stream=\${HOST_ID}/${svc} `), svc);
         }
-        const local = composeDocument({ ...hostComposeParams(SAMPLE), cloudWatch: undefined }) as any;
-        assert.equal(local.services.orthanc.logging, undefined);
+    });
+
+    it("escapes words as systemd reads them", () => {
+        assert.equal(systemdWord("a%b$c"), "a%%b$$c");
+        assert.equal(systemdWord('a b"c'), '"a b\\"c"');
     });
 });
 
@@ -217,7 +233,7 @@ describe("OrthancHost scripts and units", () => {
         const installer = renderInstaller({ packages: SAMPLE.packages });
         assert.match(installer, /^dnf install -y docker jq$/m);
         assert.ok(!/curl|wget|https?:\/\//.test(installer), "the installer downloads something");
-        assert.match(installer, /docker compose version/);
+        assert.ok(!/compose/.test(installer), "the boot needs nothing but the engine");
         assert.match(installer, /systemctl enable --now orthanc-host\.service orthanc-host-refresh\.timer/);
     });
 
@@ -263,7 +279,7 @@ describe("OrthancHost scripts and units", () => {
         assert.match(units["orthanc-host.service"], /WantedBy=multi-user\.target/);
         assert.match(units["orthanc-host-refresh.service"], /ExecStart=\/usr\/local\/sbin\/orthanc-hostctl refresh/);
         assert.match(units["orthanc-host-refresh.timer"], /OnUnitActiveSec=15min/);
-        assert.match(hostctl, /cmd_refresh\(\) \{[\s\S]*if \(\(changed\)\); then[\s\S]*compose up -d --force-recreate/);
+        assert.match(hostctl, /cmd_refresh\(\) \{[\s\S]*if \(\(changed\)\); then[\s\S]*containers restart/);
     });
 });
 

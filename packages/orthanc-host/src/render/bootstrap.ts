@@ -3,13 +3,13 @@
  * calls it with resolved outputs; tests call it with literals.
  */
 import { CloudInitParams, HostFile, renderCloudInit } from "./cloud-init";
-import { ComposeParams, renderCompose } from "./compose";
+import { ComposeParams } from "./compose";
 import { DatabaseEndpoint } from "./database-uri";
 import { HostLayout, hostLayout } from "./layout";
 import { NginxParams, renderNginxConf } from "./nginx";
 import { OrthancJsonParams, renderOrthancJson, SECRET_SETTING_FILES } from "./orthanc-json";
 import { CertificateSource, renderHostctl, renderInstaller } from "./scripts";
-import { renderSystemdUnits, SystemdParams } from "./systemd";
+import { renderContainerUnits, renderSystemdUnits, SystemdParams } from "./systemd";
 
 /** Orthanc's plain ports inside the host; only nginx (on the same host) reaches them. */
 export const ORTHANC_HTTP_PORT = 8042;
@@ -17,6 +17,8 @@ export const ORTHANC_DICOM_PORT = 4242;
 export const HTTPS_PORT = 443;
 export const DICOM_TLS_PORT = 11112;
 export const HEALTH_PATH = "/healthz";
+/** Where Amazon Linux 2023's docker package installs the client. */
+export const DOCKER_PATH = "/usr/bin/docker";
 
 export interface HostBootstrapParams {
     region: string;
@@ -91,9 +93,13 @@ export function hostSystemdParams(layout: HostLayout = hostLayout()): SystemdPar
 
 /** Every file the host gets, in the order cloud-init writes them. */
 export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayout()): HostFile[] {
-    const units = renderSystemdUnits({ ...hostSystemdParams(layout), refreshMinutes: p.refreshMinutes });
+    const units = {
+        ...renderContainerUnits({
+            docker: DOCKER_PATH, environmentFile: `${layout.projectDir}/.env`, containers: hostComposeParams(p, layout),
+        }),
+        ...renderSystemdUnits({ ...hostSystemdParams(layout), refreshMinutes: p.refreshMinutes }),
+    };
     return [
-        { path: layout.composeFile, permissions: "0644", content: renderCompose(hostComposeParams(p, layout)) },
         { path: layout.nginxConf, permissions: "0644", content: renderNginxConf(hostNginxParams(layout)) },
         { path: layout.orthancJson, permissions: "0644", content: renderOrthancJson(hostOrthancParams(p)) },
         {
@@ -107,7 +113,7 @@ export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayou
                 adminSecretArn: p.adminSecretArn,
                 adminUsername: p.adminUsername,
                 certificate: p.certificate,
-                dockerPath: "/usr/bin/docker",
+                systemctlPath: "/usr/bin/systemctl",
             }),
         },
         { path: layout.installer, permissions: "0700", content: renderInstaller({ packages: p.packages }) },

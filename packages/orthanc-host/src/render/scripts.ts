@@ -4,7 +4,7 @@
  */
 import { selfSignedCertificateCommand } from "./certificates";
 import { connectionUriSuffix, DatabaseEndpoint } from "./database-uri";
-import { HostLayout, REFRESH_TIMER, SERVICE_UNIT } from "./layout";
+import { CONTAINER_UNITS, HostLayout, REFRESH_TIMER, SERVICE_UNIT } from "./layout";
 import { SECRET_SETTING_FILES } from "./orthanc-json";
 import { renderArgs, shQuote } from "./shell";
 
@@ -25,7 +25,8 @@ export interface HostctlParams {
     adminSecretArn: string;
     adminUsername: string;
     certificate: CertificateSource;
-    dockerPath: string;
+    /** systemctl, which starts and restarts the containers' units. */
+    systemctlPath: string;
 }
 
 /**
@@ -54,9 +55,8 @@ function constants(p: HostctlParams): string[] {
         ["CERTIFICATE_SECRET_ARN", c.kind === "secret" ? c.secretArn : ""],
         ["SITE_NAME", c.kind === "selfSigned" ? c.siteName ?? "" : ""],
         ["CERT_DAYS", c.kind === "selfSigned" ? String(c.days) : ""],
-        ["DOCKER", p.dockerPath],
+        ["SYSTEMCTL", p.systemctlPath],
         ["PROJECT_DIR", l.projectDir],
-        ["COMPOSE_FILE", l.composeFile],
         ["HOST_JSON", l.hostJson],
         ["SECRETS_DIR", l.secretsDir],
         ["TLS_DIR", l.tlsDir],
@@ -66,6 +66,7 @@ function constants(p: HostctlParams): string[] {
     const extra = c.kind === "selfSigned" ? c.extraNames.map(shQuote).join(" ") : "";
     return [
         ...pairs.map(([k, v]) => `readonly ${k}=${v === "" ? "''" : shQuote(v)}`),
+        `readonly -a CONTAINERS=(${Object.values(CONTAINER_UNITS).join(" ")})`,
         `readonly -a EXTRA_NAMES=(${extra})`,
     ];
 }
@@ -83,8 +84,8 @@ export function renderHostctl(p: HostctlParams): string {
 #   start    fetch the credentials and the certificate, then start the containers (every boot)
 #   refresh  fetch them again and recreate the containers if anything changed (timer)
 #   stop     stop and remove the containers
-# Credentials go to root-only files that Docker Compose mounts as secrets: never into environment
-# variables or command lines.
+# Credentials go to root-only files that the containers mount under /run/secrets: never into
+# environment variables or command lines.
 set -euo pipefail
 umask 077
 
@@ -96,8 +97,9 @@ log() {
     echo "orthanc-hostctl: $*" >&2
 }
 
-compose() {
-    "$DOCKER" compose --project-directory "$PROJECT_DIR" -f "$COMPOSE_FILE" "$@"
+# containers start|restart|stop: the containers' systemd units (docker run, nothing but the engine).
+containers() {
+    "$SYSTEMCTL" "$1" "\${CONTAINERS[@]}"
 }
 
 imds() {
@@ -239,9 +241,9 @@ cmd_start() {
     write_certificate
     write_credentials
     if ((changed)); then
-        compose up -d --force-recreate --remove-orphans
+        containers restart
     else
-        compose up -d --remove-orphans
+        containers start
     fi
 }
 
@@ -249,15 +251,15 @@ cmd_refresh() {
     write_certificate
     write_credentials
     if ((changed)); then
-        log "credentials or certificate changed: recreating the containers"
-        compose up -d --force-recreate
+        log "credentials or certificate changed: restarting the containers"
+        containers restart
     fi
 }
 
 case "\${1:-}" in
     start) cmd_start ;;
     refresh) cmd_refresh ;;
-    stop) compose down ;;
+    stop) containers stop ;;
     *)
         echo "usage: $0 start|refresh|stop" >&2
         exit 2
@@ -267,22 +269,18 @@ esac
 }
 
 export interface InstallerParams {
-    /** Distribution packages: Docker (with its Compose plugin) and jq. */
+    /** Distribution packages: the Docker engine and jq. */
     packages: string[];
 }
 
 export function renderInstaller(p: InstallerParams): string {
     return `#!/bin/bash
 # orthanc-host-install: rendered by @citadel/orthanc-host; cloud-init runs it once, at first boot.
-# Docker and its Compose plugin come from the distribution's repositories (nothing is downloaded
-# from elsewhere); systemd then starts the stack, now and at every later boot.
+# The Docker engine and jq come from the pinned release's repository (nothing is downloaded from
+# elsewhere, no Compose plugin needed); systemd then runs the containers, now and at every boot.
 set -euo pipefail
 
 dnf install -y ${p.packages.map(shQuote).join(" ")}
-if ! docker compose version >/dev/null 2>&1; then
-    echo "orthanc-host-install: 'docker compose' is missing; the host's packages must include the Compose plugin" >&2
-    exit 1
-fi
 systemctl daemon-reload
 systemctl enable --now docker.service
 systemctl enable --now ${SERVICE_UNIT} ${REFRESH_TIMER}

@@ -3,8 +3,8 @@
 #   start    fetch the credentials and the certificate, then start the containers (every boot)
 #   refresh  fetch them again and recreate the containers if anything changed (timer)
 #   stop     stop and remove the containers
-# Credentials go to root-only files that Docker Compose mounts as secrets: never into environment
-# variables or command lines.
+# Credentials go to root-only files that the containers mount under /run/secrets: never into
+# environment variables or command lines.
 set -euo pipefail
 umask 077
 
@@ -18,14 +18,14 @@ readonly ADMIN_PENDING_TAG_KEY=citadel:first-value
 readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:pacs-certificate-AbC123
 readonly SITE_NAME=''
 readonly CERT_DAYS=''
-readonly DOCKER=/usr/bin/docker
+readonly SYSTEMCTL=/usr/bin/systemctl
 readonly PROJECT_DIR=/etc/orthanc-host
-readonly COMPOSE_FILE=/etc/orthanc-host/docker-compose.yml
 readonly HOST_JSON=/etc/orthanc-host/orthanc/host.json
 readonly SECRETS_DIR=/etc/orthanc-host/secrets
 readonly TLS_DIR=/etc/orthanc-host/tls
 readonly CERT_FILE=/etc/orthanc-host/tls/cert.pem
 readonly KEY_FILE=/etc/orthanc-host/tls/key.pem
+readonly -a CONTAINERS=(orthanc-host-orthanc.service orthanc-host-nginx.service)
 readonly -a EXTRA_NAMES=()
 
 changed=0
@@ -34,8 +34,9 @@ log() {
     echo "orthanc-hostctl: $*" >&2
 }
 
-compose() {
-    "$DOCKER" compose --project-directory "$PROJECT_DIR" -f "$COMPOSE_FILE" "$@"
+# containers start|restart|stop: the containers' systemd units (docker run, nothing but the engine).
+containers() {
+    "$SYSTEMCTL" "$1" "${CONTAINERS[@]}"
 }
 
 imds() {
@@ -177,9 +178,9 @@ cmd_start() {
     write_certificate
     write_credentials
     if ((changed)); then
-        compose up -d --force-recreate --remove-orphans
+        containers restart
     else
-        compose up -d --remove-orphans
+        containers start
     fi
 }
 
@@ -187,15 +188,15 @@ cmd_refresh() {
     write_certificate
     write_credentials
     if ((changed)); then
-        log "credentials or certificate changed: recreating the containers"
-        compose up -d --force-recreate
+        log "credentials or certificate changed: restarting the containers"
+        containers restart
     fi
 }
 
 case "${1:-}" in
     start) cmd_start ;;
     refresh) cmd_refresh ;;
-    stop) compose down ;;
+    stop) containers stop ;;
     *)
         echo "usage: $0 start|refresh|stop" >&2
         exit 2
