@@ -44,6 +44,7 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
         hostCount: reader.integer("orthanc.hostCount", 1, MAX_HOSTS),
         instanceType: reader.string("orthanc.instanceType"),
         amiId: reader.optionalString("orthanc.amiId"),
+        amiRelease: reader.string("orthanc.amiRelease"),
         rootVolumeSizeGiB: reader.integer("orthanc.rootVolumeSizeGiB", 20, 16384),
         siteName: reader.optionalString("orthanc.siteName"),
         certificateSecretArn: reader.optionalString("orthanc.certificateSecretArn"),

@@ -1,3 +1,4 @@
+import { AL2023_RELEASE } from "./host-commands";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
@@ -68,10 +69,16 @@ export interface OrthancHostArgs {
      */
     instanceType?: string;
     /**
-     * AMI id. By default the latest Amazon Linux 2023 for the instance type's architecture, looked
-     * up in SSM at each deployment: a newer AMI replaces the hosts. Pin one to control when.
+     * AMI id; overrides `amiRelease`. @default the AMI of `amiRelease`
      */
     amiId?: pulumi.Input<string>;
+    /**
+     * The Amazon Linux 2023 release the hosts boot (e.g. "2023.6.20250218.2"): its AMI is looked up
+     * by Amazon's exact name (`al2023-ami-<release>-kernel-6.1-<arch>`), never "the latest", so an AMI
+     * change happens only when this changes (and then replaces the hosts). The boot relies only on
+     * what this release provides (host-commands.ts). @default AL2023_RELEASE
+     */
+    amiRelease?: string;
     /** Root volume size in GiB (gp3, encrypted with the key). @default 30 */
     rootVolumeSizeGiB?: number;
     /**
@@ -129,6 +136,7 @@ export interface ResolvedOrthancHostArgs {
     hostCount: number;
     instanceType: string;
     architecture: "x86_64" | "arm64";
+    amiRelease: string;
     rootVolumeSizeGiB: number;
     siteName?: string;
     dicomAet: string;
@@ -261,6 +269,8 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
             "1..255 printable ASCII characters");
     return {
         webCidrs, dicomCidrs, hostCount, instanceType, architecture: architectureOf(instanceType),
+        amiRelease: requireMatch(keyOf("amiRelease"), args.amiRelease ?? AL2023_RELEASE, /^2023\.\d+\.\d{8}\.\d+$/,
+            "is not an Amazon Linux 2023 release", 'a release version such as "2023.6.20250218.2"'),
         rootVolumeSizeGiB, siteName, dicomAet, orthancName, images, database,
         loadBalancer: requireBoolean(keyOf("loadBalancer"), args.loadBalancer ?? false),
         logRetentionDays, keyName,

@@ -2,3 +2,4 @@ export * from "./args";
 export * from "./iam";
 export * from "./render";
 export * from "./orthanc-host";
+export * from "./host-commands";

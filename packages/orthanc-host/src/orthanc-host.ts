@@ -6,7 +6,6 @@ import * as iam from "@pulumi/aws/iam";
 import * as lb from "@pulumi/aws/lb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
-import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
     AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, protectIf,
@@ -14,13 +13,14 @@ import {
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
+import { al2023AmiName } from "./host-commands";
 import {
     DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
 
 /** Database created in the instance for Orthanc's index. */
 export const ORTHANC_DATABASE_NAME = "orthanc";
-/** Distribution packages the hosts install at first boot; the installer then checks that `docker compose` works. */
+/** Distribution packages the hosts install at first boot, from the pinned release's repository (see host-commands.ts). */
 export const HOST_PACKAGES = ["docker", "jq"];
 /** User name of Orthanc's HTTP login; its password is generated on the first host's first boot. */
 export const ADMIN_USERNAME = "admin";
@@ -64,11 +64,6 @@ export function requireAmiArchitecture(resource: pulumi.Resource | undefined, na
             `an ${a.architecture} AMI, or an instance type of the AMI's architecture`);
     }
     return amiId;
-}
-
-/** The SSM parameter naming the latest Amazon Linux 2023 AMI of an architecture. */
-export function amazonLinuxParameter(architecture: "x86_64" | "arm64"): string {
-    return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
 }
 
 /** The public subnets the hosts go in, one each, in order; too few is an error at deployment. */
@@ -279,10 +274,15 @@ export class OrthancHost extends pulumi.ComponentResource {
             certificateSecretArn: args.certificateSecretArn,
         }).apply((v) => encodeUserData(renderUserData(hostBootstrapParams(a, v))));
 
+        // The pinned release's AMI by its exact name: a boot never meets an AMI nobody chose. A pinned
+        // AMI id must be built for the instance type's architecture (an m7g cannot boot an x86_64
+        // image): known only from the AMI itself, so checked once it is looked up.
         const ami = args.amiId === undefined
-            ? getParameterOutput({ name: amazonLinuxParameter(a.architecture) }, parent).value
-            // A pinned AMI must be built for the instance type's architecture (an m7g cannot boot
-            // an x86_64 image): known only from the AMI itself, so checked once it is looked up.
+            ? getAmiOutput({
+                owners: ["amazon"],
+                mostRecent: true,
+                filters: [{ name: "name", values: [al2023AmiName(a.amiRelease, a.architecture)] }],
+            }, parent).id
             : pulumi.output(args.amiId).apply((id) => getAmiOutput({
                 filters: [{ name: "image-id", values: [id] }], mostRecent: true,
             }, parent).apply((image) => requireAmiArchitecture(this, name, id, image.architecture, a)));

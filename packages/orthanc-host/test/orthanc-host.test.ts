@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
 import { autoNamed, CANNED_ARM64_AMI, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
 const OWN_CERT = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf";
-import { ADMIN_PENDING_TAG, decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
+import { ADMIN_PENDING_TAG, AL2023_RELEASE, al2023AmiName, decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
 const network = {
@@ -51,8 +51,13 @@ describe("OrthancHost", () => {
         assert.deepEqual(lt.monitoring, { enabled: true });
         assert.equal(lt.keyName, undefined);
         assert.equal(lt.instanceType, "t3.medium");
-        assert.equal(lt.imageId, "ami-0fedcba9876543210", "the AMI comes from the SSM lookup");
-        assert.ok(dflt.rec.lookups.includes("aws:ssm/getParameter:getParameter"));
+        // The pinned release's AMI, by Amazon's exact name; never the "latest" SSM parameter.
+        assert.equal(lt.imageId, "ami-0123456789abcdef0", "the AMI comes from the lookup by name");
+        assert.ok(dflt.rec.lookups.includes("aws:ec2/getAmi:getAmi"));
+        assert.ok(!dflt.rec.lookups.includes("aws:ssm/getParameter:getParameter"), "the latest AMI would change under the hosts");
+        assert.equal(al2023AmiName(AL2023_RELEASE, "x86_64"), `al2023-ami-${AL2023_RELEASE}-kernel-6.1-x86_64`);
+        assert.throws(() => new OrthancHost("bad", { ...base, amiRelease: "latest" }),
+            /OrthancHost "bad": amiRelease: "latest" is not an Amazon Linux 2023 release/);
         assert.deepEqual(lt.iamInstanceProfile, { arn: "arn:aws:iam:us-east-1:123456789012:pacs-host-profile" });
         assert.equal(named(dflt.rec, "pacs-host-profile").inputs.role, autoNamed("pacs-host-role", "iam/role:Role"));
     });
@@ -152,7 +157,7 @@ describe("OrthancHost", () => {
         assert.ok(text.startsWith("#cloud-config\n"));
         assert.ok(text.includes(`readonly DATABASE_URI_SUFFIX='@citadel-test-pacs-db.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'`));
         assert.ok(text.includes(`"BucketName": "${autoNamed("pacs-images", "s3/bucket:Bucket")}"`));
-        assert.ok(text.includes(`awslogs-group: ${autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup")}`));
+        assert.ok(text.includes(`--log-opt awslogs-group=${autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup")}`));
         assert.ok(text.includes("readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock'"));
         assert.ok(text.includes("readonly ADMIN_SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:pacs-admin"));
         assert.ok(text.includes("readonly -a EXTRA_NAMES=()"), "no load balancer name without a load balancer");
