@@ -121,7 +121,11 @@ export interface OrthancHostArgs {
     keyName?: string;
     /** Protect the database, the image bucket and the admin secret from deletion (on in prod). @default false */
     protect?: boolean;
-    /** Alarms on the hosts, the load balancer and the database, to this topic; none when unset. */
+    /**
+     * Alarms on the hosts, the load balancer and the database, to this topic; none when unset. Each
+     * host also alarms while its heartbeat (HostReady, put every refresh while Orthanc answers through
+     * nginx) is missing for 30 minutes: what a failed boot or a host that stopped serving looks like.
+     */
     alarms?: OrthancHostAlarmsArgs;
     /**
      * SSM Patch Manager's patch group: the hosts carry it as their `Patch Group` tag, and a

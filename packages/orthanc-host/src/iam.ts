@@ -1,6 +1,7 @@
 /** The hosts' instance role, as plain policy data (pure, so tests read it without mocks). */
 import { PolicyStatement, sessionManagerStatements } from "@citadel/shared";
 import { ADMIN_PENDING_TAG_KEY } from "./render/scripts";
+import { HEARTBEAT_NAMESPACE } from "./render/bootstrap";
 
 export interface HostPolicyContext {
     region: string;
@@ -77,6 +78,16 @@ export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
                     "kms:ViaService": [`s3.${c.region}.${c.dnsSuffix}`, `secretsmanager.${c.region}.${c.dnsSuffix}`],
                 },
             },
+        },
+        {
+            // The heartbeat the host's alarm watches; PutMetricData takes no resource, so the
+            // namespace condition is what scopes it.
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+            Sid: "PutHeartbeat",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": HEARTBEAT_NAMESPACE } },
         },
         {
             Sid: "WriteOwnLogs",

@@ -15,7 +15,8 @@ import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, valida
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
 import { al2023AmiName } from "./host-commands";
 import {
-    DICOM_TLS_PORT, HEALTH_PATH, HostBootstrapParams, HTTPS_PORT, renderUserData, SELF_SIGNED_DAYS,
+    DICOM_TLS_PORT, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_READY_METRIC, HostBootstrapParams, HTTPS_PORT, renderUserData,
+    SELF_SIGNED_DAYS,
 } from "./render";
 
 /** Database created in the instance for Orthanc's index. */
@@ -26,6 +27,8 @@ export const HOST_PACKAGES = ["docker", "jq"];
 export const ADMIN_USERNAME = "admin";
 /** Minutes between checks for rotated credentials (RDS rotates its managed secret on its own). */
 export const REFRESH_MINUTES = 15;
+/** The heartbeat alarm's period: one refresh. Two empty periods in a row raise it. */
+export const HEARTBEAT_PERIOD_SECONDS = REFRESH_MINUTES * 60;
 
 /** The instance metadata settings: IMDSv2 only; hop limit 2 so containers reach it through Docker's bridge. */
 export const METADATA_OPTIONS = {
@@ -331,6 +334,27 @@ export class OrthancHost extends pulumi.ComponentResource {
                     port,
                 }, parent));
             }
+        }
+
+        if (args.alarms) {
+            const topic = args.alarms.topicArn;
+            instances.forEach((inst, i) => new cloudwatch.MetricAlarm(`${name}-host-${i}-not-ready`, {
+                alarmDescription: `Orthanc host ${i} of ${name} has not reported ready for 30 minutes: ` +
+                    "its boot failed, or it stopped serving (see its log group and `systemctl status orthanc-host`)",
+                namespace: HEARTBEAT_NAMESPACE,
+                metricName: HOST_READY_METRIC,
+                dimensions: { InstanceId: inst.id },
+                statistic: "SampleCount",
+                period: HEARTBEAT_PERIOD_SECONDS,
+                evaluationPeriods: 2,
+                datapointsToAlarm: 2,
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
+                // No data is the failure this alarm exists for.
+                treatMissingData: "breaching",
+                alarmActions: [topic],
+                okActions: [topic],
+            }, parent));
         }
 
         this.instanceIds = pulumi.all(instances.map((inst) => inst.id));

@@ -281,6 +281,7 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
         fs.writeFileSync(layout.hostctl, renderHostctl({
             layout, region: "eu-west-1", database: DB_ENDPOINT, databaseSecretArn: DB_ARN, adminSecretArn: ADMIN_ARN,
             adminUsername: "admin", systemctlPath: path.join(dir, "bin", "systemctl"),
+            heartbeat: { namespace: "Citadel/OrthancHost", healthUrl: "https://127.0.0.1:443/healthz" },
             certificate: { kind: "selfSigned", siteName: "pacs.example.org", extraNames: ["nlb.example.com"], days: 825 },
         }), { mode: 0o700 });
         fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: DB_PASSWORD }));

@@ -43,10 +43,12 @@ describe("OrthancHost instance role", () => {
         assert.deepEqual(bySid.WriteOwnLogs.Resource, [ctx.logGroupArn, `${ctx.logGroupArn}:log-stream:*`]);
     });
 
-    it("has no wildcard action, and a wildcard resource only for Session Manager's resource-less actions", () => {
+    it("has no wildcard action, and a wildcard resource only for resource-less actions (Session Manager, its heartbeat)", () => {
         for (const s of statements) {
             for (const action of ([] as string[]).concat(s.Action)) assert.ok(!action.includes("*"), `${s.Sid}: ${action}`);
-            if (s.Sid !== "SessionManagerAgent") {
+            if (s.Sid === "PutHeartbeat") {
+                assert.deepEqual(s.Condition, { StringEquals: { "cloudwatch:namespace": "Citadel/OrthancHost" } });
+            } else if (s.Sid !== "SessionManagerAgent") {
                 for (const resource of ([] as string[]).concat(s.Resource ?? [])) assert.notEqual(resource, "*", s.Sid);
             }
             assert.equal(s.Effect, "Allow");

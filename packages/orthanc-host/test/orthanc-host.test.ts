@@ -62,6 +62,28 @@ describe("OrthancHost", () => {
         assert.equal(named(dflt.rec, "pacs-host-profile").inputs.role, autoNamed("pacs-host-role", "iam/role:Role"));
     });
 
+    // A host whose boot fails is silent: no log line, no unhealthy target without a load balancer.
+    // Missing data is treated as breaching, so the alarm fires when the heartbeat never starts or stops.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data
+    it("CloudWatch missing data: a boot failure (no heartbeat for two refreshes) raises an alarm per host", async () => {
+        assert.equal(ofType(dflt.rec, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0, "no alarms unless asked");
+        const { rec } = await build({ alarms: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" } });
+        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.equal(alarms.length, 2);
+        for (const [i, a] of alarms.entries()) {
+            assert.deepEqual([a.inputs.namespace, a.inputs.metricName, a.inputs.dimensions], ["Citadel/OrthancHost", "HostReady",
+                { InstanceId: `pacs-host-${i}-id` }]);
+            assert.deepEqual([a.inputs.treatMissingData, a.inputs.comparisonOperator, a.inputs.threshold],
+                ["breaching", "LessThanThreshold", 1]);
+            assert.equal(a.inputs.period * a.inputs.evaluationPeriods, 1800);
+            assert.deepEqual(a.inputs.alarmActions, ["arn:aws:sns:us-east-1:123456789012:alerts"]);
+        }
+        // The host puts exactly that metric, in that namespace, once healthy through nginx.
+        const text = decodeUserData(ofType(rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs.userData);
+        assert.match(text, /aws cloudwatch put-metric-data --region "\$REGION" --namespace "\$HEARTBEAT_NAMESPACE" \\\n\s+--metric-name HostReady/);
+        assert.ok(text.includes("readonly HEARTBEAT_NAMESPACE=Citadel/OrthancHost"));
+    });
+
     it("runs one host per AZ in the public subnets, each asking for its own public address", () => {
         const hosts = ofType(dflt.rec, "aws:ec2/instance:Instance");
         assert.deepEqual(hosts.map((h) => [h.name, h.inputs.subnetId, h.inputs.availabilityZone]).sort(), [
@@ -143,7 +165,7 @@ describe("OrthancHost", () => {
         const policy = JSON.parse(named(dflt.rec, "pacs-host-policy").inputs.policy);
         const sids = policy.Statement.map((s: any) => s.Sid);
         assert.deepEqual(sids, ["SessionManagerAgent", "ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
-            "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "WriteOwnLogs"]);
+            "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "PutHeartbeat", "WriteOwnLogs"]);
         const read = policy.Statement.find((s: any) => s.Sid === "ReadSecrets");
         assert.deepEqual(read.Resource, [
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock",

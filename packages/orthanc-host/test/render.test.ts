@@ -13,6 +13,7 @@ function hostctlParams(p = SAMPLE) {
     return {
         layout, region: p.region, database: hostDatabaseEndpoint(p), databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
         adminUsername: p.adminUsername, certificate: p.certificate, systemctlPath: "/usr/bin/systemctl",
+        heartbeat: { namespace: "Citadel/OrthancHost", healthUrl: "https://127.0.0.1:443/healthz" },
     };
 }
 

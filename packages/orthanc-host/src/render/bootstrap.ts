@@ -17,6 +17,8 @@ export const ORTHANC_DICOM_PORT = 4242;
 export const HTTPS_PORT = 443;
 export const DICOM_TLS_PORT = 11112;
 export const HEALTH_PATH = "/healthz";
+/** CloudWatch namespace of the hosts' heartbeat metric. */
+export const HEARTBEAT_NAMESPACE = "Citadel/OrthancHost";
 /** Where Amazon Linux 2023's docker package installs the client. */
 export const DOCKER_PATH = "/usr/bin/docker";
 
@@ -114,6 +116,7 @@ export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayou
                 adminUsername: p.adminUsername,
                 certificate: p.certificate,
                 systemctlPath: "/usr/bin/systemctl",
+                heartbeat: { namespace: HEARTBEAT_NAMESPACE, healthUrl: `https://127.0.0.1:${HTTPS_PORT}${HEALTH_PATH}` },
             }),
         },
         { path: layout.installer, permissions: "0700", content: renderInstaller({ packages: p.packages }) },

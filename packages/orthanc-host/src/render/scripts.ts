@@ -25,6 +25,8 @@ export interface HostctlParams {
     adminSecretArn: string;
     adminUsername: string;
     certificate: CertificateSource;
+    /** Where the heartbeat goes: HOST_READY_METRIC in this namespace, once Orthanc answers through nginx. */
+    heartbeat: { namespace: string; healthUrl: string };
     /** systemctl, which starts and restarts the containers' units. */
     systemctlPath: string;
 }
@@ -41,6 +43,9 @@ export const ADMIN_INIT_TOKEN = "citadel-orthanc-admin-initial-value-v1";
  */
 export const ADMIN_PENDING_TAG_KEY = "citadel:first-value";
 
+/** The metric each host puts while it serves; the host's alarm fires when it stops arriving. */
+export const HOST_READY_METRIC = "HostReady";
+
 function constants(p: HostctlParams): string[] {
     const c = p.certificate;
     const l = p.layout;
@@ -56,6 +61,8 @@ function constants(p: HostctlParams): string[] {
         ["SITE_NAME", c.kind === "selfSigned" ? c.siteName ?? "" : ""],
         ["CERT_DAYS", c.kind === "selfSigned" ? String(c.days) : ""],
         ["SYSTEMCTL", p.systemctlPath],
+        ["HEARTBEAT_NAMESPACE", p.heartbeat.namespace],
+        ["HEALTH_URL", p.heartbeat.healthUrl],
         ["PROJECT_DIR", l.projectDir],
         ["HOST_JSON", l.hostJson],
         ["SECRETS_DIR", l.secretsDir],
@@ -254,6 +261,21 @@ cmd_refresh() {
         log "credentials or certificate changed: restarting the containers"
         containers restart
     fi
+    heartbeat
+}
+
+# One data point of ${HOST_READY_METRIC} while Orthanc answers through nginx: its absence (a boot
+# that failed anywhere, a host that stopped serving) is what the host's alarm watches.
+heartbeat() {
+    local instance_id
+    if ! curl -fsSk --max-time 10 -o /dev/null "$HEALTH_URL"; then
+        log "not healthy at $HEALTH_URL: no heartbeat"
+        return 0
+    fi
+    instance_id=$(imds instance-id)
+    aws cloudwatch put-metric-data --region "$REGION" --namespace "$HEARTBEAT_NAMESPACE" \\
+        --metric-name ${HOST_READY_METRIC} --dimensions "InstanceId=\${instance_id}" --value 1 --unit Count \\
+        || log "put-metric-data refused: no heartbeat"
 }
 
 case "\${1:-}" in

@@ -19,6 +19,8 @@ readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:se
 readonly SITE_NAME=''
 readonly CERT_DAYS=''
 readonly SYSTEMCTL=/usr/bin/systemctl
+readonly HEARTBEAT_NAMESPACE=Citadel/OrthancHost
+readonly HEALTH_URL=https://127.0.0.1:443/healthz
 readonly PROJECT_DIR=/etc/orthanc-host
 readonly HOST_JSON=/etc/orthanc-host/orthanc/host.json
 readonly SECRETS_DIR=/etc/orthanc-host/secrets
@@ -191,6 +193,21 @@ cmd_refresh() {
         log "credentials or certificate changed: restarting the containers"
         containers restart
     fi
+    heartbeat
+}
+
+# One data point of HostReady while Orthanc answers through nginx: its absence (a boot
+# that failed anywhere, a host that stopped serving) is what the host's alarm watches.
+heartbeat() {
+    local instance_id
+    if ! curl -fsSk --max-time 10 -o /dev/null "$HEALTH_URL"; then
+        log "not healthy at $HEALTH_URL: no heartbeat"
+        return 0
+    fi
+    instance_id=$(imds instance-id)
+    aws cloudwatch put-metric-data --region "$REGION" --namespace "$HEARTBEAT_NAMESPACE" \
+        --metric-name HostReady --dimensions "InstanceId=${instance_id}" --value 1 --unit Count \
+        || log "put-metric-data refused: no heartbeat"
 }
 
 case "${1:-}" in
