@@ -17,6 +17,8 @@ export interface EdgeSettings {
     aliases: string[];
     certificateArn?: string;
     rateLimit: number;
+    /** URI path prefixes where request bodies over 8 KB (uploads) pass the WAF. */
+    uploadPaths: string[];
     assets: boolean;
     priceClass: PriceClass;
 }
@@ -26,6 +28,7 @@ const CONFIG_KEY: Record<string, string> = {
     "origin": "edge.originDomainName",
     "origin.domainName": "edge.originDomainName",
     "waf.rateLimit": "edge.rateLimit",
+    "waf.uploadPaths": "edge.uploadPaths",
     "logRetentionInDays": "logs.retentionDays",
 };
 
@@ -43,6 +46,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
         aliases: reader.stringList("edge.aliases"),
         certificateArn: reader.optionalString("edge.certificateArn"),
         rateLimit: reader.integer("edge.rateLimit", RATE_LIMIT_MIN, RATE_LIMIT_MAX),
+        uploadPaths: reader.stringList("edge.uploadPaths"),
         assets: reader.boolean("edge.assets"),
         priceClass: reader.oneOf<PriceClass>("edge.priceClass", PRICE_CLASSES),
     };
@@ -97,7 +101,7 @@ function edgeArgs(
         kmsKeyArn: refs.kmsKeyArn,
         logBucket: refs.logBucket,
         accessLogsBucketName: refs.accessLogsBucketName,
-        waf: { rateLimit: s.rateLimit },
+        waf: { rateLimit: s.rateLimit, uploadPaths: s.uploadPaths },
         logRetentionInDays: logRetentionDays,
         priceClass: s.priceClass,
         protect,

@@ -76,6 +76,13 @@ export interface EdgeWafArgs {
      * distribution. Counted rules still show in metrics and logs. @default []
      */
     countOnlyRules?: string[];
+    /**
+     * URI path prefixes that may carry request bodies over 8 KB, e.g. `["/api/uploads/"]`. The core
+     * rule set's SizeRestrictions_BODY blocks every body over 8 KB; with upload paths it blocks them
+     * everywhere else only (counted in the group, then a label-matching rule). Each starts with `/`;
+     * at most 10. @default [] (large bodies blocked everywhere)
+     */
+    uploadPaths?: string[];
 }
 
 export interface EdgeCdnArgs {
@@ -146,7 +153,7 @@ export interface ResolvedEdgeCdnArgs {
     certificateArn?: string;
     priceClass: PriceClass;
     accessLogPrefix: string;
-    waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[] };
+    waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[]; uploadPaths: string[] };
     logRetentionInDays: number;
     frameOptions: FrameOption;
     contentSecurityPolicy: string;
@@ -300,6 +307,17 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
         requireNonEmptyString(keyOf("waf.countOnlyRules"), r, "rule names of AWSManagedRulesCommonRuleSet");
     }
     requireUnique(keyOf("waf.countOnlyRules"), countOnlyRules, "each rule at most once");
+    const uploadPaths = w.uploadPaths ?? [];
+    const pathAllowed = 'URI path prefixes starting with "/", up to 10, each at most 200 characters of printable ASCII';
+    if (!Array.isArray(uploadPaths) || uploadPaths.length > 10) {
+        throw new ConfigError(keyOf("waf.uploadPaths"), uploadPaths, "is not a list of up to 10 paths", pathAllowed);
+    }
+    for (const p of uploadPaths) {
+        if (typeof p !== "string" || !/^\/[\x21-\x7e]{0,199}$/.test(p)) {
+            throw new ConfigError(keyOf("waf.uploadPaths"), p, "is not a URI path prefix", pathAllowed);
+        }
+    }
+    requireUnique(keyOf("waf.uploadPaths"), uploadPaths, "each path at most once");
     const windowSeconds = w.rateLimitWindowSeconds ?? EDGE_DEFAULTS.rateLimitWindowSeconds;
     if (!(RATE_LIMIT_WINDOWS as readonly number[]).includes(windowSeconds)) {
         throw new ConfigError(keyOf("waf.rateLimitWindowSeconds"), windowSeconds, "is not a WAF evaluation window",
@@ -317,6 +335,7 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
             rateLimit: requireInteger(keyOf("waf.rateLimit"), w.rateLimit ?? EDGE_DEFAULTS.rateLimit, RATE_LIMIT_MIN, RATE_LIMIT_MAX),
             rateLimitWindowSeconds: windowSeconds as RateLimitWindow,
             countOnlyRules,
+            uploadPaths,
         },
         logRetentionInDays: requireLogRetention(keyOf("logRetentionInDays"),
             args.logRetentionInDays ?? EDGE_DEFAULTS.logRetentionInDays),

@@ -46,6 +46,48 @@ export interface WafRuleSettings {
     rateLimitWindowSeconds: RateLimitWindow;
     /** Core rule set rules to count instead of block. */
     countOnlyRules: string[];
+    /**
+     * URI path prefixes that may carry request bodies over 8 KB (uploads). Empty: the core rule
+     * set's SizeRestrictions_BODY blocks large bodies everywhere.
+     */
+    uploadPaths?: string[];
+}
+
+/** The core rule set's 8 KB body rule, and the label it adds to a request it matches (even when counted). */
+export const BODY_SIZE_RULE = "SizeRestrictions_BODY";
+export const BODY_SIZE_LABEL = "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body";
+export const BODY_SIZE_OUTSIDE_UPLOADS_RULE = "BodySizeOutsideUploadPaths";
+
+/**
+ * Large bodies allowed only under the upload paths: the core rule set counts SizeRestrictions_BODY
+ * (which still labels the request), and this rule, evaluated after it, blocks a labelled request
+ * whose path is not an upload path.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-match-examples.html
+ */
+export function bodySizeOutsideUploadsRule(metricPrefix: string, uploadPaths: string[], priority: number): WebAclRule {
+    const onPath = uploadPaths.map((p) => ({
+        byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: "STARTS_WITH",
+            searchString: p,
+            textTransformations: [{ priority: 0, type: "NONE" }],
+        },
+    }));
+    return {
+        name: BODY_SIZE_OUTSIDE_UPLOADS_RULE,
+        priority,
+        action: { block: {} },
+        statement: {
+            andStatement: {
+                statements: [
+                    { labelMatchStatement: { scope: "LABEL", key: BODY_SIZE_LABEL } },
+                    { notStatement: { statement: onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } } } },
+                ],
+            },
+        },
+        visibilityConfig: wafVisibility(metricName(metricPrefix, BODY_SIZE_OUTSIDE_UPLOADS_RULE)),
+    };
 }
 
 /**
@@ -68,6 +110,8 @@ export function wafRules(metricPrefix: string, s: WafRuleSettings): WebAclRule[]
         },
         visibilityConfig: wafVisibility(metricName(metricPrefix, RATE_LIMIT_RULE)),
     };
+    const uploadPaths = s.uploadPaths ?? [];
+    const counted = [...new Set([...s.countOnlyRules, ...(uploadPaths.length > 0 ? [BODY_SIZE_RULE] : [])])];
     const managed = MANAGED_RULE_GROUPS.map((group, i): WebAclRule => ({
         name: group,
         priority: i + 1,
@@ -76,14 +120,16 @@ export function wafRules(metricPrefix: string, s: WafRuleSettings): WebAclRule[]
             managedRuleGroupStatement: {
                 vendorName: "AWS",
                 name: group,
-                ruleActionOverrides: group === "AWSManagedRulesCommonRuleSet" && s.countOnlyRules.length > 0
-                    ? s.countOnlyRules.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
+                ruleActionOverrides: group === "AWSManagedRulesCommonRuleSet" && counted.length > 0
+                    ? counted.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
                     : undefined,
             },
         },
         visibilityConfig: wafVisibility(metricName(metricPrefix, group)),
     }));
-    return [rate, ...managed];
+    const scoped = uploadPaths.length > 0 && !s.countOnlyRules.includes(BODY_SIZE_RULE)
+        ? [bodySizeOutsideUploadsRule(metricPrefix, uploadPaths, MANAGED_RULE_GROUPS.length + 1)] : [];
+    return [rate, ...managed, ...scoped];
 }
 
 /**

@@ -26,7 +26,7 @@ describe("EdgeCdn args", () => {
     it("fills in secure defaults", () => {
         const a = validateEdgeCdnArgs("edge", base);
         assert.equal(a.priceClass, "PriceClass_100");
-        assert.deepEqual(a.waf, { rateLimit: 2000, rateLimitWindowSeconds: 300, countOnlyRules: [] });
+        assert.deepEqual(a.waf, { rateLimit: 2000, rateLimitWindowSeconds: 300, countOnlyRules: [], uploadPaths: [] });
         assert.equal(a.logRetentionInDays, 365);
         assert.equal(a.origin?.readTimeoutSeconds, 30);
         assert.equal(a.assets, undefined);

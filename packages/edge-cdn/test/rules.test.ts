@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import {
     accessLogSuffixPath, MANAGED_RULE_GROUPS, metricName, oacReadStatements, RATE_LIMIT_RULE, securityHeaders,
-    wafRules,
+    BODY_SIZE_LABEL, validateEdgeCdnArgs, wafRules,
 } from "../src";
 
 describe("EdgeCdn rules (pure)", () => {
@@ -53,6 +53,35 @@ describe("EdgeCdn rules (pure)", () => {
             Resource: "arn:aws:s3:::b/*",
             Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } },
         });
+    });
+
+    // The core rule set's SizeRestrictions_BODY blocks bodies over 8 KB, which breaks uploads through
+    // CloudFront. Counted, it still labels the request; a later rule blocks labelled requests outside
+    // the upload paths. https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+    // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-match-examples.html
+    it("WAF SizeRestrictions_BODY (8 KB): large bodies pass only under the configured upload paths", () => {
+        const plain = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [] }) as any[];
+        const crs = (rs: any[]) => rs.find((r) => r.name === "AWSManagedRulesCommonRuleSet").statement.managedRuleGroupStatement;
+        assert.equal(crs(plain).ruleActionOverrides, undefined, "without upload paths the 8 KB rule blocks everywhere");
+        assert.equal(plain.length, 5);
+
+        const scoped = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [], uploadPaths: ["/api/uploads/", "/dicom-web/"] }) as any[];
+        assert.deepEqual(crs(scoped).ruleActionOverrides, [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        const last = scoped[scoped.length - 1];
+        assert.equal(last.name, "BodySizeOutsideUploadPaths");
+        assert.ok(last.priority > scoped.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").priority, "after the label is set");
+        assert.deepEqual(last.action, { block: {} });
+        const [label, not] = last.statement.andStatement.statements;
+        assert.deepEqual(label, { labelMatchStatement: { scope: "LABEL", key: BODY_SIZE_LABEL } });
+        assert.equal(BODY_SIZE_LABEL, "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body");
+        assert.deepEqual(not.notStatement.statement.orStatement.statements.map((s: any) => [s.byteMatchStatement.searchString,
+            s.byteMatchStatement.positionalConstraint, Object.keys(s.byteMatchStatement.fieldToMatch)]),
+            [["/api/uploads/", "STARTS_WITH", ["uriPath"]], ["/dicom-web/", "STARTS_WITH", ["uriPath"]]]);
+        const one = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [], uploadPaths: ["/up/"] }) as any[];
+        assert.ok(one[one.length - 1].statement.andStatement.statements[1].notStatement.statement.byteMatchStatement);
+        assert.throws(() => validateEdgeCdnArgs("edge", { origin: { domainName: "o.example.com", header: { name: "X-O", value: "v" } },
+            kmsKeyArn: "k", logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" }, waf: { uploadPaths: ["uploads/"] } }),
+            /waf\.uploadPaths: "uploads\/" is not a URI path prefix/);
     });
 
     it("sends HSTS, nosniff, frame options and referrer policy, overriding the origin", () => {
