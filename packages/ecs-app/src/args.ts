@@ -85,8 +85,11 @@ export interface ContainerArgs {
     user?: string;
     /**
      * Give the container the app's database: `DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME` and
-     * `DATABASE_USER` in its environment, `DATABASE_PASSWORD` by reference to the RDS-managed secret
-     * (the database forces TLS). Requires `database`. @default false (true for the migration)
+     * `DATABASE_USER` in its environment (the database forces TLS). Services and workers connect as
+     * the app's own user (`app`) with IAM authentication (`DATABASE_AUTH=iam`: a token from the task
+     * role per connection, so RDS's 7-day rotation of the master secret never reaches them). The
+     * migration connects as the master user with `DATABASE_PASSWORD` (read at its start) and gets
+     * `DATABASE_APP_USER`, the user it creates (see README). Requires `database`. @default false (true for the migration)
      */
     useDatabase?: boolean;
     /**
@@ -419,6 +422,15 @@ export const ECS_APP_DEFAULTS = {
 /** Names of variables EcsApp sets itself; a container may not set them too. */
 export const DATABASE_ENV = ["DATABASE_HOST", "DATABASE_PORT", "DATABASE_NAME", "DATABASE_USER"] as const;
 export const DATABASE_SECRET = "DATABASE_PASSWORD";
+/**
+ * Set to "iam" for services and workers: they connect as the app's own user with an IAM
+ * authentication token (the RDS Signer of any AWS SDK, with the task role), never with a password.
+ */
+export const DATABASE_AUTH_ENV = "DATABASE_AUTH";
+/** Given to the migration (which connects as the master user): the user it must create for the app. */
+export const DATABASE_APP_USER_ENV = "DATABASE_APP_USER";
+/** The app's own database user: least privilege, IAM authentication, no password to rotate. */
+export const DATABASE_APP_USER = "app";
 export const APP_VERSION_ENV = "APP_VERSION";
 export const WORKER_QUEUE_ENV = "QUEUE_URL";
 

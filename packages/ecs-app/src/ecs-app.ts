@@ -12,7 +12,8 @@ import {
     serviceTrustPolicy, validatePostgresDatabaseArgs,
 } from "@citadel/shared";
 import {
-    APP_VERSION_ENV, componentKeys, DATABASE_ENV, DATABASE_SECRET, EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
+    APP_VERSION_ENV, componentKeys, DATABASE_APP_USER, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET,
+    EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
     ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
 } from "./args";
 import { requireImageTagResolved, resolveEcsAppArgs } from "./validate";
@@ -582,9 +583,18 @@ export class EcsApp extends pulumi.ComponentResource {
         const secrets: ResolvedSecret[] = [];
         if (c.useDatabase && this.database) {
             const db = this.database;
-            const values = [db.address, db.port.apply(String), db.databaseName, db.masterUsername];
+            const migration = c === this.a.migration;
+            // Only the run-once migration uses the master user (it reads the rotating secret at its
+            // start); services and workers are the app's own user with IAM authentication.
+            const user = migration ? db.masterUsername : DATABASE_APP_USER;
+            const values = [db.address, db.port.apply(String), db.databaseName, user];
             DATABASE_ENV.forEach((k, i) => { environment[k] = values[i]; });
-            secrets.push({ name: DATABASE_SECRET, kind: "secretsmanager", arn: db.masterUserSecretArn, jsonKey: "password" });
+            if (migration) {
+                environment[DATABASE_APP_USER_ENV] = DATABASE_APP_USER;
+                secrets.push({ name: DATABASE_SECRET, kind: "secretsmanager", arn: db.masterUserSecretArn, jsonKey: "password" });
+            } else {
+                environment[DATABASE_AUTH_ENV] = "iam";
+            }
         }
         return { environment, secrets };
     }
@@ -630,12 +640,14 @@ export class EcsApp extends pulumi.ComponentResource {
         new iam.RolePolicy(`${id}-task-policy`, {
             role: taskRole.id,
             policy: pulumi.all([pulumi.all(extras.consumeQueueArns), pulumi.all(extras.produceQueueArns), this.args.kmsKeyArn,
-                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grants])
-                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, resolved]) =>
+                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grants,
+                c.useDatabase && this.database && c !== this.a.migration ? this.database.resourceId : undefined])
+                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, resolved, resourceId]) =>
                     policyJson([
                         ...taskRoleStatements({
                             partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
                             consumeQueueArns, produceQueueArns,
+                            databaseUser: resourceId ? { resourceId, username: DATABASE_APP_USER } : undefined,
                         }),
                         ...grantStatements(resolved, { partition, region, dnsSuffix }),
                     ])),

@@ -72,6 +72,8 @@ export interface TaskRoleInputs {
     consumeQueueArns: string[];
     /** Queues this task may send to (producers of workers). */
     produceQueueArns: string[];
+    /** Connect to the app's database as this user with IAM authentication. */
+    databaseUser?: { resourceId: string; username: string };
 }
 
 /** The task role: what the application code may do, nothing more. */
@@ -96,6 +98,16 @@ export function taskRoleStatements(i: TaskRoleInputs): PolicyStatement[] {
             Sid: "SendToWorkerQueues", Effect: "Allow",
             Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
             Resource: i.produceQueueArns,
+        });
+    }
+    if (i.databaseUser) {
+        // IAM database authentication: a token per connection, signed with the task role's
+        // credentials, instead of a password read once at task start.
+        // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+        statements.push({
+            Sid: "ConnectToDatabaseAsAppUser", Effect: "Allow",
+            Action: "rds-db:connect",
+            Resource: `arn:${i.partition}:rds-db:${i.region}:${i.accountId}:dbuser:${i.databaseUser.resourceId}/${i.databaseUser.username}`,
         });
     }
     if (i.consumeQueueArns.length + i.produceQueueArns.length > 0) decryptVia.push("sqs");

@@ -8,7 +8,7 @@ import {
     DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, LoadBalancerArgs,
     OriginProtectionArgs, ResolvedContainer, ResolvedEcsAppArgs, ResolvedSecret, ResolvedService, ResolvedWorker,
     RoutingArgs, SECRET_LOOKING_NAME, ServiceArgs, TARGET_PROTOCOLS, WorkerArgs,
-    APP_VERSION_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
+    APP_VERSION_ENV, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
 } from "./args";
 import { validateGrants } from "./grants";
 import { validateAccess } from "./access";
@@ -393,7 +393,7 @@ function resolveWorker(raw: WorkerArgs, keys: EcsAppKeys, capacity: CapacityType
 /** Variables EcsApp injects into a container; user settings may not collide with them. */
 function injectedNames(c: ResolvedContainer, a: { workers: ResolvedWorker[]; isWorker: boolean }): string[] {
     const names: string[] = [APP_VERSION_ENV];
-    if (c.useDatabase) names.push(...DATABASE_ENV, DATABASE_SECRET);
+    if (c.useDatabase) names.push(...DATABASE_ENV, DATABASE_SECRET, DATABASE_AUTH_ENV, DATABASE_APP_USER_ENV);
     if (a.isWorker) names.push(WORKER_QUEUE_ENV);
     for (const w of a.workers) if (w.producers.includes(c.name)) names.push(producerQueueEnv(w.name));
     return names;

@@ -139,6 +139,32 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         assert.ok(rec.lookups.includes("aws:ssm/getParameter:getParameter"));
     });
 
+    // RDS rotates its managed master secret every 7 days; ECS injects secrets only at task start, so a
+    // running task holding the password fails on new connections after a rotation. Services and workers
+    // therefore connect as the app's own user with IAM authentication (a token per connection); only
+    // the run-once migration uses the master user.
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-rotation
+    // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
+    it("RDS managed secret rotation (7 days): long-running tasks use IAM auth as the app user, never the master password", () => {
+        const dbSecret = `arn:aws:secretsmanager:${region()}:123456789012:secret:rds!app-db-mock`;
+        for (const name of ["backend", "jobs"]) {
+            const { c } = containers(rec).find((x) => x.c.name === name)!;
+            const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
+            assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_AUTH], ["app", "iam"], name);
+            assert.ok(!c.secrets?.some((s: any) => s.name === "DATABASE_PASSWORD"), `${name} holds the master password`);
+            const task = policy(named(rec, `app-${name}-task-policy`));
+            const connect = task.Statement.find((s: any) => s.Sid === "ConnectToDatabaseAsAppUser");
+            assert.deepStrictEqual([connect.Action, connect.Resource],
+                ["rds-db:connect", `arn:aws:rds-db:${region()}:123456789012:dbuser:db-APPDBMOCK/app`]);
+        }
+        const { c: m } = containers(rec).find((x) => x.c.name === "migration")!;
+        const env = Object.fromEntries(m.environment.map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_APP_USER, env.DATABASE_AUTH], ["citadel", "app", undefined]);
+        assert.deepStrictEqual(m.secrets.find((s: any) => s.name === "DATABASE_PASSWORD"), { name: "DATABASE_PASSWORD", valueFrom: `${dbSecret}:password::` });
+        assert.ok(!policy(named(rec, "app-migration-task-policy")).Statement.some((s: any) => s.Sid === "ConnectToDatabaseAsAppUser"));
+        assert.ok(!policy(named(rec, "app-frontend-task-policy")).Statement.some((s: any) => s.Sid === "ConnectToDatabaseAsAppUser"));
+    });
+
     // pulumi-aws issue 4487: a circuit-breaker rollback leaves the service steady on the previous
     // task definition and the update reported as a success. ECS: "the service is rolled back to the
     // last deployment that completed successfully".
@@ -173,12 +199,10 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         }
     });
 
-    it("hands the backend its secrets and the database password by reference", () => {
+    it("hands the backend its secrets by reference", () => {
         const { c } = containers(rec).find((x) => x.c.name === "backend")!;
-        const dbSecret = `arn:aws:secretsmanager:${region()}:123456789012:secret:rds!app-db-mock`;
         assert.deepStrictEqual(c.secrets, [
             { name: "API_KEY", valueFrom: `${API_KEY_SECRET}:key::` },
-            { name: "DATABASE_PASSWORD", valueFrom: `${dbSecret}:password::` },
             { name: "SMTP_PASSWORD", valueFrom: SMTP_PARAMETER },
         ]);
         const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
@@ -188,7 +212,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
 
         const exec = policy(named(rec, "app-backend-execution-policy"));
         const read = exec.Statement.find((s: any) => s.Sid === "ReadSecrets");
-        assert.deepStrictEqual(read.Resource, [API_KEY_SECRET, dbSecret]);
+        assert.deepStrictEqual(read.Resource, [API_KEY_SECRET]);
         assert.deepStrictEqual(exec.Statement.find((s: any) => s.Sid === "ReadParameters").Resource, [SMTP_PARAMETER]);
         assert.strictEqual(exec.Statement.find((s: any) => s.Sid === "DecryptSecrets").Resource, KEY_ARN);
         const frontendExec = policy(named(rec, "app-frontend-execution-policy"));

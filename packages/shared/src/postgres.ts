@@ -90,6 +90,8 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     readonly masterUserSecretArn: pulumi.Output<string>;
     readonly instanceArn: pulumi.Output<string>;
     readonly instanceIdentifier: pulumi.Output<string>;
+    /** The instance's DbiResourceId, which IAM database authentication policies name (`rds-db:connect`). */
+    readonly resourceId: pulumi.Output<string>;
     readonly databaseName: string;
     readonly masterUsername: string;
 
@@ -197,6 +199,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         this.masterUserSecretArn = db.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
         this.instanceArn = db.arn;
         this.instanceIdentifier = db.identifier;
+        this.resourceId = db.resourceId;
         this.databaseName = args.databaseName;
         this.masterUsername = masterUsername;
         this.registerOutputs({

@@ -194,6 +194,7 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
             return { ...base, ...hostAddresses(name, ctx.region) };
         case "aws:rds/instance:Instance":
             return { ...base, address: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com`,
+                resourceId: `db-${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}MOCK`,
                 endpoint: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com:${inputs.port ?? 5432}`, port: inputs.port ?? 5432,
                 masterUserSecrets: inputs.manageMasterUserPassword ? [{
                     secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
