@@ -144,6 +144,21 @@ export class ConfigReader {
         return v === "true";
     }
 
+    /** A list of objects (a YAML list of mappings); each object's fields are checked by the component. */
+    objectList(key: string): Array<Record<string, unknown>> {
+        const v = this.required(key, "a list of objects");
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(v);
+        } catch {
+            parsed = undefined;
+        }
+        if (!Array.isArray(parsed) || parsed.some((x) => x === null || typeof x !== "object" || Array.isArray(x))) {
+            throw new ConfigError(this.full(key), v, "is not a list of objects", "a YAML list of mappings");
+        }
+        return parsed as Array<Record<string, unknown>>;
+    }
+
     stringList(key: string): string[] {
         const v = this.required(key, "a list of strings");
         let parsed: unknown;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ARN_RULES, ConfigError, RDS_MAX_ALLOCATED_STORAGE_GIB, requireArn } from "@citadel/shared";
-import { MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
+import { DicomPeer, MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
 import { ORTHANC_PATCH_GROUP } from "./operations";
@@ -41,6 +41,7 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
     const args: OrthancConfigArgs = {
         webCidrs: reader.stringList("orthanc.webCidrs"),
         dicomCidrs: reader.stringList("orthanc.dicomCidrs"),
+        dicomPeers: reader.objectList("orthanc.dicomPeers") as unknown as DicomPeer[],
         hostCount: reader.integer("orthanc.hostCount", 1, MAX_HOSTS),
         instanceType: reader.string("orthanc.instanceType"),
         amiId: reader.optionalString("orthanc.amiId"),

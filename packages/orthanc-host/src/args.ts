@@ -59,6 +59,12 @@ export interface OrthancHostArgs {
     /** Who may send DICOM (TLS) on 11112: the modalities' and peers' CIDR blocks. Same rules as webCidrs. */
     dicomCidrs: string[];
     /**
+     * DICOM peers Orthanc sends to (C-STORE, C-MOVE targets): each opens exactly one egress rule
+     * (its address and port) and becomes one of Orthanc's `DicomModalities`. @default [] (no egress
+     * beyond HTTPS and the database)
+     */
+    dicomPeers?: DicomPeer[];
+    /**
      * Number of hosts, active-active, one per AZ in the order of `network.publicSubnetIds`; at most
      * the number of public subnets. @default 2
      */
@@ -134,9 +140,22 @@ export interface OrthancHostArgs {
     patchGroup?: string;
 }
 
+/** A DICOM node Orthanc may send to. */
+export interface DicomPeer {
+    /** Its application entity title: 1..16 characters, no backslash or control characters. */
+    aet: string;
+    /** Its IPv4 address (a security group rule needs an address, not a name). */
+    host: string;
+    /** Its DICOM port, 1..65535. */
+    port: number;
+    /** DICOM over TLS to this peer. @default false */
+    tls?: boolean;
+}
+
 export interface ResolvedOrthancHostArgs {
     webCidrs: string[];
     dicomCidrs: string[];
+    dicomPeers: Required<DicomPeer>[];
     hostCount: number;
     instanceType: string;
     architecture: "x86_64" | "arm64";
@@ -272,7 +291,8 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         : requireMatch(keyOf("keyName"), args.keyName, /^[\x20-\x7e]{1,255}$/, "is not a key pair name",
             "1..255 printable ASCII characters");
     return {
-        webCidrs, dicomCidrs, hostCount, instanceType, architecture: architectureOf(instanceType),
+        webCidrs, dicomCidrs, dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? []),
+        hostCount, instanceType, architecture: architectureOf(instanceType),
         amiRelease: requireMatch(keyOf("amiRelease"), args.amiRelease ?? AL2023_RELEASE, /^2023\.\d+\.\d{8}\.\d+$/,
             "is not an Amazon Linux 2023 release", 'a release version such as "2023.6.20250218.2"'),
         rootVolumeSizeGiB, siteName, dicomAet, orthancName, images, database,
@@ -295,4 +315,33 @@ export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): Re
         }
     }
     return resolveOrthancHostArgs(args, keyOf);
+}
+
+/**
+ * Validates the DICOM peers: an AE title as DICOM allows it (PS3.5 AE value representation), an
+ * IPv4 address (security group rules take addresses), a port, distinct titles. At most 50, so the
+ * egress rules stay within a security group's rule quota.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
+ */
+export function resolveDicomPeers(keyOf: (f: string) => string, peers: DicomPeer[]): Required<DicomPeer>[] {
+    if (!Array.isArray(peers) || peers.length > 50) {
+        throw new ConfigError(keyOf("dicomPeers"), peers, "is not a list of up to 50 peers", "[{ aet, host, port, tls }]");
+    }
+    const out = peers.map((p, i) => {
+        const at = (f: string) => keyOf(`dicomPeers[${i}].${f}`);
+        if (typeof p?.aet !== "string" || !/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(p.aet) || p.aet.trim() === "") {
+            throw new ConfigError(at("aet"), p?.aet, "is not a DICOM AE title", "1..16 printable characters, no backslash");
+        }
+        const ip = typeof p.host === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(p.host) : null;
+        if (!ip || ip.slice(1).some((o) => Number(o) > 255)) {
+            throw new ConfigError(at("host"), p.host, "is not an IPv4 address", "a.b.c.d (security group rules need an address)");
+        }
+        const port = requireInteger(at("port"), p.port, 1, 65535);
+        if (p.tls !== undefined && typeof p.tls !== "boolean") {
+            throw new ConfigError(at("tls"), p.tls, "is not a boolean", "true | false");
+        }
+        return { aet: p.aet, host: p.host, port, tls: p.tls ?? false };
+    });
+    requireUnique(keyOf("dicomPeers"), out.map((p) => p.aet), "each AE title at most once");
+    return out;
 }

@@ -97,7 +97,7 @@ export function hostBootstrapParams(a: ResolvedOrthancHostArgs, v: DeploymentVal
         region: v.region,
         images: a.images,
         packages: HOST_PACKAGES,
-        orthanc: { name: a.orthancName, dicomAet: a.dicomAet },
+        orthanc: { name: a.orthancName, dicomAet: a.dicomAet, peers: a.dicomPeers },
         database: { host: v.databaseHost, port: v.databasePort, name: ORTHANC_DATABASE_NAME, secretArn: v.databaseSecretArn },
         adminSecretArn: v.adminSecretArn,
         adminUsername: ADMIN_USERNAME,
@@ -219,6 +219,16 @@ export class OrthancHost extends pulumi.ComponentResource {
             toPort: 443,
             cidrIpv4: "0.0.0.0/0",
         }, parent);
+
+        // Exactly the configured DICOM peers, each its own address and port: nothing else leaves on DICOM.
+        a.dicomPeers.forEach((peer, i) => new vpc.SecurityGroupEgressRule(`${name}-egress-dicom-${i}`, {
+            securityGroupId: hostSg.id,
+            description: `DICOM${peer.tls ? " over TLS" : ""} to ${peer.aet}`,
+            ipProtocol: "tcp",
+            fromPort: peer.port,
+            toPort: peer.port,
+            cidrIpv4: `${peer.host}/32`,
+        }, parent));
 
         const bucket = new SecureBucket(`${name}-images`, {
             purpose: "data",

@@ -2,7 +2,11 @@ import { strict as assert } from "assert";
 import { ConfigError } from "@citadel/shared";
 import { autoNamed, CANNED_ARM64_AMI, capture, hostAddresses, named, ofType, Recording, valueOf } from "@citadel/testing";
 const OWN_CERT = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf";
-import { ADMIN_PENDING_TAG, AL2023_RELEASE, al2023AmiName, decodeUserData, hostSubnets, OrthancHost, OrthancHostArgs } from "../src";
+import { SAMPLE } from "./fixtures";
+import {
+    ADMIN_PENDING_TAG, AL2023_RELEASE, al2023AmiName, decodeUserData, hostOrthancParams, hostSubnets, orthancConfig, OrthancHost,
+    OrthancHostArgs,
+} from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/test";
 const network = {
@@ -82,6 +86,41 @@ describe("OrthancHost", () => {
         const text = decodeUserData(ofType(rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs.userData);
         assert.match(text, /aws cloudwatch put-metric-data --region "\$REGION" --namespace "\$HEARTBEAT_NAMESPACE" \\\n\s+--metric-name HostReady/);
         assert.ok(text.includes("readonly HEARTBEAT_NAMESPACE=Citadel/OrthancHost"));
+    });
+
+    // Security groups deny what no rule allows: Orthanc can send (C-STORE, C-MOVE) only to peers
+    // with an egress rule, and Orthanc knows a peer only from its DicomModalities.
+    // https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+    // https://orthanc.uclouvain.be/book/users/configuration.html
+    it("security group egress: each configured DICOM peer opens exactly its address and port, and is an Orthanc modality", async () => {
+        const none = ofType(dflt.rec, EGRESS).filter((r) => r.name.startsWith("pacs-egress-dicom"));
+        assert.equal(none.length, 0, "no peers, no DICOM egress");
+        const { rec } = await build({ dicomPeers: [
+            { aet: "PACS_MAIN", host: "10.1.2.3", port: 104 },
+            { aet: "ARCHIVE", host: "192.0.2.10", port: 2762, tls: true },
+        ] });
+        const egress = ofType(rec, EGRESS).filter((r) => r.name.startsWith("pacs-egress-dicom"));
+        assert.deepEqual(egress.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort, r.inputs.ipProtocol]),
+            [["10.1.2.3/32", 104, 104, "tcp"], ["192.0.2.10/32", 2762, 2762, "tcp"]]);
+        const text = decodeUserData(ofType(rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs.userData);
+        assert.ok(text.includes('"DicomModalities": {'));
+        const config = orthancConfig({ ...hostOrthancParams({ ...SAMPLE, orthanc: { ...SAMPLE.orthanc, peers: [
+            { aet: "PACS_MAIN", host: "10.1.2.3", port: 104, tls: false },
+            { aet: "ARCHIVE", host: "192.0.2.10", port: 2762, tls: true },
+        ] } }) });
+        assert.deepEqual(config.DicomModalities, {
+            PACS_MAIN: { AET: "PACS_MAIN", Host: "10.1.2.3", Port: 104, UseDicomTls: false },
+            ARCHIVE: { AET: "ARCHIVE", Host: "192.0.2.10", Port: 2762, UseDicomTls: true },
+        });
+        assert.equal(config.DicomTlsCertificate, "/etc/orthanc-host/tls/cert.pem");
+        for (const peer of ['"AET": "PACS_MAIN"', '"Host": "192.0.2.10"', '"UseDicomTls": true']) assert.ok(text.includes(peer), peer);
+        for (const [bad, message] of [
+            [{ aet: "PACS", host: "pacs.example.org", port: 104 }, /dicomPeers\[0\]\.host: "pacs\.example\.org" is not an IPv4 address/],
+            [{ aet: "A\\B", host: "10.0.0.1", port: 104 }, /dicomPeers\[0\]\.aet: "A\\\\B" is not a DICOM AE title/],
+            [{ aet: "PACS", host: "10.0.0.1", port: 70000 }, /dicomPeers\[0\]\.port: 70000 is out of range, allowed 1\.\.65535/],
+        ] as const) {
+            assert.throws(() => new OrthancHost("bad", { ...base, dicomPeers: [bad as any] }), message);
+        }
     });
 
     it("runs one host per AZ in the public subnets, each asking for its own public address", () => {

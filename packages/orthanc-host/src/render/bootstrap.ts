@@ -27,7 +27,7 @@ export interface HostBootstrapParams {
     images: { orthanc: string; nginx: string };
     /** Distribution packages installed at first boot. */
     packages: string[];
-    orthanc: { name: string; dicomAet: string };
+    orthanc: { name: string; dicomAet: string; peers?: Array<{ aet: string; host: string; port: number; tls: boolean }> };
     database: { host: string; port: number; name: string; secretArn: string };
     adminSecretArn: string;
     adminUsername: string;
@@ -68,6 +68,12 @@ export function hostOrthancParams(p: HostBootstrapParams): OrthancJsonParams {
         dicomPort: ORTHANC_DICOM_PORT,
         storage: { kind: "s3", bucketName: p.bucketName, region: p.region },
         storageDirectory: "/var/lib/orthanc/db",
+        modalities: p.orthanc.peers ?? [],
+        // DICOM TLS to peers presents the host's certificate and trusts the image's CA bundle.
+        dicomTlsClient: (p.orthanc.peers ?? []).some((m) => m.tls) ? {
+            certificateFile: hostLayout().certificateFile, keyFile: hostLayout().keyFile,
+            trustedCertificatesFile: "/etc/ssl/certs/ca-certificates.crt",
+        } : undefined,
     };
 }
 
@@ -86,6 +92,7 @@ export function hostComposeParams(p: HostBootstrapParams, layout: HostLayout = h
         secrets: Object.fromEntries(Object.values(SECRET_SETTING_FILES)
             .map((name) => [name, `${layout.secretsDir}/${name}`])),
         cloudWatch: { logGroup: p.logGroupName, region: p.region },
+        orthancUsesTls: (p.orthanc.peers ?? []).some((m) => m.tls),
     };
 }
 

@@ -17,6 +17,8 @@ export interface ComposeParams {
         /** Directory with the certificate and key, mounted at the same path so nginx.conf's paths hold. */
         tlsDir: string;
     };
+    /** Orthanc itself needs the TLS directory (DICOM TLS to peers); otherwise only nginx mounts it. */
+    orthancUsesTls?: boolean;
     /** Credential files (name under /run/secrets → host path), root-only on the host. */
     secrets: Record<string, string>;
     /** Container logs to CloudWatch Logs through Docker's awslogs driver; absent keeps json-file. */

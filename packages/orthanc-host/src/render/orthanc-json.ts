@@ -29,6 +29,10 @@ export interface OrthancJsonParams {
      * @default absent (no `Plugins` setting)
      */
     plugins?: string[];
+    /** DICOM peers Orthanc may send to (`DicomModalities`), by AE title. @default none */
+    modalities?: Array<{ aet: string; host: string; port: number; tls: boolean }>;
+    /** Client certificate, key and trusted CAs for DICOM TLS to peers (needed when a peer uses TLS). */
+    dicomTlsClient?: { certificateFile: string; keyFile: string; trustedCertificatesFile: string };
 }
 
 export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
@@ -57,6 +61,17 @@ export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
             Lock: false,
         },
     };
+    if (p.modalities && p.modalities.length > 0) {
+        // Keyed by AE title; the object form lets each peer say whether it speaks TLS.
+        config.DicomModalities = Object.fromEntries(p.modalities.map((m) => [m.aet, {
+            AET: m.aet, Host: m.host, Port: m.port, UseDicomTls: m.tls,
+        }]));
+    }
+    if (p.dicomTlsClient) {
+        config.DicomTlsCertificate = p.dicomTlsClient.certificateFile;
+        config.DicomTlsPrivateKey = p.dicomTlsClient.keyFile;
+        config.DicomTlsTrustedCertificates = p.dicomTlsClient.trustedCertificatesFile;
+    }
     if (p.storage.kind === "s3") {
         config.AwsS3Storage = {
             BucketName: p.storage.bucketName,

@@ -117,6 +117,7 @@ export function containerRunArgs(p: ComposeParams): Record<"orthanc" | "nginx", 
                 "-v", `${p.files.orthancJson}:/etc/orthanc/orthanc.json:ro`,
                 "-v", `${p.files.hostJson}:/etc/orthanc/host.json:ro`,
                 "-v", "orthanc-data:/var/lib/orthanc/db",
+                ...(p.orthancUsesTls ? ["-v", `${p.files.tlsDir}:${p.files.tlsDir}:ro`] : []),
                 // Credentials as files under /run/secrets, where the image reads them: never environment variables.
                 ...secrets]),
             ...logOptions(p, "orthanc"),
