@@ -108,7 +108,7 @@ export function deployOperations(platform: Platform): Record<string, unknown> {
     }
     if (o.accountBaseline.enabled) {
         const baseline = new AccountBaseline("account", {
-            accessLogsBucketName: platform.logs.bucketName,
+            accessLogsBucketName: platform.accessLogs.bucketName,
             retentionDays: s.logs.retentionDays,
             recordGlobalResources: o.accountBaseline.recordGlobalResources,
             alarms: { topicArn: platform.alerts.topicArn },

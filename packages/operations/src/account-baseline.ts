@@ -16,7 +16,7 @@ import {
 import { CONFIG_RULES } from "./config-rules";
 
 export interface AccountBaselineArgs {
-    /** Bucket (purpose `logs`) receiving the audit bucket's S3 server access logs. */
+    /** Bucket (purpose `accessLogs`, SSE-S3: S3 delivers server access logs to no other) receiving the audit bucket's S3 server access logs. */
     accessLogsBucketName: pulumi.Input<string>;
     /** Days CloudTrail and Config files, and the trail's log group, are kept (a CloudWatch retention period). @default 365 */
     retentionDays?: number;

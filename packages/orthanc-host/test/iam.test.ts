@@ -48,7 +48,7 @@ describe("OrthancHost instance role", () => {
             for (const action of ([] as string[]).concat(s.Action)) assert.ok(!action.includes("*"), `${s.Sid}: ${action}`);
             if (s.Sid === "PutHeartbeat") {
                 assert.deepEqual(s.Condition, { StringEquals: { "cloudwatch:namespace": "Citadel/OrthancHost" } });
-            } else if (s.Sid !== "SessionManagerAgent") {
+            } else if (s.Sid !== "SessionManagerAgent" && s.Sid !== "SystemsManagerAgent") {
                 for (const resource of ([] as string[]).concat(s.Resource ?? [])) assert.notEqual(resource, "*", s.Sid);
             }
             assert.equal(s.Effect, "Allow");
@@ -58,10 +58,10 @@ describe("OrthancHost instance role", () => {
     // AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account; with
     // hop limit 2 the Orthanc container could use the host's role. Session Manager needs only these:
     // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
-    it("SSM instance profile: Session Manager's own actions, and no parameter read at all", () => {
+    it("SSM instance profile: the agent's own actions (sessions, Run Command, patching), and no parameter read at all", () => {
         assert.deepEqual(bySid.SessionManagerAgent.Action, ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel",
             "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
-        assert.ok(statements.every((s) => !([] as string[]).concat(s.Action).some((a) => a.startsWith("ssm:Get"))));
+        assert.ok(statements.every((s) => !([] as string[]).concat(s.Action).some((a) => a.startsWith("ssm:GetParameter"))));
     });
 
     // Secrets Manager authorizes PutSecretValue by resource tag (secretsmanager:ResourceTag/<key>): the

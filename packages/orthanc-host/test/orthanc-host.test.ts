@@ -72,7 +72,7 @@ describe("OrthancHost", () => {
     it("CloudWatch missing data: a boot failure (no heartbeat for two refreshes) raises an alarm per host", async () => {
         assert.equal(ofType(dflt.rec, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0, "no alarms unless asked");
         const { rec } = await build({ alarms: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" } });
-        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.endsWith("-not-ready"));
         assert.equal(alarms.length, 2);
         for (const [i, a] of alarms.entries()) {
             assert.deepEqual([a.inputs.namespace, a.inputs.metricName, a.inputs.dimensions], ["Citadel/OrthancHost", "HostReady",
@@ -203,7 +203,7 @@ describe("OrthancHost", () => {
         assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
         const policy = JSON.parse(named(dflt.rec, "pacs-host-policy").inputs.policy);
         const sids = policy.Statement.map((s: any) => s.Sid);
-        assert.deepEqual(sids, ["SessionManagerAgent", "ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
+        assert.deepEqual(sids, ["SessionManagerAgent", "SystemsManagerAgent", "ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
             "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "PutHeartbeat", "WriteOwnLogs"]);
         const read = policy.Statement.find((s: any) => s.Sid === "ReadSecrets");
         assert.deepEqual(read.Resource, [
@@ -274,8 +274,8 @@ describe("OrthancHost", () => {
             const alarms = ofType(lbRec, "aws:cloudwatch/metricAlarm:MetricAlarm");
             assert.deepEqual(alarms.map((a) => a.name).sort(), [
                 "pacs-db-alarm-connections", "pacs-db-alarm-cpu", "pacs-db-alarm-free-storage",
-                "pacs-host-0-alarm-cpu", "pacs-host-0-alarm-instance-check", "pacs-host-0-alarm-system-check",
-                "pacs-host-1-alarm-cpu", "pacs-host-1-alarm-instance-check", "pacs-host-1-alarm-system-check",
+                "pacs-host-0-alarm-cpu", "pacs-host-0-alarm-instance-check", "pacs-host-0-alarm-system-check", "pacs-host-0-not-ready",
+                "pacs-host-1-alarm-cpu", "pacs-host-1-alarm-instance-check", "pacs-host-1-alarm-system-check", "pacs-host-1-not-ready",
                 "pacs-lb-dicom-alarm-unhealthy-hosts", "pacs-lb-web-alarm-unhealthy-hosts",
             ]);
             const system = named(lbRec, "pacs-host-1-alarm-system-check").inputs;

@@ -43,8 +43,9 @@ export function ec2TrustPolicy(dnsSuffix = "amazonaws.com"): string {
 }
 
 /**
- * What an instance needs for Session Manager (shell and port forwarding) and nothing else, as AWS
- * documents a custom instance profile: the agent registers the instance and opens its channels.
+ * What an instance needs for Session Manager (shell and port forwarding), as AWS documents a custom
+ * instance profile (the agent registers the instance and opens its channels), and for Run Command
+ * and Patch Manager (the agent's message and association calls).
  * AWS's AmazonSSMManagedInstanceCore also allows ssm:GetParameter(s) on every parameter of the
  * account (and documents, associations, patching), which a host or a container on it must not have.
  * These actions take no resource ARN, so Resource is "*".
@@ -60,6 +61,21 @@ export function sessionManagerStatements(): PolicyStatement[] {
             "ssmmessages:CreateDataChannel",
             "ssmmessages:OpenControlChannel",
             "ssmmessages:OpenDataChannel",
+        ],
+        Resource: "*",
+    }, {
+        // Run Command (which Patch Manager's AWS-RunPatchBaseline uses), associations and inventory:
+        // the rest of AmazonSSMManagedInstanceCore, without its ssm:GetParameter(s) on every parameter.
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
+        Sid: "SystemsManagerAgent",
+        Effect: "Allow",
+        Action: [
+            "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
+            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
+            "ssm:DescribeAssociation", "ssm:DescribeDocument", "ssm:GetDeployablePatchSnapshotForInstance",
+            "ssm:GetDocument", "ssm:GetManifest", "ssm:ListAssociations", "ssm:ListInstanceAssociations",
+            "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:PutInventory",
+            "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
         ],
         Resource: "*",
     }];
