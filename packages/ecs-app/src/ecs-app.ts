@@ -637,12 +637,14 @@ export class EcsApp extends pulumi.ComponentResource {
             assumeRolePolicy: trust,
         }, parent);
         const grants = pulumi.all(c.grants.map((g) => resolveGrant(g, this.args.kmsKeyArn)));
+        // Services and workers connect as the app's own user with IAM authentication; the migration does not.
+        const grantsAndDb = pulumi.all([grants,
+            c.useDatabase && this.database && c !== this.a.migration ? this.database.resourceId : pulumi.output(undefined)]);
         new iam.RolePolicy(`${id}-task-policy`, {
             role: taskRole.id,
             policy: pulumi.all([pulumi.all(extras.consumeQueueArns), pulumi.all(extras.produceQueueArns), this.args.kmsKeyArn,
-                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grants,
-                c.useDatabase && this.database && c !== this.a.migration ? this.database.resourceId : undefined])
-                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, resolved, resourceId]) =>
+                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grantsAndDb])
+                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, [resolved, resourceId]]) =>
                     policyJson([
                         ...taskRoleStatements({
                             partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
