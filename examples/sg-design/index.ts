@@ -52,7 +52,8 @@ export = async () => {
         // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html).
         loadBalancer: { certificateArn: config.require("certificateArn") },
         database: { databaseName: "app", instanceClass: config.require("dbInstanceClass") },
-        bastion: {},
+        // The write-up's database admits the ECS tasks only: the instance is not a way in.
+        bastion: { databaseAccess: false },
         alarms: { topicArn: alerts.topicArn },
         protect,
     });

@@ -112,7 +112,7 @@ describe("stacks: the app", () => {
         assert.match(String(o.appMigrationCommand), /^aws ecs run-task --region eu-west-1 --cluster [a-z0-9-]+ --task-definition \S+ --capacity-provider-strategy capacityProvider=[a-z0-9-]+,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/);
         assert.match(String(o.appBastionSessionCommand), /^aws ssm start-session --region eu-west-1 --target app-bastion-id$/);
         assert.match(String(o.appDatabasePortForwardingCommand),
-            /^aws ssm start-session --region eu-west-1 --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '\{"host":\["app-db\.mock\.eu-west-1\.rds\.amazonaws\.com"\],"portNumber":\["5432"\],"localPortNumber":\["5432"\]\}'$/);
+            /^aws ssm start-session --region eu-west-1 --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '\{"host":\["citadel-prod-app-db-mockrand\.mock\.eu-west-1\.rds\.amazonaws\.com"\],"portNumber":\["5432"\],"localPortNumber":\["5432"\]\}'$/);
         // A first `pulumi up` on an empty account: the program created the parameter, nothing is released yet.
         assert.equal(o.appImageTag, "unreleased");
         assert.equal(o.appVersionParameterName, "/citadel/prod/app-version");

@@ -18,14 +18,15 @@ describe("stacks: deployed, it works", () => {
 
     /** A bucket's default encryption and policy statements, found from its name or id in the plan. */
     function bucket(run: StackRun, ref: string) {
-        const b = ofType(run, "aws:s3/bucket:Bucket").find((x) => `${x.name}-mock` === ref || x.id === ref || x.inputs.arn === ref
-            || `arn:aws:s3:::${x.name}-mock` === ref);
+        const b = ofType(run, "aws:s3/bucket:Bucket").find((x) => x.inputs.bucket === ref || x.id === ref
+            || `arn:aws:s3:::${x.inputs.bucket}` === ref);
         assert.ok(b, `no bucket ${ref}`);
         const enc = ofType(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
             .find((e) => e.inputs.bucket === b!.id)!;
         const policy = ofType(run, "aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === b!.id)!;
         return {
             name: b.name,
+            physical: b.inputs.bucket as string,
             algorithm: enc.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm as string,
             statements: statements(policy.inputs.policy),
         };
@@ -53,7 +54,7 @@ describe("stacks: deployed, it works", () => {
             // prod is in eu-west-1, a Region older than August 2022: the ALB writes as ELB account 156460612806.
             const write = target.statements.find((s) => s.Sid === "AlbAccessLogs");
             assert.deepEqual(write.Principal, { AWS: "arn:aws:iam::156460612806:root" });
-            assert.equal(write.Resource, `arn:aws:s3:::${target.name}-mock/${alb.inputs.accessLogs.prefix}/AWSLogs/123456789012/*`);
+            assert.equal(write.Resource, `arn:aws:s3:::${target.physical}/${alb.inputs.accessLogs.prefix}/AWSLogs/123456789012/*`);
         }
     });
 

@@ -21,7 +21,7 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.deepEqual(hosts.map((h) => [h.inputs.availabilityZone, h.inputs.subnetId]).sort(),
             [["eu-west-1a", "net-public-0-id"], ["eu-west-1b", "net-public-1-id"]]);
         const userData = decodeUserData(lt[0].inputs.userData);
-        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
+        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
     });
 
     it("dev: a single-AZ database, unprotected; no interface endpoints and no load balancer", () => {
@@ -70,7 +70,7 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.deepEqual(dev.outputs.orthancInstanceIds, ["orthanc-host-0-id", "orthanc-host-1-id"]);
         assert.deepEqual(dev.outputs.orthancUrls, [`https://${dns0}`, `https://${dns1}`]);
         assert.deepEqual(dev.outputs.orthancDicomEndpoints, [`${dns0}:11112`, `${dns1}:11112`]);
-        assert.equal(dev.outputs.orthancDatabaseEndpoint, "citadel-dev-orthanc-db.mock.eu-west-1.rds.amazonaws.com:5432");
+        assert.equal(dev.outputs.orthancDatabaseEndpoint, "citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432");
         assert.equal(dev.outputs.orthancBucketName, autoNamed("orthanc-images", "s3/bucket:Bucket"));
         assert.equal(dev.outputs.orthancLogGroupName, autoNamed("orthanc-logs", "cloudwatch/logGroup:LogGroup"));
         assert.equal(dev.outputs.orthancLoadBalancerDnsName, undefined);

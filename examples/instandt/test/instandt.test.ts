@@ -111,7 +111,9 @@ describe("examples/instandt (seed 000)", () => {
         const tasksSg = ofType(dev, "aws:ecs/service:Service")[0].inputs.networkConfiguration.securityGroups[0];
         const ingress = ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
             .filter((r) => r.inputs.securityGroupId === db.inputs.vpcSecurityGroupIds[0]);
-        assert.deepEqual(ingress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort]), [[tasksSg, 5432]]);
+        // The tasks, and the bastion that exists to reach the database (Session Manager port forwarding).
+        const bastionSg = ofType(dev, "aws:ec2/instance:Instance").find((i) => /bastion/.test(i.name))!.inputs.vpcSecurityGroupIds[0];
+        assert.deepEqual(ingress.map((r) => [r.inputs.referencedSecurityGroupId, r.inputs.fromPort]), [[tasksSg, 5432], [bastionSg, 5432]]);
     });
 
     it("a private, KMS-encrypted bucket for uploaded DICOM images, which the backend may write and read and the frontend may not", () => {

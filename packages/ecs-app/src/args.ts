@@ -280,8 +280,12 @@ export interface EcsAppArgs {
     imageTag?: pulumi.Input<string>;
     /** A PostgreSQL database for the app (5432 admitted from the tasks' security group only). @default none */
     database?: DatabaseArgs;
-    /** A bastion with a private IP and no inbound rules, reached with SSM Session Manager. @default none */
-    bastion?: { instanceType?: string };
+    /**
+     * A bastion with a private IP and no inbound rules, reached with SSM Session Manager. With a
+     * database, `databaseAccess` (default true) admits 5432 from the bastion and outputs the
+     * port-forwarding command; false keeps the database reachable from the tasks only. @default none
+     */
+    bastion?: { instanceType?: string; databaseAccess?: boolean };
     /**
      * Alarms (load balancer 5xx and unhealthy targets, services running fewer tasks than desired,
      * queue age and dead letters, the database's) and failed deployments and rollbacks, all to
@@ -373,7 +377,7 @@ export interface ResolvedEcsAppArgs {
     originProtection?: OriginProtectionArgs;
     parameterNamespace: string;
     database?: DatabaseArgs;
-    bastion?: { instanceType: string };
+    bastion?: { instanceType: string; databaseAccess: boolean };
     logRetentionDays: number;
     protect: boolean;
 }

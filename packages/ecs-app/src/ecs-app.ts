@@ -319,7 +319,7 @@ export class EcsApp extends pulumi.ComponentResource {
             this.bastionInstanceId = bastion.id;
             this.bastionSessionCommand = pulumi.all([bastion.id, this.ctx.region])
                 .apply(([id, region]) => sessionCommand(id, region));
-            if (this.database) {
+            if (this.database && a.bastion.databaseAccess) {
                 // The bastion exists to reach the database: 5432 from its group, and only there.
                 const db = this.database;
                 new vpc.SecurityGroupIngressRule(`${name}-db-from-bastion`, {

@@ -542,12 +542,16 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
         args.parameterNamespace ?? `/${pulumi.getProject()}/${pulumi.getStack()}`, PARAMETER_NAMESPACE,
         "is not a Parameter Store path", 'a path such as "/citadel/prod", without a trailing slash');
 
-    let bastion: { instanceType: string } | undefined;
+    let bastion: { instanceType: string; databaseAccess: boolean } | undefined;
     if (args.bastion !== undefined) {
+        if (args.bastion.databaseAccess !== undefined && typeof args.bastion.databaseAccess !== "boolean") {
+            throw new ConfigError(keys.arg("bastion.databaseAccess"), args.bastion.databaseAccess, "is not a boolean", "true | false");
+        }
         bastion = {
             instanceType: requireMatch(keys.arg("bastion.instanceType"),
                 args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture], INSTANCE_TYPE,
                 "is not an EC2 instance type", 'e.g. "t3.micro"'),
+            databaseAccess: args.bastion.databaseAccess ?? true,
         };
     }
     if (args.alarms) {

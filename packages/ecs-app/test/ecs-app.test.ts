@@ -206,7 +206,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
             { name: "SMTP_PASSWORD", valueFrom: SMTP_PARAMETER },
         ]);
         const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
-        assert.strictEqual(env.DATABASE_HOST, `citadel-test-app-db.mock.${region()}.rds.amazonaws.com`);
+        assert.strictEqual(env.DATABASE_HOST, `citadel-test-app-db-mockrand.mock.${region()}.rds.amazonaws.com`);
         assert.strictEqual(env.JOBS_QUEUE_URL, `https://sqs.${region()}.amazonaws.com/123456789012/${autoNamed("app-jobs-queue", "sqs/queue:Queue")}`);
         assert.strictEqual(c.user, "1000:1000");
 
@@ -464,7 +464,7 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
             [[443, "0.0.0.0/0"], [5432, "app-db-sg-id"]]);
         assert.strictEqual(await valueOf(app.databasePortForwardingCommand!),
             `aws ssm start-session --region ${region()} --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost ` +
-            `--parameters '{"host":["app-db.mock.${region()}.rds.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["5432"]}'`);
+            `--parameters '{"host":["citadel-test-app-db-mockrand.mock.${region()}.rds.amazonaws.com"],"portNumber":["5432"],"localPortNumber":["5432"]}'`);
     });
 
     it("protects what is stateful in prod: deletion protection, the database, the log bucket", () => {

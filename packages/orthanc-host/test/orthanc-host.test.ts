@@ -216,7 +216,7 @@ describe("OrthancHost", () => {
         const lt = ofType(dflt.rec, "aws:ec2/launchTemplate:LaunchTemplate")[0].inputs;
         const text = decodeUserData(lt.userData);
         assert.ok(text.startsWith("#cloud-config\n"));
-        assert.ok(text.includes(`readonly DATABASE_URI_SUFFIX='@citadel-test-pacs-db.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'`));
+        assert.ok(text.includes(`readonly DATABASE_URI_SUFFIX='@citadel-test-pacs-db-mockrand.mock.us-east-1.rds.amazonaws.com:5432/orthanc?sslmode=require'`));
         assert.ok(text.includes(`"BucketName": "${autoNamed("pacs-images", "s3/bucket:Bucket")}"`));
         assert.ok(text.includes(`--log-opt awslogs-group=${autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup")}`));
         assert.ok(text.includes("readonly DATABASE_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock'"));
@@ -232,7 +232,7 @@ describe("OrthancHost", () => {
         assert.notEqual(dns0, dns1);
         assert.deepEqual(await valueOf(h.urls), [`https://${dns0}`, `https://${dns1}`]);
         assert.deepEqual(await valueOf(h.dicomEndpoints), [`${dns0}:11112`, `${dns1}:11112`]);
-        assert.equal(await valueOf(h.databaseEndpoint), `citadel-test-pacs-db.mock.us-east-1.rds.amazonaws.com:5432`);
+        assert.equal(await valueOf(h.databaseEndpoint), `citadel-test-pacs-db-mockrand.mock.us-east-1.rds.amazonaws.com:5432`);
         assert.equal(await valueOf(h.bucketName), autoNamed("pacs-images", "s3/bucket:Bucket"));
         assert.equal(await valueOf(h.logGroupName), autoNamed("pacs-logs", "cloudwatch/logGroup:LogGroup"));
         assert.equal(await valueOf(h.loadBalancerDnsName), undefined);

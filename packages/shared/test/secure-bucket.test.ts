@@ -78,7 +78,7 @@ describe("SecureBucket", () => {
         assert.deepEqual(named(rec, "alb-encryption").inputs.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
         const allows = JSON.parse(named(rec, "alb-policy").inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");
         assert.deepEqual(allows.map((s: any) => [s.Principal, s.Resource]),
-            [[{ AWS: "arn:aws:iam::127311923021:root" }, "arn:aws:s3:::alb-mock/alb/AWSLogs/123456789012/*"]]);
+            [[{ AWS: "arn:aws:iam::127311923021:root" }, `arn:aws:s3:::${autoNamed("alb", "s3/bucket:Bucket")}/alb/AWSLogs/123456789012/*`]]);
         const access = await capture(() => new SecureBucket("acc", { purpose: "accessLogs" }));
         assert.deepEqual(named(access, "acc-encryption").inputs.rules[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" });
         const accAllows = JSON.parse(named(access, "acc-policy").inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");

@@ -37,7 +37,7 @@ describe("architecture diagram (--graph)", () => {
         assert.ok(runs.includes("app-backend -> app-backend-task: task role"), runs.join("\n"));
         const logs = edges("logs");
         for (const e of ["net-vpc -> logs: flow logs", "app-alb -> app-alb-logs: access logs", "edge -> logs: access logs",
-            "edge-waf -> edge-waf-logs: WAF logs", "app-backend -> app-backend-logs: container logs", "orthanc-images -> logs: access logs"]) {
+            "edge-waf -> edge-waf-logs: WAF logs", "app-backend -> app-backend-logs: container logs", "orthanc-images -> access-logs: access logs"]) {
             assert.ok(logs.includes(e), `${e} missing from:\n${logs.join("\n")}`);
         }
     });
