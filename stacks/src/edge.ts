@@ -82,6 +82,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
         resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionDays, {
             kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+            accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.originDomainName ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
         }), reader.keyOf("edge.", CONFIG_KEY));
     }

@@ -86,7 +86,7 @@ export interface ContainerArgs {
     /**
      * Give the container the app's database: `DATABASE_HOST`, `DATABASE_PORT`, `DATABASE_NAME` and
      * `DATABASE_USER` in its environment (the database forces TLS). Services and workers connect as
-     * the app's own user (`app`) with IAM authentication (`DATABASE_AUTH=iam`: a token from the task
+     * the app's own user (`app`) with IAM authentication (`DATABASE_USE_IAM=true`: a token from the task
      * role per connection, so RDS's 7-day rotation of the master secret never reaches them). The
      * migration connects as the master user with `DATABASE_PASSWORD` (read at its start) and gets
      * `DATABASE_APP_USER`, the user it creates (see README). Requires `database`. @default false (true for the migration)
@@ -430,7 +430,7 @@ export const DATABASE_SECRET = "DATABASE_PASSWORD";
  * Set to "iam" for services and workers: they connect as the app's own user with an IAM
  * authentication token (the RDS Signer of any AWS SDK, with the task role), never with a password.
  */
-export const DATABASE_AUTH_ENV = "DATABASE_AUTH";
+export const DATABASE_AUTH_ENV = "DATABASE_USE_IAM";
 /** Given to the migration (which connects as the master user): the user it must create for the app. */
 export const DATABASE_APP_USER_ENV = "DATABASE_APP_USER";
 /** The app's own database user: least privilege, IAM authentication, no password to rotate. */

@@ -593,7 +593,7 @@ export class EcsApp extends pulumi.ComponentResource {
                 environment[DATABASE_APP_USER_ENV] = DATABASE_APP_USER;
                 secrets.push({ name: DATABASE_SECRET, kind: "secretsmanager", arn: db.masterUserSecretArn, jsonKey: "password" });
             } else {
-                environment[DATABASE_AUTH_ENV] = "iam";
+                environment[DATABASE_AUTH_ENV] = "true";
             }
         }
         return { environment, secrets };

@@ -150,7 +150,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         for (const name of ["backend", "jobs"]) {
             const { c } = containers(rec).find((x) => x.c.name === name)!;
             const env = Object.fromEntries(c.environment.map((e: any) => [e.name, e.value]));
-            assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_AUTH], ["app", "iam"], name);
+            assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_USE_IAM], ["app", "true"], name);
             assert.ok(!c.secrets?.some((s: any) => s.name === "DATABASE_PASSWORD"), `${name} holds the master password`);
             const task = policy(named(rec, `app-${name}-task-policy`));
             const connect = task.Statement.find((s: any) => s.Sid === "ConnectToDatabaseAsAppUser");
@@ -159,7 +159,7 @@ describe("EcsApp (Fargate, public load balancer)", () => {
         }
         const { c: m } = containers(rec).find((x) => x.c.name === "migration")!;
         const env = Object.fromEntries(m.environment.map((e: any) => [e.name, e.value]));
-        assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_APP_USER, env.DATABASE_AUTH], ["citadel", "app", undefined]);
+        assert.deepStrictEqual([env.DATABASE_USER, env.DATABASE_APP_USER, env.DATABASE_USE_IAM], ["citadel", "app", undefined]);
         assert.deepStrictEqual(m.secrets.find((s: any) => s.name === "DATABASE_PASSWORD"), { name: "DATABASE_PASSWORD", valueFrom: `${dbSecret}:password::` });
         assert.ok(!policy(named(rec, "app-migration-task-policy")).Statement.some((s: any) => s.Sid === "ConnectToDatabaseAsAppUser"));
         assert.ok(!policy(named(rec, "app-frontend-task-policy")).Statement.some((s: any) => s.Sid === "ConnectToDatabaseAsAppUser"));

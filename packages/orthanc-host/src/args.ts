@@ -2,7 +2,7 @@ import { AL2023_RELEASE } from "./host-commands";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
-    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold,
+    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold, requireUnique,
 } from "@citadel/shared";
 
 /**
