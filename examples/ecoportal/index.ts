@@ -40,7 +40,11 @@ const key = new KmsKey("ecoportal", {
 const alerts = new AlertTopic("ecoportal-alerts", {
     subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
 });
-const logs = new SecureBucket("ecoportal-logs", { purpose: "logs", kmsKeyArn: key.arn, logRetentionDays });
+// S3 server access logs arrive only in SSE-S3 buckets: a bucket of their own.
+const accessLogs = new SecureBucket("ecoportal-access-logs", { purpose: "accessLogs", logRetentionDays });
+const logs = new SecureBucket("ecoportal-logs", {
+    purpose: "logs", kmsKeyArn: key.arn, logRetentionDays, accessLogs: { bucketName: accessLogs.bucketName },
+});
 const net = new SecureVpc("ecoportal", {
     cidrBlock: "10.40.0.0/16",
     azCount: ha ? 3 : 2,
@@ -60,12 +64,13 @@ const cdn = new EdgeCdn("ecoportal", {
     certificateArn: config.require("edgeCertificateArn"),
     kmsKeyArn: key.arn,
     logBucket: logs,
+    accessLogsBucketName: accessLogs.bucketName,
     logRetentionInDays: logRetentionDays,
 });
 
 const uploads = new SecureUploads("uploads", {
     kmsKeyArn: key.arn,
-    accessLogs: logs,
+    accessLogs,
     allowedOrigins: [`https://${domainName}`],
     downloadUrlExpirySeconds: 300,
     alertTopicArn: alerts.topicArn,
@@ -75,7 +80,7 @@ const tasks = ha ? 2 : 1;
 const app = new EcsApp("ecoportal", {
     network: net.network,
     kmsKeyArn: key.arn,
-    logBucket: logs,
+    logBucket: accessLogs,
     services: [{
         name: "web", image: "ecoportal", port: 3000, cpu: 512, memory: 1024, user: "1000:1000",
         command: ["bundle", "exec", "puma", "-C", "config/puma.rb"],

@@ -90,7 +90,7 @@ export function deployUploads(platform: Platform): { uploads?: SecureUploads; gr
     if (!s.uploads.enabled) return { grants: [] };
     // Malware found, or a failed scan, goes to the stack's alert topic (it admits this account's rules).
     const uploads = new SecureUploads("uploads", {
-        ...uploadsArgs(s, platform.key.arn, { bucketName: platform.logs.bucketName, arn: platform.logs.arn }),
+        ...uploadsArgs(s, platform.key.arn, { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn }),
         alertTopicArn: platform.alerts.topicArn,
     }, { protect: platform.settings.protect });
     return { uploads, grants: uploads.appGrants };

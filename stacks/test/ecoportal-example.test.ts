@@ -72,7 +72,8 @@ describe("examples/ecoportal", () => {
         const access = JSON.parse(String(one("aws:opensearch/domainPolicy:DomainPolicy").inputs.accessPolicies));
         assert.equal(access.Statement[0].Principal.AWS.length, 3, "web, jobs and the master role");
         const params = ofType("aws:ssm/parameter:Parameter").map((p) => p.inputs.name).sort();
-        assert.deepEqual(params, ["/ecoportal/dev/cache/endpoint", "/ecoportal/dev/cache/port", "/ecoportal/dev/cache/user",
+        // The app-version parameter is the app's own (created with its first value, then CI's).
+        assert.deepEqual(params, ["/ecoportal/dev/app-version", "/ecoportal/dev/cache/endpoint", "/ecoportal/dev/cache/port", "/ecoportal/dev/cache/user",
             "/ecoportal/dev/search/endpoint"]);
     });
 });
