@@ -30,7 +30,11 @@ const kms = new KmsKey("drsignet", {
     description: `DrSignet ${stack}: volumes, revisions, parameters, database, logs`,
     services: ["logs", "logDelivery", "autoscaling"],
 }, { protect });
-const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
+// S3 server access logs are delivered only to SSE-S3 buckets: their own bucket.
+const accessLogs = new SecureBucket("access-logs", { purpose: "accessLogs" }, { protect });
+const logs = new SecureBucket("logs", {
+    purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
+}, { protect });
 const net = new SecureVpc("net", {
     azCount: 2,
     natStrategy,
@@ -58,7 +62,7 @@ const tier = new Ec2App("drsignet", {
     ],
     instances: { minSize: instanceCount },
     loadBalancer: { certificateArn: settings.certificateArn, deletionProtection: protect },
-    logBucket: logs,
+    logBucket: accessLogs,
     ciPrincipalArns: [settings.ciPrincipalArn],
     alarms: { topicArn: alerts.topicArn, topicKeyArn: alerts.keyArn },
     patchGroup: "drsignet",

@@ -111,8 +111,10 @@ export interface Ec2AppArgs {
     /** The internet-facing ALB: the certificate, access logs, deletion protection. As EcsApp's. */
     loadBalancer: LoadBalancerArgs;
     /**
-     * The stack's log bucket (purpose `logs`): receives the S3 server access logs of the revisions
-     * bucket and of the load balancer's log bucket.
+     * The stack's access-log bucket (a SecureBucket with purpose `accessLogs`, SSE-S3): receives the
+     * S3 server access logs of the revisions bucket and of the load balancer's log bucket. S3 does not
+     * deliver server access logs to a bucket whose default encryption is SSE-KMS.
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
      */
     logBucket: LogBucketRef;
     /**

@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codedeploy from "@pulumi/aws/codedeploy";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
-import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy } from "@citadel/shared";
+import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
 import { renderUserData } from "./render/user-data";
@@ -112,9 +112,11 @@ export class Ec2App extends pulumi.ComponentResource {
             description: `Instances of ${name}: Session Manager, their apps' parameters, CodeDeploy revisions`,
             tags,
         }, parent);
-        new iam.RolePolicyAttachment(`${name}-instance-ssm`, {
+        // Session Manager, Run Command and Patch Manager without AmazonSSMManagedInstanceCore, whose
+        // ssm:GetParameter(s) on every parameter would let any app read every namespace's settings.
+        new iam.RolePolicy(`${name}-instance-ssm`, {
             role: instanceRole.name,
-            policyArn: ctx.partition.apply((p) => `arn:${p}:iam::aws:policy/AmazonSSMManagedInstanceCore`),
+            policy: policyJson(sessionManagerStatements()),
         }, parent);
         new iam.RolePolicy(`${name}-instance-policy`, {
             role: instanceRole.name,

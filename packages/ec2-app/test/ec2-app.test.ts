@@ -159,8 +159,16 @@ describe("Ec2App", () => {
     });
 
     it("gives the instances Session Manager and their own apps' parameters only", () => {
+        // AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account:
+        // the instances get Session Manager's own actions instead, and parameters by namespace only.
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
         const attached = ofType(rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn);
-        assert.ok(attached.includes("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+        assert.ok(!attached.some((arn) => /AmazonSSMManagedInstanceCore/.test(arn)), attached.join(", "));
+        const ssm = policy(named(rec, "tier-instance-ssm"));
+        assert.ok(ssm.Statement.some((s: any) => [s.Action].flat().includes("ssmmessages:OpenDataChannel")));
+        for (const s of ssm.Statement) {
+            for (const a of [s.Action].flat()) assert.doesNotMatch(a, /^ssm:GetParameter/, `${s.Sid} reads parameters on ${s.Resource}`);
+        }
         const p = policy(named(rec, "tier-instance-policy"));
         const params = p.Statement.find((s: any) => s.Sid === "ReadOwnAppParameters");
         assert.deepEqual(params.Resource, [

@@ -754,6 +754,22 @@ export const CASES: Record<string, RuleCases> = {
             [fx(iam.RolePolicy, "rp", { role: id("role"), policy: policyJson([{ Effect: "Deny", Action: "s3:GetObject", Resource: "*" }]) })],
         ],
     },
+    "iam-no-managed-data-reader": {
+        reject: [
+            [fx(iam.RolePolicyAttachment, "ssm", { role: "r", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" })],
+            [fx(iam.RolePolicyAttachment, "ro", { role: "r", policyArn: "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess" })],
+            [fx(iam.UserPolicyAttachment, "s3", { user: "u", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" })],
+            [fx(iam.GroupPolicyAttachment, "sm", { group: "g", policyArn: "arn:aws:iam::aws:policy/SecretsManagerReadWrite" })],
+            [fx(iam.PolicyAttachment, "pa", { roles: ["r"], policyArn: "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess" })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]),
+                managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"] })],
+        ],
+        accept: [
+            [fx(iam.RolePolicyAttachment, "ecs", { role: "r", policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role" })],
+            [fx(iam.RolePolicyAttachment, "own", { role: "r", policyArn: "arn:aws:iam::123456789012:policy/AmazonSSMManagedInstanceCore" })],
+            [fx(iam.Role, "role", { assumeRolePolicy: policyJson([]) })],
+        ],
+    },
     "iam-no-ecr-destructive-allow": {
         reject: [
             [fx(iam.Policy, "ci", { policy: policyJson([{ Effect: "Allow", Action: "ecr:*", Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/app" }]) })],

@@ -138,6 +138,46 @@ export const noDataReadOnAll = identityPolicyRule({
 });
 
 /**
+ * AWS managed policies that allow a data-plane read (DATA_READ_ACTIONS) on every resource of the
+ * account. AmazonSSMManagedInstanceCore is the usual one: with ssm:GetParameter(s) on "*", every host
+ * (and, with IMDS hop limit 2, every container on it) reads every parameter of the account; Citadel
+ * grants Session Manager's own actions instead (sessionManagerStatements in @citadel/shared).
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ */
+export const MANAGED_DATA_READERS = [
+    "AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM", "AmazonSSMReadOnlyAccess", "AmazonSSMFullAccess",
+    "ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonS3FullAccess", "SecretsManagerReadWrite",
+    "AmazonDynamoDBReadOnlyAccess", "AmazonDynamoDBFullAccess", "AmazonSQSFullAccess", "AmazonRDSDataFullAccess",
+];
+
+function managedDataReader(arn: unknown): string | undefined {
+    if (typeof arn !== "string") return undefined;
+    const m = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+    return m && MANAGED_DATA_READERS.includes(m[1]) ? m[1] : undefined;
+}
+
+export const noManagedDataReader: ResourceRule = {
+    kind: "resource",
+    name: "iam-no-managed-data-reader",
+    description: "No AWS managed policy that reads data (parameters, secrets, objects) on all resources is attached " +
+        "[IAM.21: least privilege].",
+    controls: ["IAM.21"],
+    severity: "high",
+    remediation: "Attach a scoped policy instead: Session Manager's own actions (sessionManagerStatements) and reads on named ARNs.",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.iamRolePolicyAttachment, T.iamUserPolicyAttachment, T.iamGroupPolicyAttachment,
+        T.iamPolicyAttachment, T.iamRole],
+    options: {},
+    check(r) {
+        const p = r.props as { policyArn?: unknown; managedPolicyArns?: unknown };
+        const arns = r.type === T.iamRole ? (Array.isArray(p.managedPolicyArns) ? p.managedPolicyArns : []) : [p.policyArn];
+        return arns.map(managedDataReader).filter((n): n is string => n !== undefined)
+            .map((n) => `${r.name} attaches ${n}, which allows data-plane reads on all resources`);
+    },
+};
+
+/**
  * What a CI principal must never be allowed on image repositories (seed 003: deletion protection):
  * deleting images or repositories, or loosening their policy, tags or scanning. EcsApp's CI policy
  * denies them; an Allow here is a Deny written the wrong way round.

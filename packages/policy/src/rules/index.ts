@@ -5,7 +5,7 @@ import {
     wafHasRules, wafLogging, wafMetrics,
 } from "./cloudfront";
 import {
-    ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsKeyNotPublic, kmsRotation, logGroupRetentionAndKms, noDataReadOnAll,
+    ecrImmutableTags, ecrLifecyclePolicy, ecrScanOnPush, kmsKeyNotPublic, kmsRotation, logGroupRetentionAndKms, noDataReadOnAll, noManagedDataReader,
     noDecryptOnAllKeys, noEcrDestructiveAllow, noFullAdmin, sqsEncrypted,
 } from "./data";
 import {
@@ -55,7 +55,7 @@ export const RULES: readonly Rule[] = [
     viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
     wafHasRules, wafMetrics, wafLogging,
     // Keys, identities, queues, logs, images
-    kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, noEcrDestructiveAllow, sqsEncrypted,
+    kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, noManagedDataReader, noEcrDestructiveAllow, sqsEncrypted,
     logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
