@@ -30,7 +30,12 @@ export = async () => {
         description: "instaNDT: data at rest and logs",
         services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
     }, { protect });
-    const logs = new SecureBucket("instandt-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
+    // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    const accessLogs = new SecureBucket("instandt-access-logs", { purpose: "accessLogs" }, { protect });
+    const logs = new SecureBucket("instandt-logs", {
+        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
+    }, { protect });
     const net = new SecureVpc("instandt", {
         azCount: 2,
         // The GitLab registry is on the internet: the tasks' subnets need a NAT gateway.
@@ -41,7 +46,7 @@ export = async () => {
 
     // "Standard S3 bucket where the uploaded DICOM images will be stored ... private".
     const dicom = new SecureBucket("instandt-dicom", {
-        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: logs.bucketName },
+        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
     }, { protect });
 
     // CloudFront is the only way in: the load balancer admits CloudFront's origin-facing ranges and
@@ -50,7 +55,7 @@ export = async () => {
     const app = new EcsApp("instandt", {
         network: net.network,
         kmsKeyArn: kms.arn,
-        logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        logBucket: { bucketName: accessLogs.bucketName, arn: accessLogs.arn },
         capacity: "ec2",
         ec2: {
             instanceType: config.require("instanceType"),
@@ -96,6 +101,7 @@ export = async () => {
         certificateArn: config.require("cdnCertificateArn"),
         kmsKeyArn: kms.arn,
         logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        accessLogsBucketName: accessLogs.bucketName,
         protect,
     });
 

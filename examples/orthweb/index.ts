@@ -56,7 +56,12 @@ export = async () => {
         subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
     }, { protect });
     const kms = new KmsKey("orthweb", { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"] }, { protect });
-    const logs = new SecureBucket("orthweb-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
+    // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    const accessLogs = new SecureBucket("orthweb-access-logs", { purpose: "accessLogs" }, { protect });
+    const logs = new SecureBucket("orthweb-logs", {
+        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
+    }, { protect });
     const net = new SecureVpc("orthweb", {
         azCount: 2,
         natStrategy: "none", // the hosts sit in the public subnets; the database needs no egress
@@ -68,7 +73,7 @@ export = async () => {
         flowLogs: { destination: "s3", bucketArn: logs.arn },
     });
     const host = new OrthancHost("orthweb", {
-        ...orthanc, network: net.network, kmsKeyArn: kms.arn, accessLogsBucketName: logs.bucketName,
+        ...orthanc, network: net.network, kmsKeyArn: kms.arn, accessLogsBucketName: accessLogs.bucketName,
         alarms: { topicArn: alerts.topicArn },
     });
 

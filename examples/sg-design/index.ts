@@ -27,7 +27,12 @@ export = async () => {
         subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
     }, { protect });
     const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"] }, { protect });
-    const logs = new SecureBucket("sg-design-logs", { purpose: "logs", kmsKeyArn: kms.arn }, { protect });
+    // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    const accessLogs = new SecureBucket("sg-design-access-logs", { purpose: "accessLogs" }, { protect });
+    const logs = new SecureBucket("sg-design-logs", {
+        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
+    }, { protect });
     const net = new SecureVpc("sg-design", {
         azCount: 2,
         natStrategy: "single", // the ECS group's "outbound open to all"
@@ -38,7 +43,7 @@ export = async () => {
     const app = new EcsApp("app", {
         network: net.network,
         kmsKeyArn: kms.arn,
-        logBucket: { bucketName: logs.bucketName, arn: logs.arn },
+        logBucket: { bucketName: accessLogs.bucketName, arn: accessLogs.arn },
         capacity: "fargate",
         services: [{
             name: "app",

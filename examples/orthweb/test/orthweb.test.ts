@@ -86,13 +86,27 @@ describe("examples/orthweb (seed 004)", () => {
         assert.ok(s3[0].inputs.routeTableIds.includes(publicRt.id), "the hosts' route table does not use the endpoint");
     });
 
-    it("flow logs and the image bucket's access logs go to a separate log bucket", () => {
-        const logBucket = ofType(dev, "aws:s3/bucket:Bucket").find((b) => b.name === "orthweb-logs")!;
-        assert.ok(logBucket, "no log bucket");
-        const logging = one(dev, "aws:s3/bucketLogging:BucketLogging");
-        assert.equal(logging.inputs.targetBucket, dev.outputs.logBucketName);
-        assert.notEqual(logging.inputs.bucket, dev.outputs.logBucketName);
-        assert.equal(one(dev, "aws:ec2/flowLog:FlowLog").inputs.logDestinationType, "s3");
+    // Orthweb: "VPC flow logs and S3 access logs to a separate bucket". S3 delivers server access logs
+    // only to SSE-S3 buckets, so they get their own; flow logs go to the SSE-KMS log bucket.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+    it("flow logs and the image bucket's access logs go to separate log buckets, each encrypted as its writer requires", () => {
+        const bucket = (name: string) => ofType(dev, "aws:s3/bucket:Bucket").find((b) => b.name === name)!;
+        const sse = (b: { id?: string }) => ofType(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+            .find((e) => e.inputs.bucket === b.id)!.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm;
+        const logs = bucket("orthweb-logs");
+        const accessLogs = bucket("orthweb-access-logs");
+        assert.ok(logs && accessLogs, "no log buckets");
+        assert.equal(logs.inputs.bucket, dev.outputs.logBucketName);
+        const logging = ofType(dev, "aws:s3/bucketLogging:BucketLogging");
+        assert.ok(logging.length >= 2, "the image bucket and the log bucket both record access");
+        for (const l of logging) {
+            assert.equal(l.inputs.targetBucket, accessLogs.inputs.bucket, `${l.name} logs into the access-log bucket`);
+        }
+        assert.equal(sse(accessLogs), "AES256");
+        assert.equal(sse(logs), "aws:kms");
+        const flow = one(dev, "aws:ec2/flowLog:FlowLog");
+        assert.equal(flow.inputs.logDestinationType, "s3");
+        assert.equal(flow.inputs.logDestination, `arn:aws:s3:::${logs.inputs.bucket}`);
     });
 
     it("dev takes Orthweb's cheapest endpoint choice, []", () => {

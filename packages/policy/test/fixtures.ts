@@ -620,6 +620,19 @@ export const CASES: Record<string, RuleCases> = {
                 fx(s3.BucketLogging, "data-logging", { bucket: id("data"), targetBucket: id("logs"), targetPrefix: "s3/data/" })],
         ],
     },
+    "s3-access-log-target-sse-s3": {
+        reject: [
+            [...secureBucket("logs", { without: ["logging"] }),
+                fx(s3.BucketLogging, "data-logging", { bucket: id("data"), targetBucket: id("logs"), targetPrefix: "s3/data/" })],
+            [...secureBucket("logs", { without: ["logging"], sseAlgorithm: "aws:kms:dsse" }),
+                fx(s3.BucketLoggingV2, "data-logging", { bucket: id("data"), targetBucket: id("logs"), targetPrefix: "s3/data/" })],
+        ],
+        accept: [
+            [...secureBucket("access-logs", { without: ["logging"], sseAlgorithm: "AES256" }),
+                fx(s3.BucketLogging, "data-logging", { bucket: id("data"), targetBucket: id("access-logs"), targetPrefix: "s3/data/" })],
+            secureBucket("b"),
+        ],
+    },
     "s3-lifecycle": {
         reject: [secureBucket("b", { without: ["lifecycle"] }), secureBucket("b", { lifecycleStatus: "Disabled" })],
         accept: [secureBucket("b")],

@@ -29,7 +29,7 @@ import {
     elasticacheSubnetGroup, malwareTagging, opensearchAtRest, opensearchDataNodes, opensearchFineGrained, opensearchInVpc,
     opensearchLogging, opensearchMasters, opensearchNodeToNode, opensearchTls, opensearchUpdates, uploadsDenyUnscanned,
 } from "./data-stores";
-import { accessLogging, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
+import { accessLogging, accessLogTarget, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
 
 /** Every rule of the pack, in the order reports list them. */
 export const RULES: readonly Rule[] = [
@@ -50,7 +50,7 @@ export const RULES: readonly Rule[] = [
     // DocumentDB
     docdbEncrypted, docdbBackupRetention, docdbAuditLogs, docdbParameterGroup,
     // S3
-    publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, lifecycle, noAcls,
+    publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, accessLogTarget, lifecycle, noAcls,
     // CloudFront and WAF
     viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
     wafHasRules, wafMetrics, wafLogging,

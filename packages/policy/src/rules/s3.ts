@@ -224,6 +224,37 @@ export const accessLogging = bucketRule({
     },
 });
 
+/**
+ * S3 delivers server access logs only to a target bucket whose default encryption is SSE-S3: with
+ * SSE-KMS the logs are silently never written, so the access-logging rule above passes while no
+ * log arrives. https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+ * ("You can use default bucket encryption on the target bucket only if you use SSE-S3")
+ */
+export const accessLogTarget = bucketRule({
+    name: "s3-access-log-target-sse-s3",
+    description: "A bucket that receives S3 server access logs encrypts with SSE-S3, the only encryption S3 " +
+        "delivers them to [S3.9: the logs must arrive].",
+    controls: ["S3.9"],
+    severity: "high",
+    remediation: "Send server access logs to a SecureBucket with purpose \"accessLogs\" (SSE-S3), not the SSE-KMS log bucket.",
+    types: [T.bucketLogging, T.bucketLoggingV2, T.bucketEncryption, T.bucketEncryptionV2],
+    judge(b, resources) {
+        const sources = attachedTo(resources, b, [T.bucketLogging, T.bucketLoggingV2], "targetBucket").definite;
+        if (sources.length === 0) return undefined;
+        const inline = (b.props as BucketProps).serverSideEncryptionConfiguration;
+        const inlineRules = inline && !isUnknown(inline) ? [inline.rule as EncryptionRule] : [];
+        const algs = [
+            ...algorithms(inlineRules),
+            ...attached(resources, b, [T.bucketEncryption, T.bucketEncryptionV2]).definite
+                .flatMap((c) => algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[]))),
+        ];
+        const kms = algs.filter((a) => typeof a === "string" && KMS_ALGORITHMS.includes(a));
+        return kms.length === 0 ? undefined
+            : `bucket ${b.name} receives server access logs (${sources.map((l) => l.name).join(", ")}) but encrypts with ` +
+              `${kms.join(", ")}: S3 delivers them to SSE-S3 buckets only`;
+    },
+});
+
 export const lifecycle = bucketRule({
     name: "s3-lifecycle",
     description: "Every S3 bucket has an enabled lifecycle rule [S3.13].",
