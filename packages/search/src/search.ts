@@ -23,6 +23,14 @@ export interface SearchClientArgs {
     securityGroupIds: pulumi.Input<string>[];
     /** IAM role ARNs admitted by the domain's access policy (SigV4), e.g. from EcsApp's `taskRoleArns`. At least one. */
     roleArns: pulumi.Input<string>[];
+    /**
+     * The indices the client roles may read, write and manage (OpenSearch index patterns, `*` allowed
+     * inside a pattern but not alone, no leading `.`: system and security indices stay out of reach).
+     * Fine-grained access control grants nothing else: the roles get a role of their own, not `all_access`.
+     * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html
+     * @default [`<component name>-*`]
+     */
+    indexPatterns?: string[];
 }
 
 export interface SearchArgs {
@@ -73,6 +81,9 @@ export interface ResolvedSearchArgs {
     volumeSizeGiB: number;
     logRetentionDays: number;
     parameterPrefix?: string;
+    indexPatterns: string[];
+    /** The OpenSearch role the client roles are mapped to. */
+    clientRoleName: string;
 }
 
 const INSTANCE = /^[a-z0-9]+\.[a-z0-9]+\.search$/;
@@ -92,6 +103,18 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     for (const arn of args.clients.roleArns) {
         if (typeof arn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
             throw new ConfigError(key("clients.roleArns"), arn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>, no wildcard");
+        }
+    }
+    const indexPatterns = args.clients.indexPatterns ?? [`${name}-*`];
+    if (!Array.isArray(indexPatterns) || indexPatterns.length === 0) {
+        throw new ConfigError(key("clients.indexPatterns"), indexPatterns, "is empty", "at least one index pattern, e.g. \"app-*\"");
+    }
+    for (const p of indexPatterns) {
+        // OpenSearch index names: lowercase, no \ / ? " < > | space , #, not starting with - _ + or . (system indices).
+        // https://opensearch.org/docs/latest/api-reference/index-apis/create-index/
+        if (typeof p !== "string" || !/^[a-z0-9*][a-z0-9*_+.-]{0,254}$/.test(p) || /^\*+$/.test(p)) {
+            throw new ConfigError(key("clients.indexPatterns"), p, "is not an index pattern the app may own",
+                'lowercase index names with * inside, e.g. "app-*"; not "*" alone, not a system index (".…")');
         }
     }
     const engineVersion = args.engineVersion ?? "OpenSearch_2.19";
@@ -127,7 +150,8 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
         throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
     }
-    return { engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
+    return { indexPatterns, clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
+        engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
         volumeSizeGiB, logRetentionDays, parameterPrefix: args.parameterPrefix };
 }
 
@@ -156,6 +180,24 @@ export function searchLogDeliveryStatements(logGroupArns: string[], accountId: s
 }
 
 /**
+ * The two requests (sent once, signed as the master role) that give the client roles exactly their
+ * indices: a role with CRUD and index management on `indexPatterns` and the cluster's read/write
+ * operations, then its mapping to the roles as backend roles. Not `all_access`, which would also let
+ * the app read every other index and change the security configuration.
+ * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-mapping
+ */
+export function clientRoleRequests(role: string, indexPatterns: readonly string[], roleArns: readonly string[]): string {
+    const definition = {
+        cluster_permissions: ["cluster_composite_ops", "cluster_monitor"],
+        index_permissions: [{ index_patterns: indexPatterns, allowed_actions: ["crud", "create_index", "manage"] }],
+    };
+    return [
+        `PUT _plugins/_security/api/roles/${role}`, JSON.stringify(definition),
+        `PUT _plugins/_security/api/rolesmapping/${role}`, JSON.stringify({ backend_roles: roleArns }),
+    ].join("\n");
+}
+
+/**
  * An OpenSearch Service domain inside the VPC: KMS at rest, node-to-node encryption, HTTPS only with
  * TLS 1.2+, fine-grained access control with an IAM master role, an access policy admitting only
  * the client roles, all four log types to KMS-encrypted CloudWatch log groups, zone awareness and
@@ -171,7 +213,11 @@ export class Search extends pulumi.ComponentResource {
     readonly endpoint: pulumi.Output<string>;
     readonly masterRoleArn: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
-    /** `PUT _plugins/_security/api/rolesmapping/<role>` body mapping the client roles as backend roles. */
+    /**
+     * The requests that give the client roles their own OpenSearch role (their `indexPatterns` only)
+     * and map them to it: `PUT _plugins/_security/api/roles/<name>-clients` and `.../rolesmapping/...`,
+     * each followed by its JSON body, one per line. Send them once, signed as `masterRoleArn`.
+     */
     readonly roleMappingRequest: pulumi.Output<string>;
 
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -257,7 +303,7 @@ export class Search extends pulumi.ComponentResource {
         this.masterRoleArn = master.arn;
         this.securityGroupId = sg.id;
         this.roleMappingRequest = pulumi.all(args.clients.roleArns).apply((roles) =>
-            `PUT _plugins/_security/api/rolesmapping/all_access\n${JSON.stringify({ backend_roles: roles })}`);
+            clientRoleRequests(a.clientRoleName, a.indexPatterns, roles));
         this.registerOutputs({ domainArn: this.domainArn, endpoint: this.endpoint, masterRoleArn: this.masterRoleArn });
     }
 }

@@ -67,6 +67,29 @@ describe("Search", () => {
         assert.strictEqual(ofType(dev, "aws:ssm/parameter:Parameter")[0].inputs.name, "/portal/dev/search/endpoint");
     });
 
+    // Fine-grained access control: a backend role mapped to all_access could read every index and
+    // rewrite the security configuration. https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html
+    it("maps the client roles to a role of their own on their indices, never all_access", async () => {
+        let s!: Search;
+        await capture(() => { s = new Search("search", base); });
+        const text = await new Promise<string>((resolve) => s.roleMappingRequest.apply(resolve));
+        assert.doesNotMatch(text, /all_access/);
+        const [putRole, role, putMapping, mapping] = text.split("\n");
+        assert.strictEqual(putRole, "PUT _plugins/_security/api/roles/search-clients");
+        assert.strictEqual(putMapping, "PUT _plugins/_security/api/rolesmapping/search-clients");
+        assert.deepStrictEqual(JSON.parse(role).index_permissions, [{ index_patterns: ["search-*"], allowed_actions: ["crud", "create_index", "manage"] }]);
+        assert.deepStrictEqual(JSON.parse(mapping), { backend_roles: [ROLE] });
+    });
+
+    it("refuses index patterns that reach every index or the system indices", () => {
+        for (const bad of [[], ["*"], ["**"], [".opendistro_security"], [".kibana*"], ["App-*"], ["a b"], ["_all"], [""]]) {
+            assert.throws(() => validateSearchArgs("s", { ...base, clients: { ...base.clients, indexPatterns: bad } }),
+                (e: unknown) => e instanceof ConfigError && e.message.startsWith('Search "s": clients.indexPatterns'), JSON.stringify(bad));
+        }
+        assert.deepStrictEqual(validateSearchArgs("s", { ...base, clients: { ...base.clients, indexPatterns: ["portal-*", "audit-2026.*"] } }).indexPatterns,
+            ["portal-*", "audit-2026.*"]);
+    });
+
     it("refuses shapes AWS refuses, and an open domain", () => {
         const bad = (over: Partial<SearchArgs>, re: RegExp) => assert.throws(() => validateSearchArgs("search", { ...base, ...over }),
             (e: unknown) => e instanceof ConfigError && re.test(e.message));
