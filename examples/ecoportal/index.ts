@@ -33,7 +33,7 @@ const logRetentionDays = 365; // "Expires after 12 months"
 
 const key = new KmsKey("ecoportal", {
     description: `ecoPortal ${stack}: data at rest, parameters and logs`,
-    services: ["logs", "logDelivery", "events", "cloudfront"],
+    services: ["logs", "logDelivery", "events"],
 });
 // Alarms, failed deployments and malware findings go to one topic, read by someone: a topic
 // nobody reads is silence.
@@ -62,7 +62,6 @@ const cdn = new EdgeCdn("ecoportal", {
     assets: { pathPattern: "/assets/*" },
     aliases: [domainName],
     certificateArn: config.require("edgeCertificateArn"),
-    kmsKeyArn: key.arn,
     logBucket: logs,
     accessLogsBucketName: accessLogs.bucketName,
     logRetentionInDays: logRetentionDays,

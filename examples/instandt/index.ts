@@ -28,7 +28,7 @@ export = async () => {
     }, { protect });
     const kms = new KmsKey("instandt", {
         description: "instaNDT: data at rest and logs",
-        services: ["logs", "logDelivery", "events", "autoscaling", "cloudfront"],
+        services: ["logs", "logDelivery", "events", "autoscaling"],
     }, { protect });
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
@@ -99,7 +99,6 @@ export = async () => {
         // CloudFront takes certificates from us-east-1 only:
         // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
         certificateArn: config.require("cdnCertificateArn"),
-        kmsKeyArn: kms.arn,
         logBucket: { bucketName: logs.bucketName, arn: logs.arn },
         accessLogsBucketName: accessLogs.bucketName,
         protect,

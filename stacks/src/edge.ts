@@ -73,14 +73,12 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
                 "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com");
         }
         resolveEdgeCdnArgs(edgeArgs(settings, logRetentionDays, {
-            kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
         }), reader.keyOf("edge.", CONFIG_KEY));
     } else {
         resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionDays, {
-            kmsKeyArn: "(the stack's key)",
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.originDomainName ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
@@ -91,7 +89,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
 
 function edgeArgs(
     s: EdgeSettings, logRetentionDays: number,
-    refs: Pick<EdgeCdnArgs, "kmsKeyArn" | "logBucket" | "accessLogsBucketName"> & { header?: { name: string; value: pulumi.Input<string> } },
+    refs: Pick<EdgeCdnArgs, "logBucket" | "accessLogsBucketName"> & { header?: { name: string; value: pulumi.Input<string> } },
     protect = false,
 ): EdgeCdnArgs {
     return {
@@ -99,7 +97,6 @@ function edgeArgs(
         assets: s.assets ? { pathPattern: EDGE_DEFAULTS.assetsPathPattern } : undefined,
         aliases: s.aliases,
         certificateArn: s.certificateArn,
-        kmsKeyArn: refs.kmsKeyArn,
         logBucket: refs.logBucket,
         accessLogsBucketName: refs.accessLogsBucketName,
         waf: { rateLimit: s.rateLimit, uploadPaths: s.uploadPaths },
@@ -126,7 +123,6 @@ export function deployEdge(platform: Platform, protection: OriginProtection | un
     const s = platform.settings;
     if (!s.edge.enabled) return {};
     const edge = new EdgeCdn("edge", edgeArgs(s.edge, s.logs.retentionDays, {
-        kmsKeyArn: platform.key.arn,
         logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
         accessLogsBucketName: platform.accessLogs.bucketName,
         header: protection ? { name: protection.headerName, value: protection.headerValue } : undefined,

@@ -98,13 +98,13 @@ export async function program(): Promise<Record<string, unknown>> {
  * (a key policy grant nobody needs is one more way in).
  * - logs: the stack's CloudWatch log groups (always);
  * - logDelivery: VPC flow logs to the SSE-KMS log bucket, CloudFront standard logs v2 into it;
- * - autoscaling: the Auto Scaling group of the app's EC2 capacity launching encrypted volumes;
- * - cloudfront: CloudFront reading the SSE-KMS assets bucket through Origin Access Control.
+ * - autoscaling: the Auto Scaling group of the app's EC2 capacity launching encrypted volumes.
+ * CloudFront never uses the stack's key: the edge's assets bucket has a key of its own whose policy
+ * admits that distribution alone (EdgeCdn).
  */
 export function keyServices(s: Settings): KeyService[] {
     const services: KeyService[] = ["logs"];
     if (s.vpc.flowLogsDestination === "s3" || s.edge.enabled) services.push("logDelivery");
     if (s.app.enabled && s.app.capacity === "ec2") services.push("autoscaling");
-    if (s.edge.enabled && s.edge.assets) services.push("cloudfront");
     return services;
 }

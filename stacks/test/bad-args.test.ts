@@ -136,12 +136,10 @@ describe("bad component args (kind 13)", () => {
         assert.equal(requireKeyResolved(undefined, "d", KEY), KEY);
     });
 
-    it("EdgeCdn without logBucket or kmsKeyArn: a named error, not a TypeError", () => {
-        const args = { assets: {}, kmsKeyArn: KEY, aliases: ["a.example.com"],
+    it("EdgeCdn without logBucket: a named error, not a TypeError", () => {
+        const args = { assets: {}, aliases: ["a.example.com"],
             certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } as unknown as EdgeCdnArgs;
         refusedWith(() => new EdgeCdn("edge", args), 'EdgeCdn "edge": logBucket: (unset) is required');
-        refusedWith(() => new EdgeCdn("edge", { ...args, kmsKeyArn: "", logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" } }),
-            'EdgeCdn "edge": kmsKeyArn: "" is required');
     });
 });
 

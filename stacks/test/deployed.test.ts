@@ -104,7 +104,11 @@ describe("stacks: deployed, it works", () => {
         assert.deepEqual(services(dev), ["delivery.logs.amazonaws.com", "logs.us-east-1.amazonaws.com"].sort()
             .map((x) => x.replace("us-east-1", String(dev.config["aws:region"] ?? "us-east-1"))));
         // EventBridge publishes to the stack's alert topic, which has a key of its own: no events grant here.
-        assert.deepEqual(services(prod), ["cloudfront.amazonaws.com", "delivery.logs.amazonaws.com", "logs.eu-west-1.amazonaws.com"]);
+        // prod's edge serves assets, but from a bucket with a key of its own that admits that
+        // distribution alone: the stack's key admits no CloudFront at all.
+        assert.deepEqual(services(prod), ["delivery.logs.amazonaws.com", "logs.eu-west-1.amazonaws.com"]);
+        assert.equal(named(prod, "edge-assets-key-policy", "aws:kms/keyPolicy:KeyPolicy").type, "aws:kms/keyPolicy:KeyPolicy",
+            "prod serves assets through the edge, from a bucket whose key admits the distribution");
         assert.ok(statements(named(prod, "citadel-key").inputs.policy).some((s) => s.Sid === "AutoScalingServiceLinkedRole"));
         assert.ok(!statements(named(dev, "citadel-key").inputs.policy).some((s) => s.Sid === "AutoScalingServiceLinkedRole"));
     });

@@ -108,8 +108,6 @@ export interface EdgeCdnArgs {
      * `*.cloudfront.net` certificate, whose policy CloudFront fixes. Requires `aliases`.
      */
     certificateArn?: string;
-    /** The stack's KMS key: encrypts the assets bucket. Must admit the `cloudfront` service. */
-    kmsKeyArn: pulumi.Input<string>;
     /**
      * The log bucket: CloudFront access logs (standard logging v2, Parquet). Its KMS key must admit
      * the `logDelivery` service.
@@ -245,9 +243,6 @@ function requirePathPattern(key: string, value: unknown): string {
  */
 export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdgeCdnArgs {
     // Without these the distribution would fail late (a bare TypeError reading logBucket.bucketName).
-    if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
-        throw new ConfigError(keyOf("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
-    }
     if (!args.logBucket || args.logBucket.bucketName === undefined || args.logBucket.arn === undefined) {
         throw new ConfigError(keyOf("logBucket"), args.logBucket, "is required", "{ bucketName, arn } of the log bucket (CloudFront and WAF logs)");
     }

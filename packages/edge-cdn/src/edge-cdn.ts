@@ -6,7 +6,7 @@ import type * as inputs from "@pulumi/aws/types/input";
 import { AwsContext, awsContext, KmsKey, LOG_DELIVERIES, policyJson, protectIf, SecureBucket } from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
-    accessLogSuffixPath, MANAGED_POLICY, metricName, oacReadStatements, securityHeaders,
+    accessLogSuffixPath, MANAGED_POLICY, metricName, oacKeyStatements, oacReadStatements, securityHeaders,
     wafRules, wafVisibility,
 } from "./rules";
 
@@ -34,6 +34,11 @@ export class EdgeCdn extends pulumi.ComponentResource {
     readonly wafLogGroupName: pulumi.Output<string>;
     /** The assets bucket; undefined without `assets`. */
     readonly assetsBucketName: pulumi.Output<string | undefined>;
+    /**
+     * The assets bucket's own KMS key (whoever uploads assets needs `kms:GenerateDataKey` on it);
+     * undefined without `assets`.
+     */
+    readonly assetsKmsKeyArn: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: EdgeCdnArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = validateEdgeCdnArgs(name, args);
@@ -130,11 +135,13 @@ export class EdgeCdn extends pulumi.ComponentResource {
         this.webAclArn = waf.webAclArn;
         this.wafLogGroupName = waf.logGroupName;
         this.assetsBucketName = pulumi.output(assets?.bucket.bucketName);
+        this.assetsKmsKeyArn = pulumi.output(assets?.key.arn);
         this.registerOutputs({
             distributionId: this.distributionId,
             distributionDomainName: this.distributionDomainName,
             webAclArn: this.webAclArn,
             assetsBucketName: this.assetsBucketName,
+            assetsKmsKeyArn: this.assetsKmsKeyArn,
         });
     }
 }
@@ -187,15 +194,27 @@ function createWebAcl(parent: EdgeCdn, name: string, a: ResolvedEdgeCdnArgs, arg
     return { webAclArn: acl.arn, logGroupName: group.name };
 }
 
-/** The assets bucket, its Origin Access Control and its long-lived cache policy. */
+/**
+ * The assets bucket, its own KMS key, its Origin Access Control and its long-lived cache policy.
+ * The bucket has a key of its own so that the key policy can admit CloudFront for this distribution
+ * alone (`aws:SourceArn`); the statement is applied by a KeyPolicy once the distribution exists, since
+ * the distribution needs the bucket, which needs the key.
+ */
 function createAssetsOrigin(
     parent: EdgeCdn, name: string, args: EdgeCdnArgs, assets: NonNullable<ResolvedEdgeCdnArgs["assets"]>,
     distributionArn: pulumi.Output<string>,
 ) {
     const opts = { parent };
+    const key = new KmsKey(`${name}-assets`, {
+        description: `EdgeCdn ${name}: the assets bucket, read by this distribution through Origin Access Control`,
+        // S3 uses the key on behalf of IAM principals (the account statement); the bucket's access
+        // logs go to an SSE-S3 bucket: no service needs the key but CloudFront.
+        services: [],
+        deferredPolicyStatements: distributionArn.apply(oacKeyStatements),
+    }, { ...opts, ...protectIf(args.protect) });
     const bucket = new SecureBucket(`${name}-assets`, {
         purpose: "data",
-        kmsKeyArn: args.kmsKeyArn,
+        kmsKeyArn: key.arn,
         accessLogs: { bucketName: args.accessLogsBucketName! },
         extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
         forceDestroy: assets.forceDestroy,
@@ -224,7 +243,7 @@ function createAssetsOrigin(
         domainName: bucket.bucketRegionalDomainName,
         originAccessControlId: oac.id,
     };
-    return { bucket, origin, cachePolicyId: cachePolicy.id };
+    return { bucket, key, origin, cachePolicyId: cachePolicy.id };
 }
 
 /**

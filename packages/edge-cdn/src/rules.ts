@@ -147,6 +147,24 @@ export function oacReadStatements(bucketArn: string, distributionArn: string): P
     }];
 }
 
+/**
+ * The assets key's statement for CloudFront: decrypt only for requests signed by Origin Access Control
+ * on behalf of this distribution (`aws:SourceArn`), as AWS documents for SSE-KMS origins in
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+ * ("SSE-KMS"). AWS's example also grants kms:Encrypt and kms:GenerateDataKey* for uploads through
+ * CloudFront; the assets behaviour allows GET and HEAD only, so reading is all it needs.
+ */
+export function oacKeyStatements(distributionArn: string): PolicyStatement[] {
+    return [{
+        Sid: "CloudFrontDecryptsForThisDistribution",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    }];
+}
+
 /** Two years, the minimum the HSTS preload list asks for. */
 export const HSTS_MAX_AGE_SECONDS = 63_072_000;
 

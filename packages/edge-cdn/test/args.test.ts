@@ -6,7 +6,6 @@ import {
 
 const base: EdgeCdnArgs = {
     origin: { domainName: "origin.example.com", header: { name: "X-Origin-Verify", value: "s3cret" } },
-    kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
     logBucket: { bucketName: "logs", arn: "arn:aws:s3:::logs" },
     accessLogsBucketName: "access-logs",
 };

@@ -13,7 +13,6 @@ const args: EdgeCdnArgs = {
     assets: {},
     aliases: ["portal.example.com"],
     certificateArn: CERT,
-    kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/stack",
     logBucket: { bucketName: "logs-bucket", arn: "arn:aws:s3:::logs-bucket" },
     accessLogsBucketName: "access-logs-bucket",
     waf: { rateLimit: 1000 },
@@ -107,7 +106,8 @@ describe("EdgeCdn (mocks)", () => {
             Condition: { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::123456789012:distribution/${distributionOf(rec).id}` } },
         }]);
         const sse = named(rec, "edge-assets-encryption").inputs.rules[0].applyServerSideEncryptionByDefault;
-        assert.deepEqual(sse, { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn });
+        assert.deepEqual(sse, { sseAlgorithm: "aws:kms", kmsMasterKeyId: named(rec, "edge-assets-key").outputs.arn },
+            "the assets bucket is encrypted with its own key");
     });
 
     it("adds HSTS, nosniff, frame options and a referrer policy to every behaviour", () => {
@@ -204,7 +204,9 @@ describe("EdgeCdn (mocks)", () => {
         assert.equal(d.inputs.defaultCacheBehavior.cachePolicyId, MANAGED_POLICY.cachingOptimized);
         for (const b of behaviours(d)) assert.equal(b.viewerProtocolPolicy, "redirect-to-https");
         assert.deepEqual(reveal<any[]>(d.inputs.origins).map((o) => o.originId), ["assets"]);
-        assert.equal(ofType(r, "aws:kms/key:Key").length, 0, "the given us-east-1 key is used");
+        // The only key created is the assets bucket's own (in the provider's region): the given us-east-1 key serves the WAF logs.
+        assert.deepEqual(ofType(r, "aws:kms/key:Key").map((k) => [k.name, k.inputs.region]), [["edge-assets-key", undefined]],
+            "the given us-east-1 key is used");
         assert.equal(named(ofType(r, "aws:cloudwatch/logGroup:LogGroup"), "edge-waf-logs").inputs.kmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/given");
     });
 
@@ -212,6 +214,7 @@ describe("EdgeCdn (mocks)", () => {
         const r = await capture(() => new EdgeCdn("edge", { ...args, assets: undefined }));
         assert.equal(ofType(r, "aws:s3/bucket:Bucket").length, 0);
         assert.equal(ofType(r, "aws:cloudfront/originAccessControl:OriginAccessControl").length, 0);
+        assert.equal(ofType(r, "aws:kms/keyPolicy:KeyPolicy").length, 0, "no assets key without assets");
         assert.deepEqual(distributionOf(r).inputs.orderedCacheBehaviors, []);
     });
 

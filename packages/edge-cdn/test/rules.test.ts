@@ -80,7 +80,7 @@ describe("EdgeCdn rules (pure)", () => {
         const one = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [], uploadPaths: ["/up/"] }) as any[];
         assert.ok(one[one.length - 1].statement.andStatement.statements[1].notStatement.statement.byteMatchStatement);
         assert.throws(() => validateEdgeCdnArgs("edge", { origin: { domainName: "o.example.com", header: { name: "X-O", value: "v" } },
-            kmsKeyArn: "k", logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" }, waf: { uploadPaths: ["uploads/"] } }),
+            logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" }, waf: { uploadPaths: ["uploads/"] } }),
             /waf\.uploadPaths: "uploads\/" is not a URI path prefix/);
     });
 

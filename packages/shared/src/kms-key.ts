@@ -9,7 +9,7 @@ import { PolicyStatement, policyJson } from "./iam";
  * of an IAM principal (S3, RDS, Secrets Manager, EBS) need nothing here: the account statement lets
  * IAM policies grant them use through `kms:ViaService`.
  */
-export const KEY_SERVICES = ["logs", "logDelivery", "events", "autoscaling", "cloudfront"] as const;
+export const KEY_SERVICES = ["logs", "logDelivery", "events", "autoscaling"] as const;
 export type KeyService = (typeof KEY_SERVICES)[number];
 
 export interface KmsKeyArgs {
@@ -20,8 +20,9 @@ export interface KmsKeyArgs {
      * - `logs`: CloudWatch Logs encrypting log groups of this account and region;
      * - `logDelivery`: log delivery (VPC flow logs, WAF logs) writing to SSE-KMS buckets;
      * - `events`: EventBridge publishing to KMS-encrypted SNS topics and SQS queues;
-     * - `autoscaling`: the Auto Scaling service-linked role launching instances with encrypted volumes;
-     * - `cloudfront`: CloudFront reading SSE-KMS objects through Origin Access Control.
+     * - `autoscaling`: the Auto Scaling service-linked role launching instances with encrypted volumes.
+     * CloudFront is not among them: it is admitted per distribution (`aws:SourceArn`) through
+     * `deferredPolicyStatements` by the component that owns the distribution (EdgeCdn).
      * @default ["logs", "logDelivery"]
      */
     services?: KeyService[];
@@ -32,6 +33,17 @@ export interface KmsKeyArgs {
      * CloudFront-scoped WAF, which must live there. @default the provider's region
      */
     region?: string;
+    /**
+     * Statements added to the key policy that name resources built *with* this key, e.g. a CloudFront
+     * distribution reading an SSE-KMS bucket encrypted by it: naming them in the key's own `policy`
+     * would be a dependency cycle (key → bucket → distribution → key). With it, the key is created
+     * with AWS's default key policy (this account's IAM principals only, the same as this component's
+     * first statement) and a separate `aws.kms.KeyPolicy` applies the whole policy (this component's
+     * statements followed by these) once they resolve.
+     * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+     * @default none: the policy is set on the key itself
+     */
+    deferredPolicyStatements?: pulumi.Input<PolicyStatement[]>;
 }
 
 /**
@@ -48,19 +60,29 @@ export class KmsKey extends pulumi.ComponentResource {
         super("citadel:shared:KmsKey", name, {}, opts);
 
         const ctx = awsContext(this);
-        const policy = pulumi
+        const statements = pulumi
             .all([ctx.accountId, ctx.partition, args.region ?? ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) =>
-                policyJson(kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services })));
+                kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services }));
+        const deferred = args.deferredPolicyStatements;
 
         const key = new kms.Key(`${name}-key`, {
             description: args.description,
             enableKeyRotation: true,
             rotationPeriodInDays: 365,
             deletionWindowInDays: args.deletionWindowInDays ?? 30,
-            policy,
+            // A key's policy is managed either here or by one KeyPolicy, never both (they would undo
+            // each other at every update).
+            policy: deferred ? undefined : statements.apply(policyJson),
             region: args.region,
         }, { parent: this });
+        if (deferred) {
+            new kms.KeyPolicy(`${name}-key-policy`, {
+                keyId: key.keyId,
+                policy: pulumi.all([statements, deferred]).apply(([own, more]) => policyJson([...own, ...more])),
+                region: args.region,
+            }, { parent: this });
+        }
 
         const alias = new kms.Alias(`${name}-alias`, {
             namePrefix: `alias/${name}-`,
@@ -162,16 +184,6 @@ export function kmsKeyPolicyStatements(c: KeyPolicyContext): PolicyStatement[] {
                             "aws:PrincipalArn": `arn:${c.partition}:iam::${c.accountId}:role/aws-service-role/autoscaling.${c.dnsSuffix}/AWSServiceRoleForAutoScaling`,
                         },
                     },
-                });
-                break;
-            case "cloudfront":
-                statements.push({
-                    Sid: "CloudFrontOfThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: `cloudfront.${c.dnsSuffix}` },
-                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    Resource: "*",
-                    Condition: sameAccount,
                 });
                 break;
         }
