@@ -7,7 +7,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    argKeys, backupTags, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+    AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -61,6 +61,8 @@ export interface CacheArgs {
      * @default none
      */
     parameterPrefix?: string;
+    /** CloudWatch alarms per node to this topic (see CacheAlarmsArgs). @default none */
+    alarms?: CacheAlarmsArgs;
     /** @default {} */
     tags?: Record<string, pulumi.Input<string>>;
 }
@@ -124,8 +126,79 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
         throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path",
             'e.g. "/ecoportal/prod/cache", without a trailing slash');
     }
+    if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, key);
     return { engine, engineVersion, nodeType, highAvailability, nodeCount, snapshotRetentionDays, logRetentionDays,
         parameterPrefix: args.parameterPrefix };
+}
+
+/**
+ * The cache's CloudWatch alarms (namespace `AWS/ElastiCache`, one datapoint a minute per node, dimension
+ * `CacheClusterId`), following "Which metrics should I monitor?"
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html) and
+ * the metric definitions (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.Redis.html).
+ * One set per node: Valkey and Redis OSS publish host and engine metrics per node, not per replication group.
+ */
+export interface CacheAlarmsArgs extends AlarmsArgs {
+    /**
+     * `EngineCPUUtilization` (percent of the engine's one thread), maximum over 5 minutes, three
+     * periods in a row. AWS suggests 90 % of the CPU available to the engine. 1..100. @default 90
+     */
+    engineCpuPercent?: number;
+    /**
+     * `DatabaseMemoryUsagePercentage` (percent of the node's `maxmemory` in use), maximum over 5
+     * minutes, three periods in a row: near 100 % the engine evicts keys. 1..100. @default 80
+     */
+    memoryPercent?: number;
+    /**
+     * `Evictions` (count of keys evicted for lack of memory), sum over 5 minutes. Job metadata
+     * evicted is work lost, so the default is low. 1..1000000. @default 1
+     */
+    evictions?: number;
+    /**
+     * `ReplicationLag` (seconds a replica is behind the primary), maximum over 5 minutes, three
+     * periods in a row; only with 2 or more nodes (a primary publishes none, so missing data is
+     * not breaching). 1..3600. @default 30
+     */
+    replicationLagSeconds?: number;
+}
+
+/** ElastiCache names the member clusters of a replication group `<id>-001`, `<id>-002`, … */
+export function memberClusterId(replicationGroupId: string, index: number): string {
+    return `${replicationGroupId}-${String(index + 1).padStart(3, "0")}`;
+}
+
+/** The cache's alarms as data (see CacheAlarmsArgs for the thresholds); `key` names the argument in errors. */
+export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.Input<string>, nodeCount: number,
+    key: (k: string) => string = (k) => k): AlarmSpec[] {
+    requireThreshold(key("alarms.engineCpuPercent"), a.engineCpuPercent, 1, 100, "percent");
+    requireThreshold(key("alarms.memoryPercent"), a.memoryPercent, 1, 100, "percent");
+    requireThreshold(key("alarms.evictions"), a.evictions, 1, 1_000_000, "keys per 5 minutes");
+    requireThreshold(key("alarms.replicationLagSeconds"), a.replicationLagSeconds, 1, 3600, "seconds");
+    const specs: AlarmSpec[] = [];
+    for (let i = 0; i < nodeCount; i++) {
+        const node = String(i + 1).padStart(3, "0");
+        const base = {
+            namespace: "AWS/ElastiCache", period: 300,
+            dimensions: { CacheClusterId: pulumi.output(replicationGroupId).apply((id) => memberClusterId(id, i)) },
+        };
+        specs.push(
+            { ...base, id: `engine-cpu-${node}`, metricName: "EngineCPUUtilization", statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.engineCpuPercent ?? 90, evaluationPeriods: 3,
+                treatMissingData: "breaching", description: `Cache node ${node}: engine CPU high for 15 minutes` },
+            { ...base, id: `memory-${node}`, metricName: "DatabaseMemoryUsagePercentage", statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.memoryPercent ?? 80, evaluationPeriods: 3,
+                treatMissingData: "breaching", description: `Cache node ${node}: memory near maxmemory for 15 minutes` },
+            { ...base, id: `evictions-${node}`, metricName: "Evictions", statistic: "Sum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.evictions ?? 1, evaluationPeriods: 1,
+                treatMissingData: "notBreaching", description: `Cache node ${node}: keys evicted for lack of memory` },
+        );
+        if (nodeCount > 1) {
+            specs.push({ ...base, id: `replication-lag-${node}`, metricName: "ReplicationLag", statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.replicationLagSeconds ?? 30, evaluationPeriods: 3,
+                treatMissingData: "notBreaching", description: `Cache node ${node}: replica behind the primary for 15 minutes` });
+        }
+    }
+    return specs;
 }
 
 /**
@@ -238,6 +311,8 @@ export class Cache extends pulumi.ComponentResource {
                 }, parent);
             }
         }
+
+        if (args.alarms) createAlarms(this, name, args.alarms, cacheAlarmSpecs(args.alarms, rg.replicationGroupId, a.nodeCount));
 
         this.primaryEndpointAddress = rg.primaryEndpointAddress;
         this.readerEndpointAddress = rg.readerEndpointAddress;

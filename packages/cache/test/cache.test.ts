@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { ConfigError } from "@citadel/shared";
 import { capture, named, ofType, Recording, reveal } from "@citadel/testing";
-import { Cache, CacheArgs, CacheEngine, validateCacheArgs } from "../src";
+import { Cache, CacheArgs, cacheAlarmSpecs, CacheEngine, memberClusterId, validateCacheArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 const NETWORK = {
     vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"],
     availabilityZones: ["us-east-1a", "us-east-1b"],
 };
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 const base: CacheArgs = { network: NETWORK, kmsKeyArn: KEY, clients: { securityGroupIds: ["sg-tasks"], roleNames: ["app-web-task"] } };
 
 describe("Cache", () => {
@@ -15,7 +16,8 @@ describe("Cache", () => {
     let prod: Recording;
     before(async () => {
         dev = await capture(() => new Cache("cache", { ...base, parameterPrefix: "/portal/dev/cache" }, { protect: true }));
-        prod = await capture(() => new Cache("cache", { ...base, highAvailability: true, nodeType: "cache.r7g.large" }));
+        prod = await capture(() => new Cache("cache", { ...base, highAvailability: true, nodeType: "cache.r7g.large",
+            alarms: { topicArn: TOPIC, memoryPercent: 70 } }));
     });
 
     const rg = (rec: Recording) => ofType(rec, "aws:elasticache/replicationGroup:ReplicationGroup")[0];
@@ -84,5 +86,30 @@ describe("Cache", () => {
         bad({ snapshotRetentionDays: 0 }, /snapshotRetentionDays/);
         bad({ logRetentionDays: 12 }, /logRetentionDays/);
         assert.doesNotThrow(() => validateCacheArgs("cache", { ...base, engine: CacheEngine.RedisOss }));
+    });
+
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html
+    it("with alarms: engine CPU, memory, evictions and replication lag per node to the topic; none without", () => {
+        assert.strictEqual(ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        const got = alarms.map((a) => [a.inputs.metricName, a.inputs.dimensions.CacheClusterId.slice(-4), a.inputs.statistic,
+            a.inputs.threshold, a.inputs.period * a.inputs.evaluationPeriods]).sort();
+        const node = (n: string) => [
+            ["DatabaseMemoryUsagePercentage", n, "Maximum", 70, 900], ["EngineCPUUtilization", n, "Maximum", 90, 900],
+            ["Evictions", n, "Sum", 1, 300], ["ReplicationLag", n, "Maximum", 30, 900],
+        ];
+        assert.deepStrictEqual(got, [...node("-001"), ...node("-002")].sort());
+        for (const a of alarms) {
+            assert.strictEqual(a.inputs.namespace, "AWS/ElastiCache");
+            assert.deepStrictEqual([a.inputs.alarmActions, a.inputs.okActions], [[TOPIC], [TOPIC]]);
+        }
+    });
+
+    it("a single node gets no replication-lag alarm; out-of-range thresholds are refused by name", () => {
+        const specs = cacheAlarmSpecs({ topicArn: TOPIC }, "rg", 1);
+        assert.deepStrictEqual(specs.map((s) => s.metricName).sort(), ["DatabaseMemoryUsagePercentage", "EngineCPUUtilization", "Evictions"]);
+        assert.strictEqual(memberClusterId("cache-abc", 1), "cache-abc-002");
+        assert.throws(() => validateCacheArgs("cache", { ...base, alarms: { topicArn: TOPIC, memoryPercent: 120 } }),
+            (e: unknown) => e instanceof ConfigError && /alarms\.memoryPercent/.test((e as Error).message) && /1\.\.100/.test((e as Error).message));
     });
 });

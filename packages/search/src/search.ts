@@ -7,7 +7,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    argKeys, awsContext, backupTags, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+    AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -67,6 +67,8 @@ export interface SearchArgs {
     adminPrincipalArns?: pulumi.Input<string>[];
     /** Parameter Store path under which `endpoint` is published (String). @default none */
     parameterPrefix?: string;
+    /** AWS's recommended CloudWatch alarms to this topic (see SearchAlarmsArgs). @default none */
+    alarms?: SearchAlarmsArgs;
     /** @default {} */
     tags?: Record<string, pulumi.Input<string>>;
 }
@@ -150,9 +152,71 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
         throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
     }
+    if (args.alarms) {
+        searchAlarmSpecs(args.alarms, "(domain)", "(account)", { volumeSizeGiB, instanceCount, dedicatedMasters: highAvailability }, key);
+    }
     return { indexPatterns, clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
         engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
         volumeSizeGiB, logRetentionDays, parameterPrefix: args.parameterPrefix };
+}
+
+/**
+ * The domain's CloudWatch alarms (namespace `AWS/ES`, dimensions `DomainName` and `ClientId` = the
+ * account), AWS's recommended set for OpenSearch Service with its periods and thresholds
+ * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html);
+ * metric definitions: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-cloudwatchmetrics.html
+ * Always created: ClusterStatus.red (1 minute), ClusterStatus.yellow (5 minutes in a row; not on a
+ * single-node domain, which can place no replica and is always yellow with replicas configured),
+ * ClusterIndexWritesBlocked (5 minutes), AutomatedSnapshotFailure (1 minute), and with dedicated
+ * masters MasterReachableFromNode (below 1 for 1 day).
+ */
+export interface SearchAlarmsArgs extends AlarmsArgs {
+    /**
+     * `FreeStorageSpace` (MiB, the smallest data node), minimum over 1 minute. AWS recommends 25 % of
+     * each node's storage. 1..1048576 MiB. @default 25 % of `volumeSizeGiB` (2560 MiB on the default 10 GiB)
+     */
+    freeStorageMiB?: number;
+    /** `CPUUtilization` (percent, busiest data node), maximum over 15 minutes, three periods in a row. 1..100. @default 80 */
+    cpuPercent?: number;
+    /** `JVMMemoryPressure` (percent of the Java heap), maximum over 5 minutes, three periods in a row. 1..100. @default 95 */
+    jvmMemoryPressurePercent?: number;
+}
+
+/** The domain's alarms as data (see SearchAlarmsArgs for the thresholds); `key` names the argument in errors. */
+export function searchAlarmSpecs(a: SearchAlarmsArgs, domainName: pulumi.Input<string>, accountId: pulumi.Input<string>,
+    shape: { volumeSizeGiB: number; instanceCount: number; dedicatedMasters: boolean }, key: (k: string) => string = (k) => k): AlarmSpec[] {
+    requireThreshold(key("alarms.freeStorageMiB"), a.freeStorageMiB, 1, 1024 * 1024, "MiB");
+    requireThreshold(key("alarms.cpuPercent"), a.cpuPercent, 1, 100, "percent");
+    requireThreshold(key("alarms.jvmMemoryPressurePercent"), a.jvmMemoryPressurePercent, 1, 100, "percent");
+    const base = { namespace: "AWS/ES", dimensions: { DomainName: domainName, ClientId: accountId } };
+    const atLeastOne = { comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1, statistic: "Maximum" as const };
+    const specs: AlarmSpec[] = [
+        { ...base, ...atLeastOne, id: "cluster-red", metricName: "ClusterStatus.red", period: 60, evaluationPeriods: 1,
+            treatMissingData: "breaching", description: "Search: a primary shard is unassigned (cluster red)" },
+        { ...base, ...atLeastOne, id: "index-writes-blocked", metricName: "ClusterIndexWritesBlocked", period: 300, evaluationPeriods: 1,
+            treatMissingData: "notBreaching", description: "Search: the cluster blocks writes" },
+        { ...base, ...atLeastOne, id: "snapshot-failure", metricName: "AutomatedSnapshotFailure", period: 60, evaluationPeriods: 1,
+            treatMissingData: "notBreaching", description: "Search: an automated snapshot failed" },
+        { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanOrEqualToThreshold",
+            threshold: a.freeStorageMiB ?? Math.floor(shape.volumeSizeGiB * 1024 * 0.25), period: 60, evaluationPeriods: 1,
+            treatMissingData: "breaching", description: "Search: a data node is low on free storage" },
+        { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: a.cpuPercent ?? 80, period: 900, evaluationPeriods: 3,
+            treatMissingData: "breaching", description: "Search: data node CPU high for 45 minutes" },
+        { ...base, id: "jvm-memory-pressure", metricName: "JVMMemoryPressure", statistic: "Maximum",
+            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.jvmMemoryPressurePercent ?? 95, period: 300,
+            evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: Java heap pressure high for 15 minutes" },
+    ];
+    if (shape.instanceCount > 1) {
+        specs.push({ ...base, ...atLeastOne, id: "cluster-yellow", metricName: "ClusterStatus.yellow", period: 60, evaluationPeriods: 5,
+            treatMissingData: "notBreaching", description: "Search: a replica shard is unassigned (cluster yellow) for 5 minutes" });
+    }
+    if (shape.dedicatedMasters) {
+        specs.push({ ...base, id: "master-reachable", metricName: "MasterReachableFromNode", statistic: "Maximum",
+            comparisonOperator: "LessThanThreshold", threshold: 1, period: 86400, evaluationPeriods: 1,
+            treatMissingData: "breaching", description: "Search: the master node was unreachable for a day" });
+    }
+    return specs;
 }
 
 /**
@@ -295,6 +359,11 @@ export class Search extends pulumi.ComponentResource {
                 name: `${a.parameterPrefix}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`, tags,
                 description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
             }, parent);
+        }
+
+        if (args.alarms) {
+            createAlarms(this, name, args.alarms, searchAlarmSpecs(args.alarms, domain.domainName, ctx.accountId,
+                { volumeSizeGiB: a.volumeSizeGiB, instanceCount: a.instanceCount, dedicatedMasters: a.highAvailability }));
         }
 
         this.domainArn = domain.arn;

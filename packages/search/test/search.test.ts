@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "@citadel/shared";
 import { capture, named, ofType, Recording, reveal } from "@citadel/testing";
-import { Search, SearchArgs, validateSearchArgs } from "../src";
+import { Search, searchAlarmSpecs, SearchArgs, validateSearchArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 const ROLE = "arn:aws:iam::123456789012:role/portal-web-task";
@@ -9,6 +9,7 @@ const NETWORK = {
     vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", publicSubnetIds: ["pub-a", "pub-b", "pub-c"], privateSubnetIds: ["priv-a", "priv-b", "priv-c"],
     availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
 };
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 const base: SearchArgs = { network: NETWORK, kmsKeyArn: KEY, clients: { securityGroupIds: ["sg-tasks"], roleArns: [ROLE] } };
 
 describe("Search", () => {
@@ -16,7 +17,7 @@ describe("Search", () => {
     let prod: Recording;
     before(async () => {
         dev = await capture(() => new Search("search", { ...base, parameterPrefix: "/portal/dev/search" }));
-        prod = await capture(() => new Search("search", { ...base, highAvailability: true }, { protect: true }));
+        prod = await capture(() => new Search("search", { ...base, highAvailability: true, alarms: { topicArn: TOPIC } }, { protect: true }));
     });
     const domain = (rec: Recording) => ofType(rec, "aws:opensearch/domain:Domain")[0];
 
@@ -101,5 +102,38 @@ describe("Search", () => {
         bad({ availabilityZoneCount: 2 }, /applies only with highAvailability/);
         bad({ engineVersion: "Elasticsearch_7.10" }, /is not an OpenSearch version/);
         assert.strictEqual(validateSearchArgs("s", { ...base, highAvailability: true, availabilityZoneCount: 2 }).instanceCount, 4);
+    });
+
+    // AWS's recommended alarms: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/cloudwatch-alarms.html
+    it("with alarms: AWS's recommended set per domain (DomainName and ClientId) to the topic; none without", () => {
+        assert.strictEqual(ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
+        const got = alarms.map((a) => [a.inputs.metricName, a.inputs.statistic, a.inputs.comparisonOperator, a.inputs.threshold,
+            a.inputs.period, a.inputs.evaluationPeriods]).sort();
+        assert.deepStrictEqual(got, [
+            ["AutomatedSnapshotFailure", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 1],
+            ["CPUUtilization", "Maximum", "GreaterThanOrEqualToThreshold", 80, 900, 3],
+            ["ClusterIndexWritesBlocked", "Maximum", "GreaterThanOrEqualToThreshold", 1, 300, 1],
+            ["ClusterStatus.red", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 1],
+            ["ClusterStatus.yellow", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 5],
+            ["FreeStorageSpace", "Minimum", "LessThanOrEqualToThreshold", 2560, 60, 1],
+            ["JVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 95, 300, 3],
+            ["MasterReachableFromNode", "Maximum", "LessThanThreshold", 1, 86400, 1],
+        ]);
+        for (const a of alarms) {
+            assert.strictEqual(a.inputs.namespace, "AWS/ES");
+            assert.deepStrictEqual(Object.keys(a.inputs.dimensions).sort(), ["ClientId", "DomainName"]);
+            assert.match(a.inputs.dimensions.ClientId, /^\d{12}$/);
+            assert.deepStrictEqual([a.inputs.alarmActions, a.inputs.okActions], [[TOPIC], [TOPIC]]);
+        }
+    });
+
+    it("a single-node domain gets no yellow or master alarm; free storage follows the volume; bad thresholds are refused", () => {
+        const specs = searchAlarmSpecs({ topicArn: TOPIC }, "d", "123456789012", { volumeSizeGiB: 100, instanceCount: 1, dedicatedMasters: false });
+        const ids = specs.map((s) => s.metricName);
+        assert.ok(!ids.includes("ClusterStatus.yellow") && !ids.includes("MasterReachableFromNode"));
+        assert.strictEqual(specs.find((s) => s.metricName === "FreeStorageSpace")!.threshold, 25600);
+        assert.throws(() => validateSearchArgs("search", { ...base, alarms: { topicArn: TOPIC, cpuPercent: 0 } }),
+            (e: unknown) => e instanceof ConfigError && /alarms\.cpuPercent/.test((e as Error).message));
     });
 });
