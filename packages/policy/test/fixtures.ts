@@ -264,6 +264,8 @@ const alarm = (name: string, namespace: string, metricName: string, dimensions: 
     threshold: 1, period: 60, evaluationPeriods: 1, alarmActions: [TOPIC_ARN], ...over,
 });
 const dbAlarm = (identifier: string, over = {}) => alarm("db-cpu", "AWS/RDS", "CPUUtilization", { DBInstanceIdentifier: identifier }, over);
+const cacheAlarm = (clusterId: string) => alarm("cache-memory", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", { CacheClusterId: clusterId });
+const domainAlarm = (domainName: string) => alarm("search-red", "AWS/ES", "ClusterStatus.red", { DomainName: domainName, ClientId: "123456789012" });
 const queueAlarm = (queueName: string) => alarm("dlq-messages", "AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: queueName });
 
 const repo = (over: Partial<pulumi.Unwrap<ecr.RepositoryArgs>> = {}) => fx(ecr.Repository, "r", {
@@ -870,10 +872,16 @@ export const CASES: Record<string, RuleCases> = {
             [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("other-db")],
             [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("other-queue")],
             [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db", { alarmActions: [] })],
+            [goodCache({ replicationGroupId: "cache-prod" })],
+            [goodCache({ replicationGroupId: "cache-prod" }), cacheAlarm("other-001")],
+            [goodDomain({ domainName: "search-prod" })],
+            [goodDomain({ domainName: "search-prod" }), domainAlarm("search-other")],
         ],
         accept: [
             [goodDb({ identifier: "citadel-prod-db" }), dbAlarm("citadel-prod-db")],
             [fx(sqs.Queue, "dlq", { name: "jobs-dlq" }), queueAlarm("jobs-dlq")],
+            [goodCache({ replicationGroupId: "cache-prod" }), cacheAlarm("cache-prod-001")],
+            [goodDomain({ domainName: "search-prod" }), domainAlarm("search-prod")],
         ],
     },
     "elasticache-snapshots": {

@@ -132,7 +132,8 @@ export const backupCoverage: StackRule<BackupCoverageOptions> = {
 };
 
 /** Does an alarm's dimension `dim` name `target` (by property dependency, or by value)? */
-function alarmNames(alarm: PolicyResource, dim: string, target: PolicyResource, values: unknown[]): "yes" | "maybe" | "no" {
+function alarmNames(alarm: PolicyResource, dim: string, target: PolicyResource, values: unknown[],
+    match: (value: string, known: string) => boolean = (v, k) => v === k): "yes" | "maybe" | "no" {
     if (alarm.propertyDeps?.dimensions?.includes(target.urn)) return "yes";
     const dims = alarm.props.dimensions as Record<string, unknown> | undefined;
     const v = dims?.[dim];
@@ -140,20 +141,21 @@ function alarmNames(alarm: PolicyResource, dim: string, target: PolicyResource, 
     if (isUnknown(v) || hasUnknown(dims)) return alarm.propertyDeps ? "no" : "maybe";
     const known = values.filter((x): x is string => typeof x === "string" && x !== "");
     if (known.length === 0) return alarm.propertyDeps ? "no" : "maybe";
-    return known.includes(v as string) ? "yes" : "no";
+    return known.some((k) => match(v as string, k)) ? "yes" : "no";
 }
 
 export const alarmCoverage: StackRule = {
     kind: "stack",
     name: "alarm-coverage",
-    description: "Every RDS instance and SQS queue has a CloudWatch alarm, and every alarm notifies someone " +
+    description: "Every RDS instance, SQS queue, ElastiCache replication group and OpenSearch domain has a CloudWatch " +
+        "alarm, and every alarm notifies someone " +
         "[CloudWatch.15].",
     controls: ["CloudWatch.15"],
     severity: "medium",
-    remediation: "Give the component an alarms argument with the stack's alert topic (PostgresDatabase, EcsApp and " +
-        "OrthancHost create their alarms from it); give every aws.cloudwatch.MetricAlarm alarmActions.",
+    remediation: "Give the component an alarms argument with the stack's alert topic (PostgresDatabase, EcsApp, Cache, " +
+        "Search and OrthancHost create their alarms from it); give every aws.cloudwatch.MetricAlarm alarmActions.",
     defaultLevel: "mandatory",
-    resourceTypes: [T.dbInstance, T.sqsQueue, T.metricAlarm],
+    resourceTypes: [T.dbInstance, T.sqsQueue, T.replicationGroup, T.openSearchDomain, T.metricAlarm],
     options: {},
     check(resources) {
         const findings: Finding[] = [];
@@ -164,14 +166,21 @@ export const alarmCoverage: StackRule = {
                 findings.push({ resource: a, message: `alarm ${a.name} notifies nobody (no alarmActions, or actions disabled)` });
             }
         }
-        const judge = (r: PolicyResource, dim: string, values: unknown[], what: string) => {
-            const answers = alarms.map((a) => alarmNames(a, dim, r, values));
+        const judge = (r: PolicyResource, dim: string, values: unknown[], what: string,
+            match?: (value: string, known: string) => boolean) => {
+            const answers = alarms.map((a) => alarmNames(a, dim, r, values, match));
             if (!answers.includes("yes") && !answers.includes("maybe")) {
                 findings.push({ resource: r, message: `${what} ${r.name} has no CloudWatch alarm (none has dimension ${dim} naming it)` });
             }
         };
         for (const d of ofTypes(resources, [T.dbInstance])) judge(d, "DBInstanceIdentifier", [d.props.identifier], "DB instance");
         for (const q of ofTypes(resources, [T.sqsQueue])) judge(q, "QueueName", [q.props.name], "queue");
+        // ElastiCache publishes per node: a replication group's member clusters are `<id>-001`, `<id>-002`, …
+        // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.HostLevel.html).
+        for (const c of ofTypes(resources, [T.replicationGroup])) {
+            judge(c, "CacheClusterId", [c.props.replicationGroupId], "replication group", (v, id) => v.startsWith(`${id}-`));
+        }
+        for (const d of ofTypes(resources, [T.openSearchDomain])) judge(d, "DomainName", [d.props.domainName], "OpenSearch domain");
         return findings;
     },
 };
