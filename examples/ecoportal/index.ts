@@ -112,12 +112,12 @@ const app = new EcsApp("ecoportal", {
 const cache = new Cache("ecoportal-cache", {
     network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs] },
-    parameterPrefix: `${namespace}/cache`,
+    parameterPrefix: `${namespace}/cache`, alarms: { topicArn: alerts.topicArn },
 });
 const search = new Search("ecoportal-search", {
     network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: [app.taskRoleArns.web, app.taskRoleArns.jobs] },
-    parameterPrefix: `${namespace}/search`,
+    parameterPrefix: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
 });
 
 export const cdnDomainName = cdn.distributionDomainName;

@@ -105,6 +105,8 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
     const namespace = `/${pulumi.getProject()}/${pulumi.getStack()}`;
     const outputs: Record<string, unknown> = {};
     const opts = { protect: platform.settings.protect };
+    // Same switch as the app's and the database's alarms: to the stack's alert topic.
+    const alarms = platform.settings.operations.alarms ? { topicArn: platform.alerts.topicArn } : undefined;
     if (uploads) {
         Object.assign(outputs, { uploadsBucketName: uploads.bucketName, uploadsAvatarsPrefix: uploads.avatarsPrefix });
     }
@@ -113,7 +115,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: Object.values(app.taskRoleNames) },
             highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType,
-            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/cache`,
+            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/cache`, alarms,
         }, opts);
         Object.assign(outputs, { cacheEndpoint: cache.primaryEndpointAddress, cacheUser: cache.userName });
     }
@@ -122,7 +124,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: Object.values(app.taskRoleArns) },
             highAvailability: s.search.highAvailability, instanceType: s.search.instanceType,
-            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/search`,
+            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/search`, alarms,
         }, opts);
         Object.assign(outputs, { searchEndpoint: search.endpoint, searchRoleMappingRequest: search.roleMappingRequest });
     }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
-    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireUnique,
+    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireThreshold, requireUnique,
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
@@ -93,6 +93,14 @@ export interface Ec2AppAlarmsArgs extends AlarmsArgs {
     topicKeyArn?: pulumi.Input<string>;
     /** 5xx responses from an application's targets per minute that count as failing. @default 5 */
     target5xxPerMinute?: number;
+    /**
+     * Root-volume `disk_used_percent` (percent, the fullest instance of the group, from the
+     * CloudWatch agent) at which the group's disk alarm fires: maximum over 5 minutes, twice in a
+     * row. Created only with a `topicArn`. 1..100.
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-collected-by-CloudWatch-agent.html
+     * @default 80
+     */
+    diskUsedPercent?: number;
 }
 
 export interface Ec2AppArgs {
@@ -225,6 +233,7 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
     const lbArgs = args.loadBalancer ?? ({} as LoadBalancerArgs);
     const idleTimeoutSeconds = requireInteger(key("loadBalancer.idleTimeoutSeconds"), lbArgs.idleTimeoutSeconds ?? 60, 1, 4000);
     const target5xxPerMinute = requireInteger(key("alarms.target5xxPerMinute"), args.alarms?.target5xxPerMinute ?? 5, 1, 100000);
+    requireThreshold(key("alarms.diskUsedPercent"), args.alarms?.diskUsedPercent, 1, 100, "percent");
     const logRetentionDays = args.logRetentionDays ?? 365;
     requireLogRetention(key("logRetentionDays"), logRetentionDays);
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup)) {

@@ -11,7 +11,7 @@ import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, crea
 import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
-import { renderUserData } from "./render/user-data";
+import { HOST_METRICS_NAMESPACE, renderUserData } from "./render/user-data";
 
 /** IMDSv2 only, one hop: nothing on the instances runs in containers that would need a second. */
 export const METADATA_OPTIONS = {
@@ -181,6 +181,18 @@ export class Ec2App extends pulumi.ComponentResource {
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, instanceWarmup: "300" } },
             tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
         }, parent);
+
+        if (args.alarms) {
+            // The group's root volumes: the agent aggregates disk_used_percent by group and path.
+            new cloudwatch.MetricAlarm(`${name}-disk`, {
+                alarmDescription: `${name}: an instance's root volume is ${args.alarms.diskUsedPercent ?? 80} % full or more`,
+                namespace: HOST_METRICS_NAMESPACE, metricName: "disk_used_percent",
+                dimensions: { AutoScalingGroupName: group.name, path: "/" },
+                statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: args.alarms.diskUsedPercent ?? 80, period: 300, evaluationPeriods: 2, datapointsToAlarm: 2,
+                treatMissingData: "missing", alarmActions: [args.alarms.topicArn], okActions: [args.alarms.topicArn], tags,
+            }, parent);
+        }
 
         // CodeDeploy: a service role, and per app an application and an in-place deployment group.
         const serviceRole = new iam.Role(`${name}-codedeploy-role`, {

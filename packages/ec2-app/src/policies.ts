@@ -1,5 +1,6 @@
 /** The tier's IAM policies as plain data: pure functions of resolved ARNs, read by tests without mocks. */
 import { PolicyStatement } from "@citadel/shared";
+import { HOST_METRICS_NAMESPACE } from "./render/user-data";
 
 export interface Ctx {
     partition: string;
@@ -56,6 +57,12 @@ export function instanceRoleStatements(i: InstanceRoleInputs): PolicyStatement[]
         {
             Sid: "ShipAppLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
             Resource: i.logGroupArns.map((arn) => `${arn}:*`),
+        },
+        {
+            // The agent's disk metrics. PutMetricData takes no resource; the namespace condition scopes it.
+            // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+            Sid: "PutHostMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": HOST_METRICS_NAMESPACE } },
         },
     ];
 }

@@ -110,7 +110,7 @@ describe("Ec2App", () => {
     });
 
     it("raises each app's 5xx and unhealthy-target alarms on the alert topic", () => {
-        const alarms = ofType(rec, ALARM);
+        const alarms = ofType(rec, ALARM).filter((a) => a.inputs.namespace === "AWS/ApplicationELB");
         assert.deepEqual(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.namespace]), [
             ["tier-api-5xx", "HTTPCode_Target_5XX_Count", "AWS/ApplicationELB"],
             ["tier-api-unhealthy", "UnHealthyHostCount", "AWS/ApplicationELB"],
@@ -122,6 +122,19 @@ describe("Ec2App", () => {
             assert.deepEqual(a.inputs.okActions, [TOPIC_ARN]);
             assert.deepEqual(Object.keys(a.inputs.dimensions).sort(), ["LoadBalancer", "TargetGroup"]);
         }
+    });
+
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-collected-by-CloudWatch-agent.html
+    it("raises one root-volume disk alarm for the group (the agent's disk_used_percent by group and path) on the topic", async () => {
+        const disk = ofType(rec, ALARM).filter((a) => a.inputs.namespace === "Citadel/Ec2App");
+        assert.deepEqual(disk.map((a) => [a.name, a.inputs.metricName, a.inputs.statistic, a.inputs.threshold,
+            a.inputs.period * a.inputs.evaluationPeriods, a.inputs.dimensions.path, a.inputs.alarmActions]),
+            [["tier-disk", "disk_used_percent", "Maximum", 80, 600, "/", [TOPIC_ARN]]]);
+        assert.ok(disk[0].inputs.dimensions.AutoScalingGroupName);
+        const tuned = await capture(() => new Ec2App("tier", tierArgs({ alarms: { topicArn: TOPIC_ARN, diskUsedPercent: 90 } })));
+        assert.equal(named(tuned, "tier-disk", ALARM).inputs.threshold, 90);
+        assert.throws(() => new Ec2App("bad", tierArgs({ alarms: { topicArn: TOPIC_ARN, diskUsedPercent: 101 } })),
+            /alarms\.diskUsedPercent.*1\.\.100/s);
     });
 
     it("gives each app a log group with a retention and the key, named in the instances' CloudWatch agent config", () => {

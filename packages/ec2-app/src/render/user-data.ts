@@ -24,7 +24,14 @@ export function appLogFile(app: string): string {
 export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/citadel.json";
 
 /**
- * The CloudWatch agent's configuration: each app's log file to its own log group (created by the
+ * The namespace of the hosts' own metrics (the agent's `disk_used_percent` of the root volume,
+ * aggregated per Auto Scaling group); the instance role may put metrics in this namespace only.
+ */
+export const HOST_METRICS_NAMESPACE = "Citadel/Ec2App";
+
+/**
+ * The CloudWatch agent's configuration: root-volume `disk_used_percent` every minute, aggregated
+ * by Auto Scaling group and path (the per-group alarm's dimensions), and each app's log file to its own log group (created by the
  * component, with retention and the key), one stream per instance. The write-up's Node.js logs
  * "stopped unexpectedly" with pm2 on the host; here they leave the host as they are written.
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Configuration-File-Details.html
@@ -32,6 +39,14 @@ export const CLOUDWATCH_AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/cit
 export function renderCloudWatchAgentConfig(logGroups: Record<string, string>): string {
     return JSON.stringify({
         agent: { run_as_user: "root" },
+        metrics: {
+            namespace: HOST_METRICS_NAMESPACE,
+            append_dimensions: { AutoScalingGroupName: "${aws:AutoScalingGroupName}" },
+            aggregation_dimensions: [["AutoScalingGroupName", "path"]],
+            metrics_collected: {
+                disk: { measurement: ["used_percent"], resources: ["/"], metrics_collection_interval: 60, drop_device: true },
+            },
+        },
         logs: {
             logs_collected: {
                 files: {
