@@ -59,6 +59,11 @@ describe("stack: operations baseline", () => {
         assert.equal(queueAlarms.length, ofType(prod, "aws:sqs/queue:Queue").length);
         assert.equal(named(prod, "app-deploy-failures-target").inputs.arn, topicArn);
         assert.equal(named(prod, "backup-failed-jobs-target").inputs.arn, topicArn);
+        // The cache (2 nodes in prod: 4 alarms each) and the search domain (AWS's 8 recommended ones).
+        assert.equal(alarms.filter((a) => a.inputs.namespace === "AWS/ElastiCache").length, 8);
+        const search = alarms.filter((a) => a.inputs.namespace === "AWS/ES");
+        assert.equal(search.length, 8);
+        assert.ok(search.every((a) => a.inputs.dimensions.DomainName && a.inputs.dimensions.ClientId === "123456789012"));
     });
 
     it("dev stays cheap: alarms and patching, no backup vault, no trail, no recorder, nobody subscribed", () => {
