@@ -6,7 +6,9 @@ import { SecureVpc } from "@citadel/secure-vpc";
 
 export function program() {
     const key = new KmsKey("app", { description: "app data" });
-    const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: key.arn });
+    // S3 server access logs are delivered to SSE-S3 buckets only: they get a bucket of their own.
+    const accessLogs = new SecureBucket("access-logs", { purpose: "accessLogs" });
+    const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: key.arn, accessLogs: { bucketName: accessLogs.bucketName } });
     const net = new SecureVpc("net", {
         cidrBlock: "10.40.0.0/16", azCount: 3, natStrategy: "perAz",
         interfaceEndpoints: ["kms", "secretsmanager"],

@@ -3,7 +3,15 @@ import * as fs from "fs";
 import * as path from "path";
 import Module = require("module");
 import { transform } from "sucrase";
-import { capture, REPO_ROOT } from "@citadel/testing";
+import { capture, RecordedResource, REPO_ROOT, reveal } from "@citadel/testing";
+import { evaluate } from "@citadel/policy";
+
+/** The policy pack's mandatory findings on what an example registered: a README must not teach a violation. */
+function mandatoryViolations(resources: RecordedResource[]): string[] {
+    return evaluate(resources.filter((r) => r.custom).map((r) => ({
+        type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: reveal<Record<string, unknown>>(r.inputs),
+    }))).filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message}`);
+}
 
 /**
  * Every package under packages/ is publishable as its own npm package and documented by a README
@@ -78,6 +86,7 @@ describe("packages", () => {
                     const mine = [...tokens].filter((t) => TOKENS[own]?.includes(t));
                     assert.ok(mine.length > 0, `the example builds a ${own} component; registered: ${[...tokens].join(", ")}`);
                 }
+                assert.deepEqual(mandatoryViolations(rec.resources), [], `${d}/README.md's example passes the policy pack`);
                 for (const v of Object.values(exported)) if (typeof v === "function") await (v as () => unknown)();
                 if (own === "@citadel/policy") assert.deepEqual(exported.mandatory, ["sqs-encrypted", "alarm-coverage"]);
             });
