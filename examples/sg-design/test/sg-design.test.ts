@@ -1,21 +1,18 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PlanJson, REPO_ROOT } from "@citadel/testing";
+import { planCli } from "../../../packages/testing/test/plan-cli-process";
 import { designProblems, PlanResource } from "./design";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** `pnpm plan dev --dir examples/sg-design --json`, run as pnpm runs it (without pnpm's own start-up). */
-function planCli(): { status: number | null; stdout: string; stderr: string } {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const [node, ...script] = (require(path.join(REPO_ROOT, "package.json")).scripts.plan as string).split(/\s+/);
-    assert.equal(node, "node");
-    return spawnSync(process.execPath, [...script, "dev", "--dir", path.relative(REPO_ROOT, ROOT), "--json"],
-        { cwd: REPO_ROOT, encoding: "utf8", timeout: 120_000 });
-}
+/**
+ * `pnpm plan dev --dir examples/sg-design --json`, run as pnpm runs it (without pnpm's own start-up),
+ * started at load time so it runs beside the other files' tests (see plan-cli-process.ts).
+ */
+const PLAN_RUN = planCli("dev", "--dir", path.relative(REPO_ROOT, ROOT), "--json");
 
 /** The container port the stack file configures: the load balancer's only way to the tasks. */
 const APP_PORT = parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")).config["sg-design:port"] as number;
@@ -24,8 +21,9 @@ const clone = (rs: PlanResource[]): PlanResource[] => JSON.parse(JSON.stringify(
 
 describe("examples/sg-design (seed 001)", () => {
     let plan: PlanJson;
-    before(function () {
-        const r = planCli();
+    before(async function () {
+        this.timeout(180_000); // a whole process: slow when the machine is shared
+        const r = await PLAN_RUN;
         assert.equal(r.status, 0, r.stderr);
         plan = JSON.parse(r.stdout);
     });

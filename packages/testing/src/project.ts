@@ -33,10 +33,26 @@ export function listStacks(root = REPO_ROOT): string[] {
         .sort();
 }
 
+/**
+ * A YAML file's parsed content, parsed again only when the file changes (size or mtime): the tests
+ * read the same project and stack files for hundreds of config cases, and parsing them was a third
+ * of that work. Each caller gets its own copy, so nobody can edit the cached one.
+ */
+const yamlCache = new Map<string, { size: number; mtimeMs: number; value: unknown }>();
+function readYaml(file: string): unknown {
+    const st = fs.statSync(file);
+    let hit = yamlCache.get(file);
+    if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
+        hit = { size: st.size, mtimeMs: st.mtimeMs, value: parse(fs.readFileSync(file, "utf8")) };
+        yamlCache.set(file, hit);
+    }
+    return structuredClone(hit.value);
+}
+
 export function readProject(root = REPO_ROOT): ProjectFile {
     const file = path.join(root, "Pulumi.yaml");
     if (!fs.existsSync(file)) throw new ProjectError(`${root} is not a Pulumi project: it has no Pulumi.yaml`);
-    const project = parse(fs.readFileSync(file, "utf8")) as ProjectFile;
+    const project = readYaml(file) as ProjectFile;
     if (!project || typeof project.name !== "string") throw new ProjectError(`${file} has no project name`);
     return project;
 }
@@ -95,7 +111,7 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
             set(full(key), decl);
         }
     }
-    const stackFile = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) ?? {};
+    const stackFile = (readYaml(path.join(root, `Pulumi.${stack}.yaml`)) ?? {}) as { config?: unknown };
     for (const [key, v] of Object.entries((stackFile.config ?? {}) as Record<string, unknown>)) set(full(key), v);
     for (const [key, v] of Object.entries(overrides)) {
         if (v === undefined) {

@@ -1,25 +1,28 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import Ajv from "ajv";
 import * as path from "path";
-import { autoName, buildPlan, listStacks, parsePlanArgs, PlanJson, renderPlan, REPO_ROOT, runStack } from "../src";
+import { planCli } from "./plan-cli-process";
+import { autoName, buildPlan, listStacks, parsePlanArgs, PlanJson, renderPlan, runStack } from "../src";
 
 const MINI = path.join(__dirname, "fixtures", "mini");
 
-/** Runs exactly what `pnpm plan` runs (without pnpm's own start-up). */
-function planCli(...args: string[]) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const [node, ...script] = (require(path.join(REPO_ROOT, "package.json")).scripts.plan as string).split(/\s+/);
-    assert.equal(node, "node");
-    return spawnSync(process.execPath, [...script, ...args], { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
-}
+// Whole processes, started now (while mocha loads the other files) so they run beside the in-process
+// tests; each test below awaits its own. See plan-cli-process.ts.
+const PROD_JSON = planCli("prod", "--json");
+const UNKNOWN = planCli("no-such-stack");
+const REFUSALS = [
+    [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
+    [["nope", "--dir", MINI], /unknown stack "nope": there is no Pulumi\.nope\.yaml in .*mini; allowed demo/],
+    [["dev", "--dir", __dirname], /is not a Pulumi project: it has no Pulumi\.yaml/],
+] as const;
+const REFUSAL_RUNS = REFUSALS.map(([args]) => planCli(...args));
 
 describe("offline plan", () => {
-    it("--json prints exactly one JSON object in the GUIDE.md §5 shape, whole even when large", function () {
-        this.timeout(90_000); // a whole process: slow when the machine is shared
+    it("--json prints exactly one JSON object in the GUIDE.md §5 shape, whole even when large", async function () {
+        this.timeout(180_000); // a whole process: slow when the machine is shared
         // prod's JSON is well over a pipe's buffer: a CLI that exits before stdout drains cuts it.
-        const r = planCli("prod", "--json");
+        const r = await PROD_JSON;
         assert.equal(r.status, 0, r.stderr);
         const plan = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
@@ -42,8 +45,9 @@ describe("offline plan", () => {
         assert.equal(plan.outputs.vpcId, "net-vpc-id");
     });
 
-    it("refuses an unknown stack, naming the stacks there are", () => {
-        const r = planCli("no-such-stack");
+    it("refuses an unknown stack, naming the stacks there are", async function () {
+        this.timeout(180_000);
+        const r = await UNKNOWN;
         assert.equal(r.status, 2);
         assert.ok(r.stderr.includes(`unknown stack "no-such-stack": there is no Pulumi.no-such-stack.yaml; allowed ${listStacks().join(", ")}`),
             r.stderr);
@@ -73,13 +77,10 @@ describe("offline plan", () => {
         assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected, got dev prod/);
     });
 
-    it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", () => {
-        for (const [args, message] of [
-            [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
-            [["nope", "--dir", MINI], /unknown stack "nope": there is no Pulumi\.nope\.yaml in .*mini; allowed demo/],
-            [["dev", "--dir", __dirname], /is not a Pulumi project: it has no Pulumi\.yaml/],
-        ] as const) {
-            const r = planCli(...args);
+    it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", async function () {
+        this.timeout(180_000);
+        for (const [i, [, message]] of REFUSALS.entries()) {
+            const r = await REFUSAL_RUNS[i];
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr, message);
             assert.doesNotMatch(r.stderr, /\n\s+at /);
