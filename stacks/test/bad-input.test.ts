@@ -148,7 +148,7 @@ describe("bad input, by kind (stack config)", () => {
         ["prod", { "citadel:app.imageTag": "a".repeat(129) }, `citadel:app.imageTag: "${"a".repeat(129)}" is not a Docker image tag`],
         ["dev", { "citadel:orthanc.hostCount": 3 }, "citadel:orthanc.hostCount: 3 needs one AZ per host, and vpc.azCount is 2, allowed 1..2"],
         ["prod", { "citadel:app.hosts": ["a.example.com", "b.example.com", "c.example.com", "d.example.com"] },
-            'citadel:app.backend.path: {"paths":["/api/*"],"hosts":["a.example.com","b.example.com","c.example.com","d.example.com"]} has 5 paths and hosts'],
+            'citadel:app.hosts: ["a.example.com","b.example.com","c.example.com","d.example.com"] has 4 values, allowed at most 3 (a listener rule condition takes 3 match evaluations)'],
         ["prod", { "citadel:app.hosts": ["a.example.com", "b.example.com", "c.example.com"] }, OK],
         ["prod", { "citadel:app.imageTag": "1.4.2" }, OK],
     ]);
@@ -181,8 +181,13 @@ describe("bad input, by kind (stack config)", () => {
         // https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups (60 inbound rules)
         ["dev", { "citadel:orthanc.webCidrs": Array.from({ length: 40 }, (_, i) => `198.18.${i}.0/24`), "citadel:orthanc.dicomCidrs": Array.from({ length: 19 }, (_, i) => `198.19.${i}.0/24`) },
             "citadel:orthanc.webCidrs: [\"198.18.0.0/24\""],
-        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html (5 condition values per rule)
-        ["prod", { "citadel:app.hosts": ["a.example.com", "b.example.com", "c.example.com", "d.example.com", "e.example.com"] }, "citadel:app.backend.path:"],
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+        // (3 match evaluations per condition, 5 per rule, 5 wildcards per rule)
+        ["prod", { "citadel:app.hosts": ["a.example.com", "b.example.com", "c.example.com", "d.example.com", "e.example.com"] }, "citadel:app.hosts: [\"a.example.com\",\"b.example.com\",\"c.example.com\",\"d.example.com\",\"e.example.com\"] has 5 values, allowed at most 3"],
+        ["prod", { "citadel:app.backend.path": "/a*b*c*d*e*f*" }, "citadel:app.backend.path: {\"paths\":[\"/a*b*c*d*e*f*\"]"],
+        ["prod", { "citadel:app.hosts": ["*.a.example.com", "*.b.example.com", "*.c.example.com"], "citadel:app.backend.path": "/api/*/v?/*" },
+            'citadel:app.backend.path: {"paths":["/api/*/v?/*"],"hosts":["*.a.example.com","*.b.example.com","*.c.example.com"]} has 6 wildcards (* and ?), allowed at most 5'],
+        ["prod", { "citadel:app.hosts": ["*.a.example.com", "*.b.example.com"], "citadel:app.backend.path": "/api/*/v?/*" }, OK],
         // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html (10..2,000,000,000)
         ["prod", { "citadel:edge.rateLimit": 9 }, "citadel:edge.rateLimit: 9 is out of range, allowed 10..2000000000"],
         ["dev", { "citadel:orthanc.webCidrs": Array.from({ length: 30 }, (_, i) => `198.18.${i}.0/24`), "citadel:orthanc.dicomCidrs": Array.from({ length: 28 }, (_, i) => `198.19.${i}.0/24`) }, OK],

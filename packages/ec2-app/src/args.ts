@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
+    requireListenerRuleQuotas,
     AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireThreshold, requireUnique,
 } from "@citadel/shared";
 
@@ -15,9 +16,11 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 export const MAX_DEPLOYMENT_ALARMS = 10;
 
 /**
- * A listener rule takes at most 5 condition values in all (path patterns and host names together), so
- * one app's `paths` + `hosts` is at most 5 (the rule has no other condition).
+ * A listener rule takes at most 5 match evaluations in all (path patterns and host names together), so
+ * one app's `paths` + `hosts` is at most 5 (the rule has no other condition); each condition takes at
+ * most 3, and the rule at most 5 wildcards (`requireListenerRuleQuotas` of @citadel/shared).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
  */
 export const MAX_RULE_VALUES = 5;
 
@@ -44,7 +47,7 @@ export interface AppArgs {
      * and health checks here (1024..65535, distinct from every `port`). @default 8080 + the app's index
      */
     proxyPort?: number;
-    /** Which requests reach this application; at least one path or host, at most 5 values in all. */
+    /** Which requests reach this application; at least one path or host, at most 3 of each and 5 in all, with at most 5 wildcards (`*`, `?`) together. */
     routing: AppRoutingArgs;
     /**
      * The application's health path (answered by the app through Nginx): the target group's health
@@ -269,10 +272,6 @@ function resolveApp(key: (f: string) => string, a: AppArgs, i: number): Resolved
     if (paths.length + hosts.length === 0) {
         throw new ConfigError(k("routing"), a.routing, "matches no request", "one or more paths or hosts");
     }
-    if (paths.length + hosts.length > MAX_RULE_VALUES) {
-        throw new ConfigError(k("routing"), a.routing, "has more condition values than a listener rule takes",
-            `at most ${MAX_RULE_VALUES} paths and hosts together`);
-    }
     for (const p of paths) {
         if (!PATH_PATTERN.test(p)) {
             throw new ConfigError(k("routing.paths"), p, "is not a listener rule path pattern",
@@ -284,6 +283,7 @@ function resolveApp(key: (f: string) => string, a: AppArgs, i: number): Resolved
             throw new ConfigError(k("routing.hosts"), h, "is not a host name", 'a lowercase DNS name, optionally "*." first');
         }
     }
+    requireListenerRuleQuotas({ rule: k("routing"), paths: k("routing.paths"), hosts: k("routing.hosts") }, { paths, hosts });
     const healthCheckPath = a.healthCheckPath ?? "/health";
     if (!HEALTH_PATH.test(healthCheckPath)) {
         throw new ConfigError(k("healthCheckPath"), healthCheckPath, "is not a health check path",

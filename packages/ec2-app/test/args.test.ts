@@ -48,8 +48,14 @@ describe("Ec2App args", () => {
         assert.equal(MAX_RULE_VALUES, 5);
         const ok = app({ routing: { paths: ["/a/*", "/b/*", "/c/*"], hosts: ["a.example.com", "b.example.com"] } });
         assert.doesNotThrow(() => validateEc2AppArgs("tier", tierArgs({ apps: [api, ok] })));
-        refuses({ apps: [api, app({ routing: { paths: ["/a/*", "/b/*", "/c/*", "/d/*"], hosts: ["a.example.com", "b.example.com"] } })] },
-            /more condition values than a listener rule takes, allowed at most 5/);
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html
+        // (3 match evaluations per condition, 5 per rule, 5 wildcards per rule)
+        refuses({ apps: [api, app({ routing: { paths: ["/a/*", "/b/*", "/c/*", "/d/*"], hosts: ["a.example.com"] } })] },
+            /apps\[1\]\.routing\.paths: .* has 4 values, allowed at most 3/);
+        refuses({ apps: [api, app({ routing: { paths: ["/a", "/b", "/c"], hosts: ["a.example.com", "b.example.com", "c.example.com"] } })] },
+            /apps\[1\]\.routing: .* has 6 paths and hosts, allowed at most 5 in all/);
+        refuses({ apps: [api, app({ routing: { paths: ["/a/*/*", "/b/*/*"], hosts: ["*.example.com", "*.example.org"] } })] },
+            /apps\[1\]\.routing: .* has 6 wildcards \(\* and \?\), allowed at most 5/);
     });
 
     it("refuses a Parameter Store namespace that is not a path, and sizes out of range", () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+    requireListenerRuleQuotas,
     ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
     requireOneOf, requireSafeText, requireThreshold,
 } from "@citadel/shared";
@@ -266,12 +267,9 @@ function resolveRouting(raw: unknown, keyOf: (f: string) => string, protectedOri
     if (paths.length + hosts.length === 0) {
         throw new ConfigError(keyOf("routing"), raw, "matches no request", "at least one path or host");
     }
-    // An ALB rule holds at most 5 condition values; the origin header takes one.
-    const limit = protectedOrigin ? 4 : 5;
-    if (paths.length + hosts.length > limit) {
-        throw new ConfigError(keyOf("routing"), raw, `has ${paths.length + hosts.length} paths and hosts`,
-            `at most ${limit} in all (an ALB rule holds 5 condition values${protectedOrigin ? ", the origin header takes one" : ""})`);
-    }
+    // The origin header CloudFront adds is one more match evaluation (and its value has no wildcard).
+    requireListenerRuleQuotas({ rule: keyOf("routing"), paths: keyOf("routing.paths"), hosts: keyOf("routing.hosts") }, { paths, hosts, headerValues: protectedOrigin ? ["origin"] : [] },
+        protectedOrigin ? ", the origin header takes one" : "");
     return { paths, hosts };
 }
 

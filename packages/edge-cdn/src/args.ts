@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { requireWebAclCapacity, wafRules } from "./rules";
 import {
     argKeys, ARN_RULES, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
     requireOneOf, requireUnique,
@@ -319,6 +320,15 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
             RATE_LIMIT_WINDOWS.join(" | "));
     }
 
+    const waf = {
+        rateLimit: requireInteger(keyOf("waf.rateLimit"), w.rateLimit ?? EDGE_DEFAULTS.rateLimit, RATE_LIMIT_MIN, RATE_LIMIT_MAX),
+        rateLimitWindowSeconds: windowSeconds as RateLimitWindow,
+        countOnlyRules,
+        uploadPaths,
+    };
+    // The web ACL's capacity is known from the settings alone: refuse it here, not at CreateWebACL.
+    requireWebAclCapacity(keyOf("waf"), wafRules("capacity", waf));
+
     return {
         origin,
         assets,
@@ -326,12 +336,7 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
         certificateArn,
         priceClass: requireOneOf(keyOf("priceClass"), args.priceClass ?? EDGE_DEFAULTS.priceClass, PRICE_CLASSES),
         accessLogPrefix: requireAccessLogPrefix(keyOf("accessLogPrefix"), args.accessLogPrefix ?? EDGE_DEFAULTS.accessLogPrefix),
-        waf: {
-            rateLimit: requireInteger(keyOf("waf.rateLimit"), w.rateLimit ?? EDGE_DEFAULTS.rateLimit, RATE_LIMIT_MIN, RATE_LIMIT_MAX),
-            rateLimitWindowSeconds: windowSeconds as RateLimitWindow,
-            countOnlyRules,
-            uploadPaths,
-        },
+        waf,
         logRetentionInDays: requireLogRetention(keyOf("logRetentionInDays"),
             args.logRetentionInDays ?? EDGE_DEFAULTS.logRetentionInDays),
         frameOptions: requireOneOf(keyOf("frameOptions"), args.frameOptions ?? EDGE_DEFAULTS.frameOptions, FRAME_OPTIONS),

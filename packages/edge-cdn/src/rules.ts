@@ -3,7 +3,7 @@
  * from plain values, so tests read them without the mock runtime.
  */
 import type * as pulumiInputs from "@pulumi/aws/types/input";
-import { PolicyStatement } from "@citadel/shared";
+import { ConfigError, PolicyStatement } from "@citadel/shared";
 import { FrameOption, RateLimitWindow } from "./args";
 
 type WebAclRule = pulumiInputs.wafv2.WebAclRule;
@@ -130,6 +130,102 @@ export function wafRules(metricPrefix: string, s: WafRuleSettings): WebAclRule[]
     const scoped = uploadPaths.length > 0 && !s.countOnlyRules.includes(BODY_SIZE_RULE)
         ? [bodySizeOutsideUploadsRule(metricPrefix, uploadPaths, MANAGED_RULE_GROUPS.length + 1)] : [];
     return [rate, ...managed, ...scoped];
+}
+
+/**
+ * Web ACL capacity (WCU) that AWS charges each AWS managed rule group, as published on the group's page.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
+ * (core rule set 700, known bad inputs 200)
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html (SQL database 200)
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html (IP reputation 25)
+ */
+export const MANAGED_RULE_GROUP_WCU: Readonly<Record<string, number>> = {
+    AWSManagedRulesAmazonIpReputationList: 25,
+    AWSManagedRulesCommonRuleSet: 700,
+    AWSManagedRulesKnownBadInputsRuleSet: 200,
+    AWSManagedRulesSQLiRuleSet: 200,
+};
+
+/**
+ * A web ACL holds at most 5,000 WCU; up to 1,500 are in the base price, each 500 above cost extra.
+ * EdgeCdn keeps to the base price.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
+ */
+export const WEB_ACL_MAX_WCU = 5000;
+export const WEB_ACL_BASE_PRICE_WCU = 1500;
+
+/**
+ * String match costs by positional constraint; each text transformation other than NONE adds 10.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-match.html
+ */
+const BYTE_MATCH_WCU: Readonly<Record<string, number>> = {
+    EXACTLY: 2, STARTS_WITH: 2, ENDS_WITH: 2, CONTAINS: 10, CONTAINS_WORD: 10,
+};
+
+type Statement = Record<string, any>;
+
+/**
+ * The WCU of one statement, by the documented costs of the statement types EdgeCdn builds. A type
+ * it has no cost for is refused rather than guessed.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+ *   (rate-based: 2, plus 30 per custom aggregation key, plus its scope-down statement)
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-label-match.html (1)
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-logical.html (and/or/not: their statements)
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-rule-group.html
+ *   (managed group: the group's WCU plus its scope-down statement)
+ */
+export function statementCapacity(st: Statement): number {
+    if (st.managedRuleGroupStatement) {
+        const g = st.managedRuleGroupStatement;
+        const wcu = g.vendorName === "AWS" ? MANAGED_RULE_GROUP_WCU[g.name] : undefined;
+        if (wcu === undefined) {
+            throw new ConfigError("waf", `${g.vendorName}/${g.name}`, "is a managed rule group whose capacity is not known",
+                `one of ${Object.keys(MANAGED_RULE_GROUP_WCU).join(", ")}`);
+        }
+        return wcu + (g.scopeDownStatement ? statementCapacity(g.scopeDownStatement) : 0);
+    }
+    if (st.rateBasedStatement) {
+        const r = st.rateBasedStatement;
+        return 2 + 30 * (r.customKeys?.length ?? 0) + (r.scopeDownStatement ? statementCapacity(r.scopeDownStatement) : 0);
+    }
+    if (st.labelMatchStatement) return 1;
+    if (st.byteMatchStatement) {
+        const b = st.byteMatchStatement;
+        const base = BYTE_MATCH_WCU[b.positionalConstraint];
+        if (base === undefined) throw new ConfigError("waf", b.positionalConstraint, "is not a string match type", Object.keys(BYTE_MATCH_WCU).join(", "));
+        const transforms = (b.textTransformations ?? []).filter((t: { type: string }) => t.type !== "NONE").length;
+        return base + 10 * transforms;
+    }
+    if (st.andStatement) return st.andStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
+    if (st.orStatement) return st.orStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
+    if (st.notStatement) return statementCapacity(st.notStatement.statement);
+    throw new ConfigError("waf", Object.keys(st), "is a statement whose capacity EdgeCdn does not know",
+        "managed rule groups, rate-based, label, string match, and, or, not");
+}
+
+/**
+ * The web ACL's capacity: the sum of its rules' and rule groups' WCU, plus 1 per 5 labels the rules add.
+ * https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-add.html
+ */
+export function webAclCapacity(rules: WebAclRule[]): number {
+    return rules.reduce((n, r) =>
+        n + statementCapacity(r.statement as Statement) + Math.ceil(((r.ruleLabels as unknown[] | undefined)?.length ?? 0) / 5), 0);
+}
+
+/**
+ * Refuses rules whose web ACL AWS would refuse (above 5,000 WCU) or bill above the base price
+ * (above `limit`, 1,500 by default), naming `key`, the capacity and the limit.
+ * @throws ConfigError
+ */
+export function requireWebAclCapacity(key: string, rules: WebAclRule[], limit = WEB_ACL_BASE_PRICE_WCU): number {
+    const wcu = webAclCapacity(rules);
+    const max = Math.min(limit, WEB_ACL_MAX_WCU);
+    if (wcu > max) {
+        throw new ConfigError(key, `${wcu} WCU`, "is more web ACL capacity than allowed",
+            `at most ${max} WCU (a web ACL holds ${WEB_ACL_MAX_WCU}; above ${WEB_ACL_BASE_PRICE_WCU} AWS charges extra)`);
+    }
+    return wcu;
 }
 
 /**

@@ -16,3 +16,4 @@ export * from "./user";
 export * from "./protect";
 export * from "./document-database";
 export * from "./log-delivery";
+export * from "./listener-rule";
