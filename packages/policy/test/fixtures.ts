@@ -120,6 +120,11 @@ const taskDef = (container: Record<string, unknown>, networkMode = "awsvpc") => 
     containerDefinitions: JSON.stringify([{ ...goodContainer, ...container }]),
 });
 
+const strongPasswords = {
+    minimumPasswordLength: 14, requireUppercaseCharacters: true, requireLowercaseCharacters: true, requireSymbols: true,
+    requireNumbers: true, passwordReusePrevention: 24, maxPasswordAge: 90,
+};
+
 const goodDb = (over: Partial<pulumi.Unwrap<rds.InstanceArgs>> = {}) => fx(rds.Instance, "db", {
     instanceClass: "db.t4g.micro", engine: "postgres", engineVersion: "17", allocatedStorage: 20, username: "citadel",
     storageEncrypted: true, kmsKeyId: KEY_ARN, backupRetentionPeriod: 7, iamDatabaseAuthenticationEnabled: true,
@@ -495,6 +500,44 @@ export const CASES: Record<string, RuleCases> = {
         reject: [[fx(ecs.Cluster, "cluster", {})], [fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "disabled" }] })]],
         accept: [[fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "enhanced" }] })],
             [fx(ecs.Cluster, "cluster", { settings: [{ name: "containerInsights", value: "enabled" }] })]],
+    },
+    "ecs-no-host-pid": {
+        reject: [[fx(ecs.TaskDefinition, "td", { family: "app", pidMode: "host", containerDefinitions: "[]" })]],
+        accept: [[taskDef({})], [fx(ecs.TaskDefinition, "td", { family: "app", pidMode: "task", containerDefinitions: "[]" })]],
+    },
+    "ecs-fargate-latest-platform": {
+        reject: [[fx(ecs.Service, "svc", { launchType: "FARGATE", platformVersion: "1.3.0" })]],
+        accept: [[fx(ecs.Service, "svc", { launchType: "FARGATE" })], [fx(ecs.Service, "svc", { launchType: "FARGATE", platformVersion: "LATEST" })]],
+    },
+    "rds-copy-tags-to-snapshots": {
+        reject: [[goodDb({ copyTagsToSnapshot: false })], [goodDb({ copyTagsToSnapshot: undefined })],
+            [fx(rds.Cluster, "cluster", { engine: "aurora-postgresql" })]],
+        accept: [[goodDb({ copyTagsToSnapshot: true })], [fx(rds.Cluster, "cluster", { engine: "aurora-postgresql", copyTagsToSnapshot: true })]],
+    },
+    "rds-custom-admin-username": {
+        reject: [[goodDb({ username: "postgres" })], [goodDb({ username: "Admin" })],
+            [fx(rds.Cluster, "cluster", { engine: "aurora-postgresql", masterUsername: "postgres" })]],
+        accept: [[goodDb({ username: "citadel" })], [fx(rds.Cluster, "cluster", { engine: "aurora-postgresql", masterUsername: "citadel" })]],
+    },
+    "docdb-deletion-protection": {
+        reject: [[fx(docdb.Cluster, "docs", { deletionProtection: false })], [fx(docdb.Cluster, "docs", {})]],
+        accept: [[fx(docdb.Cluster, "docs", { deletionProtection: true })]],
+    },
+    "cloudwatch-alarm-actions-enabled": {
+        reject: [[fx(cloudwatch.MetricAlarm, "alarm", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, actionsEnabled: false })]],
+        accept: [[fx(cloudwatch.MetricAlarm, "alarm", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, actionsEnabled: true })],
+            [fx(cloudwatch.MetricAlarm, "alarm", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1 })]],
+    },
+    "backup-vault-kms": {
+        reject: [[fx(backup.Vault, "vault", {})], [fx(backup.Vault, "vault", { kmsKeyArn: "" })]],
+        accept: [[fx(backup.Vault, "vault", { kmsKeyArn: KEY_ARN })]],
+    },
+    "iam-password-policy": {
+        reject: [[fx(iam.AccountPasswordPolicy, "pw", { ...strongPasswords, minimumPasswordLength: 8 })],
+            [fx(iam.AccountPasswordPolicy, "pw", { ...strongPasswords, requireSymbols: false })],
+            [fx(iam.AccountPasswordPolicy, "pw", { ...strongPasswords, passwordReusePrevention: undefined })],
+            [fx(iam.AccountPasswordPolicy, "pw", { ...strongPasswords, maxPasswordAge: 365 })]],
+        accept: [[fx(iam.AccountPasswordPolicy, "pw", strongPasswords)]],
     },
     "ecs-no-host-network": {
         reject: [[taskDef({}, "host")]],

@@ -6,7 +6,7 @@ import { RULES } from "../src/rules";
 import { CASES, Fixture, plain } from "./fixtures";
 
 const ADVISORY = ["elb-deletion-protection", "rds-multi-az", "rds-deletion-protection", "elasticache-automatic-failover",
-    "opensearch-data-nodes", "opensearch-dedicated-masters"];
+    "opensearch-data-nodes", "opensearch-dedicated-masters", "docdb-deletion-protection"];
 
 function run(rule: (typeof RULES)[number], set: Fixture[]): PolicyViolation[] {
     return evaluate(set.map(plain), {}, [rule]);

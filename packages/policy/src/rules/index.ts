@@ -29,6 +29,10 @@ import {
     elasticacheSubnetGroup, malwareTagging, opensearchAtRest, opensearchDataNodes, opensearchFineGrained, opensearchInVpc,
     opensearchLogging, opensearchMasters, opensearchNodeToNode, opensearchTls, opensearchUpdates, uploadsDenyUnscanned,
 } from "./data-stores";
+import {
+    alarmActionsEnabled, backupVaultEncrypted, copyTagsToSnapshots, customAdminUsername, docdbDeletionProtection,
+    fargateLatestPlatform, noHostPid, passwordPolicy,
+} from "./fsbp-more";
 import { accessLogging, accessLogTarget, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
 
 /** Every rule of the pack, in the order reports list them. */
@@ -43,12 +47,12 @@ export const RULES: readonly Rule[] = [
     httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy,
     // ECS
     noPrivilegedContainers, readonlyRootFilesystem, noSecretsInEnvironment, containerLogging, serviceNoPublicIp,
-    containerInsights, noHostNetwork,
+    containerInsights, noHostNetwork, noHostPid, fargateLatestPlatform,
     // RDS
     storageEncrypted, notPublic, backupRetention, autoMinorUpgrade, iamAuthentication, logExports, multiAz,
-    dbDeletionProtection, managedMasterPassword,
+    dbDeletionProtection, managedMasterPassword, copyTagsToSnapshots, customAdminUsername,
     // DocumentDB
-    docdbEncrypted, docdbBackupRetention, docdbAuditLogs, docdbParameterGroup,
+    docdbEncrypted, docdbBackupRetention, docdbAuditLogs, docdbParameterGroup, docdbDeletionProtection,
     // S3
     publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, accessLogTarget, lifecycle, noAcls,
     // CloudFront and WAF
@@ -59,7 +63,8 @@ export const RULES: readonly Rule[] = [
     logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
-    cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage,
+    cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage, alarmActionsEnabled,
+    backupVaultEncrypted, passwordPolicy,
     // ElastiCache
     elasticacheSnapshots, elasticacheMinorUpgrades, elasticacheFailover, elasticacheAtRest, elasticacheInTransit,
     elasticacheAuth, elasticacheSubnetGroup,

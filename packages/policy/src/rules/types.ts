@@ -70,6 +70,8 @@ export const T = {
     snsTopic: "aws:sns/topic:Topic",
     backupSelection: "aws:backup/selection:Selection",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    backupVault: "aws:backup/vault:Vault",
+    accountPasswordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
 } as const;
 
 export const LOAD_BALANCERS = [T.loadBalancer, T.albLoadBalancer];
