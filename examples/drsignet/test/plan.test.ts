@@ -25,10 +25,10 @@ describe("examples/drsignet (pnpm plan dev --dir examples/drsignet)", () => {
         resources = plan.json.resources as Resource[];
     });
 
-    it("plans with no mandatory violation (dev's only advisory: the load balancer may be deleted)", () => {
+    it("plans with no mandatory violation (dev's only advisories: the load balancer and the DocumentDB cluster may be deleted)", () => {
         assert.equal(plan.json.project, "drsignet");
         assert.deepEqual(plan.json.violations.filter((v) => v.level === "mandatory"), []);
-        assert.deepEqual([...new Set(plan.json.violations.map((v) => v.policy))], ["elb-deletion-protection"]);
+        assert.deepEqual([...new Set(plan.json.violations.map((v) => v.policy))], ["elb-deletion-protection", "docdb-deletion-protection"]);
     });
 
     it("puts the instances in the private subnets, with NAT egress, two per group", () => {
