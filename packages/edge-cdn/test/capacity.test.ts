@@ -62,7 +62,6 @@ describe("EdgeCdn web ACL capacity (WCU)", () => {
     it("EdgeCdn's args resolve within the base price with the most upload paths allowed", () => {
         const a = validateEdgeCdnArgs("edge", {
             origin: { domainName: "origin.example.com", header: { name: "X-Origin-Verify", value: "s3cret-value-long-enough-0123456789" } },
-            kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
             logBucket: { bucketName: "logs", arn: "arn:aws:s3:::logs" },
             accessLogsBucketName: "access-logs",
             certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
