@@ -52,7 +52,8 @@ main(process.argv.slice(2)).then(
     (err: Error) => {
         // Errors in what the user typed get their message alone; anything else is a bug: full trace.
         const known = KNOWN_ERRORS.includes(err.name);
-        process.stderr.write(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`);
-        process.exit(2);
+        // Flushed before exiting, as stdout is above: into a pipe the write is asynchronous and a
+        // long message (a 100 kB bad value) was cut at 64 kB.
+        process.stderr.write(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`, () => process.exit(2));
     },
 );
