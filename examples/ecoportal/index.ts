@@ -33,7 +33,7 @@ const logRetentionDays = 365; // "Expires after 12 months"
 
 const key = new KmsKey("ecoportal", {
     description: `ecoPortal ${stack}: data at rest, parameters and logs`,
-    services: ["logs", "logDelivery", "events"],
+    services: ["logs", "logDelivery"],
 });
 // Alarms, failed deployments and malware findings go to one topic, read by someone: a topic
 // nobody reads is silence.

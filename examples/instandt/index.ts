@@ -28,7 +28,7 @@ export = async () => {
     }, { protect });
     const kms = new KmsKey("instandt", {
         description: "instaNDT: data at rest and logs",
-        services: ["logs", "logDelivery", "events", "autoscaling"],
+        services: ["logs", "logDelivery", "autoscaling"],
     }, { protect });
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html

@@ -26,7 +26,7 @@ export = async () => {
     const alerts = new AlertTopic("sg-design-alerts", {
         subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
     }, { protect });
-    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery", "events"] }, { protect });
+    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery"] }, { protect });
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     const accessLogs = new SecureBucket("sg-design-access-logs", { purpose: "accessLogs" }, { protect });

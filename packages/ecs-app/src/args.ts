@@ -238,8 +238,9 @@ export interface EcsAppArgs {
     /** Where the app lives: the load balancer in the public subnets, everything else in the private ones. */
     network: NetworkRef;
     /**
-     * Encrypts logs, queues, the alerts topic, volumes and repositories. Its policy must admit the
-     * `logs`, `events` and (for EC2 capacity) `autoscaling` services.
+     * Encrypts logs, queues, volumes and repositories. Its policy must admit the `logs` service and,
+     * for EC2 capacity, `autoscaling`. Deployment events go to `alarms.topicArn`, a topic with a key of
+     * its own (AlertTopic), so this key needs no EventBridge grant.
      */
     kmsKeyArn: pulumi.Input<string>;
     /**
