@@ -19,7 +19,7 @@ export interface AppDataSettings {
 
 const NETWORK = { vpcId: "(vpc)", vpcCidrBlock: "(vpc)", publicSubnetIds: [], privateSubnetIds: ["a", "b", "c"], availabilityZones: [] };
 
-/** Reads every key, and validates the switched-on services with their components' own rules. */
+/** Reads every key, and validates every service's values with its component's own rules, on or off. */
 export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): AppDataSettings {
     const s: AppDataSettings = {
         uploads: {
@@ -51,14 +51,18 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
         }
         throw e;
     };
-    if (s.uploads.enabled) {
+    // Validated whether or not the service is on: turning it on later must not surprise.
+    {
         try {
-            validateSecureUploadsArgs("uploads", uploadsArgs(s, "(key)", { bucketName: "(logs)", arn: "(logs)" }));
+            // Off, an empty list is fine (required only when on); every origin given is checked all the same.
+            const given = s.uploads.enabled || s.uploads.allowedOrigins.length > 0 ? s
+                : { ...s, uploads: { ...s.uploads, allowedOrigins: ["https://portal.example.com"] } };
+            validateSecureUploadsArgs("uploads", uploadsArgs(given, "(key)", { bucketName: "(logs)", arn: "(logs)" }));
         } catch (e) {
             renamed("uploads", { allowedOrigins: "allowedOrigins", incomingExpirationDays: "incomingExpirationDays", maxUploadBytes: "maxUploadMiB" })(e);
         }
     }
-    if (s.cache.enabled) {
+    {
         try {
             validateCacheArgs("cache", { network: NETWORK, kmsKeyArn: "(key)", clients: { securityGroupIds: ["(tasks)"], roleNames: ["(app)"] },
                 highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType });
@@ -66,7 +70,7 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
             renamed("cache", { nodeType: "nodeType", nodeCount: "highAvailability" })(e);
         }
     }
-    if (s.search.enabled) {
+    {
         try {
             validateSearchArgs("search", { network: NETWORK, kmsKeyArn: "(key)", clients: { securityGroupIds: ["(tasks)"], roleArns: ["arn:aws:iam::123456789012:role/app"] },
                 highAvailability: s.search.highAvailability, instanceType: s.search.instanceType });

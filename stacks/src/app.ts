@@ -228,10 +228,22 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         originProtection: s.enabled && edgeFrontsApp
             ? { headerName: DEFAULT_ORIGIN_HEADER_NAME, headerValue: "0".repeat(48), prefixListIds: ["pl-00000000"] } : undefined,
     };
-    const args = appArgs(s.enabled || s.certificateArn !== "" ? s : { ...s, certificateArn: PLACEHOLDER_CERTIFICATE }, refs);
+    const given = s.enabled || s.certificateArn !== "" ? s : { ...s, certificateArn: PLACEHOLDER_CERTIFICATE };
+    const args = appArgs(given, refs);
     resolveEcsAppArgs(args, appConfigKeys(reader));
     try {
         validateEcsAppArgs("app", args);
+        // The keys of the capacity and image source not chosen are validated too, with the same
+        // rules: switching to them later must not surprise. Unset registry keys stay unset.
+        if (s.capacity !== "ec2") resolveEcsAppArgs(appArgs({ ...given, capacity: "ec2" }, refs), appConfigKeys(reader));
+        if (s.imageSource !== "registry" && (s.registry || s.registryCredentialsSecretArn)) {
+            resolveEcsAppArgs(appArgs({
+                ...given, imageSource: "registry",
+                registry: s.registry || "registry.example.com/acme",
+                registryCredentialsSecretArn: s.registryCredentialsSecretArn
+                    || "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf",
+            }, refs), appConfigKeys(reader));
+        }
     } catch (e) {
         // The database's own validator names its argument; name the config key instead.
         if (e instanceof ConfigError && /databaseName|instanceClass/.test(e.key)) {

@@ -204,6 +204,16 @@ describe("bad input, by kind (stack config)", () => {
         ["dev", { "citadel:orthanc.enabled": false, "citadel:orthanc.webCidrs": ["0.0.0.0/0"] }, 'citadel:orthanc.webCidrs: "0.0.0.0/0" opens the port to the whole internet'],
         ["dev", { "citadel:orthanc.enabled": false, "citadel:orthanc.instanceType": "huge" }, 'citadel:orthanc.instanceType: "huge" is not an EC2 instance type'],
         ["dev", { "citadel:orthanc.enabled": false, "citadel:orthanc.webCidrs": [], "citadel:orthanc.dicomCidrs": [] }, OK],
+        // The capacity and image source not chosen, and the data services while off (a fresh-user trial found these unchecked).
+        ["dev", { "citadel:app.ec2.instanceType": "t3" }, 'citadel:app.ec2.instanceType: "t3" is not an EC2 instance type'],
+        ["dev", { "citadel:app.ec2.minInstances": 5, "citadel:app.ec2.maxInstances": 2 }, "citadel:app.ec2.maxInstances: 2 is below minInstances (5)"],
+        ["dev", { "citadel:app.registry": "https://registry.gitlab.com/acme" }, 'citadel:app.registry: "https://registry.gitlab.com/acme" is not a registry path'],
+        ["dev", { "citadel:app.registryCredentialsSecretArn": "arn:aws:s3:::bucket" }, 'citadel:app.registryCredentialsSecretArn: "arn:aws:s3:::bucket" is an ARN of "s3", not secretsmanager'],
+        ["dev", { "citadel:app.registryCredentialsSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*" }, "citadel:app.registryCredentialsSecretArn: "],
+        ["dev", { "citadel:uploads.allowedOrigins": ["http://portal.example.com"] }, 'citadel:uploads.allowedOrigins: "http://portal.example.com" is not an HTTPS origin'],
+        ["dev", { "citadel:cache.nodeType": "cache.t2.micro" }, 'citadel:cache.nodeType: "cache.t2.micro" is not a node type with encryption in transit'],
+        ["dev", { "citadel:search.instanceType": "t3.medium" }, 'citadel:search.instanceType: "t3.medium" is not an instance type with encryption at rest'],
+        ["dev", { "citadel:uploads.allowedOrigins": [] }, OK],
     ]);
 
     table("10. lenient numbers", [
