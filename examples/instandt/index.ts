@@ -13,9 +13,16 @@ import { EcsApp, GrantAccess } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 
+/**
+ * The containers run as uid/gid 1000, not the image's user (root unless the image says otherwise:
+ * FSBP ECS.20, https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20);
+ * a non-root user cannot bind ports below 1024, so both listen above.
+ */
+const USER = "1000:1000";
+
 /** The services' ports and routes: the backend answers the API, the frontend everything else. */
-const BACKEND = { port: 8000, routing: { paths: ["/api/*"] }, healthCheckPath: "/api/health" };
-const FRONTEND = { port: 8080, routing: { paths: ["/*"] }, healthCheckPath: "/" };
+const BACKEND = { port: 8000, routing: { paths: ["/api/*"] }, healthCheckPath: "/api/health", user: USER };
+const FRONTEND = { port: 8080, routing: { paths: ["/*"] }, healthCheckPath: "/", user: USER };
 
 export = async () => {
     const config = new pulumi.Config();
@@ -78,7 +85,7 @@ export = async () => {
                 grants: [{ bucket: dicom.bucketName, access: GrantAccess.Write }, { bucket: dicom.bucketName, access: GrantAccess.Read }] },
             { name: "frontend", image: config.require("frontendImage"), ...FRONTEND },
         ],
-        migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand") },
+        migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand"), user: USER },
         parameterNamespace: `/instandt/${stack}`,
         loadBalancer: { certificateArn: config.require("originCertificateArn") },
         originProtection: origin.protection,

@@ -49,6 +49,10 @@ export = async () => {
             name: "app",
             image: config.require("image"),
             port: config.requireNumber("port"),
+            // Not the image's user (root unless the image says otherwise): FSBP ECS.20
+            // (https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20). A
+            // non-root user cannot bind ports below 1024, which EcsApp refuses with this user set.
+            user: "1000:1000",
             routing: { paths: ["/*"] },
             desiredCount: config.requireNumber("taskCount"),
             useDatabase: true,

@@ -72,9 +72,14 @@ describe("policy pack over the stacks (pnpm plan)", () => {
         assert.deepEqual(RULES.filter((r) => !r.resourceTypes.some((t) => types.has(t))).map((r) => r.name), []);
     });
 
-    it("warns, without failing, on dev's deliberate savings (single-AZ database without deletion protection)", () => {
+    it("warns, without failing, on dev's deliberate savings and documented trade-offs, and on nothing else", () => {
         const advisory = plans.dev.json.violations.filter((v) => v.level === "advisory").map((v) => v.policy);
-        assert.ok(advisory.every((p) => ["rds-multi-az", "rds-deletion-protection", "elb-deletion-protection"].includes(p)), advisory.join());
+        // Savings: a single-AZ database without deletion protection, no EC2 interface endpoint. Trade-offs
+        // (each rule's description says why): Orthanc hosts with public addresses and no data on their
+        // volumes, PostgreSQL on its own port, Orthanc's admin login without a rotation function.
+        const expected = ["rds-multi-az", "rds-deletion-protection", "elb-deletion-protection", "ec2-vpc-endpoint",
+            "ec2-instance-no-public-ip", "ebs-backup-coverage", "rds-non-default-port", "secretsmanager-rotation"];
+        assert.deepEqual(advisory.filter((p) => !expected.includes(p)), []);
     });
 
     /** The run with one change, as if the program had been written that way (the run itself is left as is). */

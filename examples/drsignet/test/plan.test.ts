@@ -25,10 +25,14 @@ describe("examples/drsignet (pnpm plan dev --dir examples/drsignet)", () => {
         resources = plan.json.resources as Resource[];
     });
 
-    it("plans with no mandatory violation (dev's only advisories: the load balancer and the DocumentDB cluster may be deleted)", () => {
+    it("plans with no mandatory violation (dev's advisories: deletable load balancer and DocumentDB cluster, and the documented trade-offs)", () => {
         assert.equal(plan.json.project, "drsignet");
         assert.deepEqual(plan.json.violations.filter((v) => v.level === "mandatory"), []);
-        assert.deepEqual([...new Set(plan.json.violations.map((v) => v.policy))], ["elb-deletion-protection", "docdb-deletion-protection"]);
+        // EC2 health checks (an instance serves several apps), one instance type, no EC2 interface
+        // endpoint in dev, and immutable hosts whose volumes hold no data: see each rule's description.
+        assert.deepEqual([...new Set(plan.json.violations.map((v) => v.policy))].sort(), ["autoscaling-elb-health-check",
+            "autoscaling-multiple-instance-types", "docdb-deletion-protection", "ebs-backup-coverage", "ec2-vpc-endpoint",
+            "elb-deletion-protection"]);
     });
 
     it("puts the instances in the private subnets, with NAT egress, two per group", () => {

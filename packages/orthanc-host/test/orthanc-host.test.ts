@@ -196,7 +196,10 @@ describe("OrthancHost", () => {
     });
 
     it("gives the instance role its scoped inline policy and no managed policy", async () => {
-        assert.equal(ofType(dflt.rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+        // The one managed policy is the database's Enhanced Monitoring role's (RDS.6), on a role of its own.
+        const attachments = ofType(dflt.rec, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        assert.deepEqual(attachments.map((a) => String(a.inputs.policyArn).split("/").pop()), ["AmazonRDSEnhancedMonitoringRole"]);
+        assert.match(String(attachments[0].inputs.role), /-db-monitoring-role/);
         const admin = named(dflt.rec, "pacs-admin");
         assert.deepEqual(admin.inputs.tags, { [ADMIN_PENDING_TAG.key]: ADMIN_PENDING_TAG.value });
         const trust = JSON.parse(named(dflt.rec, "pacs-host-role").inputs.assumeRolePolicy);

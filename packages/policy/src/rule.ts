@@ -99,6 +99,8 @@ interface ResourceIndex {
     position: Map<PolicyResource, number>;
     /** Per (types, prop): the resources by each string their `prop` holds (and each `/`-suffix of an ARN). */
     refs: Map<string, { byRef: Map<string, PolicyResource[]>; unknown: PolicyResource[]; all: PolicyResource[] }>;
+    /** byReference's maps, per (types, name property). */
+    lookups: Map<string, Map<string, PolicyResource>>;
 }
 
 const indexes = new WeakMap<readonly PolicyResource[], ResourceIndex>();
@@ -106,7 +108,7 @@ const indexes = new WeakMap<readonly PolicyResource[], ResourceIndex>();
 function indexOf(resources: readonly PolicyResource[]): ResourceIndex {
     let idx = indexes.get(resources);
     if (!idx) {
-        idx = { byType: new Map(), position: new Map(), refs: new Map() };
+        idx = { byType: new Map(), position: new Map(), refs: new Map(), lookups: new Map() };
         resources.forEach((r, i) => {
             idx!.position.set(r, i);
             const list = idx!.byType.get(r.type);
@@ -129,6 +131,55 @@ const NAME_PROPS: Record<string, string> = {
 export function identities(r: PolicyResource): string[] {
     const ids = [r.id, r.props.id, r.props.arn, NAME_PROPS[r.type] ? r.props[NAME_PROPS[r.type]] : undefined];
     return ids.filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+/**
+ * The resources of `types` by each string another resource may name them with: their identities
+ * (id, ARN, physical name), their URN, and (for types autonamed at preview) `props[nameProp]`.
+ * Built once per (resource list, types, nameProp) and cached with the list's index, so a rule that
+ * follows one reference per resource stays linear in the stack.
+ */
+export function byReference(resources: readonly PolicyResource[], types: readonly string[], nameProp?: string):
+    Map<string, PolicyResource> {
+    const idx = indexOf(resources);
+    const key = `by-ref|${types.join(",")}|${nameProp ?? ""}`;
+    let map = idx.lookups.get(key);
+    if (!map) {
+        map = new Map();
+        for (const r of ofTypes(resources, types)) {
+            const names = [...identities(r), r.urn, ...(nameProp && typeof r.props[nameProp] === "string" ? [r.props[nameProp]] : [])];
+            for (const n of names) if (!map.has(n)) map.set(n, r);
+        }
+        idx.lookups.set(key, map);
+    }
+    return map;
+}
+
+/**
+ * The resource of `types` that `from.props[prop]` names: through the property's dependencies
+ * (CrossGuard), its value (an id, ARN or name), or an ARN that ends with a known id.
+ * "unknown" when the value is not known yet and nothing says where it comes from; undefined when it
+ * names nothing in the stack (a resource made elsewhere).
+ */
+export function referenced(resources: readonly PolicyResource[], from: PolicyResource, prop: string,
+    types: readonly string[], nameProp?: string): PolicyResource | "unknown" | undefined {
+    const map = byReference(resources, types, nameProp);
+    for (const dep of from.propertyDeps?.[prop] ?? []) {
+        const hit = map.get(dep);
+        if (hit) return hit;
+    }
+    const v = from.props[prop];
+    if (isUnknown(v)) return from.propertyDeps?.[prop] ? undefined : "unknown";
+    if (typeof v !== "string") return undefined;
+    const direct = map.get(v);
+    if (direct) return direct;
+    if (v.startsWith("arn:")) {
+        for (let i = v.indexOf("/"); i >= 0; i = v.indexOf("/", i + 1)) {
+            const hit = map.get(v.slice(i + 1));
+            if (hit) return hit;
+        }
+    }
+    return undefined;
 }
 
 export type Match = "yes" | "maybe" | "no";

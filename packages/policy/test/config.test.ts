@@ -56,7 +56,7 @@ describe("policy pack config", () => {
         assert.deepEqual(levels({}, [listener]), ["elb-tls-policy:mandatory:l"]);
         assert.deepEqual(levels({ "elb-tls-policy": { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06"] } }, [listener]), []);
         const td: PlainResource = { type: T.taskDefinition, name: "td", inputs: { containerDefinitions: JSON.stringify([{ name: "c",
-            readonlyRootFilesystem: true, logConfiguration: { logDriver: "awslogs" }, environment: [{ name: "PUBLIC_KEY_PEM", value: "-----BEGIN PUBLIC KEY-----" }] }]) } };
+            readonlyRootFilesystem: true, user: "1000", logConfiguration: { logDriver: "awslogs" }, environment: [{ name: "PUBLIC_KEY_PEM", value: "-----BEGIN PUBLIC KEY-----" }] }]) } };
         assert.deepEqual(levels({}, [td]), ["ecs-no-secrets-in-environment:mandatory:td"]);
         assert.deepEqual(levels({ "ecs-no-secrets-in-environment": { allowedNames: ["PUBLIC_KEY_PEM"] } }, [td]), []);
     });

@@ -30,6 +30,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as backup from "@pulumi/aws/backup";
 import * as cfg from "@pulumi/aws/cfg";
 import * as cloudtrail from "@pulumi/aws/cloudtrail";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as sns from "@pulumi/aws/sns";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type { PlainResource } from "../src/evaluate";
@@ -1003,5 +1004,209 @@ export const CASES: Record<string, RuleCases> = {
         reject: [[scanPlan(), ...uploadBucket([])], [scanPlan(), fx(s3.Bucket, "up", {})],
             [scanPlan(), ...uploadBucket([{ ...scanDeny, Effect: "Allow" }])]],
         accept: [[scanPlan(), ...uploadBucket([scanDeny])]],
+    },
+    // Issue 11, item 14: the FSBP controls an audit of every resource type the stacks create found missing.
+    "elb-multi-az": {
+        reject: [
+            [subnet("s1", "eu-west-1a"), subnet("s2", "eu-west-1a"), goodAlb()],
+            [fx(lb.LoadBalancer, "nlb", { loadBalancerType: "network", subnets: ["subnet-1"] })],
+            [subnet("s1", "eu-west-1a"), fx(lb.LoadBalancer, "nlb", { loadBalancerType: "network", subnetMappings: [{ subnetId: id("s1") }] })],
+        ],
+        accept: [
+            [subnet("s1", "eu-west-1a"), subnet("s2", "eu-west-1b"), goodAlb()],
+            // Subnets of a VPC outside the stack: their AZs cannot be known, so two subnets pass.
+            [fx(lb.LoadBalancer, "nlb", { loadBalancerType: "network", subnetMappings: [{ subnetId: "subnet-1" }, { subnetId: "subnet-2" }] })],
+        ],
+    },
+    "autoscaling-elb-health-check": {
+        reject: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, targetGroupArns: [id("tg")] })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, targetGroupArns: [id("tg")], healthCheckType: "EC2" })],
+        ],
+        accept: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, targetGroupArns: [id("tg")], healthCheckType: "ELB" })],
+            // No load balancer (an ECS capacity provider's group): EC2 health is all there is.
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") }, healthCheckType: "EC2" })],
+        ],
+    },
+    "autoscaling-multiple-instance-types": {
+        reject: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, launchTemplate: { id: id("lt") } })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, mixedInstancesPolicy: { launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: id("lt") }, overrides: [{ instanceType: "t3.small" }] } } })],
+        ],
+        accept: [
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, mixedInstancesPolicy: { launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: id("lt") }, overrides: [{ instanceType: "t3.small" }, { instanceType: "t3a.small" }] } } })],
+            [fx(autoscaling.Group, "asg", { minSize: 1, maxSize: 2, mixedInstancesPolicy: { launchTemplate: {
+                launchTemplateSpecification: { launchTemplateId: id("lt") },
+                overrides: [{ instanceRequirements: { vcpuCount: { min: 2 }, memoryMib: { min: 4096 } } }] } } })],
+        ],
+    },
+    "ec2-instance-no-public-ip": {
+        reject: [[goodInstance({ associatePublicIpAddress: true })]],
+        accept: [[goodInstance()], [goodInstance({ associatePublicIpAddress: false })]],
+    },
+    "ec2-single-eni": {
+        reject: [
+            [goodInstance({ networkInterfaces: [{ deviceIndex: 0, networkInterfaceId: "eni-1" }, { deviceIndex: 1, networkInterfaceId: "eni-2" }] })],
+            [goodTemplate({ networkInterfaces: [{ deviceIndex: 0 }, { deviceIndex: 1 }] })],
+        ],
+        accept: [[goodInstance()], [goodTemplate({ networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false" }] })]],
+    },
+    "ec2-vpc-endpoint": {
+        reject: [
+            [theVpc()],
+            [theVpc(), fx(ec2.VpcEndpoint, "s3", { vpcId: id("v"), serviceName: "com.amazonaws.eu-west-1.s3" })],
+            [theVpc(), fx(ec2.VpcEndpoint, "ec2", { vpcId: id("w"), serviceName: "com.amazonaws.eu-west-1.ec2", vpcEndpointType: "Interface" })],
+        ],
+        accept: [[theVpc(), fx(ec2.VpcEndpoint, "s3", { vpcId: id("v"), serviceName: "com.amazonaws.eu-west-1.s3" }),
+            fx(ec2.VpcEndpoint, "ec2", { vpcId: id("v"), serviceName: "com.amazonaws.eu-west-1.ec2", vpcEndpointType: "Interface" })]],
+    },
+    "ebs-backup-coverage": {
+        reject: [
+            [goodTemplate({ tagSpecifications: [{ resourceType: "volume", tags: { Name: "host" } }] })],
+            [goodTemplate()],
+            [goodInstance({ volumeTags: { Name: "host" } })],
+            [fx(ebs.Volume, "vol", { availabilityZone: "eu-west-1a", size: 10, encrypted: true })],
+        ],
+        accept: [
+            [goodTemplate({ tagSpecifications: [{ resourceType: "volume", tags: { Name: "host", ...BACKUP_TAG } }] })],
+            [goodInstance({ volumeTags: BACKUP_TAG })],
+            // From a template: the template's volume tags apply, and the template is judged.
+            [goodInstance({ launchTemplate: { id: id("lt"), version: "1" } })],
+            [fx(ebs.Volume, "vol", { availabilityZone: "eu-west-1a", size: 10, encrypted: true, tags: BACKUP_TAG })],
+        ],
+    },
+    "rds-enhanced-monitoring": {
+        reject: [
+            [goodDb()],
+            [goodDb({ monitoringInterval: 0 })],
+            [goodDb({ monitoringInterval: 60 })],
+            [fx(rds.ClusterInstance, "dbc-1", { clusterIdentifier: "dbc", instanceClass: "db.r6g.large", engine: "aurora-postgresql" })],
+        ],
+        accept: [
+            [goodDb({ monitoringInterval: 60, monitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring" })],
+            [fx(rds.ClusterInstance, "dbc-1", { clusterIdentifier: "dbc", instanceClass: "db.r6g.large", engine: "aurora-postgresql",
+                monitoringInterval: 30, monitoringRoleArn: "arn:aws:iam::123456789012:role/rds-monitoring" })],
+        ],
+    },
+    "rds-non-default-port": {
+        reject: [[goodDb()], [goodDb({ port: 5432 })], [goodCluster({ port: 5432 })],
+            [goodDb({ engine: "mysql", engineVersion: "8.0", port: 3306 })]],
+        accept: [[goodDb({ port: 15432 })], [goodCluster({ port: 6543 })], [goodDb({ engine: "mysql", engineVersion: "8.0", port: 5432 })]],
+    },
+    "rds-postgres-force-ssl": {
+        reject: [
+            [goodDb({ parameterGroupName: "db-params" }), fx(rds.ParameterGroup, "db-params", { name: "db-params", family: "postgres16",
+                parameters: [{ name: "rds.force_ssl", value: "0" }] })],
+            // PostgreSQL 14's default group accepts plain connections.
+            [goodDb({ engineVersion: "14.12" })],
+            [goodDb({ engineVersion: "14", parameterGroupName: "db-params" }), fx(rds.ParameterGroup, "db-params", { name: "db-params",
+                family: "postgres14", parameters: [{ name: "log_connections", value: "1" }] })],
+        ],
+        accept: [
+            [goodDb({ parameterGroupName: "db-params" }), fx(rds.ParameterGroup, "db-params", { name: "db-params", family: "postgres16",
+                parameters: [{ name: "rds.force_ssl", value: "1" }] })],
+            // PostgreSQL 15 and later force TLS unless a group says otherwise.
+            [goodDb({ engineVersion: "16" })],
+            [goodDb({ engineVersion: "14", parameterGroupName: "db-params" }), fx(rds.ParameterGroup, "db-params", { name: "db-params",
+                family: "postgres14", parameters: [{ name: "rds.force_ssl", value: "1" }] })],
+            // A group made elsewhere cannot be read here.
+            [goodDb({ engineVersion: "14", parameterGroupName: "shared-params" })],
+        ],
+    },
+    "s3-no-cross-account-admin": {
+        reject: [
+            [...secureBucket("b", { policy: tlsDenyPolicy("arn:aws:s3:::b-id", [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::210987654321:root" },
+                Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::b-id" }]) })],
+            [...secureBucket("b", { policy: tlsDenyPolicy("arn:aws:s3:::b-id", [{ Effect: "Allow", Principal: { AWS: "210987654321" },
+                Action: "s3:*", Resource: ["arn:aws:s3:::b-id", "arn:aws:s3:::b-id/*"] }]) })],
+            [fx(s3.Bucket, "b", { policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "s3:PutObjectAcl", Resource: "arn:aws:s3:::b/*" }]) })],
+        ],
+        accept: [
+            ...[secureBucket("b")],
+            // ELB's log writer (another account) may put objects, which S3.6 allows.
+            [...secureBucket("b", { policy: tlsDenyPolicy("arn:aws:s3:::b-id", [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::156460612806:root" },
+                Action: "s3:PutObject", Resource: "arn:aws:s3:::b-id/*" }]) })],
+        ],
+    },
+    "sqs-not-public": {
+        reject: [
+            [fx(sqs.QueuePolicy, "q-policy", { queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+                policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "arn:aws:sqs:eu-west-1:123456789012:q" }]) })],
+            [fx(sqs.Queue, "q", { kmsMasterKeyId: KEY_ARN, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sqs:*",
+                Resource: "arn:aws:sqs:eu-west-1:123456789012:q", Condition: { ArnLike: { "aws:SourceArn": "*" } } }]) })],
+        ],
+        accept: [
+            [fx(sqs.QueuePolicy, "q-policy", { queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/q",
+                policy: policyJson([{ Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sqs:SendMessage",
+                    Resource: "arn:aws:sqs:eu-west-1:123456789012:q", Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/r" } } },
+                { Effect: "Deny", Principal: "*", Action: "sqs:*", Resource: "arn:aws:sqs:eu-west-1:123456789012:q",
+                    Condition: { Bool: { "aws:SecureTransport": "false" } } }]) })],
+            [fx(sqs.Queue, "q", { kmsMasterKeyId: KEY_ARN, policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage",
+                Resource: "arn:aws:sqs:eu-west-1:123456789012:q", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }]) })],
+        ],
+    },
+    "sns-not-public": {
+        reject: [
+            [fx(sns.TopicPolicy, "t-policy", { arn: TOPIC_ARN,
+                policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: ["sns:Publish", "sns:Subscribe"], Resource: TOPIC_ARN }]) })],
+            [fx(sns.Topic, "t", { kmsMasterKeyId: KEY_ARN, policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "sns:Subscribe",
+                Resource: TOPIC_ARN, Condition: { StringEquals: { "sns:Protocol": "https" } } }]) })],
+        ],
+        accept: [
+            [fx(sns.TopicPolicy, "t-policy", { arn: TOPIC_ARN, policy: policyJson([{ Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish", Resource: TOPIC_ARN, Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT } } }]) })],
+            [fx(sns.Topic, "t", { kmsMasterKeyId: KEY_ARN, policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "sns:Publish",
+                Resource: TOPIC_ARN, Condition: { ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*" } } }]) })],
+        ],
+    },
+    "secretsmanager-rotation": {
+        reject: [
+            [fx(secretsmanager.Secret, "s", { kmsKeyId: KEY_ARN })],
+            [fx(secretsmanager.Secret, "s", { kmsKeyId: KEY_ARN }), fx(secretsmanager.SecretRotation, "s-rotation", { secretId: id("s"),
+                rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:rotate", rotationRules: { automaticallyAfterDays: 365 } })],
+            [fx(secretsmanager.Secret, "s", { kmsKeyId: KEY_ARN }), fx(secretsmanager.SecretRotation, "s-rotation", { secretId: id("other"),
+                rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:rotate", rotationRules: { automaticallyAfterDays: 30 } })],
+        ],
+        accept: [
+            [fx(secretsmanager.Secret, "s", { kmsKeyId: KEY_ARN }), fx(secretsmanager.SecretRotation, "s-rotation", { secretId: id("s"),
+                rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:rotate", rotationRules: { automaticallyAfterDays: 30 } })],
+            [fx(secretsmanager.Secret, "s", { kmsKeyId: KEY_ARN }), fx(secretsmanager.SecretRotation, "s-rotation", { secretId: id("s"),
+                rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:rotate", rotationRules: { scheduleExpression: "rate(10 days)" } })],
+        ],
+    },
+    "cloudfront-default-root-object": {
+        reject: [[goodDistribution({ defaultCacheBehavior: { targetOriginId: "assets", viewerProtocolPolicy: "redirect-to-https",
+            allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "policy" } })]],
+        accept: [
+            [goodDistribution({ defaultRootObject: "index.html", defaultCacheBehavior: { targetOriginId: "assets",
+                viewerProtocolPolicy: "redirect-to-https", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"], cachePolicyId: "policy" } })],
+            // The root goes to the application (a custom origin); S3 serves only /assets/*.
+            [goodDistribution()],
+        ],
+    },
+    "cloudfront-sni": {
+        reject: [[goodDistribution({ viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/c",
+            sslSupportMethod: "vip", minimumProtocolVersion: "TLSv1.2_2021" } })]],
+        accept: [[goodDistribution()]],
+    },
+    "ecs-non-root-user": {
+        reject: [[taskDef({})], [taskDef({ user: "root" })], [taskDef({ user: "0:1000" })], [taskDef({ user: "00" })]],
+        accept: [
+            [taskDef({ user: "1000:1000" })], [taskDef({ user: "app" })],
+            [fx(ecs.TaskDefinition, "td", { family: "app", runtimePlatform: { operatingSystemFamily: "WINDOWS_SERVER_2022_CORE" },
+                containerDefinitions: JSON.stringify([goodContainer]) })],
+        ],
+    },
+    "ecs-capacity-provider-termination-protection": {
+        reject: [
+            [fx(ecs.CapacityProvider, "cp", { autoScalingGroupProvider: { autoScalingGroupArn: "arn:aws:autoscaling:eu-west-1:1:asg",
+                managedTerminationProtection: "DISABLED" } })],
+            [fx(ecs.CapacityProvider, "cp", { autoScalingGroupProvider: { autoScalingGroupArn: "arn:aws:autoscaling:eu-west-1:1:asg" } })],
+        ],
+        accept: [[fx(ecs.CapacityProvider, "cp", { autoScalingGroupProvider: { autoScalingGroupArn: "arn:aws:autoscaling:eu-west-1:1:asg",
+            managedTerminationProtection: "ENABLED", managedScaling: { status: "ENABLED", targetCapacity: 100 } } })]],
     },
 };

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { attachedTo, judgeAttached, PolicyResource, refers } from "../src/rule";
+import { attachedTo, judgeAttached, PolicyResource, referenced, refers } from "../src/rule";
 import { looksSecret, RULES, T } from "../src/rules";
 import { coversAction, onAllResources, statementsOf } from "../src/rules/policy-doc";
 import { noWorldIngress } from "../src/rules/network";
@@ -145,5 +145,56 @@ describe("ec2-no-world-ingress: ports, load balancers and the internet in pieces
     it("stays silent on unknown ports and narrow sources", () => {
         assert.deepEqual(rule([{ ipProtocol: "tcp", fromPort: UNKNOWN, toPort: UNKNOWN, cidrIpv4: "0.0.0.0/0" }]), []);
         assert.deepEqual(rule([tcp(22, "10.0.0.0/16")], "hosts-sg"), []);
+    });
+});
+
+describe("references between resources, indexed once", () => {
+    it("follow property dependencies, values, physical names and ARNs ending in an id; unknown is 'unknown'", () => {
+        const group = res(T.dbParameterGroup, "pg", { name: "pg-123" });
+        const db = (props: Record<string, unknown>, extra: Partial<PolicyResource> = {}) => res(T.dbInstance, "db", props, extra);
+        const all = (d: PolicyResource) => [group, d];
+        let d = db({ parameterGroupName: "pg-123" });
+        assert.equal(referenced(all(d), d, "parameterGroupName", [T.dbParameterGroup], "name"), group);
+        d = db({ parameterGroupName: UNKNOWN });
+        assert.equal(referenced(all(d), d, "parameterGroupName", [T.dbParameterGroup], "name"), "unknown");
+        d = db({ parameterGroupName: UNKNOWN }, { propertyDeps: { parameterGroupName: ["urn:pg"] } });
+        assert.equal(referenced(all(d), d, "parameterGroupName", [T.dbParameterGroup], "name"), group);
+        d = db({ parameterGroupName: "shared-params" });
+        assert.equal(referenced(all(d), d, "parameterGroupName", [T.dbParameterGroup], "name"), undefined);
+        const secret = res(T.secret, "s", {});
+        const rotation = res(T.secretRotation, "r", { secretId: "arn:aws:secretsmanager:eu-west-1:1:secret/s-id" });
+        assert.equal(referenced([secret, rotation], rotation, "secretId", [T.secret]), secret);
+    });
+
+    it("keep every rule linear in the stack: twice the resources, about twice the property reads", () => {
+        // A stack of n copies of each kind of resource the rules join (subnets and their users, secrets and
+        // rotations, databases and parameter groups, buckets and policies, VPCs and endpoints, scans), each
+        // property read counted. A rule that scans a type per resource reads four times as much at 2n.
+        let reads = 0;
+        const counted = (r: PolicyResource): PolicyResource =>
+            ({ ...r, props: new Proxy(r.props, { get: (t, k) => { reads++; return Reflect.get(t, k); } }) });
+        const stack = (n: number) => Array.from({ length: n }, (_, i) => [
+            res(T.vpc, `v${i}`, {}), res(T.vpcEndpoint, `e${i}`, { vpcId: `v${i}-id`, serviceName: "com.amazonaws.eu-west-1.ec2" }),
+            res(T.subnet, `a${i}`, { availabilityZone: "eu-west-1a" }), res(T.subnet, `b${i}`, { availabilityZone: "eu-west-1b" }),
+            res(T.loadBalancer, `lb${i}`, { loadBalancerType: "application", subnets: [`a${i}-id`, `b${i}-id`] }),
+            res(T.autoScalingGroup, `g${i}`, { vpcZoneIdentifiers: [`a${i}-id`, `b${i}-id`], launchTemplate: { id: "lt" } }),
+            res(T.secret, `s${i}`, {}), res(T.secretRotation, `r${i}`, { secretId: `s${i}-id`, rotationRules: { automaticallyAfterDays: 30 } }),
+            res(T.dbParameterGroup, `pg${i}`, { name: `pg${i}`, parameters: [{ name: "rds.force_ssl", value: "1" }] }),
+            res(T.dbInstance, `db${i}`, { engine: "postgres", engineVersion: "14", parameterGroupName: `pg${i}` }),
+            res(T.bucket, `u${i}`, { bucket: `u${i}` }), res(T.bucketPolicy, `up${i}`, { bucket: `u${i}`, policy: "{}" }),
+            res(T.malwareProtectionPlan, `m${i}`, { protectedResource: { s3Bucket: { bucketName: `u${i}` } } }),
+        ]).flat().map(counted);
+        const readsFor = (n: number) => {
+            const resources = stack(n);
+            reads = 0;
+            for (const rule of RULES) {
+                if (rule.kind === "stack") rule.check(resources, Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])));
+                else for (const r of resources) if (rule.resourceTypes.includes(r.type)) rule.check(r, Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])));
+            }
+            return reads;
+        };
+        const small = readsFor(200);
+        const large = readsFor(400);
+        assert.ok(large / small < 2.5, `reads grew ${large / small}× for twice the resources (${small} → ${large})`);
     });
 });

@@ -6,7 +6,10 @@ import { RULES } from "../src/rules";
 import { CASES, Fixture, plain } from "./fixtures";
 
 const ADVISORY = ["elb-deletion-protection", "rds-multi-az", "rds-deletion-protection", "elasticache-automatic-failover",
-    "opensearch-data-nodes", "opensearch-dedicated-masters", "docdb-deletion-protection"];
+    "opensearch-data-nodes", "opensearch-dedicated-masters", "docdb-deletion-protection",
+    // Issue 11, item 14: FSBP controls that trade against a deliberate design, each saying why in its description.
+    "autoscaling-elb-health-check", "autoscaling-multiple-instance-types", "ec2-instance-no-public-ip", "ec2-vpc-endpoint",
+    "ebs-backup-coverage", "rds-non-default-port", "secretsmanager-rotation"];
 
 function run(rule: (typeof RULES)[number], set: Fixture[]): PolicyViolation[] {
     return evaluate(set.map(plain), {}, [rule]);
@@ -40,7 +43,11 @@ describe("policy rules", () => {
             "CloudFront.5", "CloudFront.15", "CloudFront.13", "CloudFront.9", "WAF.10", "WAF.12", "WAF.11", "KMS.4",
             "KMS.1", "KMS.2", "IAM.1", "SQS.1", "CloudWatch.16", "ECR.1", "ECR.2", "ECR.3",
             // Issue 11: SNS topics, public key policies, data reads on all resources.
-            "SNS.1", "KMS.5", "IAM.21"];
+            "SNS.1", "KMS.5", "IAM.21",
+            // Issue 11, item 14: the missing FSBP controls of every resource type the stacks and examples create.
+            "ELB.13", "AutoScaling.1", "AutoScaling.6", "ECS.19", "ECS.20", "RDS.6", "RDS.23", "RDS.34", "RDS.36", "RDS.37", "RDS.38",
+            "S3.6", "CloudFront.1", "CloudFront.8", "SQS.3", "SNS.4", "EC2.9", "EC2.10", "EC2.17", "EC2.28",
+            "SecretsManager.1", "SecretsManager.4"];
         assert.deepEqual(required.filter((c) => !controls.has(c)), []);
     });
 
@@ -49,6 +56,9 @@ describe("policy rules", () => {
         const rows = RULES.map((r) => `| \`${r.name}\` | ${r.controls.join(", ") || "— (Citadel)"} | ${r.defaultLevel} | ${r.kind} |`);
         assert.deepEqual(rows.filter((row) => !readme.includes(row)), []);
         assert.match(readme, new RegExp(`\\b${RULES.length} rules\\b`));
+        // The repository's README counts them too.
+        const root = fs.readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
+        assert.match(root, new RegExp(`CrossGuard pack of ${RULES.length} rules\\b`));
     });
 
     it("has rejecting and accepting cases for every rule, and no cases for a rule that does not exist", () => {

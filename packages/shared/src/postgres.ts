@@ -3,8 +3,11 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as rds from "@pulumi/aws/rds";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
 import { RandomString } from "@pulumi/random/randomString";
 import { argKeys, ConfigError, requireInteger } from "./errors";
+import { awsContext } from "./aws-context";
+import { serviceTrustPolicy } from "./iam";
 import { requireLogRetention } from "./logs";
 import { NetworkRef } from "./refs";
 import { AlarmsArgs, AlarmSpec, backupTags, createAlarms, requireThreshold } from "./operations";
@@ -58,6 +61,14 @@ export interface PostgresDatabaseArgs {
     performanceInsights?: boolean;
     /** Retention of the exported PostgreSQL logs. @default 365 */
     logRetentionDays?: number;
+    /**
+     * Enhanced Monitoring (RDS.6): seconds between the operating-system metrics RDS publishes to
+     * CloudWatch Logs (log group RDSOSMetrics), one of 0 (off), 1, 5, 10, 15, 30, 60. A role that
+     * monitoring.rds.amazonaws.com assumes is created for it.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+     * @default 60
+     */
+    monitoringInterval?: number;
     /** CPU, free storage and connection alarms to this topic; none when unset. */
     alarms?: DatabaseAlarmsArgs;
 }
@@ -151,6 +162,24 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             kmsKeyId: args.kmsKeyArn,
         }, parent));
 
+        // Enhanced Monitoring's role, pinned to this account (the confused-deputy guard RDS documents:
+        // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
+        const monitoringInterval = args.monitoringInterval ?? 60;
+        let monitoring: { role: iam.Role; attachment: iam.RolePolicyAttachment } | undefined;
+        if (monitoringInterval > 0) {
+            const ctx = awsContext(this);
+            const role = new iam.Role(`${name}-monitoring-role`, {
+                description: "RDS Enhanced Monitoring: publishes the database host's OS metrics to CloudWatch Logs",
+                assumeRolePolicy: pulumi.all([ctx.accountId, ctx.dnsSuffix]).apply(([accountId, dns]) =>
+                    serviceTrustPolicy(`monitoring.rds.${dns}`, accountId)),
+            }, parent);
+            const attachment = new iam.RolePolicyAttachment(`${name}-monitoring-policy`, {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+            }, parent);
+            monitoring = { role, attachment };
+        }
+
         const db = new rds.Instance(`${name}`, {
             identifier,
             engine: "postgres",
@@ -184,9 +213,11 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             performanceInsightsEnabled: args.performanceInsights ?? false,
             performanceInsightsKmsKeyId: args.performanceInsights ? args.kmsKeyArn : undefined,
             performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+            monitoringInterval,
+            monitoringRoleArn: monitoring?.role.arn,
             // Puts the instance in the stack's AWS Backup selection.
             tags: backupTags(),
-        }, { parent: this, dependsOn: logGroups });
+        }, { parent: this, dependsOn: [...logGroups, ...(monitoring ? [monitoring.attachment] : [])] });
 
         if (args.alarms) {
             createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier, args.instanceClass ?? "db.t4g.micro"));
@@ -275,6 +306,12 @@ function reservedName(value: string): boolean {
     return POSTGRES_RESERVED_NAMES.has(v) || v.startsWith("pg_") || v.startsWith("rds_");
 }
 
+/**
+ * The intervals RDS accepts for Enhanced Monitoring, in seconds (MonitoringInterval,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
+ */
+export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
+
 /** Random characters that make each instance's identifier its own. */
 export const IDENTIFIER_SUFFIX_LENGTH = 8;
 
@@ -310,6 +347,10 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName ?? "")) {
         throw new ConfigError(key("databaseName"), args.databaseName, "is not a valid database name",
             "a letter followed by up to 62 letters, digits or underscores");
+    }
+    if (args.monitoringInterval !== undefined && !MONITORING_INTERVALS.includes(args.monitoringInterval)) {
+        throw new ConfigError(key("monitoringInterval"), args.monitoringInterval, "is not an Enhanced Monitoring interval",
+            MONITORING_INTERVALS.join(", ") + " seconds (0 turns it off)");
     }
     if (args.masterUsername !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(args.masterUsername)) {
         throw new ConfigError(key("masterUsername"), args.masterUsername, "is not a valid user name",

@@ -36,6 +36,26 @@ describe("PostgresDatabase", () => {
         assert.equal(params.parameters.length, POSTGRES_PARAMETERS.length);
     });
 
+    it("has Enhanced Monitoring on (RDS.6) through a role only RDS monitoring in this account assumes, unless turned off", async () => {
+        // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+        const rec = await capture(() => new PostgresDatabase("db", base));
+        const db = named(rec, "db").inputs;
+        assert.equal(db.monitoringInterval, 60);
+        const role = named(rec, "db-monitoring-role");
+        assert.equal(db.monitoringRoleArn, role.outputs.arn);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement;
+        assert.deepEqual(trust.map((t: any) => [t.Principal.Service, t.Action, t.Condition.StringEquals["aws:SourceAccount"]]),
+            [["monitoring.rds.amazonaws.com", "sts:AssumeRole", "123456789012"]]);
+        const attachment = named(rec, "db-monitoring-policy").inputs;
+        assert.equal(attachment.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+        assert.equal(attachment.role, role.outputs.name);
+
+        const off = await capture(() => new PostgresDatabase("db", { ...base, monitoringInterval: 0 }));
+        assert.equal(named(off, "db").inputs.monitoringInterval, 0);
+        assert.equal(named(off, "db").inputs.monitoringRoleArn, undefined);
+        assert.equal(ofType(off, "aws:iam/role:Role").length, 0);
+    });
+
     it("admits 5432 only from the given security groups", async () => {
         const rec = await capture(() => new PostgresDatabase("db", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }));
         const rules = ofType(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
@@ -141,6 +161,8 @@ describe("PostgresDatabase", () => {
             [{ engineVersion: "9.6" }, /engineVersion: "9\.6" is not a supported PostgreSQL version/],
             [{ instanceClass: "t3.micro" }, /instanceClass: "t3\.micro" is not an RDS instance class/],
             [{ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/],
+            [{ monitoringInterval: 2 }, /monitoringInterval: 2 is not an Enhanced Monitoring interval, allowed 0, 1, 5, 10, 15, 30, 60 seconds/],
+            [{ monitoringInterval: 120 }, /monitoringInterval: 120 is not an Enhanced Monitoring interval/],
         ];
         for (const [bad, message] of cases) {
             assert.throws(() => new PostgresDatabase("db", { ...base, ...bad }),

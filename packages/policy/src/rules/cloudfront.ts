@@ -233,3 +233,61 @@ export const wafLogging: StackRule = {
         return findings;
     },
 };
+
+/** Whether a distribution's origin goes to an S3 REST endpoint (a bucket), not a website or custom origin. */
+function isS3Origin(o: { s3OriginConfig?: unknown; customOriginConfig?: unknown; domainName?: unknown }): boolean {
+    if (o.customOriginConfig !== undefined) return false;
+    return o.s3OriginConfig !== undefined || (typeof o.domainName === "string" && S3_REST_DOMAIN.test(o.domainName));
+}
+
+/**
+ * CloudFront.1, where it protects something: a distribution whose root URL (the default cache
+ * behavior) goes to an S3 origin returns a chosen object, not the bucket's listing or an error.
+ * Security Hub also fails a distribution whose root goes to a custom origin (the application) and
+ * which only serves S3 under a path pattern: a default root object there would rewrite "/" on the
+ * application, so this rule leaves such distributions alone (suppress that finding with this reason).
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html#cloudfront-1
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DefaultRootObject.html
+ */
+export const defaultRootObject: ResourceRule = {
+    kind: "resource",
+    name: "cloudfront-default-root-object",
+    description: "CloudFront distributions whose root URL goes to an S3 origin return a default root object [CloudFront.1].",
+    controls: ["CloudFront.1"],
+    severity: "high",
+    remediation: 'Set defaultRootObject (e.g. "index.html") on a distribution whose default cache behavior targets an S3 origin.',
+    defaultLevel: "mandatory",
+    resourceTypes: [T.distribution],
+    options: {},
+    check(r) {
+        const p = distribution(r);
+        if (isUnknown(p.defaultCacheBehavior) || isUnknown(p.origins) || isUnknown(p.defaultRootObject)) return [];
+        const target = p.defaultCacheBehavior?.targetOriginId;
+        const origin = list(p.origins).find((o) => o.originId === target);
+        if (!origin || isUnknown(origin) || !isS3Origin(origin)) return [];
+        return isSet(p.defaultRootObject) ? []
+            : [`distribution ${r.name}'s root URL goes to the S3 origin ${origin.originId} and no defaultRootObject is set`];
+    },
+};
+
+/**
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html#cloudfront-8
+ * (a dedicated IP per edge location: "vip" is refused; "static-ip" needs AWS's approval and is the same kind).
+ */
+export const viewerSni: ResourceRule = {
+    kind: "resource",
+    name: "cloudfront-sni",
+    description: "CloudFront distributions with a custom certificate serve HTTPS with SNI, not dedicated IP addresses [CloudFront.8].",
+    controls: ["CloudFront.8"],
+    severity: "low",
+    remediation: 'Set viewerCertificate.sslSupportMethod: "sni-only".',
+    defaultLevel: "mandatory",
+    resourceTypes: [T.distribution],
+    options: {},
+    check(r) {
+        const cert = distribution(r).viewerCertificate;
+        if (!cert || isUnknown(cert) || !(isSet(cert.acmCertificateArn) || isSet(cert.iamCertificateId))) return [];
+        return fails(cert.sslSupportMethod, (v) => v === "sni-only")
+            ? [`distribution ${r.name} serves its certificate with sslSupportMethod ${JSON.stringify(cert.sslSupportMethod)}, not "sni-only"`] : [];
+    },
+};

@@ -1,7 +1,7 @@
 import type * as autoscaling from "@pulumi/aws/autoscaling";
 import type * as ebs from "@pulumi/aws/ebs";
 import type * as ec2 from "@pulumi/aws/ec2";
-import { Finding, identities, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
+import { byReference, Finding, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
 import { fails, isSet, isTrue, isUnknown, list } from "../values";
 import { T } from "./types";
 
@@ -120,14 +120,15 @@ export const asgMultiAz: StackRule = {
     resourceTypes: [T.autoScalingGroup, T.subnet],
     options: {},
     check(resources) {
-        const subnets = ofTypes(resources, [T.subnet]);
+        // Indexed once by id, ARN and URN: one lookup per subnet reference, not a scan of the subnets.
+        const subnets = byReference(resources, [T.subnet]);
         const findings: Finding[] = [];
         for (const g of ofTypes(resources, [T.autoScalingGroup])) {
             const p = propsOf<autoscaling.GroupArgs>(g);
             if (isUnknown(p.vpcZoneIdentifiers) || isUnknown(p.availabilityZones)) continue;
             const zones = new Set<unknown>(list(p.availabilityZones));
             list(p.vpcZoneIdentifiers).forEach((id, i) => {
-                const subnet = subnets.find((s) => typeof id === "string" && identities(s).includes(id));
+                const subnet = typeof id === "string" ? subnets.get(id) : undefined;
                 const az = subnet?.props.availabilityZone;
                 // A subnet outside the stack, or an AZ not known yet, may be another AZ: count it apart.
                 zones.add(typeof az === "string" ? az : `unknown-${i}`);

@@ -7,7 +7,7 @@
 import type * as elasticache from "@pulumi/aws/elasticache";
 import type * as opensearch from "@pulumi/aws/opensearch";
 import type * as guardduty from "@pulumi/aws/guardduty";
-import { attachedTo, Finding, identities, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
+import { attachedTo, byReference, Finding, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
 import { fails, hasUnknown, isFalse, isTrue, isUnknown, list, parseJson } from "../values";
 import { T } from "./types";
 
@@ -220,14 +220,20 @@ export const uploadsDenyUnscanned: StackRule = {
     options: {},
     check(resources) {
         const findings: Finding[] = [];
+        // Indexed once: one lookup per plan, not a scan of the buckets and policies per plan.
+        const buckets = byReference(resources, [T.bucket, T.bucketV2]);
+        const policiesByName = new Map<unknown, PolicyResource[]>();
+        for (const bp of ofTypes(resources, [T.bucketPolicy])) {
+            policiesByName.set(bp.props.bucket, [...(policiesByName.get(bp.props.bucket) ?? []), bp]);
+        }
         for (const plan of ofTypes(resources, [T.malwareProtectionPlan])) {
             const p = propsOf<guardduty.MalwareProtectionPlanArgs>(plan).protectedResource;
             if (hasUnknown(p)) continue;
             const name = (p as { s3Bucket?: { bucketName?: string } })?.s3Bucket?.bucketName;
             if (typeof name !== "string") continue;
-            const bucket = ofTypes(resources, [T.bucket, T.bucketV2]).find((b) => identities(b).includes(name));
+            const bucket = buckets.get(name);
             const policies = bucket ? attachedTo(resources, bucket, [T.bucketPolicy], "bucket")
-                : { definite: ofTypes(resources, [T.bucketPolicy]).filter((bp) => bp.props.bucket === name), possible: [] };
+                : { definite: policiesByName.get(name) ?? [], possible: [] };
             if (policies.definite.length === 0 && policies.possible.length > 0) continue;
             const known = policies.definite.filter((bp) => !isUnknown(bp.props.policy));
             if (known.length < policies.definite.length) continue;

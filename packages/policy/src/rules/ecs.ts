@@ -11,6 +11,7 @@ interface ContainerDefinition {
     readonlyRootFilesystem?: boolean;
     environment?: Array<{ name?: string; value?: string }>;
     logConfiguration?: { logDriver?: string };
+    user?: string;
 }
 
 /** The containers of a task definition; undefined when they cannot be read (unknown or not JSON). */
@@ -162,5 +163,67 @@ export const containerInsights: ResourceRule = {
         return fails(settings, (s) => list(s).some((x) => x.name === "containerInsights" &&
             (x.value === "enabled" || x.value === "enhanced")))
             ? [`ECS cluster ${r.name} does not enable containerInsights`] : [];
+    },
+};
+
+/**
+ * The user part of an ECS container `user` ("name", "uid", "name:group", "uid:gid", ...) is root:
+ * the name root or a uid that is 0 in any spelling ("0", "00").
+ */
+export function isRootUser(user: string): boolean {
+    const who = user.split(":")[0].trim();
+    return who.toLowerCase() === "root" || /^0+$/.test(who);
+}
+
+/**
+ * ECS.20: Linux containers name a user that is not root; without one they run as the image's user,
+ * root unless the image says otherwise. Windows containers (ECS.21) ignore `user`.
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20
+ * https://docs.aws.amazon.com/config/latest/developerguide/ecs-task-definition-linux-user-non-root.html
+ */
+export const nonRootUser: ResourceRule = {
+    kind: "resource",
+    name: "ecs-non-root-user",
+    description: "ECS task definitions run their Linux containers as a user that is not root [ECS.20].",
+    controls: ["ECS.20"],
+    severity: "medium",
+    remediation: 'Set the container\'s user to a non-root uid (EcsApp: the service\'s user, e.g. "1000:1000"; it must then listen on 1024 or above).',
+    defaultLevel: "mandatory",
+    resourceTypes: [T.taskDefinition],
+    options: {},
+    check(r) {
+        const platform = propsOf<ecs.TaskDefinitionArgs>(r).runtimePlatform;
+        if (isUnknown(platform)) return [];
+        const family = platform?.operatingSystemFamily;
+        if (typeof family === "string" && family !== "LINUX") return [];
+        return (containersOf(r) ?? []).flatMap((c) => {
+            const where = `task definition ${r.name}, container ${c.name ?? "(unnamed)"}`;
+            if (isUnknown(c.user)) return [];
+            if (typeof c.user !== "string" || c.user.trim() === "") return [`${where} names no user, so it runs as the image's (root by default)`];
+            return isRootUser(c.user) ? [`${where} runs as root (user ${JSON.stringify(c.user)})`] : [];
+        });
+    },
+};
+
+/**
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-19
+ * https://docs.aws.amazon.com/config/latest/developerguide/ecs-capacity-provider-termination-check.html
+ */
+export const capacityProviderTerminationProtection: ResourceRule = {
+    kind: "resource",
+    name: "ecs-capacity-provider-termination-protection",
+    description: "ECS capacity providers backed by Auto Scaling groups have managed termination protection on [ECS.19].",
+    controls: ["ECS.19"],
+    severity: "medium",
+    remediation: 'Set autoScalingGroupProvider.managedTerminationProtection: "ENABLED" (with managed scaling, and the group\'s ' +
+        "protectFromScaleIn: true) so scale-in does not terminate instances that run tasks.",
+    defaultLevel: "mandatory",
+    resourceTypes: [T.capacityProvider],
+    options: {},
+    check(r) {
+        const provider = propsOf<ecs.CapacityProviderArgs>(r).autoScalingGroupProvider;
+        if (!provider || isUnknown(provider)) return [];
+        return fails(provider.managedTerminationProtection, (v) => v === "ENABLED")
+            ? [`capacity provider ${r.name} leaves managed termination protection off`] : [];
     },
 };

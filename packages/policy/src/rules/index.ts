@@ -1,7 +1,7 @@
 import { Rule } from "../rule";
 import { asgLaunchTemplate, asgMultiAz, encryptedVolumes, imdsV2 } from "./compute";
 import {
-    distributionLogging, distributionWaf, originHttps, s3OriginAccessControl, viewerHttps, viewerTls,
+    defaultRootObject, distributionLogging, distributionWaf, originHttps, viewerSni, s3OriginAccessControl, viewerHttps, viewerTls,
     wafHasRules, wafLogging, wafMetrics,
 } from "./cloudfront";
 import {
@@ -9,7 +9,7 @@ import {
     noDecryptOnAllKeys, noEcrDestructiveAllow, noFullAdmin, sqsEncrypted,
 } from "./data";
 import {
-    containerInsights, containerLogging, noHostNetwork, noPrivilegedContainers, noSecretsInEnvironment,
+    capacityProviderTerminationProtection, containerInsights, containerLogging, nonRootUser, noHostNetwork, noPrivilegedContainers, noSecretsInEnvironment,
     readonlyRootFilesystem, serviceNoPublicIp,
 } from "./ecs";
 import {
@@ -33,6 +33,10 @@ import {
     alarmActionsEnabled, backupVaultEncrypted, copyTagsToSnapshots, customAdminUsername, docdbDeletionProtection,
     fargateLatestPlatform, noHostPid, passwordPolicy,
 } from "./fsbp-more";
+import {
+    asgElbHealthCheck, asgMultipleInstanceTypes, ebsBackupCoverage, enhancedMonitoring, instanceNoPublicIp, loadBalancerMultiAz,
+    nonDefaultPort, postgresForceSsl, s3NoCrossAccountAdmin, secretRotation, singleEni, snsNotPublic, sqsNotPublic, vpcEc2Endpoint,
+} from "./fsbp-audit";
 import { accessLogging, accessLogTarget, kmsEncryption, lifecycle, noAcls, publicAccessBlock, sslOnly, versioning } from "./s3";
 
 /** Every rule of the pack, in the order reports list them. */
@@ -40,27 +44,29 @@ export const RULES: readonly Rule[] = [
     // Network
     vpcFlowLogs, defaultSecurityGroupClosed, subnetNoPublicIp, noWorldIngress,
     // EC2 and Auto Scaling
-    imdsV2, encryptedVolumes, asgLaunchTemplate, asgMultiAz, launchTemplateNoPublicIp,
+    imdsV2, encryptedVolumes, asgLaunchTemplate, asgMultiAz, launchTemplateNoPublicIp, asgElbHealthCheck, asgMultipleInstanceTypes,
+    instanceNoPublicIp, singleEni, vpcEc2Endpoint, ebsBackupCoverage,
     // CodeDeploy
     codeDeployAutoRollback,
     // Load balancers
-    httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy,
+    httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy, loadBalancerMultiAz,
     // ECS
     noPrivilegedContainers, readonlyRootFilesystem, noSecretsInEnvironment, containerLogging, serviceNoPublicIp,
-    containerInsights, noHostNetwork, noHostPid, fargateLatestPlatform,
+    containerInsights, noHostNetwork, noHostPid, fargateLatestPlatform, nonRootUser, capacityProviderTerminationProtection,
     // RDS
     storageEncrypted, notPublic, backupRetention, autoMinorUpgrade, iamAuthentication, logExports, multiAz,
-    dbDeletionProtection, managedMasterPassword, copyTagsToSnapshots, customAdminUsername,
+    dbDeletionProtection, managedMasterPassword, copyTagsToSnapshots, customAdminUsername, enhancedMonitoring, nonDefaultPort,
+    postgresForceSsl,
     // DocumentDB
     docdbEncrypted, docdbBackupRetention, docdbAuditLogs, docdbParameterGroup, docdbDeletionProtection,
     // S3
-    publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, accessLogTarget, lifecycle, noAcls,
+    publicAccessBlock, sslOnly, kmsEncryption, versioning, accessLogging, accessLogTarget, lifecycle, noAcls, s3NoCrossAccountAdmin,
     // CloudFront and WAF
-    viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps,
+    viewerHttps, distributionWaf, distributionLogging, viewerTls, s3OriginAccessControl, originHttps, defaultRootObject, viewerSni,
     wafHasRules, wafMetrics, wafLogging,
     // Keys, identities, queues, logs, images
     kmsRotation, kmsKeyNotPublic, noFullAdmin, noDecryptOnAllKeys, noDataReadOnAll, noManagedDataReader, noEcrDestructiveAllow, sqsEncrypted,
-    logGroupRetentionAndKms,
+    sqsNotPublic, snsNotPublic, secretRotation, logGroupRetentionAndKms,
     ecrScanOnPush, ecrImmutableTags, ecrLifecyclePolicy,
     // Operations: audit, configuration compliance, backups, alerts
     cloudTrailBaseline, configRecorder, backupCoverage, snsEncrypted, alarmCoverage, alarmActionsEnabled,

@@ -141,8 +141,9 @@ const REQUIRED_LOGS: Array<[RegExp, string[]]> = [
 export const logExports: ResourceRule = {
     kind: "resource",
     name: "rds-log-exports",
-    description: "RDS DB instances and clusters publish their engine logs to CloudWatch Logs [RDS.9].",
-    controls: ["RDS.9"],
+    description: "RDS DB instances and clusters publish their engine logs to CloudWatch Logs [RDS.9; for PostgreSQL " +
+        "RDS.36 and RDS.37, for Aurora MySQL's audit log RDS.34].",
+    controls: ["RDS.9", "RDS.36", "RDS.37", "RDS.34"],
     severity: "medium",
     remediation: 'Set enabledCloudwatchLogsExports, e.g. ["postgresql", "upgrade"] for PostgreSQL (and keep ' +
         "statement logging off in the parameter group: the logs must not carry PHI).",

@@ -72,6 +72,13 @@ export const T = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     backupVault: "aws:backup/vault:Vault",
     accountPasswordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+    sqsQueuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    snsTopicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretRotation: "aws:secretsmanager/secretRotation:SecretRotation",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    dbParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+    capacityProvider: "aws:ecs/capacityProvider:CapacityProvider",
 } as const;
 
 export const LOAD_BALANCERS = [T.loadBalancer, T.albLoadBalancer];
