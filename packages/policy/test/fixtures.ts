@@ -849,11 +849,18 @@ export const CASES: Record<string, RuleCases> = {
         reject: [
             [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }]) })],
             [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }]) })],
+            // The policy applied apart from the key (KmsKey's deferred statements).
+            [fx(kms.Key, "k", { enableKeyRotation: true }), fx(kms.KeyPolicy, "k-policy", { keyId: id("k"),
+                policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }]) })],
         ],
         accept: [
             [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }]) })],
             [fx(kms.Key, "k", { enableKeyRotation: true, policy: policyJson([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*",
                 Condition: { StringEquals: { "kms:CallerAccount": ACCOUNT } } }]) })],
+            [fx(kms.Key, "k", { enableKeyRotation: true }), fx(kms.KeyPolicy, "k-policy", { keyId: id("k"), policy: policyJson([
+                { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" },
+                { Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "kms:Decrypt", Resource: "*",
+                    Condition: { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::${ACCOUNT}:distribution/cdn-id` } } }]) })],
         ],
     },
     "cloudwatch-log-group-retention-kms": {

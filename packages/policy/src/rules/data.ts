@@ -209,12 +209,13 @@ export const kmsKeyNotPublic: ResourceRule = {
     severity: "critical",
     remediation: "Name the account root, roles or service principals; or add a condition such as aws:PrincipalAccount / kms:CallerAccount.",
     defaultLevel: "mandatory",
-    resourceTypes: [T.kmsKey],
+    // A key's policy is its own `policy` input, or an aws.kms.KeyPolicy's (KmsKey's deferred statements).
+    resourceTypes: [T.kmsKey, T.kmsKeyPolicy],
     options: {},
     check(r) {
         return (statementsOf(propsOf<kms.KeyArgs>(r).policy) ?? [])
             .filter((s) => s.effect === "Allow" && s.anyPrincipal && Object.keys(s.condition).length === 0)
-            .map((s) => `KMS key ${r.name}'s policy allows ${s.actions.join(", ") || "NotAction"} to any principal without a condition`);
+            .map((s) => `${r.type === T.kmsKeyPolicy ? "key policy" : "KMS key"} ${r.name}${r.type === T.kmsKeyPolicy ? "" : "'s policy"} allows ${s.actions.join(", ") || "NotAction"} to any principal without a condition`);
     },
 };
 

@@ -48,6 +48,7 @@ export const T = {
     webAcl: "aws:wafv2/webAcl:WebAcl",
     webAclLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     kmsKey: "aws:kms/key:Key",
+    kmsKeyPolicy: "aws:kms/keyPolicy:KeyPolicy",
     iamPolicy: "aws:iam/policy:Policy",
     iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
     iamUserPolicy: "aws:iam/userPolicy:UserPolicy",
