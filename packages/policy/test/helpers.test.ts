@@ -3,6 +3,8 @@ import { attachedTo, judgeAttached, PolicyResource, referenced, refers } from ".
 import { looksSecret, RULES, T } from "../src/rules";
 import { coversAction, onAllResources, statementsOf } from "../src/rules/policy-doc";
 import { noWorldIngress } from "../src/rules/network";
+import { isRootUser } from "../src/rules/ecs";
+import { isPublicStatement } from "../src/rules/fsbp-audit";
 import { fails, hasUnknown, UNKNOWN, wildcardMatch } from "../src/values";
 import { pulumiType } from "./fixtures";
 
@@ -196,5 +198,57 @@ describe("references between resources, indexed once", () => {
         const small = readsFor(200);
         const large = readsFor(400);
         assert.ok(large / small < 2.5, `reads grew ${large / small}× for twice the resources (${small} → ${large})`);
+    });
+});
+
+describe("the FSBP audit's rules at preview (issue 11, item 14)", () => {
+    const rule = (name: string) => RULES.find((r) => r.name === name)!;
+    const judge = (name: string, resources: PolicyResource[]): string[] => {
+        const r = rule(name);
+        const options = Object.fromEntries(Object.entries(r.options).map(([k, o]) => [k, o.default]));
+        return r.kind === "stack" ? r.check(resources, options).map((f) => f.message)
+            : resources.filter((x) => r.resourceTypes.includes(x.type)).flatMap((x) => r.check(x, options));
+    };
+
+    it("stay silent on values not known yet", () => {
+        assert.deepEqual(judge("ecs-non-root-user", [res(T.taskDefinition, "td", { containerDefinitions: UNKNOWN })]), []);
+        assert.deepEqual(judge("ecs-non-root-user", [res(T.taskDefinition, "td", { containerDefinitions: [{ name: "c", user: UNKNOWN }] })]), []);
+        assert.deepEqual(judge("sqs-not-public", [res(T.sqsQueuePolicy, "qp", { policy: UNKNOWN })]), []);
+        assert.deepEqual(judge("sns-not-public", [res(T.snsTopic, "t", { policy: UNKNOWN })]), []);
+        assert.deepEqual(judge("s3-no-cross-account-admin", [res(T.bucketPolicy, "bp", { policy: UNKNOWN })]), []);
+        assert.deepEqual(judge("elb-multi-az", [res(T.loadBalancer, "lb", { subnets: [UNKNOWN, UNKNOWN] })]), []);
+        assert.deepEqual(judge("rds-postgres-force-ssl", [res(T.dbInstance, "db", { engine: "postgres", engineVersion: "14", parameterGroupName: UNKNOWN })]), []);
+        assert.deepEqual(judge("secretsmanager-rotation", [res(T.secret, "s", {}),
+            res(T.secretRotation, "r", { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 30 } })]), []);
+        assert.deepEqual(judge("cloudfront-default-root-object", [res(T.distribution, "cdn", { origins: UNKNOWN,
+            defaultCacheBehavior: { targetOriginId: "s3" } })]), []);
+        assert.deepEqual(judge("rds-enhanced-monitoring", [res(T.dbInstance, "db", { monitoringInterval: 60, monitoringRoleArn: UNKNOWN })]), []);
+    });
+
+    it("follow an unknown reference through CrossGuard's property dependencies", () => {
+        const group = res(T.dbParameterGroup, "pg", { name: UNKNOWN, parameters: [{ name: "rds.force_ssl", value: "0" }] });
+        const db = res(T.dbInstance, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: UNKNOWN },
+            { propertyDeps: { parameterGroupName: ["urn:pg"] } });
+        assert.equal(judge("rds-postgres-force-ssl", [group, db]).length, 1);
+        const secret = res(T.secret, "s", {});
+        const rotation = res(T.secretRotation, "r", { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 400 } },
+            { propertyDeps: { secretId: ["urn:s"] } });
+        assert.deepEqual(judge("secretsmanager-rotation", [secret, rotation]), ["secret s rotates every 400 days, more than 90"]);
+    });
+
+    it("read root in every spelling, and only the user part of user:group", () => {
+        assert.deepEqual(["root", "ROOT:root", "0", "000", "0:1000", " 0 "].filter((u) => !isRootUser(u)), []);
+        assert.deepEqual(["1000", "1000:0", "app", "nobody:nogroup", "10"].filter(isRootUser), []);
+    });
+
+    it("count a statement to \"*\" as public unless a condition pins the caller to fixed values", () => {
+        const stmt = (condition?: object) => statementsOf(JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage",
+            Resource: "q", ...(condition ? { Condition: condition } : {}) }] }))![0];
+        assert.equal(isPublicStatement(stmt()), true);
+        assert.equal(isPublicStatement(stmt({ StringEquals: { "sqs:MessageGroupId": "x" } })), true);
+        assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:SourceAccount": "*" } })), true);
+        assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:SourceAccount": "123456789012" } })), false);
+        assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:PrincipalOrgID": ["o-abc"] } })), false);
+        assert.equal(isPublicStatement(stmt({ ArnLike: { "AWS:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/*" } })), false);
     });
 });
