@@ -172,7 +172,8 @@ export const vpcEc2Endpoint: StackRule = {
         "per AZ-hour, and dev goes without.",
     controls: ["EC2.10"],
     severity: "medium",
-    remediation: 'Add "ec2" to SecureVpc\'s interfaceEndpoints (or an aws.ec2.VpcEndpoint for com.amazonaws.<region>.ec2).',
+    remediation: 'Add "ec2" to SecureVpc\'s interfaceEndpoints (config citadel:vpc.interfaceEndpoints), or create an ' +
+        "aws.ec2.VpcEndpoint for com.amazonaws.<region>.ec2.",
     defaultLevel: "advisory",
     resourceTypes: [T.vpc, T.vpcEndpoint],
     options: {},
