@@ -64,7 +64,8 @@ export interface PostgresDatabaseArgs {
     /**
      * Enhanced Monitoring (RDS.6): seconds between the operating-system metrics RDS publishes to
      * CloudWatch Logs (log group RDSOSMetrics), one of 0 (off), 1, 5, 10, 15, 30, 60. A role that
-     * monitoring.rds.amazonaws.com assumes is created for it.
+     * monitoring.rds.amazonaws.com assumes is created for it. RDS creates RDSOSMetrics itself, one log
+     * group per account and region shared by every instance, so no stack owns its retention or key.
      * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
      * @default 60
      */
