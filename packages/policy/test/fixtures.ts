@@ -437,6 +437,22 @@ export const CASES: Record<string, RuleCases> = {
             [httpsListener("ELBSecurityPolicy-TLS13-1-2-Res-2021-06")],
         ],
     },
+    "elb-http-listener-rules-redirect": {
+        reject: [
+            [fx(lb.Listener, "http", { loadBalancerArn: id("alb"), port: 80, protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }),
+            fx(lb.ListenerRule, "api", { listenerArn: id("http"), priority: 10, conditions: [{ pathPattern: { values: ["/api/*"] } }],
+                actions: [{ type: "forward", targetGroupArn: id("tg") }] })],
+        ],
+        accept: [
+            [httpsListener("ELBSecurityPolicy-TLS13-1-2-Res-2021-06"), fx(lb.ListenerRule, "api", { listenerArn: id("https"), priority: 10,
+                conditions: [{ pathPattern: { values: ["/api/*"] } }], actions: [{ type: "forward", targetGroupArn: id("tg") }] })],
+            [fx(lb.Listener, "http", { loadBalancerArn: id("alb"), port: 80, protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }),
+            fx(lb.ListenerRule, "legacy", { listenerArn: id("http"), priority: 10, conditions: [{ hostHeader: { values: ["old.example.com"] } }],
+                actions: [{ type: "redirect", redirect: { protocol: "HTTPS", host: "new.example.com", port: "443", statusCode: "HTTP_301" } }] })],
+        ],
+    },
     "elb-drop-invalid-headers": {
         reject: [[goodAlb({ dropInvalidHeaderFields: false })], [goodAlb({ dropInvalidHeaderFields: undefined })]],
         accept: [[goodAlb()], [goodAlb({ loadBalancerType: "network", dropInvalidHeaderFields: undefined })]],

@@ -185,6 +185,8 @@ describe("references between resources, indexed once", () => {
             res(T.dbInstance, `db${i}`, { engine: "postgres", engineVersion: "14", parameterGroupName: `pg${i}` }),
             res(T.bucket, `u${i}`, { bucket: `u${i}` }), res(T.bucketPolicy, `up${i}`, { bucket: `u${i}`, policy: "{}" }),
             res(T.malwareProtectionPlan, `m${i}`, { protectedResource: { s3Bucket: { bucketName: `u${i}` } } }),
+            res(T.listener, `l${i}`, { protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }),
+            res(T.listenerRule, `lr${i}`, { listenerArn: `l${i}-id`, actions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }),
         ]).flat().map(counted);
         const readsFor = (n: number) => {
             const resources = stack(n);

@@ -98,4 +98,5 @@ describe("policy rules", () => {
 const ALIASES: Record<string, string> = {
     "aws:alb/loadBalancer:LoadBalancer": "aws:lb/loadBalancer:LoadBalancer",
     "aws:alb/listener:Listener": "aws:lb/listener:Listener",
+    "aws:alb/listenerRule:ListenerRule": "aws:lb/listenerRule:ListenerRule",
 };

@@ -1,7 +1,7 @@
 import type * as lb from "@pulumi/aws/lb";
-import { PolicyResource, propsOf, ResourceRule } from "../rule";
+import { Finding, ofTypes, PolicyResource, propsOf, referenced, ResourceRule, StackRule } from "../rule";
 import { fails, hasUnknown, isSet, list } from "../values";
-import { LISTENERS, LOAD_BALANCERS } from "./types";
+import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "./types";
 
 /** Application load balancers only (the default type); NLBs and GWLBs have no HTTP features. */
 function isApplication(r: PolicyResource): boolean {
@@ -30,6 +30,41 @@ export const httpRedirectsToHttps: ResourceRule = {
             return [`HTTP listener ${r.name} ${bad.length ? `has a ${bad[0].type} action` : "has no action"}; it must only redirect to HTTPS`];
         }
         return [];
+    },
+};
+
+/**
+ * ELB.1 for what the listener's default actions do not show: a listener rule on an HTTP listener
+ * forwards plain HTTP as surely as a default action would. AWS Config's rule fails an HTTP listener
+ * with any forwarding rule.
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-1
+ * https://docs.aws.amazon.com/config/latest/developerguide/alb-http-to-https-redirection-check.html
+ */
+export const httpListenerRulesRedirect: StackRule = {
+    kind: "stack",
+    name: "elb-http-listener-rules-redirect",
+    description: "Listener rules on HTTP listeners only redirect to HTTPS [ELB.1].",
+    controls: ["ELB.1"],
+    severity: "medium",
+    remediation: "Attach forwarding rules to the HTTPS listener; a rule on the HTTP listener may only redirect to HTTPS.",
+    defaultLevel: "mandatory",
+    resourceTypes: [...LISTENER_RULES, ...LISTENERS],
+    options: {},
+    check(resources) {
+        const findings: Finding[] = [];
+        for (const rule of ofTypes(resources, LISTENER_RULES)) {
+            const listener = referenced(resources, rule, "listenerArn", LISTENERS);
+            // A listener made elsewhere, or not known yet, cannot be judged here.
+            if (listener === undefined || listener === "unknown" || propsOf<lb.ListenerArgs>(listener).protocol !== "HTTP") continue;
+            const actions = propsOf<lb.ListenerRuleArgs>(rule).actions;
+            if (hasUnknown(actions)) continue;
+            const bad = list(actions).find((a) => a.type !== "redirect" || a.redirect?.protocol !== "HTTPS");
+            if (bad) {
+                findings.push({ resource: rule, message: `listener rule ${rule.name} on HTTP listener ${listener.name} has a ` +
+                    `${bad.type} action; it must only redirect to HTTPS` });
+            }
+        }
+        return findings;
     },
 };
 

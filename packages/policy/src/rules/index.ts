@@ -13,7 +13,7 @@ import {
     readonlyRootFilesystem, serviceNoPublicIp,
 } from "./ecs";
 import {
-    accessLogs, deletionProtection, desyncMitigation, dropInvalidHeaders, httpRedirectsToHttps, tlsPolicy,
+    accessLogs, deletionProtection, desyncMitigation, dropInvalidHeaders, httpListenerRulesRedirect, httpRedirectsToHttps, tlsPolicy,
 } from "./elb";
 import {
     codeDeployAutoRollback, docdbAuditLogs, docdbBackupRetention, docdbEncrypted, docdbParameterGroup, launchTemplateNoPublicIp,
@@ -49,7 +49,8 @@ export const RULES: readonly Rule[] = [
     // CodeDeploy
     codeDeployAutoRollback,
     // Load balancers
-    httpRedirectsToHttps, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy, loadBalancerMultiAz,
+    httpRedirectsToHttps, httpListenerRulesRedirect, dropInvalidHeaders, accessLogs, deletionProtection, desyncMitigation, tlsPolicy,
+    loadBalancerMultiAz,
     // ECS
     noPrivilegedContainers, readonlyRootFilesystem, noSecretsInEnvironment, containerLogging, serviceNoPublicIp,
     containerInsights, noHostNetwork, noHostPid, fargateLatestPlatform, nonRootUser, capacityProviderTerminationProtection,

@@ -18,6 +18,8 @@ export const T = {
     albLoadBalancer: "aws:alb/loadBalancer:LoadBalancer",
     listener: "aws:lb/listener:Listener",
     albListener: "aws:alb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    albListenerRule: "aws:alb/listenerRule:ListenerRule",
     taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
     ecsService: "aws:ecs/service:Service",
     ecsCluster: "aws:ecs/cluster:Cluster",
@@ -84,4 +86,5 @@ export const T = {
 
 export const LOAD_BALANCERS = [T.loadBalancer, T.albLoadBalancer];
 export const LISTENERS = [T.listener, T.albListener];
+export const LISTENER_RULES = [T.listenerRule, T.albListenerRule];
 export const BUCKETS = [T.bucket, T.bucketV2];
