@@ -252,5 +252,8 @@ describe("the FSBP audit's rules at preview (issue 11, item 14)", () => {
         assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:SourceAccount": "123456789012" } })), false);
         assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:PrincipalOrgID": ["o-abc"] } })), false);
         assert.equal(isPublicStatement(stmt({ ArnLike: { "AWS:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/*" } })), false);
+        // A wildcard in the account (or no ARN at all) pins nobody.
+        assert.equal(isPublicStatement(stmt({ ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:*:rule/*" } })), true);
+        assert.equal(isPublicStatement(stmt({ StringLike: { "aws:SourceAccount": "1234*" } })), true);
     });
 });

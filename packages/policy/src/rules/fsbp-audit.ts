@@ -386,6 +386,17 @@ const LIMITING_KEYS = ["aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", 
     "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:principalorgpaths"];
 
 /**
+ * A value that names fixed callers: no wildcard, or an ARN whose account is spelled out (a pattern
+ * over one account's resources, such as `arn:aws:cloudwatch:<region>:<account>:alarm:*`).
+ */
+function fixedValue(x: unknown): boolean {
+    if (typeof x !== "string" || x === "") return false;
+    if (!/[*?]/.test(x)) return true;
+    const account = x.startsWith("arn:") ? x.split(":")[4] : undefined;
+    return account !== undefined && /^\d{12}$/.test(account);
+}
+
+/**
  * A statement open to everyone: Allow to "*" (or { AWS: "*" }) with no condition that pins the caller
  * to fixed values (a source ARN or account, a principal's account or organisation, a VPC endpoint).
  */
@@ -393,7 +404,7 @@ export function isPublicStatement(s: Statement): boolean {
     if (s.effect !== "Allow" || !s.anyPrincipal) return false;
     const limits = Object.values(s.condition).some((block) => block && typeof block === "object" &&
         Object.entries(block).some(([k, v]) => LIMITING_KEYS.includes(k.toLowerCase()) &&
-            (Array.isArray(v) ? v : [v]).every((x) => typeof x === "string" && x !== "" && x !== "*")));
+            (Array.isArray(v) ? v : [v]).every(fixedValue)));
     return !limits;
 }
 
