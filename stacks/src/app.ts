@@ -5,7 +5,7 @@ import {
     validateEcsAppArgs,
 } from "@citadel/ecs-app";
 import { DEFAULT_ORIGIN_HEADER_NAME } from "@citadel/edge-cdn";
-import { ConfigReader } from "./config";
+import { ConfigReader, stackRegion } from "./config";
 import type { Platform } from "./program";
 
 /** One of the two web services, as `citadel:app.<frontend|backend>.*` describes it. */
@@ -44,7 +44,7 @@ export interface AppSettings {
 export const IMAGE_SOURCES = ["ecr", "registry"] as const;
 
 /** Stands in for an unset certificate while the app is off, so its other values are still checked. */
-const PLACEHOLDER_CERTIFICATE = "arn:aws:acm:us-east-1:000000000000:certificate/placeholder";
+const PLACEHOLDER_CERTIFICATE = "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000";
 
 /** What the app needs from the platform, besides its own settings. */
 interface AppRefs {
@@ -189,7 +189,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         registryCredentialsSecretArn: reader.optionalString("app.registryCredentialsSecretArn"),
         imageTag: reader.optionalString("app.imageTag"),
         user: reader.string("app.user"),
-        desiredCount: reader.integer("app.desiredCount", 0, 100),
+        desiredCount: reader.integer("app.desiredCount", 1, 100),
         maxCount: reader.integer("app.maxCount", 1, 100),
         frontend: webService(reader, "frontend"),
         backend: webService(reader, "backend"),
@@ -209,7 +209,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
     // Root in any spelling is refused; so is an empty user, which would keep the image's own user
     // (root unless its Dockerfile says otherwise). Components accept an unset user (the image's).
     requireNonRootUser(reader.full("app.user"), s.user);
-    const region = new pulumi.Config("aws").get("region");
+    const region = stackRegion();
     // The values are validated whether or not the app is on; only the checks that tie the app to
     // the rest of the stack (a certificate, a route out) wait until it is.
     if (s.enabled || s.certificateArn !== "") requireCertificateArn(reader.full("app.certificateArn"), s.certificateArn, region);

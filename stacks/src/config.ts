@@ -1,47 +1,35 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
-import { ConfigError, KeyOf, requireSafeText } from "@citadel/shared";
+import {
+    closestName, ConfigError, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, refuseUndeclaredKeys,
+    requireRegion, requireSafeText,
+} from "@citadel/shared";
 
-/** A key's declaration in Pulumi.yaml's `config:` schema. */
-export interface KeyDeclaration {
-    type?: string;
-    default?: unknown;
-    description?: string;
-}
+export type { KeyDeclaration };
 
 /** Pulumi.yaml beside the program (`stacks/` is the project's `main`): the declared keys. */
 export function declaredKeys(projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml")): Record<string, KeyDeclaration> {
-    const project = parse(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, KeyDeclaration> };
-    return Object.fromEntries(Object.entries(project.config ?? {}).filter(([k]) => !k.includes(":")));
-}
-
-/** Edit distance, for suggesting the declared key a misspelled one meant. */
-function distance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diag = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const up = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diag = up;
-        }
-    }
-    return row[b.length];
+    return declaredConfig(projectFile);
 }
 
 /** The declared key closest to `key` (case differences cost nothing, other edits one each). */
 export function closestKey(key: string, declared: readonly string[]): string | undefined {
-    let best: string | undefined;
-    let bestScore = Infinity;
-    for (const d of declared) {
-        const score = distance(key.toLowerCase(), d.toLowerCase());
-        if (score < bestScore) { best = d; bestScore = score; }
+    return closestName(key, declared);
+}
+
+/**
+ * The stack's region, checked before anything that depends on it (certificate and secret ARNs,
+ * the backup copy region): `aws:region`, or the AWS_REGION / AWS_DEFAULT_REGION environment
+ * variables the provider falls back to.
+ */
+export function stackRegion(): string {
+    const configured = new pulumi.Config("aws").get("region");
+    if (configured !== undefined) return requireRegion("aws:region", configured);
+    const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (env === undefined) {
+        throw new ConfigError("aws:region", undefined, "is not set (nor AWS_REGION)", "an AWS region name, e.g. eu-west-1");
     }
-    // Beyond a third of the key's length the "closest" key is a guess, not a suggestion.
-    return bestScore <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+    return requireRegion(process.env.AWS_REGION !== undefined ? "AWS_REGION (aws:region is unset)" : "AWS_DEFAULT_REGION (aws:region is unset)", env);
 }
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
@@ -71,17 +59,31 @@ export class ConfigReader {
      * would otherwise be ignored and its default used (`orthanc.db.deletionprotection: true` leaving
      * the database unprotected). Suggests the closest declared key.
      */
-    refuseUnknownKeys(declared: readonly string[], given: readonly string[] = Object.keys(pulumi.runtime.allConfig())): void {
-        const prefix = `${this.namespace}:`;
-        const known = new Set(declared);
-        for (const full of [...given].sort()) {
-            if (!full.startsWith(prefix)) continue;
-            const key = full.slice(prefix.length);
-            if (known.has(key)) continue;
-            const near = closestKey(key, declared);
-            throw new ConfigError(full, pulumi.runtime.allConfig()[full], "is not a key Pulumi.yaml declares" +
-                (near ? ` (did you mean ${this.full(near)}?)` : ""), `one of the ${declared.length} keys declared in Pulumi.yaml`);
-        }
+    refuseUnknownKeys(declared: readonly string[]): void {
+        refuseUndeclaredKeys(this.namespace, declared);
+    }
+
+    /**
+     * Keys whose `secure:` value the offline plan could not decrypt: read as their Pulumi.yaml
+     * default instead, so format checks (which `pulumi preview` and `up` run on the decrypted
+     * value) do not fail on the plan's stand-in text. A real value is always checked.
+     */
+    readonly standIns = new Set<string>();
+
+    /**
+     * The same error with secret values kept out of it: a ConfigError about a key whose value is a
+     * secret shows `(secret, not shown)` instead of the value; one about a key the plan could not
+     * decrypt says so.
+     */
+    redact(e: unknown): unknown {
+        if (!(e instanceof ConfigError)) return e;
+        const key = [...this.keysRead].map((k) => this.full(k)).find((k) => e.key === k || e.key.startsWith(`${k}[`));
+        if (!key) return e;
+        const standIn = this.standIns.has(key.slice(this.namespace.length + 1));
+        if (!isSecretConfig(key) && !standIn) return e;
+        return new ConfigError(e.key, HIDDEN, standIn
+            ? `${e.problem} (the offline plan cannot decrypt this secure: value and used the key's default; pulumi preview checks the real value)`
+            : e.problem, e.allowed);
     }
 
     /**
@@ -94,7 +96,19 @@ export class ConfigReader {
 
     private raw(key: string): string | undefined {
         this.keysRead.add(key);
-        return this.config.get(key);
+        const v = this.config.get(key);
+        if (v !== undefined && isPlanStandIn(this.full(key), v)) {
+            this.standIns.add(key);
+            const d = this.declared()[key]?.default;
+            return d === undefined ? undefined : typeof d === "string" ? d : JSON.stringify(d);
+        }
+        return v;
+    }
+
+    private declarations?: Record<string, KeyDeclaration>;
+    private declared(): Record<string, KeyDeclaration> {
+        this.declarations ??= this.namespace === "citadel" ? declaredKeys() : {};
+        return this.declarations;
     }
 
     private required(key: string, type: string): string {

@@ -4,7 +4,7 @@ import {
     AccountBaseline, AlertSubscriber, AlertTopic, BackupPlan, BackupPlanArgs, PatchManagement, PatchManagementArgs,
     resolveBackupPlanArgs, resolvePatchManagementArgs, SubscriptionProtocol, validateAlertTopicArgs, VaultLockMode,
 } from "@citadel/operations";
-import { ConfigReader } from "./config";
+import { ConfigReader, stackRegion } from "./config";
 import type { Platform } from "./program";
 import type { Settings } from "./settings";
 
@@ -23,14 +23,22 @@ export interface OperationsSettings {
 
 export function loadOperationsSettings(reader: ConfigReader, protect: boolean): OperationsSettings {
     // Addresses given to the app's own topic before the stack had one come first, in their order,
-    // so that the adopted subscriptions keep their URNs (see prepareOperations).
-    const emails = [...reader.stringList("app.alertEmails"), ...reader.stringList("operations.alerts.emails")]
-        .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
+    // so that the adopted subscriptions keep their URNs (see prepareOperations). Each list is
+    // checked under its own key, so a message names the key the user wrote.
+    const legacy = reader.stringList("app.alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
+    const emails = reader.stringList("operations.alerts.emails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
     const https = reader.stringList("operations.alerts.httpsEndpoints")
         .map((endpoint) => ({ protocol: SubscriptionProtocol.Https, endpoint }));
+    validateAlertTopicArgs({ subscribers: legacy }, () => reader.full("app.alertEmails"), false);
     validateAlertTopicArgs({ subscribers: emails }, () => reader.full("operations.alerts.emails"), false);
     validateAlertTopicArgs({ subscribers: https }, () => reader.full("operations.alerts.httpsEndpoints"), false);
-    const subscribers: AlertSubscriber[] = [...emails, ...https];
+    const inLegacy = new Set(legacy.map((s) => s.endpoint.toLowerCase()));
+    const both = emails.find((s) => inLegacy.has(s.endpoint.toLowerCase()));
+    if (both) {
+        throw new ConfigError(reader.full("operations.alerts.emails"), both.endpoint, "is also in app.alertEmails (addresses compared without regard to case)",
+            "each address in one of the two keys (app.alertEmails is the older spelling of operations.alerts.emails)");
+    }
+    const subscribers: AlertSubscriber[] = [...legacy, ...emails, ...https];
     validateAlertTopicArgs({ subscribers }, () => reader.full("operations.alerts.emails"), protect);
 
     const vaultLock = reader.oneOf<VaultLockMode>("operations.backup.vaultLock", Object.values(VaultLockMode));
@@ -47,7 +55,7 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
     // Validated whether or not backup is on (issue 11, kind 9).
     {
         resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`),
-            new pulumi.Config("aws").get("region"));
+            stackRegion());
     }
     if (protect && backupEnabled === false) {
         throw new ConfigError(reader.full("operations.backup.enabled"), false,

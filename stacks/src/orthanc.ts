@@ -1,7 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
 import { ARN_RULES, ConfigError, RDS_MAX_ALLOCATED_STORAGE_GIB, requireArn } from "@citadel/shared";
 import { DicomPeer, MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
-import { ConfigReader } from "./config";
+import { ConfigReader, stackRegion } from "./config";
 import type { Platform } from "./program";
 import { ORTHANC_PATCH_GROUP } from "./operations";
 
@@ -74,7 +73,7 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
     }
     if (args.certificateSecretArn !== undefined) {
         // The hosts read the secret through the region's Secrets Manager endpoint (in prod, the VPC's interface endpoint).
-        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, { ...ARN_RULES.secret, region: new pulumi.Config("aws").get("region") });
+        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, { ...ARN_RULES.secret, region: stackRegion() });
     }
     return { enabled, args };
 }

@@ -3,7 +3,7 @@ import { configKeys, requireLogRetention } from "@citadel/shared";
 import {
     FLOW_LOG_DESTINATIONS, FlowLogDestination, NAT_STRATEGIES, NatStrategy, RESERVED_AZ_SLOTS, resolveSecureVpcArgs,
 } from "@citadel/secure-vpc";
-import { ConfigReader, declaredKeys } from "./config";
+import { ConfigReader, declaredKeys, stackRegion } from "./config";
 import { EdgeSettings, loadEdgeSettings } from "./edge";
 import { AppSettings, loadAppSettings } from "./app";
 import { loadOrthancSettings, OrthancSettings } from "./orthanc";
@@ -39,6 +39,15 @@ export interface Settings {
  * the first bad key.
  */
 export function loadSettings(reader: ConfigReader): Settings {
+    try {
+        return readSettings(reader);
+    } catch (e) {
+        throw reader.redact(e);
+    }
+}
+
+function readSettings(reader: ConfigReader): Settings {
+    stackRegion();
     reader.refuseUnknownKeys(Object.keys(declaredKeys()));
     const retentionDays = requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653));
 

@@ -145,7 +145,7 @@ describe("bad input, by kind (stack config)", () => {
     table("7. late crashes, now early", [
         ["prod", { "citadel:app.imageTag": "v1 2" }, 'citadel:app.imageTag: "v1 2" is not a Docker image tag'],
         ["prod", { "citadel:app.imageTag": "-v1" }, 'citadel:app.imageTag: "-v1" is not a Docker image tag'],
-        ["prod", { "citadel:app.imageTag": "a".repeat(129) }, `citadel:app.imageTag: "${"a".repeat(129)}" is not a Docker image tag`],
+        ["prod", { "citadel:app.imageTag": "a".repeat(129) }, `citadel:app.imageTag: "${"a".repeat(79)}…(129 chars) is not a Docker image tag`],
         ["dev", { "citadel:orthanc.hostCount": 3 }, "citadel:orthanc.hostCount: 3 needs one AZ per host, and vpc.azCount is 2, allowed 1..2"],
         ["prod", { "citadel:app.hosts": ["a.example.com", "b.example.com", "c.example.com", "d.example.com"] },
             'citadel:app.hosts: ["a.example.com","b.example.com","c.example.com","d.example.com"] has 4 values, allowed at most 3 (a listener rule condition takes 3 match evaluations)'],

@@ -98,7 +98,7 @@ describe("stack: operations baseline", () => {
             ["prod", { "citadel:operations.backup.copyRegion": "eu-west-1" },
                 'citadel:operations.backup.copyRegion: "eu-west-1" is the stack\'s own region'],
             ["dev", { "citadel:operations.patching.installSchedule": "weekly" },
-                'citadel:operations.patching.installSchedule: "weekly" is not an AWS cron expression'],
+                'citadel:operations.patching.installSchedule: "weekly" is not a cron(...) expression'],
         ];
         for (const [stack, overrides, message] of cases) {
             it(`${stack}: ${JSON.stringify(overrides)}`, async () => {

@@ -8,6 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+    requireCacheNodeType,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -111,7 +112,8 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
             `"major.minor", ${major}.${minor} or later`);
     }
     const nodeType = args.nodeType ?? "cache.t4g.micro";
-    if (!/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(nodeType) || nodeType.startsWith("cache.t2.")) {
+    requireCacheNodeType(key("nodeType"), nodeType);
+    if (nodeType.startsWith("cache.t2.")) {
         throw new ConfigError(key("nodeType"), nodeType, "is not a node type with encryption in transit",
             'e.g. "cache.t4g.micro", "cache.r7g.large" (not cache.t2.*)');
     }

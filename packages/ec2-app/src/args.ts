@@ -3,6 +3,7 @@ import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
     requireListenerRuleQuotas,
     AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireThreshold, requireUnique,
+    requireInstanceType,
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
@@ -216,9 +217,7 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
         throw new ConfigError(key("instances.architecture"), architecture, "is not an Amazon Linux 2023 architecture", ARCHITECTURES.join(" | "));
     }
     const instanceType = inst.instanceType ?? (architecture === "arm64" ? "t4g.small" : "t3.small");
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) {
-        throw new ConfigError(key("instances.instanceType"), instanceType, "is not an EC2 instance type", 'e.g. "t3.small"');
-    }
+    requireInstanceType(key("instances.instanceType"), instanceType, "t3.small, t4g.small");
     const minSize = requireInteger(key("instances.minSize"), inst.minSize ?? 2, 1, 100);
     const maxSize = requireInteger(key("instances.maxSize"), inst.maxSize ?? Math.max(4, minSize), minSize, 100);
     const volumeSizeGiB = requireInteger(key("instances.volumeSizeGiB"), inst.volumeSizeGiB ?? 20, 8, 16384);

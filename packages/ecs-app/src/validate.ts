@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     requireListenerRuleQuotas,
     ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
-    requireOneOf, requireSafeText, requireThreshold,
+    requireOneOf, requireSafeText, requireThreshold, requireInstanceType,
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
@@ -72,7 +72,6 @@ const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&()!,;=*?]{0,127}$/;
 const HOST_PATTERN = /^(\*\.)?([A-Za-z0-9*?]([A-Za-z0-9*?-]{0,61}[A-Za-z0-9*?])?\.)+[A-Za-z0-9*?-]{1,63}$/;
 const HEADER_NAME = /^[A-Za-z0-9-]{1,40}$/;
 const PARAMETER_NAMESPACE = /^(\/[A-Za-z0-9_.-]+){1,14}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 /** A Docker image tag: https://docs.docker.com/reference/cli/docker/image/tag/ */
 export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -453,8 +452,7 @@ function resolveEc2(raw: Ec2CapacityArgs | undefined, capacity: CapacityType, ar
     }
     const r = raw ?? {};
     const d = ECS_APP_DEFAULTS.ec2;
-    const instanceType = requireMatch(keys.arg("ec2.instanceType"), r.instanceType ?? d.instanceType[arch], INSTANCE_TYPE,
-        "is not an EC2 instance type", 'e.g. "t3.small", "m6i.large"');
+    const instanceType = requireInstanceType(keys.arg("ec2.instanceType"), r.instanceType ?? d.instanceType[arch], "t3.small, m6i.large");
     const minInstances = requireInteger(keys.arg("ec2.minInstances"), r.minInstances ?? d.minInstances, 0, 100);
     const maxInstances = requireInteger(keys.arg("ec2.maxInstances"), r.maxInstances ?? Math.max(d.maxInstances, minInstances), 1, 100);
     if (maxInstances < minInstances) {
@@ -546,9 +544,8 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
             throw new ConfigError(keys.arg("bastion.databaseAccess"), args.bastion.databaseAccess, "is not a boolean", "true | false");
         }
         bastion = {
-            instanceType: requireMatch(keys.arg("bastion.instanceType"),
-                args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture], INSTANCE_TYPE,
-                "is not an EC2 instance type", 'e.g. "t3.micro"'),
+            instanceType: requireInstanceType(keys.arg("bastion.instanceType"),
+                args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture], "t3.micro"),
             databaseAccess: args.bastion.databaseAccess ?? true,
         };
     }

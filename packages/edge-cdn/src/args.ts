@@ -200,11 +200,14 @@ export function requireOriginDomain(key: string, value: unknown): string {
 
 export function requireUsEast1Certificate(key: string, value: unknown): string {
     const allowed = "an ACM certificate ARN in us-east-1: arn:aws:acm:us-east-1:<account>:certificate/<id>";
-    const arn = requireArn(key, value, { ...ARN_RULES.certificate, example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-..." });
+    const rule = { ...ARN_RULES.certificate, example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789" };
+    const arn = requireArn(key, value, { ...rule, id: undefined });
     // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
     if (arn.region !== "us-east-1") {
         throw new ConfigError(key, value, `is in ${arn.region}, but CloudFront takes certificates only from us-east-1`, allowed);
     }
+    // Then the partition (us-east-1 is in aws) and the certificate id's shape.
+    requireArn(key, value, { ...rule, region: "us-east-1" });
     return value as string;
 }
 
@@ -304,13 +307,31 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     }
     requireUnique(keyOf("waf.countOnlyRules"), countOnlyRules, "each rule at most once");
     const uploadPaths = w.uploadPaths ?? [];
-    const pathAllowed = 'URI path prefixes starting with "/", up to 10, each at most 200 characters of printable ASCII';
+    // The WAF compares each as a STARTS_WITH prefix of the URI path (bodySizeOutsideUploadsRule), so
+    // "/" would lift the 8 KB body limit from the whole site, and "*" is a literal character there.
+    // https://docs.aws.amazon.com/waf/latest/APIReference/API_ByteMatchStatement.html (SearchString 1..200 bytes)
+    const pathAllowed = 'URI path prefixes such as "/uploads/": starting with "/", not "/" alone, no wildcards, query or fragment, ' +
+        "up to 10, each at most 200 characters of RFC 3986 path characters";
     if (!Array.isArray(uploadPaths) || uploadPaths.length > 10) {
         throw new ConfigError(keyOf("waf.uploadPaths"), uploadPaths, "is not a list of up to 10 paths", pathAllowed);
     }
     for (const p of uploadPaths) {
-        if (typeof p !== "string" || !/^\/[\x21-\x7e]{0,199}$/.test(p)) {
-            throw new ConfigError(keyOf("waf.uploadPaths"), p, "is not a URI path prefix", pathAllowed);
+        const bad = (problem: string) => new ConfigError(keyOf("waf.uploadPaths"), p, problem, pathAllowed);
+        if (typeof p !== "string" || p === "") throw bad("is not a URI path prefix");
+        if (!p.startsWith("/")) throw bad('does not start with "/"');
+        if (/^\/+\**$/.test(p)) throw bad("matches every path, which would lift the body size limit from the whole site");
+        if (/[*]/.test(p)) throw bad('has a wildcard, but the WAF matches a literal prefix (write "/uploads/" for everything under it)');
+        if (/[?#]/.test(p)) throw bad("has a query or fragment, which the URI path never contains");
+        if (/\/\/|(^|\/)\.\.?(\/|$)/.test(p)) throw bad('has an empty, "." or ".." segment');
+        if (/%(?![0-9A-Fa-f]{2})/.test(p)) throw bad("has a % that does not start a percent-encoded byte");
+        if (!/^[A-Za-z0-9\-._~!$&'()+,;=:@%/]+$/.test(p)) throw bad("has characters a URI path does not (space, quotes, <, >, non-ASCII, ...)");
+        if (p.length > 200) throw bad(`is ${p.length} characters long`);
+    }
+    for (const p of uploadPaths) {
+        const wider = uploadPaths.find((q) => q !== p && p.startsWith(q));
+        if (wider) {
+            throw new ConfigError(keyOf("waf.uploadPaths"), uploadPaths, `lists ${JSON.stringify(p)}, which ${JSON.stringify(wider)} already covers`,
+                "each prefix once, none inside another");
         }
     }
     requireUnique(keyOf("waf.uploadPaths"), uploadPaths, "each path at most once");

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as sns from "@pulumi/aws/sns";
-import { argKeys, awsContext, ConfigError, KeyOf, policyJson } from "@citadel/shared";
+import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl } from "@citadel/shared";
 import { alertKeyStatements, alertTopicStatements } from "./policies";
 
 /** How a subscriber receives alerts. */
@@ -42,36 +42,28 @@ export interface AlertTopicArgs {
     keyDeletionWindowInDays?: number;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
- * Validates the subscribers: each an email address or an `https://` URL (SNS would accept `http`,
- * which sends alerts in clear text), no repeats, and at least one when the topic is protected.
+ * Validates the subscribers: each a bare email address or a public `https://` URL without
+ * credentials (SNS would accept `http`, which sends alerts in clear text; see
+ * requireEmailAddress and requirePublicHttpsUrl), no repeats (email addresses compared without
+ * regard to case, as mail systems do), and at least one when the topic is protected.
  */
 export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect: boolean): AlertSubscriber[] {
     const subscribers = args.subscribers ?? [];
+    if (!Array.isArray(subscribers)) throw new ConfigError(key("subscribers"), subscribers, "is not a list", "[{ protocol, endpoint }]");
     const seen = new Set<string>();
     for (const s of subscribers) {
-        if (s.protocol === SubscriptionProtocol.Email) {
-            if (!EMAIL.test(s.endpoint ?? "")) {
-                throw new ConfigError(key("subscribers"), s.endpoint, "is not an email address", "name@example.com");
-            }
-        } else if (s.protocol === SubscriptionProtocol.Https) {
-            let url: URL | undefined;
-            try {
-                url = new URL(s.endpoint);
-            } catch {
-                url = undefined;
-            }
-            if (!url || url.protocol !== "https:") {
-                throw new ConfigError(key("subscribers"), s.endpoint, "is not an https:// URL",
-                    "an HTTPS endpoint, e.g. https://hooks.example.com/alerts");
-            }
+        if (s?.protocol === SubscriptionProtocol.Email) {
+            requireEmailAddress(key("subscribers"), s.endpoint);
+        } else if (s?.protocol === SubscriptionProtocol.Https) {
+            requirePublicHttpsUrl(key("subscribers"), s.endpoint);
         } else {
-            throw new ConfigError(key("subscribers"), s.protocol, "is not a known protocol", "email | https");
+            throw new ConfigError(key("subscribers"), s?.protocol, "is not a known protocol", "email | https");
         }
-        const id = `${s.protocol}:${s.endpoint}`;
-        if (seen.has(id)) throw new ConfigError(key("subscribers"), s.endpoint, "is listed twice", "each subscriber once");
+        const id = `${s.protocol}:${s.protocol === SubscriptionProtocol.Email ? s.endpoint.toLowerCase() : s.endpoint}`;
+        if (seen.has(id)) {
+            throw new ConfigError(key("subscribers"), s.endpoint, "is listed twice (addresses compared without regard to case)", "each subscriber once");
+        }
         seen.add(id);
     }
     if (protect && subscribers.length === 0) {

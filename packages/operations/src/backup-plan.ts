@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    serviceTrustPolicy,
+    requireOtherRegionInPartition, serviceTrustPolicy,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -40,6 +40,8 @@ export interface BackupPlanArgs {
     /**
      * Copy each recovery point to a vault in this region (e.g. `eu-central-1`), encrypted with a
      * key created there, kept as long as the original. Unset: no copy.
+     * @throws ConfigError unless a region `@pulumi/aws` knows, other than the stack's and in its
+     * partition (https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html).
      */
     copyRegion?: string;
     /** Minutes a job may wait to start, ≥ 60. @default 60 */
@@ -60,8 +62,6 @@ export interface ResolvedBackupPlanArgs {
     startWindowMinutes: number;
     completionWindowMinutes: number;
 }
-
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /**
  * AWS Backup's limits, from https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRule.html,
@@ -84,14 +84,8 @@ export function resolveBackupPlanArgs(args: Omit<BackupPlanArgs, "kmsKeyArn" | "
     const startWindowMinutes = int("startWindowMinutes", args.startWindowMinutes ?? 60, 60, 1440, "minutes");
     const completionWindowMinutes = int("completionWindowMinutes", args.completionWindowMinutes ?? 480,
         startWindowMinutes + 60, 43200, "minutes, at least 60 more than the start window");
-    if (args.copyRegion !== undefined) {
-        if (!REGION.test(args.copyRegion)) {
-            throw new ConfigError(key("copyRegion"), args.copyRegion, "is not an AWS region", "e.g. eu-central-1");
-        }
-        if (region !== undefined && args.copyRegion === region) {
-            throw new ConfigError(key("copyRegion"), args.copyRegion, "is the stack's own region", "another region");
-        }
-    }
+    // A known region, not the stack's, in the stack's partition (copies never cross partitions).
+    if (args.copyRegion !== undefined) requireOtherRegionInPartition(key("copyRegion"), args.copyRegion, region);
     return {
         scheduleHourUtc: int("scheduleHourUtc", args.scheduleHourUtc ?? 3, 0, 23, "hour, UTC"),
         retentionDays,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
-import { argKeys, ConfigError, KeyOf } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireSchedule } from "@citadel/shared";
 
 /** The instance tag Patch Manager reads a host's patch group from. */
 export const PATCH_GROUP_TAG = "Patch Group";
@@ -10,17 +10,20 @@ export interface PatchManagementArgs {
     patchGroup: string;
     /** Days after release before a security or bug-fix update is approved, 0..360. @default 7 */
     approveAfterDays?: number;
-    /** When to scan (report missing patches, no changes), AWS cron in UTC. @default daily at 01:00 */
+    /**
+     * When to scan (report missing patches, no changes): AWS's six-field `cron(...)` in UTC, or
+     * `rate(<n> hours|days)`. @default `cron(0 1 ? * * *)`, daily at 01:00
+     * @throws ConfigError for anything else (a five-field Unix cron, both day fields set, ...).
+     * See https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+     */
     scanSchedule?: string;
     /**
-     * When to install approved patches, AWS cron in UTC. Hosts are patched one at a time and
+     * When to install approved patches, same syntax as scanSchedule. Hosts are patched one at a time and
      * rebooted if needed, so one stays serving. @default Sundays at 02:00 (weekly: the write-up's
      * quarterly patching is the floor)
      */
     installSchedule?: string;
 }
-
-const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+( \S+)?\)$/;
 
 export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf) {
     if (!/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup ?? "")) {
@@ -33,7 +36,9 @@ export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf
     const scanSchedule = args.scanSchedule ?? "cron(0 1 ? * * *)";
     const installSchedule = args.installSchedule ?? "cron(0 2 ? * SUN *)";
     for (const [field, v] of [["scanSchedule", scanSchedule], ["installSchedule", installSchedule]] as const) {
-        if (!CRON.test(v)) throw new ConfigError(key(field), v, "is not an AWS cron expression", "e.g. cron(0 2 ? * SUN *)");
+        // Maintenance windows take AWS's six-field cron or a rate in hours or days:
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
+        requireSchedule(key(field), v, { rateUnits: ["hour", "day"], example: field === "scanSchedule" ? "cron(0 1 ? * * *)" : "cron(0 2 ? * SUN *)" });
     }
     return { patchGroup: args.patchGroup, approveAfterDays, scanSchedule, installSchedule };
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
     requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold, requireUnique,
+    closestName, requireDbInstanceClass, requireInstanceType, requireUnicastAddress,
 } from "@citadel/shared";
 
 /**
@@ -142,14 +143,23 @@ export interface OrthancHostArgs {
 
 /** A DICOM node Orthanc may send to. */
 export interface DicomPeer {
-    /** Its application entity title: 1..16 characters, no backslash or control characters. */
+    /**
+     * Its application entity title: 1..16 printable ASCII characters, no backslash, no leading or
+     * trailing space, not Orthanc's own `dicomAet` (compared without regard to case).
+     */
     aet: string;
-    /** Its IPv4 address (a security group rule needs an address, not a name). */
+    /**
+     * Its IPv4 unicast address (a security group rule needs an address, not a name): not 0.0.0.0,
+     * loopback, link-local, multicast or broadcast.
+     */
     host: string;
     /** Its DICOM port, 1..65535. */
     port: number;
-    /** DICOM over TLS to this peer. @default false */
-    tls?: boolean;
+    /**
+     * DICOM over TLS to this peer (true), or clear text (false). Required: a peer's images leave in
+     * clear text only when someone wrote `tls: false`.
+     */
+    tls: boolean;
 }
 
 export interface ResolvedOrthancHostArgs {
@@ -252,8 +262,7 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
             `1..${args.network!.publicSubnetIds.length}`);
     }
     const hostCount = requireInteger(keyOf("hostCount"), args.hostCount ?? d.hostCount, 1, MAX_HOSTS);
-    const instanceType = requireMatch(keyOf("instanceType"), args.instanceType ?? d.instanceType, INSTANCE_TYPE,
-        "is not an EC2 instance type", 'e.g. "t3.medium", "t4g.small", "m7i.large"');
+    const instanceType = requireInstanceType(keyOf("instanceType"), args.instanceType ?? d.instanceType, "t3.medium, t4g.small, m7i.large");
     const rootVolumeSizeGiB = requireInteger(keyOf("rootVolumeSizeGiB"), args.rootVolumeSizeGiB ?? d.rootVolumeSizeGiB,
         20, 16384);
     const siteName = args.siteName === undefined ? undefined
@@ -276,8 +285,7 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
     }
     const db = args.database ?? {};
     const database = {
-        instanceClass: requireMatch(keyOf("database.instanceClass"), db.instanceClass ?? d.database.instanceClass,
-            /^db\.[a-z0-9]+\.[a-z0-9]+$/, "is not an RDS instance class", 'e.g. "db.t4g.micro", "db.m7g.large"'),
+        instanceClass: requireDbInstanceClass(keyOf("database.instanceClass"), db.instanceClass ?? d.database.instanceClass),
         allocatedStorage: requireInteger(keyOf("database.allocatedStorage"),
             db.allocatedStorage ?? d.database.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB),
         multiAz: requireBoolean(keyOf("database.multiAz"), db.multiAz ?? d.database.multiAz),
@@ -291,7 +299,7 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         : requireMatch(keyOf("keyName"), args.keyName, /^[\x20-\x7e]{1,255}$/, "is not a key pair name",
             "1..255 printable ASCII characters");
     return {
-        webCidrs, dicomCidrs, dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? []),
+        webCidrs, dicomCidrs, dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? [], dicomAet),
         hostCount, instanceType, architecture: architectureOf(instanceType),
         amiRelease: requireMatch(keyOf("amiRelease"), args.amiRelease ?? AL2023_RELEASE, /^2023\.\d+\.\d{8}\.\d+$/,
             "is not an Amazon Linux 2023 release", 'a release version such as "2023.6.20250218.2"'),
@@ -317,31 +325,61 @@ export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): Re
     return resolveOrthancHostArgs(args, keyOf);
 }
 
+const PEER_FIELDS = ["aet", "host", "port", "tls"] as const;
+
 /**
- * Validates the DICOM peers: an AE title as DICOM allows it (PS3.5 AE value representation), an
- * IPv4 address (security group rules take addresses), a port, distinct titles. At most 50, so the
- * egress rules stay within a security group's rule quota.
+ * Validates the DICOM peers: exactly the fields aet, host, port and tls (a misspelled `tsl` is
+ * refused with the field it meant, never ignored), each required: `tls` too, so sending images in
+ * clear text is a choice someone wrote down. The AE title as DICOM allows it (PS3.5 6.2, value
+ * representation AE: at most 16 characters of the default repertoire, no backslash or control
+ * characters; leading and trailing spaces are not significant, so they are refused) and different
+ * from Orthanc's own `ownAet` (Orthanc compares titles without regard to case unless
+ * StrictAetComparison is set, so titles are compared that way). The host an IPv4 unicast address
+ * (security group rules take addresses; not 0.0.0.0, loopback, link-local, multicast or
+ * broadcast), a port, no two peers with the same title or the same address and port. At most 50,
+ * so the egress rules stay within a security group's rule quota.
+ * https://dicom.nema.org/medical/dicom/current/output/chtml/part05/sect_6.2.html
  * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
  */
-export function resolveDicomPeers(keyOf: (f: string) => string, peers: DicomPeer[]): Required<DicomPeer>[] {
+export function resolveDicomPeers(keyOf: (f: string) => string, peers: DicomPeer[], ownAet?: string): Required<DicomPeer>[] {
+    const shape = "[{ aet, host, port, tls }]";
     if (!Array.isArray(peers) || peers.length > 50) {
-        throw new ConfigError(keyOf("dicomPeers"), peers, "is not a list of up to 50 peers", "[{ aet, host, port, tls }]");
+        throw new ConfigError(keyOf("dicomPeers"), peers, "is not a list of up to 50 peers", shape);
     }
     const out = peers.map((p, i) => {
         const at = (f: string) => keyOf(`dicomPeers[${i}].${f}`);
-        if (typeof p?.aet !== "string" || !/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(p.aet) || p.aet.trim() === "") {
-            throw new ConfigError(at("aet"), p?.aet, "is not a DICOM AE title", "1..16 printable characters, no backslash");
+        if (p === null || typeof p !== "object" || Array.isArray(p)) {
+            throw new ConfigError(keyOf(`dicomPeers[${i}]`), p, "is not a peer", "{ aet, host, port, tls }");
         }
-        const ip = typeof p.host === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(p.host) : null;
-        if (!ip || ip.slice(1).some((o) => Number(o) > 255)) {
-            throw new ConfigError(at("host"), p.host, "is not an IPv4 address", "a.b.c.d (security group rules need an address)");
+        for (const field of Object.keys(p)) {
+            if ((PEER_FIELDS as readonly string[]).includes(field)) continue;
+            const near = closestName(field, PEER_FIELDS);
+            throw new ConfigError(at(field), (p as unknown as Record<string, unknown>)[field], `is not a peer field${near ? ` (did you mean ${near}?)` : ""}`,
+                PEER_FIELDS.join(", "));
         }
+        for (const field of PEER_FIELDS) {
+            if ((p as unknown as Record<string, unknown>)[field] === undefined) {
+                throw new ConfigError(at(field), undefined, "is required", field === "tls"
+                    ? "true (DICOM over TLS) or false (clear text, e.g. a modality without TLS on a private link)"
+                    : { aet: "the peer's AE title", host: "its IPv4 address", port: "its DICOM port, 1..65535" }[field]);
+            }
+        }
+        const aetAllowed = "1..16 printable ASCII characters, no backslash, no leading or trailing space";
+        if (typeof p.aet !== "string" || !/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(p.aet) || p.aet.trim() === "") {
+            throw new ConfigError(at("aet"), p.aet, "is not a DICOM AE title", aetAllowed);
+        }
+        if (p.aet !== p.aet.trim()) throw new ConfigError(at("aet"), p.aet, "has leading or trailing spaces, which DICOM ignores", aetAllowed);
+        if (ownAet !== undefined && p.aet.toUpperCase() === ownAet.trim().toUpperCase()) {
+            throw new ConfigError(at("aet"), p.aet, `is Orthanc's own AE title (dicomAet ${JSON.stringify(ownAet)})`, "another node's AE title");
+        }
+        const host = requireUnicastAddress(at("host"), p.host, "the peer's IPv4 unicast address a.b.c.d (security group rules need an address)");
         const port = requireInteger(at("port"), p.port, 1, 65535);
-        if (p.tls !== undefined && typeof p.tls !== "boolean") {
+        if (typeof p.tls !== "boolean") {
             throw new ConfigError(at("tls"), p.tls, "is not a boolean", "true | false");
         }
-        return { aet: p.aet, host: p.host, port, tls: p.tls ?? false };
+        return { aet: p.aet, host, port, tls: p.tls };
     });
-    requireUnique(keyOf("dicomPeers"), out.map((p) => p.aet), "each AE title at most once");
+    requireUnique(keyOf("dicomPeers"), out.map((p) => p.aet.toUpperCase()), "each AE title at most once (compared without regard to case)");
+    requireUnique(keyOf("dicomPeers"), out.map((p) => `${p.host}:${p.port}`), "each address and port at most once");
     return out;
 }

@@ -96,7 +96,7 @@ describe("OrthancHost", () => {
         const none = ofType(dflt.rec, EGRESS).filter((r) => r.name.startsWith("pacs-egress-dicom"));
         assert.equal(none.length, 0, "no peers, no DICOM egress");
         const { rec } = await build({ dicomPeers: [
-            { aet: "PACS_MAIN", host: "10.1.2.3", port: 104 },
+            { aet: "PACS_MAIN", host: "10.1.2.3", port: 104, tls: false },
             { aet: "ARCHIVE", host: "192.0.2.10", port: 2762, tls: true },
         ] });
         const egress = ofType(rec, EGRESS).filter((r) => r.name.startsWith("pacs-egress-dicom"));
@@ -115,9 +115,9 @@ describe("OrthancHost", () => {
         assert.equal(config.DicomTlsCertificate, "/etc/orthanc-host/tls/cert.pem");
         for (const peer of ['"AET": "PACS_MAIN"', '"Host": "192.0.2.10"', '"UseDicomTls": true']) assert.ok(text.includes(peer), peer);
         for (const [bad, message] of [
-            [{ aet: "PACS", host: "pacs.example.org", port: 104 }, /dicomPeers\[0\]\.host: "pacs\.example\.org" is not an IPv4 address/],
-            [{ aet: "A\\B", host: "10.0.0.1", port: 104 }, /dicomPeers\[0\]\.aet: "A\\\\B" is not a DICOM AE title/],
-            [{ aet: "PACS", host: "10.0.0.1", port: 70000 }, /dicomPeers\[0\]\.port: 70000 is out of range, allowed 1\.\.65535/],
+            [{ aet: "PACS", host: "pacs.example.org", port: 104, tls: true }, /dicomPeers\[0\]\.host: "pacs\.example\.org" is not an IPv4 address/],
+            [{ aet: "A\\B", host: "10.0.0.1", port: 104, tls: true }, /dicomPeers\[0\]\.aet: "A\\\\B" is not a DICOM AE title/],
+            [{ aet: "PACS", host: "10.0.0.1", port: 70000, tls: true }, /dicomPeers\[0\]\.port: 70000 is out of range, allowed 1\.\.65535/],
         ] as const) {
             assert.throws(() => new OrthancHost("bad", { ...base, dicomPeers: [bad as any] }), message);
         }

@@ -8,6 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
+    requireSearchInstanceType,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -88,7 +89,6 @@ export interface ResolvedSearchArgs {
     clientRoleName: string;
 }
 
-const INSTANCE = /^[a-z0-9]+\.[a-z0-9]+\.search$/;
 
 export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSearchArgs {
     const key = argKeys("Search", name);
@@ -124,7 +124,8 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
         throw new ConfigError(key("engineVersion"), engineVersion, "is not an OpenSearch version", 'e.g. "OpenSearch_2.19"');
     }
     const instanceType = args.instanceType ?? "t3.medium.search";
-    if (!INSTANCE.test(instanceType) || instanceType.startsWith("t2.")) {
+    requireSearchInstanceType(key("instanceType"), instanceType);
+    if (instanceType.startsWith("t2.")) {
         throw new ConfigError(key("instanceType"), instanceType, "is not an instance type with encryption at rest",
             'e.g. "t3.medium.search", "r6g.large.search" (not t2.*)');
     }
@@ -144,9 +145,7 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
             `is not a multiple of the ${availabilityZoneCount} zones, or below 3`, `3 or more, a multiple of ${availabilityZoneCount}`);
     }
     const dedicatedMasterType = args.dedicatedMasterType ?? "m6g.large.search";
-    if (!INSTANCE.test(dedicatedMasterType)) {
-        throw new ConfigError(key("dedicatedMasterType"), dedicatedMasterType, "is not an instance type", 'e.g. "m6g.large.search"');
-    }
+    requireSearchInstanceType(key("dedicatedMasterType"), dedicatedMasterType);
     const volumeSizeGiB = requireInteger(key("volumeSizeGiB"), args.volumeSizeGiB ?? 10, 10, 1024);
     const logRetentionDays = requireLogRetention(key("logRetentionDays"), args.logRetentionDays ?? 365);
     if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {

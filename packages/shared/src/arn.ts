@@ -8,6 +8,7 @@
 import { parse, validate } from "@aws-sdk/util-arn-parser";
 import { ConfigError } from "./errors";
 import { describeUnsafe } from "./text";
+import { partitionOf } from "./aws-names";
 
 /** The partitions of https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html */
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
@@ -24,6 +25,8 @@ export interface ArnRule {
     region?: string;
     /** An example shown in the message. */
     example: string;
+    /** The shape the resource id must have (e.g. ACM's UUID), and its name for messages. */
+    id?: { pattern: RegExp; shape: string };
 }
 
 export interface ParsedArn {
@@ -56,6 +59,15 @@ export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedAr
         throw new ConfigError(key, value, `is an ARN of ${JSON.stringify(arn.service)}, not ${rule.service}`, allowed);
     }
     if (!REGION.test(arn.region)) throw new ConfigError(key, value, "names no valid region", allowed);
+    // The partition follows from the region the ARN must be in: an aws-cn ARN with a stack in
+    // eu-west-1 names a resource the stack's credentials cannot reach.
+    const partition = rule.region !== undefined ? partitionOf(rule.region) : undefined;
+    if (partition !== undefined && arn.partition !== partition) {
+        throw new ConfigError(key, value, `is in partition ${arn.partition}, but ${rule.region} is in partition ${partition}`, allowed);
+    }
+    if (partitionOf(arn.region) !== arn.partition) {
+        throw new ConfigError(key, value, `names region ${arn.region}, which is not in its partition ${arn.partition}`, allowed);
+    }
     if (rule.region !== undefined && arn.region !== rule.region) {
         throw new ConfigError(key, value, `is in ${arn.region}, but must be in ${rule.region}`, allowed);
     }
@@ -64,12 +76,20 @@ export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedAr
     if (!id || !RESOURCE_ID.test(id)) {
         throw new ConfigError(key, value, `is not a ${rule.resourceType.replace(/[:/]$/, "")} ARN`, allowed);
     }
+    if (rule.id && !rule.id.pattern.test(id)) {
+        throw new ConfigError(key, value, `has a ${rule.resourceType.replace(/[:/]$/, "")} id ${JSON.stringify(id)} that is not ${rule.id.shape}`, allowed);
+    }
     return arn;
 }
 
 /** The rules for the ARNs Citadel takes. */
 export const ARN_RULES = {
     secret: { service: "secretsmanager", resourceType: "secret:", example: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf" },
-    certificate: { service: "acm", resourceType: "certificate/", example: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-..." },
+    // https://docs.aws.amazon.com/acm/latest/userguide/authen-overview.html#acm-resources-operations
+    // (arn:${Partition}:acm:${Region}:${Account}:certificate/${CertificateId}, the id a lowercase UUID)
+    certificate: {
+        service: "acm", resourceType: "certificate/", example: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        id: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, shape: "a UUID (8-4-4-4-12 lowercase hex digits)" },
+    },
     kmsKey: { service: "kms", resourceType: "key/", example: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-..." },
 } as const satisfies Record<string, ArnRule>;

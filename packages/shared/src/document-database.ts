@@ -5,6 +5,7 @@ import * as docdb from "@pulumi/aws/docdb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { argKeys, ConfigError, requireInteger } from "./errors";
 import { requireLogRetention } from "./logs";
+import { requireDbInstanceClass } from "./aws-names";
 import { AlarmsArgs, backupTags, createAlarms } from "./operations";
 import { NetworkRef } from "./refs";
 
@@ -207,10 +208,7 @@ export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabas
         throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a DocumentDB engine version",
             DOCUMENTDB_ENGINE_VERSIONS.join(" | "));
     }
-    if (args.instanceClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass)) {
-        throw new ConfigError(key("instanceClass"), args.instanceClass, "is not a DocumentDB instance class",
-            'e.g. "db.t4g.medium", "db.r6g.large"');
-    }
+    if (args.instanceClass !== undefined) requireDbInstanceClass(key("instanceClass"), args.instanceClass, "a DocumentDB instance class");
     if (args.instanceCount !== undefined) requireInteger(key("instanceCount"), args.instanceCount, 1, 16);
     if (args.backupRetentionDays !== undefined) requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
     if (args.logRetentionDays !== undefined) requireLogRetention(key("logRetentionDays"), args.logRetentionDays);

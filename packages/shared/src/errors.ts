@@ -25,14 +25,33 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/**
+ * Stands for a value that must not appear in a message (a secret config value, a credential):
+ * `new ConfigError(key, HIDDEN, ...)` prints `(secret, not shown)`.
+ */
+export const HIDDEN: unique symbol = Symbol("hidden value");
+
+/** Values longer than this (as printed) are cut to their first FORMAT_KEEP characters in messages. */
+export const FORMAT_LIMIT = 120;
+const FORMAT_KEEP = 80;
+
+/**
+ * A value as messages print it: JSON (so invisible characters show as escapes), cut after 80
+ * characters when longer than 120 (`"aaaa…"…(10000 chars)`), so one bad value cannot flood the
+ * terminal; HIDDEN as `(secret, not shown)`.
+ */
 export function formatValue(value: unknown): string {
     if (value === undefined) return "(unset)";
-    if (typeof value === "string") return JSON.stringify(value);
+    if (value === HIDDEN) return "(secret, not shown)";
+    let text: string;
     try {
-        return JSON.stringify(value) ?? String(value);
+        text = JSON.stringify(value) ?? String(value);
     } catch {
-        return String(value);
+        text = String(value);
     }
+    if (text.length <= FORMAT_LIMIT) return text;
+    const size = typeof value === "string" ? `${value.length} chars` : `${text.length} chars as JSON`;
+    return `${Array.from(text).slice(0, FORMAT_KEEP).join("")}…(${size})`;
 }
 
 /** Builds the key names used in messages: `keyOf("azCount")` → `"citadel:vpc.azCount"`. */

@@ -9,6 +9,7 @@ import { argKeys, ConfigError, requireInteger } from "./errors";
 import { awsContext } from "./aws-context";
 import { serviceTrustPolicy } from "./iam";
 import { requireLogRetention } from "./logs";
+import { requireDbInstanceClass } from "./aws-names";
 import { NetworkRef } from "./refs";
 import { AlarmsArgs, AlarmSpec, backupTags, createAlarms, requireThreshold } from "./operations";
 
@@ -369,10 +370,7 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
         throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
             "leaves the database reachable by no one", "one or more security group ids");
     }
-    if (args.instanceClass !== undefined && !/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceClass)) {
-        throw new ConfigError(key("instanceClass"), args.instanceClass, "is not an RDS instance class",
-            'e.g. "db.t4g.micro", "db.m7g.large"');
-    }
+    if (args.instanceClass !== undefined) requireDbInstanceClass(key("instanceClass"), args.instanceClass);
     if (args.engineVersion !== undefined && !/^1[3-9](\.\d+)?$/.test(args.engineVersion)) {
         throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a supported PostgreSQL version",
             'a major version 13..19, optionally with a minor ("16", "16.4")');

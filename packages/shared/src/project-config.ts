@@ -1,0 +1,66 @@
+/**
+ * The project's config schema (the `config:` block of Pulumi.yaml) as the one list of keys a stack
+ * may set: a misspelled key is refused, with the closest declared key, instead of being ignored
+ * while its default silently applies (`orthanc.db.deletionprotection: true` leaving a database
+ * unprotected). The root program and every example call the same function.
+ */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { closestName } from "./aws-names";
+import { ConfigError, HIDDEN } from "./errors";
+
+/** A key's declaration in Pulumi.yaml's `config:` schema. */
+export interface KeyDeclaration {
+    type?: string;
+    default?: unknown;
+    description?: string;
+}
+
+/**
+ * The keys `projectFile` (a Pulumi.yaml) declares in its own namespace, with their declarations.
+ * Keys with a namespace (`aws:region`) are project-level values for other packages, not declarations.
+ */
+export function declaredConfig(projectFile: string): Record<string, KeyDeclaration> {
+    const project = parse(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, KeyDeclaration> } | null;
+    return Object.fromEntries(Object.entries(project?.config ?? {}).filter(([k]) => !k.includes(":")));
+}
+
+/**
+ * Refuses any `<namespace>:` key in the stack's config that `declared` does not list, suggesting
+ * the closest declared key. Call it before reading any value.
+ */
+export function refuseUndeclaredKeys(namespace: string, declared: readonly string[],
+    given: Record<string, string> = pulumi.runtime.allConfig()): void {
+    const prefix = `${namespace}:`;
+    const known = new Set(declared);
+    for (const full of Object.keys(given).sort()) {
+        if (!full.startsWith(prefix)) continue;
+        const key = full.slice(prefix.length);
+        if (known.has(key)) continue;
+        const near = closestName(key, declared);
+        throw new ConfigError(full, isSecretConfig(full) ? HIDDEN : given[full], "is not a key Pulumi.yaml declares" +
+            (near ? ` (did you mean ${prefix}${near}?)` : ""), `one of the ${declared.length} keys declared in Pulumi.yaml`);
+    }
+}
+
+/** Whether the stack's value for `fullKey` (`namespace:key`) is a secret (`secure:` in the stack file). */
+export function isSecretConfig(fullKey: string): boolean {
+    // `isConfigSecret` is what `pulumi.Config.getSecret` builds on; it is not in the typings.
+    const f = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+    return typeof f === "function" ? f(fullKey) : false;
+}
+
+/**
+ * The text the offline plan (`pnpm plan`, @citadel/testing) puts in place of a `secure:` value it
+ * cannot decrypt. A program recognises it (the exact text, on a secret key) so that the value's
+ * format checks, which `pulumi preview` and `up` run on the decrypted value, do not fail the plan.
+ */
+export function planStandIn(fullKey: string): string {
+    return `offline-plan-stand-in-for-${fullKey.replace(/[^A-Za-z0-9]+/g, "-")}`;
+}
+
+/** Whether `value` is the offline plan's stand-in for the secret `fullKey` (never true under `pulumi up`). */
+export function isPlanStandIn(fullKey: string, value: string | undefined): boolean {
+    return value === planStandIn(fullKey) && isSecretConfig(fullKey);
+}
