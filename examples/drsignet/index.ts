@@ -9,9 +9,11 @@ import * as vpc from "@pulumi/aws/vpc";
 import { Ec2App } from "@citadel/ec2-app";
 import { AlertTopic, BackupPlan, PatchManagement, SubscriptionProtocol } from "@citadel/operations";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket } from "@citadel/shared";
+import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
 
 // Config first, all of it, before any resource: a bad value costs nothing and names its key.
+// A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+refuseUndeclaredProjectKeys(__dirname);
 const config = new pulumi.Config();
 const key = (k: string) => `drsignet:${k}`;
 const protect = config.getBoolean("protect") ?? false;

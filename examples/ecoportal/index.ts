@@ -15,7 +15,7 @@
  *   the namespace as SecureStrings, written by the developers' group.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 import { EcsApp } from "@citadel/ecs-app";
@@ -24,6 +24,8 @@ import { Cache } from "@citadel/cache";
 import { Search } from "@citadel/search";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
+// A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+refuseUndeclaredProjectKeys(__dirname);
 const config = new pulumi.Config();
 const ha = config.getBoolean("highAvailability") ?? false;
 const stack = pulumi.getStack();

@@ -13,12 +13,14 @@
  * test/sg-design.test.ts checks every rule of the write-up against the plan, pairwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
 export = async () => {
+    // A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+    refuseUndeclaredProjectKeys(__dirname);
     const config = new pulumi.Config();
     const protect = config.requireBoolean("protect");
 

@@ -189,3 +189,49 @@ describe("checks that wait for a resolved value raise a ResourceError naming the
         refusedWith(() => resolve(appArgs({ imageTag: "v1 2" })), 'EcsApp "app": imageTag: "v1 2" is not a Docker image tag');
     });
 });
+
+describe("every component called with undefined or null args: a named error, not a TypeError (issue 11, kind 13)", () => {
+    // Each component's module, class and type token; the list is checked against what packages/ export.
+    const components: Array<[string, new (name: string, args: any) => unknown]> = [];
+    before(async () => {
+        const modules = ["@citadel/shared", "@citadel/secure-vpc", "@citadel/ecs-app", "@citadel/ec2-app", "@citadel/edge-cdn",
+            "@citadel/orthanc-host", "@citadel/operations", "@citadel/cache", "@citadel/search", "@citadel/secure-uploads"];
+        for (const m of modules) {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            for (const [exported, value] of Object.entries(require(m) as Record<string, unknown>)) {
+                if (typeof value === "function" && value.prototype instanceof pulumi.ComponentResource) {
+                    components.push([exported, value as new (name: string, args: any) => unknown]);
+                }
+            }
+        }
+    });
+
+    it("finds every component class (17 of them)", () => {
+        assert.equal(components.length, 17, components.map(([n]) => n).join(", "));
+    });
+
+    for (const bad of [undefined, null, "args", [] as unknown[]]) {
+        it(`args ${JSON.stringify(bad) ?? "undefined"} → ConfigError naming the component and "args"`, () => {
+            for (const [exported, Component] of components) {
+                if (bad === undefined && exported === "OriginSecret") continue; // its args are all optional: {} is the documented default
+                refusedWith(() => new Component("x", bad), `${exported} "x": args: ${JSON.stringify(bad) ?? "(unset)"} is not an object, allowed ${exported}Args`);
+            }
+        });
+    }
+
+    it("KmsKey description with a control character or line separator, empty or too long → refused", () => {
+        for (const [d, problem] of [
+            ["key\rfor logs", '"key\\rfor logs" contains a control character or line separator (U+000D at 3)'],
+            ["key\u2028x", '"key\u2028x" contains a control character or line separator (U+2028 at 3)'],
+            ["key\u0085x", '"key\u0085x" contains a control character'],
+            ["tab\there", '"tab\\there" contains a control character'],
+            ["", '"" is not a description'],
+            ["  ", '"  " is not a description'],
+            ["x".repeat(8193), `"${"x".repeat(79)}…(8193 chars) is not a description`],
+        ] as const) {
+            refusedWith(() => new KmsKey("k", { description: d }), `KmsKey "k": description: ${problem}`);
+        }
+        refusedWith(() => new KmsKey("k", { description: undefined as unknown as string }), 'KmsKey "k": description: (unset) is not a description');
+        assert.doesNotThrow(() => new KmsKey("k", { description: "Citadel dev: data at rest — logs, ✓" }));
+    });
+});

@@ -4,8 +4,9 @@
  * reading config, so before any resource is registered), or `ok`. Pure config reads: no stack run.
  */
 import { strict as assert } from "assert";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "@citadel/testing";
+import { currentRecording, parseYamlFile, readStackConfig, REPO_ROOT, runStack } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
@@ -287,4 +288,45 @@ describe("secret values in messages and the offline plan's stand-ins (kinds 10 a
             return true;
         });
     });
+});
+
+describe("examples refuse undeclared project keys as the root does (kind 6)", () => {
+    const cases: Array<[string, string, string]> = [
+        ["drsignet", "drsignet:natStratgy", "(did you mean drsignet:natStrategy?)"],
+        ["instandt", "instandt:natstrategy", "(did you mean instandt:natStrategy?)"],
+        ["ecoportal", "ecoportal:domainname", "(did you mean ecoportal:domainName?)"],
+        ["orthweb", "orthweb:colour", ", allowed one of the"],
+        ["sg-design", "sg-design:certificateArm", "(did you mean sg-design:certificateArn?)"],
+    ];
+    for (const [example, key, hint] of cases) {
+        it(`${example}: ${key} → refused before any resource`, async () => {
+            const root = path.join(REPO_ROOT, "examples", example);
+            await assert.rejects(runStack("dev", { [key]: "x" }, root), (e: Error) => {
+                assert.ok(e instanceof ConfigError, `not a ConfigError: ${e.stack}`);
+                assert.ok(e.message.startsWith(`${key}: "x" is not a key Pulumi.yaml declares`), e.message);
+                assert.ok(e.message.includes(hint), e.message);
+                return true;
+            });
+            assert.equal(currentRecording.resources.length, 0, "resources were registered before the error");
+        });
+    }
+});
+
+describe("a stack file with a key given twice names the file, the line and the key (kind 11)", () => {
+    const cases: Array<[string, string]> = [
+        ["config:\n  aws:region: eu-west-1\n  citadel:vpc.azCount: 2\n  citadel:vpc.azCount: 3\n",
+            "Pulumi.x.yaml:4: the key citadel:vpc.azCount appears twice in the same mapping; keep one"],
+        ["config:\n  citadel:orthanc.dicomPeers:\n    - aet: A\n      aet: B\n",
+            "Pulumi.x.yaml:4: the key aet appears twice in the same mapping"],
+        ["config:\n  citadel:app.hosts: [a.example.com\n", "Pulumi.x.yaml"],
+    ];
+    for (const [text, message] of cases) {
+        it(JSON.stringify(text.slice(8, 60)), () => {
+            assert.throws(() => parseYamlFile(path.join(process.cwd(), "Pulumi.x.yaml"), text), (e: Error) => {
+                assert.equal(e.name, "ProjectError");
+                assert.ok(e.message.startsWith(message), e.message);
+                return true;
+            });
+        });
+    }
 });

@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
-    requireCacheNodeType,
+    requireCacheNodeType, requireArgs,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -228,6 +228,7 @@ export class Cache extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("Cache", name, args);
         const a = validateCacheArgs(name, args);
         super("citadel:cache:Cache", name, {}, opts);
         const parent = { parent: this };

@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codedeploy from "@pulumi/aws/codedeploy";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
-import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements } from "@citadel/shared";
+import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements, requireArgs } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
 import { HOST_METRICS_NAMESPACE, renderUserData } from "./render/user-data";
@@ -62,6 +62,7 @@ export class Ec2App extends pulumi.ComponentResource {
     readonly parameterNamespace: string;
 
     constructor(name: string, args: Ec2AppArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("Ec2App", name, args);
         // Children inherit the component's `protect` option; the argument, or that option, also turns the
         // load balancer's deletion protection on.
         const a = validateEc2AppArgs(name, { ...args, protect: args.protect ?? opts?.protect }, pulumi.getProject(), pulumi.getStack());

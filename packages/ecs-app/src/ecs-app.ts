@@ -9,7 +9,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
     AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson, protectIf,
-    serviceTrustPolicy, validatePostgresDatabaseArgs,
+    serviceTrustPolicy, validatePostgresDatabaseArgs, requireArgs,
 } from "@citadel/shared";
 import {
     APP_VERSION_ENV, componentKeys, DATABASE_APP_USER, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET,
@@ -194,6 +194,7 @@ export class EcsApp extends pulumi.ComponentResource {
     private readonly ctx: AwsContext;
 
     constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("EcsApp", name, args);
         const a = validateEcsAppArgs(name, args);
         super("citadel:ecs:EcsApp", name, {}, opts);
         this.a = a;

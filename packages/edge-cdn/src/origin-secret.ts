@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getManagedPrefixListOutput } from "@pulumi/aws/ec2/getManagedPrefixList";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { argKeys, requireInteger } from "@citadel/shared";
+import { argKeys, requireArgs, requireInteger } from "@citadel/shared";
 import { DEFAULT_ORIGIN_HEADER_NAME, requireOriginHeaderName } from "./args";
 
 export interface OriginSecretArgs {
@@ -29,6 +29,7 @@ export class OriginSecret extends pulumi.ComponentResource {
     readonly headerValue: pulumi.Output<string>;
 
     constructor(name: string, args: OriginSecretArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("OriginSecret", name, args);
         const a = validateOriginSecretArgs(name, args);
         super("citadel:edge:OriginSecret", name, {}, opts);
 

@@ -7,7 +7,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, ConfigError, KeyOf, policyJson, requireLogRetention, SecureBucket,
-    serviceTrustPolicy,
+    serviceTrustPolicy, requireArgs,
 } from "@citadel/shared";
 import {
     AccountScope, auditBucketStatements, auditKeyStatements, auditPrefixes, configRoleStatements,
@@ -96,6 +96,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
     readonly trailLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("AccountBaseline", name, args);
         validateAccountBaselineArgs(args, argKeys("AccountBaseline", name));
         super("citadel:operations:AccountBaseline", name, {}, opts);
         const parent = { parent: this };

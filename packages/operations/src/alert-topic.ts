@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as sns from "@pulumi/aws/sns";
-import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl } from "@citadel/shared";
+import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl, requireArgs } from "@citadel/shared";
 import { alertKeyStatements, alertTopicStatements } from "./policies";
 
 /** How a subscriber receives alerts. */
@@ -89,6 +89,7 @@ export class AlertTopic extends pulumi.ComponentResource {
     readonly keyArn: pulumi.Output<string>;
 
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("AlertTopic", name, args);
         const subscribers = validateAlertTopicArgs(args, argKeys("AlertTopic", name), opts?.protect === true);
         super("citadel:operations:AlertTopic", name, {}, opts);
         const ctx = awsContext(this);

@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    requireOtherRegionInPartition, serviceTrustPolicy,
+    requireOtherRegionInPartition, serviceTrustPolicy, requireArgs,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -127,6 +127,7 @@ export class BackupPlan extends pulumi.ComponentResource {
     readonly copyVaultArn?: pulumi.Output<string>;
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("BackupPlan", name, args);
         const a = resolveBackupPlanArgs(args, argKeys("BackupPlan", name));
         super("citadel:operations:BackupPlan", name, {}, opts);
         const parent = { parent: this };

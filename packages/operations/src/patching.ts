@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
-import { argKeys, ConfigError, KeyOf, requireSchedule } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs } from "@citadel/shared";
 
 /** The instance tag Patch Manager reads a host's patch group from. */
 export const PATCH_GROUP_TAG = "Patch Group";
@@ -59,6 +59,7 @@ export class PatchManagement extends pulumi.ComponentResource {
     readonly installWindowId: pulumi.Output<string>;
 
     constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("PatchManagement", name, args);
         const a = resolvePatchManagementArgs(args, argKeys("PatchManagement", name));
         super("citadel:operations:PatchManagement", name, {}, opts);
         const parent = { parent: this };

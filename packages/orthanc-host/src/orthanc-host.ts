@@ -9,7 +9,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
     AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, protectIf,
-    SecureBucket,
+    SecureBucket, requireArgs,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
@@ -189,6 +189,7 @@ export class OrthancHost extends pulumi.ComponentResource {
     readonly loadBalancerDnsName: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: OrthancHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("OrthancHost", name, args);
         const a = validateOrthancHostArgs(name, args);
         super("citadel:orthanc:OrthancHost", name, {}, opts);
         const parent = { parent: this };

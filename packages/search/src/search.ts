@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
-    requireSearchInstanceType,
+    requireSearchInstanceType, requireArgs,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -284,6 +284,7 @@ export class Search extends pulumi.ComponentResource {
     readonly roleMappingRequest: pulumi.Output<string>;
 
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("Search", name, args);
         const a = validateSearchArgs(name, args);
         super("citadel:search:Search", name, {}, opts);
         const parent = { parent: this };

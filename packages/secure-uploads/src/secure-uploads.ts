@@ -6,7 +6,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as random from "@pulumi/random";
 import {
-    argKeys, awsContext, backupTags, ConfigError, LogBucketRef, policyJson, requireInteger, SecureBucket,
+    argKeys, awsContext, backupTags, ConfigError, LogBucketRef, policyJson, requireInteger, SecureBucket, requireArgs,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
@@ -152,6 +152,7 @@ export class SecureUploads extends pulumi.ComponentResource {
     readonly appGrants: GrantArgs[];
 
     constructor(name: string, args: SecureUploadsArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("SecureUploads", name, args);
         const a = validateSecureUploadsArgs(name, args);
         super("citadel:uploads:SecureUploads", name, {}, opts);
         const parent = { parent: this };

@@ -3,7 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as docdb from "@pulumi/aws/docdb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import { argKeys, ConfigError, requireInteger } from "./errors";
+import { argKeys, ConfigError, requireInteger, requireArgs } from "./errors";
 import { requireLogRetention } from "./logs";
 import { requireDbInstanceClass } from "./aws-names";
 import { AlarmsArgs, backupTags, createAlarms } from "./operations";
@@ -81,6 +81,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
     readonly clusterIdentifier: pulumi.Output<string>;
 
     constructor(name: string, args: DocumentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("DocumentDatabase", name, args);
         validateDocumentDatabaseArgs(name, args);
         super("citadel:shared:DocumentDatabase", name, {}, opts);
         const parent = { parent: this };

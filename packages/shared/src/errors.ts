@@ -107,3 +107,15 @@ export function requireUnique(key: string, values: readonly string[], allowed: s
 export function lateConfigError(resource: pulumi.Resource | undefined, key: string, value: unknown, problem: string, allowed: string): pulumi.ResourceError {
     return new pulumi.ResourceError(new ConfigError(key, value, problem, allowed).message, resource, true);
 }
+
+/**
+ * A component's first check: its args are an object. Called with `undefined` or `null` (a
+ * JavaScript caller, or `new SecureVpc("net", undefined as any)`), a component would otherwise die
+ * on a TypeError naming a property, not the argument.
+ */
+export function requireArgs(component: string, name: string, args: unknown): void {
+    if (args === null || typeof args !== "object" || Array.isArray(args)) {
+        throw new ConfigError(`${component} ${JSON.stringify(name)}: args`, args, "is not an object",
+            `${component}Args, an object with the component's arguments (see its README)`);
+    }
+}

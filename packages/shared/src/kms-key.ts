@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import { awsContext } from "./aws-context";
-import { argKeys, ConfigError, requireInteger } from "./errors";
+import { argKeys, ConfigError, requireArgs, requireInteger } from "./errors";
+import { requireSafeText } from "./text";
 import { PolicyStatement, policyJson } from "./iam";
 
 /**
@@ -13,7 +14,10 @@ export const KEY_SERVICES = ["logs", "logDelivery", "events", "autoscaling"] as 
 export type KeyService = (typeof KEY_SERVICES)[number];
 
 export interface KmsKeyArgs {
-    /** What the key protects, shown in the console. */
+    /**
+     * What the key protects, shown in the console: 1..8192 characters, no control characters or line
+     * separators. @throws ConfigError otherwise.
+     */
     description: string;
     /**
      * Services (besides IAM principals of this account) allowed to use the key:
@@ -98,7 +102,14 @@ export class KmsKey extends pulumi.ComponentResource {
 }
 
 export function validateKmsKeyArgs(name: string, args: KmsKeyArgs): KeyService[] {
+    requireArgs("KmsKey", name, args);
     const key = argKeys("KmsKey", name);
+    // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Description: 0..8192 characters);
+    // a line break or other control character would garble every console, log and audit line that shows it.
+    if (typeof args.description !== "string" || args.description.trim() === "" || args.description.length > 8192) {
+        throw new ConfigError(key("description"), args.description, "is not a description", "1..8192 characters of text");
+    }
+    requireSafeText(key("description"), args.description, "1..8192 characters without control characters or line separators");
     if (args.deletionWindowInDays !== undefined) {
         requireInteger(key("deletionWindowInDays"), args.deletionWindowInDays, 7, 30);
     }

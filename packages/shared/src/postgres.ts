@@ -5,7 +5,7 @@ import * as rds from "@pulumi/aws/rds";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import { RandomString } from "@pulumi/random/randomString";
-import { argKeys, ConfigError, requireInteger } from "./errors";
+import { argKeys, ConfigError, requireArgs, requireInteger } from "./errors";
 import { awsContext } from "./aws-context";
 import { serviceTrustPolicy } from "./iam";
 import { requireLogRetention } from "./logs";
@@ -109,6 +109,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     readonly masterUsername: string;
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("PostgresDatabase", name, args);
         validatePostgresDatabaseArgs(name, args);
         super("citadel:shared:PostgresDatabase", name, {}, opts);
         const parent = { parent: this };

@@ -5,6 +5,7 @@
  * unprotected). The root program and every example call the same function.
  */
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { closestName } from "./aws-names";
@@ -63,4 +64,14 @@ export function planStandIn(fullKey: string): string {
 /** Whether `value` is the offline plan's stand-in for the secret `fullKey` (never true under `pulumi up`). */
 export function isPlanStandIn(fullKey: string, value: string | undefined): boolean {
     return value === planStandIn(fullKey) && isSecretConfig(fullKey);
+}
+
+/**
+ * For a program's first line: refuses any key of the project's namespace that the Pulumi.yaml in
+ * `projectDir` (the program's folder: `__dirname` of its main module) does not declare, naming the
+ * closest declared key. `pulumi.Config` would otherwise hand the program `undefined` for a
+ * misspelled key and its default would apply silently.
+ */
+export function refuseUndeclaredProjectKeys(projectDir: string): void {
+    refuseUndeclaredKeys(pulumi.getProject(), Object.keys(declaredConfig(path.join(projectDir, "Pulumi.yaml"))));
 }

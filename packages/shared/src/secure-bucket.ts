@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import { awsContext } from "./aws-context";
-import { argKeys, ConfigError, lateConfigError, requireInteger } from "./errors";
+import { argKeys, ConfigError, lateConfigError, requireInteger, requireArgs } from "./errors";
 import { ARN_RULES, requireArn } from "./arn";
 import { PolicyStatement, policyJson } from "./iam";
 import { backupTags } from "./operations";
@@ -86,6 +86,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     readonly bucketRegionalDomainName: pulumi.Output<string>;
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireArgs("SecureBucket", name, args);
         const purpose = validateSecureBucketArgs(name, args);
         super("citadel:shared:SecureBucket", name, {}, opts);
         const parent = { parent: this };

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 /** The repository root: where the root Pulumi.yaml is. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -43,10 +43,31 @@ function readYaml(file: string): unknown {
     const st = fs.statSync(file);
     let hit = yamlCache.get(file);
     if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
-        hit = { size: st.size, mtimeMs: st.mtimeMs, value: parse(fs.readFileSync(file, "utf8")) };
+        hit = { size: st.size, mtimeMs: st.mtimeMs, value: parseYamlFile(file, fs.readFileSync(file, "utf8")) };
         yamlCache.set(file, hit);
     }
     return structuredClone(hit.value);
+}
+
+/**
+ * Parses a project or stack file, turning a YAML error into a ProjectError that names the file, the
+ * line and, for a key given twice (which the Pulumi CLI refuses too), the key: `Pulumi.dev.yaml:4:
+ * the key citadel:vpc.azCount appears twice ...`.
+ */
+export function parseYamlFile(file: string, text: string): unknown {
+    try {
+        return parse(text);
+    } catch (e) {
+        if (!(e instanceof YAMLParseError)) throw e;
+        const line = e.linePos?.[0]?.line;
+        const where = `${path.relative(process.cwd(), file) || file}${line ? `:${line}` : ""}`;
+        if (e.code === "DUPLICATE_KEY" && line) {
+            const key = text.split(/\r?\n/)[line - 1]?.trim().replace(/:(\s.*)?$/, "") ?? "";
+            throw new ProjectError(`${where}: the key ${key} appears twice in the same mapping; ` +
+                "keep one (the Pulumi CLI refuses such a file too)");
+        }
+        throw new ProjectError(`${where}: not valid YAML: ${e.message.split("\n")[0]}`);
+    }
 }
 
 export function readProject(root = REPO_ROOT): ProjectFile {
