@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, requireLogRetention, requireNonRootUser } from "@citadel/shared";
+import {
+    ARN_RULES, ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, partitionOf, requireArn, requireLogRetention, requireNonRootUser,
+} from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, GrantArgs, OriginProtectionArgs, requireCertificateArn, resolveEcsAppArgs,
     validateEcsAppArgs,
@@ -213,6 +215,10 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
     // The values are validated whether or not the app is on; only the checks that tie the app to
     // the rest of the stack (a certificate, a route out) wait until it is.
     if (s.enabled || s.certificateArn !== "") requireCertificateArn(reader.full("app.certificateArn"), s.certificateArn, region);
+    // ECS reads the registry credentials from any region (by full ARN), but only in the stack's partition.
+    if (s.registryCredentialsSecretArn !== undefined) {
+        requireArn(reader.full("app.registryCredentialsSecretArn"), s.registryCredentialsSecretArn, { ...ARN_RULES.secret, partition: partitionOf(region) });
+    }
     const edgeFrontsApp = reader.boolean("edge.enabled");
     const refs: AppRefs = {
         network: {

@@ -4,10 +4,10 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, KmsKey, PostgresDatabase, requireKeyResolved, SecureBucket } from "@citadel/shared";
+import { argKeys, ConfigError, KmsKey, PostgresDatabase, requireKeyResolved, SecureBucket } from "@citadel/shared";
 import { componentKeys, EcsAppArgs, requireImageTagResolved, resolveEcsAppArgs, ServiceArgs } from "@citadel/ecs-app";
 import { EdgeCdn, EdgeCdnArgs } from "@citadel/edge-cdn";
-import { OrthancHost, OrthancHostArgs, requireAmiArchitecture, requireSubnetsResolved } from "@citadel/orthanc-host";
+import { OrthancHost, OrthancHostArgs, requireAmiArchitecture, requireSubnetsResolved, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { appArgs } from "@citadel/ecs-app/test/fixtures";
 import { capture, named } from "@citadel/testing";
 
@@ -232,6 +232,10 @@ describe("every component called with undefined or null args: a named error, not
             refusedWith(() => new KmsKey("k", { description: d }), `KmsKey "k": description: ${problem}`);
         }
         refusedWith(() => new KmsKey("k", { description: undefined as unknown as string }), 'KmsKey "k": description: (unset) is not a description');
+        // The same kind elsewhere: Orthanc's display name reaches its JSON configuration.
+        refusedWith(() => resolveOrthancHostArgs({ network: NETWORK, kmsKeyArn: KEY, accessLogsBucketName: "logs", webCidrs: ["203.0.113.0/24"],
+            dicomCidrs: ["198.51.100.0/24"], orthancName: "PACS\u2028x" }, argKeys("OrthancHost", "pacs")),
+        'OrthancHost "pacs": orthancName: "PACS\u2028x" contains a control character or line separator (U+2028 at 4)');
         assert.doesNotThrow(() => new KmsKey("k", { description: "Citadel dev: data at rest — logs, ✓" }));
     });
 });

@@ -212,7 +212,8 @@ describe("bad input, by kind (stack config)", () => {
         ["dev", { "citadel:app.registryCredentialsSecretArn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:*" }, "citadel:app.registryCredentialsSecretArn: "],
         ["dev", { "citadel:uploads.allowedOrigins": ["http://portal.example.com"] }, 'citadel:uploads.allowedOrigins: "http://portal.example.com" is not an HTTPS origin'],
         ["dev", { "citadel:cache.nodeType": "cache.t2.micro" }, 'citadel:cache.nodeType: "cache.t2.micro" is not a node type with encryption in transit'],
-        ["dev", { "citadel:search.instanceType": "t3.medium" }, 'citadel:search.instanceType: "t3.medium" is not an instance type with encryption at rest'],
+        ["dev", { "citadel:search.instanceType": "t3.medium" }, 'citadel:search.instanceType: "t3.medium" is not an OpenSearch instance type'],
+        ["dev", { "citadel:search.instanceType": "t2.medium.search" }, 'citadel:search.instanceType: "t2.medium.search" is not an instance type with encryption at rest'],
         ["dev", { "citadel:uploads.allowedOrigins": [] }, OK],
     ]);
 

@@ -4,10 +4,12 @@
  * reading config, so before any resource is registered), or `ok`. Pure config reads: no stack run.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { currentRecording, parseYamlFile, readStackConfig, REPO_ROOT, runStack } from "@citadel/testing";
-import { ConfigError } from "@citadel/shared";
+import { ConfigError, declaredConfig } from "@citadel/shared";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
 
@@ -112,6 +114,11 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ["dev", { [EDGE_CERT]: `arn:aws:acm:eu-west-1:123456789012:certificate/${UUID}` }, `${EDGE_CERT}: "arn:aws:acm:eu-west-1:123456789012:certificate/${UUID}" is in eu-west-1, but CloudFront takes certificates only from us-east-1`],
         ["dev", { [EDGE_CERT]: "arn:aws:acm:us-east-1:123456789012:certificate/1" }, `${EDGE_CERT}: "arn:aws:acm:us-east-1:123456789012:certificate/1" has a certificate id "1" that is not a UUID`],
         ["dev", { "citadel:orthanc.certificateSecretArn": "arn:aws-cn:secretsmanager:eu-west-1:123456789012:secret:tls-AbCdEf" }, 'citadel:orthanc.certificateSecretArn: "arn:aws-cn:secretsmanager:eu-west-1:123456789012:secret:tls-AbCdEf" names region eu-west-1, which is not in its partition aws-cn'],
+        ["prod", { "citadel:app.imageSource": "registry", "citadel:app.registry": "registry.gitlab.com/acme/app",
+            "citadel:app.registryCredentialsSecretArn": "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:registry-AbCdEf" },
+            'citadel:app.registryCredentialsSecretArn: "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:registry-AbCdEf" is in partition aws-cn, but the stack\'s region is in partition aws'],
+        ["prod", { "citadel:app.imageSource": "registry", "citadel:app.registry": "registry.gitlab.com/acme/app",
+            "citadel:app.registryCredentialsSecretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf" }, OK],
         ["dev", { [COPY]: "eu-central-1", [APP_CERT]: `arn:aws:acm:eu-west-1:123456789012:certificate/${UUID}` }, OK],
         ["prod", { [EDGE_CERT]: `arn:aws:acm:us-east-1:123456789012:certificate/${UUID}` }, OK],
     ]);
@@ -149,6 +156,11 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ["dev", { [PEERS]: [peer({}), peer({ aet: "ARCHIVE" })] }, `${PEERS}: ["10.1.2.3:104","10.1.2.3:104"] repeats "10.1.2.3:104"`],
         ["dev", { [PEERS]: ["PACS@10.1.2.3:104"] }, `${PEERS}: "[\\"PACS@10.1.2.3:104\\"]" is not a list of objects`],
         ["dev", { "citadel:orthanc.enabled": false, [PEERS]: [peer({ host: "0.0.0.0" })] }, `${PEERS}[0].host: "0.0.0.0" is in the "this network" range`],
+        ["dev", { "citadel:orthanc.dicomAet": " ORTHANC" }, 'citadel:orthanc.dicomAet: " ORTHANC" is not a DICOM AE title'],
+        ["dev", { "citadel:orthanc.dicomAet": "ORTHANC " }, 'citadel:orthanc.dicomAet: "ORTHANC " is not a DICOM AE title'],
+        ["dev", { "citadel:orthanc.dicomAet": "    " }, 'citadel:orthanc.dicomAet: "    " is not a DICOM AE title'],
+        ["dev", { "citadel:orthanc.dicomAet": "PACS_GATEWAY_0001" }, 'citadel:orthanc.dicomAet: "PACS_GATEWAY_0001" is not a DICOM AE title'],
+        ["dev", { "citadel:orthanc.dicomAet": "MY PACS", [PEERS]: [peer({ aet: "my pacs" })] }, `${PEERS}[0].aet: "my pacs" is Orthanc's own AE title (dicomAet "MY PACS")`],
         ["dev", { [PEERS]: [peer({}), peer({ aet: "ARCHIVE", host: "192.0.2.10", port: 2762, tls: false })] }, OK],
     ]);
 
@@ -313,6 +325,18 @@ describe("examples refuse undeclared project keys as the root does (kind 6)", ()
 });
 
 describe("a stack file with a key given twice names the file, the line and the key (kind 11)", () => {
+    it("Pulumi.yaml itself (the declarations the program reads): a ConfigError naming file, line and key", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citadel-yaml-"));
+        const file = path.join(dir, "Pulumi.yaml");
+        fs.writeFileSync(file, "name: x\nconfig:\n  a:\n    type: string\n  a:\n    type: integer\n");
+        assert.throws(() => declaredConfig(file), (e: Error) => {
+            assert.ok(e instanceof ConfigError);
+            assert.equal(e.message, `${file}:5: "a" is given twice in the same mapping, allowed each key once (the Pulumi CLI refuses such a file too)`);
+            return true;
+        });
+        fs.rmSync(dir, { recursive: true });
+    });
+
     const cases: Array<[string, string]> = [
         ["config:\n  aws:region: eu-west-1\n  citadel:vpc.azCount: 2\n  citadel:vpc.azCount: 3\n",
             "Pulumi.x.yaml:4: the key citadel:vpc.azCount appears twice in the same mapping; keep one"],

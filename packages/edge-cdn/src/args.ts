@@ -80,8 +80,11 @@ export interface EdgeWafArgs {
     /**
      * URI path prefixes that may carry request bodies over 8 KB, e.g. `["/api/uploads/"]`. The core
      * rule set's SizeRestrictions_BODY blocks every body over 8 KB; with upload paths it blocks them
-     * everywhere else only (counted in the group, then a label-matching rule). Each starts with `/`;
-     * at most 10. @default [] (large bodies blocked everywhere)
+     * everywhere else only (counted in the group, then a label-matching rule). Each is a literal
+     * prefix (the WAF's STARTS_WITH): it starts with `/`, is not `/` or `/*` (the whole site), has no
+     * wildcard, query, fragment, empty, `.` or `..` segment, only RFC 3986 path characters, at most
+     * 200 characters, and lies inside no other; at most 10. @default [] (large bodies blocked everywhere)
+     * @throws ConfigError naming `waf.uploadPaths` otherwise.
      */
     uploadPaths?: string[];
 }

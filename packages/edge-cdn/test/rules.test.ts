@@ -81,7 +81,7 @@ describe("EdgeCdn rules (pure)", () => {
         assert.ok(one[one.length - 1].statement.andStatement.statements[1].notStatement.statement.byteMatchStatement);
         assert.throws(() => validateEdgeCdnArgs("edge", { origin: { domainName: "o.example.com", header: { name: "X-O", value: "v" } },
             logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" }, waf: { uploadPaths: ["uploads/"] } }),
-            /waf\.uploadPaths: "uploads\/" is not a URI path prefix/);
+            /waf\.uploadPaths: "uploads\/" does not start with "\/"/);
     });
 
     it("sends HSTS, nosniff, frame options and referrer policy, overriding the origin", () => {

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
     requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold, requireUnique,
-    closestName, requireDbInstanceClass, requireInstanceType, requireUnicastAddress,
+    closestName, requireDbInstanceClass, requireInstanceType, requireSafeText, requireUnicastAddress,
 } from "@citadel/shared";
 
 /**
@@ -204,7 +204,8 @@ export const MAX_HOSTS = 6;
 const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/;
 const DNS_NAME = /^(?=.{1,64}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 // DICOM AE titles: up to 16 characters of the default repertoire, no backslash or control characters.
-const AE_TITLE = /^[A-Za-z0-9 _.-]{1,16}$/;
+// (leading and trailing spaces are not significant in DICOM, so a title with them is refused, not trimmed).
+const AE_TITLE = /^(?! )[A-Za-z0-9 _.-]{1,16}(?<! )$/;
 const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?$|^[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}$/;
 
 /** Graviton families carry a `g` after the generation number (t4g, m7gd, c6gn, im4gn). */
@@ -269,9 +270,10 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         : requireMatch(keyOf("siteName"), args.siteName, DNS_NAME, "is not a lower-case DNS name",
             'a fully qualified name of at most 64 characters, e.g. "pacs.example.org"');
     const dicomAet = requireMatch(keyOf("dicomAet"), args.dicomAet ?? d.dicomAet, AE_TITLE,
-        "is not a DICOM AE title", "1..16 letters, digits, spaces, '_', '.' or '-'");
+        "is not a DICOM AE title", "1..16 letters, digits, spaces, '_', '.' or '-', not starting or ending with a space");
     const orthancName = requireMatch(keyOf("orthancName"), args.orthancName ?? d.orthancName, /^[^\n\r"\\]{1,64}$/,
         "is not a display name", "1..64 characters without quotes, backslashes or line breaks");
+    requireSafeText(keyOf("orthancName"), orthancName, "1..64 characters without quotes, backslashes, control characters or line separators");
     const images = {
         orthanc: requireMatch(keyOf("images.orthanc"), args.images?.orthanc ?? DEFAULT_IMAGES.orthanc, IMAGE_REF,
             "is not a pinned image reference", 'a repository with a tag or digest, never "latest": e.g. "orthancteam/orthanc:25.12.3"'),

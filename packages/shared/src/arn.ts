@@ -23,6 +23,11 @@ export interface ArnRule {
      * undefined accepts any region (still required to look like one).
      */
     region?: string;
+    /**
+     * The partition the ARN must be in (the stack's), when any region of it will do; `region`
+     * implies its own partition.
+     */
+    partition?: string;
     /** An example shown in the message. */
     example: string;
     /** The shape the resource id must have (e.g. ACM's UUID), and its name for messages. */
@@ -61,9 +66,9 @@ export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedAr
     if (!REGION.test(arn.region)) throw new ConfigError(key, value, "names no valid region", allowed);
     // The partition follows from the region the ARN must be in: an aws-cn ARN with a stack in
     // eu-west-1 names a resource the stack's credentials cannot reach.
-    const partition = rule.region !== undefined ? partitionOf(rule.region) : undefined;
+    const partition = rule.region !== undefined ? partitionOf(rule.region) : rule.partition;
     if (partition !== undefined && arn.partition !== partition) {
-        throw new ConfigError(key, value, `is in partition ${arn.partition}, but ${rule.region} is in partition ${partition}`, allowed);
+        throw new ConfigError(key, value, `is in partition ${arn.partition}, but ${rule.region ?? "the stack's region"} is in partition ${partition}`, allowed);
     }
     if (partitionOf(arn.region) !== arn.partition) {
         throw new ConfigError(key, value, `names region ${arn.region}, which is not in its partition ${arn.partition}`, allowed);

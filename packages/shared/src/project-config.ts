@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import { closestName } from "./aws-names";
 import { ConfigError, HIDDEN } from "./errors";
 
@@ -23,7 +23,21 @@ export interface KeyDeclaration {
  * Keys with a namespace (`aws:region`) are project-level values for other packages, not declarations.
  */
 export function declaredConfig(projectFile: string): Record<string, KeyDeclaration> {
-    const project = parse(fs.readFileSync(projectFile, "utf8")) as { config?: Record<string, KeyDeclaration> } | null;
+    const text = fs.readFileSync(projectFile, "utf8");
+    let project: { config?: Record<string, KeyDeclaration> } | null;
+    try {
+        project = parse(text) as typeof project;
+    } catch (e) {
+        if (!(e instanceof YAMLParseError)) throw e;
+        // Named like any other bad input: the file and line, the key given twice.
+        const line = e.linePos?.[0]?.line;
+        const where = `${projectFile}${line ? `:${line}` : ""}`;
+        if (e.code === "DUPLICATE_KEY" && line) {
+            throw new ConfigError(where, text.split(/\r?\n/)[line - 1]?.trim().replace(/:(\s.*)?$/, ""), "is given twice in the same mapping",
+                "each key once (the Pulumi CLI refuses such a file too)");
+        }
+        throw new ConfigError(where, e.message.split("\n")[0], "is a YAML error", "a valid Pulumi.yaml");
+    }
     return Object.fromEntries(Object.entries(project?.config ?? {}).filter(([k]) => !k.includes(":")));
 }
 
