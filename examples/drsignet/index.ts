@@ -9,10 +9,12 @@ import * as vpc from "@pulumi/aws/vpc";
 import { Ec2App } from "@citadel/ec2-app";
 import { AlertTopic, BackupPlan, PatchManagement, SubscriptionProtocol } from "@citadel/operations";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
+import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
 
 // Config first, all of it, before any resource: a bad value costs nothing and names its key.
-// A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+// aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
+// every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
+stackRegion();
 refuseUndeclaredProjectKeys(__dirname);
 const config = new pulumi.Config();
 const key = (k: string) => `drsignet:${k}`;

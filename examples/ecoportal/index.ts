@@ -15,7 +15,7 @@
  *   the namespace as SecureStrings, written by the developers' group.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 import { EcsApp } from "@citadel/ecs-app";
@@ -24,7 +24,9 @@ import { Cache } from "@citadel/cache";
 import { Search } from "@citadel/search";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
-// A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+// aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
+// every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
+stackRegion();
 refuseUndeclaredProjectKeys(__dirname);
 const config = new pulumi.Config();
 const ha = config.getBoolean("highAvailability") ?? false;

@@ -7,7 +7,7 @@
  * version in Parameter Store (`/instandt/<stack>/app-version`), which the task definitions read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
+import { KmsKey, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp, GrantAccess } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
@@ -25,7 +25,9 @@ const BACKEND = { port: 8000, routing: { paths: ["/api/*"] }, healthCheckPath: "
 const FRONTEND = { port: 8080, routing: { paths: ["/*"] }, healthCheckPath: "/", user: USER };
 
 export = async () => {
-    // A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+    // aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
+    // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
+    stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
     const config = new pulumi.Config();
     const stack = pulumi.getStack();

@@ -11,7 +11,7 @@
  * Orthweb's three choices; VPC flow logs and S3 access logs in a separate log bucket; one KMS key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, KmsKey, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
+import { ConfigError, KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
@@ -34,7 +34,9 @@ function endpointChoice(key: string, value: string[]): string[] {
 }
 
 export = async () => {
-    // A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+    // aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
+    // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
+    stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
     const config = new pulumi.Config();
     const key = (k: string) => `${config.name}:${k}`;

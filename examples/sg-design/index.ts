@@ -13,13 +13,15 @@
  * test/sg-design.test.ts checks every rule of the write-up against the plan, pairwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 
 export = async () => {
-    // A misspelled key in the stack file is refused (with the key it meant), never silently ignored.
+    // aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
+    // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
+    stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
     const config = new pulumi.Config();
     const protect = config.requireBoolean("protect");

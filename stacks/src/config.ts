@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
     closestName, ConfigError, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, refuseUndeclaredKeys,
-    requireRegion, requireSafeText,
+    requireSafeText, stackRegion,
 } from "@citadel/shared";
 
 export type { KeyDeclaration };
@@ -17,20 +17,7 @@ export function closestKey(key: string, declared: readonly string[]): string | u
     return closestName(key, declared);
 }
 
-/**
- * The stack's region, checked before anything that depends on it (certificate and secret ARNs,
- * the backup copy region): `aws:region`, or the AWS_REGION / AWS_DEFAULT_REGION environment
- * variables the provider falls back to.
- */
-export function stackRegion(): string {
-    const configured = new pulumi.Config("aws").get("region");
-    if (configured !== undefined) return requireRegion("aws:region", configured);
-    const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-    if (env === undefined) {
-        throw new ConfigError("aws:region", undefined, "is not set (nor AWS_REGION)", "an AWS region name, e.g. eu-west-1");
-    }
-    return requireRegion(process.env.AWS_REGION !== undefined ? "AWS_REGION (aws:region is unset)" : "AWS_DEFAULT_REGION (aws:region is unset)", env);
-}
+export { stackRegion };
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 

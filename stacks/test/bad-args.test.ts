@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { argKeys, ConfigError, KmsKey, PostgresDatabase, requireKeyResolved, SecureBucket } from "@citadel/shared";
+import { argKeys, ConfigError, KmsKey, PostgresDatabase, requireCertificateInRegion, requireKeyResolved, SecureBucket } from "@citadel/shared";
 import { componentKeys, EcsAppArgs, requireImageTagResolved, resolveEcsAppArgs, ServiceArgs } from "@citadel/ecs-app";
 import { EdgeCdn, EdgeCdnArgs } from "@citadel/edge-cdn";
 import { OrthancHost, OrthancHostArgs, requireAmiArchitecture, requireSubnetsResolved, resolveOrthancHostArgs } from "@citadel/orthanc-host";
@@ -183,6 +183,19 @@ describe("checks that wait for a resolved value raise a ResourceError naming the
         late(() => requireImageTagResolved(undefined, 'EcsApp "app": the image tag (/citadel/prod/app-version)', "v1 2"),
             /^EcsApp "app": the image tag \(\/citadel\/prod\/app-version\): "v1 2" is not a Docker image tag/);
         assert.equal(requireImageTagResolved(undefined, "k", "1.4.2"), "1.4.2");
+    });
+
+    it("a load balancer's certificate from another region or partition, once the provider's region is known", () => {
+        const UUID = "0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        const key = 'Ec2App "web": loadBalancer.certificateArn';
+        late(() => requireCertificateInRegion(undefined, key, `arn:aws:acm:us-east-1:123456789012:certificate/${UUID}`, "eu-west-1"),
+            /^Ec2App "web": loadBalancer.certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate\/0a1b2c3d-4e5f-6789-abcd-ef0123456789" is in us-east-1, but must be in eu-west-1/);
+        late(() => requireCertificateInRegion(undefined, key, `arn:aws:acm:cn-north-1:123456789012:certificate/${UUID}`, "cn-north-1"),
+            /is in partition aws, but cn-north-1 is in partition aws-cn/);
+        late(() => requireCertificateInRegion(undefined, key, "arn:aws:acm:eu-west-1:123456789012:certificate/x", "eu-west-1"),
+            /has a certificate id "x" that is not a UUID/);
+        assert.equal(requireCertificateInRegion(undefined, key, `arn:aws:acm:eu-west-1:123456789012:certificate/${UUID}`, "eu-west-1"),
+            `arn:aws:acm:eu-west-1:123456789012:certificate/${UUID}`);
     });
 
     it("EcsApp: a plain image tag is checked before registration", () => {

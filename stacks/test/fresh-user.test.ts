@@ -76,6 +76,8 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ["dev", { [INSTALL]: "" }, `${INSTALL}: "" is not a cron(...) expression`],
         ["dev", { [INSTALL]: "weekly" }, `${INSTALL}: "weekly" is not a cron(...) expression`],
         ["dev", { [SCAN]: "rate(1 hours)" }, `${SCAN}: "rate(1 hours)" needs the unit singular for 1`],
+        ["dev", { [SCAN]: "rate(1 hour)" }, `${SCAN}: "rate(1 hour)" starts a window every 1 hour(s), but each lasts 3, allowed rate(3 hours) or slower`],
+        ["dev", { [SCAN]: "rate(2 hours)" }, `${SCAN}: "rate(2 hours)" starts a window every 2 hour(s), but each lasts 3`],
         ["dev", { [SCAN]: "rate(2 day)" }, `${SCAN}: "rate(2 day)" needs the unit plural for more than 1`],
         ["dev", { [SCAN]: "rate(0 days)" }, `${SCAN}: "rate(0 days)" is not rate(<n> <unit>)`],
         ["dev", { [SCAN]: "rate(30 minutes)" }, `${SCAN}: "rate(30 minutes)" is not rate(<n> <unit>) with a positive whole n and a unit of hour, day`],
@@ -217,6 +219,10 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ["dev", { [HOOKS]: ["https://[::1]/alerts"] }, `${HOOKS}: "https://[::1]/alerts" has a host SNS cannot reach ([::1]: loopback)`],
         ["dev", { [HOOKS]: ["https://[fd00::1]/alerts"] }, `${HOOKS}: "https://[fd00::1]/alerts" has a host SNS cannot reach ([fd00::1]: unique local (private))`],
         ["dev", { [HOOKS]: ["https://0x7f000001/alerts"] }, `${HOOKS}: "https://0x7f000001/alerts" has a host SNS cannot reach (127.0.0.1: loopback)`],
+        ["dev", { [HOOKS]: ["https://localhost./alerts"] }, `${HOOKS}: "https://localhost./alerts" has a host SNS cannot reach (localhost: loopback)`],
+        ["dev", { [HOOKS]: ["https://[::ffff:127.0.0.1]/alerts"] }, `${HOOKS}: "https://[::ffff:127.0.0.1]/alerts" has a host SNS cannot reach ([::ffff:7f00:1]: loopback)`],
+        ["dev", { [HOOKS]: ["https://2130706433/alerts"] }, `${HOOKS}: "https://2130706433/alerts" has a host SNS cannot reach (127.0.0.1: loopback)`],
+        ["dev", { [HOOKS]: ["https://hooks.example.com@10.0.0.1/alerts"] }, `${HOOKS}: "(a URL with credentials, not shown)" has credentials`],
         ["dev", { [HOOKS]: ["https://alerts/hook"] }, `${HOOKS}: "https://alerts/hook" has a host SNS cannot reach (alerts: not a public DNS name)`],
         ["dev", { [HOOKS]: ["https://pager.corp.internal/hook"] }, `${HOOKS}: "https://pager.corp.internal/hook" has a host SNS cannot reach`],
         ["dev", { [HOOKS]: ["https://hooks.example.com/a b"] }, `${HOOKS}: "https://hooks.example.com/a b" contains white space`],
@@ -308,6 +314,7 @@ describe("examples refuse undeclared project keys as the root does (kind 6)", ()
         ["instandt", "instandt:natstrategy", "(did you mean instandt:natStrategy?)"],
         ["ecoportal", "ecoportal:domainname", "(did you mean ecoportal:domainName?)"],
         ["orthweb", "orthweb:colour", ", allowed one of the"],
+        ["orthweb", "aws:region", "allowed an AWS region name"],
         ["sg-design", "sg-design:certificateArm", "(did you mean sg-design:certificateArn?)"],
     ];
     for (const [example, key, hint] of cases) {
@@ -315,7 +322,8 @@ describe("examples refuse undeclared project keys as the root does (kind 6)", ()
             const root = path.join(REPO_ROOT, "examples", example);
             await assert.rejects(runStack("dev", { [key]: "x" }, root), (e: Error) => {
                 assert.ok(e instanceof ConfigError, `not a ConfigError: ${e.stack}`);
-                assert.ok(e.message.startsWith(`${key}: "x" is not a key Pulumi.yaml declares`), e.message);
+                if (key === "aws:region") assert.ok(e.message.startsWith('aws:region: "x" is not an AWS region'), e.message);
+                else assert.ok(e.message.startsWith(`${key}: "x" is not a key Pulumi.yaml declares`), e.message);
                 assert.ok(e.message.includes(hint), e.message);
                 return true;
             });

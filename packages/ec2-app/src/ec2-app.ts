@@ -86,7 +86,7 @@ export class Ec2App extends pulumi.ComponentResource {
         }, parent);
 
         const alb = createLoadBalancer(name, this, args.network, args.loadBalancer, a, albSg,
-            args.logBucket);
+            args.logBucket, "Ec2App");
         const routes = a.apps.map((app) => createServiceRoute(name, this, args.network, {
             name: app.name, port: app.proxyPort, protocol: "HTTP", healthCheckPath: app.healthCheckPath,
             paths: app.paths, hosts: app.hosts, priority: app.priority, targetType: "instance",

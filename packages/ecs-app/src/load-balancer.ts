@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as lb from "@pulumi/aws/lb";
-import { LogBucketRef, NetworkRef, protectIf, SecureBucket } from "@citadel/shared";
+import { getRegionOutput } from "@pulumi/aws/getRegion";
+import { LogBucketRef, NetworkRef, protectIf, requireCertificateInRegion, SecureBucket } from "@citadel/shared";
 import { LoadBalancerArgs, OriginProtectionArgs, ResolvedEcsAppArgs, ResolvedService, TLS_POLICY } from "./args";
 
 const ANYWHERE = "0.0.0.0/0";
@@ -112,7 +113,7 @@ export const ALB_LOG_PREFIX = "alb";
 
 export function createLoadBalancer(
     name: string, parent: pulumi.Resource, network: NetworkRef, args: LoadBalancerArgs, a: LoadBalancerSettings,
-    sg: ec2.SecurityGroup, accessLogsTo?: LogBucketRef,
+    sg: ec2.SecurityGroup, accessLogsTo?: LogBucketRef, component = "EcsApp",
 ): LoadBalancerParts {
     const opts = { parent };
     let logBucket: SecureBucket | undefined;
@@ -149,7 +150,10 @@ export function createLoadBalancer(
         port: 443,
         protocol: "HTTPS",
         sslPolicy: TLS_POLICY,
-        certificateArn: args.certificateArn,
+        // Checked again once the provider's region is known (a certificate given as an Output, or a
+        // program whose stack config the component cannot see): ACM certificates are regional.
+        certificateArn: pulumi.all([args.certificateArn, getRegionOutput({}, opts).region]).apply(([arn, region]) =>
+            requireCertificateInRegion(parent, `${component} "${name}": loadBalancer.certificateArn`, arn, region)),
         defaultActions: [a.originProtection
             ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } }
             : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],

@@ -2,6 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
 import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs } from "@citadel/shared";
 
+/** Hours each maintenance window stays open (the last hour takes no new task: `cutoff: 1`). */
+const WINDOW_HOURS = 3;
+
 /** The instance tag Patch Manager reads a host's patch group from. */
 export const PATCH_GROUP_TAG = "Patch Group";
 
@@ -39,6 +42,12 @@ export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf
         // Maintenance windows take AWS's six-field cron or a rate in hours or days:
         // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
         requireSchedule(key(field), v, { rateUnits: ["hour", "day"], example: field === "scanSchedule" ? "cron(0 1 ? * * *)" : "cron(0 2 ? * SUN *)" });
+        // Each window lasts WINDOW_HOURS: a faster rate would open the next before the last closed.
+        const hours = /^rate\((\d+) hours?\)$/.exec(v);
+        if (hours && Number(hours[1]) < WINDOW_HOURS) {
+            throw new ConfigError(key(field), v, `starts a window every ${hours[1]} hour(s), but each lasts ${WINDOW_HOURS}`,
+                `rate(${WINDOW_HOURS} hours) or slower, or a cron(...) expression`);
+        }
     }
     return { patchGroup: args.patchGroup, approveAfterDays, scanSchedule, installSchedule };
 }
@@ -85,7 +94,7 @@ export class PatchManagement extends pulumi.ComponentResource {
                 description: `${operation} patch group ${a.patchGroup}`,
                 schedule,
                 scheduleTimezone: "Etc/UTC",
-                duration: 3,
+                duration: WINDOW_HOURS,
                 cutoff: 1,
                 allowUnassociatedTargets: false,
             }, parent);

@@ -6,7 +6,8 @@
  * (`arn:partition:service:region:account-id:resource`, with the resource `type/id` or `type:id`).
  */
 import { parse, validate } from "@aws-sdk/util-arn-parser";
-import { ConfigError } from "./errors";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, lateConfigError } from "./errors";
 import { describeUnsafe } from "./text";
 import { partitionOf } from "./aws-names";
 
@@ -98,3 +99,19 @@ export const ARN_RULES = {
     },
     kmsKey: { service: "kms", resourceType: "key/", example: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-..." },
 } as const satisfies Record<string, ArnRule>;
+
+/**
+ * For a certificate ARN known only at deploy (an Output, or a component whose provider's region is
+ * looked up): the ARN checked against the region its user needs, as a ResourceError on `resource`
+ * naming `key`. A load balancer takes certificates from its own region only:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
+ */
+export function requireCertificateInRegion(resource: pulumi.Resource | undefined, key: string, arn: string, region: string): string {
+    try {
+        requireArn(key, arn, { ...ARN_RULES.certificate, region });
+    } catch (e) {
+        if (e instanceof ConfigError) throw lateConfigError(resource, e.key, e.value, e.problem, e.allowed);
+        throw e;
+    }
+    return arn;
+}

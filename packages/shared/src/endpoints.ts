@@ -51,8 +51,9 @@ function notPublic6(host: string): string | undefined {
     if (a.isMulticast()) return "multicast";
     if (a.isInSubnet(new Address6("fc00::/7"))) return "unique local (private)";
     if (a.isInSubnet(new Address6("::/128"))) return "unspecified";
-    const v4 = a.is4() ? a.to4().correctForm() : undefined;
-    return v4 ? notPublic4(v4) : undefined;
+    // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms reach the IPv4 address inside them.
+    if (a.isInSubnet(new Address6("::ffff:0:0/96")) || a.isInSubnet(new Address6("::/96"))) return notPublic4(a.to4().correctForm());
+    return undefined;
 }
 
 /**
@@ -77,7 +78,8 @@ export function requirePublicHttpsUrl(key: string, value: unknown): string {
     if (url.username !== "" || url.password !== "") {
         throw new ConfigError(key, "(a URL with credentials, not shown)", "has credentials (user:password@) in it, which would be stored in state", allowed);
     }
-    const host = url.hostname.toLowerCase();
+    // A trailing dot names the same host (`localhost.`).
+    const host = url.hostname.toLowerCase().replace(/\.$/, "");
     const v6 = /^\[(.*)\]$/.exec(host)?.[1];
     const why = v6 !== undefined ? notPublic6(v6)
         : /^[\d.]+$/.test(host) ? notPublic4(host) ?? (parseCidr(`${host}/32`) ? undefined : "unparseable")

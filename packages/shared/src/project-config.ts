@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, YAMLParseError } from "yaml";
-import { closestName } from "./aws-names";
+import { closestName, requireRegion } from "./aws-names";
 import { ConfigError, HIDDEN } from "./errors";
 
 /** A key's declaration in Pulumi.yaml's `config:` schema. */
@@ -89,3 +89,19 @@ export function isPlanStandIn(fullKey: string, value: string | undefined): boole
 export function refuseUndeclaredProjectKeys(projectDir: string): void {
     refuseUndeclaredKeys(pulumi.getProject(), Object.keys(declaredConfig(path.join(projectDir, "Pulumi.yaml"))));
 }
+
+/**
+ * The stack's region, checked before anything that depends on it (certificate and secret ARNs,
+ * the backup copy region): `aws:region`, or the AWS_REGION / AWS_DEFAULT_REGION environment
+ * variables the provider falls back to.
+ */
+export function stackRegion(): string {
+    const configured = new pulumi.Config("aws").get("region");
+    if (configured !== undefined) return requireRegion("aws:region", configured);
+    const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (env === undefined) {
+        throw new ConfigError("aws:region", undefined, "is not set (nor AWS_REGION)", "an AWS region name, e.g. eu-west-1");
+    }
+    return requireRegion(process.env.AWS_REGION !== undefined ? "AWS_REGION (aws:region is unset)" : "AWS_DEFAULT_REGION (aws:region is unset)", env);
+}
+
