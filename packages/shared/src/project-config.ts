@@ -23,6 +23,18 @@ export interface KeyDeclaration {
  * Keys with a namespace (`aws:region`) are project-level values for other packages, not declarations.
  */
 export function declaredConfig(projectFile: string): Record<string, KeyDeclaration> {
+    // Parsed again only when the file changes: a test suite reads config hundreds of times.
+    const st = fs.statSync(projectFile);
+    const hit = declarationCache.get(projectFile);
+    if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return structuredClone(hit.value);
+    const value = parseDeclarations(projectFile);
+    declarationCache.set(projectFile, { size: st.size, mtimeMs: st.mtimeMs, value });
+    return structuredClone(value);
+}
+
+const declarationCache = new Map<string, { size: number; mtimeMs: number; value: Record<string, KeyDeclaration> }>();
+
+function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> {
     const text = fs.readFileSync(projectFile, "utf8");
     let project: { config?: Record<string, KeyDeclaration> } | null;
     try {
