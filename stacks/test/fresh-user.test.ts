@@ -230,6 +230,14 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ["dev", { [EMAILS]: ["ops@example.com", "oncall+citadel@ops.example.co.uk"], [HOOKS]: ["https://hooks.example.com:8443/alerts?token=abc"] }, OK],
     ]);
 
+    table("6. keys in a misspelled namespace, and aws: keys the provider does not read", [
+        ["dev", { "citadell:vpc.azCount": 3 }, 'citadell:vpc.azCount: "3" is in namespace citadell, which no program or provider of this project reads (did you mean citadel:vpc.azCount?)'],
+        ["dev", { "Citadel:protect": true }, 'Citadel:protect: "true" is in namespace Citadel, which no program or provider of this project reads (did you mean citadel:protect?)'],
+        ["dev", { "aws:regoin": "eu-west-1" }, 'aws:regoin: "eu-west-1" is not a setting of the AWS provider (did you mean aws:region?)'],
+        ["dev", { "aws:Profile": "ops" }, 'aws:Profile: "ops" is not a setting of the AWS provider (did you mean aws:profile?)'],
+        ["dev", { "aws:profile": "ops", "aws:defaultTags": { tags: { team: "imaging" } }, "other:thing": "x" }, OK],
+    ]);
+
     table("8. aws:region itself, checked first", [
         ["dev", { "aws:region": "us-east-9" }, 'aws:region: "us-east-9" is not an AWS region (did you mean us-east-1?)'],
         ["dev", { "aws:region": "useast1" }, 'aws:region: "useast1" is not an AWS region'],

@@ -62,6 +62,19 @@ export function refuseUndeclaredKeys(namespace: string, declared: readonly strin
     const prefix = `${namespace}:`;
     const known = new Set(declared);
     for (const full of Object.keys(given).sort()) {
+        // A misspelled namespace (`citadell:`, `Citadel:`) hides the key from everyone: refused too.
+        const ns = full.slice(0, full.indexOf(":"));
+        if (ns !== namespace && ns !== "aws" && closestName(ns, [namespace, "aws"]) !== undefined) {
+            const key = full.slice(ns.length + 1);
+            const meant = closestName(ns, [namespace, "aws"]);
+            throw new ConfigError(full, isSecretConfig(full) ? HIDDEN : given[full],
+                `is in namespace ${ns}, which no program or provider of this project reads (did you mean ${meant}:${key}?)`,
+                `${namespace}: keys declared in Pulumi.yaml, or aws: provider settings`);
+        }
+        if (full.startsWith("aws:")) {
+            requireProviderSetting(full, given[full]);
+            continue;
+        }
         if (!full.startsWith(prefix)) continue;
         const key = full.slice(prefix.length);
         if (known.has(key)) continue;
@@ -117,3 +130,20 @@ export function stackRegion(): string {
     return requireRegion(process.env.AWS_REGION !== undefined ? "AWS_REGION (aws:region is unset)" : "AWS_DEFAULT_REGION (aws:region is unset)", env);
 }
 
+
+let awsSettings: string[] | undefined;
+/**
+ * An `aws:` key the AWS provider reads (its config settings, e.g. `aws:region`, `aws:profile`,
+ * `aws:defaultTags`): a misspelled one (`aws:regoin`) would be ignored and the provider would fall
+ * back to the environment's region.
+ */
+function requireProviderSetting(fullKey: string, value: string | undefined): void {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    awsSettings ??= Object.keys(require("@pulumi/aws/config/vars") as object);
+    const key = fullKey.slice("aws:".length);
+    if (awsSettings.includes(key)) return;
+    const near = closestName(key, awsSettings);
+    throw new ConfigError(fullKey, isSecretConfig(fullKey) ? HIDDEN : value,
+        `is not a setting of the AWS provider${near ? ` (did you mean aws:${near}?)` : ""}`,
+        `one of the ${awsSettings.length} settings @pulumi/aws reads, e.g. aws:region, aws:profile`);
+}
