@@ -68,9 +68,21 @@ export class ConfigReader {
         if (!key) return e;
         const standIn = this.standIns.has(key.slice(this.namespace.length + 1));
         if (!isSecretConfig(key) && !standIn) return e;
+        // The problem may quote the value (`repeats "x"`): every string of the secret is masked there too.
+        const raw = this.config.get(key.slice(this.namespace.length + 1)) ?? "";
+        let parts: unknown = raw;
+        try {
+            parts = JSON.parse(raw);
+        } catch {
+            parts = raw;
+        }
+        const secrets = [raw, ...(Array.isArray(parts) ? parts.flatMap((p) => (typeof p === "object" && p !== null ? Object.values(p) : [p])) : [])]
+            .filter((x): x is string => typeof x === "string" && x.length >= 3)
+            .sort((a, b) => b.length - a.length);
+        const mask = (text: string) => secrets.reduce((t, v) => t.split(v).join("(secret)").split(JSON.stringify(v).slice(1, -1)).join("(secret)"), text);
         return new ConfigError(e.key, HIDDEN, standIn
             ? `${e.problem} (the offline plan cannot decrypt this secure: value and used the key's default; pulumi preview checks the real value)`
-            : e.problem, e.allowed);
+            : mask(e.problem), e.allowed);
     }
 
     /**

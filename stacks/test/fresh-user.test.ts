@@ -307,6 +307,19 @@ describe("secret values in messages and the offline plan's stand-ins (kinds 10 a
             assert.equal(e.message, "citadel:orthanc.siteName: (secret, not shown) is not a lower-case DNS name, allowed a fully qualified name of at most 64 characters, e.g. \"pacs.example.org\"");
             return true;
         });
+        pulumi.runtime.setAllConfig({ ...readStackConfig("dev").values, "citadel:operations.alerts.emails": JSON.stringify(["s3cret@example.com", "s3cret@example.com"]) },
+            ["citadel:operations.alerts.emails"]);
+        assert.throws(() => loadSettings(new ConfigReader("citadel")), (e: Error) => {
+            assert.equal(e.message, "citadel:operations.alerts.emails: (secret, not shown) is listed twice (addresses compared without regard to case), allowed each subscriber once");
+            return true;
+        });
+        pulumi.runtime.setAllConfig({ ...readStackConfig("dev").values, "citadel:orthanc.webCidrs": JSON.stringify(["203.0.113.0/24", "203.0.113.0/24"]) },
+            ["citadel:orthanc.webCidrs"]);
+        assert.throws(() => loadSettings(new ConfigReader("citadel")), (e: Error) => {
+            assert.ok(!e.message.includes("203.0.113"), e.message);
+            assert.ok(e.message.startsWith('citadel:orthanc.webCidrs: (secret, not shown) repeats "(secret)"'), e.message);
+            return true;
+        });
         pulumi.runtime.setAllConfig({ ...readStackConfig("dev").values, "citadel:orthanc.certificateSecretArn": "hunter2\r" }, ["citadel:orthanc.certificateSecretArn"]);
         assert.throws(() => loadSettings(new ConfigReader("citadel")), (e: Error) => {
             assert.ok(!e.message.includes("hunter2"), e.message);
