@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { argKeys, ConfigError, KmsKey, PostgresDatabase, requireCertificateInRegion, requireKeyResolved, SecureBucket } from "@citadel/shared";
 import { componentKeys, EcsAppArgs, requireImageTagResolved, resolveEcsAppArgs, ServiceArgs } from "@citadel/ecs-app";
 import { EdgeCdn, EdgeCdnArgs } from "@citadel/edge-cdn";
+import { AccountBaseline, BackupPlan } from "@citadel/operations";
 import { OrthancHost, OrthancHostArgs, requireAmiArchitecture, requireSubnetsResolved, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { appArgs } from "@citadel/ecs-app/test/fixtures";
 import { capture, named } from "@citadel/testing";
@@ -231,6 +232,19 @@ describe("every component called with undefined or null args: a named error, not
             }
         });
     }
+
+    it("required arguments missing from {} args: a named error, never Pulumi's \"Missing required property\" or an AWS default", async () => {
+        for (const [exported, Component] of components) {
+            if (exported === "OriginSecret" || exported === "AlertTopic") continue; // every argument optional, documented defaults
+            assert.throws(() => new Component("x", {}), (e: Error) => {
+                assert.ok(e instanceof ConfigError, `${exported}: not a ConfigError: ${e}`);
+                assert.ok(e.message.startsWith(`${exported} "x": `), e.message);
+                return true;
+            }, exported);
+        }
+        refusedWith(() => new BackupPlan("b", {} as never), 'BackupPlan "b": kmsKeyArn: (unset) is required');
+        refusedWith(() => new AccountBaseline("a", {} as never), 'AccountBaseline "a": accessLogsBucketName: (unset) is required');
+    });
 
     it("KmsKey description with a control character or line separator, empty or too long → refused", () => {
         for (const [d, problem] of [

@@ -6,6 +6,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
+    requireInput,
     AlarmsArgs, argKeys, awsContext, ConfigError, KeyOf, policyJson, requireLogRetention, SecureBucket,
     serviceTrustPolicy, requireArgs,
 } from "@citadel/shared";
@@ -70,6 +71,7 @@ export const TRAIL_ALARMS: ReadonlyArray<{ id: string; control: string; descript
 export const TRAIL_METRIC_NAMESPACE = "Citadel/CloudTrail";
 
 export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyOf): void {
+    requireInput(key("accessLogsBucketName"), args.accessLogsBucketName, "the name of an accessLogs-purpose (SSE-S3) bucket");
     if (args.retentionDays !== undefined) requireLogRetention(key("retentionDays"), args.retentionDays);
     const n = args.minimumPasswordLength;
     if (n !== undefined && (!Number.isInteger(n) || n < 14 || n > 128)) {

@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    requireOtherRegionInPartition, serviceTrustPolicy, requireArgs,
+    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -128,6 +128,8 @@ export class BackupPlan extends pulumi.ComponentResource {
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("BackupPlan", name, args);
+        // Without it the vault would silently use the AWS-managed key.
+        requireInput(argKeys("BackupPlan", name)("kmsKeyArn"), args.kmsKeyArn, "the ARN of the customer-managed KMS key for the vault");
         const a = resolveBackupPlanArgs(args, argKeys("BackupPlan", name));
         super("citadel:operations:BackupPlan", name, {}, opts);
         const parent = { parent: this };

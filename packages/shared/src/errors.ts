@@ -119,3 +119,15 @@ export function requireArgs(component: string, name: string, args: unknown): voi
             `${component}Args, an object with the component's arguments (see its README)`);
     }
 }
+
+/**
+ * A required argument that may be a `pulumi.Input<string>`: refused when missing or empty (an
+ * Output is accepted now and resolved by Pulumi). Without it, Pulumi's own "Missing required
+ * property" names the AWS resource's property, or a service default (an AWS-managed key) applies.
+ */
+export function requireInput(key: string, value: unknown, allowed: string): void {
+    if (value === undefined || value === null || value === "" || (typeof value !== "string" && !pulumi.Output.isInstance(value) &&
+        !(typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"))) {
+        throw new ConfigError(key, value, "is required", allowed);
+    }
+}
