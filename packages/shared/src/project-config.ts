@@ -7,7 +7,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse, YAMLParseError } from "yaml";
 import { closestName, requireRegion } from "./aws-names";
 import { ConfigError, HIDDEN } from "./errors";
 
@@ -35,6 +34,9 @@ export function declaredConfig(projectFile: string): Record<string, KeyDeclarati
 const declarationCache = new Map<string, { size: number; mtimeMs: number; value: Record<string, KeyDeclaration> }>();
 
 function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> {
+    // Loaded here, not at import: a program that never reads Pulumi.yaml does not pay for the parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse, YAMLParseError } = require("yaml") as typeof import("yaml");
     const text = fs.readFileSync(projectFile, "utf8");
     let project: { config?: Record<string, KeyDeclaration> } | null;
     try {
