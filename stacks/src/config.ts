@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    closestName, ConfigError, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, refuseUndeclaredKeys,
+    closestName, ConfigError, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, partitionOf, refuseUndeclaredKeys,
     requireSafeText, stackRegion,
 } from "@citadel/shared";
 
@@ -18,6 +18,26 @@ export function closestKey(key: string, declared: readonly string[]): string | u
 }
 
 export { stackRegion };
+
+/**
+ * Only for the offline plan, which cannot decrypt `secure:` values: what a secret key reads as when
+ * its Pulumi.yaml default would not do because the stack needs a value of that shape (a certificate
+ * when the app or edge is on, a subscriber in a protected stack). Reached only through
+ * `isPlanStandIn` (the plan's exact stand-in text on a secret key); `pulumi preview` and `up`
+ * decrypt the real value and check it. Every other key reads as its default.
+ */
+const PLAN_STAND_INS: Record<string, () => unknown> = {
+    "app.certificateArn": () => `arn:${partitionOf(stackRegion()) ?? "aws"}:acm:${stackRegion()}:000000000000:certificate/00000000-0000-0000-0000-000000000000`,
+    "edge.certificateArn": () => "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
+    "edge.originDomainName": () => "origin.example.com",
+    "app.registry": () => "registry.example.com/stand-in",
+    "app.registryCredentialsSecretArn": () =>
+        `arn:${partitionOf(stackRegion()) ?? "aws"}:secretsmanager:${stackRegion()}:000000000000:secret:stand-in-AbCdEf`,
+    "uploads.allowedOrigins": () => ["https://stand-in.example.com"],
+    "operations.alerts.emails": () => ["stand-in@example.com"],
+    "orthanc.webCidrs": () => ["192.0.2.0/24"],
+    "orthanc.dicomCidrs": () => ["198.51.100.0/24"],
+};
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
 
@@ -52,8 +72,9 @@ export class ConfigReader {
 
     /**
      * Keys whose `secure:` value the offline plan could not decrypt: read as their Pulumi.yaml
-     * default instead, so format checks (which `pulumi preview` and `up` run on the decrypted
-     * value) do not fail on the plan's stand-in text. A real value is always checked.
+     * default (or, where the stack needs a value of a shape, PLAN_STAND_INS) instead, so format
+     * checks (which `pulumi preview` and `up` run on the decrypted value) do not fail on the plan's
+     * stand-in text. A real value is always checked.
      */
     readonly standIns = new Set<string>();
 
@@ -81,7 +102,7 @@ export class ConfigReader {
             .sort((a, b) => b.length - a.length);
         const mask = (text: string) => secrets.reduce((t, v) => t.split(v).join("(secret)").split(JSON.stringify(v).slice(1, -1)).join("(secret)"), text);
         return new ConfigError(e.key, HIDDEN, standIn
-            ? `${e.problem} (the offline plan cannot decrypt this secure: value and used the key's default; pulumi preview checks the real value)`
+            ? `${e.problem} (the offline plan cannot decrypt this secure: value and planned with a stand-in; pulumi preview checks the real value)`
             : mask(e.problem), e.allowed);
     }
 
@@ -98,6 +119,8 @@ export class ConfigReader {
         const v = this.config.get(key);
         if (v !== undefined && isPlanStandIn(this.full(key), v)) {
             this.standIns.add(key);
+            const shaped = PLAN_STAND_INS[key]?.();
+            if (shaped !== undefined) return typeof shaped === "string" ? shaped : JSON.stringify(shaped);
             const d = this.declared()[key]?.default;
             return d === undefined ? undefined : typeof d === "string" ? d : JSON.stringify(d);
         }

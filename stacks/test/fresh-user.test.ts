@@ -292,11 +292,19 @@ describe("secret values in messages and the offline plan's stand-ins (kinds 10 a
         ["dev", { "citadel:app.alertEmails": "x" }, OK],
     ], ["citadel:orthanc.siteName", "citadel:orthanc.dicomAet", "citadel:operations.patching.installSchedule", "citadel:app.alertEmails"]);
 
-    it("a required key the plan cannot decrypt says so, without the stand-in or any value", () => {
-        assert.throws(() => load("dev", { "citadel:app.enabled": true, "citadel:vpc.natStrategy": "single", "citadel:app.certificateArn": "x" },
-            ["citadel:app.certificateArn"]), (e: Error) => {
-            assert.equal(e.message, "citadel:app.certificateArn: (secret, not shown) is required (the offline plan cannot decrypt this secure: value " +
-                "and used the key's default; pulumi preview checks the real value), allowed the ARN of an ACM certificate in the load balancer's region");
+    table("a key the stack needs in a shape (a certificate when the app is on, a subscriber when protected) reads as a value of that shape", [
+        ["dev", { "citadel:app.enabled": true, "citadel:vpc.natStrategy": "single", "citadel:app.certificateArn": "x" }, OK],
+        ["prod", { "citadel:edge.certificateArn": "x", "citadel:edge.originDomainName": "x", "citadel:operations.alerts.emails": "x" }, OK],
+        ["prod", { "citadel:app.imageSource": "registry", "citadel:app.registry": "x", "citadel:app.registryCredentialsSecretArn": "x" }, OK],
+    ], ["citadel:app.certificateArn", "citadel:edge.certificateArn", "citadel:edge.originDomainName", "citadel:operations.alerts.emails",
+        "citadel:app.registry", "citadel:app.registryCredentialsSecretArn"]);
+
+    it("a stand-in that still fails a check says the plan could not decrypt it, without any value", () => {
+        assert.throws(() => load("prod", { "citadel:app.alertEmails": ["stand-in@example.com"], "citadel:operations.alerts.emails": "x" },
+            ["citadel:operations.alerts.emails"]), (e: Error) => {
+            assert.equal(e.message, "citadel:operations.alerts.emails: (secret, not shown) is also in app.alertEmails (addresses compared without " +
+                "regard to case) (the offline plan cannot decrypt this secure: value and planned with a stand-in; pulumi preview checks the real value), " +
+                "allowed each address in one of the two keys (app.alertEmails is the older spelling of operations.alerts.emails)");
             return true;
         });
     });
