@@ -7,8 +7,8 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
-    requireCacheNodeType, requireArgs,
+    AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson,
+    PolicyStatement, requireInteger, requireLogRetention, requireCacheNodeType, requireArgs, withTags, TagsInput,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -64,8 +64,17 @@ export interface CacheArgs {
     parameterPrefix?: string;
     /** CloudWatch alarms per node to this topic (see CacheAlarmsArgs). @default none */
     alarms?: CacheAlarmsArgs;
-    /** @default {} */
-    tags?: Record<string, pulumi.Input<string>>;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export interface ResolvedCacheArgs {
@@ -230,9 +239,8 @@ export class Cache extends pulumi.ComponentResource {
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("Cache", name, args);
         const a = validateCacheArgs(name, args);
-        super("citadel:cache:Cache", name, {}, opts);
+        super("citadel:cache:Cache", name, {}, withTags(argKeys("Cache", name)("tags"), args.tags, opts));
         const parent = { parent: this };
-        const tags = args.tags ?? {};
 
         // User and group ids are region-wide names: a random suffix keeps stacks apart and lets a
         // replacement be created before the old one is deleted.
@@ -241,23 +249,23 @@ export class Cache extends pulumi.ComponentResource {
         // A user group must hold a user named "default"; this one is switched off ("off -@all").
         const defaultUser = new elasticache.User(`${name}-default-user`, {
             userId: pulumi.interpolate`${name}-off-${suffix}`, userName: "default", engine: a.engine,
-            accessString: "off -@all", authenticationMode: { type: "no-password-required" }, tags,
+            accessString: "off -@all", authenticationMode: { type: "no-password-required" },
         }, parent);
         // IAM authentication requires the user id and name to be equal.
         const appUser = new elasticache.User(`${name}-app-user`, {
             userId: appUserId, userName: appUserId, engine: a.engine,
             // Job metadata and ID lists: data commands, no administration or dangerous commands.
             accessString: "on ~* &* +@all -@admin -@dangerous",
-            authenticationMode: { type: "iam" }, tags,
+            authenticationMode: { type: "iam" },
         }, parent);
         const group = new elasticache.UserGroup(`${name}-users`, {
             userGroupId: pulumi.interpolate`${name}-${suffix}`, engine: a.engine,
-            userIds: [defaultUser.userId, appUser.userId], tags,
+            userIds: [defaultUser.userId, appUser.userId],
         }, parent);
 
         const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.network.vpcId, description: `${name}: ${a.engine} on ${CACHE_PORT} from the app's tasks only`,
-            tags: { ...tags, Name: name },
+            tags: { Name: name },
         }, parent);
         args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
             securityGroupId: sg.id, description: `${a.engine} from a client`, ipProtocol: "tcp",
@@ -265,12 +273,12 @@ export class Cache extends pulumi.ComponentResource {
         }, parent));
 
         const subnets = new elasticache.SubnetGroup(`${name}-subnets`, {
-            description: `${name}: private subnets`, subnetIds: args.network.privateSubnetIds, tags,
+            description: `${name}: private subnets`, subnetIds: args.network.privateSubnetIds,
         }, parent);
 
         const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
             logType, group: new cloudwatch.LogGroup(`${name}-${logType}`, {
-                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags,
+                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn,
             }, parent),
         }));
 
@@ -297,7 +305,7 @@ export class Cache extends pulumi.ComponentResource {
             logDeliveryConfigurations: logs.map((l) => ({
                 destination: l.group.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: l.logType,
             })),
-            tags: { ...tags, ...backupTags() },
+            tags: backupTags(),
         }, parent);
 
         const statements = pulumi.all([rg.arn, appUser.arn]).apply(([rgArn, userArn]) => policyJson(connectStatements(rgArn, userArn)));
@@ -309,7 +317,7 @@ export class Cache extends pulumi.ComponentResource {
             };
             for (const [k, value] of Object.entries(values)) {
                 new ssm.Parameter(`${name}-param-${k}`, {
-                    name: `${a.parameterPrefix}/${k}`, type: "String", value, tags,
+                    name: `${a.parameterPrefix}/${k}`, type: "String", value,
                     description: `${name}: ${k} (TLS and IAM authentication required)`,
                 }, parent);
             }

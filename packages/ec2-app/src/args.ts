@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
     requireListenerRuleQuotas,
-    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention, requireThreshold, requireUnique,
-    requireInstanceType,
+    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention,
+    requireThreshold, requireUnique, requireInstanceType, TagsInput,
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
@@ -154,13 +154,22 @@ export interface Ec2AppArgs {
     patchGroup?: string;
     /** Retention (days) of the load balancer's access logs and of the apps' log groups. @default 365 */
     logRetentionDays?: number;
-    /** Tags for every resource that takes them. @default {} */
-    tags?: Record<string, string>;
     /**
      * Protect the revisions bucket and the load balancer's log bucket from deletion, and turn the load
      * balancer's deletion protection on. @default the component's own `protect` resource option, else false
      */
     protect?: boolean;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export interface ResolvedApp {

@@ -8,7 +8,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as codedeploy from "@pulumi/aws/codedeploy";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import { admitFromLoadBalancer, createAlbSecurityGroup, createLoadBalancer, createServiceRoute } from "@citadel/ecs-app";
-import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements, requireArgs } from "@citadel/shared";
+import { amazonLinuxParameter, awsContext, ec2TrustPolicy, policyJson, protectIf, SecureBucket, serviceTrustPolicy, sessionManagerStatements, requireArgs, withTags, argKeys } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
 import { HOST_METRICS_NAMESPACE, renderUserData } from "./render/user-data";
@@ -66,17 +66,16 @@ export class Ec2App extends pulumi.ComponentResource {
         // Children inherit the component's `protect` option; the argument, or that option, also turns the
         // load balancer's deletion protection on.
         const a = validateEc2AppArgs(name, { ...args, protect: args.protect ?? opts?.protect }, pulumi.getProject(), pulumi.getStack());
-        super("citadel:ec2app:Ec2App", name, {}, opts);
+        super("citadel:ec2app:Ec2App", name, {}, withTags(argKeys("Ec2App", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
-        const tags = args.tags ?? {};
 
         // Security groups: the ALB's as EcsApp's; the instances admit the ALB on the proxy ports only.
         const albSg = createAlbSecurityGroup(name, this, args.network);
         const instanceSg = new ec2.SecurityGroup(`${name}-instances-sg`, {
             vpcId: args.network.vpcId,
             description: "App instances: the apps' Nginx ports from the load balancer only; no SSH",
-            tags: { ...tags, Name: `${name}-instances` },
+            tags: { Name: `${name}-instances` },
         }, parent);
         admitFromLoadBalancer(name, this, albSg, instanceSg, "instances", a.apps.map((x) => x.proxyPort));
         new vpc.SecurityGroupEgressRule(`${name}-instances-egress-https`, {
@@ -104,14 +103,12 @@ export class Ec2App extends pulumi.ComponentResource {
         const logGroups = a.apps.map((app) => new cloudwatch.LogGroup(`${name}-${app.name}-logs`, {
             retentionInDays: a.logRetentionDays,
             kmsKeyId: args.kmsKeyArn,
-            tags,
         }, parent));
 
         // Instance role: Session Manager, its own apps' parameters, the revisions, its apps' logs.
         const instanceRole = new iam.Role(`${name}-instance-role`, {
             assumeRolePolicy: ctx.dnsSuffix.apply((s) => ec2TrustPolicy(s)),
             description: `Instances of ${name}: Session Manager, their apps' parameters, CodeDeploy revisions`,
-            tags,
         }, parent);
         // Session Manager, Run Command and Patch Manager without AmazonSSMManagedInstanceCore, whose
         // ssm:GetParameter(s) on every parameter would let any app read every namespace's settings.
@@ -128,7 +125,7 @@ export class Ec2App extends pulumi.ComponentResource {
                     parameterNamespace: a.parameterNamespace, apps: a.apps.map((x) => x.name),
                 }))),
         }, parent);
-        const profile = new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name, tags }, parent);
+        const profile = new iam.InstanceProfile(`${name}-instance-profile`, { role: instanceRole.name }, parent);
 
         const imageId = a.instances.amiId
             ?? getParameterOutput({ name: amazonLinuxParameter(a.instances.architecture) }, parent).value;
@@ -157,10 +154,9 @@ export class Ec2App extends pulumi.ComponentResource {
             userData,
             updateDefaultVersion: true,
             tagSpecifications: [
-                { resourceType: "instance", tags: { ...tags, Name: name, ...(args.patchGroup ? { [PATCH_GROUP_TAG]: args.patchGroup } : {}) } },
-                { resourceType: "volume", tags: { ...tags, Name: name } },
+                { resourceType: "instance", tags: { Name: name, ...(args.patchGroup ? { [PATCH_GROUP_TAG]: args.patchGroup } : {}) } },
+                { resourceType: "volume", tags: { Name: name } },
             ],
-            tags,
         }, parent);
 
         const group = new autoscaling.Group(`${name}-asg`, {
@@ -180,7 +176,7 @@ export class Ec2App extends pulumi.ComponentResource {
             // CodeDeploy's lifecycle hook installs the last good revision on each new one.
             // https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50, instanceWarmup: "300" } },
-            tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+            tags: [{ key: "Name", value: name, propagateAtLaunch: false }],
         }, parent);
 
         if (args.alarms) {
@@ -191,7 +187,7 @@ export class Ec2App extends pulumi.ComponentResource {
                 dimensions: { AutoScalingGroupName: group.name, path: "/" },
                 statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
                 threshold: args.alarms.diskUsedPercent ?? 80, period: 300, evaluationPeriods: 2, datapointsToAlarm: 2,
-                treatMissingData: "missing", alarmActions: [args.alarms.topicArn], okActions: [args.alarms.topicArn], tags,
+                treatMissingData: "missing", alarmActions: [args.alarms.topicArn], okActions: [args.alarms.topicArn],
             }, parent);
         }
 
@@ -200,7 +196,6 @@ export class Ec2App extends pulumi.ComponentResource {
             assumeRolePolicy: pulumi.all([ctx.accountId, ctx.dnsSuffix]).apply(([accountId, s]) =>
                 serviceTrustPolicy(`codedeploy.${s}`, accountId)),
             description: `CodeDeploy for ${name}: lifecycle hooks, traffic control, triggers`,
-            tags,
         }, parent);
         const serviceManaged = new iam.RolePolicyAttachment(`${name}-codedeploy-managed`, {
             role: serviceRole.name,
@@ -223,7 +218,7 @@ export class Ec2App extends pulumi.ComponentResource {
         a.apps.forEach((app, i) => {
             const tg = routes[i].targetGroup;
             const alarms = this.appAlarms(name, app, a, alb.loadBalancer, tg, args);
-            const application = new codedeploy.Application(`${name}-${app.name}`, { computePlatform: "Server", tags }, parent);
+            const application = new codedeploy.Application(`${name}-${app.name}`, { computePlatform: "Server" }, parent);
             const dg = new codedeploy.DeploymentGroup(`${name}-${app.name}-dg`, {
                 appName: application.name,
                 // Required by CodeDeploy and unique only within its (autonamed) application.
@@ -241,7 +236,6 @@ export class Ec2App extends pulumi.ComponentResource {
                 triggerConfigurations: args.alarms ? [{
                     triggerName: `${app.name}-deployments`, triggerEvents: TRIGGER_EVENTS, triggerTargetArn: args.alarms.topicArn,
                 }] : undefined,
-                tags,
             // CodeDeploy checks the role when the group is created: its policies must be attached first.
             }, { parent: this, dependsOn: [servicePolicy, serviceManaged] });
             apps.push(application);
@@ -262,7 +256,6 @@ export class Ec2App extends pulumi.ComponentResource {
                 }])),
             description: `CI of ${name}: upload revisions and create deployments of its applications only`,
             maxSessionDuration: 3600,
-            tags,
         }, parent);
         new iam.RolePolicy(`${name}-ci-policy`, {
             role: ciRole.name,
@@ -305,7 +298,7 @@ export class Ec2App extends pulumi.ComponentResource {
         const actions = args.alarms ? [args.alarms.topicArn] : [];
         const common = {
             namespace: "AWS/ApplicationELB", dimensions, period: 60, comparisonOperator: "GreaterThanOrEqualToThreshold",
-            treatMissingData: "notBreaching", alarmActions: actions, okActions: actions, tags: args.tags,
+            treatMissingData: "notBreaching", alarmActions: actions, okActions: actions,
         };
         return [
             new cloudwatch.MetricAlarm(`${name}-${app.name}-5xx`, {

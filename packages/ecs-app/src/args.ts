@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs } from "@citadel/shared";
+import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs, TagsInput } from "@citadel/shared";
 import { GrantArgs } from "./grants";
 import { AppAccessArgs } from "./access";
 
@@ -305,6 +305,17 @@ export interface EcsAppArgs {
      * database and the log bucket protected, the load balancer's deletion protection on. @default false
      */
     protect?: boolean;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -9,7 +9,7 @@ import * as ssm from "@pulumi/aws/ssm";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
     AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson, protectIf,
-    serviceTrustPolicy, validatePostgresDatabaseArgs, requireArgs,
+    serviceTrustPolicy, validatePostgresDatabaseArgs, requireArgs, withTags,
 } from "@citadel/shared";
 import {
     APP_VERSION_ENV, componentKeys, DATABASE_APP_USER, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET,
@@ -196,7 +196,7 @@ export class EcsApp extends pulumi.ComponentResource {
     constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EcsApp", name, args);
         const a = validateEcsAppArgs(name, args);
-        super("citadel:ecs:EcsApp", name, {}, opts);
+        super("citadel:ecs:EcsApp", name, {}, withTags(argKeys("EcsApp", name)("tags"), args.tags, opts));
         this.a = a;
         this.args = args;
         this.taskRoleArns = {};

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { requireWebAclCapacity, wafRules } from "./rules";
 import {
     argKeys, ARN_RULES, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
-    requireOneOf, requireUnique,
+    requireOneOf, requireUnique, TagsInput,
 } from "@citadel/shared";
 
 export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
@@ -145,6 +145,17 @@ export interface EdgeCdnArgs {
     contentSecurityPolicy?: string;
     /** Protect the assets bucket and the us-east-1 key from deletion and replacement. @default false */
     protect?: boolean;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /** Args after validation and defaults: what the component builds from. */

@@ -3,7 +3,7 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type * as inputs from "@pulumi/aws/types/input";
-import { AwsContext, awsContext, KmsKey, LOG_DELIVERIES, policyJson, protectIf, SecureBucket, requireArgs } from "@citadel/shared";
+import { AwsContext, awsContext, KmsKey, LOG_DELIVERIES, policyJson, protectIf, SecureBucket, requireArgs, withTags, argKeys } from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
     accessLogSuffixPath, MANAGED_POLICY, metricName, oacKeyStatements, oacReadStatements, securityHeaders,
@@ -43,7 +43,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
     constructor(name: string, args: EdgeCdnArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EdgeCdn", name, args);
         const a = validateEdgeCdnArgs(name, args);
-        super("citadel:edge:EdgeCdn", name, {}, opts);
+        super("citadel:edge:EdgeCdn", name, {}, withTags(argKeys("EdgeCdn", name)("tags"), args.tags, opts));
         const ctx = awsContext(this);
 
         const waf = createWebAcl(this, name, a, args, ctx);

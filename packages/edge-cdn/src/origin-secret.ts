@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getManagedPrefixListOutput } from "@pulumi/aws/ec2/getManagedPrefixList";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { argKeys, requireArgs, requireInteger } from "@citadel/shared";
+import { argKeys, requireArgs, requireInteger, withTags, TagsInput } from "@citadel/shared";
 import { DEFAULT_ORIGIN_HEADER_NAME, requireOriginHeaderName } from "./args";
 
 export interface OriginSecretArgs {
@@ -15,6 +15,17 @@ export interface OriginSecretArgs {
      * requests in between, so rotate in a quiet hour. @default "" (never rotated)
      */
     rotation?: string;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /**
@@ -31,7 +42,7 @@ export class OriginSecret extends pulumi.ComponentResource {
     constructor(name: string, args: OriginSecretArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("OriginSecret", name, args);
         const a = validateOriginSecretArgs(name, args);
-        super("citadel:edge:OriginSecret", name, {}, opts);
+        super("citadel:edge:OriginSecret", name, {}, withTags(argKeys("OriginSecret", name)("tags"), args.tags, opts));
 
         const value = new RandomPassword(`${name}-value`, {
             length: a.length,

@@ -8,7 +8,7 @@ import * as kms from "@pulumi/aws/kms";
 import {
     requireInput,
     AlarmsArgs, argKeys, awsContext, ConfigError, KeyOf, policyJson, requireLogRetention, SecureBucket,
-    serviceTrustPolicy, requireArgs,
+    serviceTrustPolicy, requireArgs, withTags, TagsInput,
 } from "@citadel/shared";
 import {
     AccountScope, auditBucketStatements, auditKeyStatements, auditPrefixes, configRoleStatements,
@@ -32,6 +32,17 @@ export interface AccountBaselineArgs {
     minimumPasswordLength?: number;
     /** Metric-filter alarms of the trail (root use, denied calls, IAM/SG/KMS policy changes) notify here. */
     alarms?: AlarmsArgs;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /** The account events that raise an alarm, as CloudWatch Logs filter patterns over CloudTrail JSON (FSBP CloudWatch.1–14). */
@@ -100,7 +111,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AccountBaseline", name, args);
         validateAccountBaselineArgs(args, argKeys("AccountBaseline", name));
-        super("citadel:operations:AccountBaseline", name, {}, opts);
+        super("citadel:operations:AccountBaseline", name, {}, withTags(argKeys("AccountBaseline", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
         const retentionDays = args.retentionDays ?? 365;

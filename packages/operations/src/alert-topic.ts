@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as sns from "@pulumi/aws/sns";
-import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl, requireArgs } from "@citadel/shared";
+import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl, requireArgs, withTags, TagsInput } from "@citadel/shared";
 import { alertKeyStatements, alertTopicStatements } from "./policies";
 
 /** How a subscriber receives alerts. */
@@ -40,6 +40,17 @@ export interface AlertTopicArgs {
     previous?: PreviousAlertTopic;
     /** Days before a deleted key is gone, 7..30. @default 30 */
     keyDeletionWindowInDays?: number;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /**
@@ -91,7 +102,7 @@ export class AlertTopic extends pulumi.ComponentResource {
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AlertTopic", name, args);
         const subscribers = validateAlertTopicArgs(args, argKeys("AlertTopic", name), opts?.protect === true);
-        super("citadel:operations:AlertTopic", name, {}, opts);
+        super("citadel:operations:AlertTopic", name, {}, withTags(argKeys("AlertTopic", name)("tags"), args.tags, opts));
         const ctx = awsContext(this);
         const scope = pulumi.all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) => ({ accountId, partition, region, dnsSuffix }));

@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs,
+    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs, withTags, TagsInput,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -50,6 +50,17 @@ export interface BackupPlanArgs {
     completionWindowMinutes?: number;
     /** Failed, expired and aborted backup and copy jobs are published to this topic. */
     alarms?: AlarmsArgs;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export interface ResolvedBackupPlanArgs {
@@ -131,7 +142,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         // Without it the vault would silently use the AWS-managed key.
         requireInput(argKeys("BackupPlan", name)("kmsKeyArn"), args.kmsKeyArn, "the ARN of the customer-managed KMS key for the vault");
         const a = resolveBackupPlanArgs(args, argKeys("BackupPlan", name));
-        super("citadel:operations:BackupPlan", name, {}, opts);
+        super("citadel:operations:BackupPlan", name, {}, withTags(argKeys("BackupPlan", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
 

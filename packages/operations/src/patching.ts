@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
-import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs, withTags, TagsInput } from "@citadel/shared";
 
 /** Hours each maintenance window stays open (the last hour takes no new task: `cutoff: 1`). */
 const WINDOW_HOURS = 3;
@@ -26,6 +26,17 @@ export interface PatchManagementArgs {
      * quarterly patching is the floor)
      */
     installSchedule?: string;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf) {
@@ -70,7 +81,7 @@ export class PatchManagement extends pulumi.ComponentResource {
     constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PatchManagement", name, args);
         const a = resolvePatchManagementArgs(args, argKeys("PatchManagement", name));
-        super("citadel:operations:PatchManagement", name, {}, opts);
+        super("citadel:operations:PatchManagement", name, {}, withTags(argKeys("PatchManagement", name)("tags"), args.tags, opts));
         const parent = { parent: this };
 
         const baseline = new ssm.PatchBaseline(`${name}-baseline`, {

@@ -2,8 +2,9 @@ import { AL2023_RELEASE } from "./host-commands";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
-    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor, requireThreshold, requireUnique,
-    closestName, requireDbInstanceClass, requireInstanceType, requireSafeText, requireUnicastAddress,
+    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor,
+    requireThreshold, requireUnique, closestName, requireDbInstanceClass, requireInstanceType, requireSafeText,
+    requireUnicastAddress, TagsInput,
 } from "@citadel/shared";
 
 /**
@@ -139,6 +140,17 @@ export interface OrthancHostArgs {
      * maintenance window for that group patches them one at a time. Unset: no tag.
      */
     patchGroup?: string;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /** A DICOM node Orthanc may send to. */

@@ -9,7 +9,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
     AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, protectIf,
-    SecureBucket, requireArgs,
+    SecureBucket, requireArgs, withTags, argKeys,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
@@ -191,7 +191,7 @@ export class OrthancHost extends pulumi.ComponentResource {
     constructor(name: string, args: OrthancHostArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("OrthancHost", name, args);
         const a = validateOrthancHostArgs(name, args);
-        super("citadel:orthanc:OrthancHost", name, {}, opts);
+        super("citadel:orthanc:OrthancHost", name, {}, withTags(argKeys("OrthancHost", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
         const ports: Port[] = [

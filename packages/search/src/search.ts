@@ -7,8 +7,9 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson, PolicyStatement, requireInteger, requireLogRetention,
-    requireSearchInstanceType, requireArgs,
+    AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef,
+    policyJson, PolicyStatement, requireInteger, requireLogRetention, requireSearchInstanceType, requireArgs,
+    withTags, TagsInput,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -70,8 +71,17 @@ export interface SearchArgs {
     parameterPrefix?: string;
     /** AWS's recommended CloudWatch alarms to this topic (see SearchAlarmsArgs). @default none */
     alarms?: SearchAlarmsArgs;
-    /** @default {} */
-    tags?: Record<string, pulumi.Input<string>>;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export interface ResolvedSearchArgs {
@@ -286,10 +296,9 @@ export class Search extends pulumi.ComponentResource {
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("Search", name, args);
         const a = validateSearchArgs(name, args);
-        super("citadel:search:Search", name, {}, opts);
+        super("citadel:search:Search", name, {}, withTags(argKeys("Search", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
-        const tags = args.tags ?? {};
 
         const master = new iam.Role(`${name}-master`, {
             description: `${name}: OpenSearch fine-grained access control master`,
@@ -298,11 +307,10 @@ export class Search extends pulumi.ComponentResource {
                     Effect: "Allow", Principal: { AWS: admins.length > 0 ? admins : [`arn:${partition}:iam::${account}:root`] },
                     Action: "sts:AssumeRole",
                 }])),
-            tags,
         }, parent);
 
         const sg = new ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.network.vpcId, description: `${name}: HTTPS from the app's tasks only`, tags: { ...tags, Name: name },
+            vpcId: args.network.vpcId, description: `${name}: HTTPS from the app's tasks only`, tags: { Name: name },
         }, parent);
         args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
             securityGroupId: sg.id, description: "HTTPS from a client", ipProtocol: "tcp", fromPort: 443, toPort: 443,
@@ -312,7 +320,7 @@ export class Search extends pulumi.ComponentResource {
         const logGroups = SEARCH_LOG_TYPES.map((logType) => ({
             logType,
             group: new cloudwatch.LogGroup(`${name}-${logType.toLowerCase().replace(/_/g, "-")}`, {
-                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn, tags,
+                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn,
             }, parent),
         }));
         const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;
@@ -345,7 +353,7 @@ export class Search extends pulumi.ComponentResource {
             logPublishingOptions: logGroups.map((l) => ({ logType: l.logType, cloudwatchLogGroupArn: l.group.arn, enabled: true })),
             softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
             offPeakWindowOptions: { enabled: true },
-            tags: { ...tags, ...backupTags() },
+            tags: backupTags(),
         }, { parent: this, dependsOn: [logPolicy] });
 
         new opensearch.DomainPolicy(`${name}-access`, {
@@ -356,7 +364,7 @@ export class Search extends pulumi.ComponentResource {
 
         if (a.parameterPrefix) {
             new ssm.Parameter(`${name}-param-endpoint`, {
-                name: `${a.parameterPrefix}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`, tags,
+                name: `${a.parameterPrefix}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`,
                 description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
             }, parent);
         }

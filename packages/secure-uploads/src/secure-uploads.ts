@@ -6,7 +6,8 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as random from "@pulumi/random";
 import {
-    argKeys, awsContext, backupTags, ConfigError, LogBucketRef, policyJson, requireInteger, SecureBucket, requireArgs,
+    argKeys, awsContext, ConfigError, LogBucketRef, policyJson, requireInteger, SecureBucket,
+    requireArgs, withTags, TagsInput,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
@@ -64,8 +65,17 @@ export interface SecureUploadsArgs {
     cdnDistributionArns?: pulumi.Input<string>[];
     /** Create a CloudFront key group for signed download URLs. @default none */
     signedUrls?: SignedUrlArgs;
-    /** Tags on the bucket, besides the backup tag. @default {} */
-    tags?: Record<string, pulumi.Input<string>>;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 export const SECURE_UPLOADS_DEFAULTS = {
@@ -154,7 +164,7 @@ export class SecureUploads extends pulumi.ComponentResource {
     constructor(name: string, args: SecureUploadsArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureUploads", name, args);
         const a = validateSecureUploadsArgs(name, args);
-        super("citadel:uploads:SecureUploads", name, {}, opts);
+        super("citadel:uploads:SecureUploads", name, {}, withTags(argKeys("SecureUploads", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
 
@@ -167,7 +177,6 @@ export class SecureUploads extends pulumi.ComponentResource {
             purpose: "data",
             kmsKeyArn: args.kmsKeyArn,
             accessLogs: { bucketName: args.accessLogs.bucketName },
-            tags: { ...args.tags, ...backupTags() },
             lifecycleRules: [{
                 id: "expire-incoming",
                 status: "Enabled",
@@ -202,7 +211,6 @@ export class SecureUploads extends pulumi.ComponentResource {
             // The bucket's id is its name; the same reference its policy uses, so a rule can pair them.
             protectedResource: { s3Bucket: { bucketName: bucket.bucketId } },
             actions: [{ taggings: [{ status: "ENABLED" }] }],
-            tags: args.tags,
         }, { parent: this, dependsOn: [scannerPolicy] });
 
         if (args.alertTopicArn !== undefined) {

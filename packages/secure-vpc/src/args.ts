@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique, TagsInput } from "@citadel/shared";
 import { carveSubnets, SubnetLayout } from "./subnets";
 
 export const NAT_STRATEGIES = ["none", "single", "perAz"] as const;
@@ -65,6 +65,17 @@ export interface SecureVpcArgs {
     flowLogs: FlowLogsArgs;
     /** The KMS key that encrypts the flow log group (for `cloudwatch`). Must admit the `logs` service. */
     kmsKeyArn: pulumi.Input<string>;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /** Args after validation and defaults: what the component builds from. */

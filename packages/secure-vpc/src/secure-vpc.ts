@@ -4,7 +4,7 @@ import * as vpc from "@pulumi/aws/vpc";
 import * as iam from "@pulumi/aws/iam";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
-import { awsContext, NetworkRef, policyJson, serviceTrustPolicy, requireArgs } from "@citadel/shared";
+import { awsContext, NetworkRef, policyJson, serviceTrustPolicy, requireArgs, withTags, argKeys } from "@citadel/shared";
 import { SecureVpcArgs, validateSecureVpcArgs } from "./args";
 
 /**
@@ -31,7 +31,7 @@ export class SecureVpc extends pulumi.ComponentResource {
     constructor(name: string, args: SecureVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureVpc", name, args);
         const a = validateSecureVpcArgs(name, args);
-        super("citadel:network:SecureVpc", name, {}, opts);
+        super("citadel:network:SecureVpc", name, {}, withTags(argKeys("SecureVpc", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
 

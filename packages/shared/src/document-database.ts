@@ -8,6 +8,7 @@ import { requireLogRetention } from "./logs";
 import { requireDbInstanceClass } from "./aws-names";
 import { AlarmsArgs, backupTags, createAlarms } from "./operations";
 import { NetworkRef } from "./refs";
+import { TagsInput, withTags } from "./tags";
 
 /** DocumentDB's port. */
 export const DOCUMENTDB_PORT = 27017;
@@ -57,10 +58,19 @@ export interface DocumentDatabaseArgs {
     deletionProtection?: boolean;
     /** Retention of the exported audit and profiler logs. @default 365 */
     logRetentionDays?: number;
-    /** @default {} */
-    tags?: Record<string, string>;
     /** A CPU alarm per instance (≥ 80 % for 10 minutes) to this topic; none when unset. */
     alarms?: AlarmsArgs;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /**
@@ -83,15 +93,13 @@ export class DocumentDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: DocumentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("DocumentDatabase", name, args);
         validateDocumentDatabaseArgs(name, args);
-        super("citadel:shared:DocumentDatabase", name, {}, opts);
+        super("citadel:shared:DocumentDatabase", name, {}, withTags(argKeys("DocumentDatabase", name)("tags"), args.tags, opts));
         const parent = { parent: this };
-        const tags = args.tags ?? {};
         const engineVersion = args.engineVersion ?? "5.0";
 
         const sg = new ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.network.vpcId,
             description: "DocumentDB: 27017 from the application's security groups only",
-            tags,
         }, parent);
         args.allowedSecurityGroupIds.forEach((source, i) => new vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
             securityGroupId: sg.id,
@@ -103,13 +111,11 @@ export class DocumentDatabase extends pulumi.ComponentResource {
         const subnets = new docdb.SubnetGroup(`${name}-subnets`, {
             subnetIds: args.network.privateSubnetIds,
             description: "Private subnets only",
-            tags,
         }, parent);
         const params = new docdb.ClusterParameterGroup(`${name}-params`, {
             family: `docdb${engineVersion}`,
             description: "TLS required; audit (DDL, authentication) and profiler logs",
             parameters: DOCUMENTDB_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
-            tags,
         }, parent);
 
         // Fixed, as PostgresDatabase's: DocumentDB exports to log groups named after the cluster, and
@@ -120,7 +126,6 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             name: `/aws/docdb/${identifier}/${kind}`,
             retentionInDays: args.logRetentionDays ?? 365,
             kmsKeyId: args.kmsKeyArn,
-            tags,
         }, parent));
 
         const cluster = new docdb.Cluster(`${name}`, {
@@ -144,7 +149,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             finalSnapshotIdentifier: `${identifier}-final`,
             enabledCloudwatchLogsExports: [...DOCUMENTDB_LOG_EXPORTS],
             allowMajorVersionUpgrade: false,
-            tags: { ...tags, ...backupTags() },
+            tags: backupTags(),
         // The cluster inherits the component's `protect` resource option (Pulumi's, the one way to protect).
         }, { parent: this, dependsOn: logGroups });
 
@@ -156,7 +161,6 @@ export class DocumentDatabase extends pulumi.ComponentResource {
                 autoMinorVersionUpgrade: true,
                 caCertIdentifier: "rds-ca-rsa2048-g1",
                 promotionTier: i,
-                tags,
             }, parent);
             if (args.alarms) {
                 // https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html (AWS/DocDB, DBInstanceIdentifier)

@@ -21,3 +21,4 @@ export * from "./protect";
 export * from "./document-database";
 export * from "./log-delivery";
 export * from "./listener-rule";
+export * from "./tags";

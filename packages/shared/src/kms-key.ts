@@ -4,6 +4,7 @@ import { awsContext } from "./aws-context";
 import { argKeys, ConfigError, requireArgs, requireInteger } from "./errors";
 import { requireSafeText } from "./text";
 import { PolicyStatement, policyJson } from "./iam";
+import { TagsInput, withTags } from "./tags";
 
 /**
  * AWS services that may be given use of the key through its key policy. Services that act on behalf
@@ -48,6 +49,17 @@ export interface KmsKeyArgs {
      * @default none: the policy is set on the key itself
      */
     deferredPolicyStatements?: pulumi.Input<PolicyStatement[]>;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /**
@@ -61,7 +73,7 @@ export class KmsKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         const services = validateKmsKeyArgs(name, args);
-        super("citadel:shared:KmsKey", name, {}, opts);
+        super("citadel:shared:KmsKey", name, {}, withTags(argKeys("KmsKey", name)("tags"), args.tags, opts));
 
         const ctx = awsContext(this);
         const statements = pulumi

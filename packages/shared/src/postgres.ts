@@ -12,6 +12,7 @@ import { requireLogRetention } from "./logs";
 import { requireDbInstanceClass } from "./aws-names";
 import { NetworkRef } from "./refs";
 import { AlarmsArgs, AlarmSpec, backupTags, createAlarms, requireThreshold } from "./operations";
+import { TagsInput, withTags } from "./tags";
 
 /**
  * The database's CloudWatch alarms (namespace `AWS/RDS`, one datapoint a minute). There is no
@@ -73,6 +74,17 @@ export interface PostgresDatabaseArgs {
     monitoringInterval?: number;
     /** CPU, free storage and connection alarms to this topic; none when unset. */
     alarms?: DatabaseAlarmsArgs;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /** PostgreSQL parameters that are part of the contract: TLS only, and no statement text (PHI) in logs. */
@@ -111,7 +123,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PostgresDatabase", name, args);
         validatePostgresDatabaseArgs(name, args);
-        super("citadel:shared:PostgresDatabase", name, {}, opts);
+        super("citadel:shared:PostgresDatabase", name, {}, withTags(argKeys("PostgresDatabase", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const engineVersion = args.engineVersion ?? "16";
         const masterUsername = args.masterUsername ?? "citadel";

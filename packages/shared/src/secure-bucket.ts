@@ -6,6 +6,7 @@ import { ARN_RULES, requireArn } from "./arn";
 import { PolicyStatement, policyJson } from "./iam";
 import { backupTags } from "./operations";
 import { BucketEncryption, LOG_DELIVERIES, logDeliveryStatements, LogDeliveryService } from "./log-delivery";
+import { TagsInput, withTags } from "./tags";
 
 export const BUCKET_PURPOSES = ["data", "logs", "elbLogs", "accessLogs"] as const;
 export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
@@ -67,10 +68,19 @@ export interface SecureBucketArgs {
      * @default []
      */
     lifecycleRules?: s3.BucketLifecycleConfigurationArgs["rules"] extends pulumi.Input<infer R> ? R : never;
-    /** Tags of the bucket (e.g. `backupTags()` for data the stack's backup plan keeps). @default {} */
-    tags?: Record<string, pulumi.Input<string>>;
     /** Delete all objects on `pulumi destroy`. Only for throwaway environments. @default false */
     forceDestroy?: boolean;
+    /**
+     * Tags for every taggable AWS resource this component creates (launch templates' instances and
+     * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
+     * (`Name`, `Patch Group`, the backup tag) keeps its value. Keys under `aws:` or `citadel:` are
+     * refused, as is what AWS refuses (more than 45 tags, keys over 128 or values over 256
+     * characters, characters other than letters, numbers, spaces and `_ . : / = + - @`), with a
+     * ConfigError naming `tags`. See `withTags` in @citadel/shared and
+     * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html
+     * @default {}
+     */
+    tags?: TagsInput;
 }
 
 /**
@@ -88,7 +98,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureBucket", name, args);
         const purpose = validateSecureBucketArgs(name, args);
-        super("citadel:shared:SecureBucket", name, {}, opts);
+        super("citadel:shared:SecureBucket", name, {}, withTags(argKeys("SecureBucket", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const isLogs = purpose !== "data";
 
@@ -96,7 +106,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             forceDestroy: args.forceDestroy ?? false,
             // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
             // the record, kept by lifecycle, and restoring them would not restore service).
-            tags: isLogs ? args.tags : { ...args.tags, ...backupTags() },
+            tags: isLogs ? undefined : backupTags(),
         }, { parent: this });
 
         new s3.BucketOwnershipControls(`${name}-ownership`, {

@@ -3,3 +3,4 @@ export * from "./harness";
 export * from "./stack";
 export * from "./plan";
 export * from "./urns";
+export * from "./tags";
