@@ -51,7 +51,7 @@ const alerts = new AlertTopic("alerts", {
     subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: settings.alertEmail }],
 }, { protect });
 new BackupPlan("backup", {
-    kmsKeyArn: kms.arn, scheduleHourUtc: 0, retentionDays: 15, alarms: { topicArn: alerts.topicArn },
+    kmsKeyArn: kms.arn, scheduleHourUtc: 0, backupRetentionInDays: 15, alarms: { topicArn: alerts.topicArn },
 }, { protect });
 new PatchManagement("patching", { patchGroup: "drsignet" });
 
@@ -78,7 +78,7 @@ const db = new DocumentDatabase("docs", {
     kmsKeyArn: kms.arn,
     allowedSecurityGroupIds: [tier.securityGroupId],
     instanceCount: databaseInstances,
-    backupRetentionDays: 15,
+    backupRetentionInDays: 15,
     deletionProtection: protect,
     alarms: { topicArn: alerts.topicArn },
 }, { protect });

@@ -33,7 +33,7 @@ const ha = config.getBoolean("highAvailability") ?? false;
 const stack = pulumi.getStack();
 const namespace = `/ecoportal/${stack}`;
 const domainName = config.require("domainName");
-const logRetentionDays = 365; // "Expires after 12 months"
+const logRetentionInDays = 365; // "Expires after 12 months"
 
 const key = new KmsKey("ecoportal", {
     description: `ecoPortal ${stack}: data at rest, parameters and logs`,
@@ -45,9 +45,9 @@ const alerts = new AlertTopic("ecoportal-alerts", {
     subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
 });
 // S3 server access logs arrive only in SSE-S3 buckets: a bucket of their own.
-const accessLogs = new SecureBucket("ecoportal-access-logs", { purpose: "accessLogs", logRetentionDays });
+const accessLogs = new SecureBucket("ecoportal-access-logs", { purpose: "accessLogs", logRetentionInDays });
 const logs = new SecureBucket("ecoportal-logs", {
-    purpose: "logs", kmsKeyArn: key.arn, logRetentionDays, accessLogs: { bucketName: accessLogs.bucketName },
+    purpose: "logs", kmsKeyArn: key.arn, logRetentionInDays, accessLogs: { bucketName: accessLogs.bucketName },
 });
 const net = new SecureVpc("ecoportal", {
     cidrBlock: "10.40.0.0/16",
@@ -68,15 +68,15 @@ const cdn = new EdgeCdn("ecoportal", {
     certificateArn: config.require("edgeCertificateArn"),
     logBucket: logs,
     accessLogsBucketName: accessLogs.bucketName,
-    logRetentionInDays: logRetentionDays,
+    logRetentionInDays: logRetentionInDays,
 });
 
 const uploads = new SecureUploads("uploads", {
     kmsKeyArn: key.arn,
-    accessLogs,
+    accessLogsBucketName: accessLogs.bucketName,
     allowedOrigins: [`https://${domainName}`],
     downloadUrlExpirySeconds: 300,
-    alertTopicArn: alerts.topicArn,
+    alarms: { topicArn: alerts.topicArn },
 });
 
 const tasks = ha ? 2 : 1;
@@ -100,7 +100,7 @@ const app = new EcsApp("ecoportal", {
     loadBalancer: { certificateArn: config.require("certificateArn") },
     originProtection: origin.protection,
     parameterNamespace: namespace,
-    logRetentionDays,
+    logRetentionInDays,
     alarms: { topicArn: alerts.topicArn },
     access: {
         developersGroup: true,
@@ -114,12 +114,12 @@ const app = new EcsApp("ecoportal", {
 });
 
 const cache = new Cache("ecoportal-cache", {
-    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
+    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs] },
     parameterPrefix: `${namespace}/cache`, alarms: { topicArn: alerts.topicArn },
 });
 const search = new Search("ecoportal-search", {
-    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionDays,
+    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: [app.taskRoleArns.web, app.taskRoleArns.jobs] },
     parameterPrefix: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
 });

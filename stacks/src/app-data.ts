@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, LogBucketRef } from "@citadel/shared";
+import { ConfigError } from "@citadel/shared";
 import { EcsApp, GrantArgs } from "@citadel/ecs-app";
 import { SecureUploads, validateSecureUploadsArgs } from "@citadel/secure-uploads";
 import { Cache, validateCacheArgs } from "@citadel/cache";
@@ -57,7 +57,7 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
             // Off, an empty list is fine (required only when on); every origin given is checked all the same.
             const given = s.uploads.enabled || s.uploads.allowedOrigins.length > 0 ? s
                 : { ...s, uploads: { ...s.uploads, allowedOrigins: ["https://portal.example.com"] } };
-            validateSecureUploadsArgs("uploads", uploadsArgs(given, "(key)", { bucketName: "(logs)", arn: "(logs)" }));
+            validateSecureUploadsArgs("uploads", uploadsArgs(given, "(key)", "(logs)"));
         } catch (e) {
             renamed("uploads", { allowedOrigins: "allowedOrigins", incomingExpirationDays: "incomingExpirationDays", maxUploadBytes: "maxUploadMiB" })(e);
         }
@@ -81,9 +81,9 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
     return s;
 }
 
-function uploadsArgs(s: AppDataSettings, kmsKeyArn: pulumi.Input<string>, accessLogs: LogBucketRef) {
+function uploadsArgs(s: AppDataSettings, kmsKeyArn: pulumi.Input<string>, accessLogsBucketName: pulumi.Input<string>) {
     return {
-        kmsKeyArn, accessLogs, allowedOrigins: s.uploads.allowedOrigins,
+        kmsKeyArn, accessLogsBucketName, allowedOrigins: s.uploads.allowedOrigins,
         incomingExpirationDays: s.uploads.incomingExpirationDays, maxUploadBytes: s.uploads.maxUploadMiB * 1024 * 1024,
     };
 }
@@ -94,8 +94,8 @@ export function deployUploads(platform: Platform): { uploads?: SecureUploads; gr
     if (!s.uploads.enabled) return { grants: [] };
     // Malware found, or a failed scan, goes to the stack's alert topic (it admits this account's rules).
     const uploads = new SecureUploads("uploads", {
-        ...uploadsArgs(s, platform.key.arn, { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn }),
-        alertTopicArn: platform.alerts.topicArn,
+        ...uploadsArgs(s, platform.key.arn, platform.accessLogs.bucketName),
+        alarms: { topicArn: platform.alerts.topicArn },
     }, { protect: platform.settings.protect });
     return { uploads, grants: uploads.appGrants };
 }
@@ -119,7 +119,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: Object.values(app.taskRoleNames) },
             highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType,
-            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/cache`, alarms,
+            logRetentionInDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/cache`, alarms,
         }, opts);
         Object.assign(outputs, { cacheEndpoint: cache.primaryEndpointAddress, cacheUser: cache.userName });
     }
@@ -128,7 +128,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: Object.values(app.taskRoleArns) },
             highAvailability: s.search.highAvailability, instanceType: s.search.instanceType,
-            logRetentionDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/search`, alarms,
+            logRetentionInDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/search`, alarms,
         }, opts);
         Object.assign(outputs, { searchEndpoint: search.endpoint, searchRoleMappingRequest: search.roleMappingRequest });
     }

@@ -53,7 +53,7 @@ interface AppRefs {
     network: NetworkRef;
     logBucket: LogBucketRef;
     kmsKeyArn: pulumi.Input<string>;
-    logRetentionDays: number;
+    logRetentionInDays: number;
     protect: boolean;
     originProtection?: OriginProtectionArgs;
     /** The stack's alert topic, when components create alarms. */
@@ -68,7 +68,7 @@ const TOP_LEVEL_KEYS: Record<string, string> = {
     "images.source": "app.imageSource",
     "images.registry": "app.registry",
     "images.credentialsSecretArn": "app.registryCredentialsSecretArn",
-    "logRetentionDays": "logs.retentionDays",
+    "logRetentionInDays": "logs.retentionDays",
     "bastion.instanceType": "app.bastion",
 };
 const MEMBER_KEYS: Record<string, string> = {
@@ -141,7 +141,7 @@ export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
         database: { databaseName: s.database.name, instanceClass: s.database.instanceClass, multiAz: s.database.multiAz },
         bastion: s.bastion ? {} : undefined,
         alarms: refs.alarmsTopicArn ? { topicArn: refs.alarmsTopicArn } : undefined,
-        logRetentionDays: refs.logRetentionDays,
+        logRetentionInDays: refs.logRetentionInDays,
         protect: refs.protect,
     };
 }
@@ -227,7 +227,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         },
         kmsKeyArn: "(the stack's key)",
         logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
-        logRetentionDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653)),
+        logRetentionInDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653)),
         protect: reader.boolean("protect"),
         // With the edge in front, each listener rule carries the origin header condition too: the
         // hosts and paths get one condition value fewer.
@@ -273,7 +273,7 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         network: platform.net.network,
         kmsKeyArn: platform.key.arn,
         logBucket: { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn },
-        logRetentionDays: s.logs.retentionDays,
+        logRetentionInDays: s.logs.retentionDays,
         protect: s.protect,
         originProtection,
         alarmsTopicArn: s.operations.alarms ? platform.alerts.topicArn : undefined,

@@ -37,7 +37,7 @@ const CONFIG_KEY: Record<string, string> = {
  * Reads every `edge.*` key (so Pulumi.yaml and the program cannot drift) and, when the edge is on,
  * validates them with EdgeCdn's own rules. `appEnabled`: whether there is a load balancer to front.
  */
-export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number, appEnabled: boolean): EdgeSettings {
+export function loadEdgeSettings(reader: ConfigReader, logRetentionInDays: number, appEnabled: boolean): EdgeSettings {
     const enabled = reader.boolean("edge.enabled");
     const settings: EdgeSettings = {
         enabled,
@@ -72,13 +72,13 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
             throw new ConfigError(reader.full("edge.originDomainName"), undefined, "is required when the edge fronts the app (edge.enabled and app.enabled)",
                 "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com");
         }
-        resolveEdgeCdnArgs(edgeArgs(settings, logRetentionDays, {
+        resolveEdgeCdnArgs(edgeArgs(settings, logRetentionInDays, {
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
         }), reader.keyOf("edge.", CONFIG_KEY));
     } else {
-        resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionDays, {
+        resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionInDays, {
             logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
             accessLogsBucketName: "(the stack's access log bucket)",
             header: settings.originDomainName ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
@@ -88,7 +88,7 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionDays: number,
 }
 
 function edgeArgs(
-    s: EdgeSettings, logRetentionDays: number,
+    s: EdgeSettings, logRetentionInDays: number,
     refs: Pick<EdgeCdnArgs, "logBucket" | "accessLogsBucketName"> & { header?: { name: string; value: pulumi.Input<string> } },
     protect = false,
 ): EdgeCdnArgs {
@@ -100,7 +100,7 @@ function edgeArgs(
         logBucket: refs.logBucket,
         accessLogsBucketName: refs.accessLogsBucketName,
         waf: { rateLimit: s.rateLimit, uploadPaths: s.uploadPaths },
-        logRetentionInDays: logRetentionDays,
+        logRetentionInDays: logRetentionInDays,
         priceClass: s.priceClass,
         protect,
     };

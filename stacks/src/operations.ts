@@ -44,14 +44,14 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
     const vaultLock = reader.oneOf<VaultLockMode>("operations.backup.vaultLock", Object.values(VaultLockMode));
     const backupArgs = {
         scheduleHourUtc: reader.integer("operations.backup.hourUtc", 0, 23),
-        retentionDays: reader.integer("operations.backup.retentionDays", 1, 36500),
+        backupRetentionInDays: reader.integer("operations.backup.retentionDays", 1, 36500),
         continuousBackup: reader.boolean("operations.backup.continuous"),
         vaultLock,
         vaultLockChangeableForDays: reader.integer("operations.backup.vaultLockChangeableForDays", 3, 36500),
         copyRegion: reader.optionalString("operations.backup.copyRegion"),
     };
     const backupEnabled = reader.boolean("operations.backup.enabled");
-    const renamed: Record<string, string> = { scheduleHourUtc: "hourUtc", continuousBackup: "continuous" };
+    const renamed: Record<string, string> = { scheduleHourUtc: "hourUtc", continuousBackup: "continuous", backupRetentionInDays: "retentionDays" };
     // Validated whether or not backup is on (issue 11, kind 9).
     {
         resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`),
@@ -117,7 +117,7 @@ export function deployOperations(platform: Platform): Record<string, unknown> {
     if (o.accountBaseline.enabled) {
         const baseline = new AccountBaseline("account", {
             accessLogsBucketName: platform.accessLogs.bucketName,
-            retentionDays: s.logs.retentionDays,
+            logRetentionInDays: s.logs.retentionDays,
             recordGlobalResources: o.accountBaseline.recordGlobalResources,
             alarms: { topicArn: platform.alerts.topicArn },
         }, { protect: s.protect });

@@ -6,7 +6,7 @@ import { ORTHANC_PATCH_GROUP } from "./operations";
 
 /** What the stack's config says about Orthanc; the stack supplies the network, key and logs. */
 type OrthancConfigArgs = Omit<OrthancHostArgs,
-    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionDays" | "protect" | "alarms" | "patchGroup">;
+    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionInDays" | "protect" | "alarms" | "patchGroup">;
 
 /** Orthanc on EC2 (OrthancHost), validated from `citadel:orthanc.*`. */
 export interface OrthancSettings {
@@ -20,10 +20,10 @@ const CONFIG_KEY: Record<string, string> = {
     "database.allocatedStorage": "orthanc.db.allocatedStorage",
     "database.multiAz": "orthanc.db.multiAz",
     "database.deletionProtection": "orthanc.db.deletionProtection",
-    "database.backupRetentionDays": "orthanc.db.backupRetentionDays",
+    "database.backupRetentionInDays": "orthanc.db.backupRetentionDays",
     "images.orthanc": "orthanc.orthancImage",
     "images.nginx": "orthanc.nginxImage",
-    "logRetentionDays": "logs.retentionDays",
+    "logRetentionInDays": "logs.retentionDays",
     "protect": "protect",
 };
 
@@ -57,7 +57,7 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
             allocatedStorage: reader.integer("orthanc.db.allocatedStorage", 20, RDS_MAX_ALLOCATED_STORAGE_GIB),
             multiAz: reader.boolean("orthanc.db.multiAz"),
             deletionProtection: reader.boolean("orthanc.db.deletionProtection"),
-            backupRetentionDays: reader.integer("orthanc.db.backupRetentionDays", 7, 35),
+            backupRetentionInDays: reader.integer("orthanc.db.backupRetentionDays", 7, 35),
         },
     };
     const keyOf = reader.keyOf("orthanc.", CONFIG_KEY);
@@ -86,7 +86,7 @@ export function deployOrthanc(platform: Platform): Record<string, unknown> {
         network: platform.net.network,
         kmsKeyArn: platform.key.arn,
         accessLogsBucketName: platform.accessLogs.bucketName,
-        logRetentionDays: s.logs.retentionDays,
+        logRetentionInDays: s.logs.retentionDays,
         protect: s.protect,
         alarms: s.operations.alarms ? { topicArn: platform.alerts.topicArn } : undefined,
         patchGroup: s.operations.patching.enabled ? ORTHANC_PATCH_GROUP : undefined,

@@ -39,14 +39,14 @@ export async function program(): Promise<Record<string, unknown>> {
     }, protectIf(s.protect));
     const accessLogs = new SecureBucket("access-logs", {
         purpose: "accessLogs",
-        logRetentionDays: s.logs.retentionDays,
+        logRetentionInDays: s.logs.retentionDays,
     }, protectIf(s.protect));
 
     const logs = new SecureBucket("logs", {
         purpose: "logs",
         kmsKeyArn: key.arn,
         accessLogs: { bucketName: accessLogs.bucketName },
-        logRetentionDays: s.logs.retentionDays,
+        logRetentionInDays: s.logs.retentionDays,
     }, protectIf(s.protect));
 
     const net = new SecureVpc("net", {
@@ -59,7 +59,7 @@ export async function program(): Promise<Record<string, unknown>> {
         kmsKeyArn: key.arn,
         flowLogs: s.vpc.flowLogsDestination === "s3"
             ? { destination: "s3", bucketArn: logs.arn }
-            : { destination: "cloudwatch", retentionInDays: s.logs.retentionDays },
+            : { destination: "cloudwatch", logRetentionInDays: s.logs.retentionDays },
     });
     const alerts = prepareOperations(settings);
     const platform: Platform = { settings, key, logs, accessLogs, net, alerts };

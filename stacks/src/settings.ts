@@ -66,7 +66,7 @@ function readSettings(reader: ConfigReader): Settings {
         kmsKeyArn: "",
         flowLogs: vpcRaw.flowLogsDestination === "s3"
             ? { destination: "s3", bucketArn: "(the stack's log bucket)" }
-            : { destination: vpcRaw.flowLogsDestination, retentionInDays: retentionDays },
+            : { destination: vpcRaw.flowLogsDestination, logRetentionInDays: retentionDays },
     }, configKeys(reader.full("vpc.")));
 
     const protect = reader.boolean("protect");

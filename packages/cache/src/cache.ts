@@ -9,6 +9,7 @@ import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson,
     PolicyStatement, requireInteger, requireLogRetention, requireCacheNodeType, requireArgs, withTags, TagsInput,
+    refuseRenamed,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -53,9 +54,9 @@ export interface CacheArgs {
     /** Nodes (one primary, the rest replicas), 1..6. @default 2 with highAvailability, else 1 */
     nodeCount?: number;
     /** Days automatic snapshots are kept, 1..35 (FSBP ElastiCache.1). @default 7 */
-    snapshotRetentionDays?: number;
+    backupRetentionInDays?: number;
     /** Days the slow and engine logs are kept (a CloudWatch Logs retention period). @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * A Parameter Store path (e.g. `/ecoportal/prod/cache`) under which the cache publishes
      * `endpoint`, `port` and `user` as String parameters, for an app that reads its settings at boot.
@@ -83,8 +84,8 @@ export interface ResolvedCacheArgs {
     nodeType: string;
     highAvailability: boolean;
     nodeCount: number;
-    snapshotRetentionDays: number;
-    logRetentionDays: number;
+    backupRetentionInDays: number;
+    logRetentionInDays: number;
     parameterPrefix?: string;
 }
 
@@ -95,6 +96,7 @@ export const CACHE_PORT = 6379;
 
 export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheArgs {
     const key = argKeys("Cache", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", snapshotRetentionDays: "backupRetentionInDays" });
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
         throw new ConfigError(key("name"), name, "cannot name ElastiCache users (40 characters with a suffix)",
             "a lowercase letter, then up to 19 lowercase letters, digits or hyphens");
@@ -131,14 +133,14 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
     if (highAvailability && nodeCount < 2) {
         throw new ConfigError(key("nodeCount"), nodeCount, "leaves no replica to fail over to", "2..6 with highAvailability");
     }
-    const snapshotRetentionDays = requireInteger(key("snapshotRetentionDays"), args.snapshotRetentionDays ?? 7, 1, 35);
-    const logRetentionDays = requireLogRetention(key("logRetentionDays"), args.logRetentionDays ?? 365);
+    const backupRetentionInDays = requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays ?? 7, 1, 35);
+    const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
     if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
         throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path",
             'e.g. "/ecoportal/prod/cache", without a trailing slash');
     }
     if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, key);
-    return { engine, engineVersion, nodeType, highAvailability, nodeCount, snapshotRetentionDays, logRetentionDays,
+    return { engine, engineVersion, nodeType, highAvailability, nodeCount, backupRetentionInDays, logRetentionInDays,
         parameterPrefix: args.parameterPrefix };
 }
 
@@ -278,7 +280,7 @@ export class Cache extends pulumi.ComponentResource {
 
         const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
             logType, group: new cloudwatch.LogGroup(`${name}-${logType}`, {
-                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn,
+                retentionInDays: a.logRetentionInDays, kmsKeyId: args.kmsKeyArn,
             }, parent),
         }));
 
@@ -298,7 +300,7 @@ export class Cache extends pulumi.ComponentResource {
             userGroupIds: [group.userGroupId],
             subnetGroupName: subnets.name,
             securityGroupIds: [sg.id],
-            snapshotRetentionLimit: a.snapshotRetentionDays,
+            snapshotRetentionLimit: a.backupRetentionInDays,
             finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${suffix}`,
             autoMinorVersionUpgrade: true,
             applyImmediately: false,

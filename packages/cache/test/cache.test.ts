@@ -83,8 +83,8 @@ describe("Cache", () => {
         bad({ nodeType: "cache.t2.micro" }, /nodeType.*not cache.t2/);
         bad({ highAvailability: true, nodeCount: 1 }, /nodeCount: 1 leaves no replica/);
         bad({ clients: { securityGroupIds: [], roleNames: ["r"] } }, /clients.securityGroupIds.*is empty/);
-        bad({ snapshotRetentionDays: 0 }, /snapshotRetentionDays/);
-        bad({ logRetentionDays: 12 }, /logRetentionDays/);
+        bad({ backupRetentionInDays: 0 }, /backupRetentionInDays/);
+        bad({ logRetentionInDays: 12 }, /logRetentionInDays/);
         assert.doesNotThrow(() => validateCacheArgs("cache", { ...base, engine: CacheEngine.RedisOss }));
     });
 

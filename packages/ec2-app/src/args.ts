@@ -3,7 +3,7 @@ import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
     requireListenerRuleQuotas,
     AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention,
-    requireThreshold, requireUnique, requireInstanceType, TagsInput,
+    requireThreshold, requireUnique, requireInstanceType, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
@@ -153,7 +153,7 @@ export interface Ec2AppArgs {
      */
     patchGroup?: string;
     /** Retention (days) of the load balancer's access logs and of the apps' log groups. @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * Protect the revisions bucket and the load balancer's log bucket from deletion, and turn the load
      * balancer's deletion protection on. @default the component's own `protect` resource option, else false
@@ -193,7 +193,7 @@ export interface ResolvedEc2AppArgs {
     originProtection: undefined;
     parameterNamespace: string;
     target5xxPerMinute: number;
-    logRetentionDays: number;
+    logRetentionInDays: number;
     protect: boolean;
 }
 
@@ -209,6 +209,7 @@ const NODE_PACKAGE = /^nodejs(\d{2})?$/;
 /** Validates the args (one ConfigError naming the argument) and fills in the defaults. */
 export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "citadel", stack = "dev"): ResolvedEc2AppArgs {
     const key = argKeys("Ec2App", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays" });
     if (!Array.isArray(args.apps) || args.apps.length < 2) {
         throw new ConfigError(key("apps"), args.apps?.length ?? args.apps, "is fewer than two applications",
             "two or more (one instance tier serves them all, each on its own ports; use EcsApp for one)");
@@ -245,8 +246,8 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
     const idleTimeoutSeconds = requireInteger(key("loadBalancer.idleTimeoutSeconds"), lbArgs.idleTimeoutSeconds ?? 60, 1, 4000);
     const target5xxPerMinute = requireInteger(key("alarms.target5xxPerMinute"), args.alarms?.target5xxPerMinute ?? 5, 1, 100000);
     requireThreshold(key("alarms.diskUsedPercent"), args.alarms?.diskUsedPercent, 1, 100, "percent");
-    const logRetentionDays = args.logRetentionDays ?? 365;
-    requireLogRetention(key("logRetentionDays"), logRetentionDays);
+    const logRetentionInDays = args.logRetentionInDays ?? 365;
+    requireLogRetention(key("logRetentionInDays"), logRetentionInDays);
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup)) {
         throw new ConfigError(key("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits and _ . : / = + - @");
     }
@@ -262,7 +263,7 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
         originProtection: undefined,
         parameterNamespace,
         target5xxPerMinute,
-        logRetentionDays,
+        logRetentionInDays,
         protect,
     };
 }

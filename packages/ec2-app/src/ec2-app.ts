@@ -101,7 +101,7 @@ export class Ec2App extends pulumi.ComponentResource {
 
         // Each app's stdout/stderr, shipped by the CloudWatch agent: retention and the key (which must admit `logs`).
         const logGroups = a.apps.map((app) => new cloudwatch.LogGroup(`${name}-${app.name}-logs`, {
-            retentionInDays: a.logRetentionDays,
+            retentionInDays: a.logRetentionInDays,
             kmsKeyId: args.kmsKeyArn,
         }, parent));
 

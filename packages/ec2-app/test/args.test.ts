@@ -66,7 +66,7 @@ describe("Ec2App args", () => {
         refuses({ instances: { nodePackage: "node" } }, /instances\.nodePackage: "node" is not an Amazon Linux 2023 Node.js package/);
         refuses({ instances: { architecture: "i386" as any } }, /instances\.architecture: "i386"/);
         refuses({ loadBalancer: { certificateArn: "c", idleTimeoutSeconds: 5000 } }, /loadBalancer\.idleTimeoutSeconds: 5000 is out of range/);
-        refuses({ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/);
+        refuses({ logRetentionInDays: 10 }, /logRetentionInDays: 10 is not a CloudWatch Logs retention period/);
         refuses({ patchGroup: "a\nb" }, /patchGroup: "a\\nb" is not a tag value/);
     });
 });

@@ -299,7 +299,7 @@ export interface EcsAppArgs {
      */
     access?: AppAccessArgs;
     /** Days container logs are kept (a CloudWatch Logs retention period). @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * Guard stateful resources: ECR repositories are protected (and always retained on delete), the
      * database and the log bucket protected, the load balancer's deletion protection on. @default false
@@ -390,7 +390,7 @@ export interface ResolvedEcsAppArgs {
     parameterNamespace: string;
     database?: DatabaseArgs;
     bastion?: { instanceType: string; databaseAccess: boolean };
-    logRetentionDays: number;
+    logRetentionInDays: number;
     protect: boolean;
 }
 
@@ -429,7 +429,7 @@ export const ECS_APP_DEFAULTS = {
     visibilityTimeoutSeconds: 300,
     maxReceiveCount: 5,
     messageRetentionSeconds: 345600,
-    logRetentionDays: 365,
+    logRetentionInDays: 365,
     idleTimeoutSeconds: 60,
     ec2: { instanceType: { X86_64: "t3.small", ARM64: "t4g.small" }, minInstances: 1, maxInstances: 4, volumeSizeGiB: 30 },
     bastionInstanceType: { X86_64: "t3.micro", ARM64: "t4g.micro" },

@@ -235,7 +235,7 @@ export class EcsApp extends pulumi.ComponentResource {
                 network: args.network,
                 kmsKeyArn: args.kmsKeyArn,
                 allowedSecurityGroupIds: [sgs.tasks.id],
-                logRetentionDays: a.database.logRetentionDays ?? a.logRetentionDays,
+                logRetentionInDays: a.database.logRetentionInDays ?? a.logRetentionInDays,
                 deletionProtection: a.database.deletionProtection ?? a.protect,
                 alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
             }, { ...parent, ...protectIf(a.protect) });
@@ -610,7 +610,7 @@ export class EcsApp extends pulumi.ComponentResource {
         const secrets = [...c.secrets, ...injected.secrets];
 
         const logGroup = new cloudwatch.LogGroup(`${id}-logs`, {
-            retentionInDays: this.a.logRetentionDays,
+            retentionInDays: this.a.logRetentionInDays,
             kmsKeyId: this.args.kmsKeyArn,
         }, parent);
 

@@ -123,7 +123,7 @@ export function createLoadBalancer(
         logBucket = new SecureBucket(`${name}-alb-logs`, {
             purpose: "elbLogs",
             deliveryPrefix: ALB_LOG_PREFIX,
-            logRetentionDays: a.logRetentionDays,
+            logRetentionInDays: a.logRetentionInDays,
             accessLogs: accessLogsTo ? { bucketName: accessLogsTo.bucketName } : undefined,
         }, { ...opts, ...protectIf(a.protect) });
         bucketName = logBucket.bucketName;
@@ -173,7 +173,7 @@ export function createLoadBalancer(
 }
 
 /** What the load balancer needs from a component's validated args (EcsApp's, Ec2App's). */
-export type LoadBalancerSettings = Pick<ResolvedEcsAppArgs, "loadBalancer" | "originProtection" | "logRetentionDays" | "protect">;
+export type LoadBalancerSettings = Pick<ResolvedEcsAppArgs, "loadBalancer" | "originProtection" | "logRetentionInDays" | "protect">;
 
 /** What a route needs of a service: its port, protocol, health check, matching and priority. */
 export type RouteSpec = Pick<ResolvedService, "name" | "port" | "protocol" | "healthCheckPath" | "paths" | "hosts" | "priority"> & {

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     requireListenerRuleQuotas,
     ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
-    requireOneOf, requireSafeText, requireThreshold, requireInstanceType,
+    requireOneOf, requireSafeText, requireThreshold, requireInstanceType, refuseRenamed,
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
@@ -468,6 +468,7 @@ function resolveEc2(raw: Ec2CapacityArgs | undefined, capacity: CapacityType, ar
  * argument costs nothing. `keys` names the offending argument (or config key) in the message.
  */
 export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedEcsAppArgs {
+    refuseRenamed(keys.arg, args, { logRetentionDays: "logRetentionInDays", "database.logRetentionDays": "logRetentionInDays", "database.backupRetentionDays": "backupRetentionInDays" });
     if (!args.network) throw new ConfigError(keys.arg("network"), args.network, "is required", "a NetworkRef");
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(keys.arg("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
@@ -556,11 +557,11 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
         requireThreshold(keys.arg("alarms.tasksBelowDesiredMinutes"), args.alarms.tasksBelowDesiredMinutes, 1, 1440, "minutes");
     }
     validateAccess(keys.arg("access"), args.access);
-    const logRetentionDays = requireLogRetention(keys.arg("logRetentionDays"),
-        args.logRetentionDays ?? ECS_APP_DEFAULTS.logRetentionDays);
+    const logRetentionInDays = requireLogRetention(keys.arg("logRetentionInDays"),
+        args.logRetentionInDays ?? ECS_APP_DEFAULTS.logRetentionInDays);
 
     return {
         capacity, ec2, cpuArchitecture, services, workers, migration, images, repositories, loadBalancer,
-        originProtection, parameterNamespace, database: args.database, bastion, logRetentionDays, protect,
+        originProtection, parameterNamespace, database: args.database, bastion, logRetentionInDays, protect,
     };
 }

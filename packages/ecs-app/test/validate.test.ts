@@ -36,7 +36,7 @@ describe("EcsApp args", () => {
         assert.deepStrictEqual(frontend.writablePaths, ["/tmp"]);
         assert.strictEqual(frontend.healthCheckPath, "/");
         assert.deepStrictEqual([frontend.cpu, frontend.memory], [256, 512]);
-        assert.strictEqual(a.logRetentionDays, 365);
+        assert.strictEqual(a.logRetentionInDays, 365);
         assert.strictEqual(a.capacity, "fargate");
         assert.deepStrictEqual(a.images, { source: "ecr" });
         assert.deepStrictEqual(a.repositories, ["backend", "frontend"]);
@@ -160,7 +160,7 @@ describe("EcsApp args", () => {
             "images.credentialsSecretArn");
         refuses(() => resolve(appArgs({ ec2: { instanceType: "t3.small" } })), "ec2", 'capacity "ec2"');
         refuses(() => resolve(appArgs({ capacity: "ec2", ec2: { minInstances: 5, maxInstances: 2 } })), "ec2.maxInstances", "2");
-        refuses(() => resolve(appArgs({ logRetentionDays: 100 })), "logRetentionDays", "100");
+        refuses(() => resolve(appArgs({ logRetentionInDays: 100 })), "logRetentionInDays", "100");
         refuses(() => resolve(appArgs({ parameterNamespace: "citadel/prod/" })), "parameterNamespace");
         refuses(() => resolve(appArgs({ services: [] })), "services", "is empty");
         refuses(() => resolve(appArgs({ logBucket: undefined })), "logBucket", "is required");

@@ -8,7 +8,7 @@ import * as kms from "@pulumi/aws/kms";
 import {
     requireInput,
     AlarmsArgs, argKeys, awsContext, ConfigError, KeyOf, policyJson, requireLogRetention, SecureBucket,
-    serviceTrustPolicy, requireArgs, withTags, TagsInput,
+    serviceTrustPolicy, requireArgs, withTags, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 import {
     AccountScope, auditBucketStatements, auditKeyStatements, auditPrefixes, configRoleStatements,
@@ -20,7 +20,7 @@ export interface AccountBaselineArgs {
     /** Bucket (purpose `accessLogs`, SSE-S3: S3 delivers server access logs to no other) receiving the audit bucket's S3 server access logs. */
     accessLogsBucketName: pulumi.Input<string>;
     /** Days CloudTrail and Config files, and the trail's log group, are kept (a CloudWatch retention period). @default 365 */
-    retentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * Record global resource types (IAM users, roles, policies) in this region. They must be
      * recorded in exactly one region of the account, or every recorder reports them again.
@@ -83,7 +83,8 @@ export const TRAIL_METRIC_NAMESPACE = "Citadel/CloudTrail";
 
 export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyOf): void {
     requireInput(key("accessLogsBucketName"), args.accessLogsBucketName, "the name of an accessLogs-purpose (SSE-S3) bucket");
-    if (args.retentionDays !== undefined) requireLogRetention(key("retentionDays"), args.retentionDays);
+    refuseRenamed(key, args, { retentionDays: "logRetentionInDays" });
+    if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
     const n = args.minimumPasswordLength;
     if (n !== undefined && (!Number.isInteger(n) || n < 14 || n > 128)) {
         throw new ConfigError(key("minimumPasswordLength"), n, "is out of range", "14..128 (characters)");
@@ -114,7 +115,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
         super("citadel:operations:AccountBaseline", name, {}, withTags(argKeys("AccountBaseline", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
-        const retentionDays = args.retentionDays ?? 365;
+        const retentionDays = args.logRetentionInDays ?? 365;
         const scope: pulumi.Output<AccountScope> = pulumi.all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) => ({ accountId, partition, region, dnsSuffix }));
 
@@ -130,7 +131,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
             purpose: "logs",
             kmsKeyArn: key.arn,
             accessLogs: { bucketName: args.accessLogsBucketName },
-            logRetentionDays: retentionDays,
+            logRetentionInDays: retentionDays,
             extraPolicyStatements: (arn) => scope.apply((c) => auditBucketStatements(c, arn)),
             // The bucket inherits protect from this component (Pulumi's resource option, the one way to protect).
         }, parent);

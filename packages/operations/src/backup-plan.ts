@@ -5,7 +5,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
     AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs, withTags, TagsInput,
+    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs, withTags, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -25,7 +25,7 @@ export interface BackupPlanArgs {
     /** Hour of the nightly backup, 0..23, UTC. @default 3 */
     scheduleHourUtc?: number;
     /** Days a recovery point is kept, 1..36500 (at most 35 with continuous backup). @default 15 */
-    retentionDays?: number;
+    backupRetentionInDays?: number;
     /**
      * Continuous backup (point-in-time recovery, RPO of minutes) for the resources that support it
      * (RDS, S3); the others get the nightly snapshot. Limits retention to 35 days.
@@ -65,7 +65,7 @@ export interface BackupPlanArgs {
 
 export interface ResolvedBackupPlanArgs {
     scheduleHourUtc: number;
-    retentionDays: number;
+    backupRetentionInDays: number;
     continuousBackup: boolean;
     vaultLock: VaultLockMode;
     vaultLockChangeableForDays: number;
@@ -81,12 +81,13 @@ export interface ResolvedBackupPlanArgs {
  */
 export function resolveBackupPlanArgs(args: Omit<BackupPlanArgs, "kmsKeyArn" | "alarms">, key: KeyOf,
     region?: string): ResolvedBackupPlanArgs {
+    refuseRenamed(key, args, { retentionDays: "backupRetentionInDays" });
     const int = (field: string, v: number, min: number, max: number, unit: string) => {
         if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(key(field), v, "is out of range", `${min}..${max} (${unit})`);
         return v;
     };
     const continuousBackup = args.continuousBackup ?? false;
-    const retentionDays = int("retentionDays", args.retentionDays ?? 15, 1, continuousBackup ? 35 : 36500,
+    const backupRetentionInDays = int("backupRetentionInDays", args.backupRetentionInDays ?? 15, 1, continuousBackup ? 35 : 36500,
         continuousBackup ? "days; continuous backup keeps at most 35" : "days");
     const vaultLock = args.vaultLock ?? VaultLockMode.None;
     if (!Object.values(VaultLockMode).includes(vaultLock)) {
@@ -99,7 +100,7 @@ export function resolveBackupPlanArgs(args: Omit<BackupPlanArgs, "kmsKeyArn" | "
     if (args.copyRegion !== undefined) requireOtherRegionInPartition(key("copyRegion"), args.copyRegion, region);
     return {
         scheduleHourUtc: int("scheduleHourUtc", args.scheduleHourUtc ?? 3, 0, 23, "hour, UTC"),
-        retentionDays,
+        backupRetentionInDays,
         continuousBackup,
         vaultLock,
         vaultLockChangeableForDays: int("vaultLockChangeableForDays", args.vaultLockChangeableForDays ?? 3, 3, 36500, "days"),
@@ -154,7 +155,7 @@ export class BackupPlan extends pulumi.ComponentResource {
         if (a.vaultLock !== VaultLockMode.None) {
             new backup.VaultLockConfiguration(`${name}-vault-lock`, {
                 backupVaultName: vault.name,
-                minRetentionDays: a.retentionDays,
+                minRetentionDays: a.backupRetentionInDays,
                 changeableForDays: a.vaultLock === VaultLockMode.Compliance ? a.vaultLockChangeableForDays : undefined,
             }, parent);
         }
@@ -189,10 +190,10 @@ export class BackupPlan extends pulumi.ComponentResource {
                 startWindow: a.startWindowMinutes,
                 completionWindow: a.completionWindowMinutes,
                 enableContinuousBackup: a.continuousBackup,
-                lifecycle: { deleteAfter: a.retentionDays },
+                lifecycle: { deleteAfter: a.backupRetentionInDays },
                 copyActions: copyVault ? [{
                     destinationVaultArn: copyVault.arn,
-                    lifecycle: { deleteAfter: a.retentionDays },
+                    lifecycle: { deleteAfter: a.backupRetentionInDays },
                 }] : undefined,
                 recoveryPointTags: { "citadel:backup-plan": name },
             }],

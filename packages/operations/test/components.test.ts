@@ -124,8 +124,8 @@ describe("BackupPlan", () => {
     });
 
     it("refuses what AWS Backup refuses", () => {
-        assert.throws(() => new BackupPlan("b", { kmsKeyArn: KEY, continuousBackup: true, retentionDays: 36 }),
-            /BackupPlan "b": retentionDays: 36 is out of range, allowed 1..35 \(days; continuous backup keeps at most 35\)/);
+        assert.throws(() => new BackupPlan("b", { kmsKeyArn: KEY, continuousBackup: true, backupRetentionInDays: 36 }),
+            /BackupPlan "b": backupRetentionInDays: 36 is out of range, allowed 1..35 \(days; continuous backup keeps at most 35\)/);
         assert.throws(() => new BackupPlan("b", { kmsKeyArn: KEY, scheduleHourUtc: 24 }), /scheduleHourUtc: 24 is out of range/);
         assert.throws(() => new BackupPlan("b", { kmsKeyArn: KEY, startWindowMinutes: 30 }), /startWindowMinutes: 30 is out of range, allowed 60/);
         assert.throws(() => new BackupPlan("b", { kmsKeyArn: KEY, completionWindowMinutes: 100 }), /completionWindowMinutes: 100 is out of range, allowed 120/);
@@ -145,7 +145,7 @@ describe("AccountBaseline", () => {
     let rec: Recording;
     before(async () => {
         rec = await capture(() => new AccountBaseline("account", {
-            accessLogsBucketName: "logs-bucket", retentionDays: 731, recordGlobalResources: false, alarms: { topicArn: TOPIC },
+            accessLogsBucketName: "logs-bucket", logRetentionInDays: 731, recordGlobalResources: false, alarms: { topicArn: TOPIC },
         }, { protect: true }));
     });
 
@@ -207,8 +207,8 @@ describe("AccountBaseline", () => {
     it("refuses a short password and a retention CloudWatch Logs does not offer", () => {
         assert.throws(() => new AccountBaseline("a", { accessLogsBucketName: "l", minimumPasswordLength: 8 }),
             /AccountBaseline "a": minimumPasswordLength: 8 is out of range, allowed 14..128/);
-        assert.throws(() => new AccountBaseline("a", { accessLogsBucketName: "l", retentionDays: 100 }),
-            /retentionDays: 100 is not a CloudWatch Logs retention period/);
+        assert.throws(() => new AccountBaseline("a", { accessLogsBucketName: "l", logRetentionInDays: 100 }),
+            /logRetentionInDays: 100 is not a CloudWatch Logs retention period/);
     });
 });
 

@@ -4,7 +4,7 @@ import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
     requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor,
     requireThreshold, requireUnique, closestName, requireDbInstanceClass, requireInstanceType, requireSafeText,
-    requireUnicastAddress, TagsInput,
+    requireUnicastAddress, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 
 /**
@@ -39,7 +39,7 @@ export interface OrthancDatabaseArgs {
     /** Refuse deletion through the API. @default false; on in prod */
     deletionProtection?: boolean;
     /** Days automated backups are kept, 7..35. @default 7 */
-    backupRetentionDays?: number;
+    backupRetentionInDays?: number;
 }
 
 export interface OrthancHostArgs {
@@ -121,7 +121,7 @@ export interface OrthancHostArgs {
      */
     cidrPrefixFloor?: number;
     /** Days the hosts' container logs are kept (a CloudWatch Logs retention period). @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * An EC2 key pair for SSH. None by default: administrators use SSM Session Manager, and no
      * security group rule opens 22 either way.
@@ -189,7 +189,7 @@ export interface ResolvedOrthancHostArgs {
     images: { orthanc: string; nginx: string };
     database: Required<OrthancDatabaseArgs>;
     loadBalancer: boolean;
-    logRetentionDays: number;
+    logRetentionInDays: number;
     keyName?: string;
     protect: boolean;
 }
@@ -200,13 +200,13 @@ export const ORTHANC_HOST_DEFAULTS = {
     rootVolumeSizeGiB: 30,
     dicomAet: "ORTHANC",
     orthancName: "Citadel Orthanc",
-    logRetentionDays: 365,
+    logRetentionInDays: 365,
     database: {
         instanceClass: "db.t4g.micro",
         allocatedStorage: 20,
         multiAz: false,
         deletionProtection: false,
-        backupRetentionDays: 7,
+        backupRetentionInDays: 7,
     },
 };
 
@@ -305,10 +305,10 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         multiAz: requireBoolean(keyOf("database.multiAz"), db.multiAz ?? d.database.multiAz),
         deletionProtection: requireBoolean(keyOf("database.deletionProtection"),
             db.deletionProtection ?? d.database.deletionProtection),
-        backupRetentionDays: requireInteger(keyOf("database.backupRetentionDays"),
-            db.backupRetentionDays ?? d.database.backupRetentionDays, 7, 35),
+        backupRetentionInDays: requireInteger(keyOf("database.backupRetentionInDays"),
+            db.backupRetentionInDays ?? d.database.backupRetentionInDays, 7, 35),
     };
-    const logRetentionDays = requireLogRetention(keyOf("logRetentionDays"), args.logRetentionDays ?? d.logRetentionDays);
+    const logRetentionInDays = requireLogRetention(keyOf("logRetentionInDays"), args.logRetentionInDays ?? d.logRetentionInDays);
     const keyName = args.keyName === undefined ? undefined
         : requireMatch(keyOf("keyName"), args.keyName, /^[\x20-\x7e]{1,255}$/, "is not a key pair name",
             "1..255 printable ASCII characters");
@@ -319,13 +319,14 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
             "is not an Amazon Linux 2023 release", 'a release version such as "2023.6.20250218.2"'),
         rootVolumeSizeGiB, siteName, dicomAet, orthancName, images, database,
         loadBalancer: requireBoolean(keyOf("loadBalancer"), args.loadBalancer ?? false),
-        logRetentionDays, keyName,
+        logRetentionInDays, keyName,
         protect: requireBoolean(keyOf("protect"), args.protect ?? false),
     };
 }
 
 export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): ResolvedOrthancHostArgs {
     const keyOf = argKeys("OrthancHost", name);
+    refuseRenamed(keyOf, args, { logRetentionDays: "logRetentionInDays", "database.backupRetentionDays": "backupRetentionInDays" });
     if (args.alarms) requireThreshold(keyOf("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@ -]{1,256}$/.test(args.patchGroup)) {
         throw new ConfigError(keyOf("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, spaces, _ . : / = + - @");

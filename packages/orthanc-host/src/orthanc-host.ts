@@ -246,8 +246,8 @@ export class OrthancHost extends pulumi.ComponentResource {
             allocatedStorage: a.database.allocatedStorage,
             multiAz: a.database.multiAz,
             deletionProtection: a.database.deletionProtection,
-            backupRetentionDays: a.database.backupRetentionDays,
-            logRetentionDays: a.logRetentionDays,
+            backupRetentionInDays: a.database.backupRetentionInDays,
+            logRetentionInDays: a.logRetentionInDays,
             alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
         }, { ...parent, ...protectIf(a.protect) });
         new vpc.SecurityGroupEgressRule(`${name}-egress-db`, {
@@ -270,7 +270,7 @@ export class OrthancHost extends pulumi.ComponentResource {
         }, { parent: this, ...protectIf(a.protect), ignoreChanges: ["tags", "tagsAll"] });
 
         const logGroup = new cloudwatch.LogGroup(`${name}-logs`, {
-            retentionInDays: a.logRetentionDays,
+            retentionInDays: a.logRetentionInDays,
             kmsKeyId: args.kmsKeyArn,
         }, parent);
 

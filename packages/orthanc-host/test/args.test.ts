@@ -36,7 +36,7 @@ describe("OrthancHost args", () => {
         assert.equal(a.dicomAet, "ORTHANC");
         assert.deepEqual(a.database, {
             instanceClass: "db.t4g.micro", allocatedStorage: 20, multiAz: false, deletionProtection: false,
-            backupRetentionDays: 7,
+            backupRetentionInDays: 7,
         });
         assert.match(a.images.orthanc, /^orthancteam\/orthanc:\d/);
     });
@@ -64,7 +64,7 @@ describe("OrthancHost args", () => {
         refuses({ siteName: "localhost" }, "siteName", '"localhost"', /DNS name/);
         refuses({ dicomAet: "A_TITLE_THAT_IS_TOO_LONG" }, "dicomAet", '"A_TITLE_THAT_IS_TOO_LONG"', /not a DICOM AE title/);
         refuses({ orthancName: 'say "hi"' }, "orthancName", '"say \\"hi\\""', /not a display name/);
-        refuses({ logRetentionDays: 10 }, "logRetentionDays", "10", /not a CloudWatch Logs retention period/);
+        refuses({ logRetentionInDays: 10 }, "logRetentionInDays", "10", /not a CloudWatch Logs retention period/);
         refuses({ keyName: "" }, "keyName", '""', /not a key pair name/);
     });
 
@@ -76,7 +76,7 @@ describe("OrthancHost args", () => {
     });
 
     it("refuses database settings out of range", () => {
-        refuses({ database: { backupRetentionDays: 3 } }, "database.backupRetentionDays", "3", /out of range, allowed 7\.\.35/);
+        refuses({ database: { backupRetentionInDays: 3 } }, "database.backupRetentionInDays", "3", /out of range, allowed 7\.\.35/);
         refuses({ database: { instanceClass: "t3.micro" } }, "database.instanceClass", '"t3.micro"', /not an RDS instance class/);
         refuses({ database: { multiAz: "yes" as unknown as boolean } }, "database.multiAz", '"yes"', /not a boolean/);
     });

@@ -9,7 +9,7 @@ import * as random from "@pulumi/random";
 import {
     AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef,
     policyJson, PolicyStatement, requireInteger, requireLogRetention, requireSearchInstanceType, requireArgs,
-    withTags, TagsInput,
+    withTags, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -61,7 +61,7 @@ export interface SearchArgs {
     /** gp3 volume per data node (GiB), 10..1024. @default 10 */
     volumeSizeGiB?: number;
     /** Days the search logs are kept (a CloudWatch Logs retention period). @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * Principals (role ARNs) allowed to assume the fine-grained access control master role, e.g. an
      * administrators' role. @default none: only the account's principals with an explicit sts:AssumeRole grant
@@ -92,7 +92,7 @@ export interface ResolvedSearchArgs {
     instanceCount: number;
     dedicatedMasterType: string;
     volumeSizeGiB: number;
-    logRetentionDays: number;
+    logRetentionInDays: number;
     parameterPrefix?: string;
     indexPatterns: string[];
     /** The OpenSearch role the client roles are mapped to. */
@@ -102,6 +102,7 @@ export interface ResolvedSearchArgs {
 
 export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSearchArgs {
     const key = argKeys("Search", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays" });
     if (!args.network) throw new ConfigError(key("network"), args.network, "is required", "a NetworkRef");
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
@@ -157,7 +158,7 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     const dedicatedMasterType = args.dedicatedMasterType ?? "m6g.large.search";
     requireSearchInstanceType(key("dedicatedMasterType"), dedicatedMasterType);
     const volumeSizeGiB = requireInteger(key("volumeSizeGiB"), args.volumeSizeGiB ?? 10, 10, 1024);
-    const logRetentionDays = requireLogRetention(key("logRetentionDays"), args.logRetentionDays ?? 365);
+    const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
     if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
         throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
     }
@@ -166,7 +167,7 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     }
     return { indexPatterns, clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
         engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
-        volumeSizeGiB, logRetentionDays, parameterPrefix: args.parameterPrefix };
+        volumeSizeGiB, logRetentionInDays, parameterPrefix: args.parameterPrefix };
 }
 
 /**
@@ -320,7 +321,7 @@ export class Search extends pulumi.ComponentResource {
         const logGroups = SEARCH_LOG_TYPES.map((logType) => ({
             logType,
             group: new cloudwatch.LogGroup(`${name}-${logType.toLowerCase().replace(/_/g, "-")}`, {
-                retentionInDays: a.logRetentionDays, kmsKeyId: args.kmsKeyArn,
+                retentionInDays: a.logRetentionInDays, kmsKeyId: args.kmsKeyArn,
             }, parent),
         }));
         const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;

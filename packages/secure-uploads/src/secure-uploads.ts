@@ -6,8 +6,8 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as random from "@pulumi/random";
 import {
-    argKeys, awsContext, ConfigError, LogBucketRef, policyJson, requireInteger, SecureBucket,
-    requireArgs, withTags, TagsInput,
+    argKeys, awsContext, ConfigError, policyJson, requireInteger, SecureBucket, requireArgs, withTags,
+    TagsInput, AlarmsArgs, refuseRenamed,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
@@ -28,8 +28,13 @@ export interface SignedUrlArgs {
 export interface SecureUploadsArgs {
     /** Encrypts the bucket (SSE-KMS with a bucket key); the scanner may use it through S3 only. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Where the bucket's S3 server access logs go (the stack's log bucket). */
-    accessLogs: LogBucketRef;
+    /**
+     * Name of the bucket that receives this bucket's S3 server access logs (a SecureBucket with
+     * purpose `accessLogs`: S3 delivers server access logs only to an SSE-S3 bucket). The same name
+     * as OrthancHost's, EdgeCdn's and AccountBaseline's.
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+     */
+    accessLogsBucketName: pulumi.Input<string>;
     /**
      * Browser origins allowed to upload (CORS), e.g. `https://portal.example.com`: `https://`, a host,
      * an optional port, no path and no wildcard. At least one.
@@ -57,10 +62,11 @@ export interface SecureUploadsArgs {
      */
     quarantineRoleArns?: pulumi.Input<string>[];
     /**
-     * The stack's alert topic: malware found, or a scan that failed, is published to it through
-     * EventBridge. The topic's policy must admit `events.amazonaws.com`, its key EventBridge. @default none
+     * Where alerts go, as for every component's `alarms`: malware found, or a scan that failed, is
+     * published to `alarms.topicArn` through EventBridge. The topic's policy must admit
+     * `events.amazonaws.com`, its key EventBridge. @default none: no alerts
      */
-    alertTopicArn?: pulumi.Input<string>;
+    alarms?: AlarmsArgs;
     /** CloudFront distributions that read clean files and avatars (origin access control). @default [] */
     cdnDistributionArns?: pulumi.Input<string>[];
     /** Create a CloudFront key group for signed download URLs. @default none */
@@ -99,10 +105,13 @@ export interface ResolvedUploadsArgs {
 
 export function validateSecureUploadsArgs(name: string, args: SecureUploadsArgs): ResolvedUploadsArgs {
     const key = argKeys("SecureUploads", name);
+    refuseRenamed(key, args, { accessLogs: "accessLogsBucketName", alertTopicArn: "alarms" });
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
     }
-    if (!args.accessLogs) throw new ConfigError(key("accessLogs"), args.accessLogs, "is required", "{ bucketName, arn } of a log bucket");
+    if (args.accessLogsBucketName === undefined || args.accessLogsBucketName === "") {
+        throw new ConfigError(key("accessLogsBucketName"), args.accessLogsBucketName, "is required", "the name of an access log bucket");
+    }
     const origins = args.allowedOrigins;
     if (!Array.isArray(origins) || origins.length === 0) {
         throw new ConfigError(key("allowedOrigins"), origins, "is empty", "one or more https://host origins");
@@ -176,7 +185,7 @@ export class SecureUploads extends pulumi.ComponentResource {
         const bucket = new SecureBucket(`${name}-files`, {
             purpose: "data",
             kmsKeyArn: args.kmsKeyArn,
-            accessLogs: { bucketName: args.accessLogs.bucketName },
+            accessLogs: { bucketName: args.accessLogsBucketName },
             lifecycleRules: [{
                 id: "expire-incoming",
                 status: "Enabled",
@@ -213,12 +222,12 @@ export class SecureUploads extends pulumi.ComponentResource {
             actions: [{ taggings: [{ status: "ENABLED" }] }],
         }, { parent: this, dependsOn: [scannerPolicy] });
 
-        if (args.alertTopicArn !== undefined) {
+        if (args.alarms !== undefined) {
             const rule = new cloudwatch.EventRule(`${name}-scan-alerts`, {
                 description: "Malware found, or a scan that failed, in the uploads bucket",
                 eventPattern: bucket.bucketName.apply(scanAlertPattern),
             }, parent);
-            new cloudwatch.EventTarget(`${name}-scan-alerts-target`, { rule: rule.name, arn: args.alertTopicArn }, parent);
+            new cloudwatch.EventTarget(`${name}-scan-alerts-target`, { rule: rule.name, arn: args.alarms.topicArn }, parent);
         }
 
         if (args.signedUrls) {

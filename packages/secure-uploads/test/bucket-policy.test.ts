@@ -51,7 +51,7 @@ describe("SecureUploads: the bucket policy, evaluated", () => {
         let uploads: SecureUploads;
         const rec = await capture(() => {
             uploads = new SecureUploads("uploads", {
-                kmsKeyArn: KEY, accessLogs: { bucketName: "logs-mock", arn: "arn:aws:s3:::logs-mock" },
+                kmsKeyArn: KEY, accessLogsBucketName: "logs-mock",
                 allowedOrigins: ["https://portal.example.com"], quarantineRoleArns: [QUARANTINE], cdnDistributionArns: [CDN],
             });
         });

@@ -7,7 +7,7 @@ const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 const PEM = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n";
 const base: SecureUploadsArgs = {
-    kmsKeyArn: KEY, accessLogs: { bucketName: "logs-mock", arn: "arn:aws:s3:::logs-mock" }, allowedOrigins: ["https://portal.example.com"],
+    kmsKeyArn: KEY, accessLogsBucketName: "logs-mock", allowedOrigins: ["https://portal.example.com"],
 };
 
 describe("SecureUploads", () => {
@@ -15,7 +15,7 @@ describe("SecureUploads", () => {
     let uploads: SecureUploads;
     before(async () => {
         rec = await capture(() => {
-            uploads = new SecureUploads("uploads", { ...base, alertTopicArn: TOPIC, signedUrls: { publicKeyPem: PEM }, incomingExpirationDays: 2 },
+            uploads = new SecureUploads("uploads", { ...base, alarms: { topicArn: TOPIC }, signedUrls: { publicKeyPem: PEM }, incomingExpirationDays: 2 },
                 { protect: true });
         });
     });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique, TagsInput } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique, TagsInput, refuseRenamed } from "@citadel/shared";
 import { carveSubnets, SubnetLayout } from "./subnets";
 
 export const NAT_STRATEGIES = ["none", "single", "perAz"] as const;
@@ -22,7 +22,7 @@ export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
 export interface FlowLogsArgs {
     /**
      * `s3`: to a log bucket (`bucketArn`); cheapest at volume, queried with Athena.
-     * `cloudwatch`: to a KMS-encrypted log group kept `retentionInDays`; searchable at once.
+     * `cloudwatch`: to a KMS-encrypted log group kept `logRetentionInDays`; searchable at once.
      * @default "s3"
      */
     destination?: FlowLogDestination;
@@ -32,7 +32,7 @@ export interface FlowLogsArgs {
      */
     bucketArn?: pulumi.Input<string>;
     /** Retention of the log group, for `cloudwatch`; one of CloudWatch's allowed values. @default 365 */
-    retentionInDays?: number;
+    logRetentionInDays?: number;
 }
 
 export interface SecureVpcArgs {
@@ -86,7 +86,7 @@ export interface ResolvedVpcArgs {
     natStrategy: NatStrategy;
     interfaceEndpoints: InterfaceEndpointService[];
     flowLogs: { destination: "s3"; bucketArn: pulumi.Input<string> } |
-              { destination: "cloudwatch"; retentionInDays: number };
+              { destination: "cloudwatch"; logRetentionInDays: number };
 }
 
 export const VPC_DEFAULTS = {
@@ -103,6 +103,7 @@ export const VPC_DEFAULTS = {
  * component passes argument names, the stack program its config keys.
  */
 export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): ResolvedVpcArgs {
+    refuseRenamed(keyOf, args, { "flowLogs.retentionInDays": "logRetentionInDays" });
     const cidrBlock = args.cidrBlock ?? VPC_DEFAULTS.cidrBlock;
     const azCount = args.azCount ?? VPC_DEFAULTS.azCount;
     const layout = carveSubnets({
@@ -129,15 +130,15 @@ export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): Resolve
             throw new ConfigError(keyOf("flowLogs.bucketArn"), undefined, 'is required when destination is "s3"',
                 "the ARN of a log bucket");
         }
-        if (fl.retentionInDays !== undefined) {
-            throw new ConfigError(keyOf("flowLogs.retentionInDays"), fl.retentionInDays,
+        if (fl.logRetentionInDays !== undefined) {
+            throw new ConfigError(keyOf("flowLogs.logRetentionInDays"), fl.logRetentionInDays,
                 'applies only to destination "cloudwatch"', "unset (the log bucket's lifecycle decides)");
         }
         flowLogs = { destination, bucketArn: fl.bucketArn };
     } else {
-        const days = fl.retentionInDays ?? VPC_DEFAULTS.flowLogRetentionInDays;
-        requireLogRetention(keyOf("flowLogs.retentionInDays"), days);
-        flowLogs = { destination, retentionInDays: days };
+        const days = fl.logRetentionInDays ?? VPC_DEFAULTS.flowLogRetentionInDays;
+        requireLogRetention(keyOf("flowLogs.logRetentionInDays"), days);
+        flowLogs = { destination, logRetentionInDays: days };
     }
     return {
         cidrBlock, azCount, layout, natStrategy,

@@ -170,7 +170,7 @@ export class SecureVpc extends pulumi.ComponentResource {
             }, parent);
         } else {
             const group = new cloudwatch.LogGroup(`${name}-flow-logs`, {
-                retentionInDays: a.flowLogs.retentionInDays,
+                retentionInDays: a.flowLogs.logRetentionInDays,
                 kmsKeyId: args.kmsKeyArn,
             }, parent);
             const role = new iam.Role(`${name}-flow-logs`, {

@@ -113,7 +113,7 @@ describe("SecureVpc", () => {
     });
 
     it("records flow logs to a KMS-encrypted log group with retention, through a role scoped to it", async () => {
-        const { rec } = await build({ flowLogs: { destination: "cloudwatch", retentionInDays: 90 } });
+        const { rec } = await build({ flowLogs: { destination: "cloudwatch", logRetentionInDays: 90 } });
         const group = ofType(rec, "aws:cloudwatch/logGroup:LogGroup")[0];
         assert.equal(group.inputs.retentionInDays, 90);
         assert.equal(group.inputs.kmsKeyId, KEY);
@@ -141,8 +141,8 @@ describe("SecureVpc", () => {
             ["a duplicate endpoint", { interfaceEndpoints: ["kms", "ssm", "kms"] }, /interfaceEndpoints: \["kms","ssm","kms"\] repeats "kms"/],
             ["subnets that don't fit", { cidrBlock: "10.0.0.0/19" }, /cidrBlock: "10\.0\.0\.0\/19" cannot hold 3 public \/24 and 3 private \/20 subnets \(13056 addresses needed, 8192 available\)/],
             ["s3 flow logs without a bucket", { flowLogs: { destination: "s3" } }, /flowLogs\.bucketArn: \(unset\) is required when destination is "s3"/],
-            ["a retention CloudWatch does not offer", { flowLogs: { destination: "cloudwatch", retentionInDays: 100 } },
-                /flowLogs\.retentionInDays: 100 is not a CloudWatch Logs retention period, allowed one of 1, 3, 5/],
+            ["a retention CloudWatch does not offer", { flowLogs: { destination: "cloudwatch", logRetentionInDays: 100 } },
+                /flowLogs\.logRetentionInDays: 100 is not a CloudWatch Logs retention period, allowed one of 1, 3, 5/],
         ];
         for (const [what, args, message] of cases) {
             it(what, async () => {

@@ -3,7 +3,7 @@ import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
 import * as docdb from "@pulumi/aws/docdb";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import { argKeys, ConfigError, requireInteger, requireArgs } from "./errors";
+import { argKeys, ConfigError, requireInteger, requireArgs, refuseRenamed } from "./errors";
 import { requireLogRetention } from "./logs";
 import { requireDbInstanceClass } from "./aws-names";
 import { AlarmsArgs, backupTags, createAlarms } from "./operations";
@@ -53,11 +53,11 @@ export interface DocumentDatabaseArgs {
     /** Engine version. @default "5.0" */
     engineVersion?: (typeof DOCUMENTDB_ENGINE_VERSIONS)[number];
     /** Days automated backups are kept, 7..35 (DocumentDB.2 asks for at least 7). @default 15 (the write-up's) */
-    backupRetentionDays?: number;
+    backupRetentionInDays?: number;
     /** Refuse deletion through the API (DocumentDB.5). @default false; on in prod */
     deletionProtection?: boolean;
     /** Retention of the exported audit and profiler logs. @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /** A CPU alarm per instance (≥ 80 % for 10 minutes) to this topic; none when unset. */
     alarms?: AlarmsArgs;
     /**
@@ -124,7 +124,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
         const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
         const logGroups = DOCUMENTDB_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
             name: `/aws/docdb/${identifier}/${kind}`,
-            retentionInDays: args.logRetentionDays ?? 365,
+            retentionInDays: args.logRetentionInDays ?? 365,
             kmsKeyId: args.kmsKeyArn,
         }, parent));
 
@@ -141,7 +141,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             dbSubnetGroupName: subnets.name,
             vpcSecurityGroupIds: [sg.id],
             dbClusterParameterGroupName: params.name,
-            backupRetentionPeriod: args.backupRetentionDays ?? 15,
+            backupRetentionPeriod: args.backupRetentionInDays ?? 15,
             preferredBackupWindow: "02:00-03:00",
             preferredMaintenanceWindow: "sun:04:00-sun:05:00",
             deletionProtection: args.deletionProtection ?? false,
@@ -196,6 +196,7 @@ export function documentDbIdentifier(project: string, stack: string, name: strin
 
 export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabaseArgs): void {
     const key = argKeys("DocumentDatabase", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", backupRetentionDays: "backupRetentionInDays" });
     if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
         throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
             "leaves the database reachable by no one", "one or more security group ids");
@@ -215,8 +216,8 @@ export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabas
     }
     if (args.instanceClass !== undefined) requireDbInstanceClass(key("instanceClass"), args.instanceClass, "a DocumentDB instance class");
     if (args.instanceCount !== undefined) requireInteger(key("instanceCount"), args.instanceCount, 1, 16);
-    if (args.backupRetentionDays !== undefined) requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
-    if (args.logRetentionDays !== undefined) requireLogRetention(key("logRetentionDays"), args.logRetentionDays);
+    if (args.backupRetentionInDays !== undefined) requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
+    if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
     const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
     if (identifier.length > 63) {
         throw new ConfigError(key("name"), name, `makes the cluster identifier ${identifier} longer than 63 characters`,

@@ -131,3 +131,20 @@ export function requireInput(key: string, value: unknown, allowed: string): void
         throw new ConfigError(key, value, "is required", allowed);
     }
 }
+
+/**
+ * Refuses arguments renamed in a breaking release, naming the new name. TypeScript programs get a
+ * type error for the old name; JavaScript, Python and Go programs would silently lose the setting
+ * (the default would apply), so the old name is refused at run time as well. `renamed` maps old
+ * paths (`"flowLogs.retentionInDays"`) to new names.
+ */
+export function refuseRenamed(keyOf: KeyOf, args: object | undefined, renamed: Record<string, string>): void {
+    for (const [old, now] of Object.entries(renamed)) {
+        let value: any = args;
+        for (const part of old.split(".")) value = value === undefined || value === null ? undefined : value[part];
+        if (value !== undefined) {
+            const path = old.split(".").slice(0, -1).concat(now).join(".");
+            throw new ConfigError(keyOf(old), value, `is the old name of ${path}`, `${path} (renamed in 0.2.0: one name per concept across Citadel)`);
+        }
+    }
+}

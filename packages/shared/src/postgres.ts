@@ -5,7 +5,7 @@ import * as rds from "@pulumi/aws/rds";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import { RandomString } from "@pulumi/random/randomString";
-import { argKeys, ConfigError, requireArgs, requireInteger } from "./errors";
+import { argKeys, ConfigError, requireArgs, requireInteger, refuseRenamed } from "./errors";
 import { awsContext } from "./aws-context";
 import { serviceTrustPolicy } from "./iam";
 import { requireLogRetention } from "./logs";
@@ -58,11 +58,11 @@ export interface PostgresDatabaseArgs {
     /** Refuse deletion through the API (RDS.8). @default false; on in prod */
     deletionProtection?: boolean;
     /** Days automated backups are kept, 7..35 (RDS.11 asks for at least 7). @default 7 */
-    backupRetentionDays?: number;
+    backupRetentionInDays?: number;
     /** Performance Insights, encrypted with the key (not on the smallest classes). @default false */
     performanceInsights?: boolean;
     /** Retention of the exported PostgreSQL logs. @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /**
      * Enhanced Monitoring (RDS.6): seconds between the operating-system metrics RDS publishes to
      * CloudWatch Logs (log group RDSOSMetrics), one of 0 (off), 1, 5, 10, 15, 30, 60. A role that
@@ -173,7 +173,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         const identifier = suffix.result.apply((r) => databaseIdentifier(pulumi.getProject(), pulumi.getStack(), name, r));
         const logGroups = POSTGRES_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
             name: pulumi.interpolate`/aws/rds/instance/${identifier}/${kind}`,
-            retentionInDays: args.logRetentionDays ?? 365,
+            retentionInDays: args.logRetentionInDays ?? 365,
             kmsKeyId: args.kmsKeyArn,
         }, parent));
 
@@ -216,7 +216,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
             publiclyAccessible: false,
             multiAz: args.multiAz ?? false,
             deletionProtection: args.deletionProtection ?? false,
-            backupRetentionPeriod: args.backupRetentionDays ?? 7,
+            backupRetentionPeriod: args.backupRetentionInDays ?? 7,
             copyTagsToSnapshot: true,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: identifier.apply(finalSnapshotIdentifier),
@@ -354,6 +354,7 @@ export function finalSnapshotIdentifier(identifier: string): string {
 
 export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabaseArgs): void {
     const key = argKeys("PostgresDatabase", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", backupRetentionDays: "backupRetentionInDays" });
     if (args.alarms) {
         requireThreshold(key("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
         requireThreshold(key("alarms.freeStorageGiB"), args.alarms.freeStorageGiB, 1, 65536, "GiB");
@@ -389,8 +390,8 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
             'a major version 13..19, optionally with a minor ("16", "16.4")');
     }
     if (args.allocatedStorage !== undefined) requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB);
-    if (args.backupRetentionDays !== undefined) {
-        requireInteger(key("backupRetentionDays"), args.backupRetentionDays, 7, 35);
+    if (args.backupRetentionInDays !== undefined) {
+        requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
     }
-    if (args.logRetentionDays !== undefined) requireLogRetention(key("logRetentionDays"), args.logRetentionDays);
+    if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
 }

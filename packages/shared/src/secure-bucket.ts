@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import { awsContext } from "./aws-context";
-import { argKeys, ConfigError, lateConfigError, requireInteger, requireArgs } from "./errors";
+import { argKeys, ConfigError, lateConfigError, requireInteger, requireArgs, refuseRenamed } from "./errors";
 import { ARN_RULES, requireArn } from "./arn";
 import { PolicyStatement, policyJson } from "./iam";
 import { backupTags } from "./operations";
@@ -59,7 +59,7 @@ export interface SecureBucketArgs {
      */
     deliveryPrefix?: string;
     /** Days current objects live before they expire. Log buckets only. @default 365 */
-    logRetentionDays?: number;
+    logRetentionInDays?: number;
     /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
     extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
     /**
@@ -185,7 +185,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                     id: "expire-logs",
                     status: "Enabled",
                     filter: {},
-                    expiration: { days: args.logRetentionDays ?? 365 },
+                    expiration: { days: args.logRetentionInDays ?? 365 },
                 }] : []),
                 ...((args.lifecycleRules ?? []) as never[]),
             ],
@@ -210,6 +210,7 @@ export function requireKeyResolved(resource: pulumi.Resource | undefined, name: 
 
 export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): BucketPurpose {
     const key = argKeys("SecureBucket", name);
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays" });
     const purpose = args.purpose ?? "data";
     if (!(BUCKET_PURPOSES as readonly string[]).includes(purpose)) {
         throw new ConfigError(key("purpose"), purpose, "is not a known purpose", BUCKET_PURPOSES.join(" | "));
@@ -227,12 +228,12 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
     if (args.noncurrentVersionRetentionDays !== undefined) {
         requireInteger(key("noncurrentVersionRetentionDays"), args.noncurrentVersionRetentionDays, 1, 36500);
     }
-    if (args.logRetentionDays !== undefined) {
+    if (args.logRetentionInDays !== undefined) {
         if (purpose === "data") {
-            throw new ConfigError(key("logRetentionDays"), args.logRetentionDays,
+            throw new ConfigError(key("logRetentionInDays"), args.logRetentionInDays,
                 "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs" | "accessLogs"');
         }
-        requireInteger(key("logRetentionDays"), args.logRetentionDays, 1, 36500);
+        requireInteger(key("logRetentionInDays"), args.logRetentionInDays, 1, 36500);
     }
     return purpose;
 }

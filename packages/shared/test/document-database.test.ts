@@ -43,7 +43,7 @@ describe("DocumentDatabase", () => {
     it("exports audit and profiler logs to log groups it creates first, encrypted and with a retention", async () => {
         // DocumentDB writes to /aws/docdb/<cluster>/<type>; absent, it creates them unencrypted, kept forever.
         // https://docs.aws.amazon.com/documentdb/latest/developerguide/event-auditing.html
-        const rec = await capture(() => new DocumentDatabase("docs", { ...base, logRetentionDays: 400 }));
+        const rec = await capture(() => new DocumentDatabase("docs", { ...base, logRetentionInDays: 400 }));
         const c = named(rec, "docs").inputs;
         assert.deepEqual(c.enabledCloudwatchLogsExports, ["audit", "profiler"]);
         const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
@@ -105,10 +105,10 @@ describe("DocumentDatabase", () => {
             [{ allowedSecurityGroupIds: [] }, /allowedSecurityGroupIds: \[\] leaves the database reachable by no one/],
             [{ masterUsername: "admin" }, /masterUsername: "admin" is reserved by DocumentDB/],
             [{ masterUsername: "1user" }, /masterUsername: "1user" is not a valid DocumentDB user name/],
-            [{ backupRetentionDays: 3 }, /backupRetentionDays: 3 is out of range, allowed 7..35/],
+            [{ backupRetentionInDays: 3 }, /backupRetentionInDays: 3 is out of range, allowed 7..35/],
             [{ engineVersion: "3.6" as any }, /engineVersion: "3.6" is not a DocumentDB engine version/],
             [{ instanceCount: 17 }, /instanceCount: 17 is out of range/],
-            [{ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/],
+            [{ logRetentionInDays: 10 }, /logRetentionInDays: 10 is not a CloudWatch Logs retention period/],
         ];
         assert.throws(() => new DocumentDatabase("d".repeat(60), base), /makes the cluster identifier .* longer than 63 characters/);
         for (const [args, message] of bad) {

@@ -94,7 +94,7 @@ describe("PostgresDatabase", () => {
 
     it("turns on the production guards when asked", async () => {
         const rec = await capture(() => new PostgresDatabase("db", {
-            ...base, multiAz: true, deletionProtection: true, backupRetentionDays: 30, performanceInsights: true,
+            ...base, multiAz: true, deletionProtection: true, backupRetentionInDays: 30, performanceInsights: true,
         }, { protect: true }));
         const db = named(rec, "db");
         assert.equal(db.protect, true);
@@ -106,7 +106,7 @@ describe("PostgresDatabase", () => {
     });
 
     it("creates the exported log groups first, encrypted and with retention", async () => {
-        const rec = await capture(() => new PostgresDatabase("db", { ...base, logRetentionDays: 90 }));
+        const rec = await capture(() => new PostgresDatabase("db", { ...base, logRetentionInDays: 90 }));
         const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
         const id = named(rec, "db").inputs.identifier;
         assert.deepEqual(groups.map((g) => g.inputs.name), [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]);
@@ -157,10 +157,10 @@ describe("PostgresDatabase", () => {
             [{ databaseName: "template0" }, /databaseName: "template0" is reserved by PostgreSQL or RDS/],
             [{ databaseName: "SELECT" }, /databaseName: "SELECT" is reserved by PostgreSQL or RDS/],
             [{ allowedSecurityGroupIds: [] }, /allowedSecurityGroupIds: \[\] leaves the database reachable by no one/],
-            [{ backupRetentionDays: 3 }, /backupRetentionDays: 3 is out of range, allowed 7\.\.35/],
+            [{ backupRetentionInDays: 3 }, /backupRetentionInDays: 3 is out of range, allowed 7\.\.35/],
             [{ engineVersion: "9.6" }, /engineVersion: "9\.6" is not a supported PostgreSQL version/],
             [{ instanceClass: "t3.micro" }, /instanceClass: "t3\.micro" is not an RDS instance class/],
-            [{ logRetentionDays: 10 }, /logRetentionDays: 10 is not a CloudWatch Logs retention period/],
+            [{ logRetentionInDays: 10 }, /logRetentionInDays: 10 is not a CloudWatch Logs retention period/],
             [{ monitoringInterval: 2 }, /monitoringInterval: 2 is not an Enhanced Monitoring interval, allowed 0, 1, 5, 10, 15, 30, 60 seconds/],
             [{ monitoringInterval: 120 }, /monitoringInterval: 120 is not an Enhanced Monitoring interval/],
         ];

@@ -53,7 +53,7 @@ describe("SecureBucket", () => {
         assert.equal(dataRules[1].noncurrentVersionExpiration.noncurrentDays, 365);
         assert.deepEqual(dataRules[1].noncurrentVersionTransitions, [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }]);
 
-        const logs = await capture(() => new SecureBucket("l", { purpose: "logs", kmsKeyArn: KEY, logRetentionDays: 90 }));
+        const logs = await capture(() => new SecureBucket("l", { purpose: "logs", kmsKeyArn: KEY, logRetentionInDays: 90 }));
         const logRules = named(logs, "l-lifecycle").inputs.rules;
         assert.equal(logRules.find((r: any) => r.id === "expire-logs").expiration.days, 90);
         assert.equal(ofType(logs, "aws:s3/bucketLogging:BucketLogging").length, 0, "a log bucket must not log into itself");
@@ -98,8 +98,8 @@ describe("SecureBucket", () => {
         assert.throws(() => new SecureBucket("d", { accessLogs: { bucketName: "l" } }),
             (e: Error) => e instanceof ConfigError && /SecureBucket "d": kmsKeyArn: \(unset\) is required for a "data" bucket/.test(e.message));
         assert.throws(() => new SecureBucket("d", { kmsKeyArn: KEY }), /SecureBucket "d": accessLogs: \(unset\) is required for a data bucket/);
-        assert.throws(() => new SecureBucket("d", { kmsKeyArn: KEY, accessLogs: { bucketName: "l" }, logRetentionDays: 30 }),
-            /logRetentionDays: 30 applies only to log buckets/);
+        assert.throws(() => new SecureBucket("d", { kmsKeyArn: KEY, accessLogs: { bucketName: "l" }, logRetentionInDays: 30 }),
+            /logRetentionInDays: 30 applies only to log buckets/);
         assert.throws(() => new SecureBucket("d", { purpose: "public" as never }), /purpose: "public" is not a known purpose, allowed data \| logs \| elbLogs/);
     });
 });
