@@ -177,8 +177,11 @@ export type ImagesArgs =
     | {
         /** The app creates one ECR repository per distinct image (scan on push, immutable tags, KMS, last 100 kept). */
         source: "ecr";
-        /** IAM roles (by name) of CI that get the least-privilege push/pull policy. @default [] */
-        ciRoleNames?: string[];
+        /**
+         * IAM roles (by name, e.g. an `aws.iam.Role`'s `name`) of CI that get the least-privilege
+         * push/pull policy. A name that is an Output is checked when it resolves. @default []
+         */
+        ciRoleNames?: pulumi.Input<string>[];
     }
     | {
         /** Images come from a private registry such as GitLab's. */

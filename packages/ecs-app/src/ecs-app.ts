@@ -540,9 +540,11 @@ export class EcsApp extends pulumi.ComponentResource {
             description: "CI: push and pull the app's images, never delete them",
             policy: pulumi.all([...repos.values()].map((r) => r.arn)).apply((arns) => policyJson(ciPushPullStatements(arns))),
         }, parent);
-        for (const role of source.ciRoleNames ?? []) {
-            new iam.RolePolicyAttachment(`${name}-ci-push-pull-${role}`, { role, policyArn: ci.arn }, parent);
-        }
+        // Named by the role when it is a plain name (the URN of existing attachments stays), by its
+        // position when it is another resource's output.
+        (source.ciRoleNames ?? []).forEach((role, i) => {
+            new iam.RolePolicyAttachment(`${name}-ci-push-pull-${typeof role === "string" ? role : i}`, { role, policyArn: ci.arn }, parent);
+        });
         return {
             images: {
                 uri: (image) => pulumi.interpolate`${repos.get(image)!.repositoryUrl}:${this.imageTag}`,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     requireListenerRuleQuotas,
     ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
-    requireOneOf, requireSafeText, requireThreshold, requireInstanceType, refuseRenamed,
+    requireOneOf, requireSafeText, requireThreshold, requireInstanceType, refuseRenamed, checkedInput,
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
@@ -414,13 +414,17 @@ function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ImagesArg
             throw new ConfigError(keys.arg("images.credentialsSecretArn"), arn, "is required for a private registry",
                 "the ARN of a Secrets Manager secret {\"username\", \"password\"}");
         }
-        if (isKnown(arn)) requireArn(keys.arg("images.credentialsSecretArn"), arn, ARN_RULES.secret);
-    } else {
-        for (const r of requireList(keys.arg("images.ciRoleNames"), images.ciRoleNames, "a list of IAM role names")) {
-            requireMatch(keys.arg("images.ciRoleNames"), r, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN");
-        }
+        // A plain ARN is checked now; another resource's output when it resolves.
+        return { ...images, credentialsSecretArn: checkedInput(keys.arg("images.credentialsSecretArn"), arn,
+            (key, value) => requireArn(key, value, ARN_RULES.secret)) };
     }
-    return images;
+    if (images.ciRoleNames === undefined) return images;
+    const roles = requireList(keys.arg("images.ciRoleNames"), images.ciRoleNames, "a list of IAM role names") as pulumi.Input<string>[];
+    return {
+        ...images,
+        ciRoleNames: roles.map((r) => checkedInput(keys.arg("images.ciRoleNames"), r,
+            (key, value) => requireMatch(key, value, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN"))),
+    };
 }
 
 function resolveOriginProtection(raw: OriginProtectionArgs | undefined, keys: EcsAppKeys): OriginProtectionArgs | undefined {

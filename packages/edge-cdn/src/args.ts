@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { requireWebAclCapacity, wafRules } from "./rules";
 import {
-    argKeys, ARN_RULES, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
+    argKeys, ARN_RULES, checkedInput, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
     requireOneOf, requireUnique, TagsInput,
 } from "@citadel/shared";
 
@@ -34,9 +34,10 @@ export interface LoadBalancerOriginArgs {
      * A DNS name that points at the load balancer and that the load balancer's certificate covers,
      * e.g. `origin.example.com`. CloudFront checks the origin's certificate against this name, so
      * the load balancer's own `*.elb.amazonaws.com` name does not work (no public certificate covers
-     * it) and is refused. Creating the DNS record is the user's part.
+     * it) and is refused. Creating the DNS record is the user's part. May be another resource's
+     * output (e.g. a Route 53 record's `fqdn`): it is then checked when it resolves.
      */
-    domainName: string;
+    domainName: pulumi.Input<string>;
     /**
      * The secret header CloudFront adds to every origin request; the load balancer's listener
      * forwards only requests that carry it (EcsApp's `originProtection`). Take both from one
@@ -109,9 +110,13 @@ export interface EdgeCdnArgs {
     /**
      * ACM certificate for the aliases; must be in us-east-1 (CloudFront's rule). With it the
      * viewer minimum is `TLSv1.2_2021`; without it the distribution uses the default
-     * `*.cloudfront.net` certificate, whose policy CloudFront fixes. Requires `aliases`.
+     * `*.cloudfront.net` certificate, whose policy CloudFront fixes. Requires `aliases`. May be an
+     * `aws.acm.Certificate`'s `arn` (created with a us-east-1 provider): a plain string is checked
+     * before anything is registered, an Output when it resolves (a ResourceError naming
+     * `certificateArn`).
+     * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
      */
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     /**
      * The log bucket: CloudFront access logs (standard logging v2, Parquet). Its KMS key must admit
      * the `logDelivery` service.
@@ -160,10 +165,10 @@ export interface EdgeCdnArgs {
 
 /** Args after validation and defaults: what the component builds from. */
 export interface ResolvedEdgeCdnArgs {
-    origin?: { domainName: string; header: OriginHeader; readTimeoutSeconds: number };
+    origin?: { domainName: pulumi.Input<string>; header: OriginHeader; readTimeoutSeconds: number };
     assets?: { pathPattern: string; cacheTtlSeconds: number; forceDestroy: boolean };
     aliases: string[];
-    certificateArn?: string;
+    certificateArn?: pulumi.Input<string>;
     priceClass: PriceClass;
     accessLogPrefix: string;
     waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[]; uploadPaths: string[] };
@@ -272,7 +277,7 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     let origin: ResolvedEdgeCdnArgs["origin"];
     if (args.origin) {
         origin = {
-            domainName: requireOriginDomain(keyOf("origin.domainName"), args.origin.domainName),
+            domainName: checkedInput(keyOf("origin.domainName"), args.origin.domainName, requireOriginDomain),
             header: {
                 name: requireOriginHeaderName(keyOf("origin.header.name"), args.origin.header?.name),
                 value: args.origin.header.value,
@@ -299,9 +304,9 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     }
 
     const aliases = requireAliases(keyOf("aliases"), args.aliases ?? []);
-    let certificateArn: string | undefined;
+    let certificateArn: pulumi.Input<string> | undefined;
     if (args.certificateArn !== undefined) {
-        certificateArn = requireUsEast1Certificate(keyOf("certificateArn"), args.certificateArn);
+        certificateArn = checkedInput(keyOf("certificateArn"), args.certificateArn, requireUsEast1Certificate);
         if (aliases.length === 0) {
             throw new ConfigError(keyOf("aliases"), aliases, "is empty although certificateArn is set (the certificate would serve no name)",
                 "the names the certificate covers, e.g. [\"portal.example.com\"]");

@@ -4,7 +4,7 @@ import {
     AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
     requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor,
     requireThreshold, requireUnique, closestName, requireDbInstanceClass, requireInstanceType, requireSafeText,
-    requireUnicastAddress, TagsInput, refuseRenamed,
+    requireUnicastAddress, TagsInput, refuseRenamed, checkedInput,
 } from "@citadel/shared";
 
 /**
@@ -124,9 +124,10 @@ export interface OrthancHostArgs {
     logRetentionInDays?: number;
     /**
      * An EC2 key pair for SSH. None by default: administrators use SSM Session Manager, and no
-     * security group rule opens 22 either way.
+     * security group rule opens 22 either way. May be an `aws.ec2.KeyPair`'s `keyName`: checked
+     * when it resolves.
      */
-    keyName?: string;
+    keyName?: pulumi.Input<string>;
     /** Protect the database, the image bucket and the admin secret from deletion (on in prod). @default false */
     protect?: boolean;
     /**
@@ -190,7 +191,7 @@ export interface ResolvedOrthancHostArgs {
     database: Required<OrthancDatabaseArgs>;
     loadBalancer: boolean;
     logRetentionInDays: number;
-    keyName?: string;
+    keyName?: pulumi.Input<string>;
     protect: boolean;
 }
 
@@ -309,9 +310,8 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
             db.backupRetentionInDays ?? d.database.backupRetentionInDays, 7, 35),
     };
     const logRetentionInDays = requireLogRetention(keyOf("logRetentionInDays"), args.logRetentionInDays ?? d.logRetentionInDays);
-    const keyName = args.keyName === undefined ? undefined
-        : requireMatch(keyOf("keyName"), args.keyName, /^[\x20-\x7e]{1,255}$/, "is not a key pair name",
-            "1..255 printable ASCII characters");
+    const keyName = checkedInput(keyOf("keyName"), args.keyName, (key, value) => requireMatch(key, value, /^[\x20-\x7e]{1,255}$/,
+        "is not a key pair name", "1..255 printable ASCII characters"));
     return {
         webCidrs, dicomCidrs, dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? [], dicomAet),
         hostCount, instanceType, architecture: architectureOf(instanceType),

@@ -9,7 +9,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import { getAmiOutput } from "@pulumi/aws/ec2/getAmi";
 import {
     AlarmSpec, AwsContext, awsContext, createAlarms, ec2TrustPolicy, lateConfigError, policyJson, PostgresDatabase, protectIf,
-    SecureBucket, requireArgs, withTags, argKeys,
+    SecureBucket, requireArgs, withTags, argKeys, ARN_RULES, checkedInput, requireArn,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
@@ -194,6 +194,9 @@ export class OrthancHost extends pulumi.ComponentResource {
         super("citadel:orthanc:OrthancHost", name, {}, withTags(argKeys("OrthancHost", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
+        // Another resource's ARN is checked when it resolves; a plain string was checked above.
+        const certificateSecretArn = checkedInput(argKeys("OrthancHost", name)("certificateSecretArn"), args.certificateSecretArn,
+            (key, value) => requireArn(key, value, ARN_RULES.secret));
         const ports: Port[] = [
             { what: "web", port: HTTPS_PORT, description: "HTTPS (Orthanc web interface and REST API)" },
             { what: "dicom", port: DICOM_TLS_PORT, description: "DICOM over TLS" },
@@ -276,7 +279,7 @@ export class OrthancHost extends pulumi.ComponentResource {
 
         const { role, profile } = this.instanceRole(name, ctx, {
             bucketArn: bucket.arn, kmsKeyArn: args.kmsKeyArn, databaseSecretArn: db.masterUserSecretArn,
-            adminSecretArn: admin.arn, certificateSecretArn: args.certificateSecretArn, logGroupArn: logGroup.arn,
+            adminSecretArn: admin.arn, certificateSecretArn, logGroupArn: logGroup.arn,
         });
 
         const balancer = a.loadBalancer ? this.loadBalancer(name, args, a, hostSg, ports, publicSubnets) : undefined;
@@ -285,7 +288,7 @@ export class OrthancHost extends pulumi.ComponentResource {
             region: ctx.region, databaseHost: db.address, databasePort: db.port, databaseSecretArn: db.masterUserSecretArn,
             adminSecretArn: admin.arn, bucketName: bucket.bucketName, logGroupName: logGroup.name,
             loadBalancerDnsName: balancer ? balancer.nlb.dnsName : undefined,
-            certificateSecretArn: args.certificateSecretArn,
+            certificateSecretArn,
         }).apply((v) => encodeUserData(renderUserData(hostBootstrapParams(a, v))));
 
         // The pinned release's AMI by its exact name: a boot never meets an AMI nobody chose. A pinned

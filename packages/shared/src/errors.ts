@@ -148,3 +148,27 @@ export function refuseRenamed(keyOf: KeyOf, args: object | undefined, renamed: R
         }
     }
 }
+
+/**
+ * Validates a string argument that may be another resource's output (an ARN, a name): a plain string
+ * now, before anything is registered (ConfigError); an Output or Promise once it resolves, as a
+ * ResourceError with the same message, reported against the resource that consumes the returned
+ * value. Use the returned value downstream so the late check is on the path to that resource.
+ * `undefined` passes through (optional arguments check their presence themselves).
+ */
+export function checkedInput<T extends pulumi.Input<string> | undefined>(key: string, value: T, check: (key: string, value: unknown) => unknown): T {
+    if (value === undefined) return value;
+    if (typeof value === "string") {
+        check(key, value);
+        return value;
+    }
+    return pulumi.output(value).apply((resolved) => {
+        try {
+            check(key, resolved);
+        } catch (e) {
+            if (e instanceof ConfigError) throw lateConfigError(undefined, e.key, e.value, e.problem, e.allowed);
+            throw e;
+        }
+        return resolved;
+    }) as unknown as T;
+}

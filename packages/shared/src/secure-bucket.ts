@@ -199,11 +199,21 @@ export class SecureBucket extends pulumi.ComponentResource {
     }
 }
 
-/** Late check (an Output key ARN): never empty, or S3 silently uses the AWS-managed key. Throws a ResourceError. */
+/**
+ * Late check (an Output key ARN): never empty, or S3 silently uses the AWS-managed key, and a KMS key
+ * ARN. Throws a ResourceError.
+ */
 export function requireKeyResolved(resource: pulumi.Resource | undefined, name: string, arn: string | undefined): string {
     if (!arn) {
         throw lateConfigError(resource, `SecureBucket "${name}": kmsKeyArn`, arn, "is empty (S3 would use the AWS-managed key)",
             "the ARN of a customer-managed KMS key");
+    }
+    // The same format check a plain string gets before registration (another resource's ARN here).
+    try {
+        requireArn(`SecureBucket "${name}": kmsKeyArn`, arn, ARN_RULES.kmsKey);
+    } catch (e) {
+        if (e instanceof ConfigError) throw lateConfigError(resource, e.key, e.value, e.problem, e.allowed);
+        throw e;
     }
     return arn;
 }
