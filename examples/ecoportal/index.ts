@@ -116,12 +116,12 @@ const app = new EcsApp("ecoportal", {
 const cache = new Cache("ecoportal-cache", {
     network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs] },
-    parameterPrefix: `${namespace}/cache`, alarms: { topicArn: alerts.topicArn },
+    parameterNamespace: `${namespace}/cache`, alarms: { topicArn: alerts.topicArn },
 });
 const search = new Search("ecoportal-search", {
     network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: [app.taskRoleArns.web, app.taskRoleArns.jobs] },
-    parameterPrefix: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
+    parameterNamespace: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
 });
 
 export const cdnDomainName = cdn.distributionDomainName;

@@ -119,7 +119,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: Object.values(app.taskRoleNames) },
             highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType,
-            logRetentionInDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/cache`, alarms,
+            logRetentionInDays: platform.settings.logs.retentionDays, parameterNamespace: `${namespace}/cache`, alarms,
         }, opts);
         Object.assign(outputs, { cacheEndpoint: cache.primaryEndpointAddress, cacheUser: cache.userName });
     }
@@ -128,7 +128,7 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
             network: platform.net.network, kmsKeyArn: platform.key.arn,
             clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: Object.values(app.taskRoleArns) },
             highAvailability: s.search.highAvailability, instanceType: s.search.instanceType,
-            logRetentionInDays: platform.settings.logs.retentionDays, parameterPrefix: `${namespace}/search`, alarms,
+            logRetentionInDays: platform.settings.logs.retentionDays, parameterNamespace: `${namespace}/search`, alarms,
         }, opts);
         Object.assign(outputs, { searchEndpoint: search.endpoint, searchRoleMappingRequest: search.roleMappingRequest });
     }

@@ -12,7 +12,8 @@ import { ConfigError, DocumentDatabase, PostgresDatabase, SecureBucket } from "@
 /**
  * One name per concept across the packages (0.2.0): log retention is `logRetentionInDays` (the
  * CloudWatch Logs term `retentionInDays`, said of logs), backup retention `backupRetentionInDays`,
- * an access log bucket `accessLogsBucketName`, where alerts go `alarms.topicArn`. A program in
+ * an access log bucket `accessLogsBucketName`, where alerts go `alarms.topicArn`, a Parameter Store
+ * path `parameterNamespace`. A program in
  * JavaScript or Python still passing an old name gets no type error, so each old name is refused
  * by name before anything is registered, instead of silently falling back to the default.
  */
@@ -20,6 +21,8 @@ describe("renamed arguments are refused with their new name", () => {
     const cases: Array<[string, () => unknown, RegExp]> = [
         ["Cache.logRetentionDays", () => new Cache("c", { logRetentionDays: 90 } as any), /^Cache "c": logRetentionDays: 90 is the old name of logRetentionInDays/],
         ["Cache.snapshotRetentionDays", () => new Cache("c", { snapshotRetentionDays: 3 } as any), /snapshotRetentionDays: 3 is the old name of backupRetentionInDays/],
+        ["Cache.parameterPrefix", () => new Cache("c", { parameterPrefix: "/x" } as any), /parameterPrefix: "\/x" is the old name of parameterNamespace/],
+        ["Search.parameterPrefix", () => new Search("s", { parameterPrefix: "/x" } as any), /parameterPrefix: "\/x" is the old name of parameterNamespace/],
         ["Search.logRetentionDays", () => new Search("s", { logRetentionDays: 90 } as any), /^Search "s": logRetentionDays/],
         ["Ec2App.logRetentionDays", () => new Ec2App("e", { logRetentionDays: 90 } as any), /^Ec2App "e": logRetentionDays/],
         ["EcsApp.logRetentionDays", () => new EcsApp("a", { logRetentionDays: 90 } as any), /^EcsApp "a": logRetentionDays/],

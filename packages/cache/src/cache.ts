@@ -62,7 +62,7 @@ export interface CacheArgs {
      * `endpoint`, `port` and `user` as String parameters, for an app that reads its settings at boot.
      * @default none
      */
-    parameterPrefix?: string;
+    parameterNamespace?: string;
     /** CloudWatch alarms per node to this topic (see CacheAlarmsArgs). @default none */
     alarms?: CacheAlarmsArgs;
     /**
@@ -86,7 +86,7 @@ export interface ResolvedCacheArgs {
     nodeCount: number;
     backupRetentionInDays: number;
     logRetentionInDays: number;
-    parameterPrefix?: string;
+    parameterNamespace?: string;
 }
 
 const DEFAULT_VERSION: Record<CacheEngine, string> = { [CacheEngine.Valkey]: "8.0", [CacheEngine.RedisOss]: "7.1" };
@@ -96,7 +96,7 @@ export const CACHE_PORT = 6379;
 
 export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheArgs {
     const key = argKeys("Cache", name);
-    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", snapshotRetentionDays: "backupRetentionInDays" });
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", snapshotRetentionDays: "backupRetentionInDays", parameterPrefix: "parameterNamespace" });
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
         throw new ConfigError(key("name"), name, "cannot name ElastiCache users (40 characters with a suffix)",
             "a lowercase letter, then up to 19 lowercase letters, digits or hyphens");
@@ -135,13 +135,13 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
     }
     const backupRetentionInDays = requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays ?? 7, 1, 35);
     const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
-    if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
-        throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path",
+    if (args.parameterNamespace !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterNamespace)) {
+        throw new ConfigError(key("parameterNamespace"), args.parameterNamespace, "is not a Parameter Store path",
             'e.g. "/ecoportal/prod/cache", without a trailing slash');
     }
     if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, key);
     return { engine, engineVersion, nodeType, highAvailability, nodeCount, backupRetentionInDays, logRetentionInDays,
-        parameterPrefix: args.parameterPrefix };
+        parameterNamespace: args.parameterNamespace };
 }
 
 /**
@@ -313,13 +313,13 @@ export class Cache extends pulumi.ComponentResource {
         const statements = pulumi.all([rg.arn, appUser.arn]).apply(([rgArn, userArn]) => policyJson(connectStatements(rgArn, userArn)));
         args.clients.roleNames.forEach((role, i) => new iam.RolePolicy(`${name}-connect-${i}`, { role, policy: statements }, parent));
 
-        if (a.parameterPrefix) {
+        if (a.parameterNamespace) {
             const values: Record<string, pulumi.Input<string>> = {
                 endpoint: rg.primaryEndpointAddress, port: String(CACHE_PORT), user: appUser.userName,
             };
             for (const [k, value] of Object.entries(values)) {
                 new ssm.Parameter(`${name}-param-${k}`, {
-                    name: `${a.parameterPrefix}/${k}`, type: "String", value,
+                    name: `${a.parameterNamespace}/${k}`, type: "String", value,
                     description: `${name}: ${k} (TLS and IAM authentication required)`,
                 }, parent);
             }

@@ -15,7 +15,7 @@ describe("Cache", () => {
     let dev: Recording;
     let prod: Recording;
     before(async () => {
-        dev = await capture(() => new Cache("cache", { ...base, parameterPrefix: "/portal/dev/cache" }, { protect: true }));
+        dev = await capture(() => new Cache("cache", { ...base, parameterNamespace: "/portal/dev/cache" }, { protect: true }));
         prod = await capture(() => new Cache("cache", { ...base, highAvailability: true, nodeType: "cache.r7g.large",
             alarms: { topicArn: TOPIC, memoryPercent: 70 } }));
     });

@@ -68,7 +68,7 @@ export interface SearchArgs {
      */
     adminPrincipalArns?: pulumi.Input<string>[];
     /** Parameter Store path under which `endpoint` is published (String). @default none */
-    parameterPrefix?: string;
+    parameterNamespace?: string;
     /** AWS's recommended CloudWatch alarms to this topic (see SearchAlarmsArgs). @default none */
     alarms?: SearchAlarmsArgs;
     /**
@@ -93,7 +93,7 @@ export interface ResolvedSearchArgs {
     dedicatedMasterType: string;
     volumeSizeGiB: number;
     logRetentionInDays: number;
-    parameterPrefix?: string;
+    parameterNamespace?: string;
     indexPatterns: string[];
     /** The OpenSearch role the client roles are mapped to. */
     clientRoleName: string;
@@ -102,7 +102,7 @@ export interface ResolvedSearchArgs {
 
 export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSearchArgs {
     const key = argKeys("Search", name);
-    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays" });
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", parameterPrefix: "parameterNamespace" });
     if (!args.network) throw new ConfigError(key("network"), args.network, "is required", "a NetworkRef");
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
@@ -159,15 +159,15 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     requireSearchInstanceType(key("dedicatedMasterType"), dedicatedMasterType);
     const volumeSizeGiB = requireInteger(key("volumeSizeGiB"), args.volumeSizeGiB ?? 10, 10, 1024);
     const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
-    if (args.parameterPrefix !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterPrefix)) {
-        throw new ConfigError(key("parameterPrefix"), args.parameterPrefix, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
+    if (args.parameterNamespace !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterNamespace)) {
+        throw new ConfigError(key("parameterNamespace"), args.parameterNamespace, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
     }
     if (args.alarms) {
         searchAlarmSpecs(args.alarms, "(domain)", "(account)", { volumeSizeGiB, instanceCount, dedicatedMasters: highAvailability }, key);
     }
     return { indexPatterns, clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
         engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
-        volumeSizeGiB, logRetentionInDays, parameterPrefix: args.parameterPrefix };
+        volumeSizeGiB, logRetentionInDays, parameterNamespace: args.parameterNamespace };
 }
 
 /**
@@ -363,9 +363,9 @@ export class Search extends pulumi.ComponentResource {
                 .apply(([arn, clients, masterArn]) => policyJson(searchAccessStatements(arn, [...clients, masterArn]))),
         }, parent);
 
-        if (a.parameterPrefix) {
+        if (a.parameterNamespace) {
             new ssm.Parameter(`${name}-param-endpoint`, {
-                name: `${a.parameterPrefix}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`,
+                name: `${a.parameterNamespace}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`,
                 description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
             }, parent);
         }

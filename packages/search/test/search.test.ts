@@ -16,7 +16,7 @@ describe("Search", () => {
     let dev: Recording;
     let prod: Recording;
     before(async () => {
-        dev = await capture(() => new Search("search", { ...base, parameterPrefix: "/portal/dev/search" }));
+        dev = await capture(() => new Search("search", { ...base, parameterNamespace: "/portal/dev/search" }));
         prod = await capture(() => new Search("search", { ...base, highAvailability: true, alarms: { topicArn: TOPIC } }, { protect: true }));
     });
     const domain = (rec: Recording) => ofType(rec, "aws:opensearch/domain:Domain")[0];
