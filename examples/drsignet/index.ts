@@ -68,7 +68,7 @@ const tier = new Ec2App("drsignet", {
     loadBalancer: { certificateArn: settings.certificateArn, deletionProtection: protect },
     logBucket: accessLogs,
     ciPrincipalArns: [settings.ciPrincipalArn],
-    alarms: { topicArn: alerts.topicArn, topicKeyArn: alerts.keyArn },
+    alarms: { topicArn: alerts.topicArn, topicKmsKeyArn: alerts.kmsKeyArn },
     patchGroup: "drsignet",
     protect,
 });

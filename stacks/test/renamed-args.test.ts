@@ -13,7 +13,7 @@ import { ConfigError, DocumentDatabase, PostgresDatabase, SecureBucket } from "@
  * One name per concept across the packages (0.2.0): log retention is `logRetentionInDays` (the
  * CloudWatch Logs term `retentionInDays`, said of logs), backup retention `backupRetentionInDays`,
  * an access log bucket `accessLogsBucketName`, where alerts go `alarms.topicArn`, a Parameter Store
- * path `parameterNamespace`. A program in
+ * path `parameterNamespace`, a KMS key's ARN `…KmsKeyArn`. A program in
  * JavaScript or Python still passing an old name gets no type error, so each old name is refused
  * by name before anything is registered, instead of silently falling back to the default.
  */
@@ -25,6 +25,8 @@ describe("renamed arguments are refused with their new name", () => {
         ["Search.parameterPrefix", () => new Search("s", { parameterPrefix: "/x" } as any), /parameterPrefix: "\/x" is the old name of parameterNamespace/],
         ["Search.logRetentionDays", () => new Search("s", { logRetentionDays: 90 } as any), /^Search "s": logRetentionDays/],
         ["Ec2App.logRetentionDays", () => new Ec2App("e", { logRetentionDays: 90 } as any), /^Ec2App "e": logRetentionDays/],
+        ["Ec2App.alarms.topicKeyArn", () => new Ec2App("e", { alarms: { topicArn: "t", topicKeyArn: "k" } } as any),
+            /^Ec2App "e": alarms\.topicKeyArn: "k" is the old name of alarms\.topicKmsKeyArn/],
         ["EcsApp.logRetentionDays", () => new EcsApp("a", { logRetentionDays: 90 } as any), /^EcsApp "a": logRetentionDays/],
         ["EcsApp.database.logRetentionDays", () => new EcsApp("a", { database: { logRetentionDays: 90 } } as any),
             /^EcsApp "a": database\.logRetentionDays: 90 is the old name of database\.logRetentionInDays/],

@@ -94,7 +94,7 @@ export interface Ec2AppAlarmsArgs extends AlarmsArgs {
      * of its own): CodeDeploy's service role publishes deployment events with it.
      * @default `kmsKeyArn`
      */
-    topicKeyArn?: pulumi.Input<string>;
+    topicKmsKeyArn?: pulumi.Input<string>;
     /** 5xx responses from an application's targets per minute that count as failing. @default 5 */
     target5xxPerMinute?: number;
     /**
@@ -209,7 +209,7 @@ const NODE_PACKAGE = /^nodejs(\d{2})?$/;
 /** Validates the args (one ConfigError naming the argument) and fills in the defaults. */
 export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "citadel", stack = "dev"): ResolvedEc2AppArgs {
     const key = argKeys("Ec2App", name);
-    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays" });
+    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", "alarms.topicKeyArn": "topicKmsKeyArn" });
     if (!Array.isArray(args.apps) || args.apps.length < 2) {
         throw new ConfigError(key("apps"), args.apps?.length ?? args.apps, "is fewer than two applications",
             "two or more (one instance tier serves them all, each on its own ports; use EcsApp for one)");

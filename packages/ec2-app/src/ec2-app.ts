@@ -204,10 +204,10 @@ export class Ec2App extends pulumi.ComponentResource {
         const servicePolicy = new iam.RolePolicy(`${name}-codedeploy-policy`, {
             role: serviceRole.name,
             policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, instanceRole.arn, args.kmsKeyArn,
-                args.alarms?.topicArn ?? "", args.alarms?.topicKeyArn ?? args.kmsKeyArn])
-                .apply(([partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn, topicKeyArn]) =>
+                args.alarms?.topicArn ?? "", args.alarms?.topicKmsKeyArn ?? args.kmsKeyArn])
+                .apply(([partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicArn, topicKmsKeyArn]) =>
                     policyJson(serviceRoleStatements({
-                        partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicKeyArn,
+                        partition, region, accountId, dnsSuffix, instanceRoleArn, kmsKeyArn, topicKmsKeyArn,
                         topicArn: topicArn || undefined,
                     }))),
         }, parent);

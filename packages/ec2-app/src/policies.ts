@@ -114,7 +114,7 @@ export interface ServiceRoleInputs extends Ctx {
     kmsKeyArn: string;
     topicArn?: string;
     /** The topic's key (the stack key unless the topic has its own). */
-    topicKeyArn?: string;
+    topicKmsKeyArn?: string;
 }
 
 /**
@@ -138,7 +138,7 @@ export function serviceRoleStatements(i: ServiceRoleInputs): PolicyStatement[] {
             { Sid: "PublishDeploymentEvents", Effect: "Allow", Action: "sns:Publish", Resource: i.topicArn },
             {
                 Sid: "EncryptDeploymentEvents", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                Resource: i.topicKeyArn ?? i.kmsKeyArn,
+                Resource: i.topicKmsKeyArn ?? i.kmsKeyArn,
                 Condition: viaService("sns", i),
             },
         );

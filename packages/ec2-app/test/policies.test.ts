@@ -102,7 +102,7 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
     it("CodeDeploy passes only the instance role, and publishes only to the alert topic", async () => {
         const service = serviceRoleStatements({
             ...C, instanceRoleArn: `arn:aws:iam::${ACCOUNT}:role/instances`, kmsKeyArn: KEY,
-            topicArn: `arn:aws:sns:eu-central-1:${ACCOUNT}:alerts`, topicKeyArn: `${KEY}-topic`,
+            topicArn: `arn:aws:sns:eu-central-1:${ACCOUNT}:alerts`, topicKmsKeyArn: `${KEY}-topic`,
         });
         await allowed(service, "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/instances`);
         await refused(service, "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/admin`);

@@ -97,7 +97,7 @@ export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect
  */
 export class AlertTopic extends pulumi.ComponentResource {
     readonly topicArn: pulumi.Output<string>;
-    readonly keyArn: pulumi.Output<string>;
+    readonly kmsKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AlertTopic", name, args);
@@ -137,7 +137,7 @@ export class AlertTopic extends pulumi.ComponentResource {
         }
 
         this.topicArn = topic.arn;
-        this.keyArn = key.arn;
-        this.registerOutputs({ topicArn: this.topicArn, keyArn: this.keyArn });
+        this.kmsKeyArn = key.arn;
+        this.registerOutputs({ topicArn: this.topicArn, kmsKeyArn: this.kmsKeyArn });
     }
 }
