@@ -161,7 +161,10 @@ export function tagResourceInputs(type: string, props: Record<string, any>, tags
  * Precedence, from strongest: a tag a resource sets itself (`Name`, `Patch Group`, the backup tag)
  * → the `tags` of the innermost component → those of the components around it → the AWS
  * provider's `defaultTags` (the provider merges them under every resource's own tags, and a
- * resource tag with the same key wins: https://www.pulumi.com/registry/packages/aws/api-docs/provider/).
+ * resource tag with the same key wins: https://hashicorp.com/blog/default-tags-in-the-terraform-aws-provider,
+ * the provider @pulumi/aws bridges). Default tags never reach an Auto Scaling group's instances or
+ * an instance's volumes (https://www.pulumi.com/registry/packages/aws/api-docs/getdefaulttags/):
+ * component tags do, through the tag specifications.
  * Keys under `aws:` or `citadel:` are refused with a ConfigError naming `argKey`, as is anything
  * AWS would refuse at deploy time (see {@link tagProblem}).
  *
