@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { autoNamed, capture, named, ofType, Recording, RecordedResource, reveal } from "@citadel/testing";
+import { assertUserTagsEverywhere, autoNamed, capture, named, ofType, Recording, RecordedResource, reveal, USER_TAGS } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { DEPLOYMENT_CONFIG, Ec2App, METADATA_OPTIONS } from "../src";
 import { CERT_ARN, CI_PRINCIPAL, KEY_ARN, TOPIC_ARN, tierArgs } from "./fixtures";
@@ -217,7 +217,14 @@ describe("Ec2App", () => {
     });
 
     it("protects its buckets and the load balancer when the component is protected; tags instances with the patch group", async () => {
-        const prot = await capture(() => new Ec2App("tier", tierArgs({ patchGroup: "drsignet" }), { protect: true }));
+        const prot = await capture(() => new Ec2App("tier", tierArgs({ patchGroup: "drsignet", tags: { ...USER_TAGS, "Patch Group": "user" } }),
+            { protect: true }));
+        // Every taggable child carries the user's tags (the group's tag list and the instances' and
+        // volumes' tag specifications included); Name and Patch Group stay Citadel's.
+        assert.ok(assertUserTagsEverywhere(prot, "citadel:ec2app:Ec2App") > 10);
+        const instance = named(prot, "tier-lt").inputs.tagSpecifications.find((t: any) => t.resourceType === "instance").tags;
+        assert.deepEqual([instance.Name, instance.CostCenter], ["tier", USER_TAGS.CostCenter]);
+        assert.equal(ofType(prot, "aws:autoscaling/group:Group")[0].inputs.tags.find((t: any) => t.key === "Name").value, "tier");
         assert.equal(named(prot, "tier-lt").inputs.tagSpecifications[0].tags["Patch Group"], "drsignet");
         assert.equal(named(rec, "tier-lt").inputs.tagSpecifications[0].tags["Patch Group"], undefined);
         assert.equal(named(prot, "tier-revisions", "aws:s3/bucket:Bucket").protect, true);

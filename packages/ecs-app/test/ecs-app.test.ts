@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { autoNamed, capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, valueOf } from "@citadel/testing";
+import { assertUserTagsEverywhere, autoNamed, capture, DEFAULT_REGION, named, ofType, Recording, RecordedResource, reveal, USER_TAGS, valueOf } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { SECRET_LOOKING_NAME } from "../src";
 import { EcsApp, requireDeployed, UNRELEASED_TAG } from "../src/ecs-app";
@@ -393,9 +393,17 @@ describe("EcsApp on EC2 capacity, with a bastion and a private registry", () => 
             app = new EcsApp("app", appArgs({
                 capacity: "ec2", ec2: { instanceType: "m6i.large", minInstances: 2, maxInstances: 6 }, bastion: {},
                 images: { source: "registry", registry: "registry.gitlab.com/acme/instandt", credentialsSecretArn: GITLAB_SECRET },
-                imageTag: "1.4.2", protect: true,
+                imageTag: "1.4.2", protect: true, tags: USER_TAGS,
             }));
         });
+    });
+
+    it("tags every taggable child: database, queues, load balancer, EC2 capacity (group, launch template, bastion); own names and the backup tag stay", () => {
+        assert.ok(assertUserTagsEverywhere(rec, "citadel:ecs:EcsApp") > 20);
+        const db = ofType(rec, "aws:rds/instance:Instance")[0].inputs.tags;
+        assert.deepStrictEqual([db["citadel:backup"], db.CostCenter], ["daily", USER_TAGS.CostCenter]);
+        assert.strictEqual(named(rec, "app-bastion", "aws:ec2/instance:Instance").inputs.tags.Name, "app-bastion");
+        assert.strictEqual(ofType(rec, "aws:autoscaling/group:Group")[0].inputs.tags.filter((t: any) => t.key === "Name").length, 1);
     });
 
     it("launches ECS-optimized instances with IMDSv2, encrypted volumes, no public IP, joined to the cluster", () => {
