@@ -7,7 +7,7 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as random from "@pulumi/random";
 import {
     argKeys, awsContext, ConfigError, policyJson, requireInteger, SecureBucket, requireArgs, withTags,
-    TagsInput, AlarmsArgs, refuseRenamed,
+    TagsInput, AlarmsArgs, refuseRenamed, requireInput,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
@@ -109,9 +109,7 @@ export function validateSecureUploadsArgs(name: string, args: SecureUploadsArgs)
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
     }
-    if (args.accessLogsBucketName === undefined || args.accessLogsBucketName === "") {
-        throw new ConfigError(key("accessLogsBucketName"), args.accessLogsBucketName, "is required", "the name of an access log bucket");
-    }
+    requireInput(key("accessLogsBucketName"), args.accessLogsBucketName, "the name of an accessLogs-purpose (SSE-S3) bucket");
     const origins = args.allowedOrigins;
     if (!Array.isArray(origins) || origins.length === 0) {
         throw new ConfigError(key("allowedOrigins"), origins, "is empty", "one or more https://host origins");

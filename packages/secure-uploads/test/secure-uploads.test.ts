@@ -72,6 +72,7 @@ describe("SecureUploads", () => {
         const bad = (over: Partial<SecureUploadsArgs>, re: RegExp) => assert.throws(() => validateSecureUploadsArgs("u", { ...base, ...over }),
             (e: unknown) => e instanceof ConfigError && re.test(e.message));
         bad({ allowedOrigins: [] }, /SecureUploads "u": allowedOrigins.*is empty/);
+        bad({ accessLogsBucketName: "" }, /SecureUploads "u": accessLogsBucketName: "" is required/);
         bad({ allowedOrigins: ["*"] }, /allowedOrigins: "\*" is not an HTTPS origin/);
         bad({ allowedOrigins: ["http://portal.example.com"] }, /is not an HTTPS origin/);
         bad({ allowedOrigins: ["https://portal.example.com/app"] }, /is not an HTTPS origin/);
