@@ -139,10 +139,11 @@ function mergeTagSpecifications(user: TagMap, specs: pulumi.Input<pulumi.Input<T
 /**
  * Adds `tags` to a resource's inputs, under the resource's own: how every Citadel component tags
  * its children. Taggable means what `@pulumi/aws` marks as taggable (a resource whose inputs carry
- * `tagsAll`, the provider's merge of `tags` and `defaultTags`), plus the two tag shapes the
- * provider's `defaultTags` never reach: an Auto Scaling group's tag list and a launch template's
- * tag specifications (the instances and volumes it launches). S3 objects are left alone (object
- * tags are a separate, 10-tag namespace). Returns undefined when nothing applies.
+ * `tagsAll`, the provider's merge of `tags` and `defaultTags`), plus the tag shapes the provider's
+ * `defaultTags` never reach: an Auto Scaling group's tag list, a launch template's tag
+ * specifications (the instances and volumes it launches) and an instance's root volume. S3 objects
+ * are left alone (object tags are a separate, 10-tag namespace). Returns undefined when nothing
+ * applies.
  */
 export function tagResourceInputs(type: string, props: Record<string, any>, tags: TagsInput): Record<string, any> | undefined {
     if (type.startsWith("aws:s3/bucketObject") || type.startsWith("aws:s3/objectCopy")) return undefined;
@@ -151,6 +152,11 @@ export function tagResourceInputs(type: string, props: Record<string, any>, tags
     const out: Record<string, any> = { ...props, tags: mergeTagsUnder(tags, props.tags) };
     if (type === "aws:ec2/launchTemplate:LaunchTemplate" && props.tagSpecifications !== undefined) {
         out.tagSpecifications = mergeTagSpecifications(tags, props.tagSpecifications);
+    }
+    // An instance's root volume gets no default tags either; `volumeTags`, where a resource sets
+    // it, is the resource's own choice and conflicts with the root device's tags, so it is left alone.
+    if (type === "aws:ec2/instance:Instance" && props.volumeTags === undefined && isPlainObject(props.rootBlockDevice)) {
+        out.rootBlockDevice = { ...props.rootBlockDevice, tags: mergeTagsUnder(tags, props.rootBlockDevice.tags as TagMap) };
     }
     return out;
 }

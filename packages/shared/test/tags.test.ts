@@ -61,13 +61,19 @@ describe("component tags (withTags)", () => {
         assert.deepEqual(mergeTagsUnder({ team: "a" }, undefined), { team: "a" });
     });
 
-    it("reaches Auto Scaling groups' tag lists and launch templates' tag specifications, which default tags never reach", () => {
+    it("reaches Auto Scaling groups' tag lists, launch templates' tag specifications and instances' root volumes, which default tags never reach", () => {
         const asg = tagResourceInputs("aws:autoscaling/group:Group", { tags: [{ key: "Name", value: "own", propagateAtLaunch: false }] }, { Name: "u", team: "a" })!;
         assert.deepEqual(asg.tags, [{ key: "Name", value: "own", propagateAtLaunch: false }, { key: "team", value: "a", propagateAtLaunch: false }]);
         const lt = tagResourceInputs("aws:ec2/launchTemplate:LaunchTemplate",
             { tags: undefined, tagsAll: undefined, tagSpecifications: [{ resourceType: "instance", tags: { Name: "own" } }] }, { team: "a", Name: "u" })!;
         assert.deepEqual(lt.tags, { team: "a", Name: "u" });
         assert.deepEqual(lt.tagSpecifications, [{ resourceType: "instance", tags: { team: "a", Name: "own" } }]);
+        const host = tagResourceInputs("aws:ec2/instance:Instance",
+            { tags: { Name: "own" }, tagsAll: undefined, rootBlockDevice: { volumeSize: 8 } }, { team: "a" })!;
+        assert.deepEqual(host.rootBlockDevice, { volumeSize: 8, tags: { team: "a" } });
+        const own = tagResourceInputs("aws:ec2/instance:Instance",
+            { tags: undefined, tagsAll: undefined, volumeTags: { x: "y" }, rootBlockDevice: { volumeSize: 8 } }, { team: "a" })!;
+        assert.deepEqual(own.rootBlockDevice, { volumeSize: 8 });
         // Not taggable (no tagsAll), or S3 object tags (a separate 10-tag namespace): left alone.
         assert.equal(tagResourceInputs("aws:kms/alias:Alias", { name: "x" }, { team: "a" }), undefined);
         assert.equal(tagResourceInputs("aws:s3/bucketObjectv2:BucketObjectv2", { tags: undefined, tagsAll: undefined }, { team: "a" }), undefined);

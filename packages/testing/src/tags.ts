@@ -36,8 +36,9 @@ export function descendantsOf(rec: Recording, rootUrn: string): RecordedResource
 
 /**
  * The names of the taggable resources beneath a component that lack `key = value` (`[]` when all
- * carry it), and how many were checked. Auto Scaling groups count with their tag list and launch
- * templates with each tag specification (what the instances and volumes they launch get).
+ * carry it), and how many were checked. Auto Scaling groups count with their tag list, launch
+ * templates with each tag specification (what the instances and volumes they launch get) and
+ * instances with their root volume.
  */
 export function untaggedBeneath(rec: Recording, componentType: string, key: string, value: string): { checked: number; missing: string[] } {
     const roots = rec.resources.filter((r) => r.type === componentType);
@@ -54,6 +55,9 @@ export function untaggedBeneath(rec: Recording, componentType: string, key: stri
             if (!isTaggableType(r.type) || r.type.startsWith("aws:s3/bucketObject")) continue;
             checked++;
             if (r.inputs.tags?.[key] !== value) missing.push(`${r.name} (${r.type})`);
+            if (r.type === "aws:ec2/instance:Instance" && r.inputs.rootBlockDevice && r.inputs.rootBlockDevice.tags?.[key] !== value) {
+                missing.push(`${r.name} rootBlockDevice`);
+            }
             for (const spec of r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? r.inputs.tagSpecifications ?? [] : []) {
                 if (spec.tags?.[key] !== value) missing.push(`${r.name} tagSpecifications[${spec.resourceType}]`);
             }
