@@ -67,7 +67,7 @@ function checkResolved(argKey: string, tags: Record<string, unknown>, late: bool
     }
     for (const key of keys) {
         const value = tags[key];
-        // A value still to be resolved is checked when it is (see normaliseTags).
+        // A value still to be resolved is checked when it is (see validateTags).
         if (pulumi.Output.isInstance(value) || value instanceof Promise) {
             const p = tagProblem(key, "");
             if (p) fail(`${argKey}.${key}`, key, p.problem, p.allowed);
@@ -84,7 +84,10 @@ function checkResolved(argKey: string, tags: Record<string, unknown>, late: bool
  * Throws ConfigError naming `argKey`.
  */
 export function validateTags(argKey: string, tags: TagsInput | undefined): TagsInput | undefined {
-    if (tags === undefined) return undefined;
+    if (tags === undefined || tags === null) return undefined;
+    if (typeof tags !== "object" || Array.isArray(tags)) {
+        throw new ConfigError(argKey, tags, "is not a map of tags", "an object of tag keys to string values, e.g. { CostCenter: \"radiology\" }");
+    }
     if (!isPlainObject(tags)) {
         return pulumi.output(tags).apply((t) => {
             checkResolved(argKey, t ?? {}, true);

@@ -27,6 +27,7 @@ describe("component tags (withTags)", () => {
         refused({ "team#1": "x" }, /has a character AWS tags do not allow/);
         refused({ team: "a,b" }, /has a character AWS tags do not allow/);
         refused({ "": "x" }, /is 0 characters long/);
+        assert.throws(() => validateTags("X: tags", ["CostCenter=imaging"] as any), /X: tags: \["CostCenter=imaging"\] is not a map of tags/);
         const many = Object.fromEntries(Array.from({ length: MAX_COMPONENT_TAGS + 1 }, (_, i) => [`k${i}`, "v"]));
         refused(many, /46 tags" are too many, allowed at most 45/);
     });
