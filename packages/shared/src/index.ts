@@ -15,6 +15,7 @@ export * from "./aws-names";
 export * from "./schedule";
 export * from "./endpoints";
 export * from "./project-config";
+export * from "./config-secrets";
 export * from "./credentials";
 export * from "./user";
 export * from "./protect";
