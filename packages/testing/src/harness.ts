@@ -87,11 +87,18 @@ function aliasSpecOf(a: any): AliasSpec {
 
 export interface Recording {
     resources: RecordedResource[];
+    /**
+     * The stack's outputs as the program registered them: secret values wrapped where they are
+     * (see `SecretValue`), as `pulumi preview` and the state would show them. Absent when the run
+     * registered none (a component test).
+     */
+    stackOutputs?: Record<string, unknown>;
     /** Tokens of the lookups answered by canned values, in first-call order. */
     lookups: string[];
 }
 
 const recording: Recording = { resources: [], lookups: [] };
+let stackUrn: string | undefined;
 const urnToName = new Map<string, string>();
 /** Mock monitor URN → the URN the engine would give (see engineUrn). */
 const engineUrns = new Map<string, string>();
@@ -169,6 +176,13 @@ export function installMocks(opts: MockOptions = {}): void {
             if (!err && resp) record(req, resp);
             callback(err, resp);
         });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        if (req.getUrn() === stackUrn) {
+            recording.stackOutputs = (leafProperties(req.getOutputs()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
+        }
+        return registerOutputs(req, callback);
+    };
 }
 
 /**
@@ -191,7 +205,10 @@ function record(req: any, resp: any): void {
     const urn = engineUrn(resp.getUrn(), parentUrn, type, req.getName());
     engineUrns.set(resp.getUrn(), urn);
     urnToName.set(urn, req.getName());
-    if (type === STACK_TYPE) return;
+    if (type === STACK_TYPE) {
+        stackUrn = resp.getUrn();
+        return;
+    }
     const parentIsStack = !parentUrn || parentUrn.split("::")[2] === STACK_TYPE;
     const id: string = resp.getId();
     recording.resources.push({
@@ -216,6 +233,8 @@ export function resetRecording(): void {
     createdParameters.clear();
     recording.resources = [];
     recording.lookups = [];
+    recording.stackOutputs = undefined;
+    stackUrn = undefined;
     urnToName.clear();
     engineUrns.clear();
 }
@@ -236,7 +255,8 @@ export async function capture(fn: () => unknown, opts: { isolate?: boolean } = {
     resetRecording();
     await fn();
     await runtimeSettings.waitForRPCs();
-    return { resources: [...recording.resources], lookups: [...recording.lookups] };
+    return { resources: [...recording.resources], lookups: [...recording.lookups],
+        ...(recording.stackOutputs ? { stackOutputs: recording.stackOutputs } : {}) };
 }
 
 /** Resolves an Output (or plain value) in a test. */

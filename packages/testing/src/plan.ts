@@ -74,7 +74,8 @@ export async function buildPlan(stack: string, evaluator: PolicyEvaluator = poli
             ...(r.parent !== undefined ? { parent: r.parent } : {}),
             inputs: plain(r.inputs),
         })),
-        outputs: plain(run.outputs),
+        // As registered (a secret output masked), else as resolved.
+        outputs: plain(run.stackOutputs ?? run.outputs),
         violations: evaluator(run),
     };
     return { run, json };

@@ -83,6 +83,21 @@ export function secretStandIn(key: string): string {
     return `offline-plan-stand-in-for-${key.replace(/[^A-Za-z0-9]+/g, "-")}`;
 }
 
+/**
+ * A config override that the program sees as a `secure:` value Pulumi decrypted: marked secret (as
+ * the CLI marks it, through PULUMI_CONFIG_SECRET_KEYS) and with this plain value, where a
+ * `{ secure: ... }` override gets the offline plan's stand-in text. For tests of what a program does
+ * with a secret.
+ */
+export class DecryptedSecret {
+    constructor(readonly decrypted: unknown) {}
+}
+
+/** `runStack("prod", { "citadel:x": decryptedSecret("value") })`: see DecryptedSecret. */
+export function decryptedSecret(value: unknown): DecryptedSecret {
+    return new DecryptedSecret(value);
+}
+
 export interface StackConfig {
     /** `namespace:key` → string, as the CLI hands config to a program. */
     values: Record<string, string>;
@@ -115,7 +130,10 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
     const set = (key: string, v: unknown) => {
         out.standIns = out.standIns.filter((k) => k !== key);
         out.secretKeys = out.secretKeys.filter((k) => k !== key);
-        if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+        if (v instanceof DecryptedSecret) {
+            out.values[key] = typeof v.decrypted === "string" ? v.decrypted : JSON.stringify(v.decrypted);
+            out.secretKeys.push(key);
+        } else if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
             out.values[key] = secretStandIn(key);
             out.secretKeys.push(key);
             out.standIns.push(key);
