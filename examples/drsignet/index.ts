@@ -9,13 +9,15 @@ import * as vpc from "@pulumi/aws/vpc";
 import { Ec2App } from "@citadel/ec2-app";
 import { AlertTopic, BackupPlan, PatchManagement, SubscriptionProtocol } from "@citadel/operations";
 import { SecureVpc } from "@citadel/secure-vpc";
-import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
+import { DocumentDatabase, DOCUMENTDB_PORT, KmsKey, requireInteger, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
 
 // Config first, all of it, before any resource: a bad value costs nothing and names its key.
 // aws:region first (a bad one would otherwise be blamed on the first ARN that names a region), then
 // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
 stackRegion();
 refuseUndeclaredProjectKeys(__dirname);
+// Every resource input and output holding a secure: config value becomes a Pulumi secret.
+const secrets = keepConfigSecrets();
 const config = new pulumi.Config();
 const key = (k: string) => `drsignet:${k}`;
 const protect = config.getBoolean("protect") ?? false;
@@ -96,10 +98,10 @@ for (const [k, v] of Object.entries({ MONGODB_HOST: db.endpoint, MONGODB_PORT: S
     new ssm.Parameter(`api-${k.toLowerCase()}`, { name: `${tier.parameterNamespace}/api/${k}`, type: "String", value: v });
 }
 
-export const url = pulumi.interpolate`https://${tier.loadBalancerDnsName}`;
-export const revisionsBucket = tier.revisionsBucketName;
-export const ciRoleArn = tier.ciRoleArn;
-export const deployments = tier.deployments;
-export const databaseEndpoint = db.endpoint;
-export const databaseMasterSecretArn = db.masterUserSecretArn;
-export const alertTopicArn = alerts.topicArn;
+export const url = secrets.mark(pulumi.interpolate`https://${tier.loadBalancerDnsName}`);
+export const revisionsBucket = secrets.mark(tier.revisionsBucketName);
+export const ciRoleArn = secrets.mark(tier.ciRoleArn);
+export const deployments = secrets.mark(tier.deployments);
+export const databaseEndpoint = secrets.mark(db.endpoint);
+export const databaseMasterSecretArn = secrets.mark(db.masterUserSecretArn);
+export const alertTopicArn = secrets.mark(alerts.topicArn);

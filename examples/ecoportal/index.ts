@@ -15,7 +15,7 @@
  *   the namespace as SecureStrings, written by the developers' group.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 import { EcsApp } from "@citadel/ecs-app";
@@ -28,6 +28,8 @@ import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
 stackRegion();
 refuseUndeclaredProjectKeys(__dirname);
+// Every resource input and output holding a secure: config value becomes a Pulumi secret.
+const secrets = keepConfigSecrets();
 const config = new pulumi.Config();
 const ha = config.getBoolean("highAvailability") ?? false;
 const stack = pulumi.getStack();
@@ -124,15 +126,15 @@ const search = new Search("ecoportal-search", {
     parameterNamespace: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
 });
 
-export const cdnDomainName = cdn.distributionDomainName;
-export const loadBalancerDnsName = app.loadBalancerDnsName;
-export const repositoryUrls = app.repositoryUrls;
-export const jobQueueUrl = app.queueUrls.jobs;
-export const uploadsBucket = uploads.bucketName;
-export const avatarsPrefix = uploads.avatarsPrefix;
-export const deployRoleArn = app.deployRoleArn;
-export const developersGroup = app.developersGroupName;
-export const logReadersGroup = app.logReadersGroupName;
-export const cacheEndpoint = cache.primaryEndpointAddress;
-export const searchEndpoint = search.endpoint;
-export const searchRoleMapping = search.roleMappingRequest;
+export const cdnDomainName = secrets.mark(cdn.distributionDomainName);
+export const loadBalancerDnsName = secrets.mark(app.loadBalancerDnsName);
+export const repositoryUrls = secrets.mark(app.repositoryUrls);
+export const jobQueueUrl = secrets.mark(app.queueUrls.jobs);
+export const uploadsBucket = secrets.mark(uploads.bucketName);
+export const avatarsPrefix = secrets.mark(uploads.avatarsPrefix);
+export const deployRoleArn = secrets.mark(app.deployRoleArn);
+export const developersGroup = secrets.mark(app.developersGroupName);
+export const logReadersGroup = secrets.mark(app.logReadersGroupName);
+export const cacheEndpoint = secrets.mark(cache.primaryEndpointAddress);
+export const searchEndpoint = secrets.mark(search.endpoint);
+export const searchRoleMapping = secrets.mark(search.roleMappingRequest);

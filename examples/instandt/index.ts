@@ -7,7 +7,7 @@
  * version in Parameter Store (`/instandt/<stack>/app-version`), which the task definitions read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
+import { KmsKey, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp, GrantAccess } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
@@ -29,6 +29,8 @@ export = async () => {
     // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
     stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
+    // Every resource input and output holding a secure: config value becomes a Pulumi secret.
+    const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
     const stack = pulumi.getStack();
     const protect = config.requireBoolean("protect");
@@ -115,7 +117,7 @@ export = async () => {
         protect,
     });
 
-    return {
+    return secrets.exports({
         cdnDomainName: edge.distributionDomainName,
         webAclArn: edge.webAclArn,
         loadBalancerDnsName: app.loadBalancerDnsName,
@@ -126,5 +128,5 @@ export = async () => {
         databaseAddress: app.database?.address,
         dicomBucketName: dicom.bucketName,
         alertTopicArn: alerts.topicArn,
-    };
+    });
 };

@@ -11,7 +11,7 @@
  * Orthweb's three choices; VPC flow logs and S3 access logs in a separate log bucket; one KMS key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
+import { ConfigError, KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
@@ -38,6 +38,8 @@ export = async () => {
     // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
     stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
+    // Every resource input and output holding a secure: config value becomes a Pulumi secret.
+    const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
     const key = (k: string) => `${config.name}:${k}`;
     const protect = config.requireBoolean("protect");
@@ -81,7 +83,7 @@ export = async () => {
         alarms: { topicArn: alerts.topicArn },
     });
 
-    return {
+    return secrets.exports({
         urls: host.urls,
         dicomEndpoints: host.dicomEndpoints,
         instanceIds: host.instanceIds,
@@ -90,5 +92,5 @@ export = async () => {
         databaseEndpoint: host.databaseEndpoint,
         logBucketName: logs.bucketName,
         alertTopicArn: alerts.topicArn,
-    };
+    });
 };

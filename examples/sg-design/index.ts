@@ -13,7 +13,7 @@
  * test/sg-design.test.ts checks every rule of the write-up against the plan, pairwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion } from "@citadel/shared";
+import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
@@ -23,6 +23,8 @@ export = async () => {
     // every key of the stack file: a misspelled one is refused (with the key it meant), never silently ignored.
     stackRegion();
     refuseUndeclaredProjectKeys(__dirname);
+    // Every resource input and output holding a secure: config value becomes a Pulumi secret.
+    const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
     const protect = config.requireBoolean("protect");
 
@@ -71,11 +73,11 @@ export = async () => {
         protect,
     });
 
-    return {
+    return secrets.exports({
         loadBalancerDnsName: app.loadBalancerDnsName,
         repositoryUrl: app.repositoryUrls[config.require("image")],
         databaseAddress: app.database?.address,
         instanceSessionCommand: app.bastionSessionCommand,
         alertTopicArn: alerts.topicArn,
-    };
+    });
 };

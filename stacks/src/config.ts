@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    closestName, ConfigError, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, partitionOf, refuseUndeclaredKeys,
+    closestName, ConfigError, ConfigSecrets, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, partitionOf, refuseUndeclaredKeys,
     requireSafeText, stackRegion,
 } from "@citadel/shared";
 
@@ -53,7 +53,11 @@ export class ConfigReader {
     private readonly config: pulumi.Config;
     readonly keysRead = new Set<string>();
 
-    constructor(readonly namespace: string) {
+    /**
+     * `secrets` (from `keepConfigSecrets`, the program's first statement) learns the values read
+     * in place of a secret the offline plan cannot decrypt, so they stay secret like the real one.
+     */
+    constructor(readonly namespace: string, private readonly secrets?: ConfigSecrets) {
         this.config = new pulumi.Config(namespace);
     }
 
@@ -120,8 +124,10 @@ export class ConfigReader {
         if (v !== undefined && isPlanStandIn(this.full(key), v)) {
             this.standIns.add(key);
             const shaped = PLAN_STAND_INS[key]?.();
+            this.secrets?.add(shaped);
             if (shaped !== undefined) return typeof shaped === "string" ? shaped : JSON.stringify(shaped);
             const d = this.declared()[key]?.default;
+            this.secrets?.add(d);
             return d === undefined ? undefined : typeof d === "string" ? d : JSON.stringify(d);
         }
         return v;

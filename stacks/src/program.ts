@@ -1,4 +1,4 @@
-import { KeyService, KmsKey, protectIf, SecureBucket } from "@citadel/shared";
+import { keepConfigSecrets, KeyService, KmsKey, protectIf, SecureBucket } from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { ConfigReader } from "./config";
 import { loadSettings, Settings } from "./settings";
@@ -28,7 +28,9 @@ export interface Platform {
  * by loadSettings before the first resource is registered, so a bad value costs nothing.
  */
 export async function program(): Promise<Record<string, unknown>> {
-    const reader = new ConfigReader("citadel");
+    // First: every resource input and output holding a secure: value is a Pulumi secret.
+    const secrets = keepConfigSecrets();
+    const reader = new ConfigReader("citadel", secrets);
     const settings = loadSettings(reader);
     const s = settings;
 
@@ -90,7 +92,7 @@ export async function program(): Promise<Record<string, unknown>> {
     if (s.orthanc.enabled) Object.assign(outputs, deployOrthanc(platform));
     Object.assign(outputs, deployOperations(platform));
 
-    return outputs;
+    return secrets.exports(outputs);
 }
 
 /**
