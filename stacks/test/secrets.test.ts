@@ -108,6 +108,12 @@ describe("stack: secure: config values stay secret in every resource input and o
         assert.notEqual(origin.originId, "[secret]");
     });
 
+    it("no resource name or URN holds a secret value (names cannot be secret)", () => {
+        for (const r of run.resources) {
+            for (const needle of NEEDLES) assert.ok(!r.urn.toLowerCase().includes(needle), `${r.urn} holds ${needle}`);
+        }
+    });
+
     it("the plan's JSON (resources and outputs) never shows a secret value", () => {
         const text = JSON.stringify(plan.json).toLowerCase();
         for (const needle of NEEDLES) assert.ok(!text.includes(needle), needle);

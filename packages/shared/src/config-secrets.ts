@@ -105,7 +105,9 @@ export class ConfigSecrets {
     readonly transformation: pulumi.ResourceTransformation = (args) => {
         if (this.needles.size === 0) return undefined;
         const props = this.mark(args.props);
-        const derived = Object.entries(DERIVED_OUTPUTS)
+        // additionalSecretOutputs is an option of custom resources only.
+        // (`isInstance` reads a flag set only once the constructor returns; the prototype is there already.)
+        const derived = !(args.resource instanceof pulumi.CustomResource) ? [] : Object.entries(DERIVED_OUTPUTS)
             .filter(([input]) => args.props[input] !== undefined && this.holdsPlainSecret(args.props[input]))
             .flatMap(([, outputs]) => outputs);
         if (derived.length === 0) return { props, opts: args.opts };

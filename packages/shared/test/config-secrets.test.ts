@@ -52,11 +52,17 @@ describe("ConfigSecrets: secure: values stay secret in the shapes they take", ()
         assert.equal(policy.inputs.tags.owner, "team");
     });
 
-    it("lists tagsAll in additionalSecretOutputs when a tag holds the value (the provider echoes tags there)", () => {
+    it("lists tagsAll in additionalSecretOutputs when a tag holds the value (the provider echoes tags there)", async () => {
         const s = secrets();
-        const out = s.transformation({ type: "aws:iam/policy:Policy", name: "p", resource: undefined as never,
-            props: { tags: { contact: EMAIL } }, opts: {} });
-        assert.deepEqual((out?.opts as pulumi.CustomResourceOptions).additionalSecretOutputs, ["tagsAll"]);
+        let opts: pulumi.CustomResourceOptions | undefined;
+        const spy: pulumi.ResourceTransformation = (args) => {
+            const out = s.transformation(args);
+            if (args.type === "aws:iam/policy:Policy") opts = out?.opts as pulumi.CustomResourceOptions;
+            return out;
+        };
+        await capture(() => new aws.iam.Policy("p", { policy: "{}", tags: { contact: EMAIL } },
+            { transformations: [spy], additionalSecretOutputs: ["arn"] }));
+        assert.deepEqual(opts?.additionalSecretOutputs, ["arn", "tagsAll"]);
     });
 
     it("marks stack outputs that hold a value secret, and leaves the others plain", async () => {
