@@ -18,6 +18,12 @@ const SECRETS: Record<string, unknown> = {
     "citadel:edge.originDomainName": "origin.hidden-portal.example.com",
     // A certificate ARN: the load balancer's listener.
     "citadel:app.certificateArn": "arn:aws:acm:eu-west-1:111122223333:certificate/9a8b7c6d-1111-2222-3333-444455556666",
+    // A subscriber endpoint with a token in its path.
+    "citadel:operations.alerts.httpsEndpoints": ["https://hooks.secret-chat.example/services/T0/B0/tok3nXYZ"],
+    // The distribution's alternate names (a list).
+    "citadel:edge.aliases": ["portal.secret-alias.example"],
+    // A list of objects: the AE title in Orthanc's JSON, the address in an egress rule (as a /32).
+    "citadel:orthanc.dicomPeers": [{ aet: "HIDDENPACS", host: "10.77.66.55", port: 11112, tls: true }],
     // Registry credentials: the task definitions' JSON and the execution role's policy.
     "citadel:app.registryCredentialsSecretArn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-creds-Zx9Yw8",
 };
@@ -32,8 +38,9 @@ const OVERRIDES: Record<string, unknown> = {
 const EDGE_CERTIFICATE_STAND_IN = "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000";
 
 /** Every text a secret value can be found as. */
-const needlesOf = (secrets: Record<string, unknown>) =>
-    Object.values(secrets).flatMap((v) => (Array.isArray(v) ? v : [v]) as string[]).map((s) => s.toLowerCase());
+const strings = (v: unknown): string[] => typeof v === "string" ? [v]
+    : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
+const needlesOf = (secrets: Record<string, unknown>) => Object.values(secrets).flatMap(strings).map((s) => s.toLowerCase());
 const NEEDLES = [...needlesOf(SECRETS), EDGE_CERTIFICATE_STAND_IN];
 
 function decoded(s: string): string {
