@@ -85,9 +85,8 @@ export class ConfigSecrets {
     private walk(v: unknown): unknown {
         if (typeof v === "string") return this.holdsSecret(v) ? pulumi.secret(v) : v;
         if (v === null || typeof v !== "object") return v;
-        if (pulumi.Output.isInstance(v) || v instanceof Promise) {
-            return (pulumi.output(v as pulumi.Input<unknown>) as pulumi.Output<unknown>).apply((x: unknown) => this.walk(x));
-        }
+        if (pulumi.Output.isInstance(v)) return (v as pulumi.Output<unknown>).apply((x: unknown) => this.walk(x));
+        if (v instanceof Promise) return (pulumi.output(v as pulumi.Input<unknown>) as pulumi.Output<unknown>).apply((x: unknown) => this.walk(x));
         if (Array.isArray(v)) return v.map((x) => this.walk(x));
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) return v;
