@@ -127,6 +127,14 @@ describe("stack: secure: config values stay secret in every resource input and o
         for (const needle of NEEDLES) assert.ok(!text.includes(needle), needle);
     });
 
+    it("no component registers a value in its outputs (kept in the state) in plain text", () => {
+        const components = run.resources.filter((r) => r.registeredOutputs);
+        assert.ok(components.length > 10, "the components' registered outputs were recorded");
+        for (const r of components) {
+            for (const needle of NEEDLES) assert.deepEqual(leaves(r.registeredOutputs, needle).plain, [], `${r.type} ${r.name}: ${needle}`);
+        }
+    });
+
     // No output of the root program is built from config text today: this guards the next one
     // (ConfigSecrets.exports itself is tested in packages/shared/test/config-secrets.test.ts).
     it("stack outputs holding a value are secret", () => {

@@ -56,6 +56,13 @@ export interface RecordedResource {
     outputs: Record<string, any>;
     /** Resolved inputs. Secret values are wrapped as `{ secret: value }` (see `redact`). */
     inputs: Record<string, any>;
+    /**
+     * What a component passed to `registerOutputs` (kept in the state like inputs), secrets wrapped
+     * where they are; absent for custom resources and components that registered none.
+     */
+    registeredOutputs?: Record<string, unknown>;
+    /** The URN the mock monitor gave (it differs from `urn`, see engineUrn). */
+    mockUrn?: string;
 }
 
 /** One entry of the `aliases` option: a full old URN, or the parts that differ from the current one. */
@@ -99,6 +106,8 @@ export interface Recording {
 
 const recording: Recording = { resources: [], lookups: [] };
 let stackUrn: string | undefined;
+/** Mock monitor URN → the recorded resource, for the outputs a component registers later. */
+const byMockUrn = new Map<string, RecordedResource>();
 const urnToName = new Map<string, string>();
 /** Mock monitor URN → the URN the engine would give (see engineUrn). */
 const engineUrns = new Map<string, string>();
@@ -178,8 +187,12 @@ export function installMocks(opts: MockOptions = {}): void {
         });
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
+        const registered = (leafProperties(req.getOutputs()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
         if (req.getUrn() === stackUrn) {
-            recording.stackOutputs = (leafProperties(req.getOutputs()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
+            recording.stackOutputs = registered;
+        } else {
+            const r = byMockUrn.get(req.getUrn());
+            if (r) r.registeredOutputs = registered;
         }
         return registerOutputs(req, callback);
     };
@@ -211,10 +224,11 @@ function record(req: any, resp: any): void {
     }
     const parentIsStack = !parentUrn || parentUrn.split("::")[2] === STACK_TYPE;
     const id: string = resp.getId();
-    recording.resources.push({
+    const recorded: RecordedResource = {
         type,
         name: req.getName(),
         urn,
+        mockUrn: resp.getUrn(),
         id: req.getCustom() && id ? id : undefined,
         parent: parentIsStack ? undefined : urnToName.get(parentUrn),
         parentUrn: parentIsStack ? undefined : parentUrn,
@@ -225,7 +239,9 @@ function record(req: any, resp: any): void {
         aliasSpecs: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
         outputs: (leafProperties(resp.getObject?.()?.toJavaScript?.() ?? {}) ?? {}) as Record<string, any>,
         inputs: checkedInputs(type, req.getName(), leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
-    });
+    };
+    recording.resources.push(recorded);
+    byMockUrn.set(recorded.mockUrn!, recorded);
 }
 
 /** Forgets what was recorded; `capture` and `runStack` call it themselves. */
@@ -235,6 +251,7 @@ export function resetRecording(): void {
     recording.lookups = [];
     recording.stackOutputs = undefined;
     stackUrn = undefined;
+    byMockUrn.clear();
     urnToName.clear();
     engineUrns.clear();
 }
