@@ -52,11 +52,6 @@ export class ConfigSecrets {
         }
     }
 
-    /** How many secret texts are watched for. */
-    get size(): number {
-        return this.needles.size;
-    }
-
     /** Whether `text` holds a secret value (case-insensitively), also inside base64 or gzipped base64 (user data). */
     holdsSecret(text: string): boolean {
         if (this.needles.size === 0 || text.length < MIN_SECRET_LENGTH) return false;
@@ -115,7 +110,10 @@ export class ConfigSecrets {
         return { props, opts: { ...args.opts, additionalSecretOutputs: additional } as pulumi.CustomResourceOptions };
     };
 
-    /** Whether a plain (not yet resolved) value holds a secret; an Output's content is not known yet. */
+    /**
+     * Whether a plain value holds a secret. Tags given as an Output are not looked into here: the
+     * option must be set before the Output resolves (their `tags` input is still made secret).
+     */
     private holdsPlainSecret(v: unknown): boolean {
         return leafStrings(v).some((s) => this.holdsSecret(s));
     }
