@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
 import * as path from "path";
-import { buildPlan, decryptedSecret, Plan, REPO_ROOT, SecretValue, StackRun } from "@citadel/testing";
+import { buildPlan, currentRecording, decryptedSecret, Plan, REPO_ROOT, runStack, SecretValue, StackRun } from "@citadel/testing";
 
 /**
  * A `secure:` value stays a Pulumi secret on its way to every resource input and stack output,
@@ -140,6 +140,18 @@ describe("stack: secure: config values stay secret in every resource input and o
     it("stack outputs holding a value are secret", () => {
         assert.ok(run.stackOutputs && Object.keys(run.stackOutputs).length > 10, "the outputs as registered were recorded");
         for (const needle of NEEDLES) assert.deepEqual(leaves(run.stackOutputs, needle).plain, [], needle);
+    });
+});
+
+describe("stack: a secure: value is still validated, as plain text, before any resource", () => {
+    it("a wildcard certificate ARN given as a secret is refused by key, its value not shown, nothing registered", async () => {
+        const bad = "arn:aws:acm:eu-west-1:111122223333:certificate/*";
+        await assert.rejects(runStack("prod", { "citadel:app.certificateArn": decryptedSecret(bad) }), (e: Error) => {
+            assert.match(e.message, /^citadel:app\.certificateArn: \(secret, not shown\)/);
+            assert.ok(!e.message.includes("111122223333"), e.message);
+            return true;
+        });
+        assert.equal(currentRecording.resources.length, 0);
     });
 });
 
