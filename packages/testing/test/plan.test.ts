@@ -120,6 +120,23 @@ describe("offline plan", () => {
         assert.equal(Error.stackTraceLimit, limit, "the trace limit is restored");
     });
 
+    it("keeps Pulumi's leaked-promise check: a promise that never settles is reported, settled ones are not", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+        const never = new Promise<never>(() => undefined);
+        const settled = Promise.resolve(1);
+        const rejected = Promise.reject(new Error("boom"));
+        // Not the process's first wrapped promise (that one goes through Pulumi's own function).
+        await debuggable.debuggablePromise(Promise.resolve(0), "first");
+        void debuggable.debuggablePromise(never, "never settles");
+        assert.equal(await debuggable.debuggablePromise(settled, "settles"), 1);
+        await assert.rejects(debuggable.debuggablePromise(rejected, "rejects"), (e: any) => e.promise === rejected);
+        // leakedPromises() reports and forgets the candidates, so this test leaves no leak for the exit check.
+        const [leaks] = debuggable.leakedPromises() as [Set<Promise<unknown>>, string];
+        assert.ok(leaks.has(never), "the pending promise is a leak candidate");
+        assert.ok(!leaks.has(settled) && !leaks.has(rejected), "settled promises are not");
+    });
+
     describe("dev and prod plans", () => {
         const plans: Record<string, PlanJson> = {};
         before(async () => {
