@@ -231,7 +231,7 @@ export function connectStatements(replicationGroupArn: string, userArn: string):
 export class Cache extends pulumi.ComponentResource {
     readonly primaryEndpointAddress: pulumi.Output<string>;
     readonly readerEndpointAddress: pulumi.Output<string>;
-    readonly port = CACHE_PORT;
+    readonly port: number = CACHE_PORT;
     /** The user name clients authenticate as (with an IAM auth token). */
     readonly userName: pulumi.Output<string>;
     readonly userArn: pulumi.Output<string>;

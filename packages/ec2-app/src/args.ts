@@ -7,8 +7,12 @@ import {
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
-export const ARCHITECTURES = ["x86_64", "arm64"] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
+export const Architecture = {
+    X86_64: "x86_64",
+    Arm64: "arm64",
+} as const;
+export type Architecture = (typeof Architecture)[keyof typeof Architecture];
+export const ARCHITECTURES: readonly Architecture[] = Object.values(Architecture);
 
 /**
  * CodeDeploy allows at most 10 alarms per deployment group (each app's group gets its own two).

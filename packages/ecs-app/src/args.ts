@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmsArgs, argKeys, DatabaseAlarmsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresDatabaseArgs, TagsInput } from "@citadel/shared";
+import { AlarmsArgs, argKeys, DatabaseThresholdsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresSettingsArgs, TagsInput } from "@citadel/shared";
 import { GrantArgs } from "./grants";
 import { AppAccessArgs } from "./access";
 
@@ -18,20 +18,36 @@ export interface EcsAppAlarmsArgs extends AlarmsArgs {
     /** Minutes a service may run fewer tasks than desired before the alarm fires (deploys, scaling). @default 10 */
     tasksBelowDesiredMinutes?: number;
     /** The database's thresholds. @default PostgresDatabase's defaults */
-    database?: Omit<DatabaseAlarmsArgs, "topicArn">;
+    database?: DatabaseThresholdsArgs;
 }
 
-export const CAPACITY_TYPES = ["fargate", "ec2"] as const;
-export type CapacityType = (typeof CAPACITY_TYPES)[number];
+export const CapacityType = {
+    Fargate: "fargate",
+    Ec2: "ec2",
+} as const;
+export type CapacityType = (typeof CapacityType)[keyof typeof CapacityType];
+export const CAPACITY_TYPES: readonly CapacityType[] = Object.values(CapacityType);
 
-export const CPU_ARCHITECTURES = ["X86_64", "ARM64"] as const;
-export type CpuArchitecture = (typeof CPU_ARCHITECTURES)[number];
+export const CpuArchitecture = {
+    X86_64: "X86_64",
+    ARM64: "ARM64",
+} as const;
+export type CpuArchitecture = (typeof CpuArchitecture)[keyof typeof CpuArchitecture];
+export const CPU_ARCHITECTURES: readonly CpuArchitecture[] = Object.values(CpuArchitecture);
 
-export const DESYNC_MITIGATION_MODES = ["defensive", "strictest"] as const;
-export type DesyncMitigationMode = (typeof DESYNC_MITIGATION_MODES)[number];
+export const DesyncMitigationMode = {
+    Defensive: "defensive",
+    Strictest: "strictest",
+} as const;
+export type DesyncMitigationMode = (typeof DesyncMitigationMode)[keyof typeof DesyncMitigationMode];
+export const DESYNC_MITIGATION_MODES: readonly DesyncMitigationMode[] = Object.values(DesyncMitigationMode);
 
-export const TARGET_PROTOCOLS = ["HTTP", "HTTPS"] as const;
-export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
+export const TargetProtocol = {
+    HTTP: "HTTP",
+    HTTPS: "HTTPS",
+} as const;
+export type TargetProtocol = (typeof TargetProtocol)[keyof typeof TargetProtocol];
+export const TARGET_PROTOCOLS: readonly TargetProtocol[] = Object.values(TargetProtocol);
 
 /** The one TLS policy of the HTTPS listener: TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -49,9 +65,14 @@ export const SECRET_LOOKING_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|KEY|
  *   `jsonKey` picks one key of a JSON secret (e.g. `password` of an RDS-managed secret).
  * - `ssmParameterArn`: the ARN of a Parameter Store parameter (SecureString, encrypted with the app's key).
  */
-export type SecretRef =
-    | { secretsManagerArn: pulumi.Input<string>; jsonKey?: string }
-    | { ssmParameterArn: pulumi.Input<string> };
+export interface SecretRef {
+    /** The full ARN of a Secrets Manager secret (with its 6-character suffix). Set this or `ssmParameterArn`. */
+    secretsManagerArn?: pulumi.Input<string>;
+    /** One key of a JSON secret, e.g. `password` of an RDS-managed secret. Only with `secretsManagerArn`. @default the whole secret */
+    jsonKey?: string;
+    /** The ARN of a Parameter Store parameter (SecureString, encrypted with the app's key). Set this or `secretsManagerArn`. */
+    ssmParameterArn?: pulumi.Input<string>;
+}
 
 /** What every container of the app (services, workers, the migration) is made of. */
 export interface ContainerArgs {
@@ -173,24 +194,34 @@ export interface MigrationArgs extends ContainerArgs {
     command: string[];
 }
 
-export type ImagesArgs =
-    | {
-        /** The app creates one ECR repository per distinct image (scan on push, immutable tags, KMS, last 100 kept). */
-        source: "ecr";
-        /**
-         * IAM roles (by name, e.g. an `aws.iam.Role`'s `name`) of CI that get the least-privilege
-         * push/pull policy. A name that is an Output is checked when it resolves. @default []
-         */
-        ciRoleNames?: pulumi.Input<string>[];
-    }
-    | {
-        /** Images come from a private registry such as GitLab's. */
-        source: "registry";
-        /** Registry host and path, without scheme: `registry.gitlab.com/acme/app`. */
-        registry: string;
-        /** Secrets Manager secret `{"username": ..., "password": <access token>}` for the registry. */
-        credentialsSecretArn: pulumi.Input<string>;
-    };
+/** Where the app's images come from. */
+export const ImageRegistryType = {
+    /** The app creates one ECR repository per distinct image (scan on push, immutable tags, KMS, last 100 kept). */
+    Ecr: "ecr",
+    /** Images come from a private registry such as GitLab's. */
+    Registry: "registry",
+} as const;
+export type ImageRegistryType = (typeof ImageRegistryType)[keyof typeof ImageRegistryType];
+
+/** Where images come from: ECR repositories the app creates, or a private registry (`registry` and `credentialsSecretArn`). */
+export interface ImagesArgs {
+    /** `ecr` or `registry`. @default "ecr" */
+    source?: ImageRegistryType;
+    /**
+     * With `ecr`: IAM roles (by name, e.g. an `aws.iam.Role`'s `name`) of CI that get the
+     * least-privilege push/pull policy. A name that is an Output is checked when it resolves. @default []
+     */
+    ciRoleNames?: pulumi.Input<string>[];
+    /** With `registry` (required there): registry host and path, without scheme: `registry.gitlab.com/acme/app`. */
+    registry?: string;
+    /** With `registry` (required there): Secrets Manager secret `{"username": ..., "password": <access token>}` for the registry. */
+    credentialsSecretArn?: pulumi.Input<string>;
+}
+
+/** ImagesArgs once validated: one of the two sources with what it needs. */
+export type ResolvedImages =
+    | { source: "ecr"; ciRoleNames?: pulumi.Input<string>[] }
+    | { source: "registry"; registry: string; credentialsSecretArn: pulumi.Input<string> };
 
 /**
  * Lets only a CDN reach the load balancer: its security group admits 443 only from the CDN's managed
@@ -235,7 +266,15 @@ export interface Ec2CapacityArgs {
 }
 
 /** The database: a PostgresDatabase from @citadel/shared, reachable only from the app's tasks. */
-export type DatabaseArgs = Omit<PostgresDatabaseArgs, "network" | "kmsKeyArn" | "allowedSecurityGroupIds">;
+export type DatabaseArgs = PostgresSettingsArgs;
+
+/** A bastion host for Session Manager port forwarding to the database. */
+export interface BastionArgs {
+    /** @default "t3.micro" (`t4g.micro` with `cpuArchitecture` ARM64) */
+    instanceType?: string;
+    /** Admit 5432 from the bastion and output the port-forwarding command (with a database). @default true */
+    databaseAccess?: boolean;
+}
 
 export interface EcsAppArgs {
     /** Where the app lives: the load balancer in the public subnets, everything else in the private ones. */
@@ -289,7 +328,7 @@ export interface EcsAppArgs {
      * database, `databaseAccess` (default true) admits 5432 from the bastion and outputs the
      * port-forwarding command; false keeps the database reachable from the tasks only. @default none
      */
-    bastion?: { instanceType?: string; databaseAccess?: boolean };
+    bastion?: BastionArgs;
     /**
      * Alarms (load balancer 5xx and unhealthy targets, services running fewer tasks than desired,
      * queue age and dead letters, the database's) and failed deployments and rollbacks, all to
@@ -381,7 +420,7 @@ export interface ResolvedEcsAppArgs {
     services: ResolvedService[];
     workers: ResolvedWorker[];
     migration?: ResolvedContainer;
-    images: ImagesArgs;
+    images: ResolvedImages;
     /** Distinct repository names, in first-use order. */
     repositories: string[];
     loadBalancer: {

@@ -120,6 +120,9 @@ interface ImageSource {
     credentialsArn?: pulumi.Input<string>;
 }
 
+// EcsApp's own state, kept off the instance (see the getters below).
+const internals = new WeakMap<EcsApp, { a: ResolvedEcsAppArgs; args: EcsAppArgs; ctx: AwsContext; database?: PostgresDatabase }>();
+
 /**
  * An application on ECS behind a shared, internet-facing ALB: services with path/host routing,
  * queue workers, a run-once migration task, ECR repositories, an optional PostgreSQL database and
@@ -156,7 +159,10 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly bastionSessionCommand?: pulumi.Output<string>;
     /** The `aws ssm start-session` command that forwards localhost:5432 to the database through the bastion. */
     readonly databasePortForwardingCommand?: pulumi.Output<string>;
-    readonly database?: PostgresDatabase;
+    /** The database's address (host name), with `database`. */
+    readonly databaseAddress?: pulumi.Output<string>;
+    /** The Secrets Manager secret (managed and rotated by RDS) holding the database's master credentials, with `database`. */
+    readonly databaseMasterUserSecretArn?: pulumi.Output<string>;
     /**
      * Task role ARNs and names by member (service and worker names, and "migration"): give them to
      * resources whose own policies name their clients (a search domain's access policy).
@@ -189,23 +195,25 @@ export class EcsApp extends pulumi.ComponentResource {
      */
     readonly deployedTaskDefinitions: Record<string, pulumi.Output<string>> = {};
 
-    private readonly a: ResolvedEcsAppArgs;
-    private readonly args: EcsAppArgs;
-    private readonly ctx: AwsContext;
+    /** The database component itself, for TypeScript programs (other languages get its address and secret). */
+    get database(): PostgresDatabase | undefined { return internals.get(this)!.database; }
+    // Internal state lives off the instance, behind getters: Pulumi's schema inference reads every
+    // field of a component class as one of its outputs.
+    private get a(): ResolvedEcsAppArgs { return internals.get(this)!.a; }
+    private get args(): EcsAppArgs { return internals.get(this)!.args; }
+    private get ctx(): AwsContext { return internals.get(this)!.ctx; }
 
     constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EcsApp", name, args);
         const a = validateEcsAppArgs(name, args);
         super("citadel:ecs:EcsApp", name, {}, withTags(argKeys("EcsApp", name)("tags"), args.tags, opts));
-        this.a = a;
-        this.args = args;
+        internals.set(this, { a, args, ctx: awsContext(this) });
         this.taskRoleArns = {};
         this.taskRoleNames = {};
         this.executionRoleArns = {};
         this.logGroupNames = {};
         this.logGroupArns = {};
         this.taskFamilies = {};
-        this.ctx = awsContext(this);
         const parent = { parent: this };
 
         const ports = [...new Set(a.services.map((s) => s.port))];
@@ -230,7 +238,7 @@ export class EcsApp extends pulumi.ComponentResource {
         this.ciPolicyArn = ciPolicyArn;
 
         if (a.database) {
-            this.database = new PostgresDatabase(`${name}-db`, {
+            const database = new PostgresDatabase(`${name}-db`, {
                 ...a.database,
                 network: args.network,
                 kmsKeyArn: args.kmsKeyArn,
@@ -239,6 +247,9 @@ export class EcsApp extends pulumi.ComponentResource {
                 deletionProtection: a.database.deletionProtection ?? a.protect,
                 alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
             }, { ...parent, ...protectIf(a.protect) });
+            internals.get(this)!.database = database;
+            this.databaseAddress = database.address;
+            this.databaseMasterUserSecretArn = database.masterUserSecretArn;
         }
 
         this.queueUrls = {};

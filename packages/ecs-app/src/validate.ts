@@ -6,7 +6,7 @@ import {
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
-    DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, LoadBalancerArgs,
+    DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, ResolvedImages, LoadBalancerArgs,
     OriginProtectionArgs, ResolvedContainer, ResolvedEcsAppArgs, ResolvedSecret, ResolvedService, ResolvedWorker,
     RoutingArgs, SECRET_LOOKING_NAME, ServiceArgs, TARGET_PROTOCOLS, WorkerArgs,
     APP_VERSION_ENV, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
@@ -403,10 +403,10 @@ function requireNoInjectedCollision(c: ResolvedContainer, injected: string[], ke
     }
 }
 
-function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ImagesArgs {
-    const images = raw ?? { source: "ecr" as const };
-    requireOneOf(keys.arg("images.source"), images.source, ["ecr", "registry"] as const);
-    if (images.source === "registry") {
+function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ResolvedImages {
+    const images = raw ?? {};
+    const source = requireOneOf(keys.arg("images.source"), images.source ?? "ecr", ["ecr", "registry"] as const);
+    if (source === "registry") {
         requireMatch(keys.arg("images.registry"), images.registry, REGISTRY, "is not a registry path",
             'host[:port]/path without scheme, e.g. "registry.gitlab.com/acme/app"');
         const arn = images.credentialsSecretArn;
@@ -415,13 +415,13 @@ function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ImagesArg
                 "the ARN of a Secrets Manager secret {\"username\", \"password\"}");
         }
         // A plain ARN is checked now; another resource's output when it resolves.
-        return { ...images, credentialsSecretArn: checkedInput(keys.arg("images.credentialsSecretArn"), arn,
+        return { source, registry: images.registry as string, credentialsSecretArn: checkedInput(keys.arg("images.credentialsSecretArn"), arn,
             (key, value) => requireArn(key, value, ARN_RULES.secret)) };
     }
-    if (images.ciRoleNames === undefined) return images;
+    if (images.ciRoleNames === undefined) return { source };
     const roles = requireList(keys.arg("images.ciRoleNames"), images.ciRoleNames, "a list of IAM role names") as pulumi.Input<string>[];
     return {
-        ...images,
+        source,
         ciRoleNames: roles.map((r) => checkedInput(keys.arg("images.ciRoleNames"), r,
             (key, value) => requireMatch(key, value, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN"))),
     };

@@ -5,14 +5,23 @@ import {
     requireOneOf, requireUnique, TagsInput,
 } from "@citadel/shared";
 
-export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-export type PriceClass = (typeof PRICE_CLASSES)[number];
+export const PriceClass = {
+    PriceClass100: "PriceClass_100",
+    PriceClass200: "PriceClass_200",
+    PriceClassAll: "PriceClass_All",
+} as const;
+export type PriceClass = (typeof PriceClass)[keyof typeof PriceClass];
+export const PRICE_CLASSES: readonly PriceClass[] = Object.values(PriceClass);
 
 export const RATE_LIMIT_WINDOWS = [60, 120, 300, 600] as const;
 export type RateLimitWindow = (typeof RATE_LIMIT_WINDOWS)[number];
 
-export const FRAME_OPTIONS = ["DENY", "SAMEORIGIN"] as const;
-export type FrameOption = (typeof FRAME_OPTIONS)[number];
+export const FrameOption = {
+    DENY: "DENY",
+    SAMEORIGIN: "SAMEORIGIN",
+} as const;
+export type FrameOption = (typeof FrameOption)[keyof typeof FrameOption];
+export const FRAME_OPTIONS: readonly FrameOption[] = Object.values(FrameOption);
 
 /** WAF's bounds on a rate-based rule's limit (requests per evaluation window). */
 export const RATE_LIMIT_MIN = 10;

@@ -211,15 +211,15 @@ function createAssetsOrigin(
         // S3 uses the key on behalf of IAM principals (the account statement); the bucket's access
         // logs go to an SSE-S3 bucket: no service needs the key but CloudFront.
         services: [],
-        deferredPolicyStatements: distributionArn.apply(oacKeyStatements),
-    }, { ...opts, ...protectIf(args.protect) });
+    }, { ...opts, ...protectIf(args.protect) }, { deferredPolicyStatements: distributionArn.apply(oacKeyStatements) });
     const bucket = new SecureBucket(`${name}-assets`, {
         purpose: "data",
         kmsKeyArn: key.arn,
         accessLogs: { bucketName: args.accessLogsBucketName! },
-        extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
         forceDestroy: assets.forceDestroy,
-    }, { ...opts, ...protectIf(args.protect) });
+    }, { ...opts, ...protectIf(args.protect) }, {
+        extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
+    });
     const oac = new cloudfront.OriginAccessControl(`${name}-assets`, {
         description: `EdgeCdn ${name}: signed reads of the assets bucket`,
         originAccessControlOriginType: "s3",

@@ -132,9 +132,8 @@ export class AccountBaseline extends pulumi.ComponentResource {
             kmsKeyArn: key.arn,
             accessLogs: { bucketName: args.accessLogsBucketName },
             logRetentionInDays: retentionDays,
-            extraPolicyStatements: (arn) => scope.apply((c) => auditBucketStatements(c, arn)),
             // The bucket inherits protect from this component (Pulumi's resource option, the one way to protect).
-        }, parent);
+        }, parent, { extraPolicyStatements: (arn) => scope.apply((c) => auditBucketStatements(c, arn)) });
 
         // The trail's events in CloudWatch Logs, where metric filters turn them into alarms.
         const logGroup = new cloudwatch.LogGroup(`${name}-trail-logs`, {

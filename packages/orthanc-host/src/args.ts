@@ -1,7 +1,7 @@
 import { AL2023_RELEASE } from "./host-commands";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseAlarmsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
+    AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseThresholdsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
     requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor,
     requireThreshold, requireUnique, closestName, requireDbInstanceClass, requireInstanceType, requireSafeText,
     requireUnicastAddress, TagsInput, refuseRenamed, checkedInput,
@@ -20,7 +20,7 @@ export interface OrthancHostAlarmsArgs extends AlarmsArgs {
     /** Average CPU (percent) over 5 minutes, three periods in a row, per host. 1..100. @default 80 */
     cpuPercent?: number;
     /** The database's thresholds. @default PostgresDatabase's defaults */
-    database?: Omit<DatabaseAlarmsArgs, "topicArn">;
+    database?: DatabaseThresholdsArgs;
 }
 
 /** Image tags known to exist; pinned so a host never starts something nobody tested. */
@@ -40,6 +40,14 @@ export interface OrthancDatabaseArgs {
     deletionProtection?: boolean;
     /** Days automated backups are kept, 7..35. @default 7 */
     backupRetentionInDays?: number;
+}
+
+/** The container images the hosts run, each pinned by version tag or digest (an unpinned image is refused). */
+export interface OrthancImagesArgs {
+    /** Orthanc with its PostgreSQL plugin, `orthancteam/orthanc` image (it bundles the PostgreSQL plugin). @default "orthancteam/orthanc:25.12.3" */
+    orthanc?: string;
+    /** The Nginx that ends TLS in front of Orthanc, @default "nginx:1.28.0-alpine" */
+    nginx?: string;
 }
 
 export interface OrthancHostArgs {
@@ -105,7 +113,7 @@ export interface OrthancHostArgs {
     /** Orthanc's display name. @default "Citadel Orthanc" */
     orthancName?: string;
     /** Pinned container images. @default DEFAULT_IMAGES */
-    images?: { orthanc?: string; nginx?: string };
+    images?: OrthancImagesArgs;
     /** The PostgreSQL index database. */
     database?: OrthancDatabaseArgs;
     /**

@@ -150,9 +150,9 @@ export class SecureUploads extends pulumi.ComponentResource {
     readonly bucketArn: pulumi.Output<string>;
     readonly bucketRegionalDomainName: pulumi.Output<string>;
     /** `incoming/`: sign uploads for `incoming/<user id>/<file>` only. */
-    readonly incomingPrefix = INCOMING_PREFIX;
+    readonly incomingPrefix: string = INCOMING_PREFIX;
     /** `clean/`: scanned files the server has accepted. */
-    readonly cleanPrefix = CLEAN_PREFIX;
+    readonly cleanPrefix: string = CLEAN_PREFIX;
     /** `avatars/<32 random hex>/`: the unguessable avatars area. */
     readonly avatarsPrefix: pulumi.Output<string>;
     readonly maxUploadBytes: number;
@@ -191,13 +191,14 @@ export class SecureUploads extends pulumi.ComponentResource {
                 expiration: { days: a.incomingExpirationDays },
                 noncurrentVersionExpiration: { noncurrentDays: a.incomingExpirationDays },
             }],
+        }, parent, {
             extraPolicyStatements: (bucketArn) => pulumi
                 .all([scanner.arn, pulumi.all(args.quarantineRoleArns ?? []), pulumi.all(args.cdnDistributionArns ?? [])])
                 .apply(([scannerRoleArn, quarantineRoleArns, cdnDistributionArns]) => uploadBucketStatements({
                     bucketArn, scannerRoleArn, quarantineRoleArns, cdnDistributionArns,
                     uploadUrlExpirySeconds: a.uploadUrlExpirySeconds, downloadUrlExpirySeconds: a.downloadUrlExpirySeconds,
                 })),
-        }, parent);
+        });
 
         new s3.BucketCorsConfiguration(`${name}-cors`, {
             bucket: bucket.bucketName,

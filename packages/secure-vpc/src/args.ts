@@ -2,22 +2,49 @@ import * as pulumi from "@pulumi/pulumi";
 import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique, TagsInput, refuseRenamed } from "@citadel/shared";
 import { carveSubnets, SubnetLayout } from "./subnets";
 
-export const NAT_STRATEGIES = ["none", "single", "perAz"] as const;
-export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+export const NatStrategy = {
+    None: "none",
+    Single: "single",
+    PerAz: "perAz",
+} as const;
+export type NatStrategy = (typeof NatStrategy)[keyof typeof NatStrategy];
+export const NAT_STRATEGIES: readonly NatStrategy[] = Object.values(NatStrategy);
 
 /**
  * Services that may get an interface endpoint, by the short name that follows
  * `com.amazonaws.<region>.` in the endpoint service name.
  */
-export const INTERFACE_ENDPOINT_SERVICES = [
-    "kms", "secretsmanager", "ec2", "ssm", "ec2messages", "ssmmessages", "logs", "ecr.api", "ecr.dkr",
-    "sts", "sqs", "sns", "monitoring", "ecs", "ecs-agent", "ecs-telemetry", "elasticloadbalancing",
-    "autoscaling", "events", "rds",
-] as const;
-export type InterfaceEndpointService = (typeof INTERFACE_ENDPOINT_SERVICES)[number];
+export const InterfaceEndpointService = {
+    Kms: "kms",
+    Secretsmanager: "secretsmanager",
+    Ec2: "ec2",
+    Ssm: "ssm",
+    Ec2messages: "ec2messages",
+    Ssmmessages: "ssmmessages",
+    Logs: "logs",
+    EcrApi: "ecr.api",
+    EcrDkr: "ecr.dkr",
+    Sts: "sts",
+    Sqs: "sqs",
+    Sns: "sns",
+    Monitoring: "monitoring",
+    Ecs: "ecs",
+    EcsAgent: "ecs-agent",
+    EcsTelemetry: "ecs-telemetry",
+    Elasticloadbalancing: "elasticloadbalancing",
+    Autoscaling: "autoscaling",
+    Events: "events",
+    Rds: "rds",
+} as const;
+export type InterfaceEndpointService = (typeof InterfaceEndpointService)[keyof typeof InterfaceEndpointService];
+export const INTERFACE_ENDPOINT_SERVICES: readonly InterfaceEndpointService[] = Object.values(InterfaceEndpointService);
 
-export const FLOW_LOG_DESTINATIONS = ["s3", "cloudwatch"] as const;
-export type FlowLogDestination = (typeof FLOW_LOG_DESTINATIONS)[number];
+export const FlowLogDestination = {
+    S3: "s3",
+    Cloudwatch: "cloudwatch",
+} as const;
+export type FlowLogDestination = (typeof FlowLogDestination)[keyof typeof FlowLogDestination];
+export const FLOW_LOG_DESTINATIONS: readonly FlowLogDestination[] = Object.values(FlowLogDestination);
 
 export interface FlowLogsArgs {
     /**

@@ -35,7 +35,13 @@ export const DOCUMENTDB_PARAMETERS: ReadonlyArray<{ name: string; value: string 
 ];
 
 /** Engine versions (major.minor) DocumentDB offers for new instance-based clusters. */
-export const DOCUMENTDB_ENGINE_VERSIONS = ["4.0", "5.0", "8.0"] as const;
+export const DocumentDbEngineVersion = {
+    V4_0: "4.0",
+    V5_0: "5.0",
+    V8_0: "8.0",
+} as const;
+export type DocumentDbEngineVersion = (typeof DocumentDbEngineVersion)[keyof typeof DocumentDbEngineVersion];
+export const DOCUMENTDB_ENGINE_VERSIONS: readonly DocumentDbEngineVersion[] = Object.values(DocumentDbEngineVersion);
 
 export interface DocumentDatabaseArgs {
     /** The cluster's private subnets (a DocumentDB subnet group) and VPC. */
@@ -51,7 +57,7 @@ export interface DocumentDatabaseArgs {
     /** Instances: 1 (a primary), or 2..16 (replicas in other AZs for failover). @default 1 */
     instanceCount?: number;
     /** Engine version. @default "5.0" */
-    engineVersion?: (typeof DOCUMENTDB_ENGINE_VERSIONS)[number];
+    engineVersion?: DocumentDbEngineVersion;
     /** Days automated backups are kept, 7..35 (DocumentDB.2 asks for at least 7). @default 15 (the write-up's) */
     backupRetentionInDays?: number;
     /** Refuse deletion through the API (DocumentDB.5). @default false; on in prod */

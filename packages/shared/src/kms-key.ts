@@ -11,8 +11,34 @@ import { TagsInput, withTags } from "./tags";
  * of an IAM principal (S3, RDS, Secrets Manager, EBS) need nothing here: the account statement lets
  * IAM policies grant them use through `kms:ViaService`.
  */
-export const KEY_SERVICES = ["logs", "logDelivery", "events", "autoscaling"] as const;
-export type KeyService = (typeof KEY_SERVICES)[number];
+export const KeyService = {
+    Logs: "logs",
+    LogDelivery: "logDelivery",
+    Events: "events",
+    Autoscaling: "autoscaling",
+} as const;
+export type KeyService = (typeof KeyService)[keyof typeof KeyService];
+export const KEY_SERVICES: readonly KeyService[] = Object.values(KeyService);
+
+/**
+ * What only a TypeScript program can add to a KmsKey: policy statements that are outputs of resources
+ * built with the key. They stay out of KmsKeyArgs (the args Pulumi's schema inference reads for other
+ * languages) because an IAM statement's JSON shape (a string or a list, `"*"` or an object) has no
+ * schema type.
+ */
+export interface KmsKeyPolicyExtension {
+    /**
+     * Statements added to the key policy that name resources built *with* this key, e.g. a CloudFront
+     * distribution reading an SSE-KMS bucket encrypted by it: naming them in the key's own `policy`
+     * would be a dependency cycle (key → bucket → distribution → key). With it, the key is created
+     * with AWS's default key policy (this account's IAM principals only, the same as this component's
+     * first statement) and a separate `aws.kms.KeyPolicy` applies the whole policy (this component's
+     * statements followed by these) once they resolve.
+     * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+     * @default none: the policy is set on the key itself
+     */
+    deferredPolicyStatements?: pulumi.Input<PolicyStatement[]>;
+}
 
 export interface KmsKeyArgs {
     /**
@@ -27,7 +53,7 @@ export interface KmsKeyArgs {
      * - `events`: EventBridge publishing to KMS-encrypted SNS topics and SQS queues;
      * - `autoscaling`: the Auto Scaling service-linked role launching instances with encrypted volumes.
      * CloudFront is not among them: it is admitted per distribution (`aws:SourceArn`) through
-     * `deferredPolicyStatements` by the component that owns the distribution (EdgeCdn).
+     * `KmsKeyPolicyExtension.deferredPolicyStatements` by the component that owns the distribution (EdgeCdn).
      * @default ["logs", "logDelivery"]
      */
     services?: KeyService[];
@@ -38,17 +64,6 @@ export interface KmsKeyArgs {
      * CloudFront-scoped WAF, which must live there. @default the provider's region
      */
     region?: string;
-    /**
-     * Statements added to the key policy that name resources built *with* this key, e.g. a CloudFront
-     * distribution reading an SSE-KMS bucket encrypted by it: naming them in the key's own `policy`
-     * would be a dependency cycle (key → bucket → distribution → key). With it, the key is created
-     * with AWS's default key policy (this account's IAM principals only, the same as this component's
-     * first statement) and a separate `aws.kms.KeyPolicy` applies the whole policy (this component's
-     * statements followed by these) once they resolve.
-     * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
-     * @default none: the policy is set on the key itself
-     */
-    deferredPolicyStatements?: pulumi.Input<PolicyStatement[]>;
     /**
      * Tags for every taggable AWS resource this component creates (launch templates' instances and
      * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
@@ -71,7 +86,8 @@ export class KmsKey extends pulumi.ComponentResource {
     readonly keyId: pulumi.Output<string>;
     readonly aliasName: pulumi.Output<string>;
 
-    constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions,
+        extension: KmsKeyPolicyExtension = {}) {
         const services = validateKmsKeyArgs(name, args);
         super("citadel:shared:KmsKey", name, {}, withTags(argKeys("KmsKey", name)("tags"), args.tags, opts));
 
@@ -80,7 +96,7 @@ export class KmsKey extends pulumi.ComponentResource {
             .all([ctx.accountId, ctx.partition, args.region ?? ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) =>
                 kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services }));
-        const deferred = args.deferredPolicyStatements;
+        const deferred = extension.deferredPolicyStatements;
 
         const key = new kms.Key(`${name}-key`, {
             description: args.description,

@@ -19,7 +19,10 @@ import { TagsInput, withTags } from "./tags";
  * replica-lag alarm: this component creates no read replica (a Multi-AZ standby publishes no
  * `ReplicaLag`), so such an alarm would never see data.
  */
-export interface DatabaseAlarmsArgs extends AlarmsArgs {
+export interface DatabaseAlarmsArgs extends AlarmsArgs, DatabaseThresholdsArgs {}
+
+/** The database alarms' thresholds, for a component that wires them to its own alarm topic. */
+export interface DatabaseThresholdsArgs {
     /** Average CPU (percent) over 5 minutes, three periods in a row. 1..100. @default 80 */
     cpuPercent?: number;
     /** Free storage (GiB) below which the alarm fires; storage also grows on its own up to 5×. @default 2 */
@@ -33,7 +36,7 @@ export interface DatabaseAlarmsArgs extends AlarmsArgs {
     connections?: number;
 }
 
-export interface PostgresDatabaseArgs {
+export interface PostgresDatabaseArgs extends PostgresSettingsArgs {
     /** Where the database lives: its private subnets (a DB subnet group) and VPC. */
     network: NetworkRef;
     /** Encrypts storage, snapshots, Performance Insights, log exports and the managed master secret. */
@@ -43,6 +46,13 @@ export interface PostgresDatabaseArgs {
      * otherwise the database is unreachable (which is refused as a likely mistake).
      */
     allowedSecurityGroupIds: pulumi.Input<string>[];
+}
+
+/**
+ * A PostgreSQL database's own settings, without where it lives and who may connect: what a component
+ * that places the database itself (EcsApp) takes from its user.
+ */
+export interface PostgresSettingsArgs {
     /** Name of the database created in the instance (letters, digits, underscores). */
     databaseName: string;
     /** Master user name. Its password is generated and rotated by RDS in Secrets Manager. @default "citadel" */

@@ -8,8 +8,14 @@ import { backupTags } from "./operations";
 import { BucketEncryption, LOG_DELIVERIES, logDeliveryStatements, LogDeliveryService } from "./log-delivery";
 import { TagsInput, withTags } from "./tags";
 
-export const BUCKET_PURPOSES = ["data", "logs", "elbLogs", "accessLogs"] as const;
-export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+export const BucketPurpose = {
+    Data: "data",
+    Logs: "logs",
+    ElbLogs: "elbLogs",
+    AccessLogs: "accessLogs",
+} as const;
+export type BucketPurpose = (typeof BucketPurpose)[keyof typeof BucketPurpose];
+export const BUCKET_PURPOSES: readonly BucketPurpose[] = Object.values(BucketPurpose);
 
 /**
  * The log deliveries each purpose receives (see LOG_DELIVERIES), and from them its encryption: a
@@ -26,6 +32,24 @@ export const PURPOSE_DELIVERIES: Readonly<Record<BucketPurpose, readonly LogDeli
 export function purposeEncryption(purpose: BucketPurpose): BucketEncryption {
     return PURPOSE_DELIVERIES[purpose].every((d) => LOG_DELIVERIES[d].bucketEncryption.includes("aws:kms"))
         ? "aws:kms" : "AES256";
+}
+
+/** Where a bucket's S3 server access logs go. */
+export interface BucketAccessLogsArgs {
+    /** Name of a bucket with purpose `accessLogs` (SSE-S3: S3 delivers server access logs only there). */
+    bucketName: pulumi.Input<string>;
+    /** Key prefix of this bucket's logs in the target bucket. @default `s3/<component name>/` */
+    prefix?: string;
+}
+
+/**
+ * What only a TypeScript program can add to a SecureBucket: statements computed from the bucket's own
+ * ARN, which does not exist until the bucket does. A function is not data, so it stays out of
+ * SecureBucketArgs (the args Pulumi's schema inference reads for other languages).
+ */
+export interface SecureBucketPolicyExtension {
+    /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
+    extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
 }
 
 export interface SecureBucketArgs {
@@ -46,7 +70,7 @@ export interface SecureBucketArgs {
      * server access logs only to SSE-S3 buckets). Required for `data` buckets; a log bucket does not
      * log its own access (that would loop).
      */
-    accessLogs?: { bucketName: pulumi.Input<string>; prefix?: string };
+    accessLogs?: BucketAccessLogsArgs;
     /**
      * Days an object's previous versions are kept after it is overwritten or deleted.
      * @default 365 for `data`, 30 for log buckets
@@ -60,8 +84,6 @@ export interface SecureBucketArgs {
     deliveryPrefix?: string;
     /** Days current objects live before they expire. Log buckets only. @default 365 */
     logRetentionInDays?: number;
-    /** Extra bucket policy statements, built from the bucket's ARN (e.g. admitting a CloudFront OAC). */
-    extraPolicyStatements?: (bucketArn: string) => pulumi.Input<PolicyStatement[]>;
     /**
      * Extra lifecycle rules, after the bucket's own (abort incomplete uploads, expire old versions):
      * e.g. expiring a prefix. A bucket has one lifecycle configuration, so they are merged here.
@@ -95,7 +117,8 @@ export class SecureBucket extends pulumi.ComponentResource {
     readonly arn: pulumi.Output<string>;
     readonly bucketRegionalDomainName: pulumi.Output<string>;
 
-    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions,
+        extension: SecureBucketPolicyExtension = {}) {
         requireArgs("SecureBucket", name, args);
         const purpose = validateSecureBucketArgs(name, args);
         super("citadel:shared:SecureBucket", name, {}, withTags(argKeys("SecureBucket", name)("tags"), args.tags, opts));
@@ -145,7 +168,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         const policy = pulumi
             .all([bucket.arn, ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
             .apply(([arn, accountId, partition, region, dnsSuffix]) => pulumi
-                .output(args.extraPolicyStatements ? args.extraPolicyStatements(arn) : [])
+                .output(extension.extraPolicyStatements ? extension.extraPolicyStatements(arn) : [])
                 .apply((extra) => policyJson([
                     ...tlsOnlyStatements(arn),
                     ...logDeliveryStatements(PURPOSE_DELIVERIES[purpose],

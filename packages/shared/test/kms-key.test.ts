@@ -51,7 +51,7 @@ describe("KmsKey", () => {
     it("applies deferred statements through one KeyPolicy after its own, leaving the key's policy unset", async () => {
         const extra = { Sid: "Later", Effect: "Allow" as const, Principal: { Service: "cloudfront.amazonaws.com" },
             Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "AWS:SourceArn": "arn:aws:cloudfront::123456789012:distribution/E1" } } };
-        const rec = await capture(() => new KmsKey("k", { description: "x", services: [], deferredPolicyStatements: [extra] }, { protect: true }));
+        const rec = await capture(() => new KmsKey("k", { description: "x", services: [] }, { protect: true }, { deferredPolicyStatements: [extra] }));
         assert.equal(named(rec, "k-key").inputs.policy, undefined);
         const kp = named(rec, "k-key-policy");
         assert.equal(kp.type, "aws:kms/keyPolicy:KeyPolicy");

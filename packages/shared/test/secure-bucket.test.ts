@@ -88,6 +88,7 @@ describe("SecureBucket", () => {
     it("appends extra policy statements built from the bucket ARN", async () => {
         const rec = await capture(() => new SecureBucket("a", {
             kmsKeyArn: KEY, accessLogs: { bucketName: "l" },
+        }, undefined, {
             extraPolicyStatements: (arn) => [{ Sid: "Cdn", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: `${arn}/*` }],
         }));
         const cdn = JSON.parse(named(rec, "a-policy").inputs.policy).Statement.find((s: any) => s.Sid === "Cdn");
