@@ -104,7 +104,8 @@ describe("the citadel package under Pulumi's schema inference", function () {
             const name = token.slice(PREFIX.length);
             const owner = Object.values(EXPORTS).find((m) => m[name] !== undefined);
             assert.ok(owner, `${name} is exported as a value (a const object or an enum)`);
-            assert.deepEqual(t.enum!.map((e) => e.value), Object.values(owner[name] as object), name);
+            // The analyzer lists a union's members in the checker's order, not the declaration's.
+            assert.deepEqual(t.enum!.map((e) => e.value).sort(), Object.values(owner[name] as object).sort(), name);
         }
         assert.deepEqual(schema.types[`${PREFIX}NatStrategy`].enum!.map((e) => e.name), ["None", "Single", "PerAz"]);
     });

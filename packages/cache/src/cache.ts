@@ -34,8 +34,9 @@ export interface CacheArgs {
     network: NetworkRef;
     /** Encrypts data at rest, snapshots and the cache's log groups. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Who may connect: security groups admitted on the port, and the IAM roles that connect as the cache's user. */
     clients: CacheClientArgs;
-    /** @default CacheEngine.Valkey */
+    /** The engine: Valkey or Redis OSS. @default CacheEngine.Valkey */
     engine?: CacheEngine;
     /**
      * Engine version. IAM authentication needs Valkey 7.2+ or Redis OSS 7.0+.
@@ -229,13 +230,19 @@ export function connectStatements(replicationGroupArn: string, userArn: string):
  * engine logs to CloudWatch, and a security group admitting the clients' groups on 6379 only.
  */
 export class Cache extends pulumi.ComponentResource {
+    /** The primary endpoint's host name (writes; TLS on `port`). */
     readonly primaryEndpointAddress: pulumi.Output<string>;
+    /** The reader endpoint's host name (reads across replicas). */
     readonly readerEndpointAddress: pulumi.Output<string>;
+    /** The port the cache listens on (TLS). */
     readonly port: number = CACHE_PORT;
     /** The user name clients authenticate as (with an IAM auth token). */
     readonly userName: pulumi.Output<string>;
+    /** The ElastiCache user's ARN (IAM authentication). */
     readonly userArn: pulumi.Output<string>;
+    /** The replication group's ARN. */
     readonly replicationGroupArn: pulumi.Output<string>;
+    /** The cache's security group. */
     readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {

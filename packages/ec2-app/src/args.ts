@@ -69,13 +69,13 @@ export interface AppArgs {
 
 /** What every instance is made of. */
 export interface InstancesArgs {
-    /** @default "t3.small" (x86_64) or "t4g.small" (arm64) */
+    /** The instances' EC2 type. @default "t3.small" (x86_64) or "t4g.small" (arm64) */
     instanceType?: string;
-    /** @default "x86_64" */
+    /** The instances' CPU architecture (and so the AMI's). @default "x86_64" */
     architecture?: Architecture;
     /** Instances the group keeps (2.. for availability; CodeDeploy's OneAtATime needs 2 to stay up). @default 2 */
     minSize?: number;
-    /** @default max(4, minSize) */
+    /** Most instances the Auto Scaling group runs. @default max(4, minSize) */
     maxSize?: number;
     /** Root volume (GiB, 8..16384), gp3, encrypted with the key. @default 20 */
     volumeSizeGiB?: number;
@@ -122,7 +122,7 @@ export interface Ec2AppArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** Two or more applications, each on its own ports on every instance. */
     apps: AppArgs[];
-    /** @default see InstancesArgs */
+    /** The Auto Scaling group's instances: type, architecture, count, volume, AMI. @default see InstancesArgs */
     instances?: InstancesArgs;
     /** The internet-facing ALB: the certificate, access logs, deletion protection. As EcsApp's. */
     loadBalancer: LoadBalancerArgs;

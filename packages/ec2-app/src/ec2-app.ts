@@ -33,8 +33,11 @@ export const TRIGGER_EVENTS = ["DeploymentFailure", "DeploymentRollback", "Deplo
 
 /** One application's deployment pieces. */
 export interface Ec2AppDeployment {
+    /** The CodeDeploy application. */
     applicationName: pulumi.Output<string>;
+    /** The CodeDeploy deployment group (in-place, behind the load balancer). */
     deploymentGroupName: pulumi.Output<string>;
+    /** The app's target group. */
     targetGroupArn: pulumi.Output<string>;
     /** Where CI uploads this app's revisions: `s3://<revisionsBucket>/<app>/`. */
     revisionPrefix: string;
@@ -50,15 +53,25 @@ export interface Ec2AppDeployment {
  * role limited to these applications; each app's `.env` comes from its own Parameter Store namespace.
  */
 export class Ec2App extends pulumi.ComponentResource {
+    /** The load balancer's DNS name (point the apps' DNS records at it). */
     readonly loadBalancerDnsName: pulumi.Output<string>;
+    /** The application load balancer's ARN. */
     readonly loadBalancerArn: pulumi.Output<string>;
+    /** The instances' security group. */
     readonly securityGroupId: pulumi.Output<string>;
+    /** The Auto Scaling group's name. */
     readonly autoScalingGroupName: pulumi.Output<string>;
+    /** The instances' launch template. */
     readonly launchTemplateId: pulumi.Output<string>;
+    /** The instances' IAM role name. */
     readonly instanceRoleName: pulumi.Output<string>;
+    /** The bucket CI uploads CodeDeploy revisions to. */
     readonly revisionsBucketName: pulumi.Output<string>;
+    /** The role CI assumes to upload revisions and start deployments. */
     readonly ciRoleArn: pulumi.Output<string>;
+    /** CodeDeploy application, deployment group and target group, by app name. */
     readonly deployments: Record<string, Ec2AppDeployment>;
+    /** The Parameter Store namespace of the apps' settings. */
     readonly parameterNamespace: string;
 
     constructor(name: string, args: Ec2AppArgs, opts?: pulumi.ComponentResourceOptions) {

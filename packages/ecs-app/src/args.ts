@@ -88,7 +88,7 @@ export interface ContainerArgs {
      * @default 256 CPU, 512 MiB
      */
     cpu?: number;
-    /** @default 512 */
+    /** Task memory (MiB); see `cpu`. @default 512 */
     memory?: number;
     /** Overrides the image's CMD. @default the image's */
     command?: string[];
@@ -153,9 +153,9 @@ export interface ServiceArgs extends ContainerArgs {
     healthCheckGracePeriodSeconds?: number;
     /** Tasks at creation (autoscaling moves it between `minCount` and `maxCount`). @default 2 */
     desiredCount?: number;
-    /** @default desiredCount */
+    /** Fewest tasks the service scales in to. @default desiredCount */
     minCount?: number;
-    /** @default max(4, desiredCount) */
+    /** Most tasks the service scales out to. @default max(4, desiredCount) */
     maxCount?: number;
     /** Target average CPU utilisation (%) of the CPU target-tracking policy, 10..90. @default 60 */
     cpuTargetPercent?: number;
@@ -167,11 +167,11 @@ export interface ServiceArgs extends ContainerArgs {
 export interface WorkerArgs extends ContainerArgs {
     /** Lowercase letters, digits and hyphens, up to 20 characters; unique among services and workers. */
     name: string;
-    /** @default 1 */
+    /** Tasks the worker runs normally. @default 1 */
     desiredCount?: number;
-    /** @default desiredCount */
+    /** Fewest tasks the worker scales in to (on its queue's depth). @default desiredCount */
     minCount?: number;
-    /** @default max(4, desiredCount) */
+    /** Most tasks the worker scales out to (on its queue's depth). @default max(4, desiredCount) */
     maxCount?: number;
     /** Visible messages per running task that autoscaling aims for. @default 100 */
     backlogPerTask?: number;
@@ -246,7 +246,7 @@ export interface LoadBalancerArgs {
      * is required, to receive that bucket's own S3 server access logs)
      */
     accessLogsBucketName?: pulumi.Input<string>;
-    /** @default `protect` */
+    /** Refuse deletion of the load balancer through the API. @default `protect` */
     deletionProtection?: boolean;
     /** HTTP desync mitigation. @default "defensive" */
     desyncMitigationMode?: DesyncMitigationMode;
@@ -255,7 +255,7 @@ export interface LoadBalancerArgs {
 }
 
 export interface Ec2CapacityArgs {
-    /** @default "t3.small" (x86) or "t4g.small" (ARM) */
+    /** The container instances' EC2 type. @default "t3.small" (x86) or "t4g.small" (ARM) */
     instanceType?: string;
     /** Instances kept running even when idle. @default 1 */
     minInstances?: number;
@@ -270,7 +270,7 @@ export type DatabaseArgs = PostgresSettingsArgs;
 
 /** A bastion host for Session Manager port forwarding to the database. */
 export interface BastionArgs {
-    /** @default "t3.micro" (`t4g.micro` with `cpuArchitecture` ARM64) */
+    /** The bastion's EC2 type. @default "t3.micro" (`t4g.micro` with `cpuArchitecture` ARM64) */
     instanceType?: string;
     /** Admit 5432 from the bastion and output the port-forwarding command (with a database). @default true */
     databaseAccess?: boolean;
@@ -304,6 +304,7 @@ export interface EcsAppArgs {
     migration?: MigrationArgs;
     /** Where images come from. @default { source: "ecr" } */
     images?: ImagesArgs;
+    /** The HTTPS load balancer in front of the services: certificate, rules, access logs. */
     loadBalancer: LoadBalancerArgs;
     /**
      * The bucket receiving the S3 server access logs of the load balancer's log bucket the app

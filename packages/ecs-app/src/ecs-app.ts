@@ -132,17 +132,25 @@ const internals = new WeakMap<EcsApp, { a: ResolvedEcsAppArgs; args: EcsAppArgs;
  * and alerts on failed deploys and rollbacks.
  */
 export class EcsApp extends pulumi.ComponentResource {
+    /** The ECS cluster's name. */
     readonly clusterName: pulumi.Output<string>;
+    /** The ECS cluster's ARN. */
     readonly clusterArn: pulumi.Output<string>;
+    /** The application load balancer's ARN. */
     readonly loadBalancerArn: pulumi.Output<string>;
+    /** The load balancer's DNS name (point the app's DNS record or a CDN origin at it). */
     readonly loadBalancerDnsName: pulumi.Output<string>;
+    /** The load balancer's Route 53 hosted zone id (for an alias record). */
     readonly loadBalancerZoneId: pulumi.Output<string>;
+    /** The load balancer's security group. */
     readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+    /** The tasks' security group (what a database or cache admits). */
     readonly tasksSecurityGroupId: pulumi.Output<string>;
     /** ECS service names (services and workers), by member name. */
     readonly serviceNames: Record<string, pulumi.Output<string>>;
     /** Worker queue URLs, by worker name. */
     readonly queueUrls: Record<string, pulumi.Output<string>>;
+    /** Dead-letter queue URLs, by worker name. */
     readonly deadLetterQueueUrls: Record<string, pulumi.Output<string>>;
     /** ECR repository URLs, by image name (empty with a private registry). */
     readonly repositoryUrls: Record<string, pulumi.Output<string>>;
@@ -152,10 +160,13 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly alertsTopicArn: pulumi.Output<string | undefined>;
     /** The image tag every container runs (the app-version parameter, unless given). */
     readonly imageTag: pulumi.Output<string>;
+    /** The migration task definition, with `migration`. */
     readonly migrationTaskDefinitionArn?: pulumi.Output<string>;
     /** The exact `aws ecs run-task` command that runs the migration once. */
     readonly migrationCommand?: pulumi.Output<string>;
+    /** The bastion's instance id, with `bastion`. */
     readonly bastionInstanceId?: pulumi.Output<string>;
+    /** The `aws ssm start-session` command that opens a shell on the bastion, with `bastion`. */
     readonly bastionSessionCommand?: pulumi.Output<string>;
     /** The `aws ssm start-session` command that forwards localhost:5432 to the database through the bastion. */
     readonly databasePortForwardingCommand?: pulumi.Output<string>;
@@ -168,6 +179,7 @@ export class EcsApp extends pulumi.ComponentResource {
      * resources whose own policies name their clients (a search domain's access policy).
      */
     readonly taskRoleArns: Record<string, pulumi.Output<string>>;
+    /** Task role names by member, as `taskRoleArns`. */
     readonly taskRoleNames: Record<string, pulumi.Output<string>>;
     /** Execution role ARNs by member (what a deploy role must be allowed to pass). */
     readonly executionRoleArns: Record<string, pulumi.Output<string>>;

@@ -30,6 +30,7 @@ export interface GrantConditionArgs {
     test: string;
     /** The condition key, e.g. `aws:SourceVpce`, `s3:prefix`. */
     variable: string;
+    /** The values the key is compared with; any one matching satisfies the condition. */
     values: pulumi.Input<string>[];
 }
 
@@ -41,13 +42,13 @@ export interface GrantConditionArgs {
  * such as `xray:PutTraceSegments` or `cloudwatch:PutMetricData`.
  */
 export interface GrantStatementArgs {
-    /** @default "Allow" */
+    /** Allow or deny the actions. @default "Allow" */
     effect?: StatementEffect;
     /** IAM actions, `service:Action`, no wildcards. */
     actions: string[];
     /** Resource ARNs. */
     resources: pulumi.Input<string>[];
-    /** @default none */
+    /** Conditions, all of which must hold. @default none */
     conditions?: GrantConditionArgs[];
 }
 
@@ -73,10 +74,15 @@ export interface CacheGrantArgs {
  * (`kms:ViaService`): decrypt to read, generate data keys to write.
  */
 export interface GrantArgs {
+    /** A bucket *name*: object reads and/or writes (`access`) under `prefix`. */
     bucket?: pulumi.Input<string>;
+    /** A queue ARN: receive/delete and/or send (`access`). */
     queue?: pulumi.Input<string>;
+    /** Connect as an IAM-authenticated ElastiCache user. */
     cache?: CacheGrantArgs;
+    /** A domain ARN: HTTP GET/HEAD and/or POST/PUT/DELETE on the domain's indexes (`access`). */
     searchDomain?: pulumi.Input<string>;
+    /** One extra, validated statement. */
     statement?: GrantStatementArgs;
     /** Required with bucket, queue and searchDomain. */
     access?: GrantAccess;

@@ -24,13 +24,17 @@ const ASSETS_ORIGIN = "assets";
  * security headers are added to every response, and access and WAF logs are kept.
  */
 export class EdgeCdn extends pulumi.ComponentResource {
+    /** The CloudFront distribution's id. */
     readonly distributionId: pulumi.Output<string>;
+    /** The CloudFront distribution's ARN. */
     readonly distributionArn: pulumi.Output<string>;
     /** The `*.cloudfront.net` name: the target of the aliases' DNS records. */
     readonly distributionDomainName: pulumi.Output<string>;
     /** Route 53 zone id for alias records pointing at the distribution. */
     readonly distributionHostedZoneId: pulumi.Output<string>;
+    /** The WAF web ACL's ARN (scope CLOUDFRONT, in us-east-1). */
     readonly webAclArn: pulumi.Output<string>;
+    /** The log group receiving the WAF's logs (`aws-waf-logs-…`, in us-east-1). */
     readonly wafLogGroupName: pulumi.Output<string>;
     /** The assets bucket; undefined without `assets`. */
     readonly assetsBucketName: pulumi.Output<string | undefined>;

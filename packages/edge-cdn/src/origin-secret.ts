@@ -35,6 +35,7 @@ export interface OriginSecretArgs {
  * not depend on each other.
  */
 export class OriginSecret extends pulumi.ComponentResource {
+    /** The header's name (`headerName`). */
     readonly headerName: string;
     /** The value, a Pulumi secret (encrypted in state, masked in output). */
     readonly headerValue: pulumi.Output<string>;

@@ -103,10 +103,15 @@ export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyO
  * - IAM: the account password policy.
  */
 export class AccountBaseline extends pulumi.ComponentResource {
+    /** The CloudTrail trail's ARN. */
     readonly trailArn: pulumi.Output<string>;
+    /** The bucket receiving CloudTrail and AWS Config records. */
     readonly auditBucketName: pulumi.Output<string>;
+    /** The KMS key of the audit bucket and the trail. */
     readonly auditKeyArn: pulumi.Output<string>;
+    /** The AWS Config recorder's name. */
     readonly recorderName: pulumi.Output<string>;
+    /** The log group receiving the trail's events (and its metric filters). */
     readonly trailLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {

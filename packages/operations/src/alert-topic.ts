@@ -14,6 +14,7 @@ export enum SubscriptionProtocol {
 
 /** One person or system that receives the stack's alerts. */
 export interface AlertSubscriber {
+    /** How the subscriber is notified (SNS subscription protocol). */
     protocol: SubscriptionProtocol;
     /** The address (`name@example.com`) or URL (`https://...`). */
     endpoint: string;
@@ -96,7 +97,9 @@ export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect
  * HTTPS subscribers. Every component's `alarms.topicArn` points here.
  */
 export class AlertTopic extends pulumi.ComponentResource {
+    /** The SNS topic's ARN: what `alarms.topicArn` of the other components takes. */
     readonly topicArn: pulumi.Output<string>;
+    /** The topic's own KMS key. */
     readonly kmsKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -33,7 +33,7 @@ export interface BackupPlanArgs {
      * @default false
      */
     continuousBackup?: boolean;
-    /** @default VaultLockMode.None */
+    /** AWS Backup Vault Lock on the vault: none, governance or compliance. @default VaultLockMode.None */
     vaultLock?: VaultLockMode;
     /** Compliance mode's grace period before the lock becomes immutable, 3..36500 days. @default 3 */
     vaultLockChangeableForDays?: number;
@@ -132,10 +132,15 @@ export function failedJobPattern(accountId: string): string {
  * buckets), backed up by a role with AWS's managed backup and restore policies.
  */
 export class BackupPlan extends pulumi.ComponentResource {
+    /** The backup vault's name. */
     readonly vaultName: pulumi.Output<string>;
+    /** The backup vault's ARN. */
     readonly vaultArn: pulumi.Output<string>;
+    /** The backup plan's id. */
     readonly planId: pulumi.Output<string>;
+    /** The role AWS Backup runs the plan with. */
     readonly roleArn: pulumi.Output<string>;
+    /** The vault in `copyRegion` receiving copies, with `copyRegion`. */
     readonly copyVaultArn?: pulumi.Output<string>;
 
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {

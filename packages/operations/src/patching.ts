@@ -74,8 +74,11 @@ export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf
  * writes a new template version and the Auto Scaling group's instance refresh replaces the hosts.
  */
 export class PatchManagement extends pulumi.ComponentResource {
+    /** The patch baseline's id. */
     readonly baselineId: pulumi.Output<string>;
+    /** The maintenance window that scans for missing patches. */
     readonly scanWindowId: pulumi.Output<string>;
+    /** The maintenance window that installs approved patches. */
     readonly installWindowId: pulumi.Output<string>;
 
     constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -30,7 +30,7 @@ export const DEFAULT_IMAGES = {
 } as const;
 
 export interface OrthancDatabaseArgs {
-    /** @default "db.t4g.micro" */
+    /** The RDS instance class. @default "db.t4g.micro" */
     instanceClass?: string;
     /** Initial storage in GiB (grows automatically). @default 20 */
     allocatedStorage?: number;

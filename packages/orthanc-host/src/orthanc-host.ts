@@ -171,19 +171,27 @@ interface Port {
  * optionally a network load balancer across the hosts.
  */
 export class OrthancHost extends pulumi.ComponentResource {
+    /** The hosts' EC2 instance ids, one per AZ. */
     readonly instanceIds: pulumi.Output<string[]>;
+    /** The hosts' public DNS names, in `instanceIds` order. */
     readonly publicDnsNames: pulumi.Output<string[]>;
     /** `https://<public DNS>` of each host. */
     readonly urls: pulumi.Output<string[]>;
     /** `<public DNS>:11112` of each host (DICOM over TLS). */
     readonly dicomEndpoints: pulumi.Output<string[]>;
+    /** The PostgreSQL index database's `host:port`. */
     readonly databaseEndpoint: pulumi.Output<string>;
+    /** The bucket holding the DICOM files (Orthanc's S3 storage). */
     readonly bucketName: pulumi.Output<string>;
+    /** The CloudWatch log group of the hosts' containers and boot. */
     readonly logGroupName: pulumi.Output<string>;
+    /** The hosts' security group. */
     readonly securityGroupId: pulumi.Output<string>;
     /** Orthanc's admin login (`{"username", "password"}`), given its value by the first host to boot. */
     readonly adminSecretArn: pulumi.Output<string>;
+    /** The hosts' IAM role (instance profile) name. */
     readonly roleName: pulumi.Output<string>;
+    /** The hosts' launch template. */
     readonly launchTemplateId: pulumi.Output<string>;
     /** The load balancer's DNS name; undefined without one. */
     readonly loadBalancerDnsName: pulumi.Output<string | undefined>;

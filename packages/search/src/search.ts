@@ -40,8 +40,9 @@ export interface SearchArgs {
     network: NetworkRef;
     /** Encrypts the domain at rest and its log groups. */
     kmsKeyArn: pulumi.Input<string>;
+    /** Who may connect: security groups admitted on 443, the IAM roles the access policy admits, and their indices. */
     clients: SearchClientArgs;
-    /** @default "OpenSearch_2.19" */
+    /** The OpenSearch engine version. @default "OpenSearch_2.19" */
     engineVersion?: string;
     /** Data node type; T2 types support no encryption at rest and are refused. @default "t3.medium.search" */
     instanceType?: string;
@@ -56,7 +57,7 @@ export interface SearchArgs {
     availabilityZoneCount?: number;
     /** Data nodes; with highAvailability a multiple of the zone count, at least 3. @default 1, or 3 with highAvailability (6 over 2 zones: not a multiple) */
     instanceCount?: number;
-    /** @default "m6g.large.search" */
+    /** Instance type of the dedicated master nodes (with high availability). @default "m6g.large.search" */
     dedicatedMasterType?: string;
     /** gp3 volume per data node (GiB), 10..1024. @default 10 */
     volumeSizeGiB?: number;
@@ -282,10 +283,15 @@ export function clientRoleRequests(role: string, indexPatterns: readonly string[
  * the master role.
  */
 export class Search extends pulumi.ComponentResource {
+    /** The OpenSearch domain's ARN. */
     readonly domainArn: pulumi.Output<string>;
+    /** The OpenSearch domain's name. */
     readonly domainName: pulumi.Output<string>;
+    /** The domain's VPC endpoint host name (HTTPS). */
     readonly endpoint: pulumi.Output<string>;
+    /** The IAM role that is the domain's fine-grained access control master user (it sends `roleMappingRequest`). */
     readonly masterRoleArn: pulumi.Output<string>;
+    /** The domain's security group. */
     readonly securityGroupId: pulumi.Output<string>;
     /**
      * The requests that give the client roles their own OpenSearch role (their `indexPatterns` only)

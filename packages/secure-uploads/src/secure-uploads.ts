@@ -146,8 +146,11 @@ export function validateSecureUploadsArgs(name: string, args: SecureUploadsArgs)
  * pre-signed GETs (or CloudFront signed URLs); avatars live under an unguessable prefix.
  */
 export class SecureUploads extends pulumi.ComponentResource {
+    /** The uploads bucket's name. */
     readonly bucketName: pulumi.Output<string>;
+    /** The uploads bucket's ARN. */
     readonly bucketArn: pulumi.Output<string>;
+    /** The uploads bucket's regional domain name (the host of presigned URLs). */
     readonly bucketRegionalDomainName: pulumi.Output<string>;
     /** `incoming/`: sign uploads for `incoming/<user id>/<file>` only. */
     readonly incomingPrefix: string = INCOMING_PREFIX;
@@ -155,10 +158,15 @@ export class SecureUploads extends pulumi.ComponentResource {
     readonly cleanPrefix: string = CLEAN_PREFIX;
     /** `avatars/<32 random hex>/`: the unguessable avatars area. */
     readonly avatarsPrefix: pulumi.Output<string>;
+    /** The largest upload the presigned POST policy accepts, in bytes (`maxUploadBytes`). */
     readonly maxUploadBytes: number;
+    /** Lifetime of the download URLs the app signs, in seconds. */
     readonly downloadUrlExpirySeconds: number;
+    /** Lifetime of the upload URLs the app signs, in seconds. */
     readonly uploadUrlExpirySeconds: number;
+    /** The role GuardDuty Malware Protection for S3 scans and tags objects with. */
     readonly scannerRoleArn: pulumi.Output<string>;
+    /** The GuardDuty malware protection plan's ARN. */
     readonly malwareProtectionPlanArn: pulumi.Output<string>;
     /** The CloudFront key group for signed URLs (with `signedUrls`). */
     readonly keyGroupId?: pulumi.Output<string>;

@@ -14,16 +14,25 @@ import { SecureVpcArgs, validateSecureVpcArgs } from "./args";
  * endpoints, and all traffic is recorded in flow logs.
  */
 export class SecureVpc extends pulumi.ComponentResource {
+    /** The VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 CIDR block (`cidrBlock`). */
     readonly vpcCidrBlock: pulumi.Output<string>;
+    /** The availability zones used, in subnet order. */
     readonly availabilityZones: pulumi.Output<string[]>;
+    /** Public subnets, one per AZ, in `availabilityZones` order. */
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Private subnets, one per AZ, in `availabilityZones` order. */
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The public subnets' route table (default route to the internet gateway). */
     readonly publicRouteTableId: pulumi.Output<string>;
+    /** The private subnets' route tables, one per AZ. */
     readonly privateRouteTableIds: pulumi.Output<string[]>;
+    /** NAT gateways: none, one, or one per AZ (`natStrategy`). */
     readonly natGatewayIds: pulumi.Output<string[]>;
     /** The security group of the interface endpoints; undefined when there are none. */
     readonly endpointSecurityGroupId: pulumi.Output<string | undefined>;
+    /** The VPC flow log's id. */
     readonly flowLogId: pulumi.Output<string>;
     /** What other components take to place themselves in this network. */
     readonly network: NetworkRef;

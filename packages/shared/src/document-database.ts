@@ -52,7 +52,7 @@ export interface DocumentDatabaseArgs {
     allowedSecurityGroupIds: pulumi.Input<string>[];
     /** Master user name (1..63 letters/digits, starting with a letter; not `admin`/`serviceadmin`). @default "citadel" */
     masterUsername?: string;
-    /** @default "db.t4g.medium" */
+    /** The instance class of every instance. @default "db.t4g.medium" */
     instanceClass?: string;
     /** Instances: 1 (a primary), or 2..16 (replicas in other AZs for failover). @default 1 */
     instanceCount?: number;
@@ -87,13 +87,19 @@ export interface DocumentDatabaseArgs {
  * to log groups created first with a retention and the key, and a final snapshot on deletion.
  */
 export class DocumentDatabase extends pulumi.ComponentResource {
+    /** The cluster (writer) endpoint's host name. */
     readonly endpoint: pulumi.Output<string>;
+    /** The reader endpoint's host name (balances across replicas). */
     readonly readerEndpoint: pulumi.Output<string>;
+    /** The port DocumentDB listens on (27017). */
     readonly port: number;
+    /** The cluster's security group (27017 from the allowed security groups only). */
     readonly securityGroupId: pulumi.Output<string>;
     /** The DocumentDB-managed secret holding `{"username", "password"}`. */
     readonly masterUserSecretArn: pulumi.Output<string>;
+    /** The cluster's ARN. */
     readonly clusterArn: pulumi.Output<string>;
+    /** The cluster identifier (auto-named). */
     readonly clusterIdentifier: pulumi.Output<string>;
 
     constructor(name: string, args: DocumentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -82,8 +82,11 @@ export interface KmsKeyArgs {
  * account's IAM principals and the named AWS services of this account and region.
  */
 export class KmsKey extends pulumi.ComponentResource {
+    /** The key's ARN: what `kmsKeyArn` of the other components takes. */
     readonly arn: pulumi.Output<string>;
+    /** The key's id (a UUID). */
     readonly keyId: pulumi.Output<string>;
+    /** The key's alias, `alias/<name>`, as shown in the console. */
     readonly aliasName: pulumi.Output<string>;
 
     constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions,

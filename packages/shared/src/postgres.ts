@@ -57,7 +57,7 @@ export interface PostgresSettingsArgs {
     databaseName: string;
     /** Master user name. Its password is generated and rotated by RDS in Secrets Manager. @default "citadel" */
     masterUsername?: string;
-    /** @default "db.t4g.micro" */
+    /** The RDS instance class. @default "db.t4g.micro" */
     instanceClass?: string;
     /** Initial storage in GiB (gp3, grows automatically up to 5×). 20..65536. @default 20 */
     allocatedStorage?: number;
@@ -117,17 +117,25 @@ export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
  * final snapshot on deletion.
  */
 export class PostgresDatabase extends pulumi.ComponentResource {
+    /** The instance's DNS name (host), reachable from the allowed security groups only. */
     readonly address: pulumi.Output<string>;
+    /** The port PostgreSQL listens on (5432). */
     readonly port: pulumi.Output<number>;
+    /** `host:port` of the instance. */
     readonly endpoint: pulumi.Output<string>;
+    /** The database's security group (5432 from the allowed security groups only). */
     readonly securityGroupId: pulumi.Output<string>;
     /** The RDS-managed secret holding `{"username": ..., "password": ...}`. */
     readonly masterUserSecretArn: pulumi.Output<string>;
+    /** The RDS instance's ARN. */
     readonly instanceArn: pulumi.Output<string>;
+    /** The RDS instance identifier (auto-named). */
     readonly instanceIdentifier: pulumi.Output<string>;
     /** The instance's DbiResourceId, which IAM database authentication policies name (`rds-db:connect`). */
     readonly resourceId: pulumi.Output<string>;
+    /** The database created in the instance (`databaseName`). */
     readonly databaseName: string;
+    /** The master user's name; its password is in `masterUserSecretArn`. */
     readonly masterUsername: string;
 
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -5,9 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
  * VPC builds one by hand, so no component depends on SecureVpc itself.
  */
 export interface NetworkRef {
+    /** The VPC's id. */
     readonly vpcId: pulumi.Input<string>;
+    /** The VPC's IPv4 CIDR block. */
     readonly vpcCidrBlock: pulumi.Input<string>;
+    /** Public subnets (a route to an internet gateway), one per AZ. */
     readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Private subnets (no route from the internet), one per AZ, in the same AZ order. */
     readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** AZ names in the same order as the subnet lists. */
     readonly availabilityZones: pulumi.Input<pulumi.Input<string>[]>;
@@ -20,6 +24,8 @@ export interface KeyRef {
 
 /** A bucket that receives logs (S3 server access logs, load balancer logs, flow logs). */
 export interface LogBucketRef {
+    /** The log bucket's name. */
     readonly bucketName: pulumi.Input<string>;
+    /** The log bucket's ARN. */
     readonly arn: pulumi.Input<string>;
 }

@@ -111,10 +111,13 @@ export interface SecureBucketArgs {
  * server access logs, and lifecycle rules that bound the cost of old versions.
  */
 export class SecureBucket extends pulumi.ComponentResource {
+    /** The bucket's name (auto-named from the component name). */
     readonly bucketName: pulumi.Output<string>;
     /** The bucket's provider id (for S3, its name): what other resources of the bucket refer to. */
     readonly bucketId: pulumi.Output<string>;
+    /** The bucket's ARN. */
     readonly arn: pulumi.Output<string>;
+    /** The bucket's regional domain name, e.g. for a CloudFront origin. */
     readonly bucketRegionalDomainName: pulumi.Output<string>;
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions,
