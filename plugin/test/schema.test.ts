@@ -158,4 +158,28 @@ describe("the citadel package under Pulumi's schema inference", function () {
             { cidrBlock: "10.40.0.0/16", natStrategy: "everywhere", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/x" }, {})),
         /natStrategy/);
     });
+
+    it("names in the README's Python program only resources, arguments and enum members the schema has", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const py = /```python\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("pulumi package add")))?.[1];
+        assert.ok(py, "README has a ```python block after `pulumi package add`");
+        // Pulumi's Python SDKs: snake_case arguments, UPPER_SNAKE enum members of PascalCase names.
+        const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+        const upper = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase();
+        const wrong: string[] = [];
+        const calls = [...py.matchAll(/citadel\.(\w+)\(\s*"[^"]*",([^)]*(?:\([^)]*\)[^)]*)*)\)/g)];
+        assert.ok(calls.length >= 3, `${calls.length} components built`);
+        for (const [, type, body] of calls) {
+            const r = schema.resources[PREFIX + type];
+            if (!r) { wrong.push(`no component ${type}`); continue; }
+            const kwargs = [...body.replace(/\{[^}]*\}|\[[^\]]*\]/g, "").matchAll(/(\w+)=/g)].map((m) => m[1]);
+            for (const k of kwargs) if (!(camel(k) in r.inputProperties)) wrong.push(`${type}(${k}=)`);
+            for (const k of r.requiredInputs) if (!kwargs.map(camel).includes(k)) wrong.push(`${type} needs ${k}`);
+        }
+        for (const [, e, member] of py.matchAll(/citadel\.(\w+)\.([A-Z0-9_]+)\b/g)) {
+            const t = schema.types[PREFIX + e];
+            if (!t?.enum?.some((m) => upper(m.name) === member)) wrong.push(`${e}.${member}`);
+        }
+        assert.deepEqual(wrong, []);
+    });
 });
