@@ -1,7 +1,9 @@
-// The plugin's entry: Pulumi's Node.js language host runs this when a program in any language
-// uses the `citadel` package. It serves the schema (inferred from the components' TypeScript args)
-// and constructs components on request.
-import { componentProviderHost } from "@pulumi/pulumi/provider/experimental";
-import { COMPONENTS } from "./components";
+// The plugin's entry: Pulumi's Node.js language host runs this (package.json "main") when a program in
+// any language uses the `citadel` package. It serves the schema (inferred from the components'
+// TypeScript args, with their `@default` notes) and constructs components on request, as
+// `componentProviderHost` does, with CitadelProvider in place of the stock provider.
+import { main } from "@pulumi/pulumi/provider";
+import { COMPONENTS, PACKAGES } from "./components";
+import { CitadelProvider } from "./provider";
 
-void componentProviderHost({ name: "citadel", components: COMPONENTS, dirname: __dirname });
+void main(new CitadelProvider({ components: COMPONENTS, dirname: __dirname, packages: PACKAGES }), process.argv.slice(2));

@@ -9,9 +9,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import { capture, REPO_ROOT, valueOf } from "@citadel/testing";
-import { COMPONENTS } from "../components";
+import { COMPONENTS, PACKAGES as PLUGIN_PACKAGES } from "../components";
+import { CitadelProvider, readSourceDefaults, componentSourceFiles, defaultOf } from "../provider";
 
 const PLUGIN_DIR = path.join(__dirname, "..");
 const PREFIX = "citadel:index:";
@@ -52,14 +53,15 @@ function refs(p: Property): string[] {
 
 describe("the citadel package under Pulumi's schema inference", function () {
     this.timeout(300_000);
-    let provider: ComponentProvider;
+    let provider: CitadelProvider;
     let schema: Schema;
     before(async () => {
-        provider = new ComponentProvider({ name: "citadel", components: COMPONENTS, dirname: PLUGIN_DIR });
+        provider = new CitadelProvider({ components: COMPONENTS, dirname: PLUGIN_DIR, packages: PLUGIN_PACKAGES });
         schema = JSON.parse(await provider.getSchema());
     });
 
     it("serves every component class the packages export, and only those", () => {
+        assert.deepEqual([...PLUGIN_PACKAGES].sort(), [...PACKAGES].sort(), "plugin/components.ts lists every component package");
         const exported = new Set(Object.values(EXPORTS).flatMap((m) => getPulumiComponents(m)).map((c) => c.name));
         assert.deepEqual(COMPONENTS.map((c) => c.name).sort(), [...exported].sort());
         assert.deepEqual(Object.keys(schema.resources).sort(), [...exported].map((n) => PREFIX + n).sort());
@@ -71,6 +73,28 @@ describe("the citadel package under Pulumi's schema inference", function () {
             ...properties(schema).filter(([, p]) => !p.description?.trim()).map(([n]) => n),
         ];
         assert.deepEqual(missing, [], `${missing.length} without a description (a JSDoc with only tags, e.g. \`/** @default x */\`, gives none):\n${missing.join("\n")}`);
+    });
+
+    it("notes each TypeScript @default in the input's description (the analyzer drops JSDoc tags)", () => {
+        const vpc = schema.resources[`${PREFIX}SecureVpc`].inputProperties;
+        assert.match(vpc.natStrategy.description!, /\n\nDefault: "none"$/);
+        // Inherited through DatabaseAlarmsArgs extends AlarmsArgs, DatabaseThresholdsArgs.
+        assert.match(schema.types[`${PREFIX}DatabaseAlarmsArgs`].properties!.cpuPercent.description!, /Default: 80$/);
+        const src = readSourceDefaults(componentSourceFiles(PLUGIN_PACKAGES));
+        let noted = 0;
+        const lost: string[] = [];
+        for (const [token, r] of Object.entries(schema.resources)) {
+            const args = src.argsOf.get(token.slice(PREFIX.length))!;
+            assert.ok(args, `${token}: its args type`);
+            for (const [k, p] of Object.entries(r.inputProperties)) {
+                const d = defaultOf(src, args, k);
+                if (d === undefined) continue;
+                noted++;
+                if (!p.description!.endsWith(`Default: ${d}`)) lost.push(`${token}.${k}`);
+            }
+        }
+        assert.deepEqual(lost, []);
+        assert.ok(noted >= 100, `${noted} component inputs with a default`);
     });
 
     it("resolves every type reference to a type of the package (or a pulumi.json built-in)", () => {
