@@ -167,6 +167,12 @@ describe("the citadel package under Pulumi's schema inference", function () {
             }, {});
             vpcUrn = pulumi.output(vpc.urn);
             state = vpc.state;
+            // A nested plain object holding another component's output, as the engine delivers it.
+            const accessLogs = await provider.construct("access-logs", `${PREFIX}SecureBucket`, { purpose: "accessLogs" }, {});
+            await provider.construct("data", `${PREFIX}SecureBucket`, {
+                kmsKeyArn: key.state.arn as pulumi.Output<string>,
+                accessLogs: { bucketName: accessLogs.state.bucketName as pulumi.Output<string>, prefix: "data/" },
+            }, {});
         });
         // The engine takes the URN construct returns: a Python program's component keeps the
         // TypeScript token, so its URNs match a TypeScript program's.
@@ -175,6 +181,9 @@ describe("the citadel package under Pulumi's schema inference", function () {
         const vpc = rec.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
         assert.equal(vpc?.inputs.cidrBlock, "10.40.0.0/16");
         assert.equal(rec.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1, "natStrategy single: one NAT gateway");
+        const logging = rec.resources.find((r) => r.type === "aws:s3/bucketLogging:BucketLogging" && r.name.startsWith("data"));
+        assert.equal(logging?.inputs.targetPrefix, "data/");
+        assert.ok(logging?.inputs.targetBucket, "the access-logs bucket's name, resolved from the other component's output");
     });
 
     it("refuses a bad enum value from another language with the component's own error", async () => {
