@@ -22,7 +22,7 @@ const PACKAGES = fs.readdirSync(path.join(REPO_ROOT, "packages"))
     .filter((d) => fs.existsSync(path.join(REPO_ROOT, "packages", d, "package.json")))
     .map((d) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "packages", d, "package.json"), "utf8")).name as string)
     .filter((n) => !["@citadel/policy", "@citadel/testing"].includes(n));
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by name, as a consumer loads them
+// Loaded by name, as a consumer loads them.
 const EXPORTS: Record<string, Record<string, unknown>> = Object.fromEntries(PACKAGES.map((p) => [p, require(p)]));
 
 interface Property { description?: string; $ref?: string; items?: Property; additionalProperties?: Property; type?: string }
