@@ -14,7 +14,37 @@ import { checkStack, listStacks, readProject, REPO_ROOT } from "./project";
 
 const KNOWN_ERRORS = ["ConfigError", "PolicyConfigError", "UnknownStackError", "ProjectError", "UsageError", "GraphError"];
 
-async function main(argv: string[]): Promise<number> {
+/** Where the plan CLI writes: each write resolves once the text is flushed (into a pipe, writes are asynchronous). */
+export interface PlanCliOutput {
+    stdout(text: string): Promise<void>;
+    stderr(text: string): Promise<void>;
+}
+
+/** A write that resolves once the stream has taken the text: process.exit right after a bare write cuts it. */
+function flushed(stream: NodeJS.WritableStream): (text: string) => Promise<void> {
+    return (text) => new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+const PROCESS_OUTPUT: PlanCliOutput = { stdout: flushed(process.stdout), stderr: flushed(process.stderr) };
+
+/**
+ * The plan CLI without the process around it: runs `pnpm plan` with `argv` (the arguments after the
+ * script), writes to `out` and returns the exit code the process exits with. Never rejects: errors in
+ * what the user typed get their message alone on stderr; anything else is a bug and gets its full trace.
+ */
+export async function planCliMain(argv: string[], out: PlanCliOutput = PROCESS_OUTPUT): Promise<number> {
+    try {
+        return await plan(argv, out);
+    } catch (e) {
+        const err = e as Error;
+        const known = KNOWN_ERRORS.includes(err.name);
+        // Awaited like stdout below: a long message (a 100 kB bad value) was cut at 64 kB into a pipe.
+        await out.stderr(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`);
+        return 2;
+    }
+}
+
+async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     let args;
     try {
         args = parsePlanArgs(argv);
@@ -22,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
         if (!(e instanceof UsageError)) throw e;
         let stacks = "";
         try { stacks = `   (stacks: ${listStacks().join(", ")})`; } catch { /* no stacks to list */ }
-        process.stderr.write(`plan: ${e.message}\n${PLAN_USAGE}${stacks}\n`);
+        await out.stderr(`plan: ${e.message}\n${PLAN_USAGE}${stacks}\n`);
         return 2;
     }
     const root = args.dir ? path.resolve(args.dir) : REPO_ROOT;
@@ -34,26 +64,15 @@ async function main(argv: string[]): Promise<number> {
     const policyConfig = args.policyConfig ? checkPackConfig(readPackConfig(args.policyConfig)) : {};
     const { buildPlan, hasMandatoryViolation, policyEvaluator, renderPlan } = require("./plan") as typeof import("./plan");
     /* eslint-enable @typescript-eslint/no-require-imports */
-    const plan = await buildPlan(args.stack, policyEvaluator(policyConfig), { root, overrides: args.config });
+    const built = await buildPlan(args.stack, policyEvaluator(policyConfig), { root, overrides: args.config });
     if (args.graph) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { writeGraph } = require("./graph") as typeof import("./graph");
-        await writeGraph(plan, args.graph);
+        await writeGraph(built, args.graph);
     }
     // Wait for the write to flush: into a pipe it is asynchronous, and process.exit would cut it.
-    await new Promise<void>((resolve, reject) => process.stdout.write(
-        args.json ? JSON.stringify(plan.json, null, 2) + "\n" : renderPlan(plan) + "\n",
-        (err) => (err ? reject(err) : resolve())));
-    return hasMandatoryViolation(plan) ? 1 : 0;
+    await out.stdout(args.json ? JSON.stringify(built.json, null, 2) + "\n" : renderPlan(built) + "\n");
+    return hasMandatoryViolation(built) ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-        // Errors in what the user typed get their message alone; anything else is a bug: full trace.
-        const known = KNOWN_ERRORS.includes(err.name);
-        // Flushed before exiting, as stdout is above: into a pipe the write is asynchronous and a
-        // long message (a 100 kB bad value) was cut at 64 kB.
-        process.stderr.write(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`, () => process.exit(2));
-    },
-);
+if (require.main === module) void planCliMain(process.argv.slice(2)).then((code) => process.exit(code));

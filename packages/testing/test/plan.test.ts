@@ -4,29 +4,40 @@ import Ajv from "ajv";
 import * as path from "path";
 import { planCli } from "./plan-cli-process";
 import { autoName, buildPlan, listStacks, parsePlanArgs, PlanJson, renderPlan, runStack } from "../src";
+import { planCliMain } from "../src/plan-cli";
 
 const MINI = path.join(__dirname, "fixtures", "mini");
+const LARGE = path.join(__dirname, "fixtures", "large");
 
 // Whole processes, started now (while mocha loads the other files) so they run beside the in-process
-// tests; each test below awaits its own. See plan-cli-process.ts.
-const PROD_JSON = planCli("prod", "--json");
+// tests; each test below awaits its own. See plan-cli-process.ts. Two only, for what needs a process:
+// the exit code and stderr of a refusal, and stdout through a pipe; the rest runs planCliMain in-process.
+const LARGE_JSON = planCli("demo", "--dir", LARGE, "--json");
 const UNKNOWN = planCli("no-such-stack");
 const REFUSALS = [
     [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
     [["nope", "--dir", MINI], /unknown stack "nope": there is no Pulumi\.nope\.yaml in .*mini; allowed demo/],
     [["dev", "--dir", __dirname], /is not a Pulumi project: it has no Pulumi\.yaml/],
 ] as const;
-const REFUSAL_RUNS = REFUSALS.map(([args]) => planCli(...args));
+
+/** The plan CLI in this process: its exit code and what it wrote. */
+async function planInProcess(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const status = await planCliMain(argv, {
+        stdout: async (text) => { stdout += text; },
+        stderr: async (text) => { stderr += text; },
+    });
+    return { status, stdout, stderr };
+}
 
 describe("offline plan", () => {
-    it("--json prints exactly one JSON object in the GUIDE.md §5 shape, whole even when large", async function () {
-        this.timeout(180_000); // a whole process: slow when the machine is shared
-        // prod's JSON is well over a pipe's buffer: a CLI that exits before stdout drains cuts it.
-        const r = await PROD_JSON;
+    it("--json prints exactly one JSON object in the GUIDE.md §5 shape", async () => {
+        const r = await planInProcess("prod", "--json");
         assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, "");
         const plan = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
-        assert.ok(r.stdout.length > 128 * 1024, `only ${r.stdout.length} bytes: too small to prove the drain`);
         assert.equal(plan.stack, "prod");
         assert.equal(plan.project, "citadel");
         assert.ok(Array.isArray(plan.violations));
@@ -45,14 +56,33 @@ describe("offline plan", () => {
         assert.equal(plan.outputs.vpcId, "net-vpc-id");
     });
 
-    it("refuses an unknown stack, naming the stacks there are", async function () {
-        this.timeout(180_000);
-        const r = await UNKNOWN;
-        assert.equal(r.status, 2);
-        assert.ok(r.stderr.includes(`unknown stack "no-such-stack": there is no Pulumi.no-such-stack.yaml; allowed ${listStacks().join(", ")}`),
-            r.stderr);
-        assert.doesNotMatch(r.stderr, /\n\s+at /, "a usage error must not print a stack trace");
-        assert.equal(r.stdout, "");
+    it("--json through a pipe is whole even when large, and the process exits 0", async function () {
+        this.timeout(180_000); // a whole process: slow when the machine is shared
+        // Well over what the kernel buffers for the reader (64 kB in a shell pipe, about 208 kB in the
+        // socket pair child_process reads from): a CLI that exits before stdout drains cuts it there.
+        const r = await LARGE_JSON;
+        assert.equal(r.status, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        assert.ok(r.stdout.length > 1024 * 1024, `only ${r.stdout.length} bytes: too small to prove the drain`);
+        const plan = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
+        assert.equal(plan.project, "large");
+        assert.equal(plan.resources.length, 4);
+        // The last resource, at the end of the output, is all there.
+        assert.equal(plan.resources[3].inputs.content, "3".repeat(256 * 1024));
+        assert.deepEqual(plan.outputs, { objects: 4 });
+    });
+
+    it("refuses an unknown stack, naming the stacks there are: exit code 2, the message alone on stderr", async function () {
+        this.timeout(180_000); // a whole process: slow when the machine is shared
+        const expected = `unknown stack "no-such-stack": there is no Pulumi.no-such-stack.yaml; allowed ${listStacks().join(", ")}`;
+        // In-process, and as a whole process: the exit code and stderr a user's shell sees.
+        for (const r of [await planInProcess("no-such-stack"), await UNKNOWN]) {
+            assert.equal(r.status, 2);
+            assert.ok(r.stderr.includes(expected), r.stderr);
+            assert.doesNotMatch(r.stderr, /\n\s+at /, "a usage error must not print a stack trace");
+            assert.equal(r.stdout, "");
+        }
     });
 
     it("prod has 3 NAT gateways and 6 interface endpoints; the human view counts them", async () => {
@@ -77,13 +107,13 @@ describe("offline plan", () => {
         assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected, got dev prod/);
     });
 
-    it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", async function () {
-        this.timeout(180_000);
-        for (const [i, [, message]] of REFUSALS.entries()) {
-            const r = await REFUSAL_RUNS[i];
+    it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", async () => {
+        for (const [args, message] of REFUSALS) {
+            const r = await planInProcess(...args);
             assert.equal(r.status, 2, r.stderr);
             assert.match(r.stderr, message);
             assert.doesNotMatch(r.stderr, /\n\s+at /);
+            assert.equal(r.stdout, "");
         }
     });
 
