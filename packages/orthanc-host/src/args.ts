@@ -11,14 +11,28 @@ import {
  * The hosts' alarms. Each host gets: `StatusCheckFailed_System` (2 minutes) with EC2's recover
  * action (the instance moves to healthy hardware keeping its id, addresses and volumes:
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html),
- * `StatusCheckFailed_Instance` (3 minutes), and CPU. With a load balancer, each target group alarms
- * on any unhealthy host. The database gets PostgresDatabase's alarms.
+ * `StatusCheckFailed_Instance` (3 minutes), CPU, and from the CloudWatch agent (EC2 publishes no
+ * file-system or memory metric) the root volume's `disk_used_percent` and `mem_used_percent`.
+ * With a load balancer, each target group alarms on any unhealthy host. The database gets
+ * PostgresDatabase's alarms.
  *
- * No disk alarm: EC2 publishes no file-system metric, and the hosts run no CloudWatch agent.
+ * The agent's alarms treat missing data as breaching: an agent that stopped (or never started)
+ * leaves the disk unwatched, which is itself worth a page; the HostReady heartbeat alarm covers
+ * Orthanc, not the agent. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-collected-by-CloudWatch-agent.html
  */
 export interface OrthancHostAlarmsArgs extends AlarmsArgs {
     /** Average CPU (percent) over 5 minutes, three periods in a row, per host. 1..100. @default 80 */
     cpuPercent?: number;
+    /**
+     * Root volume in use (percent, the agent's `disk_used_percent` of `/`), maximum over 5 minutes,
+     * two periods in a row, per host. Docker images and Orthanc's local files live there. 1..100. @default 80
+     */
+    diskUsedPercent?: number;
+    /**
+     * Memory in use (percent, the agent's `mem_used_percent`), maximum over 5 minutes, three periods
+     * in a row, per host. 1..100. @default 90
+     */
+    memoryUsedPercent?: number;
     /** The database's thresholds. @default PostgresDatabase's defaults */
     database?: DatabaseThresholdsArgs;
 }
@@ -335,7 +349,11 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
 export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): ResolvedOrthancHostArgs {
     const keyOf = argKeys("OrthancHost", name);
     refuseRenamed(keyOf, args, { logRetentionDays: "logRetentionInDays", "database.backupRetentionDays": "backupRetentionInDays" });
-    if (args.alarms) requireThreshold(keyOf("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
+    if (args.alarms) {
+        requireThreshold(keyOf("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
+        requireThreshold(keyOf("alarms.diskUsedPercent"), args.alarms.diskUsedPercent, 1, 100, "percent");
+        requireThreshold(keyOf("alarms.memoryUsedPercent"), args.alarms.memoryUsedPercent, 1, 100, "percent");
+    }
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@ -]{1,256}$/.test(args.patchGroup)) {
         throw new ConfigError(keyOf("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, spaces, _ . : / = + - @");
     }

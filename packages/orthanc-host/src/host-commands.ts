@@ -28,10 +28,17 @@ export const AMI_COMMANDS: readonly string[] = [
     "rm", "systemctl",
 ];
 
-/** What each package the installer adds provides (the engine only: no Compose plugin is needed). */
+/**
+ * What each package the installer adds provides (the engine only: no Compose plugin is needed). The
+ * pinned release's repository carries each of them: `amazon-cloudwatch-agent` 1.300044.0 is in AL2023.6
+ * (https://docs.aws.amazon.com/linux/al2023/release-notes/vercmp-AL2023.5-AL2023.6.html), and its
+ * control script lives under /opt/aws/amazon-cloudwatch-agent/bin, where the boot calls it by path
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/install-CloudWatch-Agent-commandline-fileshare.html).
+ */
 export const PACKAGE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
     docker: ["docker", "dockerd"],
     jq: ["jq"],
+    "amazon-cloudwatch-agent": ["amazon-cloudwatch-agent-ctl"],
 };
 
 /**

@@ -24,7 +24,7 @@ export const ADMIN_PENDING_TAG = { key: ADMIN_PENDING_TAG_KEY, value: "pending" 
 /**
  * What Orthanc and the boot script do, and nothing more: objects of the image bucket (the S3
  * plugin), the secrets the host reads (and the admin secret's first value), the key only through
- * S3 and Secrets Manager, and the host's own log group.
+ * S3 and Secrets Manager, the host's own log group, and metrics in the hosts' own namespace.
  */
 export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
     const readable = [c.databaseSecretArn, c.adminSecretArn, ...(c.certificateSecretArn ? [c.certificateSecretArn] : [])];
@@ -80,10 +80,12 @@ export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
             },
         },
         {
-            // The heartbeat the host's alarm watches; PutMetricData takes no resource, so the
-            // namespace condition is what scopes it.
+            // The heartbeat and the CloudWatch agent's disk and memory figures, which the host's
+            // alarms watch. PutMetricData supports no resource-level permission, so the namespace
+            // condition is what scopes it: the host can put no metric into any other namespace.
             // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
-            Sid: "PutHeartbeat",
+            // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+            Sid: "PutHostMetrics",
             Effect: "Allow",
             Action: "cloudwatch:PutMetricData",
             Resource: "*",

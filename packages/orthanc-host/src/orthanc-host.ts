@@ -15,14 +15,14 @@ import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, valida
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
 import { al2023AmiName } from "./host-commands";
 import {
-    DICOM_TLS_PORT, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_READY_METRIC, HostBootstrapParams, HTTPS_PORT, renderUserData,
-    SELF_SIGNED_DAYS,
+    DICOM_TLS_PORT, DISK_USED_METRIC, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_METRICS_INTERVAL_SECONDS, HOST_READY_METRIC,
+    HostBootstrapParams, HTTPS_PORT, MEMORY_USED_METRIC, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
 
 /** Database created in the instance for Orthanc's index. */
 export const ORTHANC_DATABASE_NAME = "orthanc";
 /** Distribution packages the hosts install at first boot, from the pinned release's repository (see host-commands.ts). */
-export const HOST_PACKAGES = ["docker", "jq"];
+export const HOST_PACKAGES = ["docker", "jq", "amazon-cloudwatch-agent"];
 /** User name of Orthanc's HTTP login; its password is generated on the first host's first boot. */
 export const ADMIN_USERNAME = "admin";
 /** Minutes between checks for rotated credentials (RDS rotates its managed secret on its own). */
@@ -125,6 +125,8 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
     const base = { namespace: "AWS/EC2", dimensions: { InstanceId: instanceId }, period: 60,
         treatMissingData: "breaching" as const, statistic: "Maximum" as const,
         comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1 };
+    const agent = { namespace: HEARTBEAT_NAMESPACE, period: HOST_METRICS_INTERVAL_SECONDS, treatMissingData: "breaching" as const,
+        statistic: "Maximum" as const, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
     return [
         { ...base, id: "system-check", metricName: "StatusCheckFailed_System", evaluationPeriods: 2,
             description: "Host failed its system status check: EC2 recovers it onto healthy hardware",
@@ -134,6 +136,14 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
             description: "Host failed its instance status check (its operating system does not answer)" },
         { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", period: 300, threshold: a.cpuPercent ?? 80,
             evaluationPeriods: 3, description: "Host CPU high for 15 minutes" },
+        // From the CloudWatch agent, in the hosts' namespace. Missing data breaches: an agent that is
+        // not reporting leaves the disk unwatched.
+        { ...agent, id: "disk", metricName: DISK_USED_METRIC,
+            dimensions: { InstanceId: instanceId, path: "/" }, threshold: a.diskUsedPercent ?? 80, evaluationPeriods: 2,
+            description: "Host root volume nearly full for 10 minutes (or its CloudWatch agent stopped reporting)" },
+        { ...agent, id: "memory", metricName: MEMORY_USED_METRIC,
+            dimensions: { InstanceId: instanceId }, threshold: a.memoryUsedPercent ?? 90, evaluationPeriods: 3,
+            description: "Host memory nearly exhausted for 15 minutes (or its CloudWatch agent stopped reporting)" },
     ];
 }
 

@@ -136,6 +136,16 @@ describe("OrthancHost artifacts under the real tools", function () {
         }
     });
 
+    // The agent's translator reads the file as JSON: jq (a parser other than Node's) must read the
+    // namespace and dimensions the alarms name, from the file exactly as cloud-init writes it.
+    it("jq reads the CloudWatch agent's configuration as the alarms expect it", () => {
+        const file = path.join(dir, "cloudwatch-agent.json");
+        fs.writeFileSync(file, hostFile("/etc/orthanc-host/cloudwatch-agent.json"));
+        const r = run("jq", ["-ec", "[.metrics.namespace, .metrics.aggregation_dimensions, .metrics.metrics_collected.disk.resources]", file]);
+        assert.equal(r.code, 0, r.out);
+        assert.deepEqual(JSON.parse(r.out), ["Citadel/OrthancHost", [["InstanceId", "path"]], ["/"]]);
+    });
+
     it("bash parses the boot scripts", () => {
         const r = run("bash", ["-n"], { input: hostFile("/usr/local/sbin/orthanc-hostctl") });
         assert.equal(r.code, 0, r.out);

@@ -68,6 +68,13 @@ describe("OrthancHost args", () => {
         refuses({ keyName: "" }, "keyName", '""', /not a key pair name/);
     });
 
+    it("refuses alarm thresholds outside 1..100 percent", () => {
+        const alarms = { topicArn: "arn:aws:sns:eu-west-1:123456789012:alerts" };
+        refuses({ alarms: { ...alarms, diskUsedPercent: 0 } }, "alarms.diskUsedPercent", "0", /1\.\.100 \(percent\)/);
+        refuses({ alarms: { ...alarms, memoryUsedPercent: 101 } }, "alarms.memoryUsedPercent", "101", /out of range/);
+        assert.doesNotThrow(() => validateOrthancHostArgs("pacs", { ...base, alarms: { ...alarms, diskUsedPercent: 90, memoryUsedPercent: 95 } }));
+    });
+
     it("refuses unpinned images", () => {
         refuses({ images: { orthanc: "orthancteam/orthanc" } }, "images.orthanc", '"orthancteam/orthanc"', /not a pinned image reference/);
         refuses({ images: { nginx: "nginx:latest" } }, "images.nginx", '"nginx:latest"', /is not pinned/);

@@ -7,7 +7,7 @@ import { DEFAULT_IMAGES, HostBootstrapParams, hostNginxParams, NginxParams } fro
 export const SAMPLE: HostBootstrapParams = {
     region: "eu-west-1",
     images: { ...DEFAULT_IMAGES },
-    packages: ["docker", "jq"],
+    packages: ["docker", "jq", "amazon-cloudwatch-agent"],
     orthanc: { name: "Citadel Orthanc", dicomAet: "ORTHANC" },
     database: {
         host: "citadel-dev-orthanc-db.abcdefghijkl.eu-west-1.rds.amazonaws.com",

@@ -25,7 +25,8 @@ describe("OrthancHost boot: only what is pinned", () => {
         for (const u of bootTexts().filter((f) => f.path.startsWith("/etc/systemd/system/"))) {
             for (const m of u.content.matchAll(/^Exec\w+=-?(\S+)/gm)) called.add(m[1].split("/").pop()!);
         }
-        assert.ok(called.has("aws") && called.has("docker") && called.has("jq") && called.has("dnf"), [...called].join(" "));
+        assert.ok(called.has("aws") && called.has("docker") && called.has("jq") && called.has("dnf")
+            && called.has("amazon-cloudwatch-agent-ctl"), [...called].join(" "));
         // ...and the scripts the boot writes itself.
         const written = new Set(scripts.map((f) => f.path.split("/").pop()!));
         const missing = [...called].filter((c) => !AVAILABLE.has(c) && !written.has(c));
@@ -47,6 +48,11 @@ describe("OrthancHost boot: only what is pinned", () => {
         ].join("\n");
         assert.deepEqual(commandsCalled(script), ["cmp", "curl", "jq", "unzip"]);
         assert.ok(!AVAILABLE.has("unzip"));
-        assert.match(renderInstaller({ packages: HOST_PACKAGES }), /^dnf install -y docker jq$/m);
+        // The agent's control script is the package's, not the AMI's: without the package in the list it is refused.
+        const withoutAgent = new Set([...AMI_COMMANDS, ...HOST_PACKAGES.filter((p) => p !== "amazon-cloudwatch-agent")
+            .flatMap((p) => PACKAGE_COMMANDS[p] ?? [])]);
+        assert.ok(!withoutAgent.has("amazon-cloudwatch-agent-ctl") && AVAILABLE.has("amazon-cloudwatch-agent-ctl"));
+        assert.match(renderInstaller({ packages: HOST_PACKAGES, cloudWatchAgentConfig: "/etc/x.json" }),
+            /^dnf install -y docker jq amazon-cloudwatch-agent$/m);
     });
 });

@@ -46,7 +46,7 @@ describe("OrthancHost instance role", () => {
     it("has no wildcard action, and a wildcard resource only for resource-less actions (Session Manager, its heartbeat)", () => {
         for (const s of statements) {
             for (const action of ([] as string[]).concat(s.Action)) assert.ok(!action.includes("*"), `${s.Sid}: ${action}`);
-            if (s.Sid === "PutHeartbeat") {
+            if (s.Sid === "PutHostMetrics") {
                 assert.deepEqual(s.Condition, { StringEquals: { "cloudwatch:namespace": "Citadel/OrthancHost" } });
             } else if (s.Sid !== "SessionManagerAgent" && s.Sid !== "SystemsManagerAgent") {
                 for (const resource of ([] as string[]).concat(s.Resource ?? [])) assert.notEqual(resource, "*", s.Sid);

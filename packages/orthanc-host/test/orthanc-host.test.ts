@@ -4,7 +4,7 @@ import { autoNamed, CANNED_ARM64_AMI, capture, hostAddresses, named, ofType, Rec
 const OWN_CERT = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf";
 import { SAMPLE } from "./fixtures";
 import {
-    ADMIN_PENDING_TAG, AL2023_RELEASE, al2023AmiName, decodeUserData, hostOrthancParams, hostSubnets, orthancConfig, OrthancHost,
+    ADMIN_PENDING_TAG, AL2023_RELEASE, al2023AmiName, cloudWatchAgentConfig, decodeUserData, hostCloudWatchAgentParams, hostOrthancParams, hostSubnets, orthancConfig, OrthancHost,
     OrthancHostArgs,
 } from "../src";
 
@@ -207,7 +207,7 @@ describe("OrthancHost", () => {
         const policy = JSON.parse(named(dflt.rec, "pacs-host-policy").inputs.policy);
         const sids = policy.Statement.map((s: any) => s.Sid);
         assert.deepEqual(sids, ["SessionManagerAgent", "SystemsManagerAgent", "ImageObjects", "ListImageBucket", "ReadSecrets", "SetAdminSecretFirstValue",
-            "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "PutHeartbeat", "WriteOwnLogs"]);
+            "EndAdminSecretFirstValue", "UseKeyThroughS3AndSecretsManager", "PutHostMetrics", "WriteOwnLogs"]);
         const read = policy.Statement.find((s: any) => s.Sid === "ReadSecrets");
         assert.deepEqual(read.Resource, [
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!pacs-db-mock",
@@ -270,15 +270,17 @@ describe("OrthancHost", () => {
         let lbRec: Recording;
         before(async () => {
             lbRec = (await build({ loadBalancer: true, protect: true, patchGroup: "citadel-orthanc",
-                alarms: { topicArn: TOPIC, cpuPercent: 90, database: { freeStorageGiB: 5 } } })).rec;
+                alarms: { topicArn: TOPIC, cpuPercent: 90, memoryUsedPercent: 85, database: { freeStorageGiB: 5 } } })).rec;
         });
 
         it("recovers a host that fails its system check, and alarms on instance checks, CPU, targets and the database", () => {
             const alarms = ofType(lbRec, "aws:cloudwatch/metricAlarm:MetricAlarm");
             assert.deepEqual(alarms.map((a) => a.name).sort(), [
                 "pacs-db-alarm-connections", "pacs-db-alarm-cpu", "pacs-db-alarm-free-storage",
-                "pacs-host-0-alarm-cpu", "pacs-host-0-alarm-instance-check", "pacs-host-0-alarm-system-check", "pacs-host-0-not-ready",
-                "pacs-host-1-alarm-cpu", "pacs-host-1-alarm-instance-check", "pacs-host-1-alarm-system-check", "pacs-host-1-not-ready",
+                "pacs-host-0-alarm-cpu", "pacs-host-0-alarm-disk", "pacs-host-0-alarm-instance-check", "pacs-host-0-alarm-memory",
+                "pacs-host-0-alarm-system-check", "pacs-host-0-not-ready",
+                "pacs-host-1-alarm-cpu", "pacs-host-1-alarm-disk", "pacs-host-1-alarm-instance-check", "pacs-host-1-alarm-memory",
+                "pacs-host-1-alarm-system-check", "pacs-host-1-not-ready",
                 "pacs-lb-dicom-alarm-unhealthy-hosts", "pacs-lb-web-alarm-unhealthy-hosts",
             ]);
             const system = named(lbRec, "pacs-host-1-alarm-system-check").inputs;
@@ -294,6 +296,35 @@ describe("OrthancHost", () => {
             const web = named(lbRec, "pacs-lb-web-alarm-unhealthy-hosts").inputs;
             assert.equal(web.namespace, "AWS/NetworkELB");
             assert.deepEqual(web.dimensions, { LoadBalancer: "app/pacs-nlb/mock", TargetGroup: "targetgroup/pacs-lb-web/mock" });
+        });
+
+        // EC2 publishes no file-system or memory metric; the CloudWatch agent on each host does, in the
+        // hosts' namespace, with the dimensions its configuration aggregates on. An alarm naming other
+        // dimensions than those published would never see data.
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/metrics-collected-by-CloudWatch-agent.html
+        it("CloudWatch agent metrics: a disk and a memory alarm per host, on the dimensions the agent publishes", () => {
+            const config = cloudWatchAgentConfig(hostCloudWatchAgentParams()) as any;
+            for (const i of [0, 1]) {
+                const disk = named(lbRec, `pacs-host-${i}-alarm-disk`).inputs;
+                assert.equal(disk.namespace, config.metrics.namespace);
+                assert.equal(disk.metricName, "disk_used_percent");
+                assert.deepEqual(disk.dimensions, { InstanceId: `pacs-host-${i}-id`, path: "/" });
+                // The alarm's dimension names are exactly one of the agent's aggregation sets, on a path it collects.
+                assert.ok(config.metrics.aggregation_dimensions.some((d: string[]) =>
+                    JSON.stringify([...d].sort()) === JSON.stringify(Object.keys(disk.dimensions).sort())));
+                assert.ok(config.metrics.metrics_collected.disk.resources.includes(disk.dimensions.path));
+                assert.equal(disk.threshold, 80);
+                assert.equal(disk.period, config.agent.metrics_collection_interval, "a period shorter than the samples sees gaps");
+                assert.equal(disk.treatMissingData, "breaching", "an agent that stopped leaves the disk unwatched");
+                const memory = named(lbRec, `pacs-host-${i}-alarm-memory`).inputs;
+                assert.equal(memory.metricName, "mem_used_percent");
+                assert.deepEqual(memory.dimensions, { InstanceId: `pacs-host-${i}-id` },
+                    "mem carries only the appended InstanceId (the host name is omitted)");
+                assert.equal(memory.threshold, 85);
+                assert.deepEqual(memory.alarmActions, [TOPIC]);
+            }
+            const policy = JSON.parse(named(lbRec, "pacs-host-policy").inputs.policy).Statement.find((s: any) => s.Sid === "PutHostMetrics");
+            assert.deepEqual(policy.Condition, { StringEquals: { "cloudwatch:namespace": config.metrics.namespace } });
         });
 
         it("tags the hosts with their patch group for Patch Manager", () => {

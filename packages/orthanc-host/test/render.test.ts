@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import {
     connectionUri, connectionUriSuffix, credentialFiles, decodeUserData, encodeUserData,
     hostComposeParams, hostDatabaseEndpoint, hostFiles, hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs,
-    renderContainerUnits, renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
+    hostCloudWatchAgentParams, renderCloudWatchAgentConfig, renderContainerUnits, renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
     resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, systemdWord, toYaml, uriComponent,
 } from "../src";
 import { expectGolden, loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "./fixtures";
@@ -27,7 +27,9 @@ describe("OrthancHost rendered files (golden)", () => {
         expectGolden("orthanc-hostctl.sh", renderHostctl(hostctlParams())));
     it("orthanc-hostctl (own certificate)", () =>
         expectGolden("orthanc-hostctl.own-certificate.sh", renderHostctl(hostctlParams(SAMPLE_OWN_CERTIFICATE))));
-    it("orthanc-host-install", () => expectGolden("orthanc-host-install.sh", renderInstaller({ packages: SAMPLE.packages })));
+    it("orthanc-host-install", () => expectGolden("orthanc-host-install.sh",
+        renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig })));
+    it("cloudwatch-agent.json", () => expectGolden("cloudwatch-agent.json", renderCloudWatchAgentConfig(hostCloudWatchAgentParams())));
     it("systemd units", () => {
         for (const [unit, text] of Object.entries(renderSystemdUnits({
             hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15,
@@ -47,6 +49,7 @@ describe("OrthancHost cloud-init", () => {
             ["/etc/orthanc-host/nginx/nginx.conf", "0644"],
             ["/etc/orthanc-host/orthanc/orthanc.json", "0644"],
             ["/usr/local/sbin/orthanc-hostctl", "0700"],
+            ["/etc/orthanc-host/cloudwatch-agent.json", "0644"],
             ["/usr/local/sbin/orthanc-host-install", "0700"],
             ["/etc/systemd/system/orthanc-host-orthanc.service", "0644"],
             ["/etc/systemd/system/orthanc-host-nginx.service", "0644"],
@@ -230,9 +233,19 @@ describe("OrthancHost container units (docker run, no Compose)", () => {
 describe("OrthancHost scripts and units", () => {
     const hostctl = renderHostctl(hostctlParams());
 
-    it("installs Docker and jq from the distribution only, then enables the units", () => {
-        const installer = renderInstaller({ packages: SAMPLE.packages });
-        assert.match(installer, /^dnf install -y docker jq$/m);
+    it("installs Docker, jq and the CloudWatch agent from the distribution only, then enables the units", () => {
+        const installer = renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig });
+        assert.match(installer, /^dnf install -y docker jq amazon-cloudwatch-agent$/m);
+        // The agent is configured from the rendered file and started after Orthanc's units, so an
+        // agent fault cannot keep Orthanc from serving.
+        const lines = installer.split("\n");
+        const orthanc = lines.findIndex((l) => l.includes("orthanc-host.service"));
+        const fetch = lines.findIndex((l) => l.startsWith('"$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:${CWAGENT_CONFIG}"'));
+        assert.ok(orthanc > 0 && fetch > orthanc, installer);
+        assert.match(installer, /^readonly CWAGENT_CONFIG=\/etc\/orthanc-host\/cloudwatch-agent\.json$/m);
+        assert.match(lines[fetch + 1], /^systemctl enable --now amazon-cloudwatch-agent\.service$/);
+        // No `-s`: the control script would restart through `service`, which the boot does not rely on.
+        assert.ok(!/-a fetch-config[^\n]* -s\b/.test(installer));
         assert.ok(!/curl|wget|https?:\/\//.test(installer), "the installer downloads something");
         assert.ok(!/compose/.test(installer), "the boot needs nothing but the engine");
         assert.match(installer, /systemctl enable --now orthanc-host\.service orthanc-host-refresh\.timer/);
@@ -320,5 +333,42 @@ describe("OrthancHost render helpers", () => {
             assert.ok(!f.content.includes("\t"), `${f.path} has a tab`);
             assert.ok(f.content.endsWith("\n") && !f.content.endsWith("\n\n"), `${f.path} must end with one newline`);
         }
+    });
+});
+
+// The agent's file is JSON the agent's translator reads; it lists what the alarms name.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Configuration-File-Details.html
+describe("OrthancHost CloudWatch agent configuration", () => {
+    const text = renderCloudWatchAgentConfig(hostCloudWatchAgentParams());
+    const config = JSON.parse(text);
+
+    it("publishes root-volume and memory use with the instance id to the hosts' namespace, every 5 minutes, as cwagent", () => {
+        assert.equal(config.metrics.namespace, "Citadel/OrthancHost");
+        assert.deepEqual(config.metrics.append_dimensions, { InstanceId: "${aws:InstanceId}" });
+        assert.deepEqual(config.metrics.metrics_collected.disk, { measurement: ["used_percent"], resources: ["/"], drop_device: true });
+        assert.deepEqual(config.metrics.metrics_collected.mem, { measurement: ["used_percent"] });
+        assert.deepEqual(config.metrics.aggregation_dimensions, [["InstanceId", "path"]]);
+        assert.equal(config.agent.metrics_collection_interval, 300);
+        assert.equal(config.agent.run_as_user, "cwagent");
+        assert.equal(config.logs, undefined, "the agent ships no log, so it needs no log group or logs permission");
+    });
+
+    it("is the file the host gets, next to Orthanc's, and the installer's argument", () => {
+        const files = hostFiles(SAMPLE);
+        const file = files.find((f) => f.path === layout.cloudWatchAgentConfig)!;
+        assert.equal(file.content, text);
+        assert.equal(file.permissions, "0644");
+        const installer = files.find((f) => f.path === layout.installer)!.content;
+        assert.ok(installer.includes(`readonly CWAGENT_CONFIG=${layout.cloudWatchAgentConfig}`));
+    });
+
+    it("escapes line separators through the JSON emitter and refuses a bad interval or path", () => {
+        const odd = renderCloudWatchAgentConfig({ namespace: "A\u2028B\u0085", diskPaths: ["/"], intervalSeconds: 60 });
+        assert.ok(odd.includes("A\\u2028B\\u0085"), odd);
+        assert.ok(!/[\u2028\u0085]/.test(odd));
+        assert.equal(JSON.parse(odd).metrics.namespace, "A\u2028B\u0085");
+        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["/"], intervalSeconds: 30 }), /intervalSeconds 30/);
+        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["data"], intervalSeconds: 60 }), /diskPaths/);
+        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: [], intervalSeconds: 60 }), /diskPaths/);
     });
 });

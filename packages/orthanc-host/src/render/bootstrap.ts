@@ -3,6 +3,7 @@
  * calls it with resolved outputs; tests call it with literals.
  */
 import { CloudInitParams, HostFile, renderCloudInit } from "./cloud-init";
+import { CloudWatchAgentParams, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 import { ComposeParams } from "./compose";
 import { DatabaseEndpoint } from "./database-uri";
 import { HostLayout, hostLayout } from "./layout";
@@ -17,8 +18,21 @@ export const ORTHANC_DICOM_PORT = 4242;
 export const HTTPS_PORT = 443;
 export const DICOM_TLS_PORT = 11112;
 export const HEALTH_PATH = "/healthz";
-/** CloudWatch namespace of the hosts' heartbeat metric. */
+/**
+ * CloudWatch namespace of the hosts' own metrics: the heartbeat, and the CloudWatch agent's disk and
+ * memory figures. One namespace, so the instance role's one `cloudwatch:namespace` condition covers both.
+ */
 export const HEARTBEAT_NAMESPACE = "Citadel/OrthancHost";
+/** Seconds between the agent's samples: disks fill over hours, and every call is billed. */
+export const HOST_METRICS_INTERVAL_SECONDS = 300;
+
+/**
+ * The agent's settings on a host: the root volume (the hosts have no other: images live in S3,
+ * the index in RDS) and memory, every 5 minutes.
+ */
+export function hostCloudWatchAgentParams(): CloudWatchAgentParams {
+    return { namespace: HEARTBEAT_NAMESPACE, diskPaths: ["/"], intervalSeconds: HOST_METRICS_INTERVAL_SECONDS };
+}
 /** Where Amazon Linux 2023's docker package installs the client. */
 export const DOCKER_PATH = "/usr/bin/docker";
 
@@ -126,7 +140,12 @@ export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayou
                 heartbeat: { namespace: HEARTBEAT_NAMESPACE, healthUrl: `https://127.0.0.1:${HTTPS_PORT}${HEALTH_PATH}` },
             }),
         },
-        { path: layout.installer, permissions: "0700", content: renderInstaller({ packages: p.packages }) },
+        { path: layout.cloudWatchAgentConfig, permissions: "0644", content: renderCloudWatchAgentConfig(hostCloudWatchAgentParams()) },
+        {
+            path: layout.installer,
+            permissions: "0700",
+            content: renderInstaller({ packages: p.packages, cloudWatchAgentConfig: layout.cloudWatchAgentConfig }),
+        },
         ...Object.entries(units).map(([unit, content]) => ({
             path: `${layout.systemdDir}/${unit}`, permissions: "0644", content,
         })),

@@ -9,4 +9,5 @@ export * from "./certificates";
 export * from "./systemd";
 export * from "./scripts";
 export * from "./cloud-init";
+export * from "./cloudwatch-agent";
 export * from "./bootstrap";

@@ -17,6 +17,8 @@ export interface HostLayout {
     hostctl: string;
     /** The first-boot installer cloud-init runs once. */
     installer: string;
+    /** The CloudWatch agent's configuration, which the installer hands to the agent. */
+    cloudWatchAgentConfig: string;
     systemdDir: string;
 }
 
@@ -33,6 +35,7 @@ export function hostLayout(root = "/etc/orthanc-host"): HostLayout {
         keyFile: `${root}/tls/key.pem`,
         hostctl: "/usr/local/sbin/orthanc-hostctl",
         installer: "/usr/local/sbin/orthanc-host-install",
+        cloudWatchAgentConfig: `${root}/cloudwatch-agent.json`,
         systemdDir: "/etc/systemd/system",
     };
 }

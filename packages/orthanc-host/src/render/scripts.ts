@@ -4,6 +4,7 @@
  */
 import { selfSignedCertificateCommand } from "./certificates";
 import { connectionUriSuffix, DatabaseEndpoint } from "./database-uri";
+import { CLOUDWATCH_AGENT_CTL, CLOUDWATCH_AGENT_UNIT } from "./cloudwatch-agent";
 import { CONTAINER_UNITS, HostLayout, REFRESH_TIMER, SERVICE_UNIT } from "./layout";
 import { SECRET_SETTING_FILES } from "./orthanc-json";
 import { renderArgs, shQuote } from "./shell";
@@ -291,20 +292,32 @@ esac
 }
 
 export interface InstallerParams {
-    /** Distribution packages: the Docker engine and jq. */
+    /** Distribution packages: the Docker engine, jq and the CloudWatch agent. */
     packages: string[];
+    /** The CloudWatch agent's configuration file (written by cloud-init), handed to the agent last. */
+    cloudWatchAgentConfig: string;
 }
 
 export function renderInstaller(p: InstallerParams): string {
     return `#!/bin/bash
 # orthanc-host-install: rendered by @citadel/orthanc-host; cloud-init runs it once, at first boot.
-# The Docker engine and jq come from the pinned release's repository (nothing is downloaded from
-# elsewhere, no Compose plugin needed); systemd then runs the containers, now and at every boot.
+# The Docker engine, jq and the CloudWatch agent come from the pinned release's repository (nothing
+# is downloaded from elsewhere, no Compose plugin needed); systemd then runs the containers, now and
+# at every boot.
 set -euo pipefail
+
+readonly CWAGENT_CTL=${shQuote(CLOUDWATCH_AGENT_CTL)}
+readonly CWAGENT_CONFIG=${shQuote(p.cloudWatchAgentConfig)}
 
 dnf install -y ${p.packages.map(shQuote).join(" ")}
 systemctl daemon-reload
 systemctl enable --now docker.service
 systemctl enable --now ${SERVICE_UNIT} ${REFRESH_TIMER}
+
+# Disk and memory metrics, after Orthanc so a fault here cannot keep it from serving (the host's disk
+# alarm treats missing data as breaching, so an agent that never starts is still heard). fetch-config
+# validates the file and fails the boot loudly on a bad one; systemd then runs the agent at every boot.
+"$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:\${CWAGENT_CONFIG}"
+systemctl enable --now ${CLOUDWATCH_AGENT_UNIT}
 `;
 }
