@@ -59,10 +59,21 @@ describe("stack: operations baseline", () => {
         assert.equal(queueAlarms.length, ofType(prod, "aws:sqs/queue:Queue").length);
         assert.equal(named(prod, "app-deploy-failures-target").inputs.arn, topicArn);
         assert.equal(named(prod, "backup-failed-jobs-target").inputs.arn, topicArn);
-        // The cache (2 nodes in prod: 4 alarms each) and the search domain (AWS's 8 recommended ones).
-        assert.equal(alarms.filter((a) => a.inputs.namespace === "AWS/ElastiCache").length, 8);
+        // The cache (2 cache.t4g.medium nodes in prod, 2 vCPUs each: 5 alarms each, host CPU among them)
+        // and the search domain (AWS's 19 recommended ones for 3 data nodes and 3 dedicated masters).
+        const cache = alarms.filter((a) => a.inputs.namespace === "AWS/ElastiCache");
+        assert.equal(cache.length, 10);
+        assert.equal(cache.filter((a) => a.inputs.metricName === "CPUUtilization").length, 2);
         const search = alarms.filter((a) => a.inputs.namespace === "AWS/ES");
-        assert.equal(search.length, 8);
+        assert.equal(search.length, 19);
+        assert.ok(["KMSKeyError", "KMSKeyInaccessible"].every((m) => search.some((a) => a.inputs.metricName === m)));
+        // Each Orthanc host: its disk and memory from the CloudWatch agent.
+        for (const host of ofType(prod, "aws:ec2/instance:Instance").filter((r) => r.parent === "orthanc")) {
+            for (const metric of ["disk_used_percent", "mem_used_percent"]) {
+                assert.ok(alarms.some((a) => a.inputs.metricName === metric && a.inputs.dimensions.InstanceId === `${host.name}-id`
+                    && a.inputs.namespace === "Citadel/OrthancHost"), `${host.name} ${metric}`);
+            }
+        }
         assert.ok(search.every((a) => a.inputs.dimensions.DomainName && a.inputs.dimensions.ClientId === "123456789012"));
     });
 

@@ -140,7 +140,7 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
         throw new ConfigError(key("parameterNamespace"), args.parameterNamespace, "is not a Parameter Store path",
             'e.g. "/ecoportal/prod/cache", without a trailing slash');
     }
-    if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, key);
+    if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, nodeType, key);
     return { engine, engineVersion, nodeType, highAvailability, nodeCount, backupRetentionInDays, logRetentionInDays,
         parameterNamespace: args.parameterNamespace };
 }
@@ -169,6 +169,14 @@ export interface CacheAlarmsArgs extends AlarmsArgs {
      */
     evictions?: number;
     /**
+     * Host `CPUUtilization` (percent of all the node's vCPUs), maximum over 5 minutes, three periods
+     * in a row; only on node types with 2 vCPUs or fewer (cache.t4g.*, cache.t3.*, *.large), where AWS
+     * says to watch it besides `EngineCPUUtilization`: on a small node the host's own work (snapshots,
+     * replication, TLS) competes with the engine's one thread. 1..100.
+     * @default 90 % of one vCPU's share: 90 / vCPUs (45 on 2 vCPUs)
+     */
+    hostCpuPercent?: number;
+    /**
      * `ReplicationLag` (seconds a replica is behind the primary), maximum over 5 minutes, three
      * periods in a row; only with 2 or more nodes (a primary publishes none, so missing data is
      * not breaching). 1..3600. @default 30
@@ -176,15 +184,37 @@ export interface CacheAlarmsArgs extends AlarmsArgs {
     replicationLagSeconds?: number;
 }
 
+/**
+ * vCPUs of a node type, from its size as ElastiCache's node types follow EC2's: micro, small and
+ * medium 2 (1 on the previous generation's t1.micro, m1.small, m1.medium, m3.medium), large 2,
+ * xlarge 4, Nxlarge 4·N. Undefined for a name it cannot read.
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
+ */
+export function cacheNodeVcpus(nodeType: string): number | undefined {
+    if (["cache.t1.micro", "cache.m1.small", "cache.m1.medium", "cache.m3.medium", "cache.t2.micro", "cache.t2.small"].includes(nodeType)) {
+        return 1;
+    }
+    const size = /^cache\.[a-z0-9-]+\.(micro|small|medium|large|(\d*)xlarge)$/.exec(nodeType);
+    if (!size) return undefined;
+    if (size[1] === "large" || ["micro", "small", "medium"].includes(size[1])) return 2;
+    return 4 * Number(size[2] || 1);
+}
+
 /** ElastiCache names the member clusters of a replication group `<id>-001`, `<id>-002`, … */
 export function memberClusterId(replicationGroupId: string, index: number): string {
     return `${replicationGroupId}-${String(index + 1).padStart(3, "0")}`;
 }
 
-/** The cache's alarms as data (see CacheAlarmsArgs for the thresholds); `key` names the argument in errors. */
-export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.Input<string>, nodeCount: number,
+/**
+ * The cache's alarms as data (see CacheAlarmsArgs for the thresholds); `key` names the argument in
+ * errors. The metrics are those of node-based clusters (`CacheClusterId` per node), which is what this
+ * component creates; ElastiCache Serverless publishes other ones (per cache, no host CPU).
+ */
+export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.Input<string>, nodeCount: number, nodeType: string,
     key: (k: string) => string = (k) => k): AlarmSpec[] {
     requireThreshold(key("alarms.engineCpuPercent"), a.engineCpuPercent, 1, 100, "percent");
+    requireThreshold(key("alarms.hostCpuPercent"), a.hostCpuPercent, 1, 100, "percent");
+    const vcpus = cacheNodeVcpus(nodeType);
     requireThreshold(key("alarms.memoryPercent"), a.memoryPercent, 1, 100, "percent");
     requireThreshold(key("alarms.evictions"), a.evictions, 1, 1_000_000, "keys per 5 minutes");
     requireThreshold(key("alarms.replicationLagSeconds"), a.replicationLagSeconds, 1, 3600, "seconds");
@@ -206,6 +236,12 @@ export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.I
                 comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.evictions ?? 1, evaluationPeriods: 1,
                 treatMissingData: "notBreaching", description: `Cache node ${node}: keys evicted for lack of memory` },
         );
+        if (vcpus !== undefined && vcpus <= 2) {
+            specs.push({ ...base, id: `host-cpu-${node}`, metricName: "CPUUtilization", statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.hostCpuPercent ?? Math.floor(90 / vcpus),
+                evaluationPeriods: 3, treatMissingData: "breaching",
+                description: `Cache node ${node}: host CPU high for 15 minutes (${vcpus} vCPU${vcpus > 1 ? "s" : ""})` });
+        }
         if (nodeCount > 1) {
             specs.push({ ...base, id: `replication-lag-${node}`, metricName: "ReplicationLag", statistic: "Maximum",
                 comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.replicationLagSeconds ?? 30, evaluationPeriods: 3,
@@ -332,7 +368,7 @@ export class Cache extends pulumi.ComponentResource {
             }
         }
 
-        if (args.alarms) createAlarms(this, name, args.alarms, cacheAlarmSpecs(args.alarms, rg.replicationGroupId, a.nodeCount));
+        if (args.alarms) createAlarms(this, name, args.alarms, cacheAlarmSpecs(args.alarms, rg.replicationGroupId, a.nodeCount, a.nodeType));
 
         this.primaryEndpointAddress = rg.primaryEndpointAddress;
         this.readerEndpointAddress = rg.readerEndpointAddress;

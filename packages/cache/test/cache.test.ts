@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ConfigError } from "@citadel/shared";
 import { capture, named, ofType, Recording, reveal } from "@citadel/testing";
-import { Cache, CacheArgs, cacheAlarmSpecs, CacheEngine, memberClusterId, validateCacheArgs } from "../src";
+import { Cache, CacheArgs, cacheAlarmSpecs, CacheEngine, cacheNodeVcpus, memberClusterId, validateCacheArgs } from "../src";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 const NETWORK = {
@@ -89,12 +89,13 @@ describe("Cache", () => {
     });
 
     // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html
-    it("with alarms: engine CPU, memory, evictions and replication lag per node to the topic; none without", () => {
+    it("with alarms: engine and host CPU (2 vCPUs), memory, evictions and replication lag per node to the topic; none without", () => {
         assert.strictEqual(ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
         const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm");
         const got = alarms.map((a) => [a.inputs.metricName, a.inputs.dimensions.CacheClusterId.slice(-4), a.inputs.statistic,
             a.inputs.threshold, a.inputs.period * a.inputs.evaluationPeriods]).sort();
         const node = (n: string) => [
+            ["CPUUtilization", n, "Maximum", 45, 900],
             ["DatabaseMemoryUsagePercentage", n, "Maximum", 70, 900], ["EngineCPUUtilization", n, "Maximum", 90, 900],
             ["Evictions", n, "Sum", 1, 300], ["ReplicationLag", n, "Maximum", 30, 900],
         ];
@@ -105,8 +106,25 @@ describe("Cache", () => {
         }
     });
 
+    // "For smaller node types with 2vCPUs or less, use the CPUUtilization metric ... the threshold for
+    // CPUUtilization would be 90/2, or 45%."
+    // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.WhichShouldIMonitor.html
+    it("ElastiCache small nodes: host CPUUtilization at 90 % / vCPUs on 2 vCPUs or fewer, not on larger nodes", () => {
+        assert.deepStrictEqual(["cache.t4g.micro", "cache.t3.medium", "cache.r7g.large", "cache.m7g.xlarge", "cache.r6g.16xlarge",
+            "cache.m3.medium", "cache.serverless"].map(cacheNodeVcpus), [2, 2, 2, 4, 64, 1, undefined]);
+        const host = (nodeType: string, a = {}) => cacheAlarmSpecs({ topicArn: TOPIC, ...a }, "rg", 1, nodeType)
+            .filter((s) => s.metricName === "CPUUtilization");
+        assert.deepStrictEqual(host("cache.t4g.micro").map((s) => [s.id, s.threshold, s.dimensions.CacheClusterId !== undefined]),
+            [["host-cpu-001", 45, true]]);
+        assert.strictEqual(host("cache.m3.medium")[0].threshold, 90);
+        assert.strictEqual(host("cache.t4g.small", { hostCpuPercent: 60 })[0].threshold, 60);
+        assert.deepStrictEqual(host("cache.r7g.xlarge"), []);
+        assert.throws(() => validateCacheArgs("cache", { ...base, alarms: { topicArn: TOPIC, hostCpuPercent: 0 } }),
+            (e: unknown) => e instanceof ConfigError && /alarms\.hostCpuPercent/.test((e as Error).message));
+    });
+
     it("a single node gets no replication-lag alarm; out-of-range thresholds are refused by name", () => {
-        const specs = cacheAlarmSpecs({ topicArn: TOPIC }, "rg", 1);
+        const specs = cacheAlarmSpecs({ topicArn: TOPIC }, "rg", 1, "cache.r7g.xlarge");
         assert.deepStrictEqual(specs.map((s) => s.metricName).sort(), ["DatabaseMemoryUsagePercentage", "EngineCPUUtilization", "Evictions"]);
         assert.strictEqual(memberClusterId("cache-abc", 1), "cache-abc-002");
         assert.throws(() => validateCacheArgs("cache", { ...base, alarms: { topicArn: TOPIC, memoryPercent: 120 } }),

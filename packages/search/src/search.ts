@@ -171,6 +171,9 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
         volumeSizeGiB, logRetentionInDays, parameterNamespace: args.parameterNamespace };
 }
 
+/** Dedicated master nodes with highAvailability: three, so a master election survives one zone. */
+export const DEDICATED_MASTER_COUNT = 3;
+
 /**
  * The domain's CloudWatch alarms (namespace `AWS/ES`, dimensions `DomainName` and `ClientId` = the
  * account), AWS's recommended set for OpenSearch Service with its periods and thresholds
@@ -178,8 +181,15 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
  * metric definitions: https://docs.aws.amazon.com/opensearch-service/latest/developerguide/managedomains-cloudwatchmetrics.html
  * Always created: ClusterStatus.red (1 minute), ClusterStatus.yellow (5 minutes in a row; not on a
  * single-node domain, which can place no replica and is always yellow with replicas configured),
- * ClusterIndexWritesBlocked (5 minutes), AutomatedSnapshotFailure (1 minute), and with dedicated
- * masters MasterReachableFromNode (below 1 for 1 day).
+ * ClusterIndexWritesBlocked (5 minutes), AutomatedSnapshotFailure (1 minute), Nodes below the
+ * domain's node count for a day, KMSKeyError and KMSKeyInaccessible (the domain's KMS key disabled,
+ * deleted or its grants revoked: the domain cannot read its data; published only when it happens, so
+ * missing data is not breaching), OldGenJVMMemoryPressure ≥ 80 % (3 × 1 minute), Shards.active ≥ 30000,
+ * ThreadpoolWriteQueue average ≥ 100 and ThreadpoolSearchQueue average ≥ 500 / maximum ≥ 5000
+ * (1 minute); with dedicated masters MasterReachableFromNode below 1 for a day, MasterCPUUtilization
+ * ≥ 50 % (3 × 15 minutes), MasterJVMMemoryPressure ≥ 95 % and MasterOldGenJVMMemoryPressure ≥ 80 %
+ * (3 × 1 minute). Not created: the UltraWarm, cold-storage, cross-cluster and anomaly-detection
+ * alarms (features this component does not turn on).
  */
 export interface SearchAlarmsArgs extends AlarmsArgs {
     /**
@@ -189,7 +199,7 @@ export interface SearchAlarmsArgs extends AlarmsArgs {
     freeStorageMiB?: number;
     /** `CPUUtilization` (percent, busiest data node), maximum over 15 minutes, three periods in a row. 1..100. @default 80 */
     cpuPercent?: number;
-    /** `JVMMemoryPressure` (percent of the Java heap), maximum over 5 minutes, three periods in a row. 1..100. @default 95 */
+    /** `JVMMemoryPressure` (percent of the Java heap), maximum over 1 minute, three periods in a row. 1..100. @default 95 */
     jvmMemoryPressurePercent?: number;
 }
 
@@ -201,6 +211,8 @@ export function searchAlarmSpecs(a: SearchAlarmsArgs, domainName: pulumi.Input<s
     requireThreshold(key("alarms.jvmMemoryPressurePercent"), a.jvmMemoryPressurePercent, 1, 100, "percent");
     const base = { namespace: "AWS/ES", dimensions: { DomainName: domainName, ClientId: accountId } };
     const atLeastOne = { comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1, statistic: "Maximum" as const };
+    const atLeast = (threshold: number) => ({ comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold, statistic: "Maximum" as const });
+    const nodes = shape.instanceCount + (shape.dedicatedMasters ? DEDICATED_MASTER_COUNT : 0);
     const specs: AlarmSpec[] = [
         { ...base, ...atLeastOne, id: "cluster-red", metricName: "ClusterStatus.red", period: 60, evaluationPeriods: 1,
             treatMissingData: "breaching", description: "Search: a primary shard is unassigned (cluster red)" },
@@ -211,21 +223,45 @@ export function searchAlarmSpecs(a: SearchAlarmsArgs, domainName: pulumi.Input<s
         { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanOrEqualToThreshold",
             threshold: a.freeStorageMiB ?? Math.floor(shape.volumeSizeGiB * 1024 * 0.25), period: 60, evaluationPeriods: 1,
             treatMissingData: "breaching", description: "Search: a data node is low on free storage" },
-        { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
-            threshold: a.cpuPercent ?? 80, period: 900, evaluationPeriods: 3,
+        { ...base, ...atLeast(a.cpuPercent ?? 80), id: "cpu", metricName: "CPUUtilization", period: 900, evaluationPeriods: 3,
             treatMissingData: "breaching", description: "Search: data node CPU high for 45 minutes" },
-        { ...base, id: "jvm-memory-pressure", metricName: "JVMMemoryPressure", statistic: "Maximum",
-            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.jvmMemoryPressurePercent ?? 95, period: 300,
-            evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: Java heap pressure high for 15 minutes" },
+        { ...base, ...atLeast(a.jvmMemoryPressurePercent ?? 95), id: "jvm-memory-pressure", metricName: "JVMMemoryPressure", period: 60,
+            evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: Java heap pressure high for 3 minutes" },
+        { ...base, ...atLeast(80), id: "old-gen-jvm-memory-pressure", metricName: "OldGenJVMMemoryPressure", period: 60,
+            evaluationPeriods: 3, treatMissingData: "notBreaching", description: "Search: old-generation heap pressure high for 3 minutes" },
+        { ...base, id: "nodes", metricName: "Nodes", statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: nodes,
+            period: 86400, evaluationPeriods: 1, treatMissingData: "breaching",
+            description: `Search: fewer than its ${nodes} nodes for a day (a node failed and was not replaced)` },
+        // Published only while the domain's key is unusable: missing data is the healthy state.
+        { ...base, ...atLeastOne, id: "kms-key-error", metricName: "KMSKeyError", period: 60, evaluationPeriods: 1,
+            treatMissingData: "notBreaching", description: "Search: the domain's KMS key is disabled: it cannot encrypt or read its data" },
+        { ...base, ...atLeastOne, id: "kms-key-inaccessible", metricName: "KMSKeyInaccessible", period: 60, evaluationPeriods: 1,
+            treatMissingData: "notBreaching", description: "Search: the domain's KMS key was deleted or its grants revoked" },
+        { ...base, ...atLeast(30000), id: "shards-active", metricName: "Shards.active", period: 60, evaluationPeriods: 1,
+            treatMissingData: "notBreaching", description: "Search: too many active shards (30000 or more)" },
+        { ...base, ...atLeast(100), statistic: "Average", id: "write-queue", metricName: "ThreadpoolWriteQueue", period: 60,
+            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: write requests queue up (100 or more)" },
+        { ...base, ...atLeast(500), statistic: "Average", id: "search-queue", metricName: "ThreadpoolSearchQueue", period: 60,
+            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: search requests queue up (500 or more on average)" },
+        { ...base, ...atLeast(5000), id: "search-queue-max", metricName: "ThreadpoolSearchQueue", period: 60,
+            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: a node's search queue is full (5000 or more)" },
     ];
     if (shape.instanceCount > 1) {
         specs.push({ ...base, ...atLeastOne, id: "cluster-yellow", metricName: "ClusterStatus.yellow", period: 60, evaluationPeriods: 5,
             treatMissingData: "notBreaching", description: "Search: a replica shard is unassigned (cluster yellow) for 5 minutes" });
     }
     if (shape.dedicatedMasters) {
-        specs.push({ ...base, id: "master-reachable", metricName: "MasterReachableFromNode", statistic: "Maximum",
-            comparisonOperator: "LessThanThreshold", threshold: 1, period: 86400, evaluationPeriods: 1,
-            treatMissingData: "breaching", description: "Search: the master node was unreachable for a day" });
+        specs.push(
+            { ...base, id: "master-reachable", metricName: "MasterReachableFromNode", statistic: "Maximum",
+                comparisonOperator: "LessThanThreshold", threshold: 1, period: 86400, evaluationPeriods: 1,
+                treatMissingData: "breaching", description: "Search: the master node was unreachable for a day" },
+            { ...base, ...atLeast(50), id: "master-cpu", metricName: "MasterCPUUtilization", period: 900, evaluationPeriods: 3,
+                treatMissingData: "breaching", description: "Search: master node CPU high for 45 minutes" },
+            { ...base, ...atLeast(95), id: "master-jvm-memory-pressure", metricName: "MasterJVMMemoryPressure", period: 60,
+                evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: master node heap pressure high for 3 minutes" },
+            { ...base, ...atLeast(80), id: "master-old-gen-jvm-memory-pressure", metricName: "MasterOldGenJVMMemoryPressure", period: 60,
+                evaluationPeriods: 3, treatMissingData: "notBreaching", description: "Search: master node old-generation heap pressure high for 3 minutes" },
+        );
     }
     return specs;
 }
@@ -346,7 +382,7 @@ export class Search extends pulumi.ComponentResource {
                 zoneAwarenessEnabled: a.highAvailability,
                 ...(a.highAvailability ? {
                     zoneAwarenessConfig: { availabilityZoneCount: a.availabilityZoneCount },
-                    dedicatedMasterEnabled: true, dedicatedMasterCount: 3, dedicatedMasterType: a.dedicatedMasterType,
+                    dedicatedMasterEnabled: true, dedicatedMasterCount: DEDICATED_MASTER_COUNT, dedicatedMasterType: a.dedicatedMasterType,
                 } : { dedicatedMasterEnabled: false }),
             },
             ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },

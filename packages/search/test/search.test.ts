@@ -117,9 +117,25 @@ describe("Search", () => {
             ["ClusterStatus.red", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 1],
             ["ClusterStatus.yellow", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 5],
             ["FreeStorageSpace", "Minimum", "LessThanOrEqualToThreshold", 2560, 60, 1],
-            ["JVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 95, 300, 3],
+            ["JVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 95, 60, 3],
+            ["KMSKeyError", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 1],
+            ["KMSKeyInaccessible", "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, 1],
+            ["MasterCPUUtilization", "Maximum", "GreaterThanOrEqualToThreshold", 50, 900, 3],
+            ["MasterJVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 95, 60, 3],
+            ["MasterOldGenJVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 80, 60, 3],
             ["MasterReachableFromNode", "Maximum", "LessThanThreshold", 1, 86400, 1],
+            // Three data nodes and three dedicated masters: the Nodes metric counts both.
+            ["Nodes", "Minimum", "LessThanThreshold", 6, 86400, 1],
+            ["OldGenJVMMemoryPressure", "Maximum", "GreaterThanOrEqualToThreshold", 80, 60, 3],
+            ["Shards.active", "Maximum", "GreaterThanOrEqualToThreshold", 30000, 60, 1],
+            ["ThreadpoolSearchQueue", "Average", "GreaterThanOrEqualToThreshold", 500, 60, 1],
+            ["ThreadpoolSearchQueue", "Maximum", "GreaterThanOrEqualToThreshold", 5000, 60, 1],
+            ["ThreadpoolWriteQueue", "Average", "GreaterThanOrEqualToThreshold", 100, 60, 1],
         ]);
+        // KMSKeyError and KMSKeyInaccessible appear only when the key is unusable: no data is the healthy state.
+        for (const m of ["KMSKeyError", "KMSKeyInaccessible"]) {
+            assert.strictEqual(alarms.find((a) => a.inputs.metricName === m)!.inputs.treatMissingData, "notBreaching", m);
+        }
         for (const a of alarms) {
             assert.strictEqual(a.inputs.namespace, "AWS/ES");
             assert.deepStrictEqual(Object.keys(a.inputs.dimensions).sort(), ["ClientId", "DomainName"]);
@@ -131,7 +147,9 @@ describe("Search", () => {
     it("a single-node domain gets no yellow or master alarm; free storage follows the volume; bad thresholds are refused", () => {
         const specs = searchAlarmSpecs({ topicArn: TOPIC }, "d", "123456789012", { volumeSizeGiB: 100, instanceCount: 1, dedicatedMasters: false });
         const ids = specs.map((s) => s.metricName);
-        assert.ok(!ids.includes("ClusterStatus.yellow") && !ids.includes("MasterReachableFromNode"));
+        assert.ok(!ids.includes("ClusterStatus.yellow") && !ids.some((m) => m.startsWith("Master")));
+        assert.strictEqual(specs.find((s) => s.metricName === "Nodes")!.threshold, 1);
+        assert.ok(ids.includes("KMSKeyError") && ids.includes("KMSKeyInaccessible"), "the key alarms do not depend on the domain's shape");
         assert.strictEqual(specs.find((s) => s.metricName === "FreeStorageSpace")!.threshold, 25600);
         assert.throws(() => validateSearchArgs("search", { ...base, alarms: { topicArn: TOPIC, cpuPercent: 0 } }),
             (e: unknown) => e instanceof ConfigError && /alarms\.cpuPercent/.test((e as Error).message));
