@@ -11,8 +11,7 @@ import {
     serviceTrustPolicy, requireArgs, withTags, TagsInput, refuseRenamed,
 } from "@citadel/shared";
 import {
-    AccountScope, auditBucketStatements, auditKeyStatements, auditPrefixes, configRoleStatements,
-    trailLogsRoleStatements,
+    AccountScope, auditKeyStatements, auditPrefixes, configRoleStatements, trailArnOf, trailLogsRoleStatements, trailName,
 } from "./policies";
 import { CONFIG_RULES } from "./config-rules";
 
@@ -81,10 +80,17 @@ export const TRAIL_ALARMS: ReadonlyArray<{ id: string; control: string; descript
 /** Namespace of the trail's metric filters. */
 export const TRAIL_METRIC_NAMESPACE = "Citadel/CloudTrail";
 
-export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyOf): void {
+export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyOf, name?: string): void {
     requireInput(key("accessLogsBucketName"), args.accessLogsBucketName, "the name of an accessLogs-purpose (SSE-S3) bucket");
     refuseRenamed(key, args, { retentionDays: "logRetentionInDays" });
     if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
+    if (name !== undefined) {
+        const trail = trailName(pulumi.getProject(), pulumi.getStack(), name);
+        if (trail.length > 128) {
+            throw new ConfigError(key("name"), name, `makes the trail name ${trail} longer than CloudTrail's 128 characters`,
+                "a shorter component name");
+        }
+    }
     const n = args.minimumPasswordLength;
     if (n !== undefined && (!Number.isInteger(n) || n < 14 || n > 128)) {
         throw new ConfigError(key("minimumPasswordLength"), n, "is out of range", "14..128 (characters)");
@@ -116,7 +122,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
 
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AccountBaseline", name, args);
-        validateAccountBaselineArgs(args, argKeys("AccountBaseline", name));
+        validateAccountBaselineArgs(args, argKeys("AccountBaseline", name), name);
         super("citadel:operations:AccountBaseline", name, {}, withTags(argKeys("AccountBaseline", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);
@@ -124,17 +130,24 @@ export class AccountBaseline extends pulumi.ComponentResource {
         const scope: pulumi.Output<AccountScope> = pulumi.all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) => ({ accountId, partition, region, dnsSuffix }));
 
+        // Named before it exists, so the bucket and key policies admit exactly this trail.
+        const trailPhysicalName = trailName(pulumi.getProject(), pulumi.getStack(), name);
+        const trailArn = scope.apply((c) => trailArnOf(c, trailPhysicalName));
+
         const key = new kms.Key(`${name}-audit-key`, {
             description: `${name}: CloudTrail and AWS Config deliveries`,
             enableKeyRotation: true,
             rotationPeriodInDays: 365,
             deletionWindowInDays: 30,
-            policy: scope.apply((c) => policyJson(auditKeyStatements(c))),
+            policy: pulumi.all([scope, trailArn]).apply(([c, arn]) => policyJson(auditKeyStatements(c, arn))),
         }, parent);
 
+        // Purpose `audit`: the log-delivery table's CloudTrail and Config statements, nothing else.
+        // Same logical name and type as when it was a `logs` bucket, so its URN (and data) stay.
         const bucket = new SecureBucket(`${name}-audit`, {
-            purpose: "logs",
+            purpose: "audit",
             kmsKeyArn: key.arn,
+            trailArn,
             accessLogs: { bucketName: args.accessLogsBucketName },
             logRetentionInDays: retentionDays,
             // The bucket inherits protect from this component (Pulumi's resource option, the one way to protect).
@@ -156,6 +169,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
         }, parent);
 
         const trail = new cloudtrail.Trail(`${name}-trail`, {
+            name: trailPhysicalName,
             s3BucketName: bucket.bucketName,
             isMultiRegionTrail: true,
             includeGlobalServiceEvents: true,

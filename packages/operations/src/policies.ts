@@ -2,11 +2,10 @@
  * The resource policies of the operations baseline, as pure functions of account, region and ARNs,
  * so tests evaluate them with an IAM policy evaluator for the service principals that must use them.
  *
- * The CloudTrail and AWS Config delivery statements (audit bucket and audit key) are kept together
- * in the "delivery" section below, shaped like entries of a log-delivery table (service → principal,
- * encryption, statements) so they can move into @citadel/shared's table when it lands.
+ * The CloudTrail and AWS Config delivery statements (audit bucket and audit key) come from the
+ * log-delivery table of @citadel/shared (`cloudTrail`, `configDelivery`: the `audit` bucket purpose).
  */
-import { PolicyStatement } from "@citadel/shared";
+import { logDeliveryKeyStatements, logDeliveryStatements, PolicyStatement, PURPOSE_DELIVERIES } from "@citadel/shared";
 
 export interface AccountScope {
     accountId: string;
@@ -147,112 +146,57 @@ export function backupRoleManagedPolicies(partition: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Delivery: CloudTrail and AWS Config into the audit bucket, encrypted with the audit key.
-// (Entries for the log-delivery table: service, principal, encryption, statements.)
+// (The statements are the log-delivery table's `cloudTrail` and `configDelivery` entries.)
 // ---------------------------------------------------------------------------------------------
 
 /** Where CloudTrail and Config write in the audit bucket: `AWSLogs/<account>/...` as both services do. */
-export function auditPrefixes(accountId: string): { cloudTrail: string; config: string } {
-    return { cloudTrail: `AWSLogs/${accountId}/CloudTrail`, config: `AWSLogs/${accountId}/Config` };
+export function auditPrefixes(accountId: string): { cloudTrail: string; cloudTrailDigest: string; config: string } {
+    return {
+        cloudTrail: `AWSLogs/${accountId}/CloudTrail`,
+        cloudTrailDigest: `AWSLogs/${accountId}/CloudTrail-Digest`,
+        config: `AWSLogs/${accountId}/Config`,
+    };
 }
 
 /**
- * CloudTrail and AWS Config writing to the audit bucket, each only for trails / the recorder of
- * this account. CloudTrail's statements follow
+ * The trail's name, known before the trail exists, so the audit bucket's and key's policies can name
+ * the trail's ARN exactly (CloudTrail checks the bucket policy when it creates the trail, so the
+ * policy cannot wait for an autonamed trail). Stack-unique: `<project>-<stack>-<component>-trail`,
+ * in the characters CloudTrail allows, runs of separators collapsed.
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+ */
+export function trailName(project: string, stack: string, name: string): string {
+    const n = `${project}-${stack}-${name}-trail`.replace(/[^A-Za-z0-9._-]/g, "-").replace(/[._-]{2,}/g, "-");
+    return /^[A-Za-z0-9]/.test(n) ? n : `t${n}`;
+}
+
+/** A multi-Region trail's ARN names its home Region. */
+export function trailArnOf(c: AccountScope, name: string): string {
+    return `arn:${c.partition}:cloudtrail:${c.region}:${c.accountId}:trail/${name}`;
+}
+
+/**
+ * CloudTrail (one trail) and AWS Config writing to the audit bucket: the log-delivery table's
+ * `audit` purpose, as SecureBucket adds it to the bucket policy.
  * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
- * (the trail ARN is matched by pattern: the trail's name is generated, and naming it in the policy
- * would make bucket policy and trail wait for each other); Config's follow
  * https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
  */
-export function auditBucketStatements(c: AccountScope, bucketArn: string): PolicyStatement[] {
-    const trails = `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*`;
-    const prefixes = auditPrefixes(c.accountId);
-    const sameAccount = { "aws:SourceAccount": c.accountId };
-    return [
-        {
-            Sid: "AWSCloudTrailAclCheck",
-            Effect: "Allow",
-            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
-            Action: "s3:GetBucketAcl",
-            Resource: bucketArn,
-            Condition: { ArnLike: { "aws:SourceArn": trails } },
-        },
-        {
-            Sid: "AWSCloudTrailWrite",
-            Effect: "Allow",
-            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/${prefixes.cloudTrail}/*`,
-            Condition: {
-                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" },
-                ArnLike: { "aws:SourceArn": trails },
-            },
-        },
-        {
-            Sid: "AWSConfigBucketPermissionsCheck",
-            Effect: "Allow",
-            Principal: { Service: `config.${c.dnsSuffix}` },
-            Action: "s3:GetBucketAcl",
-            Resource: bucketArn,
-            Condition: { StringEquals: sameAccount },
-        },
-        {
-            Sid: "AWSConfigBucketExistenceCheck",
-            Effect: "Allow",
-            Principal: { Service: `config.${c.dnsSuffix}` },
-            Action: "s3:ListBucket",
-            Resource: bucketArn,
-            Condition: { StringEquals: sameAccount },
-        },
-        {
-            Sid: "AWSConfigBucketDelivery",
-            Effect: "Allow",
-            Principal: { Service: `config.${c.dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${bucketArn}/${prefixes.config}/*`,
-            Condition: { StringEquals: { ...sameAccount, "s3:x-amz-acl": "bucket-owner-full-control" } },
-        },
-    ];
+export function auditBucketStatements(c: AccountScope, bucketArn: string, trailArn: string): PolicyStatement[] {
+    return logDeliveryStatements(PURPOSE_DELIVERIES.audit, { ...c, destinationArn: bucketArn, trailArn });
 }
 
 /**
- * The audit key: CloudTrail encrypts log and digest files for this account's trails
+ * The audit key: CloudTrail encrypts log and digest files for the trail
  * (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html),
  * AWS Config encrypts what it delivers
- * (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html), and CloudWatch
- * Logs encrypts the trail's log group
+ * (https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html) — both from the
+ * log-delivery table — and CloudWatch Logs encrypts the trail's log group
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
  */
-export function auditKeyStatements(c: AccountScope): PolicyStatement[] {
-    const trails = `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*`;
+export function auditKeyStatements(c: AccountScope, trailArn: string): PolicyStatement[] {
     return [
         accountAdministersKey(c),
-        {
-            Sid: "CloudTrailEncryptsLogs",
-            Effect: "Allow",
-            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
-            Action: "kms:GenerateDataKey*",
-            Resource: "*",
-            Condition: {
-                StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": trails },
-                ArnLike: { "aws:SourceArn": trails },
-            },
-        },
-        {
-            Sid: "CloudTrailDescribesKey",
-            Effect: "Allow",
-            Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
-            Action: "kms:DescribeKey",
-            Resource: "*",
-            Condition: { ArnLike: { "aws:SourceArn": trails } },
-        },
-        {
-            Sid: "ConfigEncryptsDeliveries",
-            Effect: "Allow",
-            Principal: { Service: `config.${c.dnsSuffix}` },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
-        },
+        ...logDeliveryKeyStatements(PURPOSE_DELIVERIES.audit, { ...c, destinationArn: "", trailArn }),
         {
             Sid: "CloudWatchLogsOfThisAccount",
             Effect: "Allow",

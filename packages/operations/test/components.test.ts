@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { autoNamed, capture, named, ofType, Recording } from "../../testing/src";
 import {
     AccountBaseline, AlertTopic, BackupPlan, CONFIG_RULES, nightlySchedule, PatchManagement, SubscriptionProtocol,
-    TRAIL_ALARMS, VaultLockMode,
+    TRAIL_ALARMS, trailName, VaultLockMode,
 } from "../src";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/stack";
@@ -165,6 +166,25 @@ describe("AccountBaseline", () => {
         }
         assert.equal(named(rec, "account-audit-access-logs").inputs.targetBucket, "logs-bucket");
         assert.equal(named(rec, "account-audit", "aws:s3/bucket:Bucket").protect, true);
+    });
+
+    // CloudTrail checks the bucket policy when it creates the trail, and its documented policy names
+    // the trail's ARN: the trail is named before it exists, and the bucket and key name exactly it.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    it("CloudTrail bucket and key policies name the trail's ARN exactly; the audit bucket admits nobody else", () => {
+        const trail = named(rec, "account-trail").inputs;
+        assert.equal(trail.name, trailName(pulumi.getProject(), pulumi.getStack(), "account"));
+        assert.match(trail.name, /^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$/);
+        const arn = `arn:aws:cloudtrail:us-east-1:123456789012:trail/${trail.name}`;
+        const bucketPolicy = JSON.parse(named(rec, "account-audit-policy").inputs.policy).Statement;
+        const trailStatements = bucketPolicy.filter((s: any) => s.Principal?.Service === "cloudtrail.amazonaws.com");
+        assert.equal(trailStatements.length, 2);
+        for (const s of trailStatements) assert.equal(s.Condition.StringEquals["aws:SourceArn"], arn);
+        const services = bucketPolicy.filter((s: any) => s.Effect === "Allow").map((s: any) => s.Principal.Service);
+        assert.ok(services.every((x: string) => x === "cloudtrail.amazonaws.com" || x === "config.amazonaws.com"), services.join());
+        const keyPolicy = JSON.parse(named(rec, "account-audit-key").inputs.policy).Statement;
+        assert.equal(keyPolicy.find((s: any) => s.Sid === "CloudTrailEncryptsLogs").Condition.StringEquals["aws:SourceArn"], arn);
+        assert.ok(keyPolicy.some((s: any) => s.Sid === "AWSConfigKMSPolicy"));
     });
 
     it("raises an alarm on root use, denied calls and IAM, security group and KMS policy changes", () => {

@@ -8,7 +8,7 @@ import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { policyDocument, PolicyStatement, tlsOnlyStatements } from "@citadel/shared";
 import {
     alertKeyStatements, alertTopicStatements, AccountScope, auditBucketStatements, auditKeyStatements,
-    backupVaultStatements, configRoleStatements, PROTECTED_BACKUP_ACTIONS, trailLogsRoleStatements,
+    backupVaultStatements, configRoleStatements, PROTECTED_BACKUP_ACTIONS, trailArnOf, trailLogsRoleStatements, trailName,
 } from "../src";
 
 const ACCOUNT = "123456789012";
@@ -135,19 +135,29 @@ describe("alert topic policies", () => {
 
 describe("audit bucket and key", () => {
     // The whole bucket policy as SecureBucket writes it for a log bucket: TLS only, then the audit statements.
-    const bucket = [...tlsOnlyStatements(BUCKET), ...auditBucketStatements(C, BUCKET)];
-    const key = auditKeyStatements(C);
+    const bucket = [...tlsOnlyStatements(BUCKET), ...auditBucketStatements(C, BUCKET, TRAIL)];
+    const key = auditKeyStatements(C, TRAIL);
     const trailObject = `${BUCKET}/AWSLogs/${ACCOUNT}/CloudTrail/eu-west-1/2026/11/30/x.json.gz`;
+    // With log file validation the trail also writes digest files, beside (not below) CloudTrail/.
+    const digestObject = `${BUCKET}/AWSLogs/${ACCOUNT}/CloudTrail-Digest/eu-west-1/2026/11/30/x.json.gz`;
+    const otherTrail = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/someone-elses-trail`;
     const configObject = `${BUCKET}/AWSLogs/${ACCOUNT}/Config/eu-west-1/2026/11/30/ConfigSnapshot/x.json.gz`;
     const acl = { "s3:x-amz-acl": "bucket-owner-full-control" };
 
-    it("let this account's trails check the ACL and write under AWSLogs/<account>/CloudTrail, owner-full-control only", async () => {
+    it("let the trail check the ACL and write its logs and digests under AWSLogs/<account>/, owner-full-control only", async () => {
         const context = { "aws:SourceArn": TRAIL, "aws:SourceAccount": ACCOUNT };
         await allowed(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:GetBucketAcl", resource: BUCKET, context });
         await allowed(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: trailObject,
             context: { ...context, ...acl } });
+        await allowed(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: digestObject,
+            context: { ...context, ...acl } });
         await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: trailObject, context });
-        await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: configObject,
+        // Another trail, even of this account, does not write here (the documented aws:SourceArn is exact).
+        await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: trailObject,
+            context: { "aws:SourceArn": otherTrail, "aws:SourceAccount": ACCOUNT, ...acl } });
+        await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:GetBucketAcl", resource: BUCKET,
+            context: { "aws:SourceArn": otherTrail, "aws:SourceAccount": ACCOUNT } });
+        await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: `${BUCKET}/elsewhere/x.json.gz`,
             context: { ...context, ...acl } });
         await refused(bucket, { principal: "cloudtrail.amazonaws.com", action: "s3:PutObject", resource: trailObject,
             context: { "aws:SourceArn": TRAIL.replace(ACCOUNT, OTHER), "aws:SourceAccount": OTHER, ...acl } });
@@ -175,11 +185,15 @@ describe("audit bucket and key", () => {
         assert.ok(text.includes('"kms:EncryptionContext:aws:logs:arn"'));
     });
 
-    it("let CloudTrail encrypt for this account's trails and describe the key, Config and the trail's log group encrypt", async () => {
+    it("let CloudTrail encrypt for the trail and describe the key, Config and the trail's log group encrypt", async () => {
         await allowed(key, { principal: "cloudtrail.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY,
             context: { "aws:SourceArn": TRAIL, "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL } });
         await allowed(key, { principal: "cloudtrail.amazonaws.com", action: "kms:DescribeKey", resource: KEY,
             context: { "aws:SourceArn": TRAIL } });
+        await refused(key, { principal: "cloudtrail.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY,
+            context: { "aws:SourceArn": otherTrail, "kms:EncryptionContext:aws:cloudtrail:arn": otherTrail } });
+        await refused(key, { principal: "config.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY,
+            context: { "aws:SourceAccount": OTHER } });
         await refused(key, { principal: "cloudtrail.amazonaws.com", action: "kms:GenerateDataKey", resource: KEY,
             context: { "aws:SourceArn": TRAIL.replace(ACCOUNT, OTHER),
                 "kms:EncryptionContext:aws:cloudtrail:arn": TRAIL.replace(ACCOUNT, OTHER) } });
@@ -204,8 +218,19 @@ describe("audit bucket and key", () => {
         await allowed([], { principal: recorder, action: "s3:PutObject", resource: configObject, context: acl, identity: cfg });
         await refused([], { principal: recorder, action: "s3:PutObject", resource: trailObject, context: acl, identity: cfg });
         // KMS needs the key policy to delegate to IAM; the audit key's does, so the role's policy counts.
-        await allowed(auditKeyStatements(C), { principal: recorder, action: "kms:GenerateDataKey", resource: KEY, identity: cfg });
+        await allowed(auditKeyStatements(C, TRAIL), { principal: recorder, action: "kms:GenerateDataKey", resource: KEY, identity: cfg });
         await refused([], { principal: recorder, action: "kms:GenerateDataKey", resource: KEY, identity: cfg });
+    });
+});
+
+// Trail names: letters, digits, periods, underscores and dashes; start with a letter or digit; no
+// adjacent separators. https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+describe("CloudTrail trail name", () => {
+    it("is stack-unique, in CloudTrail's characters, and its ARN names the home Region", () => {
+        assert.equal(trailName("citadel", "prod", "account"), "citadel-prod-account-trail");
+        assert.equal(trailName("my app", "dev..x", "-acct"), "my-app-dev-x-acct-trail");
+        assert.equal(trailName("_p", "s", "n"), "t_p-s-n-trail");
+        assert.equal(trailArnOf(C, "citadel-prod-account-trail"), `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/citadel-prod-account-trail`);
     });
 });
 

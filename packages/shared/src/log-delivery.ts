@@ -2,8 +2,8 @@
  * Every AWS log delivery Citadel uses, with the rules its service documents: who writes (the
  * principal), which destination encryption it accepts, and the resource-policy statements it needs.
  * One table, so the buckets, the key and the components cannot disagree; pure (no Pulumi imports),
- * so the policy pack and tests read it too. To add a delivery (CloudTrail, Config, ...): add a
- * `LogDeliveryService` and its entry; the table's tests check every entry's shape.
+ * so the policy pack and tests read it too. To add a delivery: add a `LogDeliveryService` and its
+ * entry; the table's tests check every entry's shape.
  */
 import type { PolicyStatement } from "./iam";
 
@@ -16,7 +16,9 @@ export type LogDeliveryService =
     | "nlbAccessLogs"
     | "vpcFlowLogsToS3"
     | "cloudFrontStandardLogsV2"
-    | "wafLogs";
+    | "wafLogs"
+    | "cloudTrail"
+    | "configDelivery";
 
 /** What a statement builder knows about the destination and the account. */
 export interface LogDeliveryContext {
@@ -28,6 +30,11 @@ export interface LogDeliveryContext {
     dnsSuffix: string;
     /** Key prefix the service writes under, without slashes at either end ("" for none). */
     prefix?: string;
+    /**
+     * The ARN of the one trail that may deliver (`cloudTrail`): CloudTrail's documented policy names
+     * it in an `aws:SourceArn` condition. Required by that entry, unused by the others.
+     */
+    trailArn?: string;
 }
 
 export interface LogDelivery {
@@ -38,9 +45,15 @@ export interface LogDelivery {
     bucketEncryption: readonly BucketEncryption[];
     /**
      * For SSE-KMS destinations: the principal that must be allowed to use the key (KmsKey's
-     * `logDelivery` service covers `delivery.logs`). Undefined when the key is not involved.
+     * `logDelivery` service covers `delivery.logs`; `cloudtrail` and `config` encrypt with the key
+     * themselves, through `keyStatements`). Undefined when the key is not involved.
      */
-    keyPrincipal?: "delivery.logs";
+    keyPrincipal?: "delivery.logs" | "cloudtrail" | "config";
+    /**
+     * The destination key's policy statements the service documents, for services that encrypt
+     * with the bucket's key themselves (CloudTrail, Config). Undefined where KmsKey covers it.
+     */
+    keyStatements?(c: LogDeliveryContext): PolicyStatement[];
     /** Log group name prefix the service requires (CloudWatch Logs destinations). */
     logGroupNamePrefix?: string;
     /** The destination's resource-policy statements (bucket policy or CloudWatch Logs resource policy). */
@@ -198,11 +211,135 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         }],
         documentation: "https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html",
     },
+    cloudTrail: {
+        description: "AWS CloudTrail log files and digest files (log file validation) of one trail",
+        destination: "s3",
+        // CloudTrail writes to SSE-S3 and SSE-KMS buckets, and encrypts with a KMS key of its own
+        // when the trail names one (it then needs the key policy statements below).
+        bucketEncryption: ["AES256", "aws:kms"],
+        keyPrincipal: "cloudtrail",
+        // The documented policy, with the trail's ARN in StringEquals aws:SourceArn: only that trail
+        // of this account writes. Its objects are AWSLogs/<account>/CloudTrail/... and, with log
+        // file validation, AWSLogs/<account>/CloudTrail-Digest/...: both under AWSLogs/<account>/.
+        statements: (c) => {
+            const trail = trailArnOf(c);
+            return [
+                {
+                    Sid: "AWSCloudTrailAclCheck",
+                    Effect: "Allow",
+                    Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+                    Action: "s3:GetBucketAcl",
+                    Resource: c.destinationArn,
+                    Condition: { StringEquals: { "aws:SourceArn": trail } },
+                },
+                {
+                    Sid: "AWSCloudTrailWrite",
+                    Effect: "Allow",
+                    Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+                    Action: "s3:PutObject",
+                    Resource: `${c.destinationArn}/${awsLogsPrefix(c)}/*`,
+                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail } },
+                },
+            ];
+        },
+        // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html:
+        // the trail generates data keys (for its own encryption context, any trail of this account
+        // in any Region, as CloudTrail sends it) and describes the key.
+        keyStatements: (c) => {
+            const trail = trailArnOf(c);
+            return [
+                {
+                    Sid: "CloudTrailEncryptsLogs",
+                    Effect: "Allow",
+                    Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+                    Action: "kms:GenerateDataKey*",
+                    Resource: "*",
+                    Condition: {
+                        StringEquals: { "aws:SourceArn": trail },
+                        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*` },
+                    },
+                },
+                {
+                    Sid: "CloudTrailDescribesKey",
+                    Effect: "Allow",
+                    Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
+                    Action: "kms:DescribeKey",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:SourceArn": trail } },
+                },
+            ];
+        },
+        documentation: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+    },
+    configDelivery: {
+        description: "AWS Config configuration history and snapshots, through the delivery channel",
+        destination: "s3",
+        // Config delivers to SSE-S3 and SSE-KMS buckets; with s3KmsKeyArn on the channel it encrypts
+        // with that key, which must admit config.amazonaws.com for this account.
+        bucketEncryption: ["AES256", "aws:kms"],
+        keyPrincipal: "config",
+        statements: (c) => {
+            const sameAccount = { "aws:SourceAccount": c.accountId };
+            return [
+                {
+                    Sid: "AWSConfigBucketPermissionsCheck",
+                    Effect: "Allow",
+                    Principal: { Service: `config.${c.dnsSuffix}` },
+                    Action: "s3:GetBucketAcl",
+                    Resource: c.destinationArn,
+                    Condition: { StringEquals: sameAccount },
+                },
+                {
+                    Sid: "AWSConfigBucketExistenceCheck",
+                    Effect: "Allow",
+                    Principal: { Service: `config.${c.dnsSuffix}` },
+                    Action: "s3:ListBucket",
+                    Resource: c.destinationArn,
+                    Condition: { StringEquals: sameAccount },
+                },
+                {
+                    Sid: "AWSConfigBucketDelivery",
+                    Effect: "Allow",
+                    Principal: { Service: `config.${c.dnsSuffix}` },
+                    Action: "s3:PutObject",
+                    Resource: `${c.destinationArn}/${awsLogsPrefix(c, "Config")}/*`,
+                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", ...sameAccount } },
+                },
+            ];
+        },
+        // https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html
+        keyStatements: (c) => [{
+            Sid: "AWSConfigKMSPolicy",
+            Effect: "Allow",
+            Principal: { Service: `config.${c.dnsSuffix}` },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
+        }],
+        documentation: "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
+    },
 };
+
+/** The trail's ARN, which CloudTrail's documented bucket and key policies name exactly. */
+function trailArnOf(c: LogDeliveryContext): string {
+    if (!c.trailArn) throw new Error("the cloudTrail log delivery needs the trail's ARN (LogDeliveryContext.trailArn)");
+    return c.trailArn;
+}
+
+/** Where a delivery writes for this account, below the destination's optional prefix: `AWSLogs/<account>/<sub>`. */
+function awsLogsPrefix(c: LogDeliveryContext, sub?: string): string {
+    return `${c.prefix ? `${c.prefix}/` : ""}AWSLogs/${c.accountId}${sub ? `/${sub}` : ""}`;
+}
+
 
 /** The statements a destination needs for the deliveries it receives, in table order. */
 export function logDeliveryStatements(services: readonly LogDeliveryService[], c: LogDeliveryContext): PolicyStatement[] {
     return services.flatMap((s) => LOG_DELIVERIES[s].statements(c));
+}
+
+/** The key policy statements a destination's key needs for the deliveries it receives, in table order. */
+export function logDeliveryKeyStatements(services: readonly LogDeliveryService[], c: LogDeliveryContext): PolicyStatement[] {
+    return services.flatMap((s) => LOG_DELIVERIES[s].keyStatements?.(c) ?? []);
 }
 
 /** The deliveries that can write to a bucket with this default encryption. */

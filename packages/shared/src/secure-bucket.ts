@@ -13,6 +13,7 @@ export const BucketPurpose = {
     Logs: "logs",
     ElbLogs: "elbLogs",
     AccessLogs: "accessLogs",
+    Audit: "audit",
 } as const;
 export type BucketPurpose = (typeof BucketPurpose)[keyof typeof BucketPurpose];
 export const BUCKET_PURPOSES: readonly BucketPurpose[] = Object.values(BucketPurpose);
@@ -26,6 +27,7 @@ export const PURPOSE_DELIVERIES: Readonly<Record<BucketPurpose, readonly LogDeli
     logs: ["vpcFlowLogsToS3", "cloudFrontStandardLogsV2", "nlbAccessLogs"],
     elbLogs: ["albAccessLogs"],
     accessLogs: ["s3ServerAccessLogs"],
+    audit: ["cloudTrail", "configDelivery"],
 };
 
 /** The default encryption of a purpose's buckets: SSE-KMS whenever every delivery it receives allows it. */
@@ -59,6 +61,9 @@ export interface SecureBucketArgs {
      *   admits those AWS log services of this account only. SSE-KMS.
      * - `elbLogs`: receives Application Load Balancer access logs, which ELB writes only to SSE-S3 buckets.
      * - `accessLogs`: receives S3 server access logs, which S3 delivers only to SSE-S3 buckets.
+     * - `audit`: receives one CloudTrail trail's log and digest files (`trailArn`) and AWS Config's
+     *   deliveries for this account, nothing else. SSE-KMS with a key whose policy admits both
+     *   services (`logDeliveryKeyStatements(PURPOSE_DELIVERIES.audit, ...)`).
      * The deliveries and their rules are the table in log-delivery.ts (PURPOSE_DELIVERIES).
      * @default "data"
      */
@@ -82,6 +87,11 @@ export interface SecureBucketArgs {
      * @default none
      */
     deliveryPrefix?: string;
+    /**
+     * The ARN of the trail that delivers to an `audit` bucket: the bucket policy admits that trail
+     * only (CloudTrail's documented `aws:SourceArn` condition). Required for `audit`, refused otherwise.
+     */
+    trailArn?: pulumi.Input<string>;
     /** Days current objects live before they expire. Log buckets only. @default 365 */
     logRetentionInDays?: number;
     /**
@@ -169,13 +179,13 @@ export class SecureBucket extends pulumi.ComponentResource {
 
         const ctx = awsContext(this);
         const policy = pulumi
-            .all([bucket.arn, ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
-            .apply(([arn, accountId, partition, region, dnsSuffix]) => pulumi
+            .all([bucket.arn, ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix, args.trailArn])
+            .apply(([arn, accountId, partition, region, dnsSuffix, trailArn]) => pulumi
                 .output(extension.extraPolicyStatements ? extension.extraPolicyStatements(arn) : [])
                 .apply((extra) => policyJson([
                     ...tlsOnlyStatements(arn),
                     ...logDeliveryStatements(PURPOSE_DELIVERIES[purpose],
-                        { destinationArn: arn, accountId, partition, region, dnsSuffix, prefix: args.deliveryPrefix }),
+                        { destinationArn: arn, accountId, partition, region, dnsSuffix, prefix: args.deliveryPrefix, trailArn }),
                     ...(extra as PolicyStatement[]),
                 ])));
         // Applied after the public access block so S3 never sees the policy on an unblocked bucket.
@@ -257,6 +267,11 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
             "the ARN of a customer-managed KMS key");
     }
     if (typeof args.kmsKeyArn === "string") requireArn(key("kmsKeyArn"), args.kmsKeyArn, ARN_RULES.kmsKey);
+    if ((purpose === "audit") !== (args.trailArn !== undefined)) {
+        throw new ConfigError(key("trailArn"), args.trailArn,
+            purpose === "audit" ? 'is required for an "audit" bucket' : `applies only to "audit" buckets, not "${purpose}"`,
+            purpose === "audit" ? "the ARN of the trail that delivers to it" : "unset");
+    }
     if (purpose === "data" && !args.accessLogs) {
         throw new ConfigError(key("accessLogs"), undefined, "is required for a data bucket",
             "{ bucketName } of a log bucket");
@@ -267,7 +282,7 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
     if (args.logRetentionInDays !== undefined) {
         if (purpose === "data") {
             throw new ConfigError(key("logRetentionInDays"), args.logRetentionInDays,
-                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs" | "accessLogs"');
+                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs" | "accessLogs" | "audit"');
         }
         requireInteger(key("logRetentionInDays"), args.logRetentionInDays, 1, 36500);
     }

@@ -4,9 +4,10 @@ import {
     PURPOSE_DELIVERIES, purposeEncryption,
 } from "../src";
 
+const TRAIL = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/citadel-prod-account-trail";
 const ctx = (over: Partial<LogDeliveryContext> = {}): LogDeliveryContext => ({
     destinationArn: "arn:aws:s3:::logs", accountId: "123456789012", partition: "aws", region: "eu-west-1",
-    dnsSuffix: "amazonaws.com", ...over,
+    dnsSuffix: "amazonaws.com", trailArn: TRAIL, ...over,
 });
 
 describe("log deliveries (one table)", () => {
@@ -82,7 +83,8 @@ describe("log deliveries (one table)", () => {
         }
         const [cf] = LOG_DELIVERIES.cloudFrontStandardLogsV2.statements(ctx());
         assert.match(String((cf.Condition!.ArnLike as any)["aws:SourceArn"]), /^arn:aws:logs:us-east-1:123456789012:delivery-source:/);
-        assert.deepEqual(deliveriesAccepting("aws:kms").sort(), ["cloudFrontStandardLogsV2", "nlbAccessLogs", "vpcFlowLogsToS3"]);
+        assert.deepEqual(deliveriesAccepting("aws:kms").sort(),
+            ["cloudFrontStandardLogsV2", "cloudTrail", "configDelivery", "nlbAccessLogs", "vpcFlowLogsToS3"]);
     });
 
     // WAF logs go only to log groups named aws-waf-logs-*, whose resource policy admits delivery.logs.
@@ -97,6 +99,67 @@ describe("log deliveries (one table)", () => {
             StringEquals: { "aws:SourceAccount": "123456789012" },
             ArnLike: { "aws:SourceArn": "arn:aws:logs:us-east-1:123456789012:*" },
         });
+    });
+
+    // CloudTrail's documented bucket policy: the ACL check and the write, each with StringEquals
+    // aws:SourceArn = the trail; the write under [prefix/]AWSLogs/<account>/ (log and digest files)
+    // with bucket-owner-full-control. Its key policy: GenerateDataKey* for the trail (its encryption
+    // context any trail of this account) and DescribeKey.
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html
+    // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html
+    it("CloudTrail: the one trail writes under AWSLogs/<account>/ (SSE-KMS with its key statements), exactly as documented", () => {
+        const d = LOG_DELIVERIES.cloudTrail;
+        assert.deepEqual(d.bucketEncryption, ["AES256", "aws:kms"]);
+        assert.equal(d.keyPrincipal, "cloudtrail");
+        const [aclCheck, write] = d.statements(ctx({ destinationArn: "arn:aws:s3:::audit" }));
+        assert.deepEqual(aclCheck, {
+            Sid: "AWSCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:GetBucketAcl", Resource: "arn:aws:s3:::audit", Condition: { StringEquals: { "aws:SourceArn": TRAIL } },
+        });
+        assert.deepEqual(write, {
+            Sid: "AWSCloudTrailWrite", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject", Resource: "arn:aws:s3:::audit/AWSLogs/123456789012/*",
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": TRAIL } },
+        });
+        assert.equal(d.statements(ctx({ destinationArn: "arn:aws:s3:::audit", prefix: "trail" }))[1].Resource,
+            "arn:aws:s3:::audit/trail/AWSLogs/123456789012/*");
+        const [encrypt, describe] = d.keyStatements!(ctx());
+        assert.equal(encrypt.Action, "kms:GenerateDataKey*");
+        assert.deepEqual(encrypt.Condition, {
+            StringEquals: { "aws:SourceArn": TRAIL },
+            StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" },
+        });
+        assert.deepEqual([describe.Action, describe.Condition], ["kms:DescribeKey", { StringEquals: { "aws:SourceArn": TRAIL } }]);
+        assert.throws(() => d.statements(ctx({ trailArn: undefined })), /trail's ARN/);
+    });
+
+    // Config's documented bucket policy: GetBucketAcl, ListBucket and PutObject under
+    // AWSLogs/<account>/Config/, each for aws:SourceAccount = this account; with an SSE-KMS bucket
+    // (s3KmsKeyArn) the key admits config.amazonaws.com for Decrypt and GenerateDataKey.
+    // https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+    // https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html
+    it("AWS Config: checks and delivers under AWSLogs/<account>/Config for this account only, SSE-KMS with its key statement", () => {
+        const d = LOG_DELIVERIES.configDelivery;
+        assert.deepEqual(d.bucketEncryption, ["AES256", "aws:kms"]);
+        const statements = d.statements(ctx({ destinationArn: "arn:aws:s3:::audit" }));
+        assert.deepEqual(statements.map((st) => [st.Sid, st.Action, st.Resource]), [
+            ["AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl", "arn:aws:s3:::audit"],
+            ["AWSConfigBucketExistenceCheck", "s3:ListBucket", "arn:aws:s3:::audit"],
+            ["AWSConfigBucketDelivery", "s3:PutObject", "arn:aws:s3:::audit/AWSLogs/123456789012/Config/*"],
+        ]);
+        for (const st of statements) {
+            assert.deepEqual(st.Principal, { Service: "config.amazonaws.com" });
+            assert.equal((st.Condition!.StringEquals as any)["aws:SourceAccount"], "123456789012");
+        }
+        assert.equal((statements[2].Condition!.StringEquals as any)["s3:x-amz-acl"], "bucket-owner-full-control");
+        assert.deepEqual(d.keyStatements!(ctx()).map((st) => [st.Principal, st.Action, st.Condition]), [[
+            { Service: "config.amazonaws.com" }, ["kms:Decrypt", "kms:GenerateDataKey"],
+            { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        ]]);
+        // The audit purpose receives these two and nothing else, and is SSE-KMS.
+        assert.deepEqual(PURPOSE_DELIVERIES.audit, ["cloudTrail", "configDelivery"]);
+        assert.equal(purposeEncryption("audit"), "aws:kms");
+        assert.ok(!PURPOSE_DELIVERIES.logs.some((x) => x === "cloudTrail" || x === "configDelivery"), "the general log bucket admits neither");
     });
 
     it("each bucket purpose's encryption is one every delivery it receives accepts", () => {

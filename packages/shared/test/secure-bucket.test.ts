@@ -85,6 +85,27 @@ describe("SecureBucket", () => {
         assert.deepEqual(accAllows.map((s: any) => s.Principal), [{ Service: "logging.s3.amazonaws.com" }]);
     });
 
+    // The audit bucket receives one trail and AWS Config, nothing else: SSE-KMS, no delivery.logs,
+    // no S3 access logs, and a trail ARN without which the documented aws:SourceArn cannot be written.
+    it("audit: SSE-KMS, admits the named trail and AWS Config of this account, and no other log service", async () => {
+        const trail = "arn:aws:cloudtrail:us-east-1:123456789012:trail/citadel-prod-account-trail";
+        const rec = await capture(() => new SecureBucket("audit", { purpose: "audit", kmsKeyArn: KEY, trailArn: trail }));
+        assert.equal(named(rec, "audit-encryption").inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        const allows = JSON.parse(named(rec, "audit-policy").inputs.policy).Statement.filter((s: any) => s.Effect === "Allow");
+        assert.deepEqual(allows.map((s: any) => s.Principal.Service).sort(), [
+            "cloudtrail.amazonaws.com", "cloudtrail.amazonaws.com",
+            "config.amazonaws.com", "config.amazonaws.com", "config.amazonaws.com",
+        ]);
+        for (const s of allows.filter((x: any) => x.Principal.Service.startsWith("cloudtrail"))) {
+            assert.equal(s.Condition.StringEquals["aws:SourceArn"], trail);
+        }
+        assert.equal(named(rec, "audit", "aws:s3/bucket:Bucket").inputs.tags, undefined, "the record is kept by lifecycle, not backed up");
+        assert.throws(() => new SecureBucket("a2", { purpose: "audit", kmsKeyArn: KEY }),
+            /SecureBucket "a2": trailArn: \(unset\) is required for an "audit" bucket/);
+        assert.throws(() => new SecureBucket("a3", { purpose: "logs", kmsKeyArn: KEY, trailArn: trail }),
+            /trailArn: .* applies only to "audit" buckets, not "logs"/);
+    });
+
     it("appends extra policy statements built from the bucket ARN", async () => {
         const rec = await capture(() => new SecureBucket("a", {
             kmsKeyArn: KEY, accessLogs: { bucketName: "l" },
