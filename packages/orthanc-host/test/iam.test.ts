@@ -1,5 +1,9 @@
 import { strict as assert } from "assert";
-import { ADMIN_PENDING_TAG, hostPolicyStatements, HostPolicyContext } from "../src";
+import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { policyDocument } from "@citadel/shared";
+import {
+    ADMIN_PENDING_TAG, cloudWatchAgentConfig, HEARTBEAT_NAMESPACE, hostCloudWatchAgentParams, hostPolicyStatements, HostPolicyContext,
+} from "../src";
 
 const ctx: HostPolicyContext = {
     region: "eu-west-1",
@@ -76,5 +80,40 @@ describe("OrthancHost instance role", () => {
             { "ForAllValues:StringEquals": { "aws:TagKeys": [ADMIN_PENDING_TAG.key] } });
         assert.ok(statements.every((s) => !([] as string[]).concat(s.Action).includes("secretsmanager:TagResource")),
             "a host that could tag the secret could give itself the write back");
+    });
+});
+
+/**
+ * The host's metrics statement evaluated by an IAM policy evaluator (@cloud-copilot/iam-simulate):
+ * PutMetricData supports no resource-level permission, so the `cloudwatch:namespace` condition is
+ * all that keeps the host (and, through the metadata service, the Orthanc container) out of other
+ * namespaces. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
+ */
+describe("OrthancHost instance role under an IAM evaluator", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/pacs-host-role";
+    async function decide(action: string, resource: string, context: Record<string, string>): Promise<string> {
+        const simulation: Simulation = {
+            identityPolicies: [{ name: "host", policy: policyDocument(hostPolicyStatements(ctx)) }],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            request: {
+                principal: ROLE, action, resource: { resource, accountId: "123456789012" },
+                contextVariables: { "aws:SecureTransport": "true", ...context },
+            },
+        };
+        const result = await runSimulation(simulation, {});
+        if (result.resultType === "error") throw new Error(`simulation refused its input: ${JSON.stringify(result.errors)}`);
+        return result.overallResult;
+    }
+
+    it("CloudWatch PutMetricData: the agent's and the heartbeat's namespace only", async () => {
+        const config = cloudWatchAgentConfig(hostCloudWatchAgentParams()) as { metrics: { namespace: string } };
+        assert.equal(config.metrics.namespace, HEARTBEAT_NAMESPACE);
+        assert.equal(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": config.metrics.namespace }), "Allowed");
+        assert.notEqual(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "AWS/EC2" }), "Allowed");
+        assert.notEqual(await decide("cloudwatch:PutMetricData", "*", { "cloudwatch:namespace": "Citadel/Ec2App" }), "Allowed");
+        // The agent needs nothing else: no logs section (no log group), no tags (InstanceId comes from the metadata service).
+        assert.notEqual(await decide("ec2:DescribeTags", "*", {}), "Allowed");
+        assert.notEqual(await decide("logs:CreateLogGroup", "arn:aws:logs:eu-west-1:123456789012:log-group:x", {}), "Allowed");
     });
 });

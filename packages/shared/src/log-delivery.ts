@@ -221,7 +221,7 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // The documented policy, with the trail's ARN in StringEquals aws:SourceArn: only that trail
         // of this account writes. Its objects are AWSLogs/<account>/CloudTrail/... and, with log
         // file validation, AWSLogs/<account>/CloudTrail-Digest/...: both under AWSLogs/<account>/.
-        statements: (c) => {
+        statements: (c): PolicyStatement[] => {
             const trail = trailArnOf(c);
             return [
                 {
@@ -245,7 +245,7 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html:
         // the trail generates data keys (for its own encryption context, any trail of this account
         // in any Region, as CloudTrail sends it) and describes the key.
-        keyStatements: (c) => {
+        keyStatements: (c): PolicyStatement[] => {
             const trail = trailArnOf(c);
             return [
                 {
@@ -278,7 +278,7 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // with that key, which must admit config.amazonaws.com for this account.
         bucketEncryption: ["AES256", "aws:kms"],
         keyPrincipal: "config",
-        statements: (c) => {
+        statements: (c): PolicyStatement[] => {
             const sameAccount = { "aws:SourceAccount": c.accountId };
             return [
                 {
