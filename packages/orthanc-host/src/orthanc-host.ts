@@ -15,7 +15,7 @@ import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, valida
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
 import { al2023AmiName } from "./host-commands";
 import {
-    DICOM_TLS_PORT, DISK_USED_METRIC, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_METRICS_INTERVAL_SECONDS, HOST_READY_METRIC,
+    DICOM_TLS_PORT, DISK_USED_METRIC, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_METRICS_ALARM_PERIOD_SECONDS, HOST_READY_METRIC,
     HostBootstrapParams, HTTPS_PORT, MEMORY_USED_METRIC, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
 
@@ -125,7 +125,7 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
     const base = { namespace: "AWS/EC2", dimensions: { InstanceId: instanceId }, period: 60,
         treatMissingData: "breaching" as const, statistic: "Maximum" as const,
         comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1 };
-    const agent = { namespace: HEARTBEAT_NAMESPACE, period: HOST_METRICS_INTERVAL_SECONDS, treatMissingData: "breaching" as const,
+    const agent = { namespace: HEARTBEAT_NAMESPACE, period: HOST_METRICS_ALARM_PERIOD_SECONDS, treatMissingData: "breaching" as const,
         statistic: "Maximum" as const, comparisonOperator: "GreaterThanOrEqualToThreshold" as const };
     return [
         { ...base, id: "system-check", metricName: "StatusCheckFailed_System", evaluationPeriods: 2,

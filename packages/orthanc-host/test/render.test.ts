@@ -342,13 +342,13 @@ describe("OrthancHost CloudWatch agent configuration", () => {
     const text = renderCloudWatchAgentConfig(hostCloudWatchAgentParams());
     const config = JSON.parse(text);
 
-    it("publishes root-volume and memory use with the instance id to the hosts' namespace, every 5 minutes, as cwagent", () => {
+    it("publishes root-volume and memory use with the instance id to the hosts' namespace, every minute, as cwagent", () => {
         assert.equal(config.metrics.namespace, "Citadel/OrthancHost");
         assert.deepEqual(config.metrics.append_dimensions, { InstanceId: "${aws:InstanceId}" });
         assert.deepEqual(config.metrics.metrics_collected.disk, { measurement: ["used_percent"], resources: ["/"], drop_device: true });
         assert.deepEqual(config.metrics.metrics_collected.mem, { measurement: ["used_percent"] });
         assert.deepEqual(config.metrics.aggregation_dimensions, [["InstanceId", "path"]]);
-        assert.equal(config.agent.metrics_collection_interval, 300);
+        assert.equal(config.agent.metrics_collection_interval, 60);
         assert.equal(config.agent.run_as_user, "cwagent");
         assert.equal(config.logs, undefined, "the agent ships no log, so it needs no log group or logs permission");
     });

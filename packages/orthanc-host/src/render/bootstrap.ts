@@ -23,12 +23,17 @@ export const HEALTH_PATH = "/healthz";
  * memory figures. One namespace, so the instance role's one `cloudwatch:namespace` condition covers both.
  */
 export const HEARTBEAT_NAMESPACE = "Citadel/OrthancHost";
-/** Seconds between the agent's samples: disks fill over hours, and every call is billed. */
-export const HOST_METRICS_INTERVAL_SECONDS = 300;
+/** Seconds between the agent's samples (and its PutMetricData calls, each billed). */
+export const HOST_METRICS_INTERVAL_SECONDS = 60;
+/**
+ * The agent alarms' period: five samples each. A period as long as the sampling interval could
+ * catch no sample when the agent's timing drifts, and with missing data breaching that would page.
+ */
+export const HOST_METRICS_ALARM_PERIOD_SECONDS = 300;
 
 /**
  * The agent's settings on a host: the root volume (the hosts have no other: images live in S3,
- * the index in RDS) and memory, every 5 minutes.
+ * the index in RDS) and memory, every minute.
  */
 export function hostCloudWatchAgentParams(): CloudWatchAgentParams {
     return { namespace: HEARTBEAT_NAMESPACE, diskPaths: ["/"], intervalSeconds: HOST_METRICS_INTERVAL_SECONDS };
