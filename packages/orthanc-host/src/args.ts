@@ -25,7 +25,7 @@ export interface OrthancHostAlarmsArgs extends AlarmsArgs {
     cpuPercent?: number;
     /**
      * Root volume in use (percent, the agent's `disk_used_percent` of `/`), maximum over 5 minutes,
-     * two periods in a row, per host. Docker images and Orthanc's local files live there. 1..100. @default 80
+     * three periods in a row, per host. Docker images and Orthanc's local files live there. 1..100. @default 80
      */
     diskUsedPercent?: number;
     /**

@@ -139,8 +139,8 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
         // From the CloudWatch agent, in the hosts' namespace. Missing data breaches: an agent that is
         // not reporting leaves the disk unwatched.
         { ...agent, id: "disk", metricName: DISK_USED_METRIC,
-            dimensions: { InstanceId: instanceId, path: "/" }, threshold: a.diskUsedPercent ?? 80, evaluationPeriods: 2,
-            description: "Host root volume nearly full for 10 minutes (or its CloudWatch agent stopped reporting)" },
+            dimensions: { InstanceId: instanceId, path: "/" }, threshold: a.diskUsedPercent ?? 80, evaluationPeriods: 3,
+            description: "Host root volume nearly full for 15 minutes (or its CloudWatch agent stopped reporting)" },
         { ...agent, id: "memory", metricName: MEMORY_USED_METRIC,
             dimensions: { InstanceId: instanceId }, threshold: a.memoryUsedPercent ?? 90, evaluationPeriods: 3,
             description: "Host memory nearly exhausted for 15 minutes (or its CloudWatch agent stopped reporting)" },

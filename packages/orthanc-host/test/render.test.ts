@@ -236,14 +236,15 @@ describe("OrthancHost scripts and units", () => {
     it("installs Docker, jq and the CloudWatch agent from the distribution only, then enables the units", () => {
         const installer = renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig });
         assert.match(installer, /^dnf install -y docker jq amazon-cloudwatch-agent$/m);
-        // The agent is configured from the rendered file and started after Orthanc's units, so an
-        // agent fault cannot keep Orthanc from serving.
+        // The agent is configured from the rendered file and started before Orthanc's images are pulled
+        // (its alarms see data while the host boots), and a fault in it cannot stop the installer
+        // under `set -e`: it sits in an `if`, with the unit's start behind `||`.
         const lines = installer.split("\n");
         const orthanc = lines.findIndex((l) => l.includes("orthanc-host.service"));
-        const fetch = lines.findIndex((l) => l.startsWith('"$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:${CWAGENT_CONFIG}"'));
-        assert.ok(orthanc > 0 && fetch > orthanc, installer);
+        const fetch = lines.findIndex((l) => l === 'if "$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:${CWAGENT_CONFIG}"; then');
+        assert.ok(fetch > 0 && orthanc > fetch, installer);
         assert.match(installer, /^readonly CWAGENT_CONFIG=\/etc\/orthanc-host\/cloudwatch-agent\.json$/m);
-        assert.match(lines[fetch + 1], /^systemctl enable --now amazon-cloudwatch-agent\.service$/);
+        assert.match(lines[fetch + 1], /^ {4}systemctl enable --now amazon-cloudwatch-agent\.service \|\| echo /);
         // No `-s`: the control script would restart through `service`, which the boot does not rely on.
         assert.ok(!/-a fetch-config[^\n]* -s\b/.test(installer));
         assert.ok(!/curl|wget|https?:\/\//.test(installer), "the installer downloads something");

@@ -311,13 +311,18 @@ readonly CWAGENT_CONFIG=${shQuote(p.cloudWatchAgentConfig)}
 
 dnf install -y ${p.packages.map(shQuote).join(" ")}
 systemctl daemon-reload
+
+# Disk and memory metrics from the first minutes, before Orthanc's images are pulled, so the host's
+# alarms see data while it boots. fetch-config validates the file; a fault here is logged and does
+# not keep Orthanc from starting: the disk and memory alarms treat missing data as breaching, so an
+# agent that never starts is heard anyway. systemd then runs the agent at every boot.
+if "$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:\${CWAGENT_CONFIG}"; then
+    systemctl enable --now ${CLOUDWATCH_AGENT_UNIT} || echo "orthanc-host-install: the CloudWatch agent did not start" >&2
+else
+    echo "orthanc-host-install: the CloudWatch agent refused its configuration" >&2
+fi
+
 systemctl enable --now docker.service
 systemctl enable --now ${SERVICE_UNIT} ${REFRESH_TIMER}
-
-# Disk and memory metrics, after Orthanc so a fault here cannot keep it from serving (the host's disk
-# alarm treats missing data as breaching, so an agent that never starts is still heard). fetch-config
-# validates the file and fails the boot loudly on a bad one; systemd then runs the agent at every boot.
-"$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:\${CWAGENT_CONFIG}"
-systemctl enable --now ${CLOUDWATCH_AGENT_UNIT}
 `;
 }
