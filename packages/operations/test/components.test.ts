@@ -185,6 +185,10 @@ describe("AccountBaseline", () => {
         const keyPolicy = JSON.parse(named(rec, "account-audit-key").inputs.policy).Statement;
         assert.equal(keyPolicy.find((s: any) => s.Sid === "CloudTrailEncryptsLogs").Condition.StringEquals["aws:SourceArn"], arn);
         assert.ok(keyPolicy.some((s: any) => s.Sid === "AWSConfigKMSPolicy"));
+        // CloudTrail's names are at most 128 characters: a component name that makes it longer is refused first.
+        const long = "a".repeat(120);
+        assert.throws(() => new AccountBaseline(long, { accessLogsBucketName: "logs-bucket" }),
+            (e: Error) => e.message.startsWith(`AccountBaseline "${long}": name: `) && /longer than CloudTrail's 128 characters/.test(e.message));
     });
 
     it("raises an alarm on root use, denied calls and IAM, security group and KMS policy changes", () => {
