@@ -6,7 +6,7 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import { argKeys, ConfigError, requireInteger, requireArgs, refuseRenamed } from "./errors";
 import { requireLogRetention } from "./logs";
 import { requireDbInstanceClass } from "./aws-names";
-import { AlarmsArgs, backupTags, createAlarms } from "./operations";
+import { AlarmsArgs, backupTags, createAlarms, requireThreshold } from "./operations";
 import { NetworkRef } from "./refs";
 import { TagsInput, withTags } from "./tags";
 
@@ -43,6 +43,22 @@ export const DocumentDbEngineVersion = {
 export type DocumentDbEngineVersion = (typeof DocumentDbEngineVersion)[keyof typeof DocumentDbEngineVersion];
 export const DOCUMENTDB_ENGINE_VERSIONS: readonly DocumentDbEngineVersion[] = Object.values(DocumentDbEngineVersion);
 
+/**
+ * The cluster's alarms: CPU at 80 % or more for 10 minutes per instance, and with replicas
+ * (`instanceCount` ≥ 2) the cluster's `DBClusterReplicaLagMaximum` (milliseconds, the largest lag of
+ * any replica behind the primary, whichever instance is primary after a failover).
+ * https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html
+ */
+export interface DocumentDatabaseAlarmsArgs extends AlarmsArgs {
+    /**
+     * Replica lag (milliseconds) at which the alarm fires: maximum over 5 minutes, three periods in a
+     * row. DocumentDB replicas usually trail the primary by under 100 ms
+     * (https://docs.aws.amazon.com/documentdb/latest/developerguide/how-it-works.html), so the
+     * default is ten times that. 1..3600000. @default 1000
+     */
+    replicaLagMilliseconds?: number;
+}
+
 export interface DocumentDatabaseArgs {
     /** The cluster's private subnets (a DocumentDB subnet group) and VPC. */
     network: NetworkRef;
@@ -64,8 +80,11 @@ export interface DocumentDatabaseArgs {
     deletionProtection?: boolean;
     /** Retention of the exported audit and profiler logs. @default 365 */
     logRetentionInDays?: number;
-    /** A CPU alarm per instance (≥ 80 % for 10 minutes) to this topic; none when unset. */
-    alarms?: AlarmsArgs;
+    /**
+     * A CPU alarm per instance (≥ 80 % for 10 minutes) and, with replicas, a replica-lag alarm, to
+     * this topic (see DocumentDatabaseAlarmsArgs); none when unset.
+     */
+    alarms?: DocumentDatabaseAlarmsArgs;
     /**
      * Tags for every taggable AWS resource this component creates (launch templates' instances and
      * volumes included), merged over the AWS provider's `defaultTags`. A tag a resource sets itself
@@ -185,6 +204,18 @@ export class DocumentDatabase extends pulumi.ComponentResource {
             }
         }
 
+        if (args.alarms && count > 1) {
+            createAlarms(this, name, args.alarms, [{
+                id: "replica-lag", description: `DocumentDB cluster ${name}: a replica is behind the primary for 15 minutes`,
+                namespace: "AWS/DocDB", metricName: "DBClusterReplicaLagMaximum",
+                dimensions: { DBClusterIdentifier: cluster.clusterIdentifier },
+                statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: args.alarms.replicaLagMilliseconds ?? 1000, period: 300, evaluationPeriods: 3,
+                // Published only while the cluster has replicas; nothing to judge otherwise.
+                treatMissingData: "notBreaching",
+            }]);
+        }
+
         this.endpoint = cluster.endpoint;
         this.readerEndpoint = cluster.readerEndpoint;
         this.port = DOCUMENTDB_PORT;
@@ -230,6 +261,7 @@ export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabas
     if (args.instanceCount !== undefined) requireInteger(key("instanceCount"), args.instanceCount, 1, 16);
     if (args.backupRetentionInDays !== undefined) requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
     if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
+    requireThreshold(key("alarms.replicaLagMilliseconds"), args.alarms?.replicaLagMilliseconds, 1, 3_600_000, "milliseconds");
     const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
     if (identifier.length > 63) {
         throw new ConfigError(key("name"), name, `makes the cluster identifier ${identifier} longer than 63 characters`,

@@ -70,15 +70,26 @@ describe("DocumentDatabase", () => {
         assert.equal(ofType(rec, "aws:ec2/securityGroup:SecurityGroup")[0].inputs.ingress, undefined);
     });
 
-    it("raises a CPU alarm per instance on the topic when given one, none otherwise", async () => {
-        const rec = await capture(() => new DocumentDatabase("docs", { ...base, instanceCount: 2, alarms: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" } }));
+    // DBClusterReplicaLagMaximum: the largest lag, in milliseconds, of any instance behind the primary
+    // (dimension DBClusterIdentifier). https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html
+    it("raises a CPU alarm per instance and, with replicas, a replica-lag alarm on the topic; none otherwise", async () => {
+        const topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+        const rec = await capture(() => new DocumentDatabase("docs", { ...base, instanceCount: 2, alarms: { topicArn: topic } }));
         const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.alarmActions]), [
-            ["docs-0-alarm-cpu", "AWS/DocDB", "CPUUtilization", ["arn:aws:sns:us-east-1:123456789012:alerts"]],
-            ["docs-1-alarm-cpu", "AWS/DocDB", "CPUUtilization", ["arn:aws:sns:us-east-1:123456789012:alerts"]],
+        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.alarmActions]).sort(), [
+            ["docs-0-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
+            ["docs-1-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
+            ["docs-alarm-replica-lag", "AWS/DocDB", "DBClusterReplicaLagMaximum", [topic]],
         ]);
+        const lag = named(rec, "docs-alarm-replica-lag").inputs;
+        assert.deepEqual([lag.dimensions, lag.threshold, lag.statistic], [{ DBClusterIdentifier: named(rec, "docs").inputs.clusterIdentifier }, 1000, "Maximum"]);
+        const single = await capture(() => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 500 } }));
+        assert.deepEqual(ofType(single, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name), ["docs-0-alarm-cpu"],
+            "one instance has no replica to lag");
         const quiet = await capture(() => new DocumentDatabase("docs", base));
         assert.equal(ofType(quiet, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        assert.throws(() => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 0 } }),
+            /alarms\.replicaLagMilliseconds: 0 is out of range/);
     });
 
     it("creates the instances with the RSA 2048 CA, and honours protect", async () => {
