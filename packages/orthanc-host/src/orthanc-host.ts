@@ -16,7 +16,7 @@ import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./ia
 import { al2023AmiName } from "./host-commands";
 import {
     DICOM_TLS_PORT, DISK_USED_METRIC, HEALTH_PATH, HEARTBEAT_NAMESPACE, HOST_METRICS_ALARM_PERIOD_SECONDS, HOST_READY_METRIC,
-    HostBootstrapParams, HTTPS_PORT, MEMORY_USED_METRIC, renderUserData, SELF_SIGNED_DAYS,
+    hostCloudWatchAgentParams, HostBootstrapParams, HTTPS_PORT, MEMORY_USED_METRIC, renderUserData, SELF_SIGNED_DAYS,
 } from "./render";
 
 /** Database created in the instance for Orthanc's index. */
@@ -136,11 +136,13 @@ export function hostAlarmSpecs(a: OrthancHostAlarmsArgs, instanceId: pulumi.Inpu
             description: "Host failed its instance status check (its operating system does not answer)" },
         { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", period: 300, threshold: a.cpuPercent ?? 80,
             evaluationPeriods: 3, description: "Host CPU high for 15 minutes" },
-        // From the CloudWatch agent, in the hosts' namespace. Missing data breaches: an agent that is
-        // not reporting leaves the disk unwatched.
-        { ...agent, id: "disk", metricName: DISK_USED_METRIC,
-            dimensions: { InstanceId: instanceId, path: "/" }, threshold: a.diskUsedPercent ?? 80, evaluationPeriods: 3,
-            description: "Host root volume nearly full for 15 minutes (or its CloudWatch agent stopped reporting)" },
+        // From the CloudWatch agent, in the hosts' namespace: one disk alarm per path the agent collects.
+        // Missing data breaches: an agent that is not reporting leaves the disk unwatched.
+        ...hostCloudWatchAgentParams().diskPaths.map((path): AlarmSpec => ({
+            ...agent, id: path === "/" ? "disk" : `disk${path.replace(/[^A-Za-z0-9]+/g, "-")}`, metricName: DISK_USED_METRIC,
+            dimensions: { InstanceId: instanceId, path }, threshold: a.diskUsedPercent ?? 80, evaluationPeriods: 3,
+            description: `Host volume ${path} nearly full for 15 minutes (or its CloudWatch agent stopped reporting)`,
+        })),
         { ...agent, id: "memory", metricName: MEMORY_USED_METRIC,
             dimensions: { InstanceId: instanceId }, threshold: a.memoryUsedPercent ?? 90, evaluationPeriods: 3,
             description: "Host memory nearly exhausted for 15 minutes (or its CloudWatch agent stopped reporting)" },
