@@ -151,7 +151,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
             accessLogs: { bucketName: args.accessLogsBucketName },
             logRetentionInDays: retentionDays,
             // The bucket inherits protect from this component (Pulumi's resource option, the one way to protect).
-        }, parent, { extraPolicyStatements: (arn) => scope.apply((c) => auditBucketStatements(c, arn)) });
+        }, parent);
 
         // The trail's events in CloudWatch Logs, where metric filters turn them into alarms.
         const logGroup = new cloudwatch.LogGroup(`${name}-trail-logs`, {
