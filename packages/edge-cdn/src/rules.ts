@@ -162,6 +162,9 @@ const BYTE_MATCH_WCU: Readonly<Record<string, number>> = {
     EXACTLY: 2, STARTS_WITH: 2, ENDS_WITH: 2, CONTAINS: 10, CONTAINS_WORD: 10,
 };
 
+// A WAFv2 statement as the plain object given to aws.wafv2.WebAcl. @pulumi/aws types every nesting
+// level as its own Input type, so a walk over any statement kind reads it untyped.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type Statement = Record<string, any>;
 
 /**

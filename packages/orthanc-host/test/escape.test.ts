@@ -16,6 +16,7 @@ const BREAKS: Array<[string, string]> = [
     ["CR", "\r"], ["NEL", "\u0085"], ["LS", "\u2028"], ["PS", "\u2029"], ["VT", "\u000b"], ["FF", "\u000c"], ["NUL", "\u0000"],
     ["ESC", "\u001b"], ["DEL", "\u007f"], ["CSI", "\u009b"], ["BOM", "\ufeff"],
 ];
+// eslint-disable-next-line no-control-regex -- the characters under test are control characters
 const RAW_BREAK = /[\r\u0085\u2028\u2029\u000b\u000c\u0000\u001b\u007f\u009b\ufeff]/;
 
 describe("emitters and text that would escape its file", () => {

@@ -24,6 +24,7 @@ export interface PolicyResource {
      * Inputs (resource rules, the offline plan) or outputs (CrossGuard stack rules); both use the
      * `@pulumi/aws` property names. Values unknown during preview are `UNKNOWN`.
      */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any resource type's properties, as @pulumi/policy types them
     props: Record<string, any>;
     /** Property → URNs of the resources its value came from (CrossGuard stack rules only). */
     propertyDeps?: Record<string, string[]>;
@@ -74,7 +75,7 @@ export interface StackRule<O = Record<string, never>> extends RuleBase<O> {
     check(resources: readonly PolicyResource[], options: O): Finding[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each rule has its own options type; a list holds them all
 export type Rule = ResourceRule<any> | StackRule<any>;
 
 /** A resource's properties typed by the `@pulumi/aws` args of its class (so tsc checks the names). */

@@ -11,7 +11,7 @@ import { T } from "../src/rules/types";
 import { UNKNOWN } from "../src/values";
 
 // The sentinel the engine sends for a string unknown during preview (@pulumi/policy's proxy.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped module of @pulumi/policy
 const UNKNOWN_STRING: string = require("@pulumi/policy/proxy").unknownStringValue;
 
 class NotApplicable extends Error {}

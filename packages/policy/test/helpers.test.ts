@@ -16,7 +16,7 @@ describe("policy type tokens", () => {
         for (const token of Object.values(T)) {
             const [, modulePath, className] = token.split(":");
             const mod = modulePath.split("/")[0];
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is computed per token
             const cls = require(`@pulumi/aws/${mod}`)[className];
             assert.ok(cls, `@pulumi/aws/${mod} has no class ${className}`);
             assert.equal(pulumiType(cls), token);

@@ -59,14 +59,15 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     readProject(root);
     checkStack(args.stack, root);
 
-    /* eslint-disable @typescript-eslint/no-require-imports */
+    // Loaded after the arguments are checked: a usage error answers without loading @pulumi/pulumi.
+    /* eslint-disable @typescript-eslint/no-require-imports -- deferred loads, see above */
     const { checkPackConfig, readPackConfig } = require("@citadel/policy/src/evaluate") as typeof import("@citadel/policy/src/evaluate");
     const policyConfig = args.policyConfig ? checkPackConfig(readPackConfig(args.policyConfig)) : {};
     const { buildPlan, hasMandatoryViolation, policyEvaluator, renderPlan } = require("./plan") as typeof import("./plan");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const built = await buildPlan(args.stack, policyEvaluator(policyConfig), { root, overrides: args.config });
     if (args.graph) {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the graph code loads only for --graph
         const { writeGraph } = require("./graph") as typeof import("./graph");
         await writeGraph(built, args.graph);
     }

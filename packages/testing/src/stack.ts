@@ -54,7 +54,7 @@ async function loadAndRun(entry: string, root: string): Promise<Record<string, u
             if (file.startsWith(root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
         }
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is a path known only at run time, loaded (and reloaded) through the require cache
     const m = require(resolved);
     const fn = typeof m === "function" ? m : typeof m?.default === "function" ? m.default : undefined;
     const out = fn ? await fn() : m;

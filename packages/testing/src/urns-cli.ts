@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
             return 2;
         }
     }
-    /* eslint-disable @typescript-eslint/no-require-imports */
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the arguments are checked: a usage error answers without loading @pulumi/pulumi */
     const { runStack } = require("./stack") as typeof import("./stack");
     const { checkUrnPins, readPinFile, writePinFile, pinFilePath, URNS_UPDATE_COMMAND } = require("./urns") as typeof import("./urns");
     /* eslint-enable @typescript-eslint/no-require-imports */

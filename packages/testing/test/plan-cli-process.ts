@@ -23,7 +23,7 @@ const runs = new Map<string, Promise<CliRun>>();
 
 /** The `pnpm plan` script's command line, checked to start with `node`. */
 function planCommand(): string[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON, read as the CLI reads it
     const [node, ...script] = (require(path.join(REPO_ROOT, "package.json")).scripts.plan as string).split(/\s+/);
     if (node !== "node") throw new Error(`the plan script must start with node, got ${node}`);
     return script;

@@ -201,6 +201,7 @@ const SCAN_TAG = "s3:ExistingObjectTag/GuardDutyMalwareScanStatus";
 /** Does the policy deny s3:GetObject to everyone unless the scan tag is NO_THREATS_FOUND? */
 function deniesUnscannedDownloads(policy: unknown): boolean {
     const doc = parseJson(policy) as { Statement?: unknown } | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed policy document, read field by field
     const statements = doc && typeof doc === "object" ? list(doc.Statement as Record<string, any>[]) : [];
     return statements.some((s) => s.Effect === "Deny"
         && (s.Principal === "*" || list(s.Principal?.AWS).includes("*"))

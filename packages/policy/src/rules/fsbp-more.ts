@@ -11,7 +11,7 @@ const get = (r: PolicyResource, field: string): unknown => (r.props as Record<st
 
 function fieldRule(
     spec: Omit<ResourceRule, "kind" | "check" | "options">,
-    field: string, ok: (v: any) => boolean, message: (v: unknown) => string,
+    field: string, ok: (v: unknown) => boolean, message: (v: unknown) => string,
 ): ResourceRule {
     return {
         ...spec,
@@ -129,7 +129,7 @@ export const passwordPolicy: ResourceRule = {
     resourceTypes: [T.accountPasswordPolicy],
     options: {},
     check(r) {
-        const checks: [string, (v: any) => boolean, string][] = [
+        const checks: [string, (v: unknown) => boolean, string][] = [
             ["minimumPasswordLength", (v) => typeof v === "number" && v >= 14, "is below 14 (IAM.15)"],
             ["requireUppercaseCharacters", (v) => v === true, "is not true (IAM.11)"],
             ["requireLowercaseCharacters", (v) => v === true, "is not true (IAM.12)"],
