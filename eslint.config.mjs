@@ -22,7 +22,7 @@ const EXPORTED_MEMBERS = [
     "ExportNamedDeclaration > TSInterfaceDeclaration > TSInterfaceBody > TSPropertySignature",
     "ExportNamedDeclaration > TSTypeAliasDeclaration > TSTypeLiteral > TSPropertySignature",
     "ExportNamedDeclaration > ClassDeclaration > ClassBody > " +
-        "PropertyDefinition[readonly=true]:not([accessibility='private']):not([accessibility='protected'])",
+        "PropertyDefinition[readonly=true]:not([accessibility='private']):not([accessibility='protected']):not([override=true])",
 ];
 
 export default tseslint.config(

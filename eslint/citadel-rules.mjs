@@ -7,20 +7,22 @@
 // - `doc-units`: a numeric public field states its unit, in its name or its doc comment.
 // - `disable-reason`: an `eslint-disable` comment says why, after ` -- ` (ESLint's own syntax for it).
 
-/** Units (or unit-free kinds of number) a name or a doc comment may state. */
+/** Units (or unit-free kinds of number) a doc comment may state, as whole words, or a `%` sign. */
 const UNIT = new RegExp(
-    [
-        "seconds?", "minutes?", "hours?", "days?", "weeks?", "months?", "years?", "ms", "milliseconds?",
-        "bytes?", "KiB", "MiB", "GiB", "TiB", "KB", "MB", "GB", "TB", "bits?",
-        "percent(age)?", "%", "ratio", "fraction",
-        "vCPUs?", "CPU units?", "IOPS", "MiB/s", "requests?", "count", "number of", "how many", "port",
-        "prefix length", "index", "version", "WCUs?", "capacity units?", "ACUs?", "shards?", "nodes?",
-    ].join("|"),
+    "%|\\b(" +
+        [
+            "seconds?", "minutes?", "hours?", "days?", "weeks?", "months?", "years?", "ms", "milliseconds?",
+            "bytes?", "characters?", "KiB", "MiB", "GiB", "TiB", "KB", "MB", "GB", "TB", "bits?",
+            "percent(age)?", "ratio", "fraction", "vCPUs?", "CPU units?", "IOPS", "MiB/s", "requests?",
+            "count", "number of", "how many", "ports?", "units?", "ids?", "prefix length", "index", "version",
+            "WCUs?", "capacity units?", "ACUs?", "shards?", "nodes?", "instances?", "tasks?", "hosts?",
+        ].join("|") +
+        ")\\b",
     "i",
 );
 /** Names that carry their unit (`retentionInDays`, `memoryMiB`, `desiredCount`, `port`, ...). */
 const UNIT_IN_NAME =
-    /(Seconds|Secs|Minutes|Mins|Hours|Days|Weeks|Months|Years|Ms|Millis|Bytes|KiB|MiB|GiB|TiB|Kb|Mb|Gb|Tb|Percent|Pct|Count|Port|Length|Index|Version|Vcpu|Cpus?|Iops|Throughput|Size|Capacity|Shards|Nodes|Acus?|Wcus?|Instances|Tasks|Hosts|Replicas|Retries|Attempts)$|^(port|count|version|index|cpu|memory|priority|weight)$/;
+    /(Seconds|Secs|Minutes|Mins|Hours|Days|Weeks|Months|Years|Ms|Millis|Bytes|KiB|MiB|GiB|TiB|Kb|Mb|Gb|Tb|Percent|Pct|Count|Port|Length|Index|Version|Vcpus?|Iops|Shards|Nodes|Acus?|Wcus?|Instances|Tasks|Hosts|Replicas|Retries|Attempts)$|^(port|count|version|index|priority|weight)$/;
 
 /** True when a type annotation is (or wraps, as `pulumi.Input<number>` or `number[]`) a number. */
 function isNumeric(type) {

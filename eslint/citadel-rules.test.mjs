@@ -45,6 +45,16 @@ tester.run("doc-units", plugin.rules["doc-units"], {
             errors: [{ messageId: "unit", data: { name: "retention" } }],
         },
         {
+            // Units are whole words: "items" holds "ms", "support" holds "port".
+            code: "export interface A {\n    /** Items kept, where support allows. */\n    keep: number;\n}",
+            errors: [{ messageId: "unit" }],
+        },
+        {
+            // A bare `memory` says nothing of MiB or GiB.
+            code: "export interface A {\n    /** How much memory the container gets. */\n    memory: number;\n}",
+            errors: [{ messageId: "unit" }],
+        },
+        {
             code: "export interface A {\n    /** The threshold. */\n    threshold?: pulumi.Input<number>;\n}",
             errors: [{ messageId: "unit" }],
         },
