@@ -6,15 +6,17 @@ export const PLAN_USAGE = "usage: pnpm plan <stack> [--json] [-c <key>=<value>].
     "[--graph <file.svg|file.mmd>] [--policy-config <file>]";
 
 export interface PlanArgs {
+    /** The stack to plan: `<stack>` of a `Pulumi.<stack>.yaml` in the project folder. */
     stack: string;
+    /** `--json`: print the plan as one JSON object (PlanJson) and nothing else. */
     json: boolean;
-    /** A CrossGuard pack config file (the one `pulumi preview --policy-pack-config` takes). */
+    /** A CrossGuard pack config file (the one `pulumi preview --policy-pack-config` takes). @default - every rule at its own level */
     policyConfig?: string;
-    /** The Pulumi project folder to plan (its Pulumi.yaml and Pulumi.<stack>.yaml); default: the repository root. */
+    /** The Pulumi project folder to plan (its Pulumi.yaml and Pulumi.<stack>.yaml). @default - the repository root */
     dir?: string;
     /** `-c key=value` overrides, in order (a later one wins), as `pulumi preview -c` takes them. */
     config: Record<string, string>;
-    /** Where to write the architecture diagram: `.svg` (Graphviz) or `.mmd` (Mermaid). */
+    /** Where to write the architecture diagram: `.svg` (Graphviz) or `.mmd` (Mermaid). @default - no diagram */
     graph?: string;
 }
 

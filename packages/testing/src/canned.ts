@@ -15,6 +15,7 @@ export const CANNED_ARM64_AMI = "ami-00000000000000a64";
 export const createdParameters = new Map<string, string>();
 
 export interface CannedContext {
+    /** The region the canned answers are for (availability zones, ARNs, endpoints), e.g. `eu-central-1`. */
     region: string;
 }
 

@@ -52,10 +52,51 @@ const READ_ACTION = /^(s3:(Get|List)|s3:\*|secretsmanager:(GetSecretValue|\*)|km
 
 export type EdgeKind = "reach" | "reads" | "logs" | "runs as";
 
-export interface GraphNode { id: string; label: string; group?: string; external?: boolean }
-export interface GraphGroup { id: string; label: string; parent?: string }
-export interface GraphEdge { from: string; to: string; kind: EdgeKind; label: string }
-export interface ArchitectureGraph { title: string; groups: GraphGroup[]; nodes: GraphNode[]; edges: GraphEdge[] }
+/** A box in the diagram: a resource of one of NODE_TYPES, or an address outside the stack. */
+export interface GraphNode {
+    /** Identifier in the Mermaid and DOT text (letters, digits, `_`), unique in the graph. */
+    id: string;
+    /** Text shown: the resource's logical name and kind on two lines, or the outside address. */
+    label: string;
+    /** Id of the GraphGroup (component) drawn around the node; absent for the stack's top level. */
+    group?: string;
+    /** True for a source outside the stack (a CIDR block, a prefix list), drawn as an ellipse. */
+    external?: boolean;
+}
+
+/** A component resource, drawn as a frame around its children's nodes. */
+export interface GraphGroup {
+    /** Identifier in the Mermaid and DOT text, unique in the graph. */
+    id: string;
+    /** Text shown: the component's logical name and its type's short name. */
+    label: string;
+    /** Id of the enclosing group (the parent component); absent for the stack's direct children. */
+    parent?: string;
+}
+
+/** An arrow between two nodes. */
+export interface GraphEdge {
+    /** Id of the node the arrow starts at: the client, the reader, the log source, the workload. */
+    from: string;
+    /** Id of the node the arrow points to. */
+    to: string;
+    /** What the arrow means: network `reach`, data `reads`, `logs` delivery, or `runs as` a role. */
+    kind: EdgeKind;
+    /** Text on the arrow: the protocol and ports for `reach`, else what is read or delivered. */
+    label: string;
+}
+
+/** The architecture of one stack run, as `pnpm plan --graph` draws it. */
+export interface ArchitectureGraph {
+    /** The diagram's title: project and stack. */
+    title: string;
+    /** Components, nested through `parent`. */
+    groups: GraphGroup[];
+    /** Resources and outside addresses. */
+    nodes: GraphNode[];
+    /** Arrows, each `from`/`to` pair and kind once. */
+    edges: GraphEdge[];
+}
 
 function parseJson(v: unknown): any {
     if (typeof v !== "string") return v;

@@ -102,17 +102,25 @@ parseConfigOncePerChange();
 
 /** One resource the program registered, as the engine would have seen it. */
 export interface RecordedResource {
+    /** The type token: `aws:ec2/vpc:Vpc`, or a component's `citadel:network:SecureVpc`. */
     type: string;
+    /** The logical name the resource was registered with. */
     name: string;
+    /** The URN the engine would give it (project, stack, parent types, type and name). */
     urn: string;
     /** Mock id; absent for components. */
     id?: string;
     /** Logical name of the parent; absent for the stack's direct children. */
     parent?: string;
+    /** The parent's URN; absent for the stack's direct children. */
     parentUrn?: string;
+    /** True for a provider resource, false for a component. */
     custom: boolean;
+    /** The `protect` resource option, as given or inherited from the parent. */
     protect: boolean;
+    /** The `retainOnDelete` resource option, as given or inherited from the parent. */
     retainOnDelete: boolean;
+    /** The `aliases` option as URNs (or, for a spec, its name): old identities the resource keeps. */
     aliases: string[];
     /** The `aliases` resource option as the engine receives it: full URNs or specs (see urns.ts). */
     aliasSpecs: AliasSpec[];
@@ -131,13 +139,19 @@ export interface RecordedResource {
 
 /** One entry of the `aliases` option: a full old URN, or the parts that differ from the current one. */
 export interface AliasSpec {
+    /** A full old URN; when present, the other fields are absent. */
     urn?: string;
+    /** The old logical name, when it differs. */
     name?: string;
+    /** The old type token, when it differs. */
     type?: string;
+    /** The old stack, when it differs. */
     stack?: string;
+    /** The old project, when it differs. */
     project?: string;
     /** The old parent's URN; absent means "the current parent" unless `noParent`. */
     parentUrn?: string;
+    /** True when the resource used to have no parent (a direct child of the stack). */
     noParent?: boolean;
 }
 
@@ -157,6 +171,7 @@ function aliasSpecOf(a: any): AliasSpec {
 }
 
 export interface Recording {
+    /** Every registered resource and component, in registration order. */
     resources: RecordedResource[];
     /**
      * The stack's outputs as the program registered them: secret values wrapped where they are
@@ -218,7 +233,9 @@ export function reveal<T = unknown>(v: unknown): T {
 }
 
 export interface MockOptions {
+    /** The project name in URNs. @default "citadel" */
     project?: string;
+    /** The stack name in URNs and `pulumi.getStack()`. @default "test" */
     stack?: string;
     /** Region the canned answers use; defaults to the `aws:region` config, else us-east-1. */
     region?: string;

@@ -8,17 +8,29 @@ export type { PlanArgs } from "./args";
 
 /** One policy violation, as GUIDE.md §5 specifies. */
 export interface PlanViolation {
+    /** The rule's name, e.g. `s3-ssl-only`. */
     policy: string;
+    /** `mandatory` fails the plan (exit 1), `advisory` is reported only. */
     level: "mandatory" | "advisory";
+    /** The type token of the resource at fault; absent for a finding about the stack as a whole. */
     type?: string;
+    /** The logical name of the resource at fault; absent with `type`. */
     name?: string;
+    /** What is wrong, naming the resource and the setting. */
     message: string;
 }
 
 /** The `--json` contract (GUIDE.md §5): tools read this, so change it only compatibly. */
 export interface PlanJson {
+    /** The stack planned. */
     stack: string;
+    /** The project name from Pulumi.yaml. */
     project: string;
+    /**
+     * Every registered resource and component: the type token, logical name, mock `id` (absent for
+     * components), the parent's logical name (absent for the stack's direct children), and the resolved
+     * inputs as plain JSON with the `@pulumi/aws` property names.
+     */
     resources: Array<{
         type: string;
         name: string;
@@ -26,7 +38,9 @@ export interface PlanJson {
         parent?: string;
         inputs: Record<string, unknown>;
     }>;
+    /** The stack's outputs, resolved; secrets masked. */
     outputs: Record<string, unknown>;
+    /** The policy pack's findings over the resources. */
     violations: PlanViolation[];
 }
 
@@ -44,7 +58,9 @@ export function policyEvaluator(config: PackConfig = {}): PolicyEvaluator {
 }
 
 export interface Plan {
+    /** The stack run: recorded resources, lookups answered offline, outputs. */
     run: StackRun;
+    /** The same, as the `--json` contract. */
     json: PlanJson;
 }
 

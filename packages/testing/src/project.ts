@@ -10,9 +10,11 @@ import { parse, YAMLParseError } from "yaml";
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 export interface ProjectFile {
+    /** The project name (`name:` in Pulumi.yaml). */
     name: string;
     /** The program's entry, relative to the project folder (Pulumi's default: the folder itself). */
     main?: string;
+    /** The project's config schema: key → `{ type, default, secret, ... }`, as Pulumi.yaml declares it. */
     config?: Record<string, unknown>;
 }
 

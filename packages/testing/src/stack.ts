@@ -6,7 +6,9 @@ import { programPath, readProject, readStackConfig, REPO_ROOT } from "./project"
 export * from "./project";
 
 export interface StackRun extends Recording {
+    /** The project name the program ran as. */
     project: string;
+    /** The stack whose config the program read. */
     stack: string;
     /** The project folder the program ran from. */
     root: string;

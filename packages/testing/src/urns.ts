@@ -31,8 +31,11 @@ export const STATEFUL_TYPES: readonly string[] = [
 ];
 
 export interface UrnPinFile {
+    /** Why the file exists and how to update it, for whoever opens it. */
     comment: string;
+    /** The stack the URNs are of. */
     stack: string;
+    /** The project name in the URNs. */
     project: string;
     /** Sorted URNs of the stack's stateful resources. */
     urns: string[];
