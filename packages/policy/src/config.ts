@@ -30,9 +30,11 @@ export class PolicyConfigError extends Error {
 }
 
 export interface ResolvedRule {
+    /** The rule. */
     rule: Rule;
     /** "remediate" counts as mandatory: Citadel's rules only validate. */
     level: EnforcementLevel;
+    /** The rule's options: the config's values over the defaults of its OptionSchema. */
     options: Record<string, unknown>;
 }
 

@@ -10,20 +10,29 @@ import { RULES } from "./rules";
 
 /** A resource as the mock harness records it (`RecordedResource`), with secrets already revealed. */
 export interface PlainResource {
+    /** Type token, e.g. `aws:ec2/vpc:Vpc`. */
     type: string;
+    /** Logical name. */
     name: string;
+    /** The URN; when absent, one is made up from the type and name (enough to tell resources apart). */
     urn?: string;
     /** Mock or provider id; absent for components. */
     id?: string;
+    /** Resolved inputs with `@pulumi/aws` property names, secrets revealed. */
     inputs: Record<string, unknown>;
 }
 
 /** One violation, in the shape of the plan's JSON (GUIDE.md §5). */
 export interface PolicyViolation {
+    /** The rule's name, e.g. `s3-ssl-only`. */
     policy: string;
+    /** `mandatory` fails the preview or plan; `advisory` is reported only. */
     level: Exclude<EnforcementLevel, "disabled">;
+    /** Type token of the resource at fault; absent for a finding about the stack as a whole. */
     type?: string;
+    /** Logical name of the resource at fault; absent with `type`. */
     name?: string;
+    /** What is wrong, naming the resource and the setting. */
     message: string;
 }
 

@@ -17,6 +17,7 @@ export interface PolicyResource {
     type: string;
     /** Logical name. */
     name: string;
+    /** The resource's URN: how stack rules follow `propertyDeps`. */
     urn: string;
     /** Provider id when known: the mock id offline, the real id after a deployment. */
     id?: string;
@@ -32,11 +33,17 @@ export interface PolicyResource {
 
 /** The subset of JSON Schema the pack's options use; CrossGuard receives it as `configSchema`. */
 export interface OptionSchema {
+    /** The option's JSON type. */
     type: "integer" | "string" | "boolean" | "array";
+    /** For `array`: the elements' type and, for integers, their inclusive bounds. @default - any element */
     items?: { type: "integer" | "string"; minimum?: number; maximum?: number };
+    /** For `integer`: the smallest value accepted (inclusive, in the option's own unit). */
     minimum?: number;
+    /** For `integer`: the largest value accepted (inclusive, in the option's own unit). */
     maximum?: number;
+    /** What the option means, shown by `pulumi policy` and in the pack's config schema. */
     description: string;
+    /** The value used when the pack's config does not set the option. */
     default: unknown;
 }
 
@@ -59,18 +66,22 @@ interface RuleBase<O> {
 
 /** Judges one resource at a time: runs at `pulumi preview` per resource, on its inputs. */
 export interface ResourceRule<O = Record<string, never>> extends RuleBase<O> {
+    /** Discriminant: judged per resource. */
     kind: "resource";
     /** Violation messages; empty when the resource complies (or cannot be judged yet). */
     check(r: PolicyResource, options: O): string[];
 }
 
 export interface Finding {
+    /** The resource at fault. */
     resource: PolicyResource;
+    /** What is wrong, naming the resource and the setting. */
     message: string;
 }
 
 /** Judges resources together (a VPC and its flow logs): runs once over the whole stack. */
 export interface StackRule<O = Record<string, never>> extends RuleBase<O> {
+    /** Discriminant: judged once over the stack. */
     kind: "stack";
     check(resources: readonly PolicyResource[], options: O): Finding[];
 }
@@ -206,7 +217,9 @@ function sameResource(ref: string, id: string): boolean {
 }
 
 export interface Attached {
+    /** Resources whose property certainly refers to the target. */
     definite: PolicyResource[];
+    /** Resources whose property is unknown at preview and may refer to the target: judged later, at the stack rule. */
     possible: PolicyResource[];
 }
 

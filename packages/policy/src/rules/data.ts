@@ -220,6 +220,7 @@ export const kmsKeyNotPublic: ResourceRule = {
 };
 
 export interface LogGroupOptions {
+    /** Fewest days a log group may keep its events, 1 to 3653 (FSBP's own parameter is 365). @default 1 */
     minimumRetentionDays: number;
 }
 

@@ -85,6 +85,7 @@ export function looksSecret(name: string): boolean {
 }
 
 export interface EnvironmentSecretsOptions {
+    /** Environment variable names that look secret but are not (exact names). @default [] */
     allowedNames: string[];
 }
 

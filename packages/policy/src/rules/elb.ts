@@ -153,6 +153,7 @@ export const RECOMMENDED_SSL_POLICIES = [
 ];
 
 export interface TlsPolicyOptions {
+    /** Security policies an HTTPS or TLS listener may use. @default RECOMMENDED_SSL_POLICIES */
     allowedSslPolicies: string[];
 }
 

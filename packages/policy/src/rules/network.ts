@@ -78,7 +78,12 @@ export const subnetNoPublicIp: ResourceRule = {
 };
 
 export interface WorldIngressOptions {
+    /** Ports (0 to 65535, TCP or UDP) a load balancer's security group may open to the world. @default [80, 443] */
     allowedPorts: number[];
+    /**
+     * The widest IPv4 source (a prefix length, 1 to 32) counted as not the internet; a group's sources together may
+     * open at most as many addresses. @default DEFAULT_INGRESS_PREFIX_FLOOR (16, from @citadel/shared)
+     */
     minPrefixLength: number;
 }
 

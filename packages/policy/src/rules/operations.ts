@@ -68,7 +68,9 @@ export const snsEncrypted: ResourceRule = {
 };
 
 export interface BackupCoverageOptions {
+    /** The tag that puts a resource in a backup selection. @default "citadel:backup" */
     tagKey: string;
+    /** The tag's value the backup selection matches. @default "daily" */
     tagValue: string;
 }
 

@@ -2,15 +2,23 @@ import { isUnknown, parseJson, wildcardMatch } from "../values";
 
 /** An IAM or resource policy statement, normalised: every list a list, principals split by kind. */
 export interface Statement {
+    /** `Effect`. */
     effect: "Allow" | "Deny";
+    /** `Action`, as a list (wildcards kept). */
     actions: string[];
+    /** `NotAction`, as a list. */
     notActions: string[];
+    /** `Resource`, as a list. */
     resources: string[];
+    /** `NotResource`, as a list. */
     notResources: string[];
     /** True when the principal is `*` or `{ AWS: "*" }`. */
     anyPrincipal: boolean;
+    /** `Principal.Service` entries, e.g. `logs.amazonaws.com`. */
     services: string[];
+    /** `Principal.AWS` entries: account ids, ARNs of roles, users or account roots. */
     awsPrincipals: string[];
+    /** `Condition`: operator → condition key → value(s); empty when absent. */
     condition: Record<string, Record<string, unknown>>;
 }
 

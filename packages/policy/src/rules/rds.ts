@@ -65,6 +65,7 @@ export const notPublic: ResourceRule = {
 };
 
 export interface BackupOptions {
+    /** Fewest days of automated backups accepted, 1 to 35. @default 7 */
     minimumRetentionDays: number;
 }
 
