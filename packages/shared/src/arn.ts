@@ -36,10 +36,15 @@ export interface ArnRule {
 }
 
 export interface ParsedArn {
+    /** `aws`, `aws-cn` or `aws-us-gov`. */
     partition: string;
+    /** The service namespace, e.g. `s3`, `kms`, `iam`. */
     service: string;
+    /** The region, e.g. `eu-central-1`; empty for global resources (IAM, S3 buckets). */
     region: string;
+    /** The 12-digit account id; empty where the ARN carries none (S3 buckets). */
     accountId: string;
+    /** Everything after the fifth `:`, e.g. `key/1234abcd-...` or `my-bucket/prefix/*`. */
     resource: string;
 }
 

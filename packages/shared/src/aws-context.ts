@@ -9,8 +9,11 @@ import { getRegionOutput } from "@pulumi/aws/getRegion";
  * under an explicit provider passed through resource options.
  */
 export interface AwsContext {
+    /** The 12-digit id of the account the provider deploys to. */
     readonly accountId: pulumi.Output<string>;
+    /** `aws`, `aws-cn` or `aws-us-gov`: the first field of every ARN. */
     readonly partition: pulumi.Output<string>;
+    /** The provider's region, e.g. `eu-central-1`. */
     readonly region: pulumi.Output<string>;
     /** `com.amazonaws` (or `cn.com.amazonaws`), the prefix of VPC endpoint service names. */
     readonly reverseDnsPrefix: pulumi.Output<string>;

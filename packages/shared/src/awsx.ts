@@ -18,9 +18,13 @@ export enum AwsxPrivateSubnetKind {
  * Structural, so `@citadel/shared` does not depend on awsx: pass the `awsx.ec2.Vpc` itself.
  */
 export interface AwsxVpcLike {
+    /** The VPC itself: its id and IPv4 block become `vpcId` and `vpcCidrBlock`. */
     readonly vpc: pulumi.Output<aws.ec2.Vpc>;
+    /** Subnets with a route to an internet gateway, one per AZ: `publicSubnetIds`. */
     readonly publicSubnets: pulumi.Output<aws.ec2.Subnet[]>;
+    /** Subnets with egress through NAT (or none), one per AZ: `privateSubnetIds`. */
     readonly privateSubnets: pulumi.Output<aws.ec2.Subnet[]>;
+    /** Subnets with no route out; used as the private subnets with `privateSubnetKind: Isolated`. */
     readonly isolatedSubnets: pulumi.Output<aws.ec2.Subnet[]>;
 }
 

@@ -8,7 +8,9 @@ import { ConfigError } from "./errors";
 
 /** An IPv4 CIDR block parsed into its network address (as an unsigned 32-bit number) and prefix. */
 export interface Cidr {
+    /** The network address as an unsigned 32-bit number (`10.0.0.0` is 167772160). */
     readonly base: number;
+    /** The prefix length, 0 to 32. */
     readonly prefix: number;
 }
 

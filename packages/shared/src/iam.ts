@@ -1,17 +1,32 @@
 /** IAM policy documents as plain data: built by pure functions, so tests read them without mocks. */
 export interface PolicyStatement {
+    /** Statement id: letters and digits only, unique in the document. @default - none */
     Sid?: string;
+    /** Whether the statement allows or denies; an explicit deny wins over any allow. */
     Effect: "Allow" | "Deny";
+    /**
+     * Who the statement applies to, in resource policies only (absent in identity policies): `*` for everyone, or AWS
+     * accounts, roles and users, or services.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+     */
     Principal?: "*" | { AWS?: string | string[]; Service?: string | string[] };
+    /** The actions, `service:Action`, wildcards allowed (Citadel uses none on data). */
     Action: string | string[];
+    /** The ARNs the statement covers, wildcards allowed; absent when `NotResource` is given. */
     Resource?: string | string[];
     /** Everything but these (bucket policies: "deny this unless under that prefix"). */
     NotResource?: string | string[];
+    /**
+     * Operator → condition key → value(s), e.g. `{ Bool: { "aws:SecureTransport": "false" } }`.
+     * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+     */
     Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
 export interface PolicyDocument {
+    /** The policy language version: always `2012-10-17` (the earlier version lacks policy variables). */
     Version: "2012-10-17";
+    /** The statements; the document allows what some statement allows and none denies. */
     Statement: PolicyStatement[];
 }
 

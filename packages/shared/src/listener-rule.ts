@@ -18,7 +18,9 @@ export const LISTENER_RULE_QUOTAS = {
 
 /** The conditions one listener rule will carry, as the values of each condition. */
 export interface ListenerRuleConditionValues {
+    /** Values of the path-pattern condition (`/api/*`); empty for none. */
     paths: string[];
+    /** Values of the host-header condition (`api.example.com`); empty for none. */
     hosts: string[];
     /** Values of http-header conditions the component adds itself (e.g. CloudFront's origin header). */
     headerValues?: string[];
@@ -33,7 +35,9 @@ export function wildcardCount(value: string): number {
 export interface ListenerRuleKeys {
     /** The routing as a whole (e.g. `EcsApp app: services[api].routing`, `citadel:app.backend.path`). */
     rule: string;
+    /** The key the path patterns come from. */
     paths: string;
+    /** The key the host names come from. */
     hosts: string;
 }
 

@@ -24,9 +24,13 @@ export type LogDeliveryService =
 export interface LogDeliveryContext {
     /** The destination bucket's or log group's ARN. */
     destinationArn: string;
+    /** The account the logs come from and the destination is in. */
     accountId: string;
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region of the destination and of the delivering service. */
     region: string;
+    /** The partition's DNS suffix, for service principals (`delivery.logs.amazonaws.com`). */
     dnsSuffix: string;
     /** Key prefix the service writes under, without slashes at either end ("" for none). */
     prefix?: string;
@@ -40,6 +44,7 @@ export interface LogDeliveryContext {
 export interface LogDelivery {
     /** What is delivered, in the service's own words. */
     description: string;
+    /** Where the service delivers: an S3 bucket or a CloudWatch Logs log group. */
     destination: "s3" | "cloudwatchLogs";
     /** Bucket default encryptions the service can write to (S3 destinations). */
     bucketEncryption: readonly BucketEncryption[];

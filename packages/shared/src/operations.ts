@@ -36,15 +36,23 @@ export interface AlarmsArgs {
 export interface AlarmSpec {
     /** Suffix of the alarm's logical name: `${component}-alarm-${id}`. */
     id: string;
+    /** The alarm's description: what breached and what to look at first. Reaches the notification. */
     description: string;
+    /** The metric's namespace, e.g. `AWS/RDS`, `CWAgent`. */
     namespace: string;
+    /** The metric's name, e.g. `FreeStorageSpace`. */
     metricName: string;
+    /** The metric's dimensions, e.g. `{ DBInstanceIdentifier: db.identifier }`. */
     dimensions: Record<string, pulumi.Input<string>>;
+    /** How the datapoints of each period are aggregated. */
     statistic: "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
+    /** How the statistic is compared with `threshold`. */
     comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+    /** The value compared with, in the metric's own unit (bytes, percent, a count: see the metric's documentation). */
     threshold: number;
     /** Seconds per datapoint (60 for EC2 detailed monitoring and most services). */
     period: number;
+    /** How many most recent periods are evaluated (a count). */
     evaluationPeriods: number;
     /** How many of the evaluated datapoints must breach. @default evaluationPeriods */
     datapointsToAlarm?: number;

@@ -9,7 +9,9 @@ const PART = /^([A-Za-z_][A-Za-z0-9_-]{0,31}|\d{1,10})$/;
 const MAX_ID = 2 ** 32 - 2; // 4294967295 is (uid_t) -1, "no user"
 
 export interface ContainerUser {
+    /** The user, by name or numeric id (never `root` or 0). */
     user: string | number;
+    /** The group, by name or numeric id. @default - the user's primary group */
     group?: string | number;
 }
 
