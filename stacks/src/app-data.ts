@@ -12,8 +12,11 @@ import type { Platform } from "./program";
  * a cache and a search domain, each switched on by `citadel:<uploads|cache|search>.enabled`.
  */
 export interface AppDataSettings {
+    /** `citadel:uploads.*`: the scanned upload bucket; `incomingExpirationDays` in days, `maxUploadMiB` in MiB. */
     uploads: { enabled: boolean; allowedOrigins: string[]; incomingExpirationDays: number; maxUploadMiB: number };
+    /** `citadel:cache.*`: the ElastiCache Valkey cache. */
     cache: { enabled: boolean; highAvailability: boolean; nodeType: string };
+    /** `citadel:search.*`: the OpenSearch domain. */
     search: { enabled: boolean; highAvailability: boolean; instanceType: string };
 }
 

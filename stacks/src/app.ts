@@ -12,34 +12,64 @@ import type { Platform } from "./program";
 
 /** One of the two web services, as `citadel:app.<frontend|backend>.*` describes it. */
 export interface WebServiceSettings {
+    /** `image`: the image repository (an ECR repository name, or a path under `app.registry`). */
     image: string;
+    /** `port`: the port the container listens on. */
     port: number;
+    /** `cpu`: task CPU units (1024 per vCPU); on Fargate a valid pair with `memory`. */
     cpu: number;
+    /** `memory`: task memory, in MiB. */
     memory: number;
+    /** `path`: the path pattern the load balancer routes to the service. */
     path: string;
+    /** `healthCheckPath`: the load balancer's health check path. */
     healthCheckPath: string;
 }
 
 /** The app (seed 000's instaNDT, 002's ecoPortal), validated from `citadel:app.*`. */
 export interface AppSettings {
+    /** `citadel:app.enabled`: deploy the app at all. */
     enabled: boolean;
+    /** `app.capacity`: tasks run on Fargate or on EC2 instances of the app's own. */
     capacity: CapacityType;
+    /**
+     * `app.ec2.*`: the EC2 capacity (with `capacity: ec2`): instance type and the Auto Scaling group's
+     * bounds, in instances.
+     */
     ec2: { instanceType: string; minInstances: number; maxInstances: number };
+    /** `app.certificateArn`: ACM certificate of the HTTPS listener, in the stack's region. */
     certificateArn: string;
+    /** `app.hosts`: host names both services answer to; empty means any host. */
     hosts: string[];
+    /** `app.imageSource`: `ecr` (repositories the app creates) or `registry` (a private registry). */
     imageSource: "ecr" | "registry";
+    /** `app.registry`: host and path of the private registry, with `imageSource: registry`. */
     registry?: string;
+    /**
+     * `app.registryCredentialsSecretArn`: the registry's credentials in Secrets Manager, with `imageSource: registry`.
+     */
     registryCredentialsSecretArn?: string;
     /** Undefined: the tag is read from `/<project>/<stack>/app-version` at deploy time. */
     imageTag?: string;
+    /** `app.user`: the non-root user the containers run as (`uid`, `uid:gid`, `name`, `name:group`). */
     user?: string;
+    /** `app.desiredCount`: tasks per service at deployment and the autoscaling floor. */
     desiredCount: number;
+    /** `app.maxCount`: the autoscaling ceiling of tasks per service. */
     maxCount: number;
+    /** `app.frontend.*`: the frontend service. */
     frontend: WebServiceSettings;
+    /** `app.backend.*`: the backend service (its image also runs the worker and the migration). */
     backend: WebServiceSettings;
+    /** `app.worker.*`: the queue worker's command (in the backend's image), CPU units and memory (MiB). */
     worker: { command: string[]; cpu: number; memory: number };
+    /** `app.migration.command`: the run-once migration task's command (in the backend's image). */
     migrationCommand: string[];
+    /**
+     * `app.database.*`: the PostgreSQL database's name, RDS instance class and whether it has a standby in a second AZ.
+     */
     database: { name: string; instanceClass: string; multiAz: boolean };
+    /** `app.bastion`: a bastion with no inbound rule, reached with SSM Session Manager. */
     bastion: boolean;
 }
 

@@ -51,6 +51,7 @@ const INTEGER = /^-?(0|[1-9][0-9]*)$/;
  */
 export class ConfigReader {
     private readonly config: pulumi.Config;
+    /** Every key asked for, without the namespace: tests check that Pulumi.yaml declares each. */
     readonly keysRead = new Set<string>();
 
     /**

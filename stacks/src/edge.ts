@@ -9,17 +9,23 @@ import type { Platform } from "./program";
 
 /** The CloudFront + WAF front, validated from `citadel:edge.*`. */
 export interface EdgeSettings {
+    /** `citadel:edge.enabled`: CloudFront and WAF in front of the app (or of the assets). */
     enabled: boolean;
     /** The edge fronts the app's load balancer (there is an app); otherwise it serves assets only. */
     frontsApp: boolean;
     /** A DNS name the load balancer's certificate covers, pointing at it; required when fronting the app. */
     originDomainName?: string;
+    /** `edge.aliases`: names the distribution answers to; they need `certificateArn`. */
     aliases: string[];
+    /** `edge.certificateArn`: ACM certificate in us-east-1 covering `aliases`. */
     certificateArn?: string;
+    /** `edge.rateLimit`: requests one client IP may make in 5 minutes before the WAF answers 429. */
     rateLimit: number;
     /** URI path prefixes where request bodies over 8 KB (uploads) pass the WAF. */
     uploadPaths: string[];
+    /** `edge.assets`: a private assets bucket served under `/assets/*`. */
     assets: boolean;
+    /** `edge.priceClass`: the CloudFront edge locations used. */
     priceClass: PriceClass;
 }
 

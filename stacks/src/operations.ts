@@ -15,9 +15,19 @@ export const ORTHANC_PATCH_GROUP = "citadel-orthanc";
 export interface OperationsSettings {
     /** Components create their alarms (to the alert topic). */
     alarms: boolean;
+    /**
+     * `operations.alerts.*` (and the older `app.alertEmails`, first): the alert topic's email and HTTPS subscribers, in
+     * order.
+     */
     subscribers: AlertSubscriber[];
+    /** `operations.backup.*`: AWS Backup of the resources tagged for it; the stack adds the key and the alarms. */
     backup: { enabled: boolean; args: Omit<BackupPlanArgs, "kmsKeyArn" | "alarms"> };
+    /** `operations.patching.*`: SSM Patch Manager for the Orthanc hosts. */
     patching: { enabled: boolean; args: PatchManagementArgs };
+    /**
+     * `operations.accountBaseline.*`: the account's CloudTrail, AWS Config, password policy (one stack per account and
+     * region).
+     */
     accountBaseline: { enabled: boolean; recordGlobalResources: boolean };
 }
 

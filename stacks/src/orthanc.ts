@@ -10,7 +10,9 @@ type OrthancConfigArgs = Omit<OrthancHostArgs,
 
 /** Orthanc on EC2 (OrthancHost), validated from `citadel:orthanc.*`. */
 export interface OrthancSettings {
+    /** `citadel:orthanc.enabled`: deploy Orthanc at all. */
     enabled: boolean;
+    /** The OrthancHost args the config gives; the stack adds the network, key, logs and alarms. */
     args: OrthancConfigArgs;
 }
 

@@ -11,6 +11,7 @@ import { deployAppData, deployUploads } from "./app-data";
 
 /** What every feature module of the program builds on: created once per stack. */
 export interface Platform {
+    /** The validated settings. */
     settings: Settings;
     /** The stack's customer-managed key: data at rest, logs. */
     key: KmsKey;
@@ -18,6 +19,7 @@ export interface Platform {
     logs: SecureBucket;
     /** The stack's S3 server access log bucket (SSE-S3, the only encryption S3 delivers them to). */
     accessLogs: SecureBucket;
+    /** The stack's VPC. */
     net: SecureVpc;
     /** The stack's alert topic: every component's alarms and failed deployments go here. */
     alerts: AlertTopic;

@@ -12,10 +12,18 @@ import { AppDataSettings, loadAppDataSettings } from "./app-data";
 
 /** Everything the program needs, validated: the only place config is read. */
 export interface Settings {
+    /** The Pulumi project name. */
     project: string;
+    /** The stack name: `dev`, `prod`, ... */
     stack: string;
+    /** `citadel:protect`: stateful resources are protected from deletion and replacement. */
     protect: boolean;
+    /** `citadel:logs.retentionDays`: days logs are kept, a CloudWatch retention period. */
     logs: { retentionDays: number };
+    /**
+     * `citadel:vpc.*`: the SecureVpc's args (prefix lengths in bits, `flowLogsDestination` from
+     * `vpc.flowLogs.destination`).
+     */
     vpc: {
         cidrBlock: string;
         azCount: number;
@@ -25,10 +33,15 @@ export interface Settings {
         interfaceEndpoints: string[];
         flowLogsDestination: FlowLogDestination;
     };
+    /** `citadel:edge.*`. */
     edge: EdgeSettings;
+    /** `citadel:app.*`. */
     app: AppSettings;
+    /** `citadel:orthanc.*`. */
     orthanc: OrthancSettings;
+    /** `citadel:operations.*`. */
     operations: OperationsSettings;
+    /** `citadel:uploads.*`, `citadel:cache.*`, `citadel:search.*`. */
     appData: AppDataSettings;
 }
 
