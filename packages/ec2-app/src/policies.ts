@@ -3,9 +3,13 @@ import { PolicyStatement } from "@citadel/shared";
 import { HOST_METRICS_NAMESPACE } from "./render/user-data";
 
 export interface Ctx {
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The 12-digit id of the account the resources are in. */
     accountId: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
 }
 
@@ -20,9 +24,16 @@ export function appParameterArns(c: Ctx, parameterNamespace: string, app: string
 }
 
 export interface InstanceRoleInputs extends Ctx {
+    /**
+     * The Parameter Store path the apps' settings live under (`/<project>/<stack>/ec2-app`); each app reads
+     * `<parameterNamespace>/<app>/*` only.
+     */
     parameterNamespace: string;
+    /** The apps' names. */
     apps: string[];
+    /** The bucket holding the CodeDeploy revisions the instances download. */
     revisionsBucketArn: string;
+    /** The key of the revisions, parameters and logs: the instances decrypt with it via those services only. */
     kmsKeyArn: string;
     /** The apps' log groups, which the CloudWatch agent writes to. */
     logGroupArns: string[];
@@ -68,7 +79,9 @@ export function instanceRoleStatements(i: InstanceRoleInputs): PolicyStatement[]
 }
 
 export interface CiRoleInputs extends Ctx {
+    /** The bucket the pipeline uploads revisions to. */
     revisionsBucketArn: string;
+    /** The bucket's key: the pipeline encrypts the revisions it uploads with it. */
     kmsKeyArn: string;
     /** This tier's CodeDeploy applications, their deployment groups and their revisions' key prefixes. */
     applications: Array<{ applicationName: string; deploymentGroupName: string; revisionPrefix: string }>;
@@ -110,8 +123,11 @@ export function ciRoleStatements(i: CiRoleInputs): PolicyStatement[] {
 }
 
 export interface ServiceRoleInputs extends Ctx {
+    /** The instances' role, which CodeDeploy passes to the instances it launches. */
     instanceRoleArn: string;
+    /** The key of the instances' volumes, which CodeDeploy's launches must be able to use. */
     kmsKeyArn: string;
+    /** The topic deployment events are published to. @default - no deployment notifications */
     topicArn?: string;
     /** The topic's key (the stack key unless the topic has its own). */
     topicKmsKeyArn?: string;

@@ -7,9 +7,13 @@ export const NGINX_HEALTH_PATH = "/nginx-health";
 export interface NginxLayout {
     /** `user` directive; omitted when undefined (a test running Nginx unprivileged). */
     user?: string;
+    /** `pid` directive: the file Nginx writes its master process id to. */
     pidFile: string;
+    /** `error_log` path. */
     errorLog: string;
+    /** `access_log` path. */
     accessLog: string;
+    /** The `mime.types` file to include. */
     mimeTypes: string;
     /** Temporary body/proxy directories' parent; undefined keeps the package's compiled-in paths. */
     tempDir?: string;
@@ -25,6 +29,10 @@ export const AL2023_NGINX_LAYOUT: NginxLayout = {
 };
 
 export interface NginxParams {
+    /**
+     * The apps: each gets a server on its `proxyPort` proxying to its `port`, with its body size (MiB) and read timeout
+     * (seconds).
+     */
     apps: Pick<ResolvedApp, "name" | "port" | "proxyPort" | "maxBodySizeMiB" | "readTimeoutSeconds">[];
     /**
      * CIDR blocks whose `X-Forwarded-For` Nginx trusts: the VPC's (the load balancer's nodes live in
@@ -37,6 +45,7 @@ export interface NginxParams {
      * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout
      */
     loadBalancerIdleTimeoutSeconds: number;
+    /** Where Nginx keeps its files. */
     layout: NginxLayout;
 }
 

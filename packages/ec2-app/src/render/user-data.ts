@@ -76,13 +76,19 @@ export const LOGROTATE_CONFIG = [
 ].join("\n");
 
 export interface UserDataParams {
+    /** The region: the CloudWatch agent's and the CodeDeploy agent's endpoint region. */
     region: string;
     /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`). */
     dnsSuffix: string;
+    /** The VPC's IPv4 block: Nginx trusts `X-Forwarded-For` only from it (the load balancer's nodes). */
     vpcCidr: string;
+    /** The Parameter Store path the apps' `.env` files are rendered from, `<parameterNamespace>/<app>/`. */
     parameterNamespace: string;
+    /** The Amazon Linux 2023 package of the Node.js version the apps run on, e.g. `nodejs20`. */
     nodePackage: string;
+    /** The load balancer's idle timeout; Nginx keeps connections open longer. */
     loadBalancerIdleTimeoutSeconds: number;
+    /** The apps: name, ports, body size (MiB), read timeout (seconds) and start command. */
     apps: Pick<ResolvedApp, "name" | "port" | "proxyPort" | "maxBodySizeMiB" | "readTimeoutSeconds" | "startCommand">[];
     /** Each app's CloudWatch log group name. */
     logGroups: Record<string, string>;
