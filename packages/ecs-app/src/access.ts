@@ -58,11 +58,17 @@ export function validateAccess(key: string, a: AppAccessArgs | undefined): void 
 }
 
 export interface AccessContext {
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The 12-digit id of the account the resources are in. */
     accountId: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
+    /** The app's key: its parameters, logs and queue are encrypted with it. */
     kmsKeyArn: string;
+    /** The app's Parameter Store path, `/<project>/<stack>`: roles read under it and nowhere else. */
     parameterNamespace: string;
 }
 
@@ -119,8 +125,11 @@ export function logReaderStatements(logGroupArns: string[]): PolicyStatement[] {
 }
 
 export interface DeployInputs extends AccessContext {
+    /** The app's ECS cluster: the only one CI may update services or run tasks in. */
     clusterArn: string;
+    /** The cluster's name, as task ARNs carry it. */
     clusterName: string;
+    /** The services CI may update (new task definition, forced deployment). */
     serviceNames: string[];
     /** Task definition families the app registers. */
     families: string[];
@@ -128,7 +137,9 @@ export interface DeployInputs extends AccessContext {
     migrationFamily?: string;
     /** Task and execution roles CI may pass to ECS tasks. */
     passRoleArns: string[];
+    /** The bucket CI uploads assets to (write only). @default - no asset uploads */
     assetsBucketName?: string;
+    /** The assets bucket's SSE-KMS key. @default - none: the bucket uses SSE-S3 */
     assetsKmsKeyArn?: string;
 }
 

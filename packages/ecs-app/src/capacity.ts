@@ -46,10 +46,15 @@ function instanceRole(name: string, parent: pulumi.Resource, ctx: AwsContext, de
 }
 
 export interface Ec2CapacityInputs {
+    /** The network: instances go in its private subnets. */
     network: NetworkRef;
+    /** The key that encrypts the instances' EBS volumes. */
     kmsKeyArn: pulumi.Input<string>;
+    /** The cluster the instances join (its name goes into their ECS agent config). */
     cluster: ecs.Cluster;
+    /** The EC2 capacity args with their defaults filled in. */
     settings: Required<Ec2CapacityArgs>;
+    /** The CPU architecture of the AMI looked up, matching the instance type (`x86_64` or `arm64`). */
     cpuArchitecture: CpuArchitecture;
 }
 
@@ -145,9 +150,13 @@ export function createEc2Capacity(name: string, parent: pulumi.Resource, ctx: Aw
 }
 
 export interface BastionInputs {
+    /** The network: the bastion goes in its first private subnet, with no public IP. */
     network: NetworkRef;
+    /** The key that encrypts the bastion's EBS volume. */
     kmsKeyArn: pulumi.Input<string>;
+    /** The bastion's instance type. */
     instanceType: string;
+    /** The CPU architecture of the AMI looked up, matching the instance type (`x86_64` or `arm64`). */
     cpuArchitecture: CpuArchitecture;
 }
 

@@ -6,10 +6,15 @@ export function shellQuote(word: string): string {
 }
 
 export interface RunTaskInputs {
+    /** The cluster's name or ARN. */
     cluster: string;
+    /** The task definition to run (the migration's), by ARN or `family:revision`. */
     taskDefinitionArn: string;
+    /** The private subnets the task may start in (`awsvpc` network mode). */
     subnetIds: string[];
+    /** The task's security groups. */
     securityGroupIds: string[];
+    /** The cluster's region, passed as `--region`. */
     region: string;
     /** The EC2 capacity provider's name; undefined on Fargate. */
     capacityProvider?: string;

@@ -7,24 +7,35 @@ import { jsonText } from "@citadel/shared";
 
 /** A secret as ECS takes it: the variable name and where ECS reads the value when the task starts. */
 export interface ContainerSecret {
+    /** The environment variable the value is injected as. */
     name: string;
+    /** The ARN of the Secrets Manager secret (optionally `:<json-key>::`) or of the SSM parameter. */
     valueFrom: string;
 }
 
 /** Everything known about one container once every Output has resolved. */
 export interface ContainerSettings {
+    /** The container's name in the task definition. */
     name: string;
     /** Full image reference, `repository:tag`. */
     image: string;
+    /** The command, overriding the image's `CMD`. @default - the image's own */
     command?: string[];
     /** The port the container listens on (services only). */
     port?: number;
+    /** Plain environment variables: nothing secret (secrets go in `secrets`). */
     environment: Record<string, string>;
+    /** Secrets ECS injects as environment variables when the task starts. */
     secrets: ContainerSecret[];
+    /**
+     * The user the container runs as (`uid`, `uid:gid`, `name`, `name:group`), never root. @default - the image's own
+     */
     user?: string;
     /** Paths given a writable scratch volume (the root file system is read-only). */
     writablePaths: string[];
+    /** The container's log group (`awslogs` driver). */
     logGroupName: string;
+    /** The log group's region. */
     region: string;
     /** Secrets Manager secret with the private registry's credentials. */
     repositoryCredentialsArn?: string;

@@ -17,12 +17,17 @@ function viaService(services: string[], region: string, dnsSuffix: string): Poli
 export interface ExecutionRoleInputs {
     /** ECR repositories the task pulls from (empty for a private registry). */
     repositoryArns: string[];
+    /** The task's log group: the execution role creates streams and writes events there only. */
     logGroupArn: string;
     /** Secrets Manager secrets named by the container (and the registry credentials). */
     secretArns: string[];
+    /** SSM parameters named by the container's secrets. */
     parameterArns: string[];
+    /** The key of the secrets and parameters: decrypted through those services only. */
     kmsKeyArn: string;
+    /** The task's region, for the `kms:ViaService` condition. */
     region: string;
+    /** The partition's DNS suffix, for the `kms:ViaService` condition. */
     dnsSuffix: string;
 }
 
@@ -61,10 +66,15 @@ export function executionRoleStatements(i: ExecutionRoleInputs): PolicyStatement
 }
 
 export interface TaskRoleInputs {
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The 12-digit id of the account the resources are in. */
     accountId: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
+    /** The app's key: the task decrypts its parameters and uses its queue through it. */
     kmsKeyArn: string;
     /** `/citadel/prod`: the app reads its own environment's parameters, no other's. */
     parameterNamespace: string;

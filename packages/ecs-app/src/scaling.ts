@@ -6,7 +6,9 @@ type TrackingConfig = appautoscaling.PolicyArgs["targetTrackingScalingPolicyConf
 
 /** One target-tracking policy: its name suffix and its configuration. */
 export interface Tracking {
+    /** Suffix of the policy's logical name: `cpu`, `requests` (per target) or `backlog` (queue messages per task). */
     suffix: string;
+    /** The target-tracking configuration: metric, target value, cooldowns (seconds). */
     config: NonNullable<TrackingConfig>;
 }
 
