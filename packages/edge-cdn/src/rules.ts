@@ -42,7 +42,9 @@ export function wafVisibility(metric: string) {
 }
 
 export interface WafRuleSettings {
+    /** Requests one client IP may make per window before the WAF answers 429. */
     rateLimit: number;
+    /** The rate-based rule's evaluation window: 60, 120, 300 or 600. */
     rateLimitWindowSeconds: RateLimitWindow;
     /** Core rule set rules to count instead of block. */
     countOnlyRules: string[];
@@ -268,7 +270,9 @@ export function oacKeyStatements(distributionArn: string): PolicyStatement[] {
 export const HSTS_MAX_AGE_SECONDS = 63_072_000;
 
 export interface SecurityHeaderSettings {
+    /** `X-Frame-Options`: `DENY`, or `SAMEORIGIN` for an app that frames its own pages. */
     frameOptions: FrameOption;
+    /** The `Content-Security-Policy` header's value. */
     contentSecurityPolicy: string;
 }
 
