@@ -7,9 +7,16 @@
  * CloudFront and WAF rules are absent: Config evaluates those global resources in us-east-1 only.
  */
 export interface ConfigRuleSpec {
+    /** The AWS managed rule's identifier, e.g. `VPC_FLOW_LOGS_ENABLED`. */
     identifier: string;
+    /** What a compliant account looks like, in a few words. */
     description: string;
+    /**
+     * The policy pack rules that enforce the same at preview: Config checks the account after the fact, the pack
+     * before.
+     */
     policies: string[];
+    /** The managed rule's input parameters, as strings. @default - the rule's own defaults */
     parameters?: Record<string, string>;
 }
 
