@@ -5,7 +5,9 @@
 import { ShellArg } from "./shell";
 
 export interface SelfSignedParams {
+    /** Where the private key is written. */
     keyFile: ShellArg;
+    /** Where the certificate is written. */
     certificateFile: ShellArg;
     /** Subject common name. */
     commonName: ShellArg;

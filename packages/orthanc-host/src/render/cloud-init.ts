@@ -2,13 +2,16 @@
 import { toYaml } from "./yaml";
 
 export interface HostFile {
+    /** Absolute path on the host. */
     path: string;
+    /** The file's text. */
     content: string;
     /** Octal mode, e.g. "0644". */
     permissions: string;
 }
 
 export interface CloudInitParams {
+    /** Files written before `runcmd` runs (`write_files`). */
     files: HostFile[];
     /** Commands run once, at first boot, in order (each an argv). */
     runcmd: string[][];

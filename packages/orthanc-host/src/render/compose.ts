@@ -6,7 +6,9 @@ export interface ComposeParams {
     images: { orthanc: string; nginx: string };
     /** Host address Orthanc's ports are published on: loopback, so only nginx reaches them. */
     bindAddress: string;
+    /** The host port Orthanc's HTTP port is published on (8042 on a host). */
     httpPort: number;
+    /** The host port Orthanc's DICOM port is published on (4242 on a host). */
     dicomPort: number;
     /** Host paths of the files mounted into the containers. */
     files: {

@@ -10,7 +10,9 @@
 export interface DatabaseEndpoint {
     /** DNS name or IPv4 address (an IPv6 address is bracketed). */
     host: string;
+    /** The PostgreSQL port (5432 on RDS). */
     port: number;
+    /** The database name. */
     database: string;
     /**
      * TLS on, as `sslmode=require` (encrypted; the server's certificate is not verified, as with

@@ -2,7 +2,9 @@ import { assertRenderable, UnsafeTextError } from "@citadel/shared";
 /** nginx.conf: TLS termination for Orthanc's web/REST port and its DICOM port. */
 
 export interface Upstream {
+    /** Host name or IP address. */
     host: string;
+    /** TCP port. */
     port: number;
 }
 
@@ -15,7 +17,9 @@ export interface NginxParams {
     orthancHttp: Upstream;
     /** Orthanc's plain DICOM port, reachable only from this machine. On a host: 127.0.0.1:4242. */
     orthancDicom: Upstream;
+    /** The TLS certificate (chain) both listeners present. */
     certificateFile: string;
+    /** The certificate's private key. */
     keyFile: string;
     /**
      * Path answered with 200 while Orthanc answers HTTP (the load balancer's health check). Orthanc
@@ -29,9 +33,11 @@ export interface NginxParams {
     modules: string[];
     /** Worker user; absent runs workers as the master's default (nobody). The nginx image has `nginx`. */
     user?: string;
+    /** `pid` directive: the file nginx writes its master process id to. */
     pidFile: string;
     /** Where error and access logs go; the container logs to its standard streams. */
     errorLog: string;
+    /** `access_log` path; `/dev/stdout` in the container. */
     accessLog: string;
     /** Directory for request-body and proxy temp files; absent keeps nginx's compiled-in paths. */
     tempDir?: string;

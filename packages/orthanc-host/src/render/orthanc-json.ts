@@ -15,10 +15,13 @@ export type OrthancStorage =
 export interface OrthancJsonParams {
     /** Shown in Orthanc Explorer and sent in DICOM associations' implementation name. */
     name: string;
+    /** Orthanc's DICOM application entity title (`DicomAet`), up to 16 characters. */
     dicomAet: string;
     /** Plain ports Orthanc listens on; nginx terminates TLS in front of them. */
     httpPort: number;
+    /** Plain DICOM port Orthanc listens on (`DicomPort`). */
     dicomPort: number;
+    /** Where images are stored: S3 (the instance role) or files on disk. */
     storage: OrthancStorage;
     /** Local directory for Orthanc's own files (and the images with `file` storage). */
     storageDirectory: string;
@@ -88,7 +91,9 @@ export function renderOrthancJson(p: OrthancJsonParams): string {
 }
 
 export interface OrthancCredentials {
+    /** The PostgreSQL user Orthanc connects as. */
     databaseUsername: string;
+    /** Its password; on a host the boot script reads it from Secrets Manager (it is never in user data). */
     databasePassword: string;
     /** Users of Orthanc's HTTP basic authentication. */
     users: Record<string, string>;

@@ -4,6 +4,7 @@ import { ComposeParams } from "./compose";
 import { CONTAINER_UNITS, REFRESH_TIMER, REFRESH_UNIT, SERVICE_UNIT } from "./layout";
 
 export interface SystemdParams {
+    /** Path of the `orthanc-hostctl` script the units run (`start`, `stop`, `refresh`). */
     hostctl: string;
     /** How often secrets and certificates are re-read (RDS rotates its managed secret itself). */
     refreshMinutes: number;
@@ -135,9 +136,11 @@ export function containerRunArgs(p: ComposeParams): Record<"orthanc" | "nginx", 
 }
 
 export interface ContainerUnitParams {
+    /** Path of the `docker` binary. */
     docker: string;
     /** The file orthanc-hostctl writes with HOST_ID (the instance id), read by the log options. */
     environmentFile: string;
+    /** The containers' images, ports and mounted files. */
     containers: ComposeParams;
 }
 
