@@ -22,6 +22,7 @@ export const CLEAN_PREFIX = "clean/";
 export const AVATARS_PREFIX = "avatars/";
 
 export interface UploadPolicyInputs {
+    /** The upload bucket's ARN. */
     bucketArn: string;
     /** The GuardDuty protection plan's role: reads unscanned objects, writes the scan tag. */
     scannerRoleArn: string;
@@ -109,11 +110,17 @@ export function uploadBucketStatements(i: UploadPolicyInputs): PolicyStatement[]
 }
 
 export interface ScannerInputs {
+    /** The upload bucket the scanner reads and tags objects in. */
     bucketArn: string;
+    /** The bucket's key: the scanner decrypts objects through S3 only. */
     kmsKeyArn: string;
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The 12-digit id of the account the resources are in. */
     accountId: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
 }
 
