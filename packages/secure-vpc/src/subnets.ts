@@ -7,15 +7,20 @@ import { Cidr, cidrSize, ConfigError, formatCidr, KeyOf, requireInteger, require
 export const RESERVED_AZ_SLOTS = 3;
 
 export interface SubnetLayoutRequest {
+    /** The VPC's IPv4 block, a /16 to /24. */
     cidrBlock: string;
+    /** Number of AZs, 2 or 3. */
     azCount: number;
+    /** Prefix length of each public subnet. */
     publicSubnetPrefixLength: number;
+    /** Prefix length of each private subnet. */
     privateSubnetPrefixLength: number;
 }
 
 export interface SubnetLayout {
     /** One CIDR per AZ, in AZ order. */
     readonly publicCidrs: string[];
+    /** One CIDR per AZ, in AZ order. */
     readonly privateCidrs: string[];
 }
 
