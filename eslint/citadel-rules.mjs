@@ -1,7 +1,8 @@
 // A small local ESLint plugin for what no stock rule checks well. The presence of doc comments is
 // eslint-plugin-jsdoc's `require-jsdoc` (see eslint.config.mjs); these read the comments' text:
 // - `args-default`: an optional field of an exported `...Args` interface says what happens when it is
-//   absent, `@default <value>` or `@default - <behaviour>` (aws-cdk-lib's convention). jsdoc's
+//   absent, `@default <value>` or `@default - <behaviour>` (aws-cdk-lib's convention); not the
+//   `Resolved...Args` that validation returns. jsdoc's
 //   `no-restricted-syntax` could express it, but it ignores selectors with combinators (checked with
 //   62.9.0), so it cannot tell an `...Args` interface's fields from any other's.
 // - `doc-units`: a numeric public field states its unit, in its name or its doc comment.
@@ -107,7 +108,8 @@ const argsDefault = {
             TSPropertySignature(node) {
                 if (!node.optional) return;
                 const iface = exportedInterfaceName(node);
-                if (!iface || !iface.endsWith("Args")) return;
+                // `Resolved...Args` are what validation returns: an absent field there is simply absent.
+                if (!iface || !iface.endsWith("Args") || iface.startsWith("Resolved")) return;
                 const doc = docOf(sourceCode, node);
                 if (doc === undefined) return; // jsdoc/require-jsdoc reports the missing doc
                 if (/@default\b/.test(doc)) return;

@@ -12,6 +12,7 @@ tester.run("args-default", plugin.rules["args-default"], {
         // Required fields have no default; interfaces not named ...Args are outputs or references.
         "export interface BucketArgs {\n    /** The name. */\n    name: string;\n}",
         "export interface BucketRef {\n    /** The ARN, when known. */\n    arn?: string;\n}",
+        "export interface ResolvedBucketArgs {\n    /** The key; absent: SSE-S3. */\n    key?: string;\n}",
         // Unexported interfaces are no one's API; a missing comment is require-jsdoc's to report.
         "interface BucketArgs {\n    /** The key. */\n    key?: string;\n}",
         "export interface BucketArgs {\n    key?: string;\n}",
