@@ -190,7 +190,9 @@ export const vpcEc2Endpoint: StackRule = {
 };
 
 export interface EbsBackupOptions {
+    /** The tag that puts an EBS volume in a backup selection. @default "citadel:backup" */
     tagKey: string;
+    /** The tag's value the backup selection matches. @default "daily" */
     tagValue: string;
 }
 
@@ -439,6 +441,7 @@ export const snsNotPublic = notPublicRule("sns-not-public", "SNS.4", "SNS topic"
 // Secrets Manager
 
 export interface SecretRotationOptions {
+    /** Most days between rotations, 1 to 1000 (SecretsManager.4's own parameter defaults to 90). @default 90 */
     maximumDays: number;
 }
 
