@@ -83,7 +83,11 @@ export default tseslint.config(
         files: PUBLIC_API,
         plugins: { jsdoc, citadel },
         rules: {
-            "jsdoc/require-jsdoc": ["error", { require: { FunctionDeclaration: false }, contexts: EXPORTED_MEMBERS }],
+            // No fixer: `eslint --fix` would insert empty comments, and a doc is something to write.
+            "jsdoc/require-jsdoc": [
+                "error",
+                { require: { FunctionDeclaration: false }, contexts: EXPORTED_MEMBERS, enableFixer: false },
+            ],
             "jsdoc/check-alignment": "error",
             "jsdoc/no-multi-asterisks": "error",
             "jsdoc/no-blank-blocks": "error",
