@@ -96,7 +96,7 @@ export class ConfigReader {
         if (!isSecretConfig(key) && !standIn) return e;
         // The problem may quote the value (`repeats "x"`): every string of the secret is masked there too.
         const raw = this.config.get(key.slice(this.namespace.length + 1)) ?? "";
-        let parts: unknown = raw;
+        let parts: unknown;
         try {
             parts = JSON.parse(raw);
         } catch {

@@ -211,7 +211,7 @@ describe("every component called with undefined or null args: a named error, not
         const modules = ["@citadel/shared", "@citadel/secure-vpc", "@citadel/ecs-app", "@citadel/ec2-app", "@citadel/edge-cdn",
             "@citadel/orthanc-host", "@citadel/operations", "@citadel/cache", "@citadel/search", "@citadel/secure-uploads"];
         for (const m of modules) {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module names are data
             for (const [exported, value] of Object.entries(require(m) as Record<string, unknown>)) {
                 if (typeof value === "function" && value.prototype instanceof pulumi.ComponentResource) {
                     components.push([exported, value as new (name: string, args: any) => unknown]);

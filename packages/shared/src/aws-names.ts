@@ -33,7 +33,7 @@ export function partitionOf(region: string): Partition | undefined {
 let regions: string[] | undefined;
 /** Every region `@pulumi/aws` knows (its `Region` enum), loaded on first use. */
 export function knownRegions(): readonly string[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
     regions ??= Object.values((require("@pulumi/aws/types/enums") as { Region: Record<string, string> }).Region);
     return regions;
 }
@@ -41,7 +41,7 @@ export function knownRegions(): readonly string[] {
 let ec2Types: Set<string> | undefined;
 /** Every EC2 instance type `@pulumi/aws` knows (its `ec2.InstanceType` enum), loaded on first use. */
 export function knownInstanceTypes(): ReadonlySet<string> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
     ec2Types ??= new Set(Object.values((require("@pulumi/aws/types/enums/ec2") as { InstanceType: Record<string, string> }).InstanceType));
     return ec2Types;
 }

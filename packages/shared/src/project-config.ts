@@ -12,8 +12,11 @@ import { ConfigError, HIDDEN } from "./errors";
 
 /** A key's declaration in Pulumi.yaml's `config:` schema. */
 export interface KeyDeclaration {
+    /** `string`, `integer`, `boolean` or `array`. @default - untyped */
     type?: string;
+    /** The value when the stack's file does not set the key. @default - none: the key is then unset */
     default?: unknown;
+    /** What the key means, its allowed values and its unit. */
     description?: string;
 }
 
@@ -35,7 +38,7 @@ const declarationCache = new Map<string, { size: number; mtimeMs: number; value:
 
 function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> {
     // Loaded here, not at import: a program that never reads Pulumi.yaml does not pay for the parser.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
     const { parse, YAMLParseError } = require("yaml") as typeof import("yaml");
     const text = fs.readFileSync(projectFile, "utf8");
     let project: { config?: Record<string, KeyDeclaration> } | null;
@@ -140,7 +143,7 @@ let awsSettings: string[] | undefined;
  * back to the environment's region.
  */
 function requireProviderSetting(fullKey: string, value: string | undefined): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
     awsSettings ??= Object.keys(require("@pulumi/aws/config/vars") as object);
     const key = fullKey.slice("aws:".length);
     if (awsSettings.includes(key)) return;
