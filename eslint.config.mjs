@@ -39,6 +39,10 @@ export default tseslint.config(
             // `import x = require("...")` is TypeScript's typed CommonJS import; a bare `require()` is
             // allowed only with an `eslint-disable` comment saying why (a deferred or computed load).
             "@typescript-eslint/no-require-imports": ["error", { allowAsImport: true }],
+            // Prettier writes every semicolon, so no line can continue the previous one by surprise;
+            // the rule would only flag Prettier's own layout of `text.split(...)\n[i]`
+            // (eslint-config-prettier turns it off for the same reason).
+            "no-unexpected-multiline": "off",
             // `_`-prefixed names are deliberately unused (a destructured field dropped, a required parameter).
             "@typescript-eslint/no-unused-vars": [
                 "error",

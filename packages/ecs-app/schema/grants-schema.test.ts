@@ -13,7 +13,8 @@ describe("grants under Pulumi's schema inference", function () {
     let types: Record<string, any>;
     before(() => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON at a computed path
-        types = new Analyzer(dir, "grants-schema", require(path.join(dir, "package.json")), new Set(["GrantHolder"])).analyze().typeDefinitions;
+        const packageJson = require(path.join(dir, "package.json"));
+        types = new Analyzer(dir, "grants-schema", packageJson, new Set(["GrantHolder"])).analyze().typeDefinitions;
     });
 
     it("reads GrantAccess and StatementEffect as enums with their values", () => {

@@ -33,16 +33,22 @@ export function partitionOf(region: string): Partition | undefined {
 let regions: string[] | undefined;
 /** Every region `@pulumi/aws` knows (its `Region` enum), loaded on first use. */
 export function knownRegions(): readonly string[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
-    regions ??= Object.values((require("@pulumi/aws/types/enums") as { Region: Record<string, string> }).Region);
+    if (!regions) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
+        const enums = require("@pulumi/aws/types/enums") as { Region: Record<string, string> };
+        regions = Object.values(enums.Region);
+    }
     return regions;
 }
 
 let ec2Types: Set<string> | undefined;
 /** Every EC2 instance type `@pulumi/aws` knows (its `ec2.InstanceType` enum), loaded on first use. */
 export function knownInstanceTypes(): ReadonlySet<string> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
-    ec2Types ??= new Set(Object.values((require("@pulumi/aws/types/enums/ec2") as { InstanceType: Record<string, string> }).InstanceType));
+    if (!ec2Types) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
+        const enums = require("@pulumi/aws/types/enums/ec2") as { InstanceType: Record<string, string> };
+        ec2Types = new Set(Object.values(enums.InstanceType));
+    }
     return ec2Types;
 }
 
