@@ -82,7 +82,7 @@ export interface PostgresSettingsArgs {
      * @default 60
      */
     monitoringInterval?: number;
-    /** CPU, free storage and connection alarms to this topic; none when unset. */
+    /** CPU, free storage and connection alarms to this topic; none when unset. @default - no alarms */
     alarms?: DatabaseAlarmsArgs;
     /**
      * Tags for every taggable AWS resource this component creates (launch templates' instances and
