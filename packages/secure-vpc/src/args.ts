@@ -56,6 +56,7 @@ export interface FlowLogsArgs {
     /**
      * The log bucket (a SecureBucket with purpose `logs`), required for `s3`. Its KMS key must admit
      * the `logDelivery` service.
+     * @default - none (an error with `s3`)
      */
     bucketArn?: pulumi.Input<string>;
     /** Retention of the log group, for `cloudwatch`; one of CloudWatch's allowed values. @default 365 */
@@ -107,11 +108,17 @@ export interface SecureVpcArgs {
 
 /** Args after validation and defaults: what the component builds from. */
 export interface ResolvedVpcArgs {
+    /** After defaults: the VPC's IPv4 block. */
     cidrBlock: string;
+    /** After defaults: number of AZs. */
     azCount: number;
+    /** The subnets' CIDR blocks, carved from `cidrBlock`. */
     layout: SubnetLayout;
+    /** After defaults: the private subnets' internet egress. */
     natStrategy: NatStrategy;
+    /** After defaults: the interface endpoints, by short service name. */
     interfaceEndpoints: InterfaceEndpointService[];
+    /** Where flow logs go: the log bucket, or a log group kept `retentionInDays` days. */
     flowLogs: { destination: "s3"; bucketArn: pulumi.Input<string> } |
               { destination: "cloudwatch"; logRetentionInDays: number };
 }
