@@ -8,9 +8,13 @@
 import { logDeliveryKeyStatements, logDeliveryStatements, PolicyStatement, PURPOSE_DELIVERIES } from "@citadel/shared";
 
 export interface AccountScope {
+    /** The 12-digit id of the account the resources are in. */
     accountId: string;
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
 }
 
