@@ -4,14 +4,21 @@ import { ADMIN_PENDING_TAG_KEY } from "./render/scripts";
 import { HEARTBEAT_NAMESPACE } from "./render/bootstrap";
 
 export interface HostPolicyContext {
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
+    /** The image bucket: the hosts read and write objects there only. */
     bucketArn: string;
+    /** The key of the bucket, the secrets and the logs: used through those services only. */
     kmsKeyArn: string;
+    /** The RDS-managed master secret the hosts read at boot and on refresh. */
     databaseSecretArn: string;
+    /** Orthanc's admin secret: read, and written once by the first host to boot. */
     adminSecretArn: string;
     /** The user's certificate secret, when there is one. */
     certificateSecretArn?: string;
+    /** The hosts' log group: the CloudWatch agent and Docker write there only. */
     logGroupArn: string;
 }
 

@@ -42,17 +42,27 @@ export function hostCloudWatchAgentParams(): CloudWatchAgentParams {
 export const DOCKER_PATH = "/usr/bin/docker";
 
 export interface HostBootstrapParams {
+    /** The region the host's AWS calls go to. */
     region: string;
+    /** The pinned Orthanc and nginx images. */
     images: { orthanc: string; nginx: string };
     /** Distribution packages installed at first boot. */
     packages: string[];
+    /** Orthanc's display name, AE title and DICOM peers (AE title, address, port, TLS). */
     orthanc: { name: string; dicomAet: string; peers?: Array<{ aet: string; host: string; port: number; tls: boolean }> };
+    /** The index database: host, port, database name, and the secret with its user and password. */
     database: { host: string; port: number; name: string; secretArn: string };
+    /** Orthanc's admin secret, given its value by the first host to boot. */
     adminSecretArn: string;
+    /** Orthanc's admin user name. */
     adminUsername: string;
+    /** The image bucket Orthanc's S3 plugin stores into. */
     bucketName: string;
+    /** The log group the containers and the CloudWatch agent write to. */
     logGroupName: string;
+    /** Where the TLS certificate comes from: self-signed at boot, or the user's secret. */
     certificate: CertificateSource;
+    /** How often secrets and certificates are re-read. */
     refreshMinutes: number;
 }
 

@@ -2,8 +2,11 @@
 export interface HostLayout {
     /** Docker Compose project directory: docker-compose.yml and the .env with the host id. */
     projectDir: string;
+    /** docker-compose.yml. */
     composeFile: string;
+    /** nginx.conf, mounted into the nginx container. */
     nginxConf: string;
+    /** orthanc.json, mounted into the Orthanc container. */
     orthancJson: string;
     /** Per-host Orthanc settings written at boot. */
     hostJson: string;
@@ -11,7 +14,9 @@ export interface HostLayout {
     secretsDir: string;
     /** Certificate, key and the names the certificate was made for. */
     tlsDir: string;
+    /** The TLS certificate (chain) nginx presents. */
     certificateFile: string;
+    /** The certificate's private key. */
     keyFile: string;
     /** The control script the systemd units run (start, stop, refresh). */
     hostctl: string;
@@ -19,6 +24,7 @@ export interface HostLayout {
     installer: string;
     /** The CloudWatch agent's configuration, which the installer hands to the agent. */
     cloudWatchAgentConfig: string;
+    /** Where the systemd units are installed. */
     systemdDir: string;
 }
 

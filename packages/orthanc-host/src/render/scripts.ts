@@ -16,7 +16,9 @@ export type CertificateSource =
     | { kind: "secret"; secretArn: string };
 
 export interface HostctlParams {
+    /** Where things are on the host. */
     layout: HostLayout;
+    /** The region the script's AWS calls go to. */
     region: string;
     /** Where the database is: with the user and password of `databaseSecretArn`, Orthanc's connection URI. */
     database: DatabaseEndpoint;
@@ -24,7 +26,9 @@ export interface HostctlParams {
     databaseSecretArn: string;
     /** Orthanc's admin login, `{"username": …, "password": …}`; given a value at first boot if empty. */
     adminSecretArn: string;
+    /** Orthanc's admin user name. */
     adminUsername: string;
+    /** Where the TLS certificate comes from. */
     certificate: CertificateSource;
     /** Where the heartbeat goes: HOST_READY_METRIC in this namespace, once Orthanc answers through nginx. */
     heartbeat: { namespace: string; healthUrl: string };
