@@ -96,8 +96,11 @@ export function admitFromLoadBalancer(
 }
 
 export interface LoadBalancerParts {
+    /** The application load balancer. */
     loadBalancer: lb.LoadBalancer;
+    /** The HTTPS listener (443): services' rules attach here. */
     https: lb.Listener;
+    /** The HTTP listener (80): redirects to HTTPS. */
     http: lb.Listener;
     /** The bucket the component created for access logs; undefined when one was given. */
     logBucket?: SecureBucket;
@@ -184,7 +187,9 @@ export type RouteSpec = Pick<ResolvedService, "name" | "port" | "protocol" | "he
 };
 
 export interface ServiceRoute {
+    /** The service's target group. */
     targetGroup: lb.TargetGroup;
+    /** The HTTPS listener rule routing the service's paths and hosts to it. */
     rule: lb.ListenerRule;
 }
 
