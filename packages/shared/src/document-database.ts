@@ -83,6 +83,7 @@ export interface DocumentDatabaseArgs {
     /**
      * A CPU alarm per instance (≥ 80 % for 10 minutes) and, with replicas, a replica-lag alarm, to
      * this topic (see DocumentDatabaseAlarmsArgs); none when unset.
+     * @default - no alarms
      */
     alarms?: DocumentDatabaseAlarmsArgs;
     /**

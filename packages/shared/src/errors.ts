@@ -140,6 +140,7 @@ export function requireInput(key: string, value: unknown, allowed: string): void
  */
 export function refuseRenamed(keyOf: KeyOf, args: object | undefined, renamed: Record<string, string>): void {
     for (const [old, now] of Object.entries(renamed)) {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walks any args object by a dotted path
         let value: any = args;
         for (const part of old.split(".")) value = value === undefined || value === null ? undefined : value[part];
         if (value !== undefined) {

@@ -139,6 +139,9 @@ function mergeTagSpecifications(user: TagMap, specs: pulumi.Input<pulumi.Input<T
     return (specs as TagSpecification[]).map((spec) => ({ ...spec, tags: mergeTagsUnder(user, spec.tags) }));
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any resource type's inputs, as Pulumi's transforms pass them
+type ResourceInputs = Record<string, any>;
+
 /**
  * Adds `tags` to a resource's inputs, under the resource's own: how every Citadel component tags
  * its children. Taggable means what `@pulumi/aws` marks as taggable (a resource whose inputs carry
@@ -148,11 +151,11 @@ function mergeTagSpecifications(user: TagMap, specs: pulumi.Input<pulumi.Input<T
  * are left alone (object tags are a separate, 10-tag namespace). Returns undefined when nothing
  * applies.
  */
-export function tagResourceInputs(type: string, props: Record<string, any>, tags: TagsInput): Record<string, any> | undefined {
+export function tagResourceInputs(type: string, props: ResourceInputs, tags: TagsInput): ResourceInputs | undefined {
     if (type.startsWith("aws:s3/bucketObject") || type.startsWith("aws:s3/objectCopy")) return undefined;
     if (type === "aws:autoscaling/group:Group") return { ...props, tags: mergeAsgTags(tags, props.tags) };
     if (!("tagsAll" in props)) return undefined;
-    const out: Record<string, any> = { ...props, tags: mergeTagsUnder(tags, props.tags) };
+    const out: ResourceInputs = { ...props, tags: mergeTagsUnder(tags, props.tags) };
     if (type === "aws:ec2/launchTemplate:LaunchTemplate" && props.tagSpecifications !== undefined) {
         out.tagSpecifications = mergeTagSpecifications(tags, props.tagSpecifications);
     }
