@@ -57,6 +57,7 @@ export interface FlowLogsArgs {
      * The log bucket (a SecureBucket with purpose `logs`), required for `s3`. Its KMS key must admit
      * the `logDelivery` service.
      * @default - none (an error with `s3`)
+     * @default - none (an error with `s3`)
      */
     bucketArn?: pulumi.Input<string>;
     /** Retention of the log group, for `cloudwatch`; one of CloudWatch's allowed values. @default 365 */
