@@ -103,6 +103,7 @@ export interface EdgeCdnArgs {
     /**
      * The load balancer to front (the default behaviour: every path not matched by the assets).
      * At least one of `origin` and `assets` is required.
+     * @default - no load balancer origin (then `assets` is required)
      */
     origin?: LoadBalancerOriginArgs;
     /**
@@ -124,6 +125,7 @@ export interface EdgeCdnArgs {
      * before anything is registered, an Output when it resolves (a ResourceError naming
      * `certificateArn`).
      * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+     * @default - the `*.cloudfront.net` certificate (an error with `aliases`)
      */
     certificateArn?: pulumi.Input<string>;
     /**
@@ -135,11 +137,12 @@ export interface EdgeCdnArgs {
      * Name of the bucket receiving the assets bucket's S3 server access logs: a SecureBucket with
      * purpose `accessLogs` (S3 delivers them only to SSE-S3 buckets, so not `logBucket`).
      * Required with `assets`. https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+     * @default - none (an error with `assets`)
      */
     accessLogsBucketName?: pulumi.Input<string>;
     /** Key prefix of the access logs in the log bucket. @default "cloudfront/" */
     accessLogPrefix?: string;
-    /** WAF settings; a web ACL is always attached. */
+    /** WAF settings; a web ACL is always attached. @default - every EdgeWafArgs default */
     waf?: EdgeWafArgs;
     /** Days the WAF logs are kept; a CloudWatch Logs retention period. @default 365 */
     logRetentionInDays?: number;
@@ -174,15 +177,34 @@ export interface EdgeCdnArgs {
 
 /** Args after validation and defaults: what the component builds from. */
 export interface ResolvedEdgeCdnArgs {
+    /**
+     * After defaults: the load balancer origin: its domain name, the secret header, the read timeout (seconds); absent
+     * without one.
+     */
     origin?: { domainName: pulumi.Input<string>; header: OriginHeader; readTimeoutSeconds: number };
+    /**
+     * After defaults: the assets behaviour: path pattern, cache TTL (seconds), whether the bucket may be destroyed with
+     * objects; absent without assets.
+     */
     assets?: { pathPattern: string; cacheTtlSeconds: number; forceDestroy: boolean };
+    /** After defaults: the alternate domain names. */
     aliases: string[];
+    /** After defaults: the us-east-1 ACM certificate; absent: the `*.cloudfront.net` one. */
     certificateArn?: pulumi.Input<string>;
+    /** After defaults: the edge locations used. */
     priceClass: PriceClass;
+    /** After defaults: the key prefix of the access logs in the log bucket. */
     accessLogPrefix: string;
+    /**
+     * After defaults: the WAF settings: rate limit (requests per window), window (seconds), count-only rules, upload
+     * paths.
+     */
     waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[]; uploadPaths: string[] };
+    /** After defaults: days the WAF logs are kept. */
     logRetentionInDays: number;
+    /** After defaults: the `X-Frame-Options` value. */
     frameOptions: FrameOption;
+    /** After defaults: the `Content-Security-Policy` value. */
     contentSecurityPolicy: string;
 }
 
