@@ -12,7 +12,7 @@ export function isTaggableType(type: string): boolean {
     const hit = taggable.get(type);
     if (hit !== undefined) return hit;
     const [, module, className] = type.split(":");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is looked up by the type token, on first use
     const ns = (require("@pulumi/aws") as Record<string, any>)[module.split("/")[0]];
     const cls = ns?.[className];
     const result = typeof cls === "function" && /resourceInputs\["tagsAll"\]/.test(cls.toString());
