@@ -154,10 +154,15 @@ export function validateKmsKeyArgs(name: string, args: KmsKeyArgs): KeyService[]
 }
 
 export interface KeyPolicyContext {
+    /** The account whose IAM principals may use the key. */
     accountId: string;
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The key's region: services are admitted in this region only. */
     region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals. */
     dnsSuffix: string;
+    /** The AWS services admitted to use the key, each with the narrowest grant it needs. */
     services: readonly KeyService[];
 }
 

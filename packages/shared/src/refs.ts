@@ -19,6 +19,7 @@ export interface NetworkRef {
 
 /** A customer-managed KMS key. */
 export interface KeyRef {
+    /** The key's ARN. */
     readonly arn: pulumi.Input<string>;
 }
 

@@ -68,12 +68,16 @@ export interface SecureBucketArgs {
      * @default "data"
      */
     purpose?: BucketPurpose;
-    /** The KMS key for SSE-KMS. Required for `data` and `logs`; unused by the SSE-S3 purposes. */
+    /**
+     * The KMS key for SSE-KMS. Required for `data` and `logs`; unused by the SSE-S3 purposes.
+     * @default - none (an error for `data` and `logs`)
+     */
     kmsKeyArn?: pulumi.Input<string>;
     /**
      * Where this bucket's S3 server access logs go: a bucket with purpose `accessLogs` (S3 delivers
      * server access logs only to SSE-S3 buckets). Required for `data` buckets; a log bucket does not
      * log its own access (that would loop).
+     * @default - none (an error for `data` buckets)
      */
     accessLogs?: BucketAccessLogsArgs;
     /**
