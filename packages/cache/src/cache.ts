@@ -80,13 +80,23 @@ export interface CacheArgs {
 }
 
 export interface ResolvedCacheArgs {
+    /** After defaults: the engine, Valkey or Redis OSS. */
     engine: CacheEngine;
+    /** After defaults: the engine version, e.g. `8.0`. */
     engineVersion: string;
+    /** After defaults: the node type, e.g. `cache.t4g.micro`. */
     nodeType: string;
+    /** After defaults: automatic failover and Multi-AZ. */
     highAvailability: boolean;
+    /** After defaults: nodes, one primary and the rest replicas, 1..6. */
     nodeCount: number;
+    /** After defaults: days automatic snapshots are kept, 1..35. */
     backupRetentionInDays: number;
+    /** After defaults: days the slow and engine logs are kept. */
     logRetentionInDays: number;
+    /**
+     * After defaults: the Parameter Store path the endpoint, port and user are published under; absent: not published.
+     */
     parameterNamespace?: string;
 }
 
