@@ -86,15 +86,25 @@ export interface SearchArgs {
 }
 
 export interface ResolvedSearchArgs {
+    /** After defaults: the engine version, e.g. `OpenSearch_2.19`. */
     engineVersion: string;
+    /** After defaults: the data node type. */
     instanceType: string;
+    /** After defaults: zone awareness and dedicated masters. */
     highAvailability: boolean;
+    /** After defaults: zones the data nodes span (1 without highAvailability). */
     availabilityZoneCount: number;
+    /** After defaults: data nodes. */
     instanceCount: number;
+    /** After defaults: the dedicated master node type (used with highAvailability). */
     dedicatedMasterType: string;
+    /** After defaults: the gp3 volume per data node. */
     volumeSizeGiB: number;
+    /** After defaults: days the search logs are kept. */
     logRetentionInDays: number;
+    /** After defaults: the Parameter Store path the endpoint is published under; absent: not published. */
     parameterNamespace?: string;
+    /** After defaults: the index patterns the client roles may use. */
     indexPatterns: string[];
     /** The OpenSearch role the client roles are mapped to. */
     clientRoleName: string;
