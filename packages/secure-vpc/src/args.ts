@@ -58,6 +58,7 @@ export interface FlowLogsArgs {
      * the `logDelivery` service.
      * @default - none (an error with `s3`)
      * @default - none (an error with `s3`)
+     * @default - none (an error with `s3`)
      */
     bucketArn?: pulumi.Input<string>;
     /** Retention of the log group, for `cloudwatch`; one of CloudWatch's allowed values. @default 365 */
