@@ -96,10 +96,15 @@ const ORIGIN = /^https:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63
 const MAX_PRESIGNED_SECONDS = 604800;
 
 export interface ResolvedUploadsArgs {
+    /** After defaults: browser origins allowed to upload (CORS). */
     allowedOrigins: string[];
+    /** After defaults: the largest upload the app signs for. */
     maxUploadBytes: number;
+    /** After defaults: days an object stays under `incoming/`. */
     incomingExpirationDays: number;
+    /** After defaults: lifetime of a pre-signed upload. */
     uploadUrlExpirySeconds: number;
+    /** After defaults: lifetime of a pre-signed download. */
     downloadUrlExpirySeconds: number;
 }
 
