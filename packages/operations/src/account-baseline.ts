@@ -29,7 +29,10 @@ export interface AccountBaselineArgs {
     recordGlobalResources?: boolean;
     /** Minimum IAM user password length, 14..128 (CIS and FSBP IAM.15 ask for 14). @default 14 */
     minimumPasswordLength?: number;
-    /** Metric-filter alarms of the trail (root use, denied calls, IAM/SG/KMS policy changes) notify here. */
+    /**
+     * Metric-filter alarms of the trail (root use, denied calls, IAM/SG/KMS policy changes) notify here.
+     * @default - the metric filters exist, no alarms
+     */
     alarms?: AlarmsArgs;
     /**
      * Tags for every taggable AWS resource this component creates (launch templates' instances and

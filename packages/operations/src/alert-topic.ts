@@ -37,7 +37,7 @@ export interface AlertTopicArgs {
      * created with `protect: true` (production). @default []
      */
     subscribers?: AlertSubscriber[];
-    /** Resources of an earlier topic to adopt (URN aliases). */
+    /** Resources of an earlier topic to adopt (URN aliases). @default - none: a new topic */
     previous?: PreviousAlertTopic;
     /** Days before a deleted key is gone, 7..30. @default 30 */
     keyDeletionWindowInDays?: number;

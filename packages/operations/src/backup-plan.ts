@@ -42,13 +42,14 @@ export interface BackupPlanArgs {
      * key created there, kept as long as the original. Unset: no copy.
      * @throws ConfigError unless a region `@pulumi/aws` knows, other than the stack's and in its
      * partition (https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html).
+     * @default - no copy
      */
     copyRegion?: string;
     /** Minutes a job may wait to start, ≥ 60. @default 60 */
     startWindowMinutes?: number;
     /** Minutes a job may run, ≥ startWindowMinutes + 60. @default 480 */
     completionWindowMinutes?: number;
-    /** Failed, expired and aborted backup and copy jobs are published to this topic. */
+    /** Failed, expired and aborted backup and copy jobs are published to this topic. @default - no job alerts */
     alarms?: AlarmsArgs;
     /**
      * Tags for every taggable AWS resource this component creates (launch templates' instances and
@@ -64,13 +65,21 @@ export interface BackupPlanArgs {
 }
 
 export interface ResolvedBackupPlanArgs {
+    /** After defaults: the nightly backup's hour, 0..23, UTC. */
     scheduleHourUtc: number;
+    /** After defaults: days a recovery point is kept. */
     backupRetentionInDays: number;
+    /** After defaults: continuous backup for RDS and S3. */
     continuousBackup: boolean;
+    /** After defaults: the vault lock mode. */
     vaultLock: VaultLockMode;
+    /** After defaults: days a compliance lock can still be removed. */
     vaultLockChangeableForDays: number;
+    /** After defaults: the region recovery points are copied to; absent: no copy. */
     copyRegion?: string;
+    /** After defaults: minutes a job may wait to start. */
     startWindowMinutes: number;
+    /** After defaults: minutes a job may run. */
     completionWindowMinutes: number;
 }
 
