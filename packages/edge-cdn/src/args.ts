@@ -104,6 +104,7 @@ export interface EdgeCdnArgs {
      * The load balancer to front (the default behaviour: every path not matched by the assets).
      * At least one of `origin` and `assets` is required.
      * @default - no load balancer origin (then `assets` is required)
+     * @default - no load balancer origin (then `assets` is required)
      */
     origin?: LoadBalancerOriginArgs;
     /**
@@ -126,6 +127,7 @@ export interface EdgeCdnArgs {
      * `certificateArn`).
      * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
      * @default - the `*.cloudfront.net` certificate (an error with `aliases`)
+     * @default - the `*.cloudfront.net` certificate (an error with `aliases`)
      */
     certificateArn?: pulumi.Input<string>;
     /**
@@ -137,6 +139,7 @@ export interface EdgeCdnArgs {
      * Name of the bucket receiving the assets bucket's S3 server access logs: a SecureBucket with
      * purpose `accessLogs` (S3 delivers them only to SSE-S3 buckets, so not `logBucket`).
      * Required with `assets`. https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+     * @default - none (an error with `assets`)
      * @default - none (an error with `assets`)
      */
     accessLogsBucketName?: pulumi.Input<string>;

@@ -85,8 +85,11 @@ export function cloudFrontOriginFacingPrefixListId(opts?: pulumi.InvokeOutputOpt
  * the prefix lists, and the secret header required on every forwarded request.
  */
 export interface OriginProtection {
+    /** The secret header's name the load balancer requires. */
     headerName: string;
+    /** The secret header's value, a Pulumi secret. */
     headerValue: pulumi.Output<string>;
+    /** CloudFront's origin-facing managed prefix list: the only sources the load balancer's group admits. */
     prefixListIds: pulumi.Input<string>[];
 }
 
