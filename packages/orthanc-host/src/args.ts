@@ -128,7 +128,7 @@ export interface OrthancHostArgs {
     orthancName?: string;
     /** Pinned container images. @default DEFAULT_IMAGES */
     images?: OrthancImagesArgs;
-    /** The PostgreSQL index database. */
+    /** The PostgreSQL index database. @default - every OrthancDatabaseArgs default */
     database?: OrthancDatabaseArgs;
     /**
      * A network load balancer across the hosts for 443 and 11112 (TCP pass-through, TLS still ends
@@ -148,6 +148,7 @@ export interface OrthancHostArgs {
      * An EC2 key pair for SSH. None by default: administrators use SSM Session Manager, and no
      * security group rule opens 22 either way. May be an `aws.ec2.KeyPair`'s `keyName`: checked
      * when it resolves.
+     * @default - no key pair
      */
     keyName?: pulumi.Input<string>;
     /** Protect the database, the image bucket and the admin secret from deletion (on in prod). @default false */
@@ -156,11 +157,13 @@ export interface OrthancHostArgs {
      * Alarms on the hosts, the load balancer and the database, to this topic; none when unset. Each
      * host also alarms while its heartbeat (HostReady, put every refresh while Orthanc answers through
      * nginx) is missing for 30 minutes: what a failed boot or a host that stopped serving looks like.
+     * @default - no alarms
      */
     alarms?: OrthancHostAlarmsArgs;
     /**
      * SSM Patch Manager's patch group: the hosts carry it as their `Patch Group` tag, and a
      * maintenance window for that group patches them one at a time. Unset: no tag.
+     * @default - no `Patch Group` tag
      */
     patchGroup?: string;
     /**
@@ -198,22 +201,39 @@ export interface DicomPeer {
 }
 
 export interface ResolvedOrthancHostArgs {
+    /** After defaults: sources admitted to HTTPS (443). */
     webCidrs: string[];
+    /** After defaults: sources admitted to DICOM over TLS (11112). */
     dicomCidrs: string[];
+    /** After defaults: the DICOM nodes Orthanc may send to, `tls` filled in. */
     dicomPeers: Required<DicomPeer>[];
+    /** After defaults: hosts, one per AZ. */
     hostCount: number;
+    /** After defaults: the hosts' instance type. */
     instanceType: string;
+    /** After defaults: the CPU architecture, matching the instance type. */
     architecture: "x86_64" | "arm64";
+    /** After defaults: the Amazon Linux 2023 release the AMI is pinned to. */
     amiRelease: string;
+    /** After defaults: the root volume of each host. */
     rootVolumeSizeGiB: number;
+    /** After defaults: the public DNS name of the site; absent: the hosts' own names. */
     siteName?: string;
+    /** After defaults: Orthanc's DICOM application entity title. */
     dicomAet: string;
+    /** After defaults: Orthanc's display name. */
     orthancName: string;
+    /** After defaults: the pinned Orthanc and nginx images. */
     images: { orthanc: string; nginx: string };
+    /** After defaults: the index database's settings. */
     database: Required<OrthancDatabaseArgs>;
+    /** After defaults: a network load balancer across the hosts. */
     loadBalancer: boolean;
+    /** After defaults: days the container logs are kept. */
     logRetentionInDays: number;
+    /** After defaults: the EC2 key pair; absent: none. */
     keyName?: pulumi.Input<string>;
+    /** After defaults: stateful resources protected from deletion. */
     protect: boolean;
 }
 

@@ -80,14 +80,23 @@ export function hostSubnets(name: string, subnetIds: string[], hostCount: number
 
 /** What the bootstrap needs from the deployment's resources, once they exist. */
 export interface DeploymentValues {
+    /** The deployment's region. */
     region: string;
+    /** The RDS instance's host name. */
     databaseHost: string;
+    /** The RDS instance's port (5432). */
     databasePort: number;
+    /** The RDS-managed master secret. */
     databaseSecretArn: string;
+    /** Orthanc's admin secret. */
     adminSecretArn: string;
+    /** The image bucket. */
     bucketName: string;
+    /** The hosts' log group. */
     logGroupName: string;
+    /** The load balancer's DNS name, added to the certificate's names; absent without one. */
     loadBalancerDnsName?: string;
+    /** The user's certificate secret; absent: each host makes a self-signed one. */
     certificateSecretArn?: string;
 }
 
