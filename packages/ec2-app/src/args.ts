@@ -149,6 +149,7 @@ export interface Ec2AppArgs {
     /**
      * Where alarms and CodeDeploy deployment events go (the stack's alert topic). Without it the
      * alarms still exist (CodeDeploy rolls back on them) but notify no one.
+     * @default - alarms without notifications
      */
     alarms?: Ec2AppAlarmsArgs;
     /**
@@ -177,27 +178,47 @@ export interface Ec2AppArgs {
 }
 
 export interface ResolvedApp {
+    /** The app's name: its directory, parameter namespace and CodeDeploy application. */
     name: string;
+    /** The port the app listens on, on loopback. */
     port: number;
+    /** The port Nginx listens on for this app (the target group's port). */
     proxyPort: number;
+    /** Path patterns routed to the app. */
     paths: string[];
+    /** Host names routed to the app. */
     hosts: string[];
+    /** The load balancer's health check path. */
     healthCheckPath: string;
+    /** The largest request body Nginx passes. */
     maxBodySizeMiB: number;
+    /** How long Nginx waits for the app's response. */
     readTimeoutSeconds: number;
+    /** The command that starts the app from its deployed directory. */
     startCommand: string;
     /** Listener rule priority: the order of `apps`. */
     priority: number;
 }
 
 export interface ResolvedEc2AppArgs {
+    /** After defaults: the apps, in routing order. */
     apps: ResolvedApp[];
+    /** After defaults: the instances' settings; `amiId` absent: the latest Amazon Linux 2023. */
     instances: Required<Omit<InstancesArgs, "amiId">> & { amiId?: pulumi.Input<string> };
+    /** After defaults: deletion protection, desync mitigation mode, idle timeout (seconds). */
     loadBalancer: { deletionProtection: boolean; desyncMitigationMode: "defensive" | "strictest"; idleTimeoutSeconds: number };
+    /** Not supported by Ec2App yet: always absent. */
     originProtection: undefined;
+    /** After defaults: the Parameter Store path of the apps' settings. */
     parameterNamespace: string;
+    /**
+     * After defaults: 5xx responses per minute from an app's targets that raise its alarm (and roll its deployment
+     * back).
+     */
     target5xxPerMinute: number;
+    /** After defaults: days the logs are kept. */
     logRetentionInDays: number;
+    /** After defaults: stateful resources protected from deletion. */
     protect: boolean;
 }
 
