@@ -212,9 +212,15 @@ export interface ImagesArgs {
      * least-privilege push/pull policy. A name that is an Output is checked when it resolves. @default []
      */
     ciRoleNames?: pulumi.Input<string>[];
-    /** With `registry` (required there): registry host and path, without scheme: `registry.gitlab.com/acme/app`. */
+    /**
+     * With `registry` (required there): registry host and path, without scheme: `registry.gitlab.com/acme/app`.
+     * @default - none (an error with `registry`)
+     */
     registry?: string;
-    /** With `registry` (required there): Secrets Manager secret `{"username": ..., "password": <access token>}` for the registry. */
+    /**
+     * With `registry` (required there): Secrets Manager secret `{"username": ..., "password": <access token>}` for the registry.
+     * @default - none (an error with `registry`)
+     */
     credentialsSecretArn?: pulumi.Input<string>;
 }
 
@@ -292,7 +298,10 @@ export interface EcsAppArgs {
      * instance holds as many tasks as it has spare network interfaces. @default "fargate"
      */
     capacity?: CapacityType;
-    /** EC2 capacity settings; only with `capacity: "ec2"`. */
+    /**
+     * EC2 capacity settings; only with `capacity: "ec2"`.
+     * @default - every Ec2CapacityArgs default (used with `capacity: "ec2"` only)
+     */
     ec2?: Ec2CapacityArgs;
     /** CPU architecture of the images (and of the EC2 instances). @default "X86_64" */
     cpuArchitecture?: CpuArchitecture;
@@ -309,6 +318,7 @@ export interface EcsAppArgs {
     /**
      * The bucket receiving the S3 server access logs of the load balancer's log bucket the app
      * creates: purpose `accessLogs` (SSE-S3; S3 does not deliver server access logs to SSE-KMS buckets). Required unless `loadBalancer.accessLogsBucketName` is given.
+     * @default - none (an error unless `loadBalancer.accessLogsBucketName` is given)
      */
     logBucket?: LogBucketRef;
     /** Only a CDN may reach the load balancer. @default none: 443 (and 80, redirected) open to all */
@@ -334,6 +344,7 @@ export interface EcsAppArgs {
      * Alarms (load balancer 5xx and unhealthy targets, services running fewer tasks than desired,
      * queue age and dead letters, the database's) and failed deployments and rollbacks, all to
      * `alarms.topicArn` (the stack's alert topic). Unset: no alarms and no deployment alerts.
+     * @default - no alarms and no deployment alerts
      */
     alarms?: EcsAppAlarmsArgs;
     /**
@@ -368,72 +379,119 @@ export interface EcsAppArgs {
 export interface ResolvedSecret {
     /** Environment variable name in the container. */
     name: string;
+    /** Where ECS reads the value: Secrets Manager or Parameter Store. */
     kind: "secretsmanager" | "ssm";
+    /** The secret's or parameter's ARN. */
     arn: pulumi.Input<string>;
+    /** The key of a JSON secret whose value is injected; absent: the whole secret. */
     jsonKey?: string;
 }
 
 export interface ResolvedContainer {
+    /** The member's name: service, worker, or `migration`. */
     name: string;
+    /** The image repository (the tag is the app version). */
     image: string;
+    /** Task CPU units (1024 per vCPU). */
     cpu: number;
+    /** Task memory, in MiB. */
     memory: number;
+    /** The command; absent: the image's own. */
     command?: string[];
+    /** Plain environment variables (the component adds its own, e.g. queue URLs). */
     environment: Record<string, pulumi.Input<string>>;
+    /** Secrets injected by reference when the task starts. */
     secrets: ResolvedSecret[];
+    /** The user the container runs as; absent: the image's own. */
     user?: string;
+    /** The task gets the database's address and secret. */
     useDatabase: boolean;
+    /** Paths given a writable scratch volume. */
     writablePaths: string[];
+    /** What the task role may reach besides the app's own resources. */
     grants: GrantArgs[];
 }
 
 export interface ResolvedService extends ResolvedContainer {
+    /** The container's port. */
     port: number;
+    /** Path patterns routed to the service. */
     paths: string[];
+    /** Host names routed to the service. */
     hosts: string[];
+    /** Protocol between the load balancer and the container. */
     protocol: TargetProtocol;
+    /** The load balancer's health check path. */
     healthCheckPath: string;
+    /** Time failing health checks are ignored after a task starts. */
     healthCheckGracePeriodSeconds: number;
+    /** Tasks at creation. */
     desiredCount: number;
+    /** The autoscaling floor, in tasks. */
     minCount: number;
+    /** The autoscaling ceiling, in tasks. */
     maxCount: number;
+    /** Target average CPU utilisation, in percent. */
     cpuTargetPercent: number;
+    /** Target requests per task per minute. */
     requestsPerTarget: number;
     /** Listener rule priority: by position in `services`. */
     priority: number;
 }
 
 export interface ResolvedWorker extends ResolvedContainer {
+    /** Tasks at creation. */
     desiredCount: number;
+    /** The autoscaling floor, in tasks. */
     minCount: number;
+    /** The autoscaling ceiling, in tasks. */
     maxCount: number;
+    /** Visible messages per running task autoscaling aims for (a count). */
     backlogPerTask: number;
+    /** Time a received message stays invisible to other consumers. */
     visibilityTimeoutSeconds: number;
+    /** Receives before a message moves to the dead-letter queue. */
     maxReceiveCount: number;
+    /** Time a message is kept. */
     messageRetentionSeconds: number;
+    /** Services that may send to the worker's queue. */
     producers: string[];
 }
 
 export interface ResolvedEcsAppArgs {
+    /** After defaults: Fargate or EC2. */
     capacity: CapacityType;
+    /** After defaults: the EC2 capacity settings (used with `capacity: "ec2"` only). */
     ec2: Required<Ec2CapacityArgs>;
+    /** After defaults: the images' CPU architecture. */
     cpuArchitecture: CpuArchitecture;
+    /** After defaults: the services, in routing order. */
     services: ResolvedService[];
+    /** After defaults: the queue workers. */
     workers: ResolvedWorker[];
+    /** After defaults: the migration task; absent without one. */
     migration?: ResolvedContainer;
+    /** After defaults: where images come from, with what that source needs. */
     images: ResolvedImages;
     /** Distinct repository names, in first-use order. */
     repositories: string[];
+    /** After defaults: deletion protection, desync mitigation mode, idle timeout (seconds). */
     loadBalancer: {
         deletionProtection: boolean;
         desyncMitigationMode: DesyncMitigationMode;
         idleTimeoutSeconds: number;
     };
+    /** After defaults: the CDN-only admission; absent: open to all. */
     originProtection?: OriginProtectionArgs;
+    /** After defaults: the app's Parameter Store path. */
     parameterNamespace: string;
+    /** After defaults: the database's args; absent without one. */
     database?: DatabaseArgs;
+    /** After defaults: the bastion's instance type and database access; absent without one. */
     bastion?: { instanceType: string; databaseAccess: boolean };
+    /** After defaults: days the logs are kept. */
     logRetentionInDays: number;
+    /** After defaults: stateful resources protected from deletion. */
     protect: boolean;
 }
 

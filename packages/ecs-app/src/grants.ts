@@ -74,17 +74,20 @@ export interface CacheGrantArgs {
  * (`kms:ViaService`): decrypt to read, generate data keys to write.
  */
 export interface GrantArgs {
-    /** A bucket *name*: object reads and/or writes (`access`) under `prefix`. */
+    /**
+     * A bucket *name*: object reads and/or writes (`access`) under `prefix`.
+     * @default - none (exactly one of `bucket`, `queue`, `cache`, `searchDomain`, `statement` is given)
+     */
     bucket?: pulumi.Input<string>;
-    /** A queue ARN: receive/delete and/or send (`access`). */
+    /** A queue ARN: receive/delete and/or send (`access`). @default - none */
     queue?: pulumi.Input<string>;
-    /** Connect as an IAM-authenticated ElastiCache user. */
+    /** Connect as an IAM-authenticated ElastiCache user. @default - none */
     cache?: CacheGrantArgs;
-    /** A domain ARN: HTTP GET/HEAD and/or POST/PUT/DELETE on the domain's indexes (`access`). */
+    /** A domain ARN: HTTP GET/HEAD and/or POST/PUT/DELETE on the domain's indexes (`access`). @default - none */
     searchDomain?: pulumi.Input<string>;
-    /** One extra, validated statement. */
+    /** One extra, validated statement. @default - none */
     statement?: GrantStatementArgs;
-    /** Required with bucket, queue and searchDomain. */
+    /** Required with bucket, queue and searchDomain. @default - none (an error with bucket, queue and searchDomain) */
     access?: GrantAccess;
     /**
      * With `bucket`: the key prefix the grant is limited to, e.g. `incoming/` (letters, digits and
@@ -97,13 +100,19 @@ export interface GrantArgs {
 
 /** A grant after validation, with its inputs resolved to strings. */
 export interface ResolvedGrant {
+    /** Which of the GrantArgs targets the grant has. */
     kind: "bucket" | "queue" | "cache" | "searchDomain" | "statement";
+    /** Read, write or both; absent for `cache` and `statement`. */
     access?: GrantAccess;
+    /** With `bucket`: the key prefix; absent for the whole bucket. */
     prefix?: string;
     /** The bucket name, queue ARN or domain ARN. */
     target?: string;
+    /** With `cache`: the replication group's and the user's ARNs. */
     cache?: { replicationGroupArn: string; userArn: string };
+    /** With `statement`: the statement, its inputs resolved. */
     statement?: { effect: StatementEffect; actions: string[]; resources: string[]; conditions: Array<{ test: string; variable: string; values: string[] }> };
+    /** The key the role may use for this grant's service only (`kms:ViaService`). */
     kmsKeyArn: string;
 }
 
@@ -230,8 +239,11 @@ const reads = (a?: GrantAccess) => a === GrantAccess.Read || a === GrantAccess.R
 const writes = (a?: GrantAccess) => a === GrantAccess.Write || a === GrantAccess.ReadWrite;
 
 export interface GrantContext {
+    /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
     partition: string;
+    /** The region the resources are in, e.g. `eu-central-1`. */
     region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals and endpoints. */
     dnsSuffix: string;
 }
 
