@@ -6,8 +6,8 @@ import { cannedCall, checkedInputs, createdParameters, DEFAULT_REGION, mockId, m
  * Internal to @pulumi/pulumi (absent from its typings) but stable for years: the mock monitor the
  * runtime talks to, and the promise that settles when every outstanding RPC has.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const runtimeSettings: { getMonitor(): unknown; waitForRPCs(): Promise<void> } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module: no typed import path
     require("@pulumi/pulumi/runtime/settings");
 
 /**
@@ -22,7 +22,7 @@ export const runtimeSettings: { getMonitor(): unknown; waitForRPCs(): Promise<vo
  * trace is kept; with PULUMI_DEBUG_PROMISE_LEAKS set, Pulumi's function runs untouched.
  */
 function skipUnusedPromiseTraces(): void {
-    /* eslint-disable @typescript-eslint/no-require-imports */
+    /* eslint-disable @typescript-eslint/no-require-imports -- internal modules: no typed import path */
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
         debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>; debugPromiseLeaks: boolean; __citadel?: boolean };
     const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
@@ -66,7 +66,7 @@ skipUnusedPromiseTraces();
  * registrations carry none, as from a runtime without stack information. Error traces are untouched.
  */
 function skipSourcePositions(): void {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module: no typed import path
     const { Resource } = require("@pulumi/pulumi/resource") as { Resource: { stackTrace(skip: number): unknown[]; __citadel?: boolean } };
     if (Resource.__citadel) return;
     Resource.stackTrace = () => [];
@@ -80,7 +80,7 @@ function skipSourcePositions(): void {
  * string is the same; `setAllConfig` and `setConfig` replace the string, and the next read parses it.
  */
 function parseConfigOncePerChange(): void {
-    /* eslint-disable @typescript-eslint/no-require-imports */
+    /* eslint-disable @typescript-eslint/no-require-imports -- internal modules: no typed import path */
     const config = require("@pulumi/pulumi/runtime/config") as {
         getConfig(k: string): string | undefined; allConfig(): Record<string, string>; configEnvKey: string; __citadel?: boolean };
     const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { config: Record<string, string | undefined> } };

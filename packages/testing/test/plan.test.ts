@@ -151,7 +151,7 @@ describe("offline plan", () => {
     });
 
     it("keeps Pulumi's leaked-promise check: a promise that never settles is reported, settled ones are not", async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module: no typed import path
         const debuggable = require("@pulumi/pulumi/runtime/debuggable");
         const never = new Promise<never>(() => undefined);
         const settled = Promise.resolve(1);
