@@ -12,10 +12,12 @@ import * as path from "path";
 
 const PLUGIN_DIR = path.join(__dirname, "..");
 const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [PLUGIN_DIR] }));
-// The SDK's generated gRPC stubs (untyped JavaScript).
+// The SDK's generated gRPC stubs (untyped JavaScript), found through the SDK's own install.
+/* eslint-disable @typescript-eslint/no-require-imports -- untyped modules at computed paths */
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [PULUMI_DIR] }));
 const provrpc = require(path.join(PULUMI_DIR, "proto/provider_grpc_pb"));
 const provproto = require(path.join(PULUMI_DIR, "proto/provider_pb"));
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe("the plugin process, started as the Node.js language host starts it", function () {
     this.timeout(300_000);
