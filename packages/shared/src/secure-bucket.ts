@@ -94,6 +94,7 @@ export interface SecureBucketArgs {
     /**
      * The ARN of the trail that delivers to an `audit` bucket: the bucket policy admits that trail
      * only (CloudTrail's documented `aws:SourceArn` condition). Required for `audit`, refused otherwise.
+     * @default - none: only `audit` buckets take a trail
      */
     trailArn?: pulumi.Input<string>;
     /** Days current objects live before they expire. Log buckets only. @default 365 */
