@@ -27,7 +27,14 @@ const EXPORTED_MEMBERS = [
 
 export default tseslint.config(
     {
-        ignores: ["**/node_modules/**", "**/dist/**", "**/lib/**", "**/dist-test/**", "**/.tsbuild/**", ".scratch-*/**"],
+        ignores: [
+            "**/node_modules/**",
+            "**/dist/**",
+            "**/lib/**",
+            "**/dist-test/**",
+            "**/.tsbuild/**",
+            ".scratch-*/**",
+        ],
     },
     { linterOptions: { reportUnusedDisableDirectives: "error", reportUnusedInlineConfigs: "error" } },
     { plugins: { citadel }, rules: { "citadel/disable-reason": "error" } },
@@ -58,7 +65,10 @@ export default tseslint.config(
         languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
         rules: { "@typescript-eslint/no-require-imports": "off", "no-redeclare": ["error", { builtinGlobals: false }] },
     },
-    { files: ["**/test/**", "**/test-tools/**", "**/e2e/**", "**/schema/**"], languageOptions: { globals: { ...globals.mocha } } },
+    {
+        files: ["**/test/**", "**/test-tools/**", "**/e2e/**", "**/schema/**"],
+        languageOptions: { globals: { ...globals.mocha } },
+    },
     {
         files: ["**/*.ts"],
         ignores: ["consumer/**"],

@@ -11,9 +11,17 @@ async function main(): Promise<void> {
     assert.equal(ofType(rec, "aws:ec2/natGateway:NatGateway").length, 3);
     assert.equal(ofType(rec, "aws:ec2/securityGroup:SecurityGroup").filter((r) => r.name === "own").length, 1);
     // The rules ship as a library too: the recorded resources are evaluated as `pnpm plan` does.
-    const violations = evaluate(rec.resources.filter((r) => r.custom).map((r) => ({
-        type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: reveal<Record<string, unknown>>(r.inputs),
-    })));
+    const violations = evaluate(
+        rec.resources
+            .filter((r) => r.custom)
+            .map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                id: r.id,
+                inputs: reveal<Record<string, unknown>>(r.inputs),
+            })),
+    );
     const mandatory = violations.filter((v) => v.level === "mandatory");
     assert.deepEqual(mandatory, [], "the README's example passes the policy pack");
     console.log(`consumer: ${rec.resources.length} resources registered, ${mandatory.length} mandatory violations`);

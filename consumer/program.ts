@@ -8,9 +8,15 @@ export function program() {
     const key = new KmsKey("app", { description: "app data" });
     // S3 server access logs are delivered to SSE-S3 buckets only: they get a bucket of their own.
     const accessLogs = new SecureBucket("access-logs", { purpose: "accessLogs" });
-    const logs = new SecureBucket("logs", { purpose: "logs", kmsKeyArn: key.arn, accessLogs: { bucketName: accessLogs.bucketName } });
+    const logs = new SecureBucket("logs", {
+        purpose: "logs",
+        kmsKeyArn: key.arn,
+        accessLogs: { bucketName: accessLogs.bucketName },
+    });
     const net = new SecureVpc("net", {
-        cidrBlock: "10.40.0.0/16", azCount: 3, natStrategy: "perAz",
+        cidrBlock: "10.40.0.0/16",
+        azCount: 3,
+        natStrategy: "perAz",
         interfaceEndpoints: ["kms", "secretsmanager"],
         kmsKeyArn: key.arn,
         flowLogs: { destination: "s3", bucketArn: logs.arn },

@@ -18,7 +18,8 @@ const run = (cmd, args, cwd, quiet = false) =>
 const step = (s) => console.log(`\n-- ${s}`);
 
 const rootPkg = require(path.join(root, "package.json"));
-const packages = fs.readdirSync(path.join(root, "packages"))
+const packages = fs
+    .readdirSync(path.join(root, "packages"))
     .map((d) => path.join(root, "packages", d))
     .filter((d) => fs.existsSync(path.join(d, "tsconfig.build.json")));
 
@@ -41,28 +42,58 @@ step("install the tarballs with npm into an empty folder");
 // The peer versions the workspace tests with: the lower bound of every package's peer range.
 const tested = require(path.join(root, "packages", "shared", "package.json")).devDependencies;
 fs.mkdirSync(app, { recursive: true });
-fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({
-    name: "citadel-consumer", private: true,
-    dependencies: {
-        ...deps,
-        "@pulumi/pulumi": tested["@pulumi/pulumi"], "@pulumi/aws": tested["@pulumi/aws"],
-        "@pulumi/random": "4.21.2",
-        typescript: rootPkg.devDependencies.typescript, "@types/node": rootPkg.devDependencies["@types/node"],
-    },
-}, null, 2));
+fs.writeFileSync(
+    path.join(app, "package.json"),
+    JSON.stringify(
+        {
+            name: "citadel-consumer",
+            private: true,
+            dependencies: {
+                ...deps,
+                "@pulumi/pulumi": tested["@pulumi/pulumi"],
+                "@pulumi/aws": tested["@pulumi/aws"],
+                "@pulumi/random": "4.21.2",
+                typescript: rootPkg.devDependencies.typescript,
+                "@types/node": rootPkg.devDependencies["@types/node"],
+            },
+        },
+        null,
+        2,
+    ),
+);
 run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], app);
 for (const f of ["program.ts", "check.ts"]) fs.copyFileSync(path.join(__dirname, f), path.join(app, f));
-fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-        target: "ES2022", module: "node16", moduleResolution: "node16", strict: true,
-        esModuleInterop: true, outDir: "out", types: ["node"], skipLibCheck: true,
-    },
-    files: ["program.ts", "check.ts"],
-}, null, 2));
+fs.writeFileSync(
+    path.join(app, "tsconfig.json"),
+    JSON.stringify(
+        {
+            compilerOptions: {
+                target: "ES2022",
+                module: "node16",
+                moduleResolution: "node16",
+                strict: true,
+                esModuleInterop: true,
+                outDir: "out",
+                types: ["node"],
+                skipLibCheck: true,
+            },
+            files: ["program.ts", "check.ts"],
+        },
+        null,
+        2,
+    ),
+);
 
 step("load each package by name");
 for (const name of Object.keys(deps)) {
-    run("node", ["-e", `const m = require(${JSON.stringify(name)}); if (!Object.keys(m).length) process.exit(1); console.log(${JSON.stringify(name)}, Object.keys(m).length, "exports")`], app);
+    run(
+        "node",
+        [
+            "-e",
+            `const m = require(${JSON.stringify(name)}); if (!Object.keys(m).length) process.exit(1); console.log(${JSON.stringify(name)}, Object.keys(m).length, "exports")`,
+        ],
+        app,
+    );
 }
 
 step("type-check the consumer program against the published types, and run it under the mock harness");

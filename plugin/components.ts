@@ -14,13 +14,35 @@ import { Search } from "@citadel/search";
 import { AccountBaseline, AlertTopic, BackupPlan, PatchManagement } from "@citadel/operations";
 
 export const COMPONENTS = [
-    KmsKey, SecureBucket, PostgresDatabase, DocumentDatabase,
-    SecureVpc, OrthancHost, EcsApp, Ec2App, EdgeCdn, OriginSecret, SecureUploads, Cache, Search,
-    AlertTopic, BackupPlan, AccountBaseline, PatchManagement,
+    KmsKey,
+    SecureBucket,
+    PostgresDatabase,
+    DocumentDatabase,
+    SecureVpc,
+    OrthancHost,
+    EcsApp,
+    Ec2App,
+    EdgeCdn,
+    OriginSecret,
+    SecureUploads,
+    Cache,
+    Search,
+    AlertTopic,
+    BackupPlan,
+    AccountBaseline,
+    PatchManagement,
 ];
 
 /** The npm packages that define them: their sources carry the `@default` notes the schema adds. */
 export const PACKAGES = [
-    "@citadel/shared", "@citadel/secure-vpc", "@citadel/orthanc-host", "@citadel/ecs-app", "@citadel/ec2-app",
-    "@citadel/edge-cdn", "@citadel/secure-uploads", "@citadel/cache", "@citadel/search", "@citadel/operations",
+    "@citadel/shared",
+    "@citadel/secure-vpc",
+    "@citadel/orthanc-host",
+    "@citadel/ecs-app",
+    "@citadel/ec2-app",
+    "@citadel/edge-cdn",
+    "@citadel/secure-uploads",
+    "@citadel/cache",
+    "@citadel/search",
+    "@citadel/operations",
 ];

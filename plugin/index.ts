@@ -6,4 +6,7 @@ import { main } from "@pulumi/pulumi/provider";
 import { COMPONENTS, PACKAGES } from "./components";
 import { CitadelProvider } from "./provider";
 
-void main(new CitadelProvider({ components: COMPONENTS, dirname: __dirname, packages: PACKAGES }), process.argv.slice(2));
+void main(
+    new CitadelProvider({ components: COMPONENTS, dirname: __dirname, packages: PACKAGES }),
+    process.argv.slice(2),
+);

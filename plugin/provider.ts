@@ -30,17 +30,23 @@ export function readSourceDefaults(files: string[]): SourceDefaults {
         for (const st of sf.statements) {
             if ((ts.isInterfaceDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
                 const owner = st.name.text;
-                const bases = (st.heritageClauses ?? []).filter((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
+                const bases = (st.heritageClauses ?? [])
+                    .filter((h) => h.token === ts.SyntaxKind.ExtendsKeyword)
                     .flatMap((h) => h.types.map((t) => t.expression.getText(sf)));
                 if (ts.isInterfaceDeclaration(st)) out.bases.set(owner, bases);
                 for (const m of st.members) {
-                    if ((ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && m.name && ts.isIdentifier(m.name)) {
+                    if (
+                        (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) &&
+                        m.name &&
+                        ts.isIdentifier(m.name)
+                    ) {
                         const d = defaultOf(m);
                         if (d) out.defaults.set(`${owner}.${m.name.text}`, d);
                     }
                     if (ts.isConstructorDeclaration(m)) {
                         const args = m.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === "args");
-                        if (args?.type && ts.isTypeReferenceNode(args.type)) out.argsOf.set(owner, args.type.typeName.getText(sf));
+                        if (args?.type && ts.isTypeReferenceNode(args.type))
+                            out.argsOf.set(owner, args.type.typeName.getText(sf));
                     }
                 }
             }
@@ -50,26 +56,36 @@ export function readSourceDefaults(files: string[]): SourceDefaults {
 }
 
 /** The `@default` of `owner.property`, looking through the interfaces `owner` extends. */
-export function defaultOf(src: SourceDefaults, owner: string, property: string, seen = new Set<string>()): string | undefined {
+export function defaultOf(
+    src: SourceDefaults,
+    owner: string,
+    property: string,
+    seen = new Set<string>(),
+): string | undefined {
     if (seen.has(owner)) return undefined;
     seen.add(owner);
-    return src.defaults.get(`${owner}.${property}`)
-        ?? (src.bases.get(owner) ?? []).map((b) => defaultOf(src, b, property, seen)).find((d) => d !== undefined);
+    return (
+        src.defaults.get(`${owner}.${property}`) ??
+        (src.bases.get(owner) ?? []).map((b) => defaultOf(src, b, property, seen)).find((d) => d !== undefined)
+    );
 }
 
 /** The `.ts` files (sources, or a published package's `.d.ts`) of the packages that define these components. */
 export function componentSourceFiles(packages: string[]): string[] {
     const files: string[] = [];
-    const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) files.push(p);
-    });
+    const walk = (d: string) =>
+        fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.name.endsWith(".ts") && !e.name.endsWith(".test.ts")) files.push(p);
+        });
     for (const p of packages) walk(path.dirname(require.resolve(p)));
     return files;
 }
 
-interface SchemaProperty { description?: string }
+interface SchemaProperty {
+    description?: string;
+}
 interface Schema {
     resources: Record<string, { inputProperties?: Record<string, SchemaProperty> }>;
     types: Record<string, { properties?: Record<string, SchemaProperty> }>;

@@ -44,12 +44,17 @@ const key = new KmsKey("ecoportal", {
 // Alarms, failed deployments and malware findings go to one topic, read by someone: a topic
 // nobody reads is silence.
 const alerts = new AlertTopic("ecoportal-alerts", {
-    subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+    subscribers: config
+        .requireObject<string[]>("alertEmails")
+        .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
 });
 // S3 server access logs arrive only in SSE-S3 buckets: a bucket of their own.
 const accessLogs = new SecureBucket("ecoportal-access-logs", { purpose: "accessLogs", logRetentionInDays });
 const logs = new SecureBucket("ecoportal-logs", {
-    purpose: "logs", kmsKeyArn: key.arn, logRetentionInDays, accessLogs: { bucketName: accessLogs.bucketName },
+    purpose: "logs",
+    kmsKeyArn: key.arn,
+    logRetentionInDays,
+    accessLogs: { bucketName: accessLogs.bucketName },
 });
 const net = new SecureVpc("ecoportal", {
     cidrBlock: "10.40.0.0/16",
@@ -63,8 +68,10 @@ const net = new SecureVpc("ecoportal", {
 // CloudFront + WAF in front of the load balancer (which then admits CloudFront only) and the assets.
 const origin = originProtection("ecoportal-origin");
 const cdn = new EdgeCdn("ecoportal", {
-    origin: { domainName: config.require("originDomainName"),
-        header: { name: origin.protection.headerName, value: origin.protection.headerValue } },
+    origin: {
+        domainName: config.require("originDomainName"),
+        header: { name: origin.protection.headerName, value: origin.protection.headerValue },
+    },
     assets: { pathPattern: "/assets/*" },
     aliases: [domainName],
     certificateArn: config.require("edgeCertificateArn"),
@@ -86,19 +93,36 @@ const app = new EcsApp("ecoportal", {
     network: net.network,
     kmsKeyArn: key.arn,
     logBucket: accessLogs,
-    services: [{
-        name: "web", image: "ecoportal", port: 3000, cpu: 512, memory: 1024, user: "1000:1000",
-        command: ["bundle", "exec", "puma", "-C", "config/puma.rb"],
-        routing: { paths: ["/*"], hosts: [domainName] }, healthCheckPath: "/health",
-        desiredCount: tasks, environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
-        grants: uploads.appGrants,
-    }],
-    workers: [{
-        name: "jobs", image: "ecoportal", cpu: 512, memory: 1024, user: "1000:1000", desiredCount: tasks,
-        command: ["bundle", "exec", "shoryuken", "-R", "-C", "config/shoryuken.yml"], producers: ["web"],
-        environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
-        grants: uploads.appGrants,
-    }],
+    services: [
+        {
+            name: "web",
+            image: "ecoportal",
+            port: 3000,
+            cpu: 512,
+            memory: 1024,
+            user: "1000:1000",
+            command: ["bundle", "exec", "puma", "-C", "config/puma.rb"],
+            routing: { paths: ["/*"], hosts: [domainName] },
+            healthCheckPath: "/health",
+            desiredCount: tasks,
+            environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
+            grants: uploads.appGrants,
+        },
+    ],
+    workers: [
+        {
+            name: "jobs",
+            image: "ecoportal",
+            cpu: 512,
+            memory: 1024,
+            user: "1000:1000",
+            desiredCount: tasks,
+            command: ["bundle", "exec", "shoryuken", "-R", "-C", "config/shoryuken.yml"],
+            producers: ["web"],
+            environment: { RAILS_ENV: "production", PARAMETER_NAMESPACE: namespace },
+            grants: uploads.appGrants,
+        },
+    ],
     loadBalancer: { certificateArn: config.require("certificateArn") },
     originProtection: origin.protection,
     parameterNamespace: namespace,
@@ -116,14 +140,25 @@ const app = new EcsApp("ecoportal", {
 });
 
 const cache = new Cache("ecoportal-cache", {
-    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
-    clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs] },
-    parameterNamespace: `${namespace}/cache`, alarms: { topicArn: alerts.topicArn },
+    network: net.network,
+    kmsKeyArn: key.arn,
+    highAvailability: ha,
+    logRetentionInDays,
+    clients: {
+        securityGroupIds: [app.tasksSecurityGroupId],
+        roleNames: [app.taskRoleNames.web, app.taskRoleNames.jobs],
+    },
+    parameterNamespace: `${namespace}/cache`,
+    alarms: { topicArn: alerts.topicArn },
 });
 const search = new Search("ecoportal-search", {
-    network: net.network, kmsKeyArn: key.arn, highAvailability: ha, logRetentionInDays,
+    network: net.network,
+    kmsKeyArn: key.arn,
+    highAvailability: ha,
+    logRetentionInDays,
     clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: [app.taskRoleArns.web, app.taskRoleArns.jobs] },
-    parameterNamespace: `${namespace}/search`, alarms: { topicArn: alerts.topicArn },
+    parameterNamespace: `${namespace}/search`,
+    alarms: { topicArn: alerts.topicArn },
 });
 
 export const cdnDomainName = secrets.mark(cdn.distributionDomainName);

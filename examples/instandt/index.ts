@@ -7,7 +7,14 @@
  * version in Parameter Store (`/instandt/<stack>/app-version`), which the task definitions read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, requireOneOf, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
+import {
+    KmsKey,
+    requireOneOf,
+    SecureBucket,
+    refuseUndeclaredProjectKeys,
+    stackRegion,
+    keepConfigSecrets,
+} from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp, GrantAccess } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
@@ -36,31 +43,56 @@ export = async () => {
     const protect = config.requireBoolean("protect");
 
     // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
-    const alerts = new AlertTopic("instandt-alerts", {
-        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
-    }, { protect });
-    const kms = new KmsKey("instandt", {
-        description: "instaNDT: data at rest and logs",
-        services: ["logs", "logDelivery", "autoscaling"],
-    }, { protect });
+    const alerts = new AlertTopic(
+        "instandt-alerts",
+        {
+            subscribers: config
+                .requireObject<string[]>("alertEmails")
+                .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+        },
+        { protect },
+    );
+    const kms = new KmsKey(
+        "instandt",
+        {
+            description: "instaNDT: data at rest and logs",
+            services: ["logs", "logDelivery", "autoscaling"],
+        },
+        { protect },
+    );
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     const accessLogs = new SecureBucket("instandt-access-logs", { purpose: "accessLogs" }, { protect });
-    const logs = new SecureBucket("instandt-logs", {
-        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
-    }, { protect });
+    const logs = new SecureBucket(
+        "instandt-logs",
+        {
+            purpose: "logs",
+            kmsKeyArn: kms.arn,
+            accessLogs: { bucketName: accessLogs.bucketName },
+        },
+        { protect },
+    );
     const net = new SecureVpc("instandt", {
         azCount: 2,
         // The GitLab registry is on the internet: the tasks' subnets need a NAT gateway.
-        natStrategy: requireOneOf(`${config.name}:natStrategy`, config.require("natStrategy"), ["single", "perAz"] as const),
+        natStrategy: requireOneOf(`${config.name}:natStrategy`, config.require("natStrategy"), [
+            "single",
+            "perAz",
+        ] as const),
         kmsKeyArn: kms.arn,
         flowLogs: { destination: "s3", bucketArn: logs.arn },
     });
 
     // "Standard S3 bucket where the uploaded DICOM images will be stored ... private".
-    const dicom = new SecureBucket("instandt-dicom", {
-        purpose: "data", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
-    }, { protect });
+    const dicom = new SecureBucket(
+        "instandt-dicom",
+        {
+            purpose: "data",
+            kmsKeyArn: kms.arn,
+            accessLogs: { bucketName: accessLogs.bucketName },
+        },
+        { protect },
+    );
 
     // CloudFront is the only way in: the load balancer admits CloudFront's origin-facing ranges and
     // requests carrying the secret header CloudFront adds.
@@ -85,13 +117,25 @@ export = async () => {
         },
         // The backend's path is the more specific: its rule comes first.
         services: [
-            { name: "backend", image: config.require("backendImage"), ...BACKEND, useDatabase: true,
+            {
+                name: "backend",
+                image: config.require("backendImage"),
+                ...BACKEND,
+                useDatabase: true,
                 environment: { DICOM_BUCKET: dicom.bucketName },
                 // Write and read, as the write-up says; not ReadWrite, which adds delete.
-                grants: [{ bucket: dicom.bucketName, access: GrantAccess.Write }, { bucket: dicom.bucketName, access: GrantAccess.Read }] },
+                grants: [
+                    { bucket: dicom.bucketName, access: GrantAccess.Write },
+                    { bucket: dicom.bucketName, access: GrantAccess.Read },
+                ],
+            },
             { name: "frontend", image: config.require("frontendImage"), ...FRONTEND },
         ],
-        migration: { image: config.require("backendImage"), command: config.requireObject<string[]>("migrationCommand"), user: USER },
+        migration: {
+            image: config.require("backendImage"),
+            command: config.requireObject<string[]>("migrationCommand"),
+            user: USER,
+        },
         parameterNamespace: `/instandt/${stack}`,
         loadBalancer: { certificateArn: config.require("originCertificateArn") },
         originProtection: origin.protection,

@@ -11,7 +11,14 @@
  * Orthweb's three choices; VPC flow logs and S3 access logs in a separate log bucket; one KMS key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
+import {
+    ConfigError,
+    KmsKey,
+    SecureBucket,
+    refuseUndeclaredProjectKeys,
+    stackRegion,
+    keepConfigSecrets,
+} from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
 import { OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
@@ -27,8 +34,12 @@ const ENDPOINT_CHOICES = [
 function endpointChoice(key: string, value: string[]): string[] {
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
     if (!Array.isArray(value) || !ENDPOINT_CHOICES.some((c) => same(c, value))) {
-        throw new ConfigError(key, value, "is not one of Orthweb's interface endpoint choices",
-            ENDPOINT_CHOICES.map((c) => JSON.stringify(c)).join(" | "));
+        throw new ConfigError(
+            key,
+            value,
+            "is not one of Orthweb's interface endpoint choices",
+            ENDPOINT_CHOICES.map((c) => JSON.stringify(c)).join(" | "),
+        );
     }
     return value;
 }
@@ -43,7 +54,10 @@ export = async () => {
     const config = new pulumi.Config();
     const key = (k: string) => `${config.name}:${k}`;
     const protect = config.requireBoolean("protect");
-    const interfaceEndpoints = endpointChoice(key("interfaceEndpoints"), config.requireObject<string[]>("interfaceEndpoints"));
+    const interfaceEndpoints = endpointChoice(
+        key("interfaceEndpoints"),
+        config.requireObject<string[]>("interfaceEndpoints"),
+    );
     const orthanc: Omit<OrthancHostArgs, "network" | "kmsKeyArn" | "accessLogsBucketName"> = {
         webCidrs: config.requireObject<string[]>("webCidrs"),
         dicomCidrs: config.requireObject<string[]>("dicomCidrs"),
@@ -58,16 +72,32 @@ export = async () => {
     resolveOrthancHostArgs(orthanc, (field) => key(field === "database.instanceClass" ? "dbInstanceClass" : field));
 
     // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
-    const alerts = new AlertTopic("orthweb-alerts", {
-        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
-    }, { protect });
-    const kms = new KmsKey("orthweb", { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"] }, { protect });
+    const alerts = new AlertTopic(
+        "orthweb-alerts",
+        {
+            subscribers: config
+                .requireObject<string[]>("alertEmails")
+                .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+        },
+        { protect },
+    );
+    const kms = new KmsKey(
+        "orthweb",
+        { description: "Orthweb: images, database, secrets, logs", services: ["logs", "logDelivery"] },
+        { protect },
+    );
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     const accessLogs = new SecureBucket("orthweb-access-logs", { purpose: "accessLogs" }, { protect });
-    const logs = new SecureBucket("orthweb-logs", {
-        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
-    }, { protect });
+    const logs = new SecureBucket(
+        "orthweb-logs",
+        {
+            purpose: "logs",
+            kmsKeyArn: kms.arn,
+            accessLogs: { bucketName: accessLogs.bucketName },
+        },
+        { protect },
+    );
     const net = new SecureVpc("orthweb", {
         azCount: 2,
         natStrategy: "none", // the hosts sit in the public subnets; the database needs no egress
@@ -79,7 +109,10 @@ export = async () => {
         flowLogs: { destination: "s3", bucketArn: logs.arn },
     });
     const host = new OrthancHost("orthweb", {
-        ...orthanc, network: net.network, kmsKeyArn: kms.arn, accessLogsBucketName: accessLogs.bucketName,
+        ...orthanc,
+        network: net.network,
+        kmsKeyArn: kms.arn,
+        accessLogsBucketName: accessLogs.bucketName,
         alarms: { topicArn: alerts.topicArn },
     });
 

@@ -29,16 +29,32 @@ export = async () => {
     const protect = config.requireBoolean("protect");
 
     // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
-    const alerts = new AlertTopic("sg-design-alerts", {
-        subscribers: config.requireObject<string[]>("alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
-    }, { protect });
-    const kms = new KmsKey("sg-design", { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery"] }, { protect });
+    const alerts = new AlertTopic(
+        "sg-design-alerts",
+        {
+            subscribers: config
+                .requireObject<string[]>("alertEmails")
+                .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint })),
+        },
+        { protect },
+    );
+    const kms = new KmsKey(
+        "sg-design",
+        { description: "sg-design: data at rest and logs", services: ["logs", "logDelivery"] },
+        { protect },
+    );
     // S3 delivers server access logs only to SSE-S3 buckets: they get a bucket of their own.
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     const accessLogs = new SecureBucket("sg-design-access-logs", { purpose: "accessLogs" }, { protect });
-    const logs = new SecureBucket("sg-design-logs", {
-        purpose: "logs", kmsKeyArn: kms.arn, accessLogs: { bucketName: accessLogs.bucketName },
-    }, { protect });
+    const logs = new SecureBucket(
+        "sg-design-logs",
+        {
+            purpose: "logs",
+            kmsKeyArn: kms.arn,
+            accessLogs: { bucketName: accessLogs.bucketName },
+        },
+        { protect },
+    );
     const net = new SecureVpc("sg-design", {
         azCount: 2,
         natStrategy: "single", // the ECS group's "outbound open to all"
@@ -51,18 +67,20 @@ export = async () => {
         kmsKeyArn: kms.arn,
         logBucket: { bucketName: accessLogs.bucketName, arn: accessLogs.arn },
         capacity: "fargate",
-        services: [{
-            name: "app",
-            image: config.require("image"),
-            port: config.requireNumber("port"),
-            // Not the image's user (root unless the image says otherwise): FSBP ECS.20
-            // (https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20). A
-            // non-root user cannot bind ports below 1024, which EcsApp refuses with this user set.
-            user: "1000:1000",
-            routing: { paths: ["/*"] },
-            desiredCount: config.requireNumber("taskCount"),
-            useDatabase: true,
-        }],
+        services: [
+            {
+                name: "app",
+                image: config.require("image"),
+                port: config.requireNumber("port"),
+                // Not the image's user (root unless the image says otherwise): FSBP ECS.20
+                // (https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20). A
+                // non-root user cannot bind ports below 1024, which EcsApp refuses with this user set.
+                user: "1000:1000",
+                routing: { paths: ["/*"] },
+                desiredCount: config.requireNumber("taskCount"),
+                useDatabase: true,
+            },
+        ],
         // 443 terminates TLS; 80 exists only to answer with a redirect to HTTPS
         // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html).
         loadBalancer: { certificateArn: config.require("certificateArn") },

@@ -32,16 +32,19 @@ function lazy(file, name, esModule) {
         }
         return real;
     };
-    const exports = new Proxy({}, {
-        get: (_, key) => (key === "__esModule" && real === undefined ? esModule : Reflect.get(load(), key)),
-        has: (_, key) => Reflect.has(load(), key),
-        ownKeys: () => Reflect.ownKeys(load()),
-        getOwnPropertyDescriptor: (_, key) => {
-            const d = Reflect.getOwnPropertyDescriptor(load(), key);
-            return d && { ...d, configurable: true };
+    const exports = new Proxy(
+        {},
+        {
+            get: (_, key) => (key === "__esModule" && real === undefined ? esModule : Reflect.get(load(), key)),
+            has: (_, key) => Reflect.has(load(), key),
+            ownKeys: () => Reflect.ownKeys(load()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Reflect.getOwnPropertyDescriptor(load(), key);
+                return d && { ...d, configurable: true };
+            },
+            getPrototypeOf: () => Reflect.getPrototypeOf(load()),
         },
-        getPrototypeOf: () => Reflect.getPrototypeOf(load()),
-    });
+    );
     const stand = new Module(file, module);
     stand.filename = file;
     stand.exports = exports;

@@ -18,7 +18,9 @@ let transform;
 function compile(source, filename) {
     transform ??= require("sucrase").transform;
     const { code, sourceMap } = transform(source, {
-        transforms: ["imports", "typescript"], filePath: filename, sourceMapOptions: { compiledFilename: filename },
+        transforms: ["imports", "typescript"],
+        filePath: filename,
+        sourceMapOptions: { compiledFilename: filename },
     });
     return `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString("base64")}`;
 }
@@ -27,7 +29,10 @@ const previous = Module._extensions[".ts"];
 Module._extensions[".ts"] = function (module, filename) {
     if (filename.includes(nodeModules) && previous) return previous(module, filename);
     const st = fs.statSync(filename);
-    const key = crypto.createHash("sha1").update(`${sucraseVersion}\0${filename}\0${st.size}\0${st.mtimeMs}`).digest("hex");
+    const key = crypto
+        .createHash("sha1")
+        .update(`${sucraseVersion}\0${filename}\0${st.size}\0${st.mtimeMs}`)
+        .digest("hex");
     const cached = path.join(cacheDir, `${key}.js`);
     let js;
     try {
@@ -39,7 +44,9 @@ Module._extensions[".ts"] = function (module, filename) {
             const tmp = `${cached}.${process.pid}.tmp`;
             fs.writeFileSync(tmp, js);
             fs.renameSync(tmp, cached);
-        } catch { /* a read-only tree: run uncached */ }
+        } catch {
+            /* a read-only tree: run uncached */
+        }
     }
     module._compile(js, filename);
 };

@@ -27,26 +27,43 @@ describe("the plugin process, started as the Node.js language host starts it", f
     before(async () => {
         const consumer = fs.mkdtempSync(path.join(os.tmpdir(), "citadel-consumer-"));
         // The engine address is unused until the provider logs or registers resources: GetSchema needs none.
-        child = spawn(process.execPath, [path.join(PULUMI_DIR, "cmd", "run-plugin"), PLUGIN_DIR, "127.0.0.1:1"],
-            { cwd: consumer, stdio: ["ignore", "pipe", "pipe"] });
-        child.stderr!.on("data", (d) => { stderr += d; });
+        child = spawn(process.execPath, [path.join(PULUMI_DIR, "cmd", "run-plugin"), PLUGIN_DIR, "127.0.0.1:1"], {
+            cwd: consumer,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        child.stderr!.on("data", (d) => {
+            stderr += d;
+        });
         port = await new Promise<string>((resolve, reject) => {
             let out = "";
-            child!.stdout!.on("data", (d) => { out += d; if (/^\d+\n/.test(out)) resolve(out.trim()); });
+            child!.stdout!.on("data", (d) => {
+                out += d;
+                if (/^\d+\n/.test(out)) resolve(out.trim());
+            });
             child!.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before serving:\n${stderr}`)));
         });
     });
-    after(() => { if (child?.pid) process.kill(child.pid); });
+    after(() => {
+        if (child?.pid) process.kill(child.pid);
+    });
 
     it("serves the citadel schema over gRPC, every component with its documented inputs", async () => {
         const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        const schema = await new Promise<{ name: string; resources: Record<string, { inputProperties: Record<string, { description: string }> }> }>(
-            (resolve, reject) => client.getSchema(new provproto.GetSchemaRequest(),
-                (err: Error | null, resp: { getSchema(): string }) => err ? reject(err) : resolve(JSON.parse(resp.getSchema()))));
+        const schema = await new Promise<{
+            name: string;
+            resources: Record<string, { inputProperties: Record<string, { description: string }> }>;
+        }>((resolve, reject) =>
+            client.getSchema(new provproto.GetSchemaRequest(), (err: Error | null, resp: { getSchema(): string }) =>
+                err ? reject(err) : resolve(JSON.parse(resp.getSchema())),
+            ),
+        );
         client.close();
         assert.equal(schema.name, "citadel");
         assert.equal(Object.keys(schema.resources).length, 17);
-        assert.match(schema.resources["citadel:index:SecureVpc"].inputProperties.natStrategy.description, /Default: "none"$/);
+        assert.match(
+            schema.resources["citadel:index:SecureVpc"].inputProperties.natStrategy.description,
+            /Default: "none"$/,
+        );
         assert.equal(stderr.trim(), "", "the plugin started without errors or type errors");
     });
 });

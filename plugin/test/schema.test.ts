@@ -18,7 +18,8 @@ const PLUGIN_DIR = path.join(__dirname, "..");
 const PREFIX = "citadel:index:";
 
 /** The component packages: every package but the policy pack and the test harness. */
-const PACKAGES = fs.readdirSync(path.join(REPO_ROOT, "packages"))
+const PACKAGES = fs
+    .readdirSync(path.join(REPO_ROOT, "packages"))
     .filter((d) => fs.existsSync(path.join(REPO_ROOT, "packages", d, "package.json")))
     .map((d) => JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "packages", d, "package.json"), "utf8")).name as string)
     .filter((n) => !["@citadel/policy", "@citadel/testing"].includes(n));
@@ -26,11 +27,28 @@ const PACKAGES = fs.readdirSync(path.join(REPO_ROOT, "packages"))
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the names are data
 const EXPORTS: Record<string, Record<string, unknown>> = Object.fromEntries(PACKAGES.map((p) => [p, require(p)]));
 
-interface Property { description?: string; $ref?: string; items?: Property; additionalProperties?: Property; type?: string }
+interface Property {
+    description?: string;
+    $ref?: string;
+    items?: Property;
+    additionalProperties?: Property;
+    type?: string;
+}
 interface Schema {
     name: string;
-    resources: Record<string, { description?: string; inputProperties: Record<string, Property>; properties: Record<string, Property>; requiredInputs: string[] }>;
-    types: Record<string, { type: string; properties?: Record<string, Property>; enum?: Array<{ name: string; value: string | number }> }>;
+    resources: Record<
+        string,
+        {
+            description?: string;
+            inputProperties: Record<string, Property>;
+            properties: Record<string, Property>;
+            requiredInputs: string[];
+        }
+    >;
+    types: Record<
+        string,
+        { type: string; properties?: Record<string, Property>; enum?: Array<{ name: string; value: string | number }> }
+    >;
 }
 
 /** Every property of the schema, named `Owner.property` (inputs as `Component.input`, outputs as `Component#output`). */
@@ -48,8 +66,11 @@ function properties(schema: Schema): Array<[string, Property]> {
 }
 
 function refs(p: Property): string[] {
-    return [p.$ref, ...(p.items ? refs(p.items) : []), ...(p.additionalProperties ? refs(p.additionalProperties) : [])]
-        .filter((r): r is string => r !== undefined);
+    return [
+        p.$ref,
+        ...(p.items ? refs(p.items) : []),
+        ...(p.additionalProperties ? refs(p.additionalProperties) : []),
+    ].filter((r): r is string => r !== undefined);
 }
 
 describe("the citadel package under Pulumi's schema inference", function () {
@@ -62,18 +83,34 @@ describe("the citadel package under Pulumi's schema inference", function () {
     });
 
     it("serves every component class the packages export, and only those", () => {
-        assert.deepEqual([...PLUGIN_PACKAGES].sort(), [...PACKAGES].sort(), "plugin/components.ts lists every component package");
-        const exported = new Set(Object.values(EXPORTS).flatMap((m) => getPulumiComponents(m)).map((c) => c.name));
+        assert.deepEqual(
+            [...PLUGIN_PACKAGES].sort(),
+            [...PACKAGES].sort(),
+            "plugin/components.ts lists every component package",
+        );
+        const exported = new Set(
+            Object.values(EXPORTS)
+                .flatMap((m) => getPulumiComponents(m))
+                .map((c) => c.name),
+        );
         assert.deepEqual(COMPONENTS.map((c) => c.name).sort(), [...exported].sort());
         assert.deepEqual(Object.keys(schema.resources).sort(), [...exported].map((n) => PREFIX + n).sort());
     });
 
     it("documents every component, input, output and type property (JSDoc's text, which the analyzer copies)", () => {
         const missing = [
-            ...Object.entries(schema.resources).filter(([, r]) => !r.description).map(([t]) => t.slice(PREFIX.length)),
-            ...properties(schema).filter(([, p]) => !p.description?.trim()).map(([n]) => n),
+            ...Object.entries(schema.resources)
+                .filter(([, r]) => !r.description)
+                .map(([t]) => t.slice(PREFIX.length)),
+            ...properties(schema)
+                .filter(([, p]) => !p.description?.trim())
+                .map(([n]) => n),
         ];
-        assert.deepEqual(missing, [], `${missing.length} without a description (a JSDoc with only tags, e.g. \`/** @default x */\`, gives none):\n${missing.join("\n")}`);
+        assert.deepEqual(
+            missing,
+            [],
+            `${missing.length} without a description (a JSDoc with only tags, e.g. \`/** @default x */\`, gives none):\n${missing.join("\n")}`,
+        );
     });
 
     it("notes each TypeScript @default in the input's description (the analyzer drops JSDoc tags)", () => {
@@ -99,8 +136,11 @@ describe("the citadel package under Pulumi's schema inference", function () {
     });
 
     it("resolves every type reference to a type of the package (or a pulumi.json built-in)", () => {
-        const dangling = properties(schema).flatMap(([n, p]) => refs(p).map((r) => [n, r] as const))
-            .filter(([, r]) => !(r.startsWith("pulumi.json#/") || schema.types[r.replace("#/types/", "")] !== undefined))
+        const dangling = properties(schema)
+            .flatMap(([n, p]) => refs(p).map((r) => [n, r] as const))
+            .filter(
+                ([, r]) => !(r.startsWith("pulumi.json#/") || schema.types[r.replace("#/types/", "")] !== undefined),
+            )
             .map(([n, r]) => `${n}: ${r}`);
         assert.deepEqual(dangling, []);
     });
@@ -109,16 +149,24 @@ describe("the citadel package under Pulumi's schema inference", function () {
         // Two exported interfaces called `AlarmsArgs` in two packages would become one schema type,
         // the first one read, silently. Count the source files that declare each name.
         const sources: string[] = [];
-        const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) =>
-            e.isDirectory() ? walk(path.join(d, e.name)) : e.name.endsWith(".ts") && sources.push(path.join(d, e.name)));
+        const walk = (d: string) =>
+            fs
+                .readdirSync(d, { withFileTypes: true })
+                .forEach((e) =>
+                    e.isDirectory()
+                        ? walk(path.join(d, e.name))
+                        : e.name.endsWith(".ts") && sources.push(path.join(d, e.name)),
+                );
         PACKAGES.forEach((p) => walk(path.join(REPO_ROOT, "packages", p.replace("@citadel/", ""), "src")));
         const text = sources.map((f) => [f, fs.readFileSync(f, "utf8")] as const);
-        const clashes = Object.keys(schema.types).map((t) => t.slice(PREFIX.length)).flatMap((name) => {
-            const re = new RegExp(`^export (?:interface|type|const|enum|class) ${name}\\b`, "m");
-            const files = text.filter(([, s]) => re.test(s)).map(([f]) => path.relative(REPO_ROOT, f));
-            // None: a type of a dependency's (SecureBucket's lifecycle rules are @pulumi/aws input types).
-            return files.length <= 1 ? [] : [`${name}: ${files.join(", ")}`];
-        });
+        const clashes = Object.keys(schema.types)
+            .map((t) => t.slice(PREFIX.length))
+            .flatMap((name) => {
+                const re = new RegExp(`^export (?:interface|type|const|enum|class) ${name}\\b`, "m");
+                const files = text.filter(([, s]) => re.test(s)).map(([f]) => path.relative(REPO_ROOT, f));
+                // None: a type of a dependency's (SecureBucket's lifecycle rules are @pulumi/aws input types).
+                return files.length <= 1 ? [] : [`${name}: ${files.join(", ")}`];
+            });
         assert.deepEqual(clashes, []);
     });
 
@@ -132,14 +180,32 @@ describe("the citadel package under Pulumi's schema inference", function () {
             // The analyzer lists a union's members in the checker's order, not the declaration's.
             assert.deepEqual(t.enum!.map((e) => e.value).sort(), Object.values(owner[name] as object).sort(), name);
         }
-        assert.deepEqual(schema.types[`${PREFIX}NatStrategy`].enum!.map((e) => e.name), ["None", "Single", "PerAz"]);
+        assert.deepEqual(
+            schema.types[`${PREFIX}NatStrategy`].enum!.map((e) => e.name),
+            ["None", "Single", "PerAz"],
+        );
     });
 
     it("reads EcsApp's grants as named types and enums with their documentation", () => {
-        assert.deepEqual(schema.types[`${PREFIX}GrantAccess`].enum!.map((e) => e.value), ["read", "write", "readWrite"]);
-        assert.deepEqual(schema.types[`${PREFIX}StatementEffect`].enum!.map((e) => e.value), ["Allow", "Deny"]);
+        assert.deepEqual(
+            schema.types[`${PREFIX}GrantAccess`].enum!.map((e) => e.value),
+            ["read", "write", "readWrite"],
+        );
+        assert.deepEqual(
+            schema.types[`${PREFIX}StatementEffect`].enum!.map((e) => e.value),
+            ["Allow", "Deny"],
+        );
         const g = schema.types[`${PREFIX}GrantArgs`].properties!;
-        assert.deepEqual(Object.keys(g).sort(), ["access", "bucket", "cache", "kmsKeyArn", "prefix", "queue", "searchDomain", "statement"]);
+        assert.deepEqual(Object.keys(g).sort(), [
+            "access",
+            "bucket",
+            "cache",
+            "kmsKeyArn",
+            "prefix",
+            "queue",
+            "searchDomain",
+            "statement",
+        ]);
         assert.equal(g.access.$ref, `#/types/${PREFIX}GrantAccess`);
         assert.equal(g.statement.$ref, `#/types/${PREFIX}GrantStatementArgs`);
         assert.match(g.prefix.description!, /incoming\//);
@@ -149,7 +215,9 @@ describe("the citadel package under Pulumi's schema inference", function () {
         const vpc = schema.resources[`${PREFIX}SecureVpc`];
         assert.deepEqual(vpc.requiredInputs, ["flowLogs", "kmsKeyArn"]);
         assert.equal(vpc.inputProperties.natStrategy.$ref, `#/types/${PREFIX}NatStrategy`);
-        const key = schema.resources[`${PREFIX}PostgresDatabase`].inputProperties.kmsKeyArn as Property & { plain?: boolean };
+        const key = schema.resources[`${PREFIX}PostgresDatabase`].inputProperties.kmsKeyArn as Property & {
+            plain?: boolean;
+        };
         assert.equal(key.plain, undefined, "kmsKeyArn takes another resource's output");
         const az = vpc.inputProperties.azCount as Property & { plain?: boolean };
         assert.equal(az.plain, true, "azCount shapes the program, so it is a plain value");
@@ -159,38 +227,86 @@ describe("the citadel package under Pulumi's schema inference", function () {
         let vpcUrn: pulumi.Output<string> | undefined;
         let state: Record<string, unknown> = {};
         const rec = await capture(async () => {
-            const key = await provider.construct("net", `${PREFIX}KmsKey`, { description: "network logs", services: ["logs"] }, {});
+            const key = await provider.construct(
+                "net",
+                `${PREFIX}KmsKey`,
+                { description: "network logs", services: ["logs"] },
+                {},
+            );
             assert.ok(key.state.arn, "the key's ARN is an output");
             // What a Python program sends for SecureVpc(cidr_block=..., nat_strategy=citadel.NatStrategy.SINGLE, ...).
-            const vpc = await provider.construct("net", `${PREFIX}SecureVpc`, {
-                cidrBlock: "10.40.0.0/16", azCount: 2, natStrategy: "single", interfaceEndpoints: ["kms"],
-                kmsKeyArn: key.state.arn as pulumi.Output<string>, flowLogs: { destination: "cloudwatch" },
-            }, {});
+            const vpc = await provider.construct(
+                "net",
+                `${PREFIX}SecureVpc`,
+                {
+                    cidrBlock: "10.40.0.0/16",
+                    azCount: 2,
+                    natStrategy: "single",
+                    interfaceEndpoints: ["kms"],
+                    kmsKeyArn: key.state.arn as pulumi.Output<string>,
+                    flowLogs: { destination: "cloudwatch" },
+                },
+                {},
+            );
             vpcUrn = pulumi.output(vpc.urn);
             state = vpc.state;
             // A nested plain object holding another component's output, as the engine delivers it.
-            const accessLogs = await provider.construct("access-logs", `${PREFIX}SecureBucket`, { purpose: "accessLogs" }, {});
-            await provider.construct("data", `${PREFIX}SecureBucket`, {
-                kmsKeyArn: key.state.arn as pulumi.Output<string>,
-                accessLogs: { bucketName: accessLogs.state.bucketName as pulumi.Output<string>, prefix: "data/" },
-            }, {});
+            const accessLogs = await provider.construct(
+                "access-logs",
+                `${PREFIX}SecureBucket`,
+                { purpose: "accessLogs" },
+                {},
+            );
+            await provider.construct(
+                "data",
+                `${PREFIX}SecureBucket`,
+                {
+                    kmsKeyArn: key.state.arn as pulumi.Output<string>,
+                    accessLogs: { bucketName: accessLogs.state.bucketName as pulumi.Output<string>, prefix: "data/" },
+                },
+                {},
+            );
         });
         // The engine takes the URN construct returns: a Python program's component keeps the
         // TypeScript token, so its URNs match a TypeScript program's.
         assert.match(await valueOf(vpcUrn!), /::citadel:network:SecureVpc::net$/);
-        assert.deepEqual(Object.keys(state).sort(), Object.keys(schema.resources[`${PREFIX}SecureVpc`].properties).sort());
+        assert.deepEqual(
+            Object.keys(state).sort(),
+            Object.keys(schema.resources[`${PREFIX}SecureVpc`].properties).sort(),
+        );
         const vpc = rec.resources.find((r) => r.type === "aws:ec2/vpc:Vpc");
         assert.equal(vpc?.inputs.cidrBlock, "10.40.0.0/16");
-        assert.equal(rec.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1, "natStrategy single: one NAT gateway");
-        const logging = rec.resources.find((r) => r.type === "aws:s3/bucketLogging:BucketLogging" && r.name.startsWith("data"));
+        assert.equal(
+            rec.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length,
+            1,
+            "natStrategy single: one NAT gateway",
+        );
+        const logging = rec.resources.find(
+            (r) => r.type === "aws:s3/bucketLogging:BucketLogging" && r.name.startsWith("data"),
+        );
         assert.equal(logging?.inputs.targetPrefix, "data/");
-        assert.ok(logging?.inputs.targetBucket, "the access-logs bucket's name, resolved from the other component's output");
+        assert.ok(
+            logging?.inputs.targetBucket,
+            "the access-logs bucket's name, resolved from the other component's output",
+        );
     });
 
     it("refuses a bad enum value from another language with the component's own error", async () => {
-        await assert.rejects(capture(() => provider.construct("bad", `${PREFIX}SecureVpc`,
-            { cidrBlock: "10.40.0.0/16", natStrategy: "everywhere", kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/x" }, {})),
-        /natStrategy/);
+        await assert.rejects(
+            capture(() =>
+                provider.construct(
+                    "bad",
+                    `${PREFIX}SecureVpc`,
+                    {
+                        cidrBlock: "10.40.0.0/16",
+                        natStrategy: "everywhere",
+                        kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/x",
+                    },
+                    {},
+                ),
+            ),
+            /natStrategy/,
+        );
     });
 
     it("names in the README's Python program only resources, arguments and enum members the schema has", () => {
@@ -205,7 +321,10 @@ describe("the citadel package under Pulumi's schema inference", function () {
         assert.ok(calls.length >= 3, `${calls.length} components built`);
         for (const [, type, body] of calls) {
             const r = schema.resources[PREFIX + type];
-            if (!r) { wrong.push(`no component ${type}`); continue; }
+            if (!r) {
+                wrong.push(`no component ${type}`);
+                continue;
+            }
             const kwargs = [...body.replace(/\{[^}]*\}|\[[^\]]*\]/g, "").matchAll(/(\w+)=/g)].map((m) => m[1]);
             for (const k of kwargs) if (!(camel(k) in r.inputProperties)) wrong.push(`${type}(${k}=)`);
             for (const k of r.requiredInputs) if (!kwargs.map(camel).includes(k)) wrong.push(`${type} needs ${k}`);

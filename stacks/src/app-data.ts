@@ -20,7 +20,13 @@ export interface AppDataSettings {
     search: { enabled: boolean; highAvailability: boolean; instanceType: string };
 }
 
-const NETWORK = { vpcId: "(vpc)", vpcCidrBlock: "(vpc)", publicSubnetIds: [], privateSubnetIds: ["a", "b", "c"], availabilityZones: [] };
+const NETWORK = {
+    vpcId: "(vpc)",
+    vpcCidrBlock: "(vpc)",
+    publicSubnetIds: [],
+    privateSubnetIds: ["a", "b", "c"],
+    availabilityZones: [],
+};
 
 /** Reads every key, and validates every service's values with its component's own rules, on or off. */
 export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): AppDataSettings {
@@ -44,12 +50,19 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
     };
     for (const f of ["uploads", "cache", "search"] as const) {
         if (s[f].enabled && !appEnabled) {
-            throw new ConfigError(reader.full(`${f}.enabled`), true, "needs the app (its tasks are the only clients)", "false, or app.enabled: true");
+            throw new ConfigError(
+                reader.full(`${f}.enabled`),
+                true,
+                "needs the app (its tasks are the only clients)",
+                "false, or app.enabled: true",
+            );
         }
     }
     const renamed = (prefix: string, map: Record<string, string>) => (e: unknown) => {
         if (e instanceof ConfigError) {
-            const field = Object.keys(map).find((k) => e.key.endsWith(`: ${k}`) || e.key.endsWith(`.${k}`) || e.key.endsWith(k));
+            const field = Object.keys(map).find(
+                (k) => e.key.endsWith(`: ${k}`) || e.key.endsWith(`.${k}`) || e.key.endsWith(k),
+            );
             if (field) throw new ConfigError(reader.full(`${prefix}.${map[field]}`), e.value, e.problem, e.allowed);
         }
         throw e;
@@ -58,25 +71,41 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
     {
         try {
             // Off, an empty list is fine (required only when on); every origin given is checked all the same.
-            const given = s.uploads.enabled || s.uploads.allowedOrigins.length > 0 ? s
-                : { ...s, uploads: { ...s.uploads, allowedOrigins: ["https://portal.example.com"] } };
+            const given =
+                s.uploads.enabled || s.uploads.allowedOrigins.length > 0
+                    ? s
+                    : { ...s, uploads: { ...s.uploads, allowedOrigins: ["https://portal.example.com"] } };
             validateSecureUploadsArgs("uploads", uploadsArgs(given, "(key)", "(logs)"));
         } catch (e) {
-            renamed("uploads", { allowedOrigins: "allowedOrigins", incomingExpirationDays: "incomingExpirationDays", maxUploadBytes: "maxUploadMiB" })(e);
+            renamed("uploads", {
+                allowedOrigins: "allowedOrigins",
+                incomingExpirationDays: "incomingExpirationDays",
+                maxUploadBytes: "maxUploadMiB",
+            })(e);
         }
     }
     {
         try {
-            validateCacheArgs("cache", { network: NETWORK, kmsKeyArn: "(key)", clients: { securityGroupIds: ["(tasks)"], roleNames: ["(app)"] },
-                highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType });
+            validateCacheArgs("cache", {
+                network: NETWORK,
+                kmsKeyArn: "(key)",
+                clients: { securityGroupIds: ["(tasks)"], roleNames: ["(app)"] },
+                highAvailability: s.cache.highAvailability,
+                nodeType: s.cache.nodeType,
+            });
         } catch (e) {
             renamed("cache", { nodeType: "nodeType", nodeCount: "highAvailability" })(e);
         }
     }
     {
         try {
-            validateSearchArgs("search", { network: NETWORK, kmsKeyArn: "(key)", clients: { securityGroupIds: ["(tasks)"], roleArns: ["arn:aws:iam::123456789012:role/app"] },
-                highAvailability: s.search.highAvailability, instanceType: s.search.instanceType });
+            validateSearchArgs("search", {
+                network: NETWORK,
+                kmsKeyArn: "(key)",
+                clients: { securityGroupIds: ["(tasks)"], roleArns: ["arn:aws:iam::123456789012:role/app"] },
+                highAvailability: s.search.highAvailability,
+                instanceType: s.search.instanceType,
+            });
         } catch (e) {
             renamed("search", { instanceType: "instanceType", instanceCount: "highAvailability" })(e);
         }
@@ -86,8 +115,11 @@ export function loadAppDataSettings(reader: ConfigReader, appEnabled: boolean): 
 
 function uploadsArgs(s: AppDataSettings, kmsKeyArn: pulumi.Input<string>, accessLogsBucketName: pulumi.Input<string>) {
     return {
-        kmsKeyArn, accessLogsBucketName, allowedOrigins: s.uploads.allowedOrigins,
-        incomingExpirationDays: s.uploads.incomingExpirationDays, maxUploadBytes: s.uploads.maxUploadMiB * 1024 * 1024,
+        kmsKeyArn,
+        accessLogsBucketName,
+        allowedOrigins: s.uploads.allowedOrigins,
+        incomingExpirationDays: s.uploads.incomingExpirationDays,
+        maxUploadBytes: s.uploads.maxUploadMiB * 1024 * 1024,
     };
 }
 
@@ -96,10 +128,14 @@ export function deployUploads(platform: Platform): { uploads?: SecureUploads; gr
     const s = platform.settings.appData;
     if (!s.uploads.enabled) return { grants: [] };
     // Malware found, or a failed scan, goes to the stack's alert topic (it admits this account's rules).
-    const uploads = new SecureUploads("uploads", {
-        ...uploadsArgs(s, platform.key.arn, platform.accessLogs.bucketName),
-        alarms: { topicArn: platform.alerts.topicArn },
-    }, { protect: platform.settings.protect });
+    const uploads = new SecureUploads(
+        "uploads",
+        {
+            ...uploadsArgs(s, platform.key.arn, platform.accessLogs.bucketName),
+            alarms: { topicArn: platform.alerts.topicArn },
+        },
+        { protect: platform.settings.protect },
+    );
     return { uploads, grants: uploads.appGrants };
 }
 
@@ -118,22 +154,41 @@ export function deployAppData(platform: Platform, app: EcsApp, uploads?: SecureU
         Object.assign(outputs, { uploadsBucketName: uploads.bucketName, uploadsAvatarsPrefix: uploads.avatarsPrefix });
     }
     if (s.cache.enabled) {
-        const cache = new Cache("cache", {
-            network: platform.net.network, kmsKeyArn: platform.key.arn,
-            clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: Object.values(app.taskRoleNames) },
-            highAvailability: s.cache.highAvailability, nodeType: s.cache.nodeType,
-            logRetentionInDays: platform.settings.logs.retentionDays, parameterNamespace: `${namespace}/cache`, alarms,
-        }, opts);
+        const cache = new Cache(
+            "cache",
+            {
+                network: platform.net.network,
+                kmsKeyArn: platform.key.arn,
+                clients: { securityGroupIds: [app.tasksSecurityGroupId], roleNames: Object.values(app.taskRoleNames) },
+                highAvailability: s.cache.highAvailability,
+                nodeType: s.cache.nodeType,
+                logRetentionInDays: platform.settings.logs.retentionDays,
+                parameterNamespace: `${namespace}/cache`,
+                alarms,
+            },
+            opts,
+        );
         Object.assign(outputs, { cacheEndpoint: cache.primaryEndpointAddress, cacheUser: cache.userName });
     }
     if (s.search.enabled) {
-        const search = new Search("search", {
-            network: platform.net.network, kmsKeyArn: platform.key.arn,
-            clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: Object.values(app.taskRoleArns) },
-            highAvailability: s.search.highAvailability, instanceType: s.search.instanceType,
-            logRetentionInDays: platform.settings.logs.retentionDays, parameterNamespace: `${namespace}/search`, alarms,
-        }, opts);
-        Object.assign(outputs, { searchEndpoint: search.endpoint, searchRoleMappingRequest: search.roleMappingRequest });
+        const search = new Search(
+            "search",
+            {
+                network: platform.net.network,
+                kmsKeyArn: platform.key.arn,
+                clients: { securityGroupIds: [app.tasksSecurityGroupId], roleArns: Object.values(app.taskRoleArns) },
+                highAvailability: s.search.highAvailability,
+                instanceType: s.search.instanceType,
+                logRetentionInDays: platform.settings.logs.retentionDays,
+                parameterNamespace: `${namespace}/search`,
+                alarms,
+            },
+            opts,
+        );
+        Object.assign(outputs, {
+            searchEndpoint: search.endpoint,
+            searchRoleMappingRequest: search.roleMappingRequest,
+        });
     }
     return outputs;
 }

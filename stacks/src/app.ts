@@ -1,9 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
-    ARN_RULES, ConfigError, configKeys, KeyOf, LogBucketRef, NetworkRef, partitionOf, requireArn, requireLogRetention, requireNonRootUser,
+    ARN_RULES,
+    ConfigError,
+    configKeys,
+    KeyOf,
+    LogBucketRef,
+    NetworkRef,
+    partitionOf,
+    requireArn,
+    requireLogRetention,
+    requireNonRootUser,
 } from "@citadel/shared";
 import {
-    CAPACITY_TYPES, CapacityType, EcsApp, EcsAppArgs, EcsAppKeys, GrantArgs, OriginProtectionArgs, requireCertificateArn, resolveEcsAppArgs,
+    CAPACITY_TYPES,
+    CapacityType,
+    EcsApp,
+    EcsAppArgs,
+    EcsAppKeys,
+    GrantArgs,
+    OriginProtectionArgs,
+    requireCertificateArn,
+    resolveEcsAppArgs,
     validateEcsAppArgs,
 } from "@citadel/ecs-app";
 import { DEFAULT_ORIGIN_HEADER_NAME } from "@citadel/edge-cdn";
@@ -98,17 +115,17 @@ const TOP_LEVEL_KEYS: Record<string, string> = {
     "images.source": "app.imageSource",
     "images.registry": "app.registry",
     "images.credentialsSecretArn": "app.registryCredentialsSecretArn",
-    "logRetentionInDays": "logs.retentionDays",
+    logRetentionInDays: "logs.retentionDays",
     "bastion.instanceType": "app.bastion",
 };
 const MEMBER_KEYS: Record<string, string> = {
-    "desiredCount": "app.desiredCount",
-    "minCount": "app.desiredCount",
-    "maxCount": "app.maxCount",
-    "user": "app.user",
+    desiredCount: "app.desiredCount",
+    minCount: "app.desiredCount",
+    maxCount: "app.maxCount",
+    user: "app.user",
     "routing.hosts": "app.hosts",
     "routing.paths": "path",
-    "routing": "path",
+    routing: "path",
 };
 
 function appConfigKeys(reader: ConfigReader): EcsAppKeys {
@@ -120,7 +137,8 @@ function appConfigKeys(reader: ConfigReader): EcsAppKeys {
             if (mapped?.startsWith("app.")) return reader.full(mapped);
             // The worker and the migration run the backend's image.
             if (field === "image" && list !== "services") return reader.full("app.backend.image");
-            if (list === "migration" && (field === "cpu" || field === "memory")) return reader.full(`app.backend.${field}`);
+            if (list === "migration" && (field === "cpu" || field === "memory"))
+                return reader.full(`app.backend.${field}`);
             const member = list === "migration" ? "migration" : name;
             return reader.full(`app.${member}.${mapped ?? field}`);
         },
@@ -142,8 +160,14 @@ function webService(reader: ConfigReader, name: "frontend" | "backend"): WebServ
 export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
     const common = { user: s.user, desiredCount: s.desiredCount, maxCount: s.maxCount };
     const web = (name: "frontend" | "backend", w: WebServiceSettings) => ({
-        name, image: w.image, port: w.port, cpu: w.cpu, memory: w.memory, healthCheckPath: w.healthCheckPath,
-        routing: { paths: [w.path], hosts: s.hosts }, ...common,
+        name,
+        image: w.image,
+        port: w.port,
+        cpu: w.cpu,
+        memory: w.memory,
+        healthCheckPath: w.healthCheckPath,
+        routing: { paths: [w.path], hosts: s.hosts },
+        ...common,
     });
     return {
         network: refs.network,
@@ -153,22 +177,52 @@ export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
         ec2: s.capacity === "ec2" ? s.ec2 : undefined,
         // The backend's path is the more specific one: its rule comes first.
         services: [
-            { ...web("backend", s.backend), useDatabase: true, environment: { APP_ENV: pulumi.getStack() }, grants: refs.grants },
+            {
+                ...web("backend", s.backend),
+                useDatabase: true,
+                environment: { APP_ENV: pulumi.getStack() },
+                grants: refs.grants,
+            },
             web("frontend", s.frontend),
         ],
-        workers: [{
-            name: "worker", image: s.backend.image, command: s.worker.command, cpu: s.worker.cpu, memory: s.worker.memory,
-            useDatabase: true, producers: ["backend"], environment: { APP_ENV: pulumi.getStack() }, grants: refs.grants, ...common,
-        }],
-        migration: { image: s.backend.image, command: s.migrationCommand, cpu: s.backend.cpu, memory: s.backend.memory, user: s.user },
-        images: s.imageSource === "registry"
-            ? { source: "registry", registry: s.registry ?? "", credentialsSecretArn: s.registryCredentialsSecretArn ?? "" }
-            : { source: "ecr" },
+        workers: [
+            {
+                name: "worker",
+                image: s.backend.image,
+                command: s.worker.command,
+                cpu: s.worker.cpu,
+                memory: s.worker.memory,
+                useDatabase: true,
+                producers: ["backend"],
+                environment: { APP_ENV: pulumi.getStack() },
+                grants: refs.grants,
+                ...common,
+            },
+        ],
+        migration: {
+            image: s.backend.image,
+            command: s.migrationCommand,
+            cpu: s.backend.cpu,
+            memory: s.backend.memory,
+            user: s.user,
+        },
+        images:
+            s.imageSource === "registry"
+                ? {
+                      source: "registry",
+                      registry: s.registry ?? "",
+                      credentialsSecretArn: s.registryCredentialsSecretArn ?? "",
+                  }
+                : { source: "ecr" },
         loadBalancer: { certificateArn: s.certificateArn },
         originProtection: refs.originProtection,
         parameterNamespace: `/${pulumi.getProject()}/${pulumi.getStack()}`,
         imageTag: s.imageTag,
-        database: { databaseName: s.database.name, instanceClass: s.database.instanceClass, multiAz: s.database.multiAz },
+        database: {
+            databaseName: s.database.name,
+            instanceClass: s.database.instanceClass,
+            multiAz: s.database.multiAz,
+        },
         bastion: s.bastion ? {} : undefined,
         alarms: refs.alarmsTopicArn ? { topicArn: refs.alarmsTopicArn } : undefined,
         logRetentionInDays: refs.logRetentionInDays,
@@ -189,15 +243,22 @@ export function requiredEndpoints(s: AppSettings): string[] {
 function requireEgress(reader: ConfigReader, s: AppSettings): void {
     if (reader.string("vpc.natStrategy") !== "none") return;
     if (s.imageSource === "registry") {
-        throw new ConfigError(reader.full("vpc.natStrategy"), "none", "leaves the tasks no route to the private registry",
-            "single | perAz when app.imageSource is registry");
+        throw new ConfigError(
+            reader.full("vpc.natStrategy"),
+            "none",
+            "leaves the tasks no route to the private registry",
+            "single | perAz when app.imageSource is registry",
+        );
     }
     const have = reader.stringList("vpc.interfaceEndpoints");
     const missing = requiredEndpoints(s).filter((e) => !have.includes(e));
     if (missing.length > 0) {
-        throw new ConfigError(reader.full("vpc.natStrategy"), "none",
+        throw new ConfigError(
+            reader.full("vpc.natStrategy"),
+            "none",
             `leaves the app's tasks unable to reach ${missing.join(", ")} (no NAT and no interface endpoint)`,
-            `single | perAz, or vpc.interfaceEndpoints including ${requiredEndpoints(s).join(", ")}`);
+            `single | perAz, or vpc.interfaceEndpoints including ${requiredEndpoints(s).join(", ")}`,
+        );
     }
 }
 
@@ -244,25 +305,41 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
     const region = stackRegion();
     // The values are validated whether or not the app is on; only the checks that tie the app to
     // the rest of the stack (a certificate, a route out) wait until it is.
-    if (s.enabled || s.certificateArn !== "") requireCertificateArn(reader.full("app.certificateArn"), s.certificateArn, region);
+    if (s.enabled || s.certificateArn !== "")
+        requireCertificateArn(reader.full("app.certificateArn"), s.certificateArn, region);
     // ECS reads the registry credentials from any region (by full ARN), but only in the stack's partition.
     if (s.registryCredentialsSecretArn !== undefined) {
-        requireArn(reader.full("app.registryCredentialsSecretArn"), s.registryCredentialsSecretArn, { ...ARN_RULES.secret, partition: partitionOf(region) });
+        requireArn(reader.full("app.registryCredentialsSecretArn"), s.registryCredentialsSecretArn, {
+            ...ARN_RULES.secret,
+            partition: partitionOf(region),
+        });
     }
     const edgeFrontsApp = reader.boolean("edge.enabled");
     const refs: AppRefs = {
         network: {
-            vpcId: "(the stack's VPC)", vpcCidrBlock: "(the stack's VPC)",
-            publicSubnetIds: [], privateSubnetIds: [], availabilityZones: [],
+            vpcId: "(the stack's VPC)",
+            vpcCidrBlock: "(the stack's VPC)",
+            publicSubnetIds: [],
+            privateSubnetIds: [],
+            availabilityZones: [],
         },
         kmsKeyArn: "(the stack's key)",
         logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
-        logRetentionInDays: requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653)),
+        logRetentionInDays: requireLogRetention(
+            reader.full("logs.retentionDays"),
+            reader.integer("logs.retentionDays", 1, 3653),
+        ),
         protect: reader.boolean("protect"),
         // With the edge in front, each listener rule carries the origin header condition too: the
         // hosts and paths get one condition value fewer.
-        originProtection: s.enabled && edgeFrontsApp
-            ? { headerName: DEFAULT_ORIGIN_HEADER_NAME, headerValue: "0".repeat(48), prefixListIds: ["pl-00000000"] } : undefined,
+        originProtection:
+            s.enabled && edgeFrontsApp
+                ? {
+                      headerName: DEFAULT_ORIGIN_HEADER_NAME,
+                      headerValue: "0".repeat(48),
+                      prefixListIds: ["pl-00000000"],
+                  }
+                : undefined,
     };
     const given = s.enabled || s.certificateArn !== "" ? s : { ...s, certificateArn: PLACEHOLDER_CERTIFICATE };
     const args = appArgs(given, refs);
@@ -271,14 +348,23 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
         validateEcsAppArgs("app", args);
         // The keys of the capacity and image source not chosen are validated too, with the same
         // rules: switching to them later must not surprise. Unset registry keys stay unset.
-        if (s.capacity !== "ec2") resolveEcsAppArgs(appArgs({ ...given, capacity: "ec2" }, refs), appConfigKeys(reader));
+        if (s.capacity !== "ec2")
+            resolveEcsAppArgs(appArgs({ ...given, capacity: "ec2" }, refs), appConfigKeys(reader));
         if (s.imageSource !== "registry" && (s.registry || s.registryCredentialsSecretArn)) {
-            resolveEcsAppArgs(appArgs({
-                ...given, imageSource: "registry",
-                registry: s.registry || "registry.example.com/acme",
-                registryCredentialsSecretArn: s.registryCredentialsSecretArn
-                    || "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf",
-            }, refs), appConfigKeys(reader));
+            resolveEcsAppArgs(
+                appArgs(
+                    {
+                        ...given,
+                        imageSource: "registry",
+                        registry: s.registry || "registry.example.com/acme",
+                        registryCredentialsSecretArn:
+                            s.registryCredentialsSecretArn ||
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf",
+                    },
+                    refs,
+                ),
+                appConfigKeys(reader),
+            );
         }
     } catch (e) {
         // The database's own validator names its argument; name the config key instead.
@@ -296,19 +382,25 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
  * Deploys the app on the platform: the EcsApp (with its database) and the stack outputs an
  * operator needs. `originProtection` (from the edge module) restricts the load balancer to the CDN.
  */
-export function deployApp(platform: Platform, originProtection?: OriginProtectionArgs, grants: GrantArgs[] = []):
-    { outputs: Record<string, unknown>; app: EcsApp } {
+export function deployApp(
+    platform: Platform,
+    originProtection?: OriginProtectionArgs,
+    grants: GrantArgs[] = [],
+): { outputs: Record<string, unknown>; app: EcsApp } {
     const s = platform.settings;
-    const app = new EcsApp("app", appArgs(s.app, {
-        network: platform.net.network,
-        kmsKeyArn: platform.key.arn,
-        logBucket: { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn },
-        logRetentionInDays: s.logs.retentionDays,
-        protect: s.protect,
-        originProtection,
-        alarmsTopicArn: s.operations.alarms ? platform.alerts.topicArn : undefined,
-        grants,
-    }));
+    const app = new EcsApp(
+        "app",
+        appArgs(s.app, {
+            network: platform.net.network,
+            kmsKeyArn: platform.key.arn,
+            logBucket: { bucketName: platform.accessLogs.bucketName, arn: platform.accessLogs.arn },
+            logRetentionInDays: s.logs.retentionDays,
+            protect: s.protect,
+            originProtection,
+            alarmsTopicArn: s.operations.alarms ? platform.alerts.topicArn : undefined,
+            grants,
+        }),
+    );
     const outputs: Record<string, unknown> = {
         appLoadBalancerDnsName: app.loadBalancerDnsName,
         appClusterName: app.clusterName,
@@ -321,14 +413,18 @@ export function deployApp(platform: Platform, originProtection?: OriginProtectio
         ...(app.appVersionParameterName ? { appVersionParameterName: app.appVersionParameterName } : {}),
         appDatabaseAddress: app.database?.address,
         appDatabaseSecretArn: app.database?.masterUserSecretArn,
-        ...(s.app.imageSource === "ecr" ? {
-            appRepositoryUrls: pulumi.all(app.repositoryUrls),
-            appCiPolicyArn: app.ciPolicyArn,
-        } : {}),
-        ...(s.app.bastion ? {
-            appBastionSessionCommand: app.bastionSessionCommand,
-            appDatabasePortForwardingCommand: app.databasePortForwardingCommand,
-        } : {}),
+        ...(s.app.imageSource === "ecr"
+            ? {
+                  appRepositoryUrls: pulumi.all(app.repositoryUrls),
+                  appCiPolicyArn: app.ciPolicyArn,
+              }
+            : {}),
+        ...(s.app.bastion
+            ? {
+                  appBastionSessionCommand: app.bastionSessionCommand,
+                  appDatabasePortForwardingCommand: app.databasePortForwardingCommand,
+              }
+            : {}),
     };
     return { outputs, app };
 }

@@ -1,14 +1,27 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    closestName, ConfigError, ConfigSecrets, declaredConfig, HIDDEN, isPlanStandIn, isSecretConfig, KeyDeclaration, KeyOf, partitionOf, refuseUndeclaredKeys,
-    requireSafeText, stackRegion,
+    closestName,
+    ConfigError,
+    ConfigSecrets,
+    declaredConfig,
+    HIDDEN,
+    isPlanStandIn,
+    isSecretConfig,
+    KeyDeclaration,
+    KeyOf,
+    partitionOf,
+    refuseUndeclaredKeys,
+    requireSafeText,
+    stackRegion,
 } from "@citadel/shared";
 
 export type { KeyDeclaration };
 
 /** Pulumi.yaml beside the program (`stacks/` is the project's `main`): the declared keys. */
-export function declaredKeys(projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml")): Record<string, KeyDeclaration> {
+export function declaredKeys(
+    projectFile = path.join(__dirname, "..", "..", "Pulumi.yaml"),
+): Record<string, KeyDeclaration> {
     return declaredConfig(projectFile);
 }
 
@@ -27,7 +40,8 @@ export { stackRegion };
  * decrypt the real value and check it. Every other key reads as its default.
  */
 const PLAN_STAND_INS: Record<string, () => unknown> = {
-    "app.certificateArn": () => `arn:${partitionOf(stackRegion()) ?? "aws"}:acm:${stackRegion()}:000000000000:certificate/00000000-0000-0000-0000-000000000000`,
+    "app.certificateArn": () =>
+        `arn:${partitionOf(stackRegion()) ?? "aws"}:acm:${stackRegion()}:000000000000:certificate/00000000-0000-0000-0000-000000000000`,
     "edge.certificateArn": () => "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000",
     "edge.originDomainName": () => "origin.example.com",
     "app.registry": () => "registry.example.com/stand-in",
@@ -58,7 +72,10 @@ export class ConfigReader {
      * `secrets` (from `keepConfigSecrets`, the program's first statement) learns the values read
      * in place of a secret the offline plan cannot decrypt, so they stay secret like the real one.
      */
-    constructor(readonly namespace: string, private readonly secrets?: ConfigSecrets) {
+    constructor(
+        readonly namespace: string,
+        private readonly secrets?: ConfigSecrets,
+    ) {
         this.config = new pulumi.Config(namespace);
     }
 
@@ -102,13 +119,27 @@ export class ConfigReader {
         } catch {
             parts = raw;
         }
-        const secrets = [raw, ...(Array.isArray(parts) ? parts.flatMap((p) => (typeof p === "object" && p !== null ? Object.values(p) : [p])) : [])]
+        const secrets = [
+            raw,
+            ...(Array.isArray(parts)
+                ? parts.flatMap((p) => (typeof p === "object" && p !== null ? Object.values(p) : [p]))
+                : []),
+        ]
             .filter((x): x is string => typeof x === "string" && x.length >= 3)
             .sort((a, b) => b.length - a.length);
-        const mask = (text: string) => secrets.reduce((t, v) => t.split(v).join("(secret)").split(JSON.stringify(v).slice(1, -1)).join("(secret)"), text);
-        return new ConfigError(e.key, HIDDEN, standIn
-            ? `${e.problem} (the offline plan cannot decrypt this secure: value and planned with a stand-in; pulumi preview checks the real value)`
-            : mask(e.problem), e.allowed);
+        const mask = (text: string) =>
+            secrets.reduce(
+                (t, v) => t.split(v).join("(secret)").split(JSON.stringify(v).slice(1, -1)).join("(secret)"),
+                text,
+            );
+        return new ConfigError(
+            e.key,
+            HIDDEN,
+            standIn
+                ? `${e.problem} (the offline plan cannot decrypt this secure: value and planned with a stand-in; pulumi preview checks the real value)`
+                : mask(e.problem),
+            e.allowed,
+        );
     }
 
     /**

@@ -1,8 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@citadel/shared";
 import {
-    DEFAULT_ORIGIN_HEADER_NAME, EDGE_DEFAULTS, EdgeCdn, EdgeCdnArgs, OriginProtection, originProtection, PRICE_CLASSES, PriceClass,
-    RATE_LIMIT_MAX, RATE_LIMIT_MIN, requireUsEast1Certificate, resolveEdgeCdnArgs,
+    DEFAULT_ORIGIN_HEADER_NAME,
+    EDGE_DEFAULTS,
+    EdgeCdn,
+    EdgeCdnArgs,
+    OriginProtection,
+    originProtection,
+    PRICE_CLASSES,
+    PriceClass,
+    RATE_LIMIT_MAX,
+    RATE_LIMIT_MIN,
+    requireUsEast1Certificate,
+    resolveEdgeCdnArgs,
 } from "@citadel/edge-cdn";
 import { ConfigReader } from "./config";
 import type { Platform } from "./program";
@@ -31,13 +41,12 @@ export interface EdgeSettings {
 
 /** Component argument → the config key a user writes, so messages name what to fix. */
 const CONFIG_KEY: Record<string, string> = {
-    "origin": "edge.originDomainName",
+    origin: "edge.originDomainName",
     "origin.domainName": "edge.originDomainName",
     "waf.rateLimit": "edge.rateLimit",
     "waf.uploadPaths": "edge.uploadPaths",
-    "logRetentionInDays": "logs.retentionDays",
+    logRetentionInDays: "logs.retentionDays",
 };
-
 
 /**
  * Reads every `edge.*` key (so Pulumi.yaml and the program cannot drift) and, when the edge is on,
@@ -57,45 +66,67 @@ export function loadEdgeSettings(reader: ConfigReader, logRetentionInDays: numbe
         priceClass: reader.oneOf<PriceClass>("edge.priceClass", PRICE_CLASSES),
     };
     // Values are checked whether or not the edge is on; what it needs to run, only when it is.
-    if (settings.certificateArn !== undefined) requireUsEast1Certificate(reader.full("edge.certificateArn"), settings.certificateArn);
+    if (settings.certificateArn !== undefined)
+        requireUsEast1Certificate(reader.full("edge.certificateArn"), settings.certificateArn);
     if (settings.enabled) {
         // The default *.cloudfront.net certificate lets viewers in with TLS 1.0 (CloudFront fixes
         // the minimum protocol at TLSv1 for it), which the mandatory cloudfront-viewer-tls rule refuses:
         // there is no working default, so the certificate is required.
         if (settings.certificateArn === undefined) {
-            throw new ConfigError(reader.full("edge.certificateArn"), undefined,
+            throw new ConfigError(
+                reader.full("edge.certificateArn"),
+                undefined,
                 "is required when edge.enabled (the default *.cloudfront.net certificate allows TLS 1.0)",
-                "an ACM certificate ARN in us-east-1 covering edge.aliases");
+                "an ACM certificate ARN in us-east-1 covering edge.aliases",
+            );
         }
         if (!appEnabled && !settings.assets) {
-            throw new ConfigError(reader.full("edge.enabled"), true,
+            throw new ConfigError(
+                reader.full("edge.enabled"),
+                true,
                 "is on, but there is nothing to serve: no app (app.enabled is false) and no assets (edge.assets is false)",
-                "false, or turn on app.enabled or edge.assets");
+                "false, or turn on app.enabled or edge.assets",
+            );
         }
         // The app's load balancer then admits only CloudFront: without an origin name the app
         // would be unreachable.
         if (settings.frontsApp && !settings.originDomainName) {
-            throw new ConfigError(reader.full("edge.originDomainName"), undefined, "is required when the edge fronts the app (edge.enabled and app.enabled)",
-                "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com");
+            throw new ConfigError(
+                reader.full("edge.originDomainName"),
+                undefined,
+                "is required when the edge fronts the app (edge.enabled and app.enabled)",
+                "a DNS name covered by the load balancer's certificate that points at it, e.g. origin.example.com",
+            );
         }
-        resolveEdgeCdnArgs(edgeArgs(settings, logRetentionInDays, {
-            logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
-            accessLogsBucketName: "(the stack's access log bucket)",
-            header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
-        }), reader.keyOf("edge.", CONFIG_KEY));
+        resolveEdgeCdnArgs(
+            edgeArgs(settings, logRetentionInDays, {
+                logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+                accessLogsBucketName: "(the stack's access log bucket)",
+                header: settings.frontsApp ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
+            }),
+            reader.keyOf("edge.", CONFIG_KEY),
+        );
     } else {
-        resolveEdgeCdnArgs(edgeArgs({ ...settings, assets: true }, logRetentionInDays, {
-            logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
-            accessLogsBucketName: "(the stack's access log bucket)",
-            header: settings.originDomainName ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" } : undefined,
-        }), reader.keyOf("edge.", CONFIG_KEY));
+        resolveEdgeCdnArgs(
+            edgeArgs({ ...settings, assets: true }, logRetentionInDays, {
+                logBucket: { bucketName: "(the stack's log bucket)", arn: "(the stack's log bucket)" },
+                accessLogsBucketName: "(the stack's access log bucket)",
+                header: settings.originDomainName
+                    ? { name: DEFAULT_ORIGIN_HEADER_NAME, value: "(generated)" }
+                    : undefined,
+            }),
+            reader.keyOf("edge.", CONFIG_KEY),
+        );
     }
     return settings;
 }
 
 function edgeArgs(
-    s: EdgeSettings, logRetentionInDays: number,
-    refs: Pick<EdgeCdnArgs, "logBucket" | "accessLogsBucketName"> & { header?: { name: string; value: pulumi.Input<string> } },
+    s: EdgeSettings,
+    logRetentionInDays: number,
+    refs: Pick<EdgeCdnArgs, "logBucket" | "accessLogsBucketName"> & {
+        header?: { name: string; value: pulumi.Input<string> };
+    },
     protect = false,
 ): EdgeCdnArgs {
     return {
@@ -128,11 +159,19 @@ export function prepareEdge(platform: Platform): OriginProtection | undefined {
 export function deployEdge(platform: Platform, protection: OriginProtection | undefined): Record<string, unknown> {
     const s = platform.settings;
     if (!s.edge.enabled) return {};
-    const edge = new EdgeCdn("edge", edgeArgs(s.edge, s.logs.retentionDays, {
-        logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
-        accessLogsBucketName: platform.accessLogs.bucketName,
-        header: protection ? { name: protection.headerName, value: protection.headerValue } : undefined,
-    }, s.protect));
+    const edge = new EdgeCdn(
+        "edge",
+        edgeArgs(
+            s.edge,
+            s.logs.retentionDays,
+            {
+                logBucket: { bucketName: platform.logs.bucketName, arn: platform.logs.arn },
+                accessLogsBucketName: platform.accessLogs.bucketName,
+                header: protection ? { name: protection.headerName, value: protection.headerValue } : undefined,
+            },
+            s.protect,
+        ),
+    );
     return {
         edgeDistributionId: edge.distributionId,
         edgeDomainName: edge.distributionDomainName,

@@ -1,8 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, configKeys } from "@citadel/shared";
 import {
-    AccountBaseline, AlertSubscriber, AlertTopic, BackupPlan, BackupPlanArgs, PatchManagement, PatchManagementArgs,
-    resolveBackupPlanArgs, resolvePatchManagementArgs, SubscriptionProtocol, validateAlertTopicArgs, VaultLockMode,
+    AccountBaseline,
+    AlertSubscriber,
+    AlertTopic,
+    BackupPlan,
+    BackupPlanArgs,
+    PatchManagement,
+    PatchManagementArgs,
+    resolveBackupPlanArgs,
+    resolvePatchManagementArgs,
+    SubscriptionProtocol,
+    validateAlertTopicArgs,
+    VaultLockMode,
 } from "@citadel/operations";
 import { ConfigReader, stackRegion } from "./config";
 import type { Platform } from "./program";
@@ -35,9 +45,14 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
     // Addresses given to the app's own topic before the stack had one come first, in their order,
     // so that the adopted subscriptions keep their URNs (see prepareOperations). Each list is
     // checked under its own key, so a message names the key the user wrote.
-    const legacy = reader.stringList("app.alertEmails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
-    const emails = reader.stringList("operations.alerts.emails").map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
-    const https = reader.stringList("operations.alerts.httpsEndpoints")
+    const legacy = reader
+        .stringList("app.alertEmails")
+        .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
+    const emails = reader
+        .stringList("operations.alerts.emails")
+        .map((endpoint) => ({ protocol: SubscriptionProtocol.Email, endpoint }));
+    const https = reader
+        .stringList("operations.alerts.httpsEndpoints")
         .map((endpoint) => ({ protocol: SubscriptionProtocol.Https, endpoint }));
     validateAlertTopicArgs({ subscribers: legacy }, () => reader.full("app.alertEmails"), false);
     validateAlertTopicArgs({ subscribers: emails }, () => reader.full("operations.alerts.emails"), false);
@@ -45,8 +60,12 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
     const inLegacy = new Set(legacy.map((s) => s.endpoint.toLowerCase()));
     const both = emails.find((s) => inLegacy.has(s.endpoint.toLowerCase()));
     if (both) {
-        throw new ConfigError(reader.full("operations.alerts.emails"), both.endpoint, "is also in app.alertEmails (addresses compared without regard to case)",
-            "each address in one of the two keys (app.alertEmails is the older spelling of operations.alerts.emails)");
+        throw new ConfigError(
+            reader.full("operations.alerts.emails"),
+            both.endpoint,
+            "is also in app.alertEmails (addresses compared without regard to case)",
+            "each address in one of the two keys (app.alertEmails is the older spelling of operations.alerts.emails)",
+        );
     }
     const subscribers: AlertSubscriber[] = [...legacy, ...emails, ...https];
     validateAlertTopicArgs({ subscribers }, () => reader.full("operations.alerts.emails"), protect);
@@ -61,15 +80,22 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
         copyRegion: reader.optionalString("operations.backup.copyRegion"),
     };
     const backupEnabled = reader.boolean("operations.backup.enabled");
-    const renamed: Record<string, string> = { scheduleHourUtc: "hourUtc", continuousBackup: "continuous", backupRetentionInDays: "retentionDays" };
+    const renamed: Record<string, string> = {
+        scheduleHourUtc: "hourUtc",
+        continuousBackup: "continuous",
+        backupRetentionInDays: "retentionDays",
+    };
     // Validated whether or not backup is on (issue 11, kind 9).
     {
-        resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`),
-            stackRegion());
+        resolveBackupPlanArgs(backupArgs, (f) => reader.full(`operations.backup.${renamed[f] ?? f}`), stackRegion());
     }
     if (protect && backupEnabled === false) {
-        throw new ConfigError(reader.full("operations.backup.enabled"), false,
-            "leaves a protected stack without backups", "true when citadel:protect is true");
+        throw new ConfigError(
+            reader.full("operations.backup.enabled"),
+            false,
+            "leaves a protected stack without backups",
+            "true when citadel:protect is true",
+        );
     }
 
     const patchingArgs: PatchManagementArgs = {
@@ -99,10 +125,14 @@ export function loadOperationsSettings(reader: ConfigReader, protect: boolean): 
  * "app"), so an existing stack keeps its topic ARN and confirmed subscriptions.
  */
 export function prepareOperations(s: Settings): AlertTopic {
-    return new AlertTopic("alerts", {
-        subscribers: s.operations.subscribers,
-        previous: { parentUrn: pulumi.createUrn("app", "citadel:ecs:EcsApp"), name: "app-alerts" },
-    }, { protect: s.protect });
+    return new AlertTopic(
+        "alerts",
+        {
+            subscribers: s.operations.subscribers,
+            previous: { parentUrn: pulumi.createUrn("app", "citadel:ecs:EcsApp"), name: "app-alerts" },
+        },
+        { protect: s.protect },
+    );
 }
 
 /** Backups, patching and (in the stack that owns it) the account baseline; returns the stack outputs. */
@@ -111,11 +141,15 @@ export function deployOperations(platform: Platform): Record<string, unknown> {
     const o = s.operations;
     const outputs: Record<string, unknown> = { alertTopicArn: platform.alerts.topicArn };
     if (o.backup.enabled) {
-        const plan = new BackupPlan("backup", {
-            ...o.backup.args,
-            kmsKeyArn: platform.key.arn,
-            alarms: { topicArn: platform.alerts.topicArn },
-        }, { protect: s.protect });
+        const plan = new BackupPlan(
+            "backup",
+            {
+                ...o.backup.args,
+                kmsKeyArn: platform.key.arn,
+                alarms: { topicArn: platform.alerts.topicArn },
+            },
+            { protect: s.protect },
+        );
         outputs.backupVaultName = plan.vaultName;
         outputs.backupPlanId = plan.planId;
         outputs.backupRoleArn = plan.roleArn;
@@ -125,12 +159,16 @@ export function deployOperations(platform: Platform): Record<string, unknown> {
         outputs.patchBaselineId = patching.baselineId;
     }
     if (o.accountBaseline.enabled) {
-        const baseline = new AccountBaseline("account", {
-            accessLogsBucketName: platform.accessLogs.bucketName,
-            logRetentionInDays: s.logs.retentionDays,
-            recordGlobalResources: o.accountBaseline.recordGlobalResources,
-            alarms: { topicArn: platform.alerts.topicArn },
-        }, { protect: s.protect });
+        const baseline = new AccountBaseline(
+            "account",
+            {
+                accessLogsBucketName: platform.accessLogs.bucketName,
+                logRetentionInDays: s.logs.retentionDays,
+                recordGlobalResources: o.accountBaseline.recordGlobalResources,
+                alarms: { topicArn: platform.alerts.topicArn },
+            },
+            { protect: s.protect },
+        );
         outputs.trailArn = baseline.trailArn;
         outputs.auditBucketName = baseline.auditBucketName;
     }

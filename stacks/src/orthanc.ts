@@ -5,8 +5,10 @@ import type { Platform } from "./program";
 import { ORTHANC_PATCH_GROUP } from "./operations";
 
 /** What the stack's config says about Orthanc; the stack supplies the network, key and logs. */
-type OrthancConfigArgs = Omit<OrthancHostArgs,
-    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionInDays" | "protect" | "alarms" | "patchGroup">;
+type OrthancConfigArgs = Omit<
+    OrthancHostArgs,
+    "network" | "kmsKeyArn" | "accessLogsBucketName" | "logRetentionInDays" | "protect" | "alarms" | "patchGroup"
+>;
 
 /** Orthanc on EC2 (OrthancHost), validated from `citadel:orthanc.*`. */
 export interface OrthancSettings {
@@ -25,10 +27,9 @@ const CONFIG_KEY: Record<string, string> = {
     "database.backupRetentionInDays": "orthanc.db.backupRetentionDays",
     "images.orthanc": "orthanc.orthancImage",
     "images.nginx": "orthanc.nginxImage",
-    "logRetentionInDays": "logs.retentionDays",
-    "protect": "protect",
+    logRetentionInDays: "logs.retentionDays",
+    protect: "protect",
 };
-
 
 /**
  * Reads every `orthanc.*` key (so Pulumi.yaml and the program cannot drift) and, when Orthanc is
@@ -64,18 +65,31 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
     };
     const keyOf = reader.keyOf("orthanc.", CONFIG_KEY);
     // Checked whether or not Orthanc is on; only the source ranges (which have no default) wait until it is.
-    resolveOrthancHostArgs(enabled ? args : {
-        ...args,
-        webCidrs: args.webCidrs.length > 0 ? args.webCidrs : ["192.0.2.0/24"],
-        dicomCidrs: args.dicomCidrs.length > 0 ? args.dicomCidrs : ["192.0.2.0/24"],
-    }, keyOf);
+    resolveOrthancHostArgs(
+        enabled
+            ? args
+            : {
+                  ...args,
+                  webCidrs: args.webCidrs.length > 0 ? args.webCidrs : ["192.0.2.0/24"],
+                  dicomCidrs: args.dicomCidrs.length > 0 ? args.dicomCidrs : ["192.0.2.0/24"],
+              },
+        keyOf,
+    );
     // One host per AZ: the VPC has azCount public subnets.
     if (args.hostCount! > azCount) {
-        throw new ConfigError(keyOf("hostCount"), args.hostCount, `needs one AZ per host, and vpc.azCount is ${azCount}`, `1..${azCount}`);
+        throw new ConfigError(
+            keyOf("hostCount"),
+            args.hostCount,
+            `needs one AZ per host, and vpc.azCount is ${azCount}`,
+            `1..${azCount}`,
+        );
     }
     if (args.certificateSecretArn !== undefined) {
         // The hosts read the secret through the region's Secrets Manager endpoint (in prod, the VPC's interface endpoint).
-        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, { ...ARN_RULES.secret, region: stackRegion() });
+        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, {
+            ...ARN_RULES.secret,
+            region: stackRegion(),
+        });
     }
     return { enabled, args };
 }

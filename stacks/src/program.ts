@@ -37,21 +37,33 @@ export async function program(): Promise<Record<string, unknown>> {
     const s = settings;
 
     // One key and one log bucket for the stack; components receive them by reference.
-    const key = new KmsKey("citadel", {
-        description: `Citadel ${s.stack}: data at rest and logs`,
-        services: keyServices(s),
-    }, protectIf(s.protect));
-    const accessLogs = new SecureBucket("access-logs", {
-        purpose: "accessLogs",
-        logRetentionInDays: s.logs.retentionDays,
-    }, protectIf(s.protect));
+    const key = new KmsKey(
+        "citadel",
+        {
+            description: `Citadel ${s.stack}: data at rest and logs`,
+            services: keyServices(s),
+        },
+        protectIf(s.protect),
+    );
+    const accessLogs = new SecureBucket(
+        "access-logs",
+        {
+            purpose: "accessLogs",
+            logRetentionInDays: s.logs.retentionDays,
+        },
+        protectIf(s.protect),
+    );
 
-    const logs = new SecureBucket("logs", {
-        purpose: "logs",
-        kmsKeyArn: key.arn,
-        accessLogs: { bucketName: accessLogs.bucketName },
-        logRetentionInDays: s.logs.retentionDays,
-    }, protectIf(s.protect));
+    const logs = new SecureBucket(
+        "logs",
+        {
+            purpose: "logs",
+            kmsKeyArn: key.arn,
+            accessLogs: { bucketName: accessLogs.bucketName },
+            logRetentionInDays: s.logs.retentionDays,
+        },
+        protectIf(s.protect),
+    );
 
     const net = new SecureVpc("net", {
         cidrBlock: s.vpc.cidrBlock,
@@ -61,9 +73,10 @@ export async function program(): Promise<Record<string, unknown>> {
         natStrategy: s.vpc.natStrategy,
         interfaceEndpoints: s.vpc.interfaceEndpoints,
         kmsKeyArn: key.arn,
-        flowLogs: s.vpc.flowLogsDestination === "s3"
-            ? { destination: "s3", bucketArn: logs.arn }
-            : { destination: "cloudwatch", logRetentionInDays: s.logs.retentionDays },
+        flowLogs:
+            s.vpc.flowLogsDestination === "s3"
+                ? { destination: "s3", bucketArn: logs.arn }
+                : { destination: "cloudwatch", logRetentionInDays: s.logs.retentionDays },
     });
     const alerts = prepareOperations(settings);
     const platform: Platform = { settings, key, logs, accessLogs, net, alerts };

@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { configKeys, requireLogRetention } from "@citadel/shared";
 import {
-    FLOW_LOG_DESTINATIONS, FlowLogDestination, NAT_STRATEGIES, NatStrategy, RESERVED_AZ_SLOTS, resolveSecureVpcArgs,
+    FLOW_LOG_DESTINATIONS,
+    FlowLogDestination,
+    NAT_STRATEGIES,
+    NatStrategy,
+    RESERVED_AZ_SLOTS,
+    resolveSecureVpcArgs,
 } from "@citadel/secure-vpc";
 import { ConfigReader, declaredKeys, stackRegion } from "./config";
 import { EdgeSettings, loadEdgeSettings } from "./edge";
@@ -62,7 +67,10 @@ export function loadSettings(reader: ConfigReader): Settings {
 function readSettings(reader: ConfigReader): Settings {
     stackRegion();
     reader.refuseUnknownKeys(Object.keys(declaredKeys()));
-    const retentionDays = requireLogRetention(reader.full("logs.retentionDays"), reader.integer("logs.retentionDays", 1, 3653));
+    const retentionDays = requireLogRetention(
+        reader.full("logs.retentionDays"),
+        reader.integer("logs.retentionDays", 1, 3653),
+    );
 
     const vpcRaw = {
         cidrBlock: reader.string("vpc.cidrBlock"),
@@ -74,13 +82,17 @@ function readSettings(reader: ConfigReader): Settings {
         flowLogsDestination: reader.oneOf<FlowLogDestination>("vpc.flowLogs.destination", FLOW_LOG_DESTINATIONS),
     };
     // The component's own validator, with config keys in its messages: one set of rules.
-    resolveSecureVpcArgs({
-        ...vpcRaw,
-        kmsKeyArn: "",
-        flowLogs: vpcRaw.flowLogsDestination === "s3"
-            ? { destination: "s3", bucketArn: "(the stack's log bucket)" }
-            : { destination: vpcRaw.flowLogsDestination, logRetentionInDays: retentionDays },
-    }, configKeys(reader.full("vpc.")));
+    resolveSecureVpcArgs(
+        {
+            ...vpcRaw,
+            kmsKeyArn: "",
+            flowLogs:
+                vpcRaw.flowLogsDestination === "s3"
+                    ? { destination: "s3", bucketArn: "(the stack's log bucket)" }
+                    : { destination: vpcRaw.flowLogsDestination, logRetentionInDays: retentionDays },
+        },
+        configKeys(reader.full("vpc.")),
+    );
 
     const protect = reader.boolean("protect");
     const app = loadAppSettings(reader);

@@ -11,8 +11,9 @@ const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-
 const DEV_WITH_APP = { "citadel:app.enabled": true, "citadel:vpc.natStrategy": "single" };
 
 function containerDefinitions(run: StackRun): any[] {
-    return ofType(run, "aws:ecs/taskDefinition:TaskDefinition")
-        .map((d) => JSON.parse(reveal<string>(d.inputs.containerDefinitions))[0]);
+    return ofType(run, "aws:ecs/taskDefinition:TaskDefinition").map(
+        (d) => JSON.parse(reveal<string>(d.inputs.containerDefinitions))[0],
+    );
 }
 
 describe("stacks: the app", () => {
@@ -24,26 +25,44 @@ describe("stacks: the app", () => {
 
     it("prod: listener 80 only redirects (301), listener 443 uses the TLS 1.3 policy and the certificate", () => {
         const http = named(runs.prod, "app-http").inputs;
-        assert.deepEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        assert.deepEqual(http.defaultActions, [
+            { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ]);
         const https = named(runs.prod, "app-https").inputs;
-        assert.deepEqual([https.protocol, https.sslPolicy, https.certificateArn], ["HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06", CERT]);
+        assert.deepEqual(
+            [https.protocol, https.sslPolicy, https.certificateArn],
+            ["HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06", CERT],
+        );
     });
 
     it("prod: behind the CDN, nothing is open to 0.0.0.0/0 and every rule needs the edge's header", () => {
-        const open = ofType(runs.prod, INGRESS).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
-        assert.deepEqual(open.map((r) => r.name), []);
+        const open = ofType(runs.prod, INGRESS).filter(
+            (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0",
+        );
+        assert.deepEqual(
+            open.map((r) => r.name),
+            [],
+        );
         const albIngress = ofType(runs.prod, INGRESS).filter((r) => r.inputs.securityGroupId === "app-alb-sg-id");
-        assert.deepEqual(albIngress.map((r) => [r.inputs.fromPort, r.inputs.prefixListId]), [[443, "pl-3b927c52"]]);
+        assert.deepEqual(
+            albIngress.map((r) => [r.inputs.fromPort, r.inputs.prefixListId]),
+            [[443, "pl-3b927c52"]],
+        );
         assert.equal(named(runs.prod, "app-https").inputs.defaultActions[0].fixedResponse.statusCode, "403");
         for (const rule of ofType(runs.prod, "aws:lb/listenerRule:ListenerRule")) {
-            assert.ok(reveal<any[]>(rule.inputs.conditions).some((c) => c.httpHeader?.httpHeaderName), rule.name);
+            assert.ok(
+                reveal<any[]>(rule.inputs.conditions).some((c) => c.httpHeader?.httpHeaderName),
+                rule.name,
+            );
         }
     });
 
     it("dev: without a CDN, only the load balancer's 443 and 80 are open to the internet", () => {
         const open = ofType(runs.dev, INGRESS).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0");
-        assert.deepEqual(open.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]).sort(),
-            [["app-alb-sg-id", 443], ["app-alb-sg-id", 80]]);
+        assert.deepEqual(open.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort]).sort(), [
+            ["app-alb-sg-id", 443],
+            ["app-alb-sg-id", 80],
+        ]);
     });
 
     it("every container: read-only root, a log configuration, no secret in its environment", () => {
@@ -53,11 +72,18 @@ describe("stacks: the app", () => {
             for (const c of defs) {
                 assert.equal(c.readonlyRootFilesystem, true, `${run.stack} ${c.name}`);
                 assert.equal(c.logConfiguration.logDriver, "awslogs");
-                assert.ok(c.environment.every((e: any) => !SECRET_LOOKING_NAME.test(e.name)), `${run.stack} ${c.name}`);
+                assert.ok(
+                    c.environment.every((e: any) => !SECRET_LOOKING_NAME.test(e.name)),
+                    `${run.stack} ${c.name}`,
+                );
             }
             // Only the migration holds the (rotating) master password; the backend uses IAM auth.
             const migration = defs.find((c) => c.name === "migration");
-            assert.ok(migration.secrets.some((s: any) => s.name === "DATABASE_PASSWORD" && s.valueFrom.endsWith(":password::")));
+            assert.ok(
+                migration.secrets.some(
+                    (s: any) => s.name === "DATABASE_PASSWORD" && s.valueFrom.endsWith(":password::"),
+                ),
+            );
             const backend = defs.find((c) => c.name === "backend");
             assert.ok(!(backend.secrets ?? []).some((s: any) => s.name === "DATABASE_PASSWORD"));
         }
@@ -69,7 +95,10 @@ describe("stacks: the app", () => {
             assert.equal(services.length, 3);
             for (const s of services) {
                 assert.deepEqual(s.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
-                assert.deepEqual([s.inputs.deploymentMinimumHealthyPercent, s.inputs.deploymentMaximumPercent], [100, 200]);
+                assert.deepEqual(
+                    [s.inputs.deploymentMinimumHealthyPercent, s.inputs.deploymentMaximumPercent],
+                    [100, 200],
+                );
             }
             for (const p of ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) {
                 assert.equal(JSON.parse(p.inputs.policy).rules[0].selection.countNumber, 100);
@@ -107,19 +136,36 @@ describe("stacks: the app", () => {
         const o = runs.prod.outputs;
         assert.equal(o.appLoadBalancerDnsName, "app-alb-mock.eu-west-1.elb.amazonaws.com");
         assert.equal(o.appClusterName, autoNamed("app-cluster", "ecs/cluster:Cluster"));
-        assert.deepEqual(o.appServiceNames, { backend: autoNamed("app-backend", "ecs/service:Service"), frontend: autoNamed("app-frontend", "ecs/service:Service"), worker: autoNamed("app-worker", "ecs/service:Service") });
-        assert.deepEqual(o.appQueueUrls, { worker: `https://sqs.eu-west-1.amazonaws.com/123456789012/${autoNamed("app-worker-queue", "sqs/queue:Queue")}` });
-        assert.match(String(o.appMigrationCommand), /^aws ecs run-task --region eu-west-1 --cluster [a-z0-9-]+ --task-definition \S+ --capacity-provider-strategy capacityProvider=[a-z0-9-]+,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/);
-        assert.match(String(o.appBastionSessionCommand), /^aws ssm start-session --region eu-west-1 --target app-bastion-id$/);
-        assert.match(String(o.appDatabasePortForwardingCommand),
-            /^aws ssm start-session --region eu-west-1 --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '\{"host":\["citadel-prod-app-db-mockrand\.mock\.eu-west-1\.rds\.amazonaws\.com"\],"portNumber":\["5432"\],"localPortNumber":\["5432"\]\}'$/);
+        assert.deepEqual(o.appServiceNames, {
+            backend: autoNamed("app-backend", "ecs/service:Service"),
+            frontend: autoNamed("app-frontend", "ecs/service:Service"),
+            worker: autoNamed("app-worker", "ecs/service:Service"),
+        });
+        assert.deepEqual(o.appQueueUrls, {
+            worker: `https://sqs.eu-west-1.amazonaws.com/123456789012/${autoNamed("app-worker-queue", "sqs/queue:Queue")}`,
+        });
+        assert.match(
+            String(o.appMigrationCommand),
+            /^aws ecs run-task --region eu-west-1 --cluster [a-z0-9-]+ --task-definition \S+ --capacity-provider-strategy capacityProvider=[a-z0-9-]+,weight=1 --network-configuration 'awsvpcConfiguration=\{subnets=\[net-private-0-id,net-private-1-id,net-private-2-id\],securityGroups=\[app-tasks-sg-id\],assignPublicIp=DISABLED\}' --started-by migration --count 1$/,
+        );
+        assert.match(
+            String(o.appBastionSessionCommand),
+            /^aws ssm start-session --region eu-west-1 --target app-bastion-id$/,
+        );
+        assert.match(
+            String(o.appDatabasePortForwardingCommand),
+            /^aws ssm start-session --region eu-west-1 --target app-bastion-id --document-name AWS-StartPortForwardingSessionToRemoteHost --parameters '\{"host":\["citadel-prod-app-db-mockrand\.mock\.eu-west-1\.rds\.amazonaws\.com"\],"portNumber":\["5432"\],"localPortNumber":\["5432"\]\}'$/,
+        );
         // A first `pulumi up` on an empty account: the program created the parameter, nothing is released yet.
         assert.equal(o.appImageTag, "unreleased");
         assert.equal(o.appVersionParameterName, "/citadel/prod/app-version");
     });
 
     it("dev keeps the app off by default (it has no egress); the stack files name a placeholder certificate", () => {
-        for (const [stack, enabled] of [["dev", false], ["prod", true]] as const) {
+        for (const [stack, enabled] of [
+            ["dev", false],
+            ["prod", true],
+        ] as const) {
             pulumi.runtime.setAllConfig(stackConfig(stack));
             const app = loadSettings(new ConfigReader("citadel")).app;
             assert.equal(app.enabled, enabled, stack);
@@ -129,15 +175,27 @@ describe("stacks: the app", () => {
 
     describe("refuses bad app config with one clear message, before any resource", () => {
         const cases: Array<[Record<string, unknown>, string]> = [
-            [{ "citadel:app.enabled": true },
-                'citadel:vpc.natStrategy: "none" leaves the app\'s tasks unable to reach ecr.api, ecr.dkr, logs, secretsmanager, ssm, sqs'],
-            [{ ...DEV_WITH_APP, "citadel:app.frontend.memory": 4096 },
-                "citadel:app.frontend.memory: 4096 is not a valid Fargate memory size for 256 CPU units, allowed 512, 1024, 2048 (MiB)"],
-            [{ ...DEV_WITH_APP, "citadel:app.backend.path": "/*" },
-                'citadel:app.frontend.path: ["/*"] is already routed to service "backend", listed before it'],
+            [
+                { "citadel:app.enabled": true },
+                'citadel:vpc.natStrategy: "none" leaves the app\'s tasks unable to reach ecr.api, ecr.dkr, logs, secretsmanager, ssm, sqs',
+            ],
+            [
+                { ...DEV_WITH_APP, "citadel:app.frontend.memory": 4096 },
+                "citadel:app.frontend.memory: 4096 is not a valid Fargate memory size for 256 CPU units, allowed 512, 1024, 2048 (MiB)",
+            ],
+            [
+                { ...DEV_WITH_APP, "citadel:app.backend.path": "/*" },
+                'citadel:app.frontend.path: ["/*"] is already routed to service "backend", listed before it',
+            ],
             [{ ...DEV_WITH_APP, "citadel:app.certificateArn": "" }, 'citadel:app.certificateArn: "" is required'],
-            [{ ...DEV_WITH_APP, "citadel:app.capacity": "lambda" }, 'citadel:app.capacity: "lambda" is not a known value, allowed fargate | ec2'],
-            [{ ...DEV_WITH_APP, "citadel:app.database.name": "my-db" }, 'citadel:app.database.name: "my-db" is not a valid database name'],
+            [
+                { ...DEV_WITH_APP, "citadel:app.capacity": "lambda" },
+                'citadel:app.capacity: "lambda" is not a known value, allowed fargate | ec2',
+            ],
+            [
+                { ...DEV_WITH_APP, "citadel:app.database.name": "my-db" },
+                'citadel:app.database.name: "my-db" is not a valid database name',
+            ],
             [{ ...DEV_WITH_APP, "citadel:app.user": "root" }, 'citadel:app.user: "root" runs as root (uid "root")'],
             [{ ...DEV_WITH_APP, "citadel:app.desiredCount": 5 }, "citadel:app.maxCount: 2 is below desiredCount (5)"],
         ];

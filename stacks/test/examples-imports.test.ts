@@ -13,7 +13,9 @@ const ALLOWED = /^@citadel\/[a-z0-9-]+$|^@pulumi\/[a-z0-9-]+(\/[a-zA-Z0-9]+)?$/;
 
 /** The module specifiers a TypeScript source imports that an example may not. */
 export function forbiddenImports(source: string): string[] {
-    return [...source.matchAll(/(?:\bfrom|^import|(?<![.\w])require\()\s*["']([^"']+)["']/gm)].map((m) => m[1]).filter((i) => !ALLOWED.test(i));
+    return [...source.matchAll(/(?:\bfrom|^import|(?<![.\w])require\()\s*["']([^"']+)["']/gm)]
+        .map((m) => m[1])
+        .filter((i) => !ALLOWED.test(i));
 }
 
 function programFiles(dir: string): string[] {
@@ -36,19 +38,27 @@ describe("examples import only the packages' public entry points", () => {
         it(`${e}: no path into packages/, no package internals`, () => {
             for (const file of programFiles(path.join(EXAMPLES, e))) {
                 const source = fs.readFileSync(file, "utf8");
-                assert.ok(/from "@citadel\//.test(source) || !file.endsWith("index.ts"), `${file} imports no Citadel package`);
+                assert.ok(
+                    /from "@citadel\//.test(source) || !file.endsWith("index.ts"),
+                    `${file} imports no Citadel package`,
+                );
                 assert.deepEqual(forbiddenImports(source), [], path.relative(REPO_ROOT, file));
             }
         });
     }
 
     it("refuses what a program must not import", () => {
-        assert.deepEqual(forbiddenImports([
-            'import { SecureVpc } from "@citadel/secure-vpc";',
-            'import * as aws from "@pulumi/aws/ec2";',
-            'import { x } from "../../packages/shared/src";',
-            'import { y } from "@citadel/ecs-app/src/validate";',
-            'const z = require("@citadel/policy/test/fixtures");',
-        ].join("\n")), ["../../packages/shared/src", "@citadel/ecs-app/src/validate", "@citadel/policy/test/fixtures"]);
+        assert.deepEqual(
+            forbiddenImports(
+                [
+                    'import { SecureVpc } from "@citadel/secure-vpc";',
+                    'import * as aws from "@pulumi/aws/ec2";',
+                    'import { x } from "../../packages/shared/src";',
+                    'import { y } from "@citadel/ecs-app/src/validate";',
+                    'const z = require("@citadel/policy/test/fixtures");',
+                ].join("\n"),
+            ),
+            ["../../packages/shared/src", "@citadel/ecs-app/src/validate", "@citadel/policy/test/fixtures"],
+        );
     });
 });

@@ -16,12 +16,21 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.equal(lt[0].inputs.instanceType, "t3.small");
         assert.equal(lt[0].inputs.metadataOptions.httpTokens, "required");
         assert.equal(lt[0].inputs.blockDeviceMappings[0].ebs.encrypted, "true");
-        assert.equal(lt[0].inputs.blockDeviceMappings[0].ebs.kmsKeyId, "arn:aws:kms:eu-west-1:123456789012:key/citadel-key-key-id");
+        assert.equal(
+            lt[0].inputs.blockDeviceMappings[0].ebs.kmsKeyId,
+            "arn:aws:kms:eu-west-1:123456789012:key/citadel-key-key-id",
+        );
         const hosts = ofType(dev, "aws:ec2/instance:Instance").filter((r) => r.parent === "orthanc");
-        assert.deepEqual(hosts.map((h) => [h.inputs.availabilityZone, h.inputs.subnetId]).sort(),
-            [["eu-west-1a", "net-public-0-id"], ["eu-west-1b", "net-public-1-id"]]);
+        assert.deepEqual(hosts.map((h) => [h.inputs.availabilityZone, h.inputs.subnetId]).sort(), [
+            ["eu-west-1a", "net-public-0-id"],
+            ["eu-west-1b", "net-public-1-id"],
+        ]);
         const userData = decodeUserData(lt[0].inputs.userData);
-        assert.ok(userData.includes("readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'"));
+        assert.ok(
+            userData.includes(
+                "readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432/orthanc?sslmode=require'",
+            ),
+        );
     });
 
     it("dev: a single-AZ database, unprotected; no interface endpoints and no load balancer", () => {
@@ -29,7 +38,11 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.equal(db.inputs.multiAz, false);
         assert.equal(db.inputs.deletionProtection, false);
         assert.equal(db.protect, false);
-        assert.equal(ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface").length, 0);
+        assert.equal(
+            ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")
+                .length,
+            0,
+        );
         assert.equal(ofType(dev, "aws:lb/loadBalancer:LoadBalancer").filter((r) => r.parent === "orthanc").length, 0);
     });
 
@@ -44,24 +57,34 @@ describe("stack: orthanc (OrthancHost)", () => {
         for (const n of ["orthanc-db", "orthanc-images", "orthanc-admin", "citadel-key", "logs"]) {
             assert.equal(named(prod, n).protect, true, `${n} is not protected`);
         }
-        const endpoints = ofType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => String(e.inputs.serviceName).split(".").pop());
+        const endpoints = ofType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").map((e) =>
+            String(e.inputs.serviceName).split(".").pop(),
+        );
         assert.ok(endpoints.includes("kms") && endpoints.includes("secretsmanager"), endpoints.join(", "));
     });
 
     it("prod: a load balancer across the hosts, its name in the self-signed certificate", () => {
         const nlb = named(prod, "orthanc-nlb");
         assert.equal(nlb.inputs.loadBalancerType, "network");
-        assert.equal(ofType(prod, "aws:lb/targetGroupAttachment:TargetGroupAttachment").filter((r) => r.parent === "orthanc").length, 4);
+        assert.equal(
+            ofType(prod, "aws:lb/targetGroupAttachment:TargetGroupAttachment").filter((r) => r.parent === "orthanc")
+                .length,
+            4,
+        );
         const lt = ofType(prod, "aws:ec2/launchTemplate:LaunchTemplate").find((r) => r.parent === "orthanc")!;
         assert.ok(decodeUserData(lt.inputs.userData).includes("orthanc-nlb-mock.eu-west-1.elb.amazonaws.com"));
         assert.equal(prod.outputs.orthancLoadBalancerDnsName, "orthanc-nlb-mock.eu-west-1.elb.amazonaws.com");
     });
 
     it("admits only the configured documentation ranges", () => {
-        const rules = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-            .filter((r) => r.parent === "orthanc" && r.inputs.cidrIpv4);
-        assert.deepEqual([...new Set(rules.map((r) => `${r.inputs.fromPort} ${r.inputs.cidrIpv4}`))].sort(),
-            ["11112 198.51.100.0/24", "443 192.0.2.0/24", "443 203.0.113.0/24"]);
+        const rules = ofType(prod, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (r) => r.parent === "orthanc" && r.inputs.cidrIpv4,
+        );
+        assert.deepEqual([...new Set(rules.map((r) => `${r.inputs.fromPort} ${r.inputs.cidrIpv4}`))].sort(), [
+            "11112 198.51.100.0/24",
+            "443 192.0.2.0/24",
+            "443 203.0.113.0/24",
+        ]);
     });
 
     it("exports URLs, DICOM endpoints, the database endpoint, the bucket and the log group", () => {
@@ -70,7 +93,10 @@ describe("stack: orthanc (OrthancHost)", () => {
         assert.deepEqual(dev.outputs.orthancInstanceIds, ["orthanc-host-0-id", "orthanc-host-1-id"]);
         assert.deepEqual(dev.outputs.orthancUrls, [`https://${dns0}`, `https://${dns1}`]);
         assert.deepEqual(dev.outputs.orthancDicomEndpoints, [`${dns0}:11112`, `${dns1}:11112`]);
-        assert.equal(dev.outputs.orthancDatabaseEndpoint, "citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432");
+        assert.equal(
+            dev.outputs.orthancDatabaseEndpoint,
+            "citadel-dev-orthanc-db-mockrand.mock.eu-west-1.rds.amazonaws.com:5432",
+        );
         assert.equal(dev.outputs.orthancBucketName, autoNamed("orthanc-images", "s3/bucket:Bucket"));
         assert.equal(dev.outputs.orthancLogGroupName, autoNamed("orthanc-logs", "cloudwatch/logGroup:LogGroup"));
         assert.equal(dev.outputs.orthancLoadBalancerDnsName, undefined);
@@ -85,17 +111,31 @@ describe("stack: orthanc (OrthancHost)", () => {
     describe("refuses bad orthanc config by its key, before any resource", () => {
         const cases: Array<[Record<string, unknown>, string]> = [
             [{ "citadel:orthanc.webCidrs": [] }, "citadel:orthanc.webCidrs: [] is empty or not a list"],
-            [{ "citadel:orthanc.dicomCidrs": ["0.0.0.0/0"] },
-                'citadel:orthanc.dicomCidrs: "0.0.0.0/0" opens the port to the whole internet'],
+            [
+                { "citadel:orthanc.dicomCidrs": ["0.0.0.0/0"] },
+                'citadel:orthanc.dicomCidrs: "0.0.0.0/0" opens the port to the whole internet',
+            ],
             [{ "citadel:orthanc.hostCount": 7 }, "citadel:orthanc.hostCount: 7 is out of range, allowed 1..6"],
-            [{ "citadel:orthanc.instanceType": "big" }, 'citadel:orthanc.instanceType: "big" is not an EC2 instance type'],
-            [{ "citadel:orthanc.siteName": "Not A Name" }, 'citadel:orthanc.siteName: "Not A Name" is not a lower-case DNS name'],
-            [{ "citadel:orthanc.orthancImage": "orthancteam/orthanc:latest" },
-                'citadel:orthanc.orthancImage: "orthancteam/orthanc:latest" is not pinned'],
-            [{ "citadel:orthanc.db.backupRetentionDays": 1 },
-                "citadel:orthanc.db.backupRetentionDays: 1 is out of range, allowed 7..35"],
-            [{ "citadel:orthanc.db.instanceClass": "t3.micro" },
-                'citadel:orthanc.db.instanceClass: "t3.micro" is not an RDS instance class'],
+            [
+                { "citadel:orthanc.instanceType": "big" },
+                'citadel:orthanc.instanceType: "big" is not an EC2 instance type',
+            ],
+            [
+                { "citadel:orthanc.siteName": "Not A Name" },
+                'citadel:orthanc.siteName: "Not A Name" is not a lower-case DNS name',
+            ],
+            [
+                { "citadel:orthanc.orthancImage": "orthancteam/orthanc:latest" },
+                'citadel:orthanc.orthancImage: "orthancteam/orthanc:latest" is not pinned',
+            ],
+            [
+                { "citadel:orthanc.db.backupRetentionDays": 1 },
+                "citadel:orthanc.db.backupRetentionDays: 1 is out of range, allowed 7..35",
+            ],
+            [
+                { "citadel:orthanc.db.instanceClass": "t3.micro" },
+                'citadel:orthanc.db.instanceClass: "t3.micro" is not an RDS instance class',
+            ],
         ];
         for (const [overrides, message] of cases) {
             it(JSON.stringify(overrides), async () => {

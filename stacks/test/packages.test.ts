@@ -8,9 +8,19 @@ import { evaluate } from "@citadel/policy";
 
 /** The policy pack's mandatory findings on what an example registered: a README must not teach a violation. */
 function mandatoryViolations(resources: RecordedResource[]): string[] {
-    return evaluate(resources.filter((r) => r.custom).map((r) => ({
-        type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: reveal<Record<string, unknown>>(r.inputs),
-    }))).filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message}`);
+    return evaluate(
+        resources
+            .filter((r) => r.custom)
+            .map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                id: r.id,
+                inputs: reveal<Record<string, unknown>>(r.inputs),
+            })),
+    )
+        .filter((v) => v.level === "mandatory")
+        .map((v) => `${v.policy}: ${v.message}`);
 }
 
 /**
@@ -18,7 +28,8 @@ function mandatoryViolations(resources: RecordedResource[]): string[] {
  * whose example runs. The consumer test (`pnpm test:consumer`) installs the packed tarballs for real;
  * these checks keep each package.json honest without the registry.
  */
-const PACKAGES = fs.readdirSync(path.join(REPO_ROOT, "packages"))
+const PACKAGES = fs
+    .readdirSync(path.join(REPO_ROOT, "packages"))
     .filter((d) => fs.existsSync(path.join(REPO_ROOT, "packages", d, "package.json")));
 
 const read = (d: string, f: string) => fs.readFileSync(path.join(REPO_ROOT, "packages", d, f), "utf8");
@@ -49,7 +60,10 @@ describe("packages", () => {
                 assert.equal(pkg.license, "Apache-2.0");
                 assert.equal(pkg.publishConfig?.main, "lib/index.js");
                 assert.equal(pkg.publishConfig?.types, "lib/index.d.ts");
-                assert.deepEqual(pkg.publishConfig?.exports?.["."], { types: "./lib/index.d.ts", default: "./lib/index.js" });
+                assert.deepEqual(pkg.publishConfig?.exports?.["."], {
+                    types: "./lib/index.d.ts",
+                    default: "./lib/index.js",
+                });
                 const build = JSON.parse(read(d, "tsconfig.build.json").replace(/^\s*\/\/.*$/gm, ""));
                 assert.equal(build.compilerOptions.rootDir, "src");
                 assert.equal(build.compilerOptions.outDir, "lib");
@@ -57,7 +71,8 @@ describe("packages", () => {
             });
 
             it("ships the library and its docs, never tests or build info", () => {
-                for (const f of pkg.files) assert.match(f, /^(lib\/\*\*\/\*\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE)$/, f);
+                for (const f of pkg.files)
+                    assert.match(f, /^(lib\/\*\*\/\*\.(js|d\.ts)|README\.md|CHANGELOG\.md|LICENSE)$/, f);
                 assert.ok(fs.existsSync(path.join(REPO_ROOT, "packages", d, "CHANGELOG.md")), "CHANGELOG.md");
             });
 
@@ -79,16 +94,26 @@ describe("packages", () => {
                 assert.ok(code, `${d}/README.md has a ts block under "## Example..."`);
                 assert.doesNotMatch(code, /from "\.{1,2}\//, "examples import packages by name, as users do");
                 let exported: Record<string, unknown> = {};
-                const rec = await capture(() => { exported = runAsModule(code, `readme-${d}.ts`); });
+                const rec = await capture(() => {
+                    exported = runAsModule(code, `readme-${d}.ts`);
+                });
                 const own = pkg.name as string;
                 if (code.includes(`from "${own}"`) && !["@citadel/policy", "@citadel/testing"].includes(own)) {
                     const tokens = new Set(rec.resources.filter((r) => !r.custom).map((r) => r.type));
                     const mine = [...tokens].filter((t) => TOKENS[own]?.includes(t));
-                    assert.ok(mine.length > 0, `the example builds a ${own} component; registered: ${[...tokens].join(", ")}`);
+                    assert.ok(
+                        mine.length > 0,
+                        `the example builds a ${own} component; registered: ${[...tokens].join(", ")}`,
+                    );
                 }
-                assert.deepEqual(mandatoryViolations(rec.resources), [], `${d}/README.md's example passes the policy pack`);
+                assert.deepEqual(
+                    mandatoryViolations(rec.resources),
+                    [],
+                    `${d}/README.md's example passes the policy pack`,
+                );
                 for (const v of Object.values(exported)) if (typeof v === "function") await (v as () => unknown)();
-                if (own === "@citadel/policy") assert.deepEqual(exported.mandatory, ["sqs-encrypted", "alarm-coverage"]);
+                if (own === "@citadel/policy")
+                    assert.deepEqual(exported.mandatory, ["sqs-encrypted", "alarm-coverage"]);
             });
         });
     }
@@ -96,14 +121,22 @@ describe("packages", () => {
 
 /** The component type tokens each package registers (GUIDE §2: `citadel:<module>:<Type>`). */
 const TOKENS: Record<string, string[]> = {
-    "@citadel/shared": ["citadel:shared:KmsKey", "citadel:shared:SecureBucket", "citadel:shared:PostgresDatabase",
-        "citadel:shared:DocumentDatabase"],
+    "@citadel/shared": [
+        "citadel:shared:KmsKey",
+        "citadel:shared:SecureBucket",
+        "citadel:shared:PostgresDatabase",
+        "citadel:shared:DocumentDatabase",
+    ],
     "@citadel/secure-vpc": ["citadel:network:SecureVpc"],
     "@citadel/orthanc-host": ["citadel:orthanc:OrthancHost"],
     "@citadel/ecs-app": ["citadel:ecs:EcsApp"],
     "@citadel/edge-cdn": ["citadel:edge:EdgeCdn"],
-    "@citadel/operations": ["citadel:operations:AlertTopic", "citadel:operations:BackupPlan",
-        "citadel:operations:AccountBaseline", "citadel:operations:PatchManagement"],
+    "@citadel/operations": [
+        "citadel:operations:AlertTopic",
+        "citadel:operations:BackupPlan",
+        "citadel:operations:AccountBaseline",
+        "citadel:operations:PatchManagement",
+    ],
     "@citadel/secure-uploads": ["citadel:uploads:SecureUploads"],
     "@citadel/cache": ["citadel:cache:Cache"],
     "@citadel/search": ["citadel:search:Search"],

@@ -20,8 +20,17 @@ class StubAwsxVpc extends pulumi.ComponentResource {
         super("awsx:ec2:Vpc", name, {}, {});
         const zones = ["us-east-1a", "us-east-1b", "us-east-1c"].slice(0, args.numberOfAvailabilityZones ?? 3);
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: "10.0.0.0/16" }, { parent: this });
-        const subnets = (kind: string, third: number) => pulumi.output(zones.map((az, i) => new aws.ec2.Subnet(`${name}-${kind}-${i + 1}`,
-            { vpcId: vpc.id, availabilityZone: az, cidrBlock: `10.0.${third + i}.0/24` }, { parent: this })));
+        const subnets = (kind: string, third: number) =>
+            pulumi.output(
+                zones.map(
+                    (az, i) =>
+                        new aws.ec2.Subnet(
+                            `${name}-${kind}-${i + 1}`,
+                            { vpcId: vpc.id, availabilityZone: az, cidrBlock: `10.0.${third + i}.0/24` },
+                            { parent: this },
+                        ),
+                ),
+            );
         this.vpc = pulumi.output(vpc);
         this.publicSubnets = subnets("public", 0);
         this.privateSubnets = subnets("private", 100);
@@ -55,19 +64,37 @@ describe("README", () => {
         assert.equal(named(rec, "net-vpc").inputs.cidrBlock, "10.40.0.0/16");
         assert.equal(ofType(rec, "aws:ec2/natGateway:NatGateway").length, 3);
         assert.equal(named(rec, "net-flow-logs").inputs.logDestinationType, "s3");
-        assert.deepEqual(ofType(rec, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")
-            .map((e) => e.inputs.serviceName.split(".").pop()), ["kms", "secretsmanager"]);
+        assert.deepEqual(
+            ofType(rec, "aws:ec2/vpcEndpoint:VpcEndpoint")
+                .filter((e) => e.inputs.vpcEndpointType === "Interface")
+                .map((e) => e.inputs.serviceName.split(".").pop()),
+            ["kms", "secretsmanager"],
+        );
     });
 
     it("the awsx example runs as written (awsx's VPC stubbed) and puts OrthancHost in that VPC, tagged", async () => {
-        const rec = await capture(() => runAsModule(readmeExample("In a VPC you already run with awsx"),
-            { "@pulumi/awsx": { ec2: { Vpc: StubAwsxVpc } } }));
+        const rec = await capture(() =>
+            runAsModule(readmeExample("In a VPC you already run with awsx"), {
+                "@pulumi/awsx": { ec2: { Vpc: StubAwsxVpc } },
+            }),
+        );
         const vpcId = named(rec, "existing-vpc").id;
         for (const sg of ofType(rec, "aws:ec2/securityGroup:SecurityGroup")) assert.equal(sg.inputs.vpcId, vpcId);
-        const publicIds = ofType(rec, "aws:ec2/subnet:Subnet", /public/).map((s) => s.id).sort();
-        assert.deepEqual(ofType(rec, "aws:ec2/instance:Instance").map((h) => h.inputs.subnetId).sort(), publicIds);
-        assert.deepEqual([...ofType(rec, "aws:rds/subnetGroup:SubnetGroup")[0].inputs.subnetIds].sort(),
-            ofType(rec, "aws:ec2/subnet:Subnet", /private/).map((s) => s.id).sort());
+        const publicIds = ofType(rec, "aws:ec2/subnet:Subnet", /public/)
+            .map((s) => s.id)
+            .sort();
+        assert.deepEqual(
+            ofType(rec, "aws:ec2/instance:Instance")
+                .map((h) => h.inputs.subnetId)
+                .sort(),
+            publicIds,
+        );
+        assert.deepEqual(
+            [...ofType(rec, "aws:rds/subnetGroup:SubnetGroup")[0].inputs.subnetIds].sort(),
+            ofType(rec, "aws:ec2/subnet:Subnet", /private/)
+                .map((s) => s.id)
+                .sort(),
+        );
         assert.equal(ofType(rec, "aws:rds/instance:Instance")[0].inputs.tags.CostCenter, "radiology");
     });
 });

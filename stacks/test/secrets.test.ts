@@ -1,7 +1,16 @@
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
 import * as path from "path";
-import { buildPlan, currentRecording, decryptedSecret, Plan, REPO_ROOT, runStack, SecretValue, StackRun } from "@citadel/testing";
+import {
+    buildPlan,
+    currentRecording,
+    decryptedSecret,
+    Plan,
+    REPO_ROOT,
+    runStack,
+    SecretValue,
+    StackRun,
+} from "@citadel/testing";
 
 /**
  * A `secure:` value stays a Pulumi secret on its way to every resource input and stack output,
@@ -27,7 +36,8 @@ const SECRETS: Record<string, unknown> = {
     // The private registry the images come from: in the task definitions' image names.
     "citadel:app.registry": "registry.secret-host.example/acme/portal",
     // Registry credentials: the task definitions' JSON and the execution role's policy.
-    "citadel:app.registryCredentialsSecretArn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-creds-Zx9Yw8",
+    "citadel:app.registryCredentialsSecretArn":
+        "arn:aws:secretsmanager:eu-west-1:111122223333:secret:registry-creds-Zx9Yw8",
 };
 const OVERRIDES: Record<string, unknown> = {
     ...Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, decryptedSecret(v)])),
@@ -39,26 +49,44 @@ const OVERRIDES: Record<string, unknown> = {
 const EDGE_CERTIFICATE_STAND_IN = "arn:aws:acm:us-east-1:000000000000:certificate/00000000-0000-0000-0000-000000000000";
 
 /** Every text a secret value can be found as. */
-const strings = (v: unknown): string[] => typeof v === "string" ? [v]
-    : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === "object" ? Object.values(v).flatMap(strings) : [];
-const needlesOf = (secrets: Record<string, unknown>) => Object.values(secrets).flatMap(strings).map((s) => s.toLowerCase());
+const strings = (v: unknown): string[] =>
+    typeof v === "string"
+        ? [v]
+        : Array.isArray(v)
+          ? v.flatMap(strings)
+          : v && typeof v === "object"
+            ? Object.values(v).flatMap(strings)
+            : [];
+const needlesOf = (secrets: Record<string, unknown>) =>
+    Object.values(secrets)
+        .flatMap(strings)
+        .map((s) => s.toLowerCase());
 const NEEDLES = [...needlesOf(SECRETS), EDGE_CERTIFICATE_STAND_IN];
 
 function decoded(s: string): string {
     if (s.length < 16 || !/^[A-Za-z0-9+/]+={0,2}$/.test(s)) return s;
     const bytes = Buffer.from(s, "base64");
     try {
-        return bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes).toString("utf8") : bytes.toString("utf8");
+        return bytes[0] === 0x1f && bytes[1] === 0x8b
+            ? zlib.gunzipSync(bytes).toString("utf8")
+            : bytes.toString("utf8");
     } catch {
         return s;
     }
 }
 
 /** Paths of the string leaves holding `needle`, split by whether they are secret. */
-function leaves(v: unknown, needle: string, path = "", secret = false, out = { plain: [] as string[], secret: [] as string[] }) {
+function leaves(
+    v: unknown,
+    needle: string,
+    path = "",
+    secret = false,
+    out = { plain: [] as string[], secret: [] as string[] },
+) {
     if (v instanceof SecretValue) return leaves(v.value, needle, path, true, out);
     if (typeof v === "string") {
-        if (v.toLowerCase().includes(needle) || decoded(v).toLowerCase().includes(needle)) (secret ? out.secret : out.plain).push(path);
+        if (v.toLowerCase().includes(needle) || decoded(v).toLowerCase().includes(needle))
+            (secret ? out.secret : out.plain).push(path);
     } else if (Array.isArray(v)) {
         v.forEach((x, i) => leaves(x, needle, `${path}[${i}]`, secret, out));
     } else if (v && typeof v === "object") {
@@ -90,20 +118,34 @@ describe("stack: secure: config values stay secret in every resource input and o
         it(`${needle}: secret wherever it reaches a resource input`, () => {
             const found = inputsHolding(run, needle);
             assert.deepEqual(found.plain, [], "inputs holding the value in plain text");
-            assert.ok(found.secret.length > 0, "the value reaches at least one resource (else this test proves nothing)");
+            assert.ok(
+                found.secret.length > 0,
+                "the value reaches at least one resource (else this test proves nothing)",
+            );
         });
     }
 
     it("the shapes it takes: an IAM policy document, a subscription endpoint, CloudFront's origin, a listener, user data", () => {
-        const where = (needle: string) => run.resources.filter((r) => leaves(r.inputs, needle.toLowerCase()).secret.length > 0)
-            .map((r) => r.type);
+        const where = (needle: string) =>
+            run.resources.filter((r) => leaves(r.inputs, needle.toLowerCase()).secret.length > 0).map((r) => r.type);
         const arn = SECRETS["citadel:orthanc.certificateSecretArn"] as string;
-        assert.ok(where(arn).some((t) => t.startsWith("aws:iam/")), `an IAM policy grants the hosts the certificate secret: ${where(arn)}`);
+        assert.ok(
+            where(arn).some((t) => t.startsWith("aws:iam/")),
+            `an IAM policy grants the hosts the certificate secret: ${where(arn)}`,
+        );
         assert.ok(where(arn).includes("aws:ec2/launchTemplate:LaunchTemplate"), "the hosts' cloud-config names it");
         assert.ok(where("oncall.lead@hospital-secret.example").includes("aws:sns/topicSubscription:TopicSubscription"));
-        assert.ok(where(SECRETS["citadel:edge.originDomainName"] as string).includes("aws:cloudfront/distribution:Distribution"));
+        assert.ok(
+            where(SECRETS["citadel:edge.originDomainName"] as string).includes(
+                "aws:cloudfront/distribution:Distribution",
+            ),
+        );
         assert.ok(where(SECRETS["citadel:app.certificateArn"] as string).includes("aws:lb/listener:Listener"));
-        assert.ok(where(SECRETS["citadel:app.registryCredentialsSecretArn"] as string).includes("aws:ecs/taskDefinition:TaskDefinition"));
+        assert.ok(
+            where(SECRETS["citadel:app.registryCredentialsSecretArn"] as string).includes(
+                "aws:ecs/taskDefinition:TaskDefinition",
+            ),
+        );
         assert.ok(where(EDGE_CERTIFICATE_STAND_IN).includes("aws:cloudfront/distribution:Distribution"));
         assert.deepEqual(run.secretStandIns, ["citadel:edge.certificateArn"]);
     });
@@ -131,14 +173,18 @@ describe("stack: secure: config values stay secret in every resource input and o
         const components = run.resources.filter((r) => r.registeredOutputs);
         assert.ok(components.length > 10, "the components' registered outputs were recorded");
         for (const r of components) {
-            for (const needle of NEEDLES) assert.deepEqual(leaves(r.registeredOutputs, needle).plain, [], `${r.type} ${r.name}: ${needle}`);
+            for (const needle of NEEDLES)
+                assert.deepEqual(leaves(r.registeredOutputs, needle).plain, [], `${r.type} ${r.name}: ${needle}`);
         }
     });
 
     // No output of the root program is built from config text today: this guards the next one
     // (ConfigSecrets.exports itself is tested in packages/shared/test/config-secrets.test.ts).
     it("stack outputs holding a value are secret", () => {
-        assert.ok(run.stackOutputs && Object.keys(run.stackOutputs).length > 10, "the outputs as registered were recorded");
+        assert.ok(
+            run.stackOutputs && Object.keys(run.stackOutputs).length > 10,
+            "the outputs as registered were recorded",
+        );
         for (const needle of NEEDLES) assert.deepEqual(leaves(run.stackOutputs, needle).plain, [], needle);
     });
 });
@@ -162,12 +208,15 @@ describe("examples/ecoportal: secure: config values stay secret", () => {
         "ecoportal:originDomainName": "origin.eco-hidden.example.com",
         // In the deploy role's trust policy.
         "ecoportal:ciRoleArn": "arn:aws:iam::111122223333:role/hidden-runner-q9",
-        "ecoportal:certificateArn": "arn:aws:acm:eu-west-1:111122223333:certificate/7e7e7e7e-0000-0000-0000-000000000009",
+        "ecoportal:certificateArn":
+            "arn:aws:acm:eu-west-1:111122223333:certificate/7e7e7e7e-0000-0000-0000-000000000009",
     };
     let plan: Plan;
     before(async () => {
-        plan = await buildPlan("dev", () => [], { root: path.join(REPO_ROOT, "examples", "ecoportal"),
-            overrides: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, decryptedSecret(v)])) });
+        plan = await buildPlan("dev", () => [], {
+            root: path.join(REPO_ROOT, "examples", "ecoportal"),
+            overrides: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, decryptedSecret(v)])),
+        });
     });
 
     for (const needle of needlesOf(secrets)) {

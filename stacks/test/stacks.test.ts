@@ -1,6 +1,16 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { autoNamed, currentRecording, listStacks, named, ofType, readProject, runStack, stackConfig, StackRun } from "@citadel/testing";
+import {
+    autoNamed,
+    currentRecording,
+    listStacks,
+    named,
+    ofType,
+    readProject,
+    runStack,
+    stackConfig,
+    StackRun,
+} from "@citadel/testing";
 import { ConfigReader } from "../src/config";
 import { loadSettings } from "../src/settings";
 
@@ -16,9 +26,17 @@ describe("stacks", () => {
         assert.equal(named(dev, "net-vpc").inputs.cidrBlock, "10.20.0.0/16");
         assert.equal(ofType(dev, "aws:ec2/subnet:Subnet", /^net-/).length, 4);
         assert.equal(ofType(dev, "aws:ec2/natGateway:NatGateway").length, 0);
-        assert.equal(ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface").length, 0);
+        assert.equal(
+            ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface")
+                .length,
+            0,
+        );
         const fl = named(dev, "net-flow-logs");
-        assert.equal(fl.inputs.logDestination, named(dev, "logs", "aws:s3/bucket:Bucket").inputs.arn ?? `arn:aws:s3:::${autoNamed("logs", "s3/bucket:Bucket")}`);
+        assert.equal(
+            fl.inputs.logDestination,
+            named(dev, "logs", "aws:s3/bucket:Bucket").inputs.arn ??
+                `arn:aws:s3:::${autoNamed("logs", "s3/bucket:Bucket")}`,
+        );
         assert.deepEqual(dev.outputs.availabilityZones, ["eu-west-1a", "eu-west-1b"]);
         assert.equal(named(dev, "citadel-key").protect, false);
     });
@@ -26,9 +44,17 @@ describe("stacks", () => {
     it("prod: 3 AZs, a NAT gateway per AZ, the six Orthweb endpoints, protected key and log bucket", () => {
         const prod = runs.prod;
         assert.equal(ofType(prod, "aws:ec2/natGateway:NatGateway").length, 3);
-        const endpoints = ofType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
-        assert.deepEqual(endpoints.map((e) => e.inputs.serviceName.split(".").pop()).sort(),
-            ["ec2", "ec2messages", "kms", "secretsmanager", "ssm", "ssmmessages"]);
+        const endpoints = ofType(prod, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+            (e) => e.inputs.vpcEndpointType === "Interface",
+        );
+        assert.deepEqual(endpoints.map((e) => e.inputs.serviceName.split(".").pop()).sort(), [
+            "ec2",
+            "ec2messages",
+            "kms",
+            "secretsmanager",
+            "ssm",
+            "ssmmessages",
+        ]);
         assert.equal(named(prod, "citadel-key").protect, true);
         assert.equal(named(prod, "logs", "aws:s3/bucket:Bucket").protect, true);
         assert.equal(prod.outputs.endpointSecurityGroupId, "net-endpoints-id");
@@ -36,7 +62,15 @@ describe("stacks", () => {
 
     it("exports the network outputs", () => {
         for (const run of Object.values(runs)) {
-            for (const key of ["vpcId", "availabilityZones", "publicSubnetIds", "privateSubnetIds", "privateRouteTableIds", "kmsKeyArn", "logBucketName"]) {
+            for (const key of [
+                "vpcId",
+                "availabilityZones",
+                "publicSubnetIds",
+                "privateSubnetIds",
+                "privateRouteTableIds",
+                "kmsKeyArn",
+                "logBucketName",
+            ]) {
                 assert.ok(run.outputs[key] !== undefined, `${run.stack} does not export ${key}`);
             }
         }
@@ -58,21 +92,53 @@ describe("stacks", () => {
             reader.keysRead.forEach((k) => read.add(k));
         }
         const names = declared.map(([k]) => k);
-        assert.deepEqual([...read].filter((k) => !names.includes(k)), [], "read but not declared in Pulumi.yaml");
-        assert.deepEqual(names.filter((k) => !read.has(k)), [], "declared in Pulumi.yaml but never read");
+        assert.deepEqual(
+            [...read].filter((k) => !names.includes(k)),
+            [],
+            "read but not declared in Pulumi.yaml",
+        );
+        assert.deepEqual(
+            names.filter((k) => !read.has(k)),
+            [],
+            "declared in Pulumi.yaml but never read",
+        );
     });
 
     describe("refuses bad config with one clear message, before any resource", () => {
         const cases: Array<[string, unknown, string]> = [
             ["citadel:vpc.azCount", 5, "citadel:vpc.azCount: 5 is out of range, allowed 2..3"],
             ["citadel:vpc.azCount", "two", 'citadel:vpc.azCount: "two" is not a whole number, allowed an integer'],
-            ["citadel:vpc.cidrBlock", "10.0.0.0/8", 'citadel:vpc.cidrBlock: "10.0.0.0/8" has a prefix length out of range, allowed an IPv4 network a.b.c.d/n with n in 16..24 and no host bits set'],
-            ["citadel:vpc.natStrategy", "always", 'citadel:vpc.natStrategy: "always" is not a known value, allowed none | single | perAz'],
-            ["citadel:vpc.interfaceEndpoints", ["kms", "s3"], 'citadel:vpc.interfaceEndpoints: "s3" is not a known value, allowed kms | secretsmanager'],
+            [
+                "citadel:vpc.cidrBlock",
+                "10.0.0.0/8",
+                'citadel:vpc.cidrBlock: "10.0.0.0/8" has a prefix length out of range, allowed an IPv4 network a.b.c.d/n with n in 16..24 and no host bits set',
+            ],
+            [
+                "citadel:vpc.natStrategy",
+                "always",
+                'citadel:vpc.natStrategy: "always" is not a known value, allowed none | single | perAz',
+            ],
+            [
+                "citadel:vpc.interfaceEndpoints",
+                ["kms", "s3"],
+                'citadel:vpc.interfaceEndpoints: "s3" is not a known value, allowed kms | secretsmanager',
+            ],
             ["citadel:vpc.interfaceEndpoints", "kms", 'citadel:vpc.interfaceEndpoints: "kms" is not a list of strings'],
-            ["citadel:vpc.publicSubnetPrefixLength", 30, "citadel:vpc.publicSubnetPrefixLength: 30 is out of range, allowed 16..28"],
-            ["citadel:vpc.flowLogs.destination", "kinesis", 'citadel:vpc.flowLogs.destination: "kinesis" is not a known value, allowed s3 | cloudwatch'],
-            ["citadel:logs.retentionDays", 100, "citadel:logs.retentionDays: 100 is not a CloudWatch Logs retention period"],
+            [
+                "citadel:vpc.publicSubnetPrefixLength",
+                30,
+                "citadel:vpc.publicSubnetPrefixLength: 30 is out of range, allowed 16..28",
+            ],
+            [
+                "citadel:vpc.flowLogs.destination",
+                "kinesis",
+                'citadel:vpc.flowLogs.destination: "kinesis" is not a known value, allowed s3 | cloudwatch',
+            ],
+            [
+                "citadel:logs.retentionDays",
+                100,
+                "citadel:logs.retentionDays: 100 is not a CloudWatch Logs retention period",
+            ],
             ["citadel:protect", "yes", 'citadel:protect: "yes" is not a boolean, allowed true | false'],
         ];
         for (const [key, value, message] of cases) {
@@ -90,6 +156,9 @@ describe("stacks", () => {
         const run = await runStack("dev", { "citadel:vpc.flowLogs.destination": "cloudwatch" });
         const group = ofType(run, "aws:cloudwatch/logGroup:LogGroup", /^net-flow-logs/)[0];
         assert.equal(group.inputs.retentionInDays, 90);
-        assert.equal(named(run, "net-flow-logs", "aws:ec2/flowLog:FlowLog").inputs.logDestinationType, "cloud-watch-logs");
+        assert.equal(
+            named(run, "net-flow-logs", "aws:ec2/flowLog:FlowLog").inputs.logDestinationType,
+            "cloud-watch-logs",
+        );
     });
 });

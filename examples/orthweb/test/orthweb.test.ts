@@ -15,10 +15,11 @@ const one = (p: Plan, type: string): Resource => {
     assert.equal(hits.length, 1, `expected one ${type}, found ${hits.length}`);
     return hits[0];
 };
-const interfaceServices = (p: Plan) => ofType(p, "aws:ec2/vpcEndpoint:VpcEndpoint")
-    .filter((e) => e.inputs.vpcEndpointType === "Interface")
-    .map((e) => String(e.inputs.serviceName).split(".").pop())
-    .sort();
+const interfaceServices = (p: Plan) =>
+    ofType(p, "aws:ec2/vpcEndpoint:VpcEndpoint")
+        .filter((e) => e.inputs.vpcEndpointType === "Interface")
+        .map((e) => String(e.inputs.serviceName).split(".").pop())
+        .sort();
 
 describe("examples/orthweb (seed 004)", () => {
     let dev: Plan;
@@ -28,7 +29,10 @@ describe("examples/orthweb (seed 004)", () => {
 
     it("plans with no mandatory policy violation", () => {
         assert.equal(dev.project, "orthweb");
-        assert.deepEqual(dev.violations.filter((v) => v.level === "mandatory"), []);
+        assert.deepEqual(
+            dev.violations.filter((v) => v.level === "mandatory"),
+            [],
+        );
     });
 
     it("two AZs, a public and a private subnet in each; one host per AZ from one launch template, each with a public address", () => {
@@ -39,7 +43,10 @@ describe("examples/orthweb (seed 004)", () => {
         const hosts = ofType(dev, "aws:ec2/instance:Instance");
         assert.equal(hosts.length, 2);
         const publicIds = subnets.filter((s) => /public/.test(s.name)).map((s) => s.id);
-        assert.deepEqual(hosts.map((h) => publicIds.includes(h.inputs.subnetId)), [true, true]);
+        assert.deepEqual(
+            hosts.map((h) => publicIds.includes(h.inputs.subnetId)),
+            [true, true],
+        );
         assert.notEqual(hosts[0].inputs.subnetId, hosts[1].inputs.subnetId);
         assert.notEqual(hosts[0].inputs.availabilityZone, hosts[1].inputs.availabilityZone);
         for (const h of hosts) {
@@ -64,10 +71,15 @@ describe("examples/orthweb (seed 004)", () => {
         assert.equal(db.inputs.manageMasterUserPassword, true);
         assert.equal(db.inputs.password, undefined);
         const group = one(dev, "aws:rds/subnetGroup:SubnetGroup");
-        const privateIds = ofType(dev, "aws:ec2/subnet:Subnet").filter((s) => /private/.test(s.name)).map((s) => s.id);
+        const privateIds = ofType(dev, "aws:ec2/subnet:Subnet")
+            .filter((s) => /private/.test(s.name))
+            .map((s) => s.id);
         assert.deepEqual([...group.inputs.subnetIds].sort(), privateIds.sort());
         const params = one(dev, "aws:rds/parameterGroup:ParameterGroup").inputs.parameters;
-        assert.ok(params.some((p: any) => p.name === "rds.force_ssl" && p.value === "1"), "TLS is not forced");
+        assert.ok(
+            params.some((p: any) => p.name === "rds.force_ssl" && p.value === "1"),
+            "TLS is not forced",
+        );
     });
 
     it("the image bucket is reached through the S3 gateway endpoint, on the hosts' (public) route table", () => {
@@ -83,8 +95,10 @@ describe("examples/orthweb (seed 004)", () => {
     // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
     it("flow logs and the image bucket's access logs go to separate log buckets, each encrypted as its writer requires", () => {
         const bucket = (name: string) => ofType(dev, "aws:s3/bucket:Bucket").find((b) => b.name === name)!;
-        const sse = (b: { id?: string }) => ofType(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
-            .find((e) => e.inputs.bucket === b.id)!.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm;
+        const sse = (b: { id?: string }) =>
+            ofType(dev, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find(
+                (e) => e.inputs.bucket === b.id,
+            )!.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm;
         const logs = bucket("orthweb-logs");
         const accessLogs = bucket("orthweb-access-logs");
         assert.ok(logs && accessLogs, "no log buckets");
@@ -107,31 +121,48 @@ describe("examples/orthweb (seed 004)", () => {
 
     it("config picks another endpoint choice, and your own certificate replaces the self-signed one", async () => {
         const certificate = "arn:aws:secretsmanager:us-east-1:123456789012:secret:orthweb/tls-AbCdEf";
-        const p: Plan = (await plan({
-            "orthweb:interfaceEndpoints": ["kms", "secretsmanager"],
-            "orthweb:certificateSecretArn": certificate,
-        })).json;
+        const p: Plan = (
+            await plan({
+                "orthweb:interfaceEndpoints": ["kms", "secretsmanager"],
+                "orthweb:certificateSecretArn": certificate,
+            })
+        ).json;
         assert.deepEqual(interfaceServices(p), ["kms", "secretsmanager"]);
-        const policy = JSON.parse(ofType(p, "aws:iam/rolePolicy:RolePolicy").find((r) => /host/.test(r.name))!.inputs.policy);
+        const policy = JSON.parse(
+            ofType(p, "aws:iam/rolePolicy:RolePolicy").find((r) => /host/.test(r.name))!.inputs.policy,
+        );
         const reads = policy.Statement.filter((s: any) => [s.Action].flat().includes("secretsmanager:GetSecretValue"));
-        assert.ok(reads.some((s: any) => [s.Resource].flat().includes(certificate)), "the hosts may not read the certificate");
+        assert.ok(
+            reads.some((s: any) => [s.Resource].flat().includes(certificate)),
+            "the hosts may not read the certificate",
+        );
     });
 
     it("refuses an endpoint list that is not one of Orthweb's three choices, naming the key", async () => {
-        await assert.rejects(plan({ "orthweb:interfaceEndpoints": ["kms"] }),
-            /orthweb:interfaceEndpoints: \["kms"\] is not one of Orthweb's interface endpoint choices, allowed \[\] \| \["kms","secretsmanager"\]/);
+        await assert.rejects(
+            plan({ "orthweb:interfaceEndpoints": ["kms"] }),
+            /orthweb:interfaceEndpoints: \["kms"\] is not one of Orthweb's interface endpoint choices, allowed \[\] \| \["kms","secretsmanager"\]/,
+        );
     });
 
     it("refuses a world-open web range before any resource exists, naming the config key", async () => {
-        await assert.rejects(plan({ "orthweb:webCidrs": ["0.0.0.0/0"] }),
-            /^ConfigError: orthweb:webCidrs: "0\.0\.0\.0\/0" opens the port to the whole internet/);
+        await assert.rejects(
+            plan({ "orthweb:webCidrs": ["0.0.0.0/0"] }),
+            /^ConfigError: orthweb:webCidrs: "0\.0\.0\.0\/0" opens the port to the whole internet/,
+        );
     });
 
     it("every alarm notifies the alert topic, which someone is subscribed to", () => {
         const alarms = ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm");
         assert.ok(alarms.length > 0, "no alarms");
-        for (const a of alarms) assert.ok(a.inputs.alarmActions.includes(dev.outputs.alertTopicArn), `${a.name} notifies no one`);
-        assert.deepEqual(ofType(dev, "aws:sns/topicSubscription:TopicSubscription").map((s) => [s.inputs.protocol, s.inputs.endpoint]),
-            [["email", "ops@example.com"]]);
+        for (const a of alarms)
+            assert.ok(a.inputs.alarmActions.includes(dev.outputs.alertTopicArn), `${a.name} notifies no one`);
+        assert.deepEqual(
+            ofType(dev, "aws:sns/topicSubscription:TopicSubscription").map((s) => [
+                s.inputs.protocol,
+                s.inputs.endpoint,
+            ]),
+            [["email", "ops@example.com"]],
+        );
     });
 });

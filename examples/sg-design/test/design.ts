@@ -32,12 +32,42 @@ export interface Flow {
 /** Inbound rules, one per sentence of the write-up; `appPort` is the container's port. */
 export function expectedIngress(appPort: number): Flow[] {
     return [
-        { from: "internet", to: "loadBalancer", port: "tcp/443", why: "LB SG: allows external traffic on port 443 (HTTPS)" },
-        { from: "internet", to: "loadBalancer", port: "tcp/80", why: "listener: HTTP requests are redirected to HTTPS (port 80 only redirects)" },
-        { from: "loadBalancer", to: "tasks", port: `tcp/${appPort}`, why: "the load balancer directs requests to the ECS tasks' target group" },
-        { from: "tasks", to: "tasks", port: "all", why: "ECS SG: allow traffic from the same SG (inter-task communication)" },
-        { from: "tasks", to: "database", port: "tcp/5432", why: "RDS SG: access only from authorized sources, the ECS tasks" },
-        { from: "vpc", to: "endpoints", port: "tcp/443", why: "EC2/SSM: HTTPS on 443 for secure communication with SSM" },
+        {
+            from: "internet",
+            to: "loadBalancer",
+            port: "tcp/443",
+            why: "LB SG: allows external traffic on port 443 (HTTPS)",
+        },
+        {
+            from: "internet",
+            to: "loadBalancer",
+            port: "tcp/80",
+            why: "listener: HTTP requests are redirected to HTTPS (port 80 only redirects)",
+        },
+        {
+            from: "loadBalancer",
+            to: "tasks",
+            port: `tcp/${appPort}`,
+            why: "the load balancer directs requests to the ECS tasks' target group",
+        },
+        {
+            from: "tasks",
+            to: "tasks",
+            port: "all",
+            why: "ECS SG: allow traffic from the same SG (inter-task communication)",
+        },
+        {
+            from: "tasks",
+            to: "database",
+            port: "tcp/5432",
+            why: "RDS SG: access only from authorized sources, the ECS tasks",
+        },
+        {
+            from: "vpc",
+            to: "endpoints",
+            port: "tcp/443",
+            why: "EC2/SSM: HTTPS on 443 for secure communication with SSM",
+        },
     ];
 }
 
@@ -48,7 +78,12 @@ export function expectedIngress(appPort: number): Flow[] {
 export function expectedEgress(appPort: number): Flow[] {
     return [
         { from: "tasks", to: "internet", port: "all", why: "ECS SG: outbound open to all" },
-        { from: "loadBalancer", to: "tasks", port: `tcp/${appPort}`, why: "LB SG: responses and forwarding (narrowed to the tasks)" },
+        {
+            from: "loadBalancer",
+            to: "tasks",
+            port: `tcp/${appPort}`,
+            why: "LB SG: responses and forwarding (narrowed to the tasks)",
+        },
         { from: "instance", to: "internet", port: "tcp/443", why: "EC2/SSM: the SSM Agent connects out over HTTPS" },
     ];
 }
@@ -62,7 +97,7 @@ const GROUP_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecu
 export function groupRoles(resources: PlanResource[]): Map<string, string> {
     const roles = new Map<string, string>();
     const attach = (ids: unknown, role: Role) => {
-        for (const id of (Array.isArray(ids) ? ids : [])) {
+        for (const id of Array.isArray(ids) ? ids : []) {
             const prior = roles.get(id);
             roles.set(id, prior && prior !== role ? `${prior}+${role}` : role);
         }
@@ -111,8 +146,13 @@ export function planFlows(resources: PlanResource[]): { ingress: Flow[]; egress:
         const i = r.inputs;
         if (r.type === INGRESS_RULE || r.type === EGRESS_RULE) {
             const group = roles.get(i.securityGroupId) ?? `group ${i.securityGroupId}`;
-            add(r.type === INGRESS_RULE ? "ingress" : "egress", group, peer(i, "referencedSecurityGroupId"),
-                portOf(i.ipProtocol, i.fromPort, i.toPort), r.name);
+            add(
+                r.type === INGRESS_RULE ? "ingress" : "egress",
+                group,
+                peer(i, "referencedSecurityGroupId"),
+                portOf(i.ipProtocol, i.fromPort, i.toPort),
+                r.name,
+            );
         } else if (r.type === LEGACY_RULE) {
             const group = roles.get(i.securityGroupId) ?? `group ${i.securityGroupId}`;
             const other = i.self ? group : peer(i, "sourceSecurityGroupId");
@@ -129,7 +169,13 @@ export function planFlows(resources: PlanResource[]): { ingress: Flow[]; egress:
                         ...(rule.self ? [group] : []),
                     ];
                     for (const other of sources.length ? sources : ["(unknown)"]) {
-                        add(direction, group, other, portOf(rule.protocol, rule.fromPort, rule.toPort), `${r.name} (inline)`);
+                        add(
+                            direction,
+                            group,
+                            other,
+                            portOf(rule.protocol, rule.fromPort, rule.toPort),
+                            `${r.name} (inline)`,
+                        );
                     }
                 }
             }
@@ -146,7 +192,9 @@ export function compareFlows(direction: string, actual: Flow[], expected: Flow[]
     const want = new Map(expected.map((f) => [key(f), f]));
     return [
         ...[...want].filter(([k]) => !have.has(k)).map(([k, f]) => `${direction} missing: ${k} (${f.why})`),
-        ...[...have].filter(([k]) => !want.has(k)).map(([k, f]) => `${direction} not in the design: ${k} (rule ${f.why})`),
+        ...[...have]
+            .filter(([k]) => !want.has(k))
+            .map(([k, f]) => `${direction} not in the design: ${k} (rule ${f.why})`),
     ];
 }
 
@@ -167,9 +215,14 @@ export function designProblems(resources: PlanResource[], appPort: number): stri
     const https = listeners.filter((l) => l.inputs.port === 443 && l.inputs.protocol === "HTTPS");
     if (https.length !== 1) problems.push(`expected one HTTPS listener on 443, found ${https.length}`);
     const http = listeners.filter((l) => l.inputs.port === 80);
-    const redirects = http.filter((l) => l.inputs.defaultActions?.length === 1 &&
-        l.inputs.defaultActions[0].type === "redirect" && l.inputs.defaultActions[0].redirect?.protocol === "HTTPS");
-    if (http.length !== 1 || redirects.length !== 1) problems.push("expected one listener on 80 whose only action redirects to HTTPS");
+    const redirects = http.filter(
+        (l) =>
+            l.inputs.defaultActions?.length === 1 &&
+            l.inputs.defaultActions[0].type === "redirect" &&
+            l.inputs.defaultActions[0].redirect?.protocol === "HTTPS",
+    );
+    if (http.length !== 1 || redirects.length !== 1)
+        problems.push("expected one listener on 80 whose only action redirects to HTTPS");
     const others = listeners.filter((l) => l.inputs.port !== 443 && l.inputs.port !== 80);
     for (const l of others) problems.push(`listener ${l.name} on ${l.inputs.port} is not in the design`);
     for (const tg of ofType("aws:lb/targetGroup:TargetGroup")) {
@@ -182,7 +235,8 @@ export function designProblems(resources: PlanResource[], appPort: number): stri
         if (db.inputs.publiclyAccessible !== false) problems.push(`database ${db.name} may get a public address`);
     }
     for (const s of ofType("aws:ecs/service:Service")) {
-        if (s.inputs.networkConfiguration?.assignPublicIp !== false) problems.push(`service ${s.name}'s tasks may get public IPs`);
+        if (s.inputs.networkConfiguration?.assignPublicIp !== false)
+            problems.push(`service ${s.name}'s tasks may get public IPs`);
     }
     for (const inst of ofType("aws:ec2/instance:Instance")) {
         if (inst.inputs.associatePublicIpAddress !== false) problems.push(`instance ${inst.name} may get a public IP`);

@@ -23,7 +23,10 @@ describe("examples/sg-design (seed 001)", () => {
     it("plans (as `pnpm plan dev --dir examples/sg-design` does) with no mandatory policy violation", () => {
         assert.equal(plan.project, "sg-design");
         assert.equal(plan.stack, "dev");
-        assert.deepEqual(plan.violations.filter((v) => v.level === "mandatory"), []);
+        assert.deepEqual(
+            plan.violations.filter((v) => v.level === "mandatory"),
+            [],
+        );
     });
 
     it("the plan is the write-up's design: every stated rule, pairwise, and nothing else open", () => {
@@ -33,17 +36,33 @@ describe("examples/sg-design (seed 001)", () => {
 
     describe("the check fails when the design is broken", () => {
         it("a stated rule missing: the database no longer admits the tasks", () => {
-            const broken = clone(plan.resources).filter((r) => !(r.type.endsWith("SecurityGroupIngressRule") && r.inputs.fromPort === 5432));
-            assert.deepEqual(designProblems(broken, APP_PORT),
-                ["ingress missing: tasks -> database on tcp/5432 (RDS SG: access only from authorized sources, the ECS tasks)"]);
+            const broken = clone(plan.resources).filter(
+                (r) => !(r.type.endsWith("SecurityGroupIngressRule") && r.inputs.fromPort === 5432),
+            );
+            assert.deepEqual(designProblems(broken, APP_PORT), [
+                "ingress missing: tasks -> database on tcp/5432 (RDS SG: access only from authorized sources, the ECS tasks)",
+            ]);
         });
 
         it("an extra ingress: SSH to the SSM-managed instance from the internet", () => {
             const broken = clone(plan.resources);
-            const instanceSg = broken.find((r) => r.type === "aws:ec2/instance:Instance")!.inputs.vpcSecurityGroupIds[0];
-            broken.push({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "ssh", parent: "app",
-                inputs: { securityGroupId: instanceSg, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0" } });
-            assert.deepEqual(designProblems(broken, APP_PORT), ["ingress not in the design: internet -> instance on tcp/22 (rule ssh)"]);
+            const instanceSg = broken.find((r) => r.type === "aws:ec2/instance:Instance")!.inputs
+                .vpcSecurityGroupIds[0];
+            broken.push({
+                type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                name: "ssh",
+                parent: "app",
+                inputs: {
+                    securityGroupId: instanceSg,
+                    ipProtocol: "tcp",
+                    fromPort: 22,
+                    toPort: 22,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+            });
+            assert.deepEqual(designProblems(broken, APP_PORT), [
+                "ingress not in the design: internet -> instance on tcp/22 (rule ssh)",
+            ]);
         });
 
         it("a widened rule: the database open to the whole VPC instead of the tasks", () => {
@@ -60,7 +79,9 @@ describe("examples/sg-design (seed 001)", () => {
         it("an inline rule on a group, and HTTP forwarded instead of redirected", () => {
             const broken = clone(plan.resources);
             const dbSg = broken.find((r) => r.type === "aws:rds/instance:Instance")!.inputs.vpcSecurityGroupIds[0];
-            broken.find((r) => r.id === dbSg)!.inputs.ingress = [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }];
+            broken.find((r) => r.id === dbSg)!.inputs.ingress = [
+                { protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] },
+            ];
             const http = broken.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.port === 80)!;
             http.inputs.defaultActions = [{ type: "forward", targetGroupArn: "tg" }];
             assert.deepEqual(designProblems(broken, APP_PORT), [

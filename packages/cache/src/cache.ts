@@ -7,8 +7,22 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    AlarmsArgs, AlarmSpec, argKeys, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef, policyJson,
-    PolicyStatement, requireInteger, requireLogRetention, requireCacheNodeType, requireArgs, withTags, TagsInput,
+    AlarmsArgs,
+    AlarmSpec,
+    argKeys,
+    backupTags,
+    createAlarms,
+    requireThreshold,
+    ConfigError,
+    NetworkRef,
+    policyJson,
+    PolicyStatement,
+    requireInteger,
+    requireLogRetention,
+    requireCacheNodeType,
+    requireArgs,
+    withTags,
+    TagsInput,
     refuseRenamed,
 } from "@citadel/shared";
 
@@ -102,15 +116,26 @@ export interface ResolvedCacheArgs {
 
 const DEFAULT_VERSION: Record<CacheEngine, string> = { [CacheEngine.Valkey]: "8.0", [CacheEngine.RedisOss]: "7.1" };
 /** The first version of each engine with IAM authentication. */
-const IAM_AUTH_SINCE: Record<CacheEngine, [number, number]> = { [CacheEngine.Valkey]: [7, 2], [CacheEngine.RedisOss]: [7, 0] };
+const IAM_AUTH_SINCE: Record<CacheEngine, [number, number]> = {
+    [CacheEngine.Valkey]: [7, 2],
+    [CacheEngine.RedisOss]: [7, 0],
+};
 export const CACHE_PORT = 6379;
 
 export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheArgs {
     const key = argKeys("Cache", name);
-    refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", snapshotRetentionDays: "backupRetentionInDays", parameterPrefix: "parameterNamespace" });
+    refuseRenamed(key, args, {
+        logRetentionDays: "logRetentionInDays",
+        snapshotRetentionDays: "backupRetentionInDays",
+        parameterPrefix: "parameterNamespace",
+    });
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
-        throw new ConfigError(key("name"), name, "cannot name ElastiCache users (40 characters with a suffix)",
-            "a lowercase letter, then up to 19 lowercase letters, digits or hyphens");
+        throw new ConfigError(
+            key("name"),
+            name,
+            "cannot name ElastiCache users (40 characters with a suffix)",
+            "a lowercase letter, then up to 19 lowercase letters, digits or hyphens",
+        );
     }
     if (!args.network) throw new ConfigError(key("network"), args.network, "is required", "a NetworkRef");
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
@@ -130,29 +155,54 @@ export function validateCacheArgs(name: string, args: CacheArgs): ResolvedCacheA
     const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
     const [major, minor] = IAM_AUTH_SINCE[engine];
     if (!m || Number(m[1]) < major || (Number(m[1]) === major && Number(m[2]) < minor)) {
-        throw new ConfigError(key("engineVersion"), engineVersion, `has no IAM authentication for ${engine}`,
-            `"major.minor", ${major}.${minor} or later`);
+        throw new ConfigError(
+            key("engineVersion"),
+            engineVersion,
+            `has no IAM authentication for ${engine}`,
+            `"major.minor", ${major}.${minor} or later`,
+        );
     }
     const nodeType = args.nodeType ?? "cache.t4g.micro";
     requireCacheNodeType(key("nodeType"), nodeType);
     if (nodeType.startsWith("cache.t2.")) {
-        throw new ConfigError(key("nodeType"), nodeType, "is not a node type with encryption in transit",
-            'e.g. "cache.t4g.micro", "cache.r7g.large" (not cache.t2.*)');
+        throw new ConfigError(
+            key("nodeType"),
+            nodeType,
+            "is not a node type with encryption in transit",
+            'e.g. "cache.t4g.micro", "cache.r7g.large" (not cache.t2.*)',
+        );
     }
     const highAvailability = args.highAvailability ?? false;
     const nodeCount = requireInteger(key("nodeCount"), args.nodeCount ?? (highAvailability ? 2 : 1), 1, 6);
     if (highAvailability && nodeCount < 2) {
-        throw new ConfigError(key("nodeCount"), nodeCount, "leaves no replica to fail over to", "2..6 with highAvailability");
+        throw new ConfigError(
+            key("nodeCount"),
+            nodeCount,
+            "leaves no replica to fail over to",
+            "2..6 with highAvailability",
+        );
     }
     const backupRetentionInDays = requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays ?? 7, 1, 35);
     const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
     if (args.parameterNamespace !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterNamespace)) {
-        throw new ConfigError(key("parameterNamespace"), args.parameterNamespace, "is not a Parameter Store path",
-            'e.g. "/ecoportal/prod/cache", without a trailing slash');
+        throw new ConfigError(
+            key("parameterNamespace"),
+            args.parameterNamespace,
+            "is not a Parameter Store path",
+            'e.g. "/ecoportal/prod/cache", without a trailing slash',
+        );
     }
     if (args.alarms) cacheAlarmSpecs(args.alarms, "(id)", nodeCount, nodeType, key);
-    return { engine, engineVersion, nodeType, highAvailability, nodeCount, backupRetentionInDays, logRetentionInDays,
-        parameterNamespace: args.parameterNamespace };
+    return {
+        engine,
+        engineVersion,
+        nodeType,
+        highAvailability,
+        nodeCount,
+        backupRetentionInDays,
+        logRetentionInDays,
+        parameterNamespace: args.parameterNamespace,
+    };
 }
 
 /**
@@ -201,7 +251,16 @@ export interface CacheAlarmsArgs extends AlarmsArgs {
  * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
  */
 export function cacheNodeVcpus(nodeType: string): number | undefined {
-    if (["cache.t1.micro", "cache.m1.small", "cache.m1.medium", "cache.m3.medium", "cache.t2.micro", "cache.t2.small"].includes(nodeType)) {
+    if (
+        [
+            "cache.t1.micro",
+            "cache.m1.small",
+            "cache.m1.medium",
+            "cache.m3.medium",
+            "cache.t2.micro",
+            "cache.t2.small",
+        ].includes(nodeType)
+    ) {
         return 1;
     }
     const size = /^cache\.[a-z0-9-]+\.(micro|small|medium|large|(\d*)xlarge)$/.exec(nodeType);
@@ -220,8 +279,13 @@ export function memberClusterId(replicationGroupId: string, index: number): stri
  * errors. The metrics are those of node-based clusters (`CacheClusterId` per node), which is what this
  * component creates; ElastiCache Serverless publishes other ones (per cache, no host CPU).
  */
-export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.Input<string>, nodeCount: number, nodeType: string,
-    key: (k: string) => string = (k) => k): AlarmSpec[] {
+export function cacheAlarmSpecs(
+    a: CacheAlarmsArgs,
+    replicationGroupId: pulumi.Input<string>,
+    nodeCount: number,
+    nodeType: string,
+    key: (k: string) => string = (k) => k,
+): AlarmSpec[] {
     requireThreshold(key("alarms.engineCpuPercent"), a.engineCpuPercent, 1, 100, "percent");
     requireThreshold(key("alarms.hostCpuPercent"), a.hostCpuPercent, 1, 100, "percent");
     const vcpus = cacheNodeVcpus(nodeType);
@@ -232,30 +296,70 @@ export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.I
     for (let i = 0; i < nodeCount; i++) {
         const node = String(i + 1).padStart(3, "0");
         const base = {
-            namespace: "AWS/ElastiCache", period: 300,
+            namespace: "AWS/ElastiCache",
+            period: 300,
             dimensions: { CacheClusterId: pulumi.output(replicationGroupId).apply((id) => memberClusterId(id, i)) },
         };
         specs.push(
-            { ...base, id: `engine-cpu-${node}`, metricName: "EngineCPUUtilization", statistic: "Maximum",
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.engineCpuPercent ?? 90, evaluationPeriods: 3,
-                treatMissingData: "breaching", description: `Cache node ${node}: engine CPU high for 15 minutes` },
-            { ...base, id: `memory-${node}`, metricName: "DatabaseMemoryUsagePercentage", statistic: "Maximum",
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.memoryPercent ?? 80, evaluationPeriods: 3,
-                treatMissingData: "breaching", description: `Cache node ${node}: memory near maxmemory for 15 minutes` },
-            { ...base, id: `evictions-${node}`, metricName: "Evictions", statistic: "Sum",
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.evictions ?? 1, evaluationPeriods: 1,
-                treatMissingData: "notBreaching", description: `Cache node ${node}: keys evicted for lack of memory` },
+            {
+                ...base,
+                id: `engine-cpu-${node}`,
+                metricName: "EngineCPUUtilization",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: a.engineCpuPercent ?? 90,
+                evaluationPeriods: 3,
+                treatMissingData: "breaching",
+                description: `Cache node ${node}: engine CPU high for 15 minutes`,
+            },
+            {
+                ...base,
+                id: `memory-${node}`,
+                metricName: "DatabaseMemoryUsagePercentage",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: a.memoryPercent ?? 80,
+                evaluationPeriods: 3,
+                treatMissingData: "breaching",
+                description: `Cache node ${node}: memory near maxmemory for 15 minutes`,
+            },
+            {
+                ...base,
+                id: `evictions-${node}`,
+                metricName: "Evictions",
+                statistic: "Sum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: a.evictions ?? 1,
+                evaluationPeriods: 1,
+                treatMissingData: "notBreaching",
+                description: `Cache node ${node}: keys evicted for lack of memory`,
+            },
         );
         if (vcpus !== undefined && vcpus <= 2) {
-            specs.push({ ...base, id: `host-cpu-${node}`, metricName: "CPUUtilization", statistic: "Maximum",
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.hostCpuPercent ?? Math.floor(90 / vcpus),
-                evaluationPeriods: 3, treatMissingData: "breaching",
-                description: `Cache node ${node}: host CPU high for 15 minutes (${vcpus} vCPU${vcpus > 1 ? "s" : ""})` });
+            specs.push({
+                ...base,
+                id: `host-cpu-${node}`,
+                metricName: "CPUUtilization",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: a.hostCpuPercent ?? Math.floor(90 / vcpus),
+                evaluationPeriods: 3,
+                treatMissingData: "breaching",
+                description: `Cache node ${node}: host CPU high for 15 minutes (${vcpus} vCPU${vcpus > 1 ? "s" : ""})`,
+            });
         }
         if (nodeCount > 1) {
-            specs.push({ ...base, id: `replication-lag-${node}`, metricName: "ReplicationLag", statistic: "Maximum",
-                comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.replicationLagSeconds ?? 30, evaluationPeriods: 3,
-                treatMissingData: "notBreaching", description: `Cache node ${node}: replica behind the primary for 15 minutes` });
+            specs.push({
+                ...base,
+                id: `replication-lag-${node}`,
+                metricName: "ReplicationLag",
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: a.replicationLagSeconds ?? 30,
+                evaluationPeriods: 3,
+                treatMissingData: "notBreaching",
+                description: `Cache node ${node}: replica behind the primary for 15 minutes`,
+            });
         }
     }
     return specs;
@@ -266,7 +370,14 @@ export function cacheAlarmSpecs(a: CacheAlarmsArgs, replicationGroupId: pulumi.I
  * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
  */
 export function connectStatements(replicationGroupArn: string, userArn: string): PolicyStatement[] {
-    return [{ Sid: "ConnectAsCacheUser", Effect: "Allow", Action: "elasticache:Connect", Resource: [replicationGroupArn, userArn] }];
+    return [
+        {
+            Sid: "ConnectAsCacheUser",
+            Effect: "Allow",
+            Action: "elasticache:Connect",
+            Resource: [replicationGroupArn, userArn],
+        },
+    ];
 }
 
 /**
@@ -302,83 +413,153 @@ export class Cache extends pulumi.ComponentResource {
         const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;
         const appUserId = pulumi.interpolate`${name}-app-${suffix}`;
         // A user group must hold a user named "default"; this one is switched off ("off -@all").
-        const defaultUser = new elasticache.User(`${name}-default-user`, {
-            userId: pulumi.interpolate`${name}-off-${suffix}`, userName: "default", engine: a.engine,
-            accessString: "off -@all", authenticationMode: { type: "no-password-required" },
-        }, parent);
+        const defaultUser = new elasticache.User(
+            `${name}-default-user`,
+            {
+                userId: pulumi.interpolate`${name}-off-${suffix}`,
+                userName: "default",
+                engine: a.engine,
+                accessString: "off -@all",
+                authenticationMode: { type: "no-password-required" },
+            },
+            parent,
+        );
         // IAM authentication requires the user id and name to be equal.
-        const appUser = new elasticache.User(`${name}-app-user`, {
-            userId: appUserId, userName: appUserId, engine: a.engine,
-            // Job metadata and ID lists: data commands, no administration or dangerous commands.
-            accessString: "on ~* &* +@all -@admin -@dangerous",
-            authenticationMode: { type: "iam" },
-        }, parent);
-        const group = new elasticache.UserGroup(`${name}-users`, {
-            userGroupId: pulumi.interpolate`${name}-${suffix}`, engine: a.engine,
-            userIds: [defaultUser.userId, appUser.userId],
-        }, parent);
+        const appUser = new elasticache.User(
+            `${name}-app-user`,
+            {
+                userId: appUserId,
+                userName: appUserId,
+                engine: a.engine,
+                // Job metadata and ID lists: data commands, no administration or dangerous commands.
+                accessString: "on ~* &* +@all -@admin -@dangerous",
+                authenticationMode: { type: "iam" },
+            },
+            parent,
+        );
+        const group = new elasticache.UserGroup(
+            `${name}-users`,
+            {
+                userGroupId: pulumi.interpolate`${name}-${suffix}`,
+                engine: a.engine,
+                userIds: [defaultUser.userId, appUser.userId],
+            },
+            parent,
+        );
 
-        const sg = new ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.network.vpcId, description: `${name}: ${a.engine} on ${CACHE_PORT} from the app's tasks only`,
-            tags: { Name: name },
-        }, parent);
-        args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
-            securityGroupId: sg.id, description: `${a.engine} from a client`, ipProtocol: "tcp",
-            fromPort: CACHE_PORT, toPort: CACHE_PORT, referencedSecurityGroupId: client,
-        }, parent));
+        const sg = new ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.network.vpcId,
+                description: `${name}: ${a.engine} on ${CACHE_PORT} from the app's tasks only`,
+                tags: { Name: name },
+            },
+            parent,
+        );
+        args.clients.securityGroupIds.forEach(
+            (client, i) =>
+                new vpc.SecurityGroupIngressRule(
+                    `${name}-from-client-${i}`,
+                    {
+                        securityGroupId: sg.id,
+                        description: `${a.engine} from a client`,
+                        ipProtocol: "tcp",
+                        fromPort: CACHE_PORT,
+                        toPort: CACHE_PORT,
+                        referencedSecurityGroupId: client,
+                    },
+                    parent,
+                ),
+        );
 
-        const subnets = new elasticache.SubnetGroup(`${name}-subnets`, {
-            description: `${name}: private subnets`, subnetIds: args.network.privateSubnetIds,
-        }, parent);
+        const subnets = new elasticache.SubnetGroup(
+            `${name}-subnets`,
+            {
+                description: `${name}: private subnets`,
+                subnetIds: args.network.privateSubnetIds,
+            },
+            parent,
+        );
 
         const logs = (["slow-log", "engine-log"] as const).map((logType) => ({
-            logType, group: new cloudwatch.LogGroup(`${name}-${logType}`, {
-                retentionInDays: a.logRetentionInDays, kmsKeyId: args.kmsKeyArn,
-            }, parent),
+            logType,
+            group: new cloudwatch.LogGroup(
+                `${name}-${logType}`,
+                {
+                    retentionInDays: a.logRetentionInDays,
+                    kmsKeyId: args.kmsKeyArn,
+                },
+                parent,
+            ),
         }));
 
-        const rg = new elasticache.ReplicationGroup(`${name}`, {
-            description: `${name}: ${a.engine} ${a.engineVersion}`,
-            engine: a.engine,
-            engineVersion: a.engineVersion,
-            nodeType: a.nodeType,
-            numCacheClusters: a.nodeCount,
-            port: CACHE_PORT,
-            automaticFailoverEnabled: a.highAvailability,
-            multiAzEnabled: a.highAvailability,
-            atRestEncryptionEnabled: true,
-            kmsKeyId: args.kmsKeyArn,
-            transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
-            userGroupIds: [group.userGroupId],
-            subnetGroupName: subnets.name,
-            securityGroupIds: [sg.id],
-            snapshotRetentionLimit: a.backupRetentionInDays,
-            finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${suffix}`,
-            autoMinorVersionUpgrade: true,
-            applyImmediately: false,
-            logDeliveryConfigurations: logs.map((l) => ({
-                destination: l.group.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: l.logType,
-            })),
-            tags: backupTags(),
-        }, parent);
+        const rg = new elasticache.ReplicationGroup(
+            `${name}`,
+            {
+                description: `${name}: ${a.engine} ${a.engineVersion}`,
+                engine: a.engine,
+                engineVersion: a.engineVersion,
+                nodeType: a.nodeType,
+                numCacheClusters: a.nodeCount,
+                port: CACHE_PORT,
+                automaticFailoverEnabled: a.highAvailability,
+                multiAzEnabled: a.highAvailability,
+                atRestEncryptionEnabled: true,
+                kmsKeyId: args.kmsKeyArn,
+                transitEncryptionEnabled: true,
+                transitEncryptionMode: "required",
+                userGroupIds: [group.userGroupId],
+                subnetGroupName: subnets.name,
+                securityGroupIds: [sg.id],
+                snapshotRetentionLimit: a.backupRetentionInDays,
+                finalSnapshotIdentifier: pulumi.interpolate`${name}-final-${suffix}`,
+                autoMinorVersionUpgrade: true,
+                applyImmediately: false,
+                logDeliveryConfigurations: logs.map((l) => ({
+                    destination: l.group.name,
+                    destinationType: "cloudwatch-logs",
+                    logFormat: "json",
+                    logType: l.logType,
+                })),
+                tags: backupTags(),
+            },
+            parent,
+        );
 
-        const statements = pulumi.all([rg.arn, appUser.arn]).apply(([rgArn, userArn]) => policyJson(connectStatements(rgArn, userArn)));
-        args.clients.roleNames.forEach((role, i) => new iam.RolePolicy(`${name}-connect-${i}`, { role, policy: statements }, parent));
+        const statements = pulumi
+            .all([rg.arn, appUser.arn])
+            .apply(([rgArn, userArn]) => policyJson(connectStatements(rgArn, userArn)));
+        args.clients.roleNames.forEach(
+            (role, i) => new iam.RolePolicy(`${name}-connect-${i}`, { role, policy: statements }, parent),
+        );
 
         if (a.parameterNamespace) {
             const values: Record<string, pulumi.Input<string>> = {
-                endpoint: rg.primaryEndpointAddress, port: String(CACHE_PORT), user: appUser.userName,
+                endpoint: rg.primaryEndpointAddress,
+                port: String(CACHE_PORT),
+                user: appUser.userName,
             };
             for (const [k, value] of Object.entries(values)) {
-                new ssm.Parameter(`${name}-param-${k}`, {
-                    name: `${a.parameterNamespace}/${k}`, type: "String", value,
-                    description: `${name}: ${k} (TLS and IAM authentication required)`,
-                }, parent);
+                new ssm.Parameter(
+                    `${name}-param-${k}`,
+                    {
+                        name: `${a.parameterNamespace}/${k}`,
+                        type: "String",
+                        value,
+                        description: `${name}: ${k} (TLS and IAM authentication required)`,
+                    },
+                    parent,
+                );
             }
         }
 
-        if (args.alarms) createAlarms(this, name, args.alarms, cacheAlarmSpecs(args.alarms, rg.replicationGroupId, a.nodeCount, a.nodeType));
+        if (args.alarms)
+            createAlarms(
+                this,
+                name,
+                args.alarms,
+                cacheAlarmSpecs(args.alarms, rg.replicationGroupId, a.nodeCount, a.nodeType),
+            );
 
         this.primaryEndpointAddress = rg.primaryEndpointAddress;
         this.readerEndpointAddress = rg.readerEndpointAddress;
@@ -387,7 +568,9 @@ export class Cache extends pulumi.ComponentResource {
         this.replicationGroupArn = rg.arn;
         this.securityGroupId = sg.id;
         this.registerOutputs({
-            primaryEndpointAddress: this.primaryEndpointAddress, userName: this.userName, securityGroupId: this.securityGroupId,
+            primaryEndpointAddress: this.primaryEndpointAddress,
+            userName: this.userName,
+            securityGroupId: this.securityGroupId,
         });
     }
 }

@@ -2,8 +2,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
     requireListenerRuleQuotas,
-    AlarmsArgs, argKeys, ConfigError, LogBucketRef, NetworkRef, requireInteger, requireLogRetention,
-    requireThreshold, requireUnique, requireInstanceType, TagsInput, refuseRenamed,
+    AlarmsArgs,
+    argKeys,
+    ConfigError,
+    LogBucketRef,
+    NetworkRef,
+    requireInteger,
+    requireLogRetention,
+    requireThreshold,
+    requireUnique,
+    requireInstanceType,
+    TagsInput,
+    refuseRenamed,
 } from "@citadel/shared";
 
 /** Instance architectures Amazon Linux 2023 is published for. */
@@ -206,7 +216,11 @@ export interface ResolvedEc2AppArgs {
     /** After defaults: the instances' settings; `amiId` absent: the latest Amazon Linux 2023. */
     instances: Required<Omit<InstancesArgs, "amiId">> & { amiId?: pulumi.Input<string> };
     /** After defaults: deletion protection, desync mitigation mode, idle timeout (seconds). */
-    loadBalancer: { deletionProtection: boolean; desyncMitigationMode: "defensive" | "strictest"; idleTimeoutSeconds: number };
+    loadBalancer: {
+        deletionProtection: boolean;
+        desyncMitigationMode: "defensive" | "strictest";
+        idleTimeoutSeconds: number;
+    };
     /** Not supported by Ec2App yet: always absent. */
     originProtection: undefined;
     /** After defaults: the Parameter Store path of the apps' settings. */
@@ -232,15 +246,28 @@ const START_COMMAND = /^[A-Za-z0-9_./=:@+, -]{1,200}$/;
 const NODE_PACKAGE = /^nodejs(\d{2})?$/;
 
 /** Validates the args (one ConfigError naming the argument) and fills in the defaults. */
-export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "citadel", stack = "dev"): ResolvedEc2AppArgs {
+export function validateEc2AppArgs(
+    name: string,
+    args: Ec2AppArgs,
+    project = "citadel",
+    stack = "dev",
+): ResolvedEc2AppArgs {
     const key = argKeys("Ec2App", name);
     refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", "alarms.topicKeyArn": "topicKmsKeyArn" });
     if (!Array.isArray(args.apps) || args.apps.length < 2) {
-        throw new ConfigError(key("apps"), args.apps?.length ?? args.apps, "is fewer than two applications",
-            "two or more (one instance tier serves them all, each on its own ports; use EcsApp for one)");
+        throw new ConfigError(
+            key("apps"),
+            args.apps?.length ?? args.apps,
+            "is fewer than two applications",
+            "two or more (one instance tier serves them all, each on its own ports; use EcsApp for one)",
+        );
     }
     const apps = args.apps.map((a, i) => resolveApp(key, a, i));
-    requireUnique(key("apps[].name"), apps.map((a) => a.name), "distinct names");
+    requireUnique(
+        key("apps[].name"),
+        apps.map((a) => a.name),
+        "distinct names",
+    );
     const ports = apps.flatMap((a) => [a.port, a.proxyPort]).map(String);
     requireUnique(key("apps[].port/proxyPort"), ports, "every app port and proxy port distinct");
     const routes = apps.map((a) => JSON.stringify([[...a.paths].sort(), [...a.hosts].sort()]));
@@ -249,7 +276,12 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
     const inst = args.instances ?? {};
     const architecture = inst.architecture ?? "x86_64";
     if (!(ARCHITECTURES as readonly string[]).includes(architecture)) {
-        throw new ConfigError(key("instances.architecture"), architecture, "is not an Amazon Linux 2023 architecture", ARCHITECTURES.join(" | "));
+        throw new ConfigError(
+            key("instances.architecture"),
+            architecture,
+            "is not an Amazon Linux 2023 architecture",
+            ARCHITECTURES.join(" | "),
+        );
     }
     const instanceType = inst.instanceType ?? (architecture === "arm64" ? "t4g.small" : "t3.small");
     requireInstanceType(key("instances.instanceType"), instanceType, "t3.small, t4g.small");
@@ -258,23 +290,46 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
     const volumeSizeGiB = requireInteger(key("instances.volumeSizeGiB"), inst.volumeSizeGiB ?? 20, 8, 16384);
     const nodePackage = inst.nodePackage ?? "nodejs20";
     if (!NODE_PACKAGE.test(nodePackage)) {
-        throw new ConfigError(key("instances.nodePackage"), nodePackage, "is not an Amazon Linux 2023 Node.js package",
-            '"nodejs" or "nodejs<major>", e.g. "nodejs20", "nodejs22"');
+        throw new ConfigError(
+            key("instances.nodePackage"),
+            nodePackage,
+            "is not an Amazon Linux 2023 Node.js package",
+            '"nodejs" or "nodejs<major>", e.g. "nodejs20", "nodejs22"',
+        );
     }
 
     const parameterNamespace = args.parameterNamespace ?? `/${project}/${stack}`;
     if (!NAMESPACE.test(parameterNamespace)) {
-        throw new ConfigError(key("parameterNamespace"), parameterNamespace, "is not a Parameter Store path",
-            "a path of /-separated letters, digits, _ . -, starting with / and not ending with /, e.g. /drsignet/prod");
+        throw new ConfigError(
+            key("parameterNamespace"),
+            parameterNamespace,
+            "is not a Parameter Store path",
+            "a path of /-separated letters, digits, _ . -, starting with / and not ending with /, e.g. /drsignet/prod",
+        );
     }
     const lbArgs = args.loadBalancer ?? ({} as LoadBalancerArgs);
-    const idleTimeoutSeconds = requireInteger(key("loadBalancer.idleTimeoutSeconds"), lbArgs.idleTimeoutSeconds ?? 60, 1, 4000);
-    const target5xxPerMinute = requireInteger(key("alarms.target5xxPerMinute"), args.alarms?.target5xxPerMinute ?? 5, 1, 100000);
+    const idleTimeoutSeconds = requireInteger(
+        key("loadBalancer.idleTimeoutSeconds"),
+        lbArgs.idleTimeoutSeconds ?? 60,
+        1,
+        4000,
+    );
+    const target5xxPerMinute = requireInteger(
+        key("alarms.target5xxPerMinute"),
+        args.alarms?.target5xxPerMinute ?? 5,
+        1,
+        100000,
+    );
     requireThreshold(key("alarms.diskUsedPercent"), args.alarms?.diskUsedPercent, 1, 100, "percent");
     const logRetentionInDays = args.logRetentionInDays ?? 365;
     requireLogRetention(key("logRetentionInDays"), logRetentionInDays);
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup)) {
-        throw new ConfigError(key("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits and _ . : / = + - @");
+        throw new ConfigError(
+            key("patchGroup"),
+            args.patchGroup,
+            "is not a tag value",
+            "1..256 letters, digits and _ . : / = + - @",
+        );
     }
     const protect = args.protect ?? false;
     return {
@@ -296,8 +351,12 @@ export function validateEc2AppArgs(name: string, args: Ec2AppArgs, project = "ci
 function resolveApp(key: (f: string) => string, a: AppArgs, i: number): ResolvedApp {
     const k = (f: string) => key(`apps[${i}].${f}`);
     if (typeof a?.name !== "string" || !NAME.test(a.name)) {
-        throw new ConfigError(k("name"), a?.name, "is not a valid app name",
-            "2..20 lowercase letters, digits and hyphens, starting with a letter");
+        throw new ConfigError(
+            k("name"),
+            a?.name,
+            "is not a valid app name",
+            "2..20 lowercase letters, digits and hyphens, starting with a letter",
+        );
     }
     const port = requirePort(k("port"), a.port);
     const proxyPort = requirePort(k("proxyPort"), a.proxyPort ?? 8080 + i);
@@ -308,28 +367,54 @@ function resolveApp(key: (f: string) => string, a: AppArgs, i: number): Resolved
     }
     for (const p of paths) {
         if (!PATH_PATTERN.test(p)) {
-            throw new ConfigError(k("routing.paths"), p, "is not a listener rule path pattern",
-                "a path starting with /, up to 128 characters of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + ? * &");
+            throw new ConfigError(
+                k("routing.paths"),
+                p,
+                "is not a listener rule path pattern",
+                "a path starting with /, up to 128 characters of A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + ? * &",
+            );
         }
     }
     for (const h of hosts) {
         if (!HOST.test(h)) {
-            throw new ConfigError(k("routing.hosts"), h, "is not a host name", 'a lowercase DNS name, optionally "*." first');
+            throw new ConfigError(
+                k("routing.hosts"),
+                h,
+                "is not a host name",
+                'a lowercase DNS name, optionally "*." first',
+            );
         }
     }
-    requireListenerRuleQuotas({ rule: k("routing"), paths: k("routing.paths"), hosts: k("routing.hosts") }, { paths, hosts });
+    requireListenerRuleQuotas(
+        { rule: k("routing"), paths: k("routing.paths"), hosts: k("routing.hosts") },
+        { paths, hosts },
+    );
     const healthCheckPath = a.healthCheckPath ?? "/health";
     if (!HEALTH_PATH.test(healthCheckPath)) {
-        throw new ConfigError(k("healthCheckPath"), healthCheckPath, "is not a health check path",
-            "a path starting with /, of letters, digits and _ - . /");
+        throw new ConfigError(
+            k("healthCheckPath"),
+            healthCheckPath,
+            "is not a health check path",
+            "a path starting with /, of letters, digits and _ - . /",
+        );
     }
     const startCommand = a.startCommand ?? "node server.js";
     if (!START_COMMAND.test(startCommand)) {
-        throw new ConfigError(k("startCommand"), startCommand, "is not a plain command line",
-            "letters, digits, spaces and _ . / = : @ + , - only (no quotes, line breaks or shell operators)");
+        throw new ConfigError(
+            k("startCommand"),
+            startCommand,
+            "is not a plain command line",
+            "letters, digits, spaces and _ . / = : @ + , - only (no quotes, line breaks or shell operators)",
+        );
     }
     return {
-        name: a.name, port, proxyPort, paths, hosts, healthCheckPath, startCommand,
+        name: a.name,
+        port,
+        proxyPort,
+        paths,
+        hosts,
+        healthCheckPath,
+        startCommand,
         maxBodySizeMiB: requireInteger(k("maxBodySizeMiB"), a.maxBodySizeMiB ?? 10, 1, 1024),
         readTimeoutSeconds: requireInteger(k("readTimeoutSeconds"), a.readTimeoutSeconds ?? 60, 1, 3600),
         priority: 100 + i * 10,

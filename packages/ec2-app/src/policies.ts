@@ -48,31 +48,50 @@ export interface InstanceRoleInputs extends Ctx {
 export function instanceRoleStatements(i: InstanceRoleInputs): PolicyStatement[] {
     return [
         {
-            Sid: "ReadOwnAppParameters", Effect: "Allow",
+            Sid: "ReadOwnAppParameters",
+            Effect: "Allow",
             Action: ["ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"],
             Resource: i.apps.flatMap((a) => appParameterArns(i, i.parameterNamespace, a)),
         },
         {
-            Sid: "DecryptParametersThroughSsm", Effect: "Allow", Action: "kms:Decrypt", Resource: i.kmsKeyArn,
+            Sid: "DecryptParametersThroughSsm",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: i.kmsKeyArn,
             Condition: viaService("ssm", i),
         },
-        { Sid: "GetRevisions", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${i.revisionsBucketArn}/*` },
         {
-            Sid: "DecryptRevisionsThroughS3", Effect: "Allow", Action: "kms:Decrypt", Resource: i.kmsKeyArn,
+            Sid: "GetRevisions",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: `${i.revisionsBucketArn}/*`,
+        },
+        {
+            Sid: "DecryptRevisionsThroughS3",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: i.kmsKeyArn,
             Condition: viaService("s3", i),
         },
         {
-            Sid: "GetCodeDeployAgent", Effect: "Allow", Action: "s3:GetObject",
+            Sid: "GetCodeDeployAgent",
+            Effect: "Allow",
+            Action: "s3:GetObject",
             Resource: `arn:${i.partition}:s3:::aws-codedeploy-${i.region}/*`,
         },
         {
-            Sid: "ShipAppLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            Sid: "ShipAppLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
             Resource: i.logGroupArns.map((arn) => `${arn}:*`),
         },
         {
             // The agent's disk metrics. PutMetricData takes no resource; the namespace condition scopes it.
             // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html
-            Sid: "PutHostMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
+            Sid: "PutHostMetrics",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
             Condition: { StringEquals: { "cloudwatch:namespace": HOST_METRICS_NAMESPACE } },
         },
     ];
@@ -97,26 +116,39 @@ export function ciRoleStatements(i: CiRoleInputs): PolicyStatement[] {
     const arn = (what: string) => `arn:${i.partition}:codedeploy:${i.region}:${i.accountId}:${what}`;
     return [
         {
-            Sid: "UploadRevisions", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
+            Sid: "UploadRevisions",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"],
             Resource: i.applications.map((a) => `${i.revisionsBucketArn}/${a.revisionPrefix}*`),
         },
         {
-            Sid: "EncryptRevisionsThroughS3", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: i.kmsKeyArn,
+            Sid: "EncryptRevisionsThroughS3",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: i.kmsKeyArn,
             Condition: viaService("s3", i),
         },
         {
-            Sid: "RegisterRevisions", Effect: "Allow",
-            Action: ["codedeploy:RegisterApplicationRevision", "codedeploy:GetApplicationRevision", "codedeploy:GetApplication"],
+            Sid: "RegisterRevisions",
+            Effect: "Allow",
+            Action: [
+                "codedeploy:RegisterApplicationRevision",
+                "codedeploy:GetApplicationRevision",
+                "codedeploy:GetApplication",
+            ],
             Resource: i.applications.map((a) => arn(`application:${a.applicationName}`)),
         },
         {
-            Sid: "CreateDeployments", Effect: "Allow",
+            Sid: "CreateDeployments",
+            Effect: "Allow",
             Action: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment", "codedeploy:GetDeploymentGroup"],
             Resource: i.applications.map((a) => arn(`deploymentgroup:${a.applicationName}/${a.deploymentGroupName}`)),
         },
         {
             // CreateDeployment reads the deployment configuration by name; OneAtATime is AWS's own.
-            Sid: "ReadDeploymentConfig", Effect: "Allow", Action: "codedeploy:GetDeploymentConfig",
+            Sid: "ReadDeploymentConfig",
+            Effect: "Allow",
+            Action: "codedeploy:GetDeploymentConfig",
             Resource: arn("deploymentconfig:CodeDeployDefault.OneAtATime"),
         },
     ];
@@ -145,15 +177,20 @@ export function serviceRoleStatements(i: ServiceRoleInputs): PolicyStatement[] {
         { Sid: "LaunchFromTemplate", Effect: "Allow", Action: ["ec2:RunInstances", "ec2:CreateTags"], Resource: "*" },
         { Sid: "PassInstanceRole", Effect: "Allow", Action: "iam:PassRole", Resource: i.instanceRoleArn },
         {
-            Sid: "LaunchWithEncryptedVolumes", Effect: "Allow", Action: ["kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt"],
-            Resource: i.kmsKeyArn, Condition: viaService("ec2", i),
+            Sid: "LaunchWithEncryptedVolumes",
+            Effect: "Allow",
+            Action: ["kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt"],
+            Resource: i.kmsKeyArn,
+            Condition: viaService("ec2", i),
         },
     ];
     if (i.topicArn) {
         statements.push(
             { Sid: "PublishDeploymentEvents", Effect: "Allow", Action: "sns:Publish", Resource: i.topicArn },
             {
-                Sid: "EncryptDeploymentEvents", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                Sid: "EncryptDeploymentEvents",
+                Effect: "Allow",
+                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
                 Resource: i.topicKmsKeyArn ?? i.kmsKeyArn,
                 Condition: viaService("sns", i),
             },

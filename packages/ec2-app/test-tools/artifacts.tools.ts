@@ -34,13 +34,21 @@ describe("Ec2App rendered files under their tools", () => {
     it("nginx -t accepts the configuration (Debian's nginx, a scratch prefix)", () => {
         fs.mkdirSync(path.join(dir, "temp"), { recursive: true });
         const conf = path.join(dir, "nginx.conf");
-        fs.writeFileSync(conf, renderNginxConf({
-            apps: RESOLVED.apps, trustedProxyCidrs: ["10.20.0.0/16"], loadBalancerIdleTimeoutSeconds: 60,
-            layout: {
-                pidFile: path.join(dir, "nginx.pid"), errorLog: path.join(dir, "error.log"), accessLog: path.join(dir, "access.log"),
-                mimeTypes: "/etc/nginx/mime.types", tempDir: path.join(dir, "temp"),
-            },
-        }));
+        fs.writeFileSync(
+            conf,
+            renderNginxConf({
+                apps: RESOLVED.apps,
+                trustedProxyCidrs: ["10.20.0.0/16"],
+                loadBalancerIdleTimeoutSeconds: 60,
+                layout: {
+                    pidFile: path.join(dir, "nginx.pid"),
+                    errorLog: path.join(dir, "error.log"),
+                    accessLog: path.join(dir, "access.log"),
+                    mimeTypes: "/etc/nginx/mime.types",
+                    tempDir: path.join(dir, "temp"),
+                },
+            }),
+        );
         const r = run("nginx", ["-t", "-p", dir, "-e", "stderr", "-c", conf]);
         assert.equal(r.code, 0, r.out);
         assert.match(r.out, /syntax is ok/);
@@ -64,14 +72,20 @@ describe("Ec2App rendered files under their tools", () => {
     it("the AfterInstall jq program turns Parameter Store's answer into an EnvironmentFile, and refuses a bad name", () => {
         const script = renderHookScripts(RESOLVED.apps[0])["after-install.sh"];
         const program = /jq -r '([\s\S]*?)' > "\$tmp"/.exec(script)![1];
-        const answer = { Parameters: [
-            { Name: "/drsignet/test/api/DATABASE_URL", Value: "mongodb://u:p@host:27017/?tls=true" },
-            { Name: "/drsignet/test/api/GREETING", Value: "say \"hi\"\nthen go" },
-        ] };
+        const answer = {
+            Parameters: [
+                { Name: "/drsignet/test/api/DATABASE_URL", Value: "mongodb://u:p@host:27017/?tls=true" },
+                { Name: "/drsignet/test/api/GREETING", Value: 'say "hi"\nthen go' },
+            ],
+        };
         const ok = run("jq", ["-r", program], JSON.stringify(answer));
         assert.equal(ok.code, 0, ok.out);
         assert.equal(ok.out, 'DATABASE_URL="mongodb://u:p@host:27017/?tls=true"\nGREETING="say \\"hi\\"\\nthen go"\n');
-        const bad = run("jq", ["-r", program], JSON.stringify({ Parameters: [{ Name: "/x/api/bad-name", Value: "v" }] }));
+        const bad = run(
+            "jq",
+            ["-r", program],
+            JSON.stringify({ Parameters: [{ Name: "/x/api/bad-name", Value: "v" }] }),
+        );
         assert.notEqual(bad.code, 0);
         assert.match(bad.out, /bad-name is not a variable name/);
     });
@@ -94,7 +108,10 @@ describe("Ec2App rendered files under their tools", () => {
             assert.doesNotMatch(r.out, UNIT_ERRORS, r.out);
         }
         const broken = path.join(dir, "broken.service");
-        fs.writeFileSync(broken, renderUnit(RESOLVED.apps[0]).replace("Restart=always", "Restart=sometimes\nRestartSecs=5"));
+        fs.writeFileSync(
+            broken,
+            renderUnit(RESOLVED.apps[0]).replace("Restart=always", "Restart=sometimes\nRestartSecs=5"),
+        );
         assert.match(run("systemd-analyze", ["verify", "--man=no", broken]).out, UNIT_ERRORS, "the check can fail");
     });
 });

@@ -19,7 +19,13 @@ export function tierArgs(overrides: Partial<Ec2AppArgs> = {}): Ec2AppArgs {
         network: NETWORK,
         kmsKeyArn: KEY_ARN,
         apps: [
-            { name: "api", port: 3000, routing: { paths: ["/api/*"] }, healthCheckPath: "/api/health", maxBodySizeMiB: 20 },
+            {
+                name: "api",
+                port: 3000,
+                routing: { paths: ["/api/*"] },
+                healthCheckPath: "/api/health",
+                maxBodySizeMiB: 20,
+            },
             { name: "web", port: 3001, routing: { hosts: ["app.example.com"] } },
         ],
         loadBalancer: { certificateArn: CERT_ARN },
@@ -35,7 +41,12 @@ export const RESOLVED = validateEc2AppArgs("tier", tierArgs());
 
 /** The instances' boot parameters for the fixture's apps, as the component would resolve them. */
 export const USER_DATA: UserDataParams = {
-    region: "eu-central-1", dnsSuffix: "amazonaws.com", vpcCidr: "10.20.0.0/16", parameterNamespace: "/drsignet/test",
-    nodePackage: "nodejs20", loadBalancerIdleTimeoutSeconds: 60, apps: RESOLVED.apps,
+    region: "eu-central-1",
+    dnsSuffix: "amazonaws.com",
+    vpcCidr: "10.20.0.0/16",
+    parameterNamespace: "/drsignet/test",
+    nodePackage: "nodejs20",
+    loadBalancerIdleTimeoutSeconds: 60,
+    apps: RESOLVED.apps,
     logGroups: { api: "tier-api-logs-1a2b3c4", web: "tier-web-logs-5d6e7f8" },
 };

@@ -18,7 +18,12 @@ const param = (p: string) => `arn:aws:ssm:eu-central-1:${ACCOUNT}:parameter${p}`
 /** KMS decides with the key policy too: the stack key's (KmsKey), which lets IAM policies grant use. */
 const KEY_POLICY = kmsKeyPolicyStatements({ ...C, services: ["logs", "autoscaling"] });
 
-async function decide(identity: PolicyStatement[], action: string, resource: string, context: Record<string, string> = {}): Promise<string> {
+async function decide(
+    identity: PolicyStatement[],
+    action: string,
+    resource: string,
+    context: Record<string, string> = {},
+): Promise<string> {
     const simulation: Simulation = {
         identityPolicies: [{ name: "identity", policy: policyDocument(identity) }],
         serviceControlPolicies: [],
@@ -32,19 +37,32 @@ async function decide(identity: PolicyStatement[], action: string, resource: str
         },
     };
     const result = await runSimulation(simulation, {});
-    if (result.resultType === "error") throw new Error(`simulation refused its input: ${JSON.stringify(result.errors)}`);
+    if (result.resultType === "error")
+        throw new Error(`simulation refused its input: ${JSON.stringify(result.errors)}`);
     return result.overallResult;
 }
-async function allowed(p: PolicyStatement[], action: string, resource: string, context?: Record<string, string>): Promise<void> {
+async function allowed(
+    p: PolicyStatement[],
+    action: string,
+    resource: string,
+    context?: Record<string, string>,
+): Promise<void> {
     assert.equal(await decide(p, action, resource, context), "Allowed", `${action} on ${resource}`);
 }
-async function refused(p: PolicyStatement[], action: string, resource: string, context?: Record<string, string>): Promise<void> {
+async function refused(
+    p: PolicyStatement[],
+    action: string,
+    resource: string,
+    context?: Record<string, string>,
+): Promise<void> {
     assert.notEqual(await decide(p, action, resource, context), "Allowed", `${action} on ${resource}`);
 }
 
 describe("Ec2App IAM policies (iam-simulate)", () => {
     const ci = ciRoleStatements({
-        ...C, revisionsBucketArn: BUCKET, kmsKeyArn: KEY,
+        ...C,
+        revisionsBucketArn: BUCKET,
+        kmsKeyArn: KEY,
         applications: [
             { applicationName: "drsignet-api-1a2b", deploymentGroupName: "api", revisionPrefix: "api/" },
             { applicationName: "drsignet-web-3c4d", deploymentGroupName: "web", revisionPrefix: "web/" },
@@ -74,7 +92,11 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
     });
 
     const instance = instanceRoleStatements({
-        ...C, parameterNamespace: "/drsignet/dev", apps: ["api", "web"], revisionsBucketArn: BUCKET, kmsKeyArn: KEY,
+        ...C,
+        parameterNamespace: "/drsignet/dev",
+        apps: ["api", "web"],
+        revisionsBucketArn: BUCKET,
+        kmsKeyArn: KEY,
         logGroupArns: [`arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b`],
     });
 
@@ -84,7 +106,11 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
         await allowed(instance, "kms:Decrypt", KEY, { "kms:ViaService": "ssm.eu-central-1.amazonaws.com" });
         await allowed(instance, "s3:GetObject", `${BUCKET}/api/release-42.zip`);
         await allowed(instance, "s3:GetObject", "arn:aws:s3:::aws-codedeploy-eu-central-1/latest/install");
-        await allowed(instance, "logs:PutLogEvents", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b:log-stream:i-0abc`);
+        await allowed(
+            instance,
+            "logs:PutLogEvents",
+            `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b:log-stream:i-0abc`,
+        );
     });
 
     it("instances read no other environment's or app's parameters, write nothing, and use the key only through SSM and S3", async () => {
@@ -95,20 +121,33 @@ describe("Ec2App IAM policies (iam-simulate)", () => {
         await refused(instance, "kms:Decrypt", KEY);
         await refused(instance, "s3:PutObject", `${BUCKET}/api/release-42.zip`);
         await refused(instance, "s3:GetObject", "arn:aws:s3:::aws-codedeploy-us-east-1/latest/install");
-        await refused(instance, "logs:PutLogEvents", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:other:log-stream:i-0abc`);
-        await refused(instance, "logs:DeleteLogGroup", `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b`);
+        await refused(
+            instance,
+            "logs:PutLogEvents",
+            `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:other:log-stream:i-0abc`,
+        );
+        await refused(
+            instance,
+            "logs:DeleteLogGroup",
+            `arn:aws:logs:eu-central-1:${ACCOUNT}:log-group:drsignet-api-logs-1a2b`,
+        );
     });
 
     it("CodeDeploy passes only the instance role, and publishes only to the alert topic", async () => {
         const service = serviceRoleStatements({
-            ...C, instanceRoleArn: `arn:aws:iam::${ACCOUNT}:role/instances`, kmsKeyArn: KEY,
-            topicArn: `arn:aws:sns:eu-central-1:${ACCOUNT}:alerts`, topicKmsKeyArn: `${KEY}-topic`,
+            ...C,
+            instanceRoleArn: `arn:aws:iam::${ACCOUNT}:role/instances`,
+            kmsKeyArn: KEY,
+            topicArn: `arn:aws:sns:eu-central-1:${ACCOUNT}:alerts`,
+            topicKmsKeyArn: `${KEY}-topic`,
         });
         await allowed(service, "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/instances`);
         await refused(service, "iam:PassRole", `arn:aws:iam::${ACCOUNT}:role/admin`);
         await allowed(service, "sns:Publish", `arn:aws:sns:eu-central-1:${ACCOUNT}:alerts`);
         await refused(service, "sns:Publish", `arn:aws:sns:eu-central-1:${ACCOUNT}:other`);
-        await allowed(service, "kms:GenerateDataKey", `${KEY}-topic`, { "kms:ViaService": "sns.eu-central-1.amazonaws.com" });
+        await allowed(service, "kms:GenerateDataKey", `${KEY}-topic`, {
+            "kms:ViaService": "sns.eu-central-1.amazonaws.com",
+        });
         await refused(service, "kms:GenerateDataKey", `${KEY}-topic`);
     });
 });

@@ -3,8 +3,21 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import {
-    AL2023_NGINX_LAYOUT, appDir, appLogFile, CLOUDWATCH_AGENT_CONFIG, codeDeployInstallerUrl, envFile, HOOKS, hostPackages, NGINX_HEALTH_PATH, renderAppspec,
-    renderHookScripts, renderNginxConf, renderUnit, renderUserData, unitName,
+    AL2023_NGINX_LAYOUT,
+    appDir,
+    appLogFile,
+    CLOUDWATCH_AGENT_CONFIG,
+    codeDeployInstallerUrl,
+    envFile,
+    HOOKS,
+    hostPackages,
+    NGINX_HEALTH_PATH,
+    renderAppspec,
+    renderHookScripts,
+    renderNginxConf,
+    renderUnit,
+    renderUserData,
+    unitName,
 } from "../src";
 import { RESOLVED, USER_DATA } from "./fixtures";
 
@@ -19,7 +32,12 @@ function golden(file: string, text: string): void {
     assert.equal(text, fs.readFileSync(p, "utf8"), `${file} differs from the golden file`);
 }
 
-const NGINX = { apps: RESOLVED.apps, trustedProxyCidrs: ["10.20.0.0/16"], loadBalancerIdleTimeoutSeconds: 60, layout: AL2023_NGINX_LAYOUT };
+const NGINX = {
+    apps: RESOLVED.apps,
+    trustedProxyCidrs: ["10.20.0.0/16"],
+    loadBalancerIdleTimeoutSeconds: 60,
+    layout: AL2023_NGINX_LAYOUT,
+};
 
 /** The directives of one `server { ... }` block, by the port it listens on. */
 function serverBlock(conf: string, port: number): string {
@@ -39,21 +57,37 @@ describe("Nginx configuration", () => {
             assert.match(conf, new RegExp(`upstream ${upstream} \\{\\n\\s+server 127\\.0\\.0\\.1:${app.port};`));
             assert.match(serverBlock(conf, app.proxyPort), new RegExp(`proxy_pass http://${upstream};`));
         }
-        assert.equal((conf.match(/^\s+listen /gm) ?? []).length, RESOLVED.apps.length, "one server per app, nothing else listens");
+        assert.equal(
+            (conf.match(/^\s+listen /gm) ?? []).length,
+            RESOLVED.apps.length,
+            "one server per app, nothing else listens",
+        );
     });
 
     it("takes the client's address from X-Forwarded-For, trusting the VPC only", () => {
-        assert.match(conf, /set_real_ip_from 10\.20\.0\.0\/16;\n\s+real_ip_header X-Forwarded-For;\n\s+real_ip_recursive on;/);
+        assert.match(
+            conf,
+            /set_real_ip_from 10\.20\.0\.0\/16;\n\s+real_ip_header X-Forwarded-For;\n\s+real_ip_recursive on;/,
+        );
         assert.doesNotMatch(conf, /set_real_ip_from 0\.0\.0\.0\/0/);
         assert.match(conf, /log_format main '\$remote_addr/);
         assert.match(conf, /proxy_set_header X-Real-IP \$remote_addr;/);
-        assert.throws(() => renderNginxConf({ ...NGINX, trustedProxyCidrs: ["10.0.0.0/8;\ninclude /etc/passwd"] }), /not an IPv4 CIDR/);
+        assert.throws(
+            () => renderNginxConf({ ...NGINX, trustedProxyCidrs: ["10.0.0.0/8;\ninclude /etc/passwd"] }),
+            /not an IPv4 CIDR/,
+        );
     });
 
     it("limits body sizes per app, bounds every timeout, and outlives the load balancer's idle timeout", () => {
         assert.match(serverBlock(conf, 8080), /client_max_body_size 20m;/);
         assert.match(serverBlock(conf, 8081), /client_max_body_size 10m;/);
-        for (const d of ["client_header_timeout", "client_body_timeout", "send_timeout", "proxy_connect_timeout", "proxy_read_timeout"]) {
+        for (const d of [
+            "client_header_timeout",
+            "client_body_timeout",
+            "send_timeout",
+            "proxy_connect_timeout",
+            "proxy_read_timeout",
+        ]) {
             assert.match(conf, new RegExp(`${d} \\d+s;`), d);
         }
         // The target's keep-alive must exceed the ALB's idle timeout, or the ALB may reuse a connection
@@ -69,8 +103,12 @@ describe("Nginx configuration", () => {
 
     it("answers its own health path on every app's port without proxying or logging", () => {
         for (const app of RESOLVED.apps) {
-            assert.match(serverBlock(conf, app.proxyPort),
-                new RegExp(`location = ${NGINX_HEALTH_PATH} \\{\\n\\s+access_log off;\\n\\s+default_type text/plain;\\n\\s+return 200`));
+            assert.match(
+                serverBlock(conf, app.proxyPort),
+                new RegExp(
+                    `location = ${NGINX_HEALTH_PATH} \\{\\n\\s+access_log off;\\n\\s+default_type text/plain;\\n\\s+return 200`,
+                ),
+            );
         }
     });
 });
@@ -87,14 +125,22 @@ describe("CodeDeploy revision files", () => {
         assert.match(text, /^version: 0\.0$/m);
         assert.equal(spec.os, "linux");
         assert.deepEqual(spec.files, [{ source: "/", destination: appDir("api") }]);
-        assert.deepEqual(Object.keys(spec.hooks), HOOKS.map((h) => h.event));
+        assert.deepEqual(
+            Object.keys(spec.hooks),
+            HOOKS.map((h) => h.event),
+        );
         for (const h of HOOKS) {
-            assert.deepEqual(spec.hooks[h.event], [{ location: `deploy/${h.script}`, timeout: h.timeout, runas: "root" }]);
+            assert.deepEqual(spec.hooks[h.event], [
+                { location: `deploy/${h.script}`, timeout: h.timeout, runas: "root" },
+            ]);
             // A hook's timeout is at most 3600 s.
             // https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html
             assert.ok(h.timeout <= 3600);
         }
-        assert.ok(!("BlockTraffic" in spec.hooks) && !("AllowTraffic" in spec.hooks), "traffic events are CodeDeploy's own");
+        assert.ok(
+            !("BlockTraffic" in spec.hooks) && !("AllowTraffic" in spec.hooks),
+            "traffic events are CodeDeploy's own",
+        );
     });
 
     it("hook scripts are committed files (shellchecked in test:tools), strict, and environment-free", () => {
@@ -135,8 +181,10 @@ describe("Instance user data", () => {
     it("installs only packages from Amazon Linux 2023's repositories, and the CodeDeploy agent from the region's bucket", () => {
         assert.deepEqual(doc.packages, hostPackages("nodejs20"));
         // https://docs.aws.amazon.com/codedeploy/latest/userguide/codedeploy-agent-operations-install-linux.html
-        assert.equal(codeDeployInstallerUrl("eu-central-1", "amazonaws.com"),
-            "https://aws-codedeploy-eu-central-1.s3.eu-central-1.amazonaws.com/latest/install");
+        assert.equal(
+            codeDeployInstallerUrl("eu-central-1", "amazonaws.com"),
+            "https://aws-codedeploy-eu-central-1.s3.eu-central-1.amazonaws.com/latest/install",
+        );
         assert.ok(doc.runcmd.some((c: string) => c.includes(codeDeployInstallerUrl("eu-central-1", "amazonaws.com"))));
         assert.ok(doc.runcmd.includes("systemctl enable --now codedeploy-agent"));
     });
@@ -151,31 +199,65 @@ describe("Instance user data", () => {
             assert.ok(doc.runcmd.includes(`systemctl enable ${unitName(app.name)}`));
             assert.ok(!doc.runcmd.some((c: string) => c.includes(`start ${unitName(app.name)}`)));
         }
-        assert.deepEqual(doc.users.map((u: any) => [u.name, u.system, u.shell]), [["app-api", true, "/sbin/nologin"], ["app-web", true, "/sbin/nologin"]]);
+        assert.deepEqual(
+            doc.users.map((u: any) => [u.name, u.system, u.shell]),
+            [
+                ["app-api", true, "/sbin/nologin"],
+                ["app-web", true, "/sbin/nologin"],
+            ],
+        );
         assert.equal(text.includes("ssh_authorized_keys"), false);
     });
 
     it("ships each app's output to its own log group with the CloudWatch agent, and rotates the files", () => {
         const agent = doc.write_files.find((f: any) => f.path === CLOUDWATCH_AGENT_CONFIG);
         assert.equal(agent.defer, true, "written after the agent's package");
-        assert.deepEqual(JSON.parse(agent.content).logs.logs_collected.files.collect_list.map((c: any) => [c.file_path, c.log_group_name]), [
-            [appLogFile("api"), "tier-api-logs-1a2b3c4"], [appLogFile("web"), "tier-web-logs-5d6e7f8"],
-        ]);
-        assert.ok(doc.runcmd.includes(`amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_CONFIG}`));
+        assert.deepEqual(
+            JSON.parse(agent.content).logs.logs_collected.files.collect_list.map((c: any) => [
+                c.file_path,
+                c.log_group_name,
+            ]),
+            [
+                [appLogFile("api"), "tier-api-logs-1a2b3c4"],
+                [appLogFile("web"), "tier-web-logs-5d6e7f8"],
+            ],
+        );
+        assert.ok(
+            doc.runcmd.includes(
+                `amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${CLOUDWATCH_AGENT_CONFIG}`,
+            ),
+        );
         assert.ok(renderUnit(RESOLVED.apps[0]).includes(`StandardOutput=append:${appLogFile("api")}`));
-        assert.match(doc.write_files.find((f: any) => f.path === "/etc/logrotate.d/citadel-apps").content, /copytruncate/);
-        assert.throws(() => renderUserData({ ...USER_DATA, logGroups: { api: "x y" } }), /logGroups\.api "x y" has characters not allowed/);
+        assert.match(
+            doc.write_files.find((f: any) => f.path === "/etc/logrotate.d/citadel-apps").content,
+            /copytruncate/,
+        );
+        assert.throws(
+            () => renderUserData({ ...USER_DATA, logGroups: { api: "x y" } }),
+            /logGroups\.api "x y" has characters not allowed/,
+        );
     });
 
     it("runs each app unprivileged, on loopback, restarted when it dies, with its .env", () => {
         const unit = renderUnit(RESOLVED.apps[0]);
-        for (const line of ["User=app-api", "Environment=PORT=3000", "Environment=HOST=127.0.0.1", "Restart=always",
-            `EnvironmentFile=${envFile("api")}`, "NoNewPrivileges=true", "ProtectSystem=strict", "ExecStart=/usr/bin/env node server.js"]) {
+        for (const line of [
+            "User=app-api",
+            "Environment=PORT=3000",
+            "Environment=HOST=127.0.0.1",
+            "Restart=always",
+            `EnvironmentFile=${envFile("api")}`,
+            "NoNewPrivileges=true",
+            "ProtectSystem=strict",
+            "ExecStart=/usr/bin/env node server.js",
+        ]) {
             assert.ok(unit.split("\n").includes(line), line);
         }
     });
 
     it("refuses values that would break out of a shell word", () => {
-        assert.throws(() => renderUserData({ ...USER_DATA, parameterNamespace: "/a b" }), /parameterNamespace "\/a b" has characters not allowed/);
+        assert.throws(
+            () => renderUserData({ ...USER_DATA, parameterNamespace: "/a b" }),
+            /parameterNamespace "\/a b" has characters not allowed/,
+        );
     });
 });

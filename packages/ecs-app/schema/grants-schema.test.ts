@@ -18,13 +18,28 @@ describe("grants under Pulumi's schema inference", function () {
     });
 
     it("reads GrantAccess and StatementEffect as enums with their values", () => {
-        assert.deepEqual(types.GrantAccess.enum.map((e: any) => e.value), ["read", "write", "readWrite"]);
-        assert.deepEqual(types.StatementEffect.enum.map((e: any) => e.value), ["Allow", "Deny"]);
+        assert.deepEqual(
+            types.GrantAccess.enum.map((e: any) => e.value),
+            ["read", "write", "readWrite"],
+        );
+        assert.deepEqual(
+            types.StatementEffect.enum.map((e: any) => e.value),
+            ["Allow", "Deny"],
+        );
     });
 
     it("reads every grant field as a named type or a scalar, with its documentation", () => {
         const g = types.GrantArgs.properties;
-        assert.deepEqual(Object.keys(g).sort(), ["access", "bucket", "cache", "kmsKeyArn", "prefix", "queue", "searchDomain", "statement"]);
+        assert.deepEqual(Object.keys(g).sort(), [
+            "access",
+            "bucket",
+            "cache",
+            "kmsKeyArn",
+            "prefix",
+            "queue",
+            "searchDomain",
+            "statement",
+        ]);
         assert.equal(g.access.$ref, "#/types/grants-schema:index:GrantAccess");
         assert.equal(g.cache.$ref, "#/types/grants-schema:index:CacheGrantArgs");
         assert.equal(g.statement.$ref, "#/types/grants-schema:index:GrantStatementArgs");

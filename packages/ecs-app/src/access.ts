@@ -41,17 +41,27 @@ export interface DeployRoleArgs {
 export function validateAccess(key: string, a: AppAccessArgs | undefined): void {
     if (a === undefined) return;
     for (const f of ["developersGroup", "logReadersGroup"] as const) {
-        if (a[f] !== undefined && typeof a[f] !== "boolean") throw new ConfigError(`${key}.${f}`, a[f], "is not a boolean", "true | false");
+        if (a[f] !== undefined && typeof a[f] !== "boolean")
+            throw new ConfigError(`${key}.${f}`, a[f], "is not a boolean", "true | false");
     }
     if (a.deployRole !== undefined) {
         const p = a.deployRole.trustedPrincipalArns;
         if (!Array.isArray(p) || p.length === 0) {
-            throw new ConfigError(`${key}.deployRole.trustedPrincipalArns`, p, "is empty", "one or more IAM role or user ARNs");
+            throw new ConfigError(
+                `${key}.deployRole.trustedPrincipalArns`,
+                p,
+                "is empty",
+                "one or more IAM role or user ARNs",
+            );
         }
         for (const arn of p) {
-            if (typeof arn === "string" && (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn))) {
-                throw new ConfigError(`${key}.deployRole.trustedPrincipalArns`, arn, "is not an IAM role or user ARN",
-                    "arn:aws:iam::<account>:role/<name>; no wildcard, no account root");
+            if (typeof arn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/.test(arn)) {
+                throw new ConfigError(
+                    `${key}.deployRole.trustedPrincipalArns`,
+                    arn,
+                    "is not an IAM role or user ARN",
+                    "arn:aws:iam::<account>:role/<name>; no wildcard, no account root",
+                );
             }
         }
     }
@@ -88,16 +98,28 @@ export function developerStatements(c: AccessContext): PolicyStatement[] {
     const ns = parameterArn(c, c.parameterNamespace);
     return [
         {
-            Sid: "NamespaceParameters", Effect: "Allow",
-            Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory",
-                "ssm:PutParameter", "ssm:DeleteParameter", "ssm:DeleteParameters", "ssm:LabelParameterVersion",
-                "ssm:AddTagsToResource", "ssm:ListTagsForResource"],
+            Sid: "NamespaceParameters",
+            Effect: "Allow",
+            Action: [
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+                "ssm:GetParameterHistory",
+                "ssm:PutParameter",
+                "ssm:DeleteParameter",
+                "ssm:DeleteParameters",
+                "ssm:LabelParameterVersion",
+                "ssm:AddTagsToResource",
+                "ssm:ListTagsForResource",
+            ],
             Resource: [ns, `${ns}/*`],
         },
         // DescribeParameters supports no resource: it lists names and metadata, never values.
         { Sid: "ListParameterNames", Effect: "Allow", Action: "ssm:DescribeParameters", Resource: "*" },
         {
-            Sid: "NamespaceKey", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            Sid: "NamespaceKey",
+            Effect: "Allow",
+            Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
             Resource: c.kmsKeyArn,
             Condition: {
                 StringEquals: { "kms:ViaService": `ssm.${c.region}.${c.dnsSuffix}` },
@@ -114,13 +136,24 @@ export function developerStatements(c: AccessContext): PolicyStatement[] {
 export function logReaderStatements(logGroupArns: string[]): PolicyStatement[] {
     return [
         {
-            Sid: "ReadAppLogs", Effect: "Allow",
-            Action: ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery",
-                "logs:GetLogGroupFields"],
+            Sid: "ReadAppLogs",
+            Effect: "Allow",
+            Action: [
+                "logs:DescribeLogStreams",
+                "logs:GetLogEvents",
+                "logs:FilterLogEvents",
+                "logs:StartQuery",
+                "logs:GetLogGroupFields",
+            ],
             Resource: logGroupArns.flatMap((a) => [a, `${a}:*`]),
         },
         // These take no resource: they list group names and fetch results of one's own queries.
-        { Sid: "ListAndQueryResults", Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery"], Resource: "*" },
+        {
+            Sid: "ListAndQueryResults",
+            Effect: "Allow",
+            Action: ["logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery"],
+            Resource: "*",
+        },
     ];
 }
 
@@ -155,48 +188,69 @@ export function deployStatements(d: DeployInputs): PolicyStatement[] {
     const ecs = `arn:${d.partition}:ecs:${d.region}:${d.accountId}`;
     const statements: PolicyStatement[] = [
         {
-            Sid: "SetAppVersion", Effect: "Allow", Action: ["ssm:PutParameter", "ssm:GetParameter"],
+            Sid: "SetAppVersion",
+            Effect: "Allow",
+            Action: ["ssm:PutParameter", "ssm:GetParameter"],
             Resource: parameterArn(d, `${d.parameterNamespace}/app-version`),
         },
         {
-            Sid: "RegisterTaskDefinitions", Effect: "Allow",
-            Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*",
+            Sid: "RegisterTaskDefinitions",
+            Effect: "Allow",
+            Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"],
+            Resource: "*",
         },
         {
             // Since 2024 registering with tags needs TagResource; only on the app's families.
-            Sid: "TagOwnTaskDefinitions", Effect: "Allow", Action: "ecs:TagResource",
+            Sid: "TagOwnTaskDefinitions",
+            Effect: "Allow",
+            Action: "ecs:TagResource",
             Resource: d.families.map((f) => `${ecs}:task-definition/${f}:*`),
             Condition: { StringEquals: { "ecs:CreateAction": "RegisterTaskDefinition" } },
         },
         {
-            Sid: "PassAppRoles", Effect: "Allow", Action: "iam:PassRole", Resource: d.passRoleArns,
+            Sid: "PassAppRoles",
+            Effect: "Allow",
+            Action: "iam:PassRole",
+            Resource: d.passRoleArns,
             Condition: { StringEquals: { "iam:PassedToService": `ecs-tasks.${d.dnsSuffix}` } },
         },
     ];
     if (d.serviceNames.length > 0) {
         statements.push({
-            Sid: "UpdateAppServices", Effect: "Allow", Action: ["ecs:UpdateService", "ecs:DescribeServices"],
+            Sid: "UpdateAppServices",
+            Effect: "Allow",
+            Action: ["ecs:UpdateService", "ecs:DescribeServices"],
             Resource: d.serviceNames.map((s) => `${ecs}:service/${d.clusterName}/${s}`),
         });
     }
     if (d.migrationFamily) {
         statements.push({
-            Sid: "RunMigration", Effect: "Allow", Action: "ecs:RunTask",
+            Sid: "RunMigration",
+            Effect: "Allow",
+            Action: "ecs:RunTask",
             Resource: `${ecs}:task-definition/${d.migrationFamily}:*`,
             Condition: { ArnEquals: { "ecs:cluster": d.clusterArn } },
         });
         statements.push({
-            Sid: "WatchMigration", Effect: "Allow", Action: "ecs:DescribeTasks", Resource: `${ecs}:task/${d.clusterName}/*`,
+            Sid: "WatchMigration",
+            Effect: "Allow",
+            Action: "ecs:DescribeTasks",
+            Resource: `${ecs}:task/${d.clusterName}/*`,
         });
     }
     if (d.assetsBucketName) {
         statements.push({
-            Sid: "WriteAssets", Effect: "Allow", Action: "s3:PutObject",
+            Sid: "WriteAssets",
+            Effect: "Allow",
+            Action: "s3:PutObject",
             Resource: `arn:${d.partition}:s3:::${d.assetsBucketName}/*`,
         });
         if (d.assetsKmsKeyArn) {
             statements.push({
-                Sid: "EncryptAssets", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: d.assetsKmsKeyArn,
+                Sid: "EncryptAssets",
+                Effect: "Allow",
+                Action: "kms:GenerateDataKey",
+                Resource: d.assetsKmsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `s3.${d.region}.${d.dnsSuffix}` } },
             });
         }
@@ -206,8 +260,12 @@ export function deployStatements(d: DeployInputs): PolicyStatement[] {
 
 /** Who may assume the deploy role: the named principals, with the external id when given. */
 export function deployTrustPolicy(principalArns: string[], externalId?: string): PolicyStatement[] {
-    return [{
-        Effect: "Allow", Principal: { AWS: principalArns }, Action: "sts:AssumeRole",
-        ...(externalId ? { Condition: { StringEquals: { "sts:ExternalId": externalId } } } : {}),
-    }];
+    return [
+        {
+            Effect: "Allow",
+            Principal: { AWS: principalArns },
+            Action: "sts:AssumeRole",
+            ...(externalId ? { Condition: { StringEquals: { "sts:ExternalId": externalId } } } : {}),
+        },
+    ];
 }

@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AlarmsArgs, argKeys, DatabaseThresholdsArgs, KeyOf, LogBucketRef, NetworkRef, PostgresSettingsArgs, TagsInput } from "@citadel/shared";
+import {
+    AlarmsArgs,
+    argKeys,
+    DatabaseThresholdsArgs,
+    KeyOf,
+    LogBucketRef,
+    NetworkRef,
+    PostgresSettingsArgs,
+    TagsInput,
+} from "@citadel/shared";
 import { GrantArgs } from "./grants";
 import { AppAccessArgs } from "./access";
 
@@ -510,8 +519,8 @@ export function componentKeys(name: string): EcsAppKeys {
     const arg = argKeys("EcsApp", name);
     return {
         arg,
-        member: (list, member, field) => list === "migration"
-            ? arg(`migration.${field}`) : arg(`${list}[${JSON.stringify(member)}].${field}`),
+        member: (list, member, field) =>
+            list === "migration" ? arg(`migration.${field}`) : arg(`${list}[${JSON.stringify(member)}].${field}`),
     };
 }
 
@@ -532,7 +541,12 @@ export const ECS_APP_DEFAULTS = {
     messageRetentionSeconds: 345600,
     logRetentionInDays: 365,
     idleTimeoutSeconds: 60,
-    ec2: { instanceType: { X86_64: "t3.small", ARM64: "t4g.small" }, minInstances: 1, maxInstances: 4, volumeSizeGiB: 30 },
+    ec2: {
+        instanceType: { X86_64: "t3.small", ARM64: "t4g.small" },
+        minInstances: 1,
+        maxInstances: 4,
+        volumeSizeGiB: 30,
+    },
     bastionInstanceType: { X86_64: "t3.micro", ARM64: "t4g.micro" },
 };
 

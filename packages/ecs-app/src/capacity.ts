@@ -30,18 +30,40 @@ function managedPolicy(ctx: AwsContext, path: string): pulumi.Output<string> {
  * An EC2 role with AWS-managed policies and Session Manager's own actions inline (never
  * AmazonSSMManagedInstanceCore, which reads every SSM parameter of the account), and its instance profile.
  */
-function instanceRole(name: string, parent: pulumi.Resource, ctx: AwsContext, description: string, policies: string[]):
-    iam.InstanceProfile {
-    const role = new iam.Role(`${name}-role`, {
-        description,
-        assumeRolePolicy: ctx.dnsSuffix.apply(ec2TrustPolicy),
-    }, { parent });
-    policies.forEach((p) => new iam.RolePolicyAttachment(`${name}-${p.split("/").pop()}`, {
-        role: role.name, policyArn: managedPolicy(ctx, p),
-    }, { parent }));
-    new iam.RolePolicy(`${name}-session-manager`, {
-        role: role.name, policy: policyJson(sessionManagerStatements()),
-    }, { parent });
+function instanceRole(
+    name: string,
+    parent: pulumi.Resource,
+    ctx: AwsContext,
+    description: string,
+    policies: string[],
+): iam.InstanceProfile {
+    const role = new iam.Role(
+        `${name}-role`,
+        {
+            description,
+            assumeRolePolicy: ctx.dnsSuffix.apply(ec2TrustPolicy),
+        },
+        { parent },
+    );
+    policies.forEach(
+        (p) =>
+            new iam.RolePolicyAttachment(
+                `${name}-${p.split("/").pop()}`,
+                {
+                    role: role.name,
+                    policyArn: managedPolicy(ctx, p),
+                },
+                { parent },
+            ),
+    );
+    new iam.RolePolicy(
+        `${name}-session-manager`,
+        {
+            role: role.name,
+            policy: policyJson(sessionManagerStatements()),
+        },
+        { parent },
+    );
     return new iam.InstanceProfile(`${name}-profile`, { role: role.name }, { parent });
 }
 
@@ -64,89 +86,124 @@ export interface Ec2CapacityInputs {
  * private subnets, behind a capacity provider with managed scaling, managed draining and managed
  * termination protection (an instance running tasks is never scaled in).
  */
-export function createEc2Capacity(name: string, parent: pulumi.Resource, ctx: AwsContext, i: Ec2CapacityInputs):
-    ecs.CapacityProvider {
+export function createEc2Capacity(
+    name: string,
+    parent: pulumi.Resource,
+    ctx: AwsContext,
+    i: Ec2CapacityInputs,
+): ecs.CapacityProvider {
     const opts = { parent };
-    const sg = new ec2.SecurityGroup(`${name}-instances-sg`, {
-        vpcId: i.network.vpcId,
-        description: "ECS container instances: no inbound; the agent and SSM reach out",
-        tags: { Name: `${name}-instances` },
-    }, opts);
-    new vpc.SecurityGroupEgressRule(`${name}-instances-egress`, {
-        securityGroupId: sg.id, description: "ECS, ECR, SSM and CloudWatch APIs",
-        ipProtocol: "-1", cidrIpv4: "0.0.0.0/0",
-    }, opts);
+    const sg = new ec2.SecurityGroup(
+        `${name}-instances-sg`,
+        {
+            vpcId: i.network.vpcId,
+            description: "ECS container instances: no inbound; the agent and SSM reach out",
+            tags: { Name: `${name}-instances` },
+        },
+        opts,
+    );
+    new vpc.SecurityGroupEgressRule(
+        `${name}-instances-egress`,
+        {
+            securityGroupId: sg.id,
+            description: "ECS, ECR, SSM and CloudWatch APIs",
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+        },
+        opts,
+    );
 
     const profile = instanceRole(`${name}-instances`, parent, ctx, "ECS container instances", [
         "service-role/AmazonEC2ContainerServiceforEC2Role",
     ]);
     const ami = getParameterOutput({ name: ECS_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue;
 
-    const template = new ec2.LaunchTemplate(`${name}-instances-lt`, {
-        description: "ECS container instances",
-        imageId: ami,
-        instanceType: i.settings.instanceType,
-        iamInstanceProfile: { arn: profile.arn },
-        metadataOptions: { ...IMDS_V2, instanceMetadataTags: "disabled" },
-        networkInterfaces: [{
-            associatePublicIpAddress: "false",
-            deleteOnTermination: "true",
-            securityGroups: [sg.id],
-        }],
-        blockDeviceMappings: [{
-            deviceName: "/dev/xvda",
-            ebs: {
-                encrypted: "true",
-                kmsKeyId: i.kmsKeyArn,
-                volumeSize: i.settings.volumeSizeGiB,
-                volumeType: "gp3",
-                deleteOnTermination: "true",
-            },
-        }],
-        monitoring: { enabled: true },
-        userData: i.cluster.name.apply((cluster) => Buffer.from(ecsUserData(cluster)).toString("base64")),
-        updateDefaultVersion: true,
-        tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
-            resourceType, tags: { Name: `${name}-ecs` },
-        })),
-    }, opts);
-
-    const group = new autoscaling.Group(`${name}-instances-asg`, {
-        vpcZoneIdentifiers: i.network.privateSubnetIds,
-        minSize: i.settings.minInstances,
-        maxSize: i.settings.maxInstances,
-        // A new template version (a new AMI) rolls the instances through the instance refresh below.
-        launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
-        healthCheckType: "EC2",
-        defaultInstanceWarmup: 120,
-        // Managed termination protection needs it; the capacity provider lifts it on idle instances.
-        protectFromScaleIn: true,
-        instanceRefresh: {
-            strategy: "Rolling",
-            preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, scaleInProtectedInstances: "Refresh" },
+    const template = new ec2.LaunchTemplate(
+        `${name}-instances-lt`,
+        {
+            description: "ECS container instances",
+            imageId: ami,
+            instanceType: i.settings.instanceType,
+            iamInstanceProfile: { arn: profile.arn },
+            metadataOptions: { ...IMDS_V2, instanceMetadataTags: "disabled" },
+            networkInterfaces: [
+                {
+                    associatePublicIpAddress: "false",
+                    deleteOnTermination: "true",
+                    securityGroups: [sg.id],
+                },
+            ],
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: {
+                        encrypted: "true",
+                        kmsKeyId: i.kmsKeyArn,
+                        volumeSize: i.settings.volumeSizeGiB,
+                        volumeType: "gp3",
+                        deleteOnTermination: "true",
+                    },
+                },
+            ],
+            monitoring: { enabled: true },
+            userData: i.cluster.name.apply((cluster) => Buffer.from(ecsUserData(cluster)).toString("base64")),
+            updateDefaultVersion: true,
+            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                resourceType,
+                tags: { Name: `${name}-ecs` },
+            })),
         },
-        // Instances protected from scale-in would otherwise keep `pulumi destroy` waiting forever.
-        forceDelete: true,
-        tags: [
-            { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
-            { key: "Name", value: `${name}-ecs`, propagateAtLaunch: true },
-        ],
-    }, { parent, ignoreChanges: ["desiredCapacity"] });
+        opts,
+    );
 
-    return new ecs.CapacityProvider(`${name}-ec2`, {
-        autoScalingGroupProvider: {
-            autoScalingGroupArn: group.arn,
-            managedTerminationProtection: "ENABLED",
-            managedDraining: "ENABLED",
-            managedScaling: {
-                status: "ENABLED",
-                targetCapacity: 100,
-                minimumScalingStepSize: 1,
-                maximumScalingStepSize: 10,
-                instanceWarmupPeriod: 120,
+    const group = new autoscaling.Group(
+        `${name}-instances-asg`,
+        {
+            vpcZoneIdentifiers: i.network.privateSubnetIds,
+            minSize: i.settings.minInstances,
+            maxSize: i.settings.maxInstances,
+            // A new template version (a new AMI) rolls the instances through the instance refresh below.
+            launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+            healthCheckType: "EC2",
+            defaultInstanceWarmup: 120,
+            // Managed termination protection needs it; the capacity provider lifts it on idle instances.
+            protectFromScaleIn: true,
+            instanceRefresh: {
+                strategy: "Rolling",
+                preferences: {
+                    minHealthyPercentage: 100,
+                    maxHealthyPercentage: 200,
+                    scaleInProtectedInstances: "Refresh",
+                },
+            },
+            // Instances protected from scale-in would otherwise keep `pulumi destroy` waiting forever.
+            forceDelete: true,
+            tags: [
+                { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
+                { key: "Name", value: `${name}-ecs`, propagateAtLaunch: true },
+            ],
+        },
+        { parent, ignoreChanges: ["desiredCapacity"] },
+    );
+
+    return new ecs.CapacityProvider(
+        `${name}-ec2`,
+        {
+            autoScalingGroupProvider: {
+                autoScalingGroupArn: group.arn,
+                managedTerminationProtection: "ENABLED",
+                managedDraining: "ENABLED",
+                managedScaling: {
+                    status: "ENABLED",
+                    targetCapacity: 100,
+                    minimumScalingStepSize: 1,
+                    maximumScalingStepSize: 10,
+                    instanceWarmupPeriod: 120,
+                },
             },
         },
-    }, opts);
+        opts,
+    );
 }
 
 export interface BastionInputs {
@@ -164,30 +221,56 @@ export interface BastionInputs {
  * A bastion with only a private IP and no inbound rule at all: operators open a shell with SSM
  * Session Manager (IAM-authorised, logged), never SSH. Its only egress is HTTPS, to SSM.
  */
-export function createBastion(name: string, parent: pulumi.Resource, ctx: AwsContext, i: BastionInputs):
-    { instance: ec2.Instance; securityGroup: ec2.SecurityGroup } {
+export function createBastion(
+    name: string,
+    parent: pulumi.Resource,
+    ctx: AwsContext,
+    i: BastionInputs,
+): { instance: ec2.Instance; securityGroup: ec2.SecurityGroup } {
     const opts = { parent };
-    const sg = new ec2.SecurityGroup(`${name}-bastion-sg`, {
-        vpcId: i.network.vpcId,
-        description: "Bastion: no inbound; HTTPS out to Session Manager",
-        tags: { Name: `${name}-bastion` },
-    }, opts);
-    new vpc.SecurityGroupEgressRule(`${name}-bastion-https`, {
-        securityGroupId: sg.id, description: "HTTPS to SSM and package repositories",
-        ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
-    }, opts);
+    const sg = new ec2.SecurityGroup(
+        `${name}-bastion-sg`,
+        {
+            vpcId: i.network.vpcId,
+            description: "Bastion: no inbound; HTTPS out to Session Manager",
+            tags: { Name: `${name}-bastion` },
+        },
+        opts,
+    );
+    new vpc.SecurityGroupEgressRule(
+        `${name}-bastion-https`,
+        {
+            securityGroupId: sg.id,
+            description: "HTTPS to SSM and package repositories",
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrIpv4: "0.0.0.0/0",
+        },
+        opts,
+    );
     const profile = instanceRole(`${name}-bastion`, parent, ctx, "Bastion reached through Session Manager", []);
-    const instance = new ec2.Instance(`${name}-bastion`, {
-        ami: getParameterOutput({ name: BASTION_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue,
-        instanceType: i.instanceType,
-        subnetId: pulumi.output(i.network.privateSubnetIds).apply((ids) => ids[0]),
-        vpcSecurityGroupIds: [sg.id],
-        associatePublicIpAddress: false,
-        iamInstanceProfile: profile.name,
-        metadataOptions: IMDS_V2,
-        rootBlockDevice: { encrypted: true, kmsKeyId: i.kmsKeyArn, volumeType: "gp3", volumeSize: 8, deleteOnTermination: true },
-        monitoring: true,
-        tags: { Name: `${name}-bastion` },
-    }, opts);
+    const instance = new ec2.Instance(
+        `${name}-bastion`,
+        {
+            ami: getParameterOutput({ name: BASTION_AMI_PARAMETER[i.cpuArchitecture] }, opts).insecureValue,
+            instanceType: i.instanceType,
+            subnetId: pulumi.output(i.network.privateSubnetIds).apply((ids) => ids[0]),
+            vpcSecurityGroupIds: [sg.id],
+            associatePublicIpAddress: false,
+            iamInstanceProfile: profile.name,
+            metadataOptions: IMDS_V2,
+            rootBlockDevice: {
+                encrypted: true,
+                kmsKeyId: i.kmsKeyArn,
+                volumeType: "gp3",
+                volumeSize: 8,
+                deleteOnTermination: true,
+            },
+            monitoring: true,
+            tags: { Name: `${name}-bastion` },
+        },
+        opts,
+    );
     return { instance, securityGroup: sg };
 }

@@ -25,20 +25,32 @@ export interface RunTaskInputs {
  * the tasks' security group (which the database admits) and no public IP.
  */
 export function runTaskCommand(i: RunTaskInputs): string {
-    const network = `awsvpcConfiguration={subnets=[${i.subnetIds.join(",")}],` +
+    const network =
+        `awsvpcConfiguration={subnets=[${i.subnetIds.join(",")}],` +
         `securityGroups=[${i.securityGroupIds.join(",")}],assignPublicIp=DISABLED}`;
     const placement = i.capacityProvider
         ? ["--capacity-provider-strategy", `capacityProvider=${i.capacityProvider},weight=1`]
         : ["--launch-type", "FARGATE"];
-    return ["aws", "ecs", "run-task",
-        "--region", i.region,
-        "--cluster", i.cluster,
-        "--task-definition", i.taskDefinitionArn,
+    return [
+        "aws",
+        "ecs",
+        "run-task",
+        "--region",
+        i.region,
+        "--cluster",
+        i.cluster,
+        "--task-definition",
+        i.taskDefinitionArn,
         ...placement,
-        "--network-configuration", network,
-        "--started-by", "migration",
-        "--count", "1",
-    ].map(shellQuote).join(" ");
+        "--network-configuration",
+        network,
+        "--started-by",
+        "migration",
+        "--count",
+        "1",
+    ]
+        .map(shellQuote)
+        .join(" ");
 }
 
 /** The ECS agent's settings on a container instance (see the agent's ecs.config reference). */
@@ -59,14 +71,7 @@ export function ecsAgentConfig(clusterName: string): Record<string, string> {
 /** User data for an ECS-optimized Amazon Linux 2023 instance: join the cluster with the settings above. */
 export function ecsUserData(clusterName: string): string {
     const lines = Object.entries(ecsAgentConfig(clusterName)).map(([k, v]) => `${k}=${v}`);
-    return [
-        "#!/bin/bash",
-        "set -euo pipefail",
-        "cat >> /etc/ecs/ecs.config <<'EOF'",
-        ...lines,
-        "EOF",
-        "",
-    ].join("\n");
+    return ["#!/bin/bash", "set -euo pipefail", "cat >> /etc/ecs/ecs.config <<'EOF'", ...lines, "EOF", ""].join("\n");
 }
 
 /** How an operator opens a shell on the bastion: Session Manager, no SSH, no inbound port. */
@@ -75,10 +80,33 @@ export function ecsUserData(clusterName: string): string {
  * AWS-StartPortForwardingSessionToRemoteHost document): `psql -h localhost -p <localPort>` then reaches it.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-sessions-start.html#sessions-remote-port-forwarding
  */
-export function portForwardingCommand(instanceId: string, region: string, host: string, port: number, localPort = port): string {
-    const parameters = JSON.stringify({ host: [host], portNumber: [String(port)], localPortNumber: [String(localPort)] });
-    return ["aws", "ssm", "start-session", "--region", region, "--target", instanceId,
-        "--document-name", "AWS-StartPortForwardingSessionToRemoteHost", "--parameters", parameters].map(shellQuote).join(" ");
+export function portForwardingCommand(
+    instanceId: string,
+    region: string,
+    host: string,
+    port: number,
+    localPort = port,
+): string {
+    const parameters = JSON.stringify({
+        host: [host],
+        portNumber: [String(port)],
+        localPortNumber: [String(localPort)],
+    });
+    return [
+        "aws",
+        "ssm",
+        "start-session",
+        "--region",
+        region,
+        "--target",
+        instanceId,
+        "--document-name",
+        "AWS-StartPortForwardingSessionToRemoteHost",
+        "--parameters",
+        parameters,
+    ]
+        .map(shellQuote)
+        .join(" ");
 }
 
 export function sessionCommand(instanceId: string, region: string): string {

@@ -61,15 +61,20 @@ export function containerDefinition(c: ContainerSettings): Record<string, unknow
         essential: true,
         ...(c.command ? { command: c.command } : {}),
         ...(c.port !== undefined ? { portMappings: [{ containerPort: c.port, protocol: "tcp", name: c.name }] } : {}),
-        environment: Object.entries(c.environment).map(([name, value]) => ({ name, value })).sort(byName),
+        environment: Object.entries(c.environment)
+            .map(([name, value]) => ({ name, value }))
+            .sort(byName),
         secrets: [...c.secrets].sort(byName),
         ...(c.user !== undefined ? { user: c.user } : {}),
         readonlyRootFilesystem: true,
         privileged: false,
         // An init process reaps zombies and forwards SIGTERM, so rolling deploys stop tasks cleanly.
         linuxParameters: { initProcessEnabled: true },
-        mountPoints: scratchVolumes(c.writablePaths)
-            .map((v) => ({ sourceVolume: v.name, containerPath: v.path, readOnly: false })),
+        mountPoints: scratchVolumes(c.writablePaths).map((v) => ({
+            sourceVolume: v.name,
+            containerPath: v.path,
+            readOnly: false,
+        })),
         volumesFrom: [],
         logConfiguration: {
             logDriver: "awslogs",
@@ -78,11 +83,13 @@ export function containerDefinition(c: ContainerSettings): Record<string, unknow
                 "awslogs-region": c.region,
                 "awslogs-stream-prefix": c.name,
                 // A CloudWatch Logs hiccup must not stall the app; the buffer rides out short ones.
-                "mode": "non-blocking",
+                mode: "non-blocking",
                 "max-buffer-size": "25m",
             },
         },
-        ...(c.repositoryCredentialsArn ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentialsArn } } : {}),
+        ...(c.repositoryCredentialsArn
+            ? { repositoryCredentials: { credentialsParameter: c.repositoryCredentialsArn } }
+            : {}),
         stopTimeout: 30,
     };
 }

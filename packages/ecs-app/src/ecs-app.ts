@@ -8,19 +8,47 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as ssm from "@pulumi/aws/ssm";
 import { getParameterOutput } from "@pulumi/aws/ssm/getParameter";
 import {
-    AlarmSpec, argKeys, awsContext, AwsContext, ConfigError, createAlarms, PostgresDatabase, policyJson, protectIf,
-    serviceTrustPolicy, validatePostgresDatabaseArgs, requireArgs, withTags,
+    AlarmSpec,
+    argKeys,
+    awsContext,
+    AwsContext,
+    ConfigError,
+    createAlarms,
+    PostgresDatabase,
+    policyJson,
+    protectIf,
+    serviceTrustPolicy,
+    validatePostgresDatabaseArgs,
+    requireArgs,
+    withTags,
 } from "@citadel/shared";
 import {
-    APP_VERSION_ENV, componentKeys, DATABASE_APP_USER, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET,
-    EcsAppAlarmsArgs, EcsAppArgs, producerQueueEnv, ResolvedContainer, ResolvedEcsAppArgs,
-    ResolvedSecret, ResolvedService, ResolvedWorker, WORKER_QUEUE_ENV,
+    APP_VERSION_ENV,
+    componentKeys,
+    DATABASE_APP_USER,
+    DATABASE_APP_USER_ENV,
+    DATABASE_AUTH_ENV,
+    DATABASE_ENV,
+    DATABASE_SECRET,
+    EcsAppAlarmsArgs,
+    EcsAppArgs,
+    producerQueueEnv,
+    ResolvedContainer,
+    ResolvedEcsAppArgs,
+    ResolvedSecret,
+    ResolvedService,
+    ResolvedWorker,
+    WORKER_QUEUE_ENV,
 } from "./args";
 import { requireImageTagResolved, resolveEcsAppArgs } from "./validate";
 import { renderContainerDefinitions, scratchVolumes, secretValueFrom } from "./container";
 import {
-    ciPushPullStatements, deploymentAlertPattern, ecrLifecyclePolicy, executionRoleStatements,
-    queueStatements, taskRoleStatements,
+    ciPushPullStatements,
+    deploymentAlertPattern,
+    ecrLifecyclePolicy,
+    executionRoleStatements,
+    queueStatements,
+    taskRoleStatements,
 } from "./policies";
 import { grantStatements, resolveGrant } from "./grants";
 import { deployStatements, deployTrustPolicy, developerStatements, logReaderStatements } from "./access";
@@ -31,38 +59,85 @@ import { createScaling, serviceTracking, workerTracking } from "./scaling";
 
 /** The load balancer's own 5xx and its targets' 5xx (see EcsAppAlarmsArgs). */
 export function loadBalancerAlarmSpecs(a: EcsAppAlarmsArgs, arnSuffix: pulumi.Input<string>): AlarmSpec[] {
-    const base = { namespace: "AWS/ApplicationELB", dimensions: { LoadBalancer: arnSuffix }, statistic: "Sum" as const,
-        comparisonOperator: "GreaterThanOrEqualToThreshold" as const, period: 300, evaluationPeriods: 1,
-        treatMissingData: "notBreaching" as const };
+    const base = {
+        namespace: "AWS/ApplicationELB",
+        dimensions: { LoadBalancer: arnSuffix },
+        statistic: "Sum" as const,
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+        period: 300,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching" as const,
+    };
     return [
-        { ...base, id: "elb-5xx", metricName: "HTTPCode_ELB_5XX_Count", threshold: a.loadBalancer5xx ?? 10,
-            description: "The load balancer answered 5xx (no healthy target, or targets unreachable)" },
-        { ...base, id: "target-5xx", metricName: "HTTPCode_Target_5XX_Count", threshold: a.target5xx ?? 10,
-            description: "The app answered 5xx" },
+        {
+            ...base,
+            id: "elb-5xx",
+            metricName: "HTTPCode_ELB_5XX_Count",
+            threshold: a.loadBalancer5xx ?? 10,
+            description: "The load balancer answered 5xx (no healthy target, or targets unreachable)",
+        },
+        {
+            ...base,
+            id: "target-5xx",
+            metricName: "HTTPCode_Target_5XX_Count",
+            threshold: a.target5xx ?? 10,
+            description: "The app answered 5xx",
+        },
     ];
 }
 
 /** Any unhealthy target of one service's target group. */
-export function unhealthyTargetsSpec(lbArnSuffix: pulumi.Input<string>, tgArnSuffix: pulumi.Input<string>,
-    description: string): AlarmSpec {
+export function unhealthyTargetsSpec(
+    lbArnSuffix: pulumi.Input<string>,
+    tgArnSuffix: pulumi.Input<string>,
+    description: string,
+): AlarmSpec {
     return {
-        id: "unhealthy-targets", description, namespace: "AWS/ApplicationELB", metricName: "UnHealthyHostCount",
-        dimensions: { LoadBalancer: lbArnSuffix, TargetGroup: tgArnSuffix }, statistic: "Maximum",
-        comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1, period: 60, evaluationPeriods: 3,
+        id: "unhealthy-targets",
+        description,
+        namespace: "AWS/ApplicationELB",
+        metricName: "UnHealthyHostCount",
+        dimensions: { LoadBalancer: lbArnSuffix, TargetGroup: tgArnSuffix },
+        statistic: "Maximum",
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        period: 60,
+        evaluationPeriods: 3,
         treatMissingData: "notBreaching",
     };
 }
 
 /** A worker queue's oldest message too old, and any message in its dead-letter queue. */
-export function queueAlarmSpecs(a: EcsAppAlarmsArgs, queueName: pulumi.Input<string>,
-    deadLetterName: pulumi.Input<string>): AlarmSpec[] {
-    const base = { namespace: "AWS/SQS", statistic: "Maximum" as const, comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
-        period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" as const };
+export function queueAlarmSpecs(
+    a: EcsAppAlarmsArgs,
+    queueName: pulumi.Input<string>,
+    deadLetterName: pulumi.Input<string>,
+): AlarmSpec[] {
+    const base = {
+        namespace: "AWS/SQS",
+        statistic: "Maximum" as const,
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+        period: 300,
+        evaluationPeriods: 1,
+        treatMissingData: "notBreaching" as const,
+    };
     return [
-        { ...base, id: "oldest-message", metricName: "ApproximateAgeOfOldestMessage", dimensions: { QueueName: queueName },
-            threshold: a.oldestMessageSeconds ?? 900, description: "Work waits too long: workers are behind or stuck" },
-        { ...base, id: "dead-letters", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: deadLetterName },
-            threshold: 1, description: "A message failed every attempt and sits in the dead-letter queue" },
+        {
+            ...base,
+            id: "oldest-message",
+            metricName: "ApproximateAgeOfOldestMessage",
+            dimensions: { QueueName: queueName },
+            threshold: a.oldestMessageSeconds ?? 900,
+            description: "Work waits too long: workers are behind or stuck",
+        },
+        {
+            ...base,
+            id: "dead-letters",
+            metricName: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: deadLetterName },
+            threshold: 1,
+            description: "A message failed every attempt and sits in the dead-letter queue",
+        },
     ];
 }
 
@@ -85,12 +160,18 @@ export function validateEcsAppArgs(name: string, args: EcsAppArgs): ResolvedEcsA
     const a = resolveEcsAppArgs(args, componentKeys(name));
     if (a.capacity === "ec2" && /^(aws|ecs|fargate)/i.test(name)) {
         // The capacity provider is autonamed after the component, and ECS reserves these prefixes.
-        throw new ConfigError(argKeys("EcsApp", name)("name"), name, 'starts with "aws", "ecs" or "fargate", ' +
-            "which ECS reserves for capacity provider names", "another component name");
+        throw new ConfigError(
+            argKeys("EcsApp", name)("name"),
+            name,
+            'starts with "aws", "ecs" or "fargate", ' + "which ECS reserves for capacity provider names",
+            "another component name",
+        );
     }
     if (a.database) {
         validatePostgresDatabaseArgs(`${name}-db`, {
-            ...a.database, network: args.network, kmsKeyArn: args.kmsKeyArn,
+            ...a.database,
+            network: args.network,
+            kmsKeyArn: args.kmsKeyArn,
             allowedSecurityGroupIds: ["(the tasks' security group)"],
         });
     }
@@ -121,7 +202,10 @@ interface ImageSource {
 }
 
 // EcsApp's own state, kept off the instance (see the getters below).
-const internals = new WeakMap<EcsApp, { a: ResolvedEcsAppArgs; args: EcsAppArgs; ctx: AwsContext; database?: PostgresDatabase }>();
+const internals = new WeakMap<
+    EcsApp,
+    { a: ResolvedEcsAppArgs; args: EcsAppArgs; ctx: AwsContext; database?: PostgresDatabase }
+>();
 
 /**
  * An application on ECS behind a shared, internet-facing ALB: services with path/host routing,
@@ -208,12 +292,20 @@ export class EcsApp extends pulumi.ComponentResource {
     readonly deployedTaskDefinitions: Record<string, pulumi.Output<string>> = {};
 
     /** The database component itself, for TypeScript programs (other languages get its address and secret). */
-    get database(): PostgresDatabase | undefined { return internals.get(this)!.database; }
+    get database(): PostgresDatabase | undefined {
+        return internals.get(this)!.database;
+    }
     // Internal state lives off the instance, behind getters: Pulumi's schema inference reads every
     // field of a component class as one of its outputs.
-    private get a(): ResolvedEcsAppArgs { return internals.get(this)!.a; }
-    private get args(): EcsAppArgs { return internals.get(this)!.args; }
-    private get ctx(): AwsContext { return internals.get(this)!.ctx; }
+    private get a(): ResolvedEcsAppArgs {
+        return internals.get(this)!.a;
+    }
+    private get args(): EcsAppArgs {
+        return internals.get(this)!.args;
+    }
+    private get ctx(): AwsContext {
+        return internals.get(this)!.ctx;
+    }
 
     constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EcsApp", name, args);
@@ -231,9 +323,13 @@ export class EcsApp extends pulumi.ComponentResource {
         const ports = [...new Set(a.services.map((s) => s.port))];
         const sgs = createSecurityGroups(name, this, args.network, ports, a.originProtection);
 
-        const cluster = new ecs.Cluster(`${name}-cluster`, {
-            settings: [{ name: "containerInsights", value: "enabled" }],
-        }, parent);
+        const cluster = new ecs.Cluster(
+            `${name}-cluster`,
+            {
+                settings: [{ name: "containerInsights", value: "enabled" }],
+            },
+            parent,
+        );
         const { capacityProvider, associations } = this.capacity(name, cluster);
         this.alertsTopicArn = pulumi.output(args.alarms?.topicArn);
         if (args.alarms) this.deploymentAlerts(name, cluster, args.alarms.topicArn);
@@ -242,23 +338,33 @@ export class EcsApp extends pulumi.ComponentResource {
         this.appVersionParameterName = version.parameter?.name;
         this.imageTag = version.tag.apply((tag) =>
             // Known only once the parameter (or an Output argument) resolves: a ResourceError on this component.
-            requireImageTagResolved(this, args.imageTag !== undefined ? `EcsApp "${name}": imageTag`
-                : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`, tag));
+            requireImageTagResolved(
+                this,
+                args.imageTag !== undefined
+                    ? `EcsApp "${name}": imageTag`
+                    : `EcsApp "${name}": the image tag (${a.parameterNamespace}/app-version)`,
+                tag,
+            ),
+        );
         this.released = this.imageTag.apply((tag) => tag !== UNRELEASED_TAG);
         const { images, repositoryUrls, ciPolicyArn } = this.images(name);
         this.repositoryUrls = repositoryUrls;
         this.ciPolicyArn = ciPolicyArn;
 
         if (a.database) {
-            const database = new PostgresDatabase(`${name}-db`, {
-                ...a.database,
-                network: args.network,
-                kmsKeyArn: args.kmsKeyArn,
-                allowedSecurityGroupIds: [sgs.tasks.id],
-                logRetentionInDays: a.database.logRetentionInDays ?? a.logRetentionInDays,
-                deletionProtection: a.database.deletionProtection ?? a.protect,
-                alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
-            }, { ...parent, ...protectIf(a.protect) });
+            const database = new PostgresDatabase(
+                `${name}-db`,
+                {
+                    ...a.database,
+                    network: args.network,
+                    kmsKeyArn: args.kmsKeyArn,
+                    allowedSecurityGroupIds: [sgs.tasks.id],
+                    logRetentionInDays: a.database.logRetentionInDays ?? a.logRetentionInDays,
+                    deletionProtection: a.database.deletionProtection ?? a.protect,
+                    alarms: args.alarms ? { ...args.alarms.database, topicArn: args.alarms.topicArn } : undefined,
+                },
+                { ...parent, ...protectIf(a.protect) },
+            );
             internals.get(this)!.database = database;
             this.databaseAddress = database.address;
             this.databaseMasterUserSecretArn = database.masterUserSecretArn;
@@ -277,7 +383,8 @@ export class EcsApp extends pulumi.ComponentResource {
         }
 
         const alb = createLoadBalancer(name, this, args.network, args.loadBalancer, a, sgs.alb, args.logBucket);
-        if (args.alarms) createAlarms(this, name, args.alarms, loadBalancerAlarmSpecs(args.alarms, alb.loadBalancer.arnSuffix));
+        if (args.alarms)
+            createAlarms(this, name, args.alarms, loadBalancerAlarmSpecs(args.alarms, alb.loadBalancer.arnSuffix));
         const strategy = [{ capacityProvider, weight: 1 }];
         this.serviceNames = {};
 
@@ -285,23 +392,39 @@ export class EcsApp extends pulumi.ComponentResource {
             const produces = a.workers.filter((w) => w.producers.includes(s.name));
             const task = this.task(name, s, images, {
                 port: s.port,
-                environment: Object.fromEntries(produces.map((w) => [producerQueueEnv(w.name), this.queueUrls[w.name]])),
+                environment: Object.fromEntries(
+                    produces.map((w) => [producerQueueEnv(w.name), this.queueUrls[w.name]]),
+                ),
                 consumeQueueArns: [],
                 produceQueueArns: produces.map((w) => queues[w.name].arn),
             });
             const route = createServiceRoute(name, this, args.network, s, alb.https, a.originProtection);
             const service = this.service(name, s, cluster, task, sgs, strategy, [route.rule, associations], {
-                loadBalancers: [{ targetGroupArn: route.targetGroup.arn, containerName: s.name, containerPort: s.port }],
+                loadBalancers: [
+                    { targetGroupArn: route.targetGroup.arn, containerName: s.name, containerPort: s.port },
+                ],
                 healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
             });
             this.serviceNames[s.name] = service.name;
             if (args.alarms) {
-                createAlarms(this, `${name}-${s.name}`, args.alarms, [unhealthyTargetsSpec(
-                    alb.loadBalancer.arnSuffix, route.targetGroup.arnSuffix, `${s.name}: a target is unhealthy`)]);
+                createAlarms(this, `${name}-${s.name}`, args.alarms, [
+                    unhealthyTargetsSpec(
+                        alb.loadBalancer.arnSuffix,
+                        route.targetGroup.arnSuffix,
+                        `${s.name}: a target is unhealthy`,
+                    ),
+                ]);
                 this.tasksBelowDesired(name, s.name, cluster.name, service.name);
             }
-            createScaling(name, this, s, this.released, cluster.name, service.name, serviceTracking(s,
-                pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${route.targetGroup.arnSuffix}`));
+            createScaling(
+                name,
+                this,
+                s,
+                this.released,
+                cluster.name,
+                service.name,
+                serviceTracking(s, pulumi.interpolate`${alb.loadBalancer.arnSuffix}/${route.targetGroup.arnSuffix}`),
+            );
         }
 
         for (const w of a.workers) {
@@ -313,48 +436,93 @@ export class EcsApp extends pulumi.ComponentResource {
             const service = this.service(name, w, cluster, task, sgs, strategy, [associations], {});
             this.serviceNames[w.name] = service.name;
             if (args.alarms) {
-                createAlarms(this, `${name}-${w.name}`, args.alarms,
-                    queueAlarmSpecs(args.alarms, queues[w.name].name, deadLetters[w.name].name));
+                createAlarms(
+                    this,
+                    `${name}-${w.name}`,
+                    args.alarms,
+                    queueAlarmSpecs(args.alarms, queues[w.name].name, deadLetters[w.name].name),
+                );
                 this.tasksBelowDesired(name, w.name, cluster.name, service.name);
             }
-            createScaling(name, this, w, this.released, cluster.name, service.name,
-                workerTracking(w, queues[w.name].name, cluster.name, service.name));
+            createScaling(
+                name,
+                this,
+                w,
+                this.released,
+                cluster.name,
+                service.name,
+                workerTracking(w, queues[w.name].name, cluster.name, service.name),
+            );
         }
 
         if (a.migration) {
             const task = this.task(name, a.migration, images, {
-                environment: {}, consumeQueueArns: [], produceQueueArns: [],
+                environment: {},
+                consumeQueueArns: [],
+                produceQueueArns: [],
             });
             this.migrationTaskDefinitionArn = task.definition.arn;
             this.migrationCommand = pulumi
-                .all([cluster.name, task.definition.arn, args.network.privateSubnetIds, sgs.tasks.id, this.ctx.region,
-                    a.capacity === "ec2" ? capacityProvider : undefined])
-                .apply(([clusterName, arn, subnets, sg, region, provider]) => runTaskCommand({
-                    cluster: clusterName, taskDefinitionArn: arn, subnetIds: subnets as string[], securityGroupIds: [sg],
-                    region, capacityProvider: provider as string | undefined,
-                }));
+                .all([
+                    cluster.name,
+                    task.definition.arn,
+                    args.network.privateSubnetIds,
+                    sgs.tasks.id,
+                    this.ctx.region,
+                    a.capacity === "ec2" ? capacityProvider : undefined,
+                ])
+                .apply(([clusterName, arn, subnets, sg, region, provider]) =>
+                    runTaskCommand({
+                        cluster: clusterName,
+                        taskDefinitionArn: arn,
+                        subnetIds: subnets as string[],
+                        securityGroupIds: [sg],
+                        region,
+                        capacityProvider: provider as string | undefined,
+                    }),
+                );
         }
 
         if (a.bastion) {
             const { instance: bastion, securityGroup: bastionSg } = createBastion(name, this, this.ctx, {
-                network: args.network, kmsKeyArn: args.kmsKeyArn, instanceType: a.bastion.instanceType,
+                network: args.network,
+                kmsKeyArn: args.kmsKeyArn,
+                instanceType: a.bastion.instanceType,
                 cpuArchitecture: a.cpuArchitecture,
             });
             this.bastionInstanceId = bastion.id;
-            this.bastionSessionCommand = pulumi.all([bastion.id, this.ctx.region])
+            this.bastionSessionCommand = pulumi
+                .all([bastion.id, this.ctx.region])
                 .apply(([id, region]) => sessionCommand(id, region));
             if (this.database && a.bastion.databaseAccess) {
                 // The bastion exists to reach the database: 5432 from its group, and only there.
                 const db = this.database;
-                new vpc.SecurityGroupIngressRule(`${name}-db-from-bastion`, {
-                    securityGroupId: db.securityGroupId, description: "PostgreSQL from the bastion (port forwarding)",
-                    ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: bastionSg.id,
-                }, parent);
-                new vpc.SecurityGroupEgressRule(`${name}-bastion-to-db`, {
-                    securityGroupId: bastionSg.id, description: "PostgreSQL to the app's database",
-                    ipProtocol: "tcp", fromPort: 5432, toPort: 5432, referencedSecurityGroupId: db.securityGroupId,
-                }, parent);
-                this.databasePortForwardingCommand = pulumi.all([bastion.id, this.ctx.region, db.address, db.port])
+                new vpc.SecurityGroupIngressRule(
+                    `${name}-db-from-bastion`,
+                    {
+                        securityGroupId: db.securityGroupId,
+                        description: "PostgreSQL from the bastion (port forwarding)",
+                        ipProtocol: "tcp",
+                        fromPort: 5432,
+                        toPort: 5432,
+                        referencedSecurityGroupId: bastionSg.id,
+                    },
+                    parent,
+                );
+                new vpc.SecurityGroupEgressRule(
+                    `${name}-bastion-to-db`,
+                    {
+                        securityGroupId: bastionSg.id,
+                        description: "PostgreSQL to the app's database",
+                        ipProtocol: "tcp",
+                        fromPort: 5432,
+                        toPort: 5432,
+                        referencedSecurityGroupId: db.securityGroupId,
+                    },
+                    parent,
+                );
+                this.databasePortForwardingCommand = pulumi
+                    .all([bastion.id, this.ctx.region, db.address, db.port])
                     .apply(([id, region, host, port]) => portForwardingCommand(id, region, host, port));
             }
         }
@@ -391,55 +559,107 @@ export class EcsApp extends pulumi.ComponentResource {
     }
 
     /** The developers' and log readers' groups and CI's deploy role, each only when asked for. */
-    private access(name: string, cluster: ecs.Cluster):
-        { developers?: pulumi.Output<string>; logReaders?: pulumi.Output<string>; deployRole?: pulumi.Output<string> } {
+    private access(
+        name: string,
+        cluster: ecs.Cluster,
+    ): { developers?: pulumi.Output<string>; logReaders?: pulumi.Output<string>; deployRole?: pulumi.Output<string> } {
         const access = this.args.access ?? {};
         const parent = { parent: this };
         const ctx = this.ctx;
-        const context = pulumi.all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, this.args.kmsKeyArn])
+        const context = pulumi
+            .all([ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, this.args.kmsKeyArn])
             .apply(([partition, region, accountId, dnsSuffix, kmsKeyArn]) => ({
-                partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
+                partition,
+                region,
+                accountId,
+                dnsSuffix,
+                kmsKeyArn,
+                parameterNamespace: this.a.parameterNamespace,
             }));
-        const out: { developers?: pulumi.Output<string>; logReaders?: pulumi.Output<string>; deployRole?: pulumi.Output<string> } = {};
+        const out: {
+            developers?: pulumi.Output<string>;
+            logReaders?: pulumi.Output<string>;
+            deployRole?: pulumi.Output<string>;
+        } = {};
         if (access.developersGroup) {
             const group = new iam.Group(`${name}-developers`, { path: "/" }, parent);
-            new iam.GroupPolicy(`${name}-developers-policy`, {
-                group: group.name, policy: context.apply((c) => policyJson(developerStatements(c))),
-            }, parent);
+            new iam.GroupPolicy(
+                `${name}-developers-policy`,
+                {
+                    group: group.name,
+                    policy: context.apply((c) => policyJson(developerStatements(c))),
+                },
+                parent,
+            );
             out.developers = group.name;
         }
         if (access.logReadersGroup) {
             const group = new iam.Group(`${name}-log-readers`, { path: "/" }, parent);
-            new iam.GroupPolicy(`${name}-log-readers-policy`, {
-                group: group.name,
-                policy: pulumi.all(Object.values(this.logGroupArns)).apply((arns) => policyJson(logReaderStatements(arns))),
-            }, parent);
+            new iam.GroupPolicy(
+                `${name}-log-readers-policy`,
+                {
+                    group: group.name,
+                    policy: pulumi
+                        .all(Object.values(this.logGroupArns))
+                        .apply((arns) => policyJson(logReaderStatements(arns))),
+                },
+                parent,
+            );
             out.logReaders = group.name;
         }
         if (access.deployRole) {
             const d = access.deployRole;
-            const role = new iam.Role(`${name}-deploy`, {
-                description: `CI releasing ${name}: app version, task definitions, services, migration, assets`,
-                assumeRolePolicy: pulumi.all([pulumi.all(d.trustedPrincipalArns), d.externalId])
-                    .apply(([principals, externalId]) => policyJson(deployTrustPolicy(principals, externalId))),
-                maxSessionDuration: 3600,
-            }, parent);
+            const role = new iam.Role(
+                `${name}-deploy`,
+                {
+                    description: `CI releasing ${name}: app version, task definitions, services, migration, assets`,
+                    assumeRolePolicy: pulumi
+                        .all([pulumi.all(d.trustedPrincipalArns), d.externalId])
+                        .apply(([principals, externalId]) => policyJson(deployTrustPolicy(principals, externalId))),
+                    maxSessionDuration: 3600,
+                },
+                parent,
+            );
             const members = [...this.a.services, ...this.a.workers].map((m) => m.name);
-            new iam.RolePolicy(`${name}-deploy-policy`, {
-                role: role.id,
-                policy: pulumi.all([context, cluster.arn, cluster.name, pulumi.all(members.map((m) => this.serviceNames[m])),
-                    pulumi.all([...Object.values(this.taskRoleArns), ...Object.values(this.executionRoleArns)]),
-                    d.assetsBucketName, d.assetsKmsKeyArn])
-                    .apply(([c, clusterArn, clusterName, serviceNames, roleArns, assetsBucketName, assetsKmsKeyArn]) =>
-                        policyJson(deployStatements({
-                            ...c, clusterArn, clusterName, serviceNames, passRoleArns: roleArns,
-                            families: Object.values(this.taskFamilies),
-                            migrationFamily: this.a.migration ? this.taskFamilies.migration : undefined,
-                            assetsBucketName, assetsKmsKeyArn,
-                        }))),
-            }, parent);
+            new iam.RolePolicy(
+                `${name}-deploy-policy`,
+                {
+                    role: role.id,
+                    policy: pulumi
+                        .all([
+                            context,
+                            cluster.arn,
+                            cluster.name,
+                            pulumi.all(members.map((m) => this.serviceNames[m])),
+                            pulumi.all([...Object.values(this.taskRoleArns), ...Object.values(this.executionRoleArns)]),
+                            d.assetsBucketName,
+                            d.assetsKmsKeyArn,
+                        ])
+                        .apply(
+                            ([c, clusterArn, clusterName, serviceNames, roleArns, assetsBucketName, assetsKmsKeyArn]) =>
+                                policyJson(
+                                    deployStatements({
+                                        ...c,
+                                        clusterArn,
+                                        clusterName,
+                                        serviceNames,
+                                        passRoleArns: roleArns,
+                                        families: Object.values(this.taskFamilies),
+                                        migrationFamily: this.a.migration ? this.taskFamilies.migration : undefined,
+                                        assetsBucketName,
+                                        assetsKmsKeyArn,
+                                    }),
+                                ),
+                        ),
+                },
+                parent,
+            );
             if (this.ciPolicyArn) {
-                new iam.RolePolicyAttachment(`${name}-deploy-push-pull`, { role: role.name, policyArn: this.ciPolicyArn }, parent);
+                new iam.RolePolicyAttachment(
+                    `${name}-deploy-push-pull`,
+                    { role: role.name, policyArn: this.ciPolicyArn },
+                    parent,
+                );
             }
             out.deployRole = role.arn;
         }
@@ -455,30 +675,47 @@ export class EcsApp extends pulumi.ComponentResource {
      */
     private appVersion(name: string): { tag: pulumi.Output<string>; parameter?: ssm.Parameter } {
         if (this.args.imageTag !== undefined) return { tag: pulumi.output(this.args.imageTag) };
-        const parameter = new ssm.Parameter(`${name}-app-version`, {
-            name: `${this.a.parameterNamespace}/app-version`,
-            type: "String",
-            value: UNRELEASED_TAG,
-            description: "The image tag every container of the app runs; written by the release pipeline",
-        }, { parent: this, ignoreChanges: ["value"] });
-        const tag = getParameterOutput({ name: parameter.name }, { parent: this, dependsOn: [parameter] }).insecureValue;
+        const parameter = new ssm.Parameter(
+            `${name}-app-version`,
+            {
+                name: `${this.a.parameterNamespace}/app-version`,
+                type: "String",
+                value: UNRELEASED_TAG,
+                description: "The image tag every container of the app runs; written by the release pipeline",
+            },
+            { parent: this, ignoreChanges: ["value"] },
+        );
+        const tag = getParameterOutput(
+            { name: parameter.name },
+            { parent: this, dependsOn: [parameter] },
+        ).insecureValue;
         return { tag, parameter };
     }
 
     /** Fargate, or EC2 instances behind a capacity provider; either way the cluster's only capacity. */
-    private capacity(name: string, cluster: ecs.Cluster):
-        { capacityProvider: pulumi.Output<string>; associations: ecs.ClusterCapacityProviders } {
-        const provider: pulumi.Output<string> = this.a.capacity === "ec2"
-            ? createEc2Capacity(name, this, this.ctx, {
-                network: this.args.network, kmsKeyArn: this.args.kmsKeyArn, cluster,
-                settings: this.a.ec2, cpuArchitecture: this.a.cpuArchitecture,
-            }).name
-            : pulumi.output("FARGATE");
-        const associations = new ecs.ClusterCapacityProviders(`${name}-capacity`, {
-            clusterName: cluster.name,
-            capacityProviders: [provider],
-            defaultCapacityProviderStrategies: [{ capacityProvider: provider, weight: 1, base: 0 }],
-        }, { parent: this });
+    private capacity(
+        name: string,
+        cluster: ecs.Cluster,
+    ): { capacityProvider: pulumi.Output<string>; associations: ecs.ClusterCapacityProviders } {
+        const provider: pulumi.Output<string> =
+            this.a.capacity === "ec2"
+                ? createEc2Capacity(name, this, this.ctx, {
+                      network: this.args.network,
+                      kmsKeyArn: this.args.kmsKeyArn,
+                      cluster,
+                      settings: this.a.ec2,
+                      cpuArchitecture: this.a.cpuArchitecture,
+                  }).name
+                : pulumi.output("FARGATE");
+        const associations = new ecs.ClusterCapacityProviders(
+            `${name}-capacity`,
+            {
+                clusterName: cluster.name,
+                capacityProviders: [provider],
+                defaultCapacityProviderStrategies: [{ capacityProvider: provider, weight: 1, base: 0 }],
+            },
+            { parent: this },
+        );
         return { capacityProvider: provider, associations };
     }
 
@@ -486,12 +723,18 @@ export class EcsApp extends pulumi.ComponentResource {
     private deploymentAlerts(name: string, cluster: ecs.Cluster, topicArn: pulumi.Input<string>): void {
         const parent = { parent: this };
         const ctx = this.ctx;
-        const rule = new cloudwatch.EventRule(`${name}-deploy-failures`, {
-            description: "ECS deployments that failed or are being rolled back by the circuit breaker",
-            eventPattern: pulumi.all([ctx.partition, ctx.region, ctx.accountId, cluster.name])
-                .apply(([partition, region, account, clusterName]) =>
-                    deploymentAlertPattern(partition, region, account, clusterName)),
-        }, parent);
+        const rule = new cloudwatch.EventRule(
+            `${name}-deploy-failures`,
+            {
+                description: "ECS deployments that failed or are being rolled back by the circuit breaker",
+                eventPattern: pulumi
+                    .all([ctx.partition, ctx.region, ctx.accountId, cluster.name])
+                    .apply(([partition, region, account, clusterName]) =>
+                        deploymentAlertPattern(partition, region, account, clusterName),
+                    ),
+            },
+            parent,
+        );
         new cloudwatch.EventTarget(`${name}-deploy-failures-target`, { rule: rule.name, arn: topicArn }, parent);
     }
 
@@ -499,38 +742,51 @@ export class EcsApp extends pulumi.ComponentResource {
      * A service running fewer tasks than desired for `tasksBelowDesiredMinutes` (Container Insights'
      * DesiredTaskCount − RunningTaskCount > 0): tasks crash, cannot be placed or fail health checks.
      */
-    private tasksBelowDesired(name: string, member: string, clusterName: pulumi.Input<string>,
-        serviceName: pulumi.Input<string>): void {
+    private tasksBelowDesired(
+        name: string,
+        member: string,
+        clusterName: pulumi.Input<string>,
+        serviceName: pulumi.Input<string>,
+    ): void {
         const minutes = this.args.alarms?.tasksBelowDesiredMinutes ?? 10;
         const metric = (id: string, metricName: string) => ({
             id,
             returnData: false,
             metric: {
-                namespace: "ECS/ContainerInsights", metricName, period: 60, stat: "Average",
+                namespace: "ECS/ContainerInsights",
+                metricName,
+                period: 60,
+                stat: "Average",
                 dimensions: { ClusterName: clusterName, ServiceName: serviceName },
             },
         });
-        new cloudwatch.MetricAlarm(`${name}-${member}-alarm-tasks-below-desired`, {
-            alarmDescription: `${member}: fewer tasks running than desired for ${minutes} minutes`,
-            metricQueries: [
-                metric("desired", "DesiredTaskCount"),
-                metric("running", "RunningTaskCount"),
-                { id: "missing", expression: "desired - running", label: "Tasks missing", returnData: true },
-            ],
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-            evaluationPeriods: minutes,
-            datapointsToAlarm: minutes,
-            // Container Insights publishes both counts every minute while the service exists.
-            treatMissingData: "notBreaching",
-            alarmActions: [this.args.alarms!.topicArn],
-            okActions: [this.args.alarms!.topicArn],
-        }, { parent: this });
+        new cloudwatch.MetricAlarm(
+            `${name}-${member}-alarm-tasks-below-desired`,
+            {
+                alarmDescription: `${member}: fewer tasks running than desired for ${minutes} minutes`,
+                metricQueries: [
+                    metric("desired", "DesiredTaskCount"),
+                    metric("running", "RunningTaskCount"),
+                    { id: "missing", expression: "desired - running", label: "Tasks missing", returnData: true },
+                ],
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 0,
+                evaluationPeriods: minutes,
+                datapointsToAlarm: minutes,
+                // Container Insights publishes both counts every minute while the service exists.
+                treatMissingData: "notBreaching",
+                alarmActions: [this.args.alarms!.topicArn],
+                okActions: [this.args.alarms!.topicArn],
+            },
+            { parent: this },
+        );
     }
 
     /** ECR repositories with every guard, and CI's push/pull policy; or the private registry. */
     private images(name: string): {
-        images: ImageSource; repositoryUrls: Record<string, pulumi.Output<string>>; ciPolicyArn?: pulumi.Output<string>;
+        images: ImageSource;
+        repositoryUrls: Record<string, pulumi.Output<string>>;
+        ciPolicyArn?: pulumi.Output<string>;
     } {
         const source = this.a.images;
         if (source.source === "registry") {
@@ -547,26 +803,44 @@ export class EcsApp extends pulumi.ComponentResource {
         const repos = new Map<string, ecr.Repository>();
         for (const image of this.a.repositories) {
             const id = `${name}-${image.replace(/[^a-z0-9]+/g, "-")}`;
-            const repo = new ecr.Repository(`${id}-repo`, {
-                imageTagMutability: "IMMUTABLE",
-                imageScanningConfiguration: { scanOnPush: true },
-                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.args.kmsKeyArn }],
-                forceDelete: false,
-            }, { parent: this, ...protectIf(this.a.protect), retainOnDelete: true });
-            new ecr.LifecyclePolicy(`${id}-lifecycle`, {
-                repository: repo.name,
-                policy: ecrLifecyclePolicy(IMAGES_KEPT),
-            }, parent);
+            const repo = new ecr.Repository(
+                `${id}-repo`,
+                {
+                    imageTagMutability: "IMMUTABLE",
+                    imageScanningConfiguration: { scanOnPush: true },
+                    encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: this.args.kmsKeyArn }],
+                    forceDelete: false,
+                },
+                { parent: this, ...protectIf(this.a.protect), retainOnDelete: true },
+            );
+            new ecr.LifecyclePolicy(
+                `${id}-lifecycle`,
+                {
+                    repository: repo.name,
+                    policy: ecrLifecyclePolicy(IMAGES_KEPT),
+                },
+                parent,
+            );
             repos.set(image, repo);
         }
-        const ci = new iam.Policy(`${name}-ci-push-pull`, {
-            description: "CI: push and pull the app's images, never delete them",
-            policy: pulumi.all([...repos.values()].map((r) => r.arn)).apply((arns) => policyJson(ciPushPullStatements(arns))),
-        }, parent);
+        const ci = new iam.Policy(
+            `${name}-ci-push-pull`,
+            {
+                description: "CI: push and pull the app's images, never delete them",
+                policy: pulumi
+                    .all([...repos.values()].map((r) => r.arn))
+                    .apply((arns) => policyJson(ciPushPullStatements(arns))),
+            },
+            parent,
+        );
         // Named by the role when it is a plain name (the URN of existing attachments stays), by its
         // position when it is another resource's output.
         (source.ciRoleNames ?? []).forEach((role, i) => {
-            new iam.RolePolicyAttachment(`${name}-ci-push-pull-${typeof role === "string" ? role : i}`, { role, policyArn: ci.arn }, parent);
+            new iam.RolePolicyAttachment(
+                `${name}-ci-push-pull-${typeof role === "string" ? role : i}`,
+                { role, policyArn: ci.arn },
+                parent,
+            );
         });
         return {
             images: {
@@ -582,29 +856,48 @@ export class EcsApp extends pulumi.ComponentResource {
     private workerQueue(name: string, w: ResolvedWorker): { queue: sqs.Queue; deadLetter: sqs.Queue } {
         const parent = { parent: this };
         const encryption = { kmsMasterKeyId: this.args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 };
-        const deadLetter = new sqs.Queue(`${name}-${w.name}-dlq`, {
-            ...encryption,
-            messageRetentionSeconds: 1209600,
-        }, parent);
-        const queue = new sqs.Queue(`${name}-${w.name}-queue`, {
-            ...encryption,
-            visibilityTimeoutSeconds: w.visibilityTimeoutSeconds,
-            messageRetentionSeconds: w.messageRetentionSeconds,
-            receiveWaitTimeSeconds: 20,
-            redrivePolicy: deadLetter.arn.apply((arn) =>
-                JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: w.maxReceiveCount })),
-        }, parent);
-        for (const [q, suffix] of [[queue, "queue"], [deadLetter, "dlq"]] as const) {
-            new sqs.QueuePolicy(`${name}-${w.name}-${suffix}-policy`, {
-                queueUrl: q.url,
-                policy: q.arn.apply((arn) => policyJson(queueStatements(arn))),
-            }, parent);
+        const deadLetter = new sqs.Queue(
+            `${name}-${w.name}-dlq`,
+            {
+                ...encryption,
+                messageRetentionSeconds: 1209600,
+            },
+            parent,
+        );
+        const queue = new sqs.Queue(
+            `${name}-${w.name}-queue`,
+            {
+                ...encryption,
+                visibilityTimeoutSeconds: w.visibilityTimeoutSeconds,
+                messageRetentionSeconds: w.messageRetentionSeconds,
+                receiveWaitTimeSeconds: 20,
+                redrivePolicy: deadLetter.arn.apply((arn) =>
+                    JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: w.maxReceiveCount }),
+                ),
+            },
+            parent,
+        );
+        for (const [q, suffix] of [
+            [queue, "queue"],
+            [deadLetter, "dlq"],
+        ] as const) {
+            new sqs.QueuePolicy(
+                `${name}-${w.name}-${suffix}-policy`,
+                {
+                    queueUrl: q.url,
+                    policy: q.arn.apply((arn) => policyJson(queueStatements(arn))),
+                },
+                parent,
+            );
         }
         return { queue, deadLetter };
     }
 
     /** The variables and secrets EcsApp gives a container: the app version, and the database if it uses it. */
-    private injected(c: ResolvedContainer): { environment: Record<string, pulumi.Input<string>>; secrets: ResolvedSecret[] } {
+    private injected(c: ResolvedContainer): {
+        environment: Record<string, pulumi.Input<string>>;
+        secrets: ResolvedSecret[];
+    } {
         const environment: Record<string, pulumi.Input<string>> = { [APP_VERSION_ENV]: this.imageTag };
         const secrets: ResolvedSecret[] = [];
         if (c.useDatabase && this.database) {
@@ -614,10 +907,17 @@ export class EcsApp extends pulumi.ComponentResource {
             // start); services and workers are the app's own user with IAM authentication.
             const user = migration ? db.masterUsername : DATABASE_APP_USER;
             const values = [db.address, db.port.apply(String), db.databaseName, user];
-            DATABASE_ENV.forEach((k, i) => { environment[k] = values[i]; });
+            DATABASE_ENV.forEach((k, i) => {
+                environment[k] = values[i];
+            });
             if (migration) {
                 environment[DATABASE_APP_USER_ENV] = DATABASE_APP_USER;
-                secrets.push({ name: DATABASE_SECRET, kind: "secretsmanager", arn: db.masterUserSecretArn, jsonKey: "password" });
+                secrets.push({
+                    name: DATABASE_SECRET,
+                    kind: "secretsmanager",
+                    arn: db.masterUserSecretArn,
+                    jsonKey: "password",
+                });
             } else {
                 environment[DATABASE_AUTH_ENV] = "true";
             }
@@ -634,52 +934,120 @@ export class EcsApp extends pulumi.ComponentResource {
         const environment = { ...c.environment, ...extras.environment, ...injected.environment };
         const secrets = [...c.secrets, ...injected.secrets];
 
-        const logGroup = new cloudwatch.LogGroup(`${id}-logs`, {
-            retentionInDays: this.a.logRetentionInDays,
-            kmsKeyId: this.args.kmsKeyArn,
-        }, parent);
+        const logGroup = new cloudwatch.LogGroup(
+            `${id}-logs`,
+            {
+                retentionInDays: this.a.logRetentionInDays,
+                kmsKeyId: this.args.kmsKeyArn,
+            },
+            parent,
+        );
 
-        const trust = pulumi.all([ctx.accountId, ctx.dnsSuffix])
+        const trust = pulumi
+            .all([ctx.accountId, ctx.dnsSuffix])
             .apply(([account, dns]) => serviceTrustPolicy(`ecs-tasks.${dns}`, account));
-        const executionRole = new iam.Role(`${id}-execution`, {
-            description: `ECS starting ${id}: pull its image, write its logs, read its secrets`,
-            assumeRolePolicy: trust,
-        }, parent);
+        const executionRole = new iam.Role(
+            `${id}-execution`,
+            {
+                description: `ECS starting ${id}: pull its image, write its logs, read its secrets`,
+                assumeRolePolicy: trust,
+            },
+            parent,
+        );
         const byKind = (kind: ResolvedSecret["kind"]) => secrets.filter((s) => s.kind === kind).map((s) => s.arn);
         const secretArns = [...byKind("secretsmanager"), ...(images.credentialsArn ? [images.credentialsArn] : [])];
-        new iam.RolePolicy(`${id}-execution-policy`, {
-            role: executionRole.id,
-            policy: pulumi.all([pulumi.all(images.pullArns(c.image)), logGroup.arn, pulumi.all(secretArns),
-                pulumi.all(byKind("ssm")), this.args.kmsKeyArn, ctx.region, ctx.dnsSuffix])
-                .apply(([repositoryArns, logGroupArn, secretArnList, parameterArns, kmsKeyArn, region, dnsSuffix]) =>
-                    policyJson(executionRoleStatements({
-                        repositoryArns, logGroupArn, secretArns: [...new Set(secretArnList)], parameterArns: [...new Set(parameterArns)],
-                        kmsKeyArn, region, dnsSuffix,
-                    }))),
-        }, parent);
+        new iam.RolePolicy(
+            `${id}-execution-policy`,
+            {
+                role: executionRole.id,
+                policy: pulumi
+                    .all([
+                        pulumi.all(images.pullArns(c.image)),
+                        logGroup.arn,
+                        pulumi.all(secretArns),
+                        pulumi.all(byKind("ssm")),
+                        this.args.kmsKeyArn,
+                        ctx.region,
+                        ctx.dnsSuffix,
+                    ])
+                    .apply(
+                        ([repositoryArns, logGroupArn, secretArnList, parameterArns, kmsKeyArn, region, dnsSuffix]) =>
+                            policyJson(
+                                executionRoleStatements({
+                                    repositoryArns,
+                                    logGroupArn,
+                                    secretArns: [...new Set(secretArnList)],
+                                    parameterArns: [...new Set(parameterArns)],
+                                    kmsKeyArn,
+                                    region,
+                                    dnsSuffix,
+                                }),
+                            ),
+                    ),
+            },
+            parent,
+        );
 
-        const taskRole = new iam.Role(`${id}-task`, {
-            description: `The ${id} application`,
-            assumeRolePolicy: trust,
-        }, parent);
+        const taskRole = new iam.Role(
+            `${id}-task`,
+            {
+                description: `The ${id} application`,
+                assumeRolePolicy: trust,
+            },
+            parent,
+        );
         const grants = pulumi.all(c.grants.map((g) => resolveGrant(g, this.args.kmsKeyArn)));
         // Services and workers connect as the app's own user with IAM authentication; the migration does not.
-        const grantsAndDb = pulumi.all([grants,
-            c.useDatabase && this.database && c !== this.a.migration ? this.database.resourceId : pulumi.output(undefined)]);
-        new iam.RolePolicy(`${id}-task-policy`, {
-            role: taskRole.id,
-            policy: pulumi.all([pulumi.all(extras.consumeQueueArns), pulumi.all(extras.produceQueueArns), this.args.kmsKeyArn,
-                ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix, grantsAndDb])
-                .apply(([consumeQueueArns, produceQueueArns, kmsKeyArn, partition, region, accountId, dnsSuffix, [resolved, resourceId]]) =>
-                    policyJson([
-                        ...taskRoleStatements({
-                            partition, region, accountId, dnsSuffix, kmsKeyArn, parameterNamespace: this.a.parameterNamespace,
-                            consumeQueueArns, produceQueueArns,
-                            databaseUser: resourceId ? { resourceId, username: DATABASE_APP_USER } : undefined,
-                        }),
-                        ...grantStatements(resolved, { partition, region, dnsSuffix }),
-                    ])),
-        }, parent);
+        const grantsAndDb = pulumi.all([
+            grants,
+            c.useDatabase && this.database && c !== this.a.migration
+                ? this.database.resourceId
+                : pulumi.output(undefined),
+        ]);
+        new iam.RolePolicy(
+            `${id}-task-policy`,
+            {
+                role: taskRole.id,
+                policy: pulumi
+                    .all([
+                        pulumi.all(extras.consumeQueueArns),
+                        pulumi.all(extras.produceQueueArns),
+                        this.args.kmsKeyArn,
+                        ctx.partition,
+                        ctx.region,
+                        ctx.accountId,
+                        ctx.dnsSuffix,
+                        grantsAndDb,
+                    ])
+                    .apply(
+                        ([
+                            consumeQueueArns,
+                            produceQueueArns,
+                            kmsKeyArn,
+                            partition,
+                            region,
+                            accountId,
+                            dnsSuffix,
+                            [resolved, resourceId],
+                        ]) =>
+                            policyJson([
+                                ...taskRoleStatements({
+                                    partition,
+                                    region,
+                                    accountId,
+                                    dnsSuffix,
+                                    kmsKeyArn,
+                                    parameterNamespace: this.a.parameterNamespace,
+                                    consumeQueueArns,
+                                    produceQueueArns,
+                                    databaseUser: resourceId ? { resourceId, username: DATABASE_APP_USER } : undefined,
+                                }),
+                                ...grantStatements(resolved, { partition, region, dnsSuffix }),
+                            ]),
+                    ),
+            },
+            parent,
+        );
         this.taskRoleArns[c.name] = taskRole.arn;
         this.taskRoleNames[c.name] = taskRole.name;
         this.executionRoleArns[c.name] = executionRole.arn;
@@ -687,29 +1055,52 @@ export class EcsApp extends pulumi.ComponentResource {
         this.logGroupArns[c.name] = logGroup.arn;
         this.taskFamilies[c.name] = taskFamily(name, c.name);
 
-        const resolvedSecrets = pulumi.all(secrets.map((s) => pulumi.output(s.arn)
-            .apply((arn) => ({ name: s.name, valueFrom: secretValueFrom(arn, s.jsonKey) }))));
+        const resolvedSecrets = pulumi.all(
+            secrets.map((s) =>
+                pulumi.output(s.arn).apply((arn) => ({ name: s.name, valueFrom: secretValueFrom(arn, s.jsonKey) })),
+            ),
+        );
         const containerDefinitions = pulumi
-            .all([images.uri(c.image), pulumi.all(environment), resolvedSecrets, logGroup.name, ctx.region,
-                images.credentialsArn])
-            .apply(([image, env, secretList, logGroupName, region, credentialsArn]) => renderContainerDefinitions({
-                name: c.name, image, command: c.command, port: extras.port,
-                environment: env as Record<string, string>, secrets: secretList, user: c.user,
-                writablePaths: c.writablePaths, logGroupName, region, repositoryCredentialsArn: credentialsArn,
-            }));
+            .all([
+                images.uri(c.image),
+                pulumi.all(environment),
+                resolvedSecrets,
+                logGroup.name,
+                ctx.region,
+                images.credentialsArn,
+            ])
+            .apply(([image, env, secretList, logGroupName, region, credentialsArn]) =>
+                renderContainerDefinitions({
+                    name: c.name,
+                    image,
+                    command: c.command,
+                    port: extras.port,
+                    environment: env as Record<string, string>,
+                    secrets: secretList,
+                    user: c.user,
+                    writablePaths: c.writablePaths,
+                    logGroupName,
+                    region,
+                    repositoryCredentialsArn: credentialsArn,
+                }),
+            );
 
-        const definition = new ecs.TaskDefinition(`${id}-taskdef`, {
-            family: taskFamily(name, c.name),
-            containerDefinitions,
-            cpu: String(c.cpu),
-            memory: String(c.memory),
-            networkMode: "awsvpc",
-            requiresCompatibilities: [this.a.capacity === "ec2" ? "EC2" : "FARGATE"],
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: this.a.cpuArchitecture },
-            executionRoleArn: executionRole.arn,
-            taskRoleArn: taskRole.arn,
-            volumes: scratchVolumes(c.writablePaths).map((v) => ({ name: v.name })),
-        }, parent);
+        const definition = new ecs.TaskDefinition(
+            `${id}-taskdef`,
+            {
+                family: taskFamily(name, c.name),
+                containerDefinitions,
+                cpu: String(c.cpu),
+                memory: String(c.memory),
+                networkMode: "awsvpc",
+                requiresCompatibilities: [this.a.capacity === "ec2" ? "EC2" : "FARGATE"],
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: this.a.cpuArchitecture },
+                executionRoleArn: executionRole.arn,
+                taskRoleArn: taskRole.arn,
+                volumes: scratchVolumes(c.writablePaths).map((v) => ({ name: v.name })),
+            },
+            parent,
+        );
         return { definition, logGroup, taskRole, executionRole };
     }
 
@@ -719,15 +1110,21 @@ export class EcsApp extends pulumi.ComponentResource {
      * breaker, and tasks run in the private subnets without public IPs.
      */
     private service(
-        name: string, m: ResolvedService | ResolvedWorker, cluster: ecs.Cluster, task: Task, sgs: SecurityGroups,
-        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>, dependsOn: pulumi.Resource[],
+        name: string,
+        m: ResolvedService | ResolvedWorker,
+        cluster: ecs.Cluster,
+        task: Task,
+        sgs: SecurityGroups,
+        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>,
+        dependsOn: pulumi.Resource[],
         extra: Pick<ecs.ServiceArgs, "loadBalancers" | "healthCheckGracePeriodSeconds">,
     ): ecs.Service {
         const service = this.createService(name, m, cluster, task, sgs, strategy, dependsOn, extra);
         // pulumi-aws issue 4487: after a circuit-breaker rollback the service is steady again (on the
         // old task definition) and the update reports success. The provider reads the service back
         // after waiting, so its task definition tells the truth: a mismatch fails `pulumi up`.
-        this.deployedTaskDefinitions[m.name] = pulumi.all([service.taskDefinition, task.definition.arn])
+        this.deployedTaskDefinitions[m.name] = pulumi
+            .all([service.taskDefinition, task.definition.arn])
             .apply(([running, deployed]) => {
                 if (!pulumi.runtime.isDryRun()) requireDeployed(`${name}-${m.name}`, deployed, running);
                 return running ?? deployed;
@@ -736,43 +1133,54 @@ export class EcsApp extends pulumi.ComponentResource {
     }
 
     private createService(
-        name: string, m: ResolvedService | ResolvedWorker, cluster: ecs.Cluster, task: Task, sgs: SecurityGroups,
-        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>, dependsOn: pulumi.Resource[],
+        name: string,
+        m: ResolvedService | ResolvedWorker,
+        cluster: ecs.Cluster,
+        task: Task,
+        sgs: SecurityGroups,
+        strategy: Array<{ capacityProvider: pulumi.Input<string>; weight: number }>,
+        dependsOn: pulumi.Resource[],
         extra: Pick<ecs.ServiceArgs, "loadBalancers" | "healthCheckGracePeriodSeconds">,
     ): ecs.Service {
-        return new ecs.Service(`${name}-${m.name}`, {
-            cluster: cluster.arn,
-            taskDefinition: task.definition.arn,
-            // Only the first value counts (desiredCount is the autoscaler's afterwards): zero tasks until
-            // an image is released; the release raises the scalable target's minimum, and Application
-            // Auto Scaling brings the service up to it.
-            desiredCount: this.released.apply((r) => (r ? m.desiredCount : 0)),
-            capacityProviderStrategies: strategy,
-            networkConfiguration: {
-                subnets: this.args.network.privateSubnetIds,
-                securityGroups: [sgs.tasks.id],
-                assignPublicIp: false,
+        return new ecs.Service(
+            `${name}-${m.name}`,
+            {
+                cluster: cluster.arn,
+                taskDefinition: task.definition.arn,
+                // Only the first value counts (desiredCount is the autoscaler's afterwards): zero tasks until
+                // an image is released; the release raises the scalable target's minimum, and Application
+                // Auto Scaling brings the service up to it.
+                desiredCount: this.released.apply((r) => (r ? m.desiredCount : 0)),
+                capacityProviderStrategies: strategy,
+                networkConfiguration: {
+                    subnets: this.args.network.privateSubnetIds,
+                    securityGroups: [sgs.tasks.id],
+                    assignPublicIp: false,
+                },
+                deploymentMinimumHealthyPercent: 100,
+                deploymentMaximumPercent: 200,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                // `pulumi up` waits until the deployment is done (rolled out or rolled back); the check in
+                // service() then tells the two apart.
+                waitForSteadyState: true,
+                deploymentController: { type: "ECS" },
+                ...(this.a.capacity === "ec2"
+                    ? {
+                          // One task per AZ before any AZ gets a second; then pack instances.
+                          orderedPlacementStrategies: [
+                              { type: "spread", field: "attribute:ecs.availability-zone" },
+                              { type: "binpack", field: "memory" },
+                          ],
+                      }
+                    : {}),
+                availabilityZoneRebalancing: "ENABLED",
+                enableEcsManagedTags: true,
+                propagateTags: "SERVICE",
+                enableExecuteCommand: false,
+                ...extra,
             },
-            deploymentMinimumHealthyPercent: 100,
-            deploymentMaximumPercent: 200,
-            deploymentCircuitBreaker: { enable: true, rollback: true },
-            // `pulumi up` waits until the deployment is done (rolled out or rolled back); the check in
-            // service() then tells the two apart.
-            waitForSteadyState: true,
-            deploymentController: { type: "ECS" },
-            ...(this.a.capacity === "ec2" ? {
-                // One task per AZ before any AZ gets a second; then pack instances.
-                orderedPlacementStrategies: [
-                    { type: "spread", field: "attribute:ecs.availability-zone" },
-                    { type: "binpack", field: "memory" },
-                ],
-            } : {}),
-            availabilityZoneRebalancing: "ENABLED",
-            enableEcsManagedTags: true,
-            propagateTags: "SERVICE",
-            enableExecuteCommand: false,
-            ...extra,
-        }, { parent: this, dependsOn, ignoreChanges: ["desiredCount"] });
+            { parent: this, dependsOn, ignoreChanges: ["desiredCount"] },
+        );
     }
 }
 
@@ -785,8 +1193,10 @@ export class EcsApp extends pulumi.ComponentResource {
  */
 export function requireDeployed(service: string, deployed: string | undefined, running: string | undefined): void {
     if (deployed && running && deployed !== running) {
-        throw new Error(`ECS service ${service} did not deploy ${deployed}: it runs ${running} ` +
-            "(the deployment circuit breaker rolled it back; see the service's events and the alerts topic)");
+        throw new Error(
+            `ECS service ${service} did not deploy ${deployed}: it runs ${running} ` +
+                "(the deployment circuit breaker rolled it back; see the service's events and the alerts topic)",
+        );
     }
 }
 
@@ -795,5 +1205,7 @@ export function requireDeployed(service: string, deployed: string | undefined, r
  * them keep two stacks in one account apart.
  */
 export function taskFamily(component: string, member: string): string {
-    return `${pulumi.getProject()}-${pulumi.getStack()}-${component}-${member}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+    return `${pulumi.getProject()}-${pulumi.getStack()}-${component}-${member}`
+        .replace(/[^A-Za-z0-9_-]/g, "-")
+        .slice(0, 255);
 }

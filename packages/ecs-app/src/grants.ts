@@ -111,7 +111,12 @@ export interface ResolvedGrant {
     /** With `cache`: the replication group's and the user's ARNs. */
     cache?: { replicationGroupArn: string; userArn: string };
     /** With `statement`: the statement, its inputs resolved. */
-    statement?: { effect: StatementEffect; actions: string[]; resources: string[]; conditions: Array<{ test: string; variable: string; values: string[] }> };
+    statement?: {
+        effect: StatementEffect;
+        actions: string[];
+        resources: string[];
+        conditions: Array<{ test: string; variable: string; values: string[] }>;
+    };
     /** The key the role may use for this grant's service only (`kms:ViaService`). */
     kmsKeyArn: string;
 }
@@ -122,10 +127,31 @@ const ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 const PREFIX = /^[A-Za-z0-9!_.'()\-/]+\/$/;
 
 /** Services whose reads touch data; a `*` resource on their reads is refused. */
-export const DATA_SERVICES = ["s3", "dynamodb", "sqs", "secretsmanager", "ssm", "kms", "es", "aoss", "elasticache",
-    "rds", "rds-db", "rds-data", "kinesis", "sns", "glacier", "backup", "ecr", "logs", "athena", "redshift-data"];
+export const DATA_SERVICES = [
+    "s3",
+    "dynamodb",
+    "sqs",
+    "secretsmanager",
+    "ssm",
+    "kms",
+    "es",
+    "aoss",
+    "elasticache",
+    "rds",
+    "rds-db",
+    "rds-data",
+    "kinesis",
+    "sns",
+    "glacier",
+    "backup",
+    "ecr",
+    "logs",
+    "athena",
+    "redshift-data",
+];
 /** Action names that read data (or make it readable). */
-const READ_ACTION = /^(Get|List|Describe|Receive|Query|Scan|Select|Decrypt|Search|BatchGet|ESHttp|Connect|Restore|Export|FilterLogEvents|StartQuery|ReEncrypt|GenerateDataKey)/;
+const READ_ACTION =
+    /^(Get|List|Describe|Receive|Query|Scan|Select|Decrypt|Search|BatchGet|ESHttp|Connect|Restore|Export|FilterLogEvents|StartQuery|ReEncrypt|GenerateDataKey)/;
 
 /**
  * Is this resource pattern "every resource of its kind" (`*`, `arn:aws:s3:::*`, `arn:aws:s3:::*` + `/*`,
@@ -147,30 +173,50 @@ export function validateGrants(key: string, grants: unknown): GrantArgs[] {
     if (!Array.isArray(grants)) throw new ConfigError(key, grants, "is not a list", "a list of grants");
     return grants.map((g, i) => {
         const k = `${key}[${i}]`;
-        if (typeof g !== "object" || g === null) throw new ConfigError(k, g, "is not a grant", "{ bucket | queue | cache | searchDomain | statement, ... }");
+        if (typeof g !== "object" || g === null)
+            throw new ConfigError(k, g, "is not a grant", "{ bucket | queue | cache | searchDomain | statement, ... }");
         const r = g as Record<string, unknown>;
         const kinds = KINDS.filter((kind) => r[kind] !== undefined);
         if (kinds.length !== 1) {
-            throw new ConfigError(k, Object.keys(r), "names " + (kinds.length === 0 ? "no" : "more than one") + " resource",
-                "exactly one of bucket, queue, cache, searchDomain, statement");
+            throw new ConfigError(
+                k,
+                Object.keys(r),
+                "names " + (kinds.length === 0 ? "no" : "more than one") + " resource",
+                "exactly one of bucket, queue, cache, searchDomain, statement",
+            );
         }
         const kind = kinds[0];
         if (kind === "bucket" || kind === "queue" || kind === "searchDomain") {
             if (!ACCESS.includes(r.access as string)) {
-                throw new ConfigError(`${k}.access`, r.access, `is not an access level for a ${kind} grant`, ACCESS.join(" | "));
+                throw new ConfigError(
+                    `${k}.access`,
+                    r.access,
+                    `is not an access level for a ${kind} grant`,
+                    ACCESS.join(" | "),
+                );
             }
         } else if (r.access !== undefined) {
             throw new ConfigError(`${k}.access`, r.access, `does not apply to a ${kind} grant`, "unset");
         }
         if (r.prefix !== undefined) {
-            if (kind !== "bucket") throw new ConfigError(`${k}.prefix`, r.prefix, "applies only to bucket grants", "unset");
+            if (kind !== "bucket")
+                throw new ConfigError(`${k}.prefix`, r.prefix, "applies only to bucket grants", "unset");
             if (typeof r.prefix !== "string" || !PREFIX.test(r.prefix) || r.prefix.startsWith("/")) {
-                throw new ConfigError(`${k}.prefix`, r.prefix, "is not a key prefix",
-                    'letters, digits and !-_.\'()/ ending in "/", not starting with "/", no wildcard, e.g. "incoming/"');
+                throw new ConfigError(
+                    `${k}.prefix`,
+                    r.prefix,
+                    "is not a key prefix",
+                    'letters, digits and !-_.\'()/ ending in "/", not starting with "/", no wildcard, e.g. "incoming/"',
+                );
             }
         }
         if (typeof r.bucket === "string" && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(r.bucket)) {
-            throw new ConfigError(`${k}.bucket`, r.bucket, "is not a bucket name", "the bucket's name (not its ARN), 3..63 lowercase characters");
+            throw new ConfigError(
+                `${k}.bucket`,
+                r.bucket,
+                "is not a bucket name",
+                "the bucket's name (not its ARN), 3..63 lowercase characters",
+            );
         }
         for (const f of ["queue", "searchDomain"] as const) {
             if (typeof r[f] === "string" && (!(r[f] as string).startsWith("arn:") || /[*?]/.test(r[f] as string))) {
@@ -190,7 +236,8 @@ export function validateGrants(key: string, grants: unknown): GrantArgs[] {
 
 function validateStatement(key: string, s: unknown): void {
     const st = s as GrantStatementArgs;
-    if (typeof s !== "object" || s === null) throw new ConfigError(key, s, "is not a statement", "{ actions, resources, effect?, conditions? }");
+    if (typeof s !== "object" || s === null)
+        throw new ConfigError(key, s, "is not a statement", "{ actions, resources, effect?, conditions? }");
     if (st.effect !== undefined && !Object.values(StatementEffect).includes(st.effect)) {
         throw new ConfigError(`${key}.effect`, st.effect, "is not an effect", "Allow | Deny");
     }
@@ -199,25 +246,48 @@ function validateStatement(key: string, s: unknown): void {
     }
     for (const a of st.actions) {
         if (typeof a !== "string" || !ACTION.test(a)) {
-            throw new ConfigError(`${key}.actions`, a, /[*?]/.test(String(a)) ? "is a wildcard action" : "is not an IAM action",
-                "service:Action names without wildcards, e.g. \"s3:GetObject\"");
+            throw new ConfigError(
+                `${key}.actions`,
+                a,
+                /[*?]/.test(String(a)) ? "is a wildcard action" : "is not an IAM action",
+                'service:Action names without wildcards, e.g. "s3:GetObject"',
+            );
         }
     }
     if (!Array.isArray(st.resources) || st.resources.length === 0) {
-        throw new ConfigError(`${key}.resources`, st.resources, "is empty", "one or more resource ARNs, or \"*\" for actions without resources");
+        throw new ConfigError(
+            `${key}.resources`,
+            st.resources,
+            "is empty",
+            'one or more resource ARNs, or "*" for actions without resources',
+        );
     }
     const known = st.resources.filter((r): r is string => typeof r === "string");
     if ((st.effect ?? StatementEffect.Allow) === StatementEffect.Allow) {
         const reads = st.actions.filter(isDataRead);
         const wild = known.find(isWildcardResource);
         if (reads.length > 0 && wild !== undefined) {
-            throw new ConfigError(`${key}.resources`, wild, `gives every resource to the data read ${reads[0]}`,
-                "the ARNs of the resources the app reads");
+            throw new ConfigError(
+                `${key}.resources`,
+                wild,
+                `gives every resource to the data read ${reads[0]}`,
+                "the ARNs of the resources the app reads",
+            );
         }
     }
     for (const [i, c] of (st.conditions ?? []).entries()) {
-        if (typeof c?.test !== "string" || typeof c.variable !== "string" || !Array.isArray(c.values) || c.values.length === 0) {
-            throw new ConfigError(`${key}.conditions[${i}]`, c, "is not a condition", "{ test, variable, values: [..] }");
+        if (
+            typeof c?.test !== "string" ||
+            typeof c.variable !== "string" ||
+            !Array.isArray(c.values) ||
+            c.values.length === 0
+        ) {
+            throw new ConfigError(
+                `${key}.conditions[${i}]`,
+                c,
+                "is not a condition",
+                "{ test, variable, values: [..] }",
+            );
         }
     }
 }
@@ -230,7 +300,13 @@ export function isDataRead(action: string): boolean {
 
 const S3_READ = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging"];
 const S3_WRITE = ["s3:PutObject", "s3:AbortMultipartUpload"];
-const SQS_READ = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+const SQS_READ = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+    "sqs:GetQueueUrl",
+];
 const SQS_WRITE = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
 const ES_READ = ["es:ESHttpGet", "es:ESHttpHead"];
 const ES_WRITE = ["es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"];
@@ -261,35 +337,52 @@ export function grantStatements(grants: ResolvedGrant[], ctx: GrantContext): Pol
         if (g.kind === "bucket") {
             const bucketArn = `arn:${ctx.partition}:s3:::${g.target}`;
             const objects = `${bucketArn}/${g.prefix ?? ""}*`;
-            const actions = [...(reads(g.access) ? S3_READ : []), ...(writes(g.access) ? S3_WRITE : []),
-                ...(g.access === GrantAccess.ReadWrite ? ["s3:DeleteObject"] : [])];
+            const actions = [
+                ...(reads(g.access) ? S3_READ : []),
+                ...(writes(g.access) ? S3_WRITE : []),
+                ...(g.access === GrantAccess.ReadWrite ? ["s3:DeleteObject"] : []),
+            ];
             out.push({ Sid: `${sid}Objects`, Effect: "Allow", Action: actions, Resource: objects });
             if (reads(g.access)) {
                 out.push({
-                    Sid: `${sid}List`, Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn,
+                    Sid: `${sid}List`,
+                    Effect: "Allow",
+                    Action: "s3:ListBucket",
+                    Resource: bucketArn,
                     ...(g.prefix ? { Condition: { StringLike: { "s3:prefix": [`${g.prefix}*`] } } } : {}),
                 });
             }
             out.push(keyStatement(`${sid}Key`, g, "s3", ctx));
         } else if (g.kind === "queue") {
-            const actions = [...new Set([...(reads(g.access) ? SQS_READ : []), ...(writes(g.access) ? SQS_WRITE : [])])];
+            const actions = [
+                ...new Set([...(reads(g.access) ? SQS_READ : []), ...(writes(g.access) ? SQS_WRITE : [])]),
+            ];
             out.push({ Sid: sid, Effect: "Allow", Action: actions, Resource: g.target! });
             out.push(keyStatement(`${sid}Key`, g, "sqs", ctx));
         } else if (g.kind === "searchDomain") {
             out.push({
-                Sid: sid, Effect: "Allow",
+                Sid: sid,
+                Effect: "Allow",
                 Action: [...(reads(g.access) ? ES_READ : []), ...(writes(g.access) ? ES_WRITE : [])],
                 Resource: [g.target!, `${g.target}/*`],
             });
         } else if (g.kind === "cache") {
             // https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
-            out.push({ Sid: sid, Effect: "Allow", Action: "elasticache:Connect", Resource: [g.cache!.replicationGroupArn, g.cache!.userArn] });
+            out.push({
+                Sid: sid,
+                Effect: "Allow",
+                Action: "elasticache:Connect",
+                Resource: [g.cache!.replicationGroupArn, g.cache!.userArn],
+            });
         } else {
             const s = g.statement!;
             const condition: Record<string, Record<string, string[]>> = {};
             for (const c of s.conditions) (condition[c.test] ??= {})[c.variable] = c.values;
             out.push({
-                Sid: sid, Effect: s.effect, Action: s.actions, Resource: s.resources,
+                Sid: sid,
+                Effect: s.effect,
+                Action: s.actions,
+                Resource: s.resources,
                 ...(s.conditions.length > 0 ? { Condition: condition } : {}),
             });
         }
@@ -298,9 +391,15 @@ export function grantStatements(grants: ResolvedGrant[], ctx: GrantContext): Pol
 }
 
 function keyStatement(sid: string, g: ResolvedGrant, service: string, ctx: GrantContext): PolicyStatement {
-    const actions = [...(reads(g.access) ? ["kms:Decrypt"] : []), ...(writes(g.access) ? ["kms:Decrypt", "kms:GenerateDataKey"] : [])];
+    const actions = [
+        ...(reads(g.access) ? ["kms:Decrypt"] : []),
+        ...(writes(g.access) ? ["kms:Decrypt", "kms:GenerateDataKey"] : []),
+    ];
     return {
-        Sid: sid, Effect: "Allow", Action: [...new Set(actions)], Resource: g.kmsKeyArn,
+        Sid: sid,
+        Effect: "Allow",
+        Action: [...new Set(actions)],
+        Resource: g.kmsKeyArn,
         Condition: { StringEquals: { "kms:ViaService": `${service}.${ctx.region}.${ctx.dnsSuffix}` } },
     };
 }
@@ -309,22 +408,37 @@ function keyStatement(sid: string, g: ResolvedGrant, service: string, ctx: Grant
 export function resolveGrant(g: GrantArgs, defaultKeyArn: pulumi.Input<string>): pulumi.Output<ResolvedGrant> {
     const kind = KINDS.find((k) => g[k] !== undefined)!;
     const s = g.statement;
-    return pulumi.all([
-        g.bucket ?? g.queue ?? g.searchDomain, g.kmsKeyArn ?? defaultKeyArn,
-        g.cache ? pulumi.all([g.cache.replicationGroupArn, g.cache.userArn]) : undefined,
-        s ? pulumi.all(s.resources) : undefined,
-        s ? pulumi.all((s.conditions ?? []).map((c) => pulumi.all(c.values))) : undefined,
-    ]).apply(([target, kmsKeyArn, cache, resources, conditionValues]) => {
-        const r: ResolvedGrant = { kind, access: g.access, prefix: g.prefix, target: target as string | undefined, kmsKeyArn: kmsKeyArn as string };
-        if (cache) r.cache = { replicationGroupArn: cache[0], userArn: cache[1] };
-        if (s) {
-            r.statement = {
-                effect: s.effect ?? StatementEffect.Allow, actions: s.actions, resources: resources as string[],
-                conditions: (s.conditions ?? []).map((c, i) => ({ test: c.test, variable: c.variable, values: (conditionValues as string[][])[i] })),
+    return pulumi
+        .all([
+            g.bucket ?? g.queue ?? g.searchDomain,
+            g.kmsKeyArn ?? defaultKeyArn,
+            g.cache ? pulumi.all([g.cache.replicationGroupArn, g.cache.userArn]) : undefined,
+            s ? pulumi.all(s.resources) : undefined,
+            s ? pulumi.all((s.conditions ?? []).map((c) => pulumi.all(c.values))) : undefined,
+        ])
+        .apply(([target, kmsKeyArn, cache, resources, conditionValues]) => {
+            const r: ResolvedGrant = {
+                kind,
+                access: g.access,
+                prefix: g.prefix,
+                target: target as string | undefined,
+                kmsKeyArn: kmsKeyArn as string,
             };
-            // Outputs resolved now: the same check as for known values.
-            validateStatement("grants.statement", { ...s, resources: r.statement.resources });
-        }
-        return r;
-    });
+            if (cache) r.cache = { replicationGroupArn: cache[0], userArn: cache[1] };
+            if (s) {
+                r.statement = {
+                    effect: s.effect ?? StatementEffect.Allow,
+                    actions: s.actions,
+                    resources: resources as string[],
+                    conditions: (s.conditions ?? []).map((c, i) => ({
+                        test: c.test,
+                        variable: c.variable,
+                        values: (conditionValues as string[][])[i],
+                    })),
+                };
+                // Outputs resolved now: the same check as for known values.
+                validateStatement("grants.statement", { ...s, resources: r.statement.resources });
+            }
+            return r;
+        });
 }

@@ -7,7 +7,10 @@ import { PolicyStatement } from "@citadel/shared";
 /** ECR actions a puller needs on a repository (GetAuthorizationToken has no resource and is separate). */
 export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"];
 export const ECR_PUSH_ACTIONS = [
-    "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
 ];
 
 function viaService(services: string[], region: string, dnsSuffix: string): PolicyStatement["Condition"] {
@@ -43,22 +46,36 @@ export function executionRoleStatements(i: ExecutionRoleInputs): PolicyStatement
         statements.push({ Sid: "PullImage", Effect: "Allow", Action: ECR_PULL_ACTIONS, Resource: i.repositoryArns });
     }
     statements.push({
-        Sid: "WriteLogs", Effect: "Allow",
+        Sid: "WriteLogs",
+        Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: `${i.logGroupArn}:*`,
     });
     const decryptVia: string[] = [];
     if (i.secretArns.length > 0) {
-        statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: i.secretArns });
+        statements.push({
+            Sid: "ReadSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: i.secretArns,
+        });
         decryptVia.push("secretsmanager");
     }
     if (i.parameterArns.length > 0) {
-        statements.push({ Sid: "ReadParameters", Effect: "Allow", Action: "ssm:GetParameters", Resource: i.parameterArns });
+        statements.push({
+            Sid: "ReadParameters",
+            Effect: "Allow",
+            Action: "ssm:GetParameters",
+            Resource: i.parameterArns,
+        });
         decryptVia.push("ssm");
     }
     if (decryptVia.length > 0) {
         statements.push({
-            Sid: "DecryptSecrets", Effect: "Allow", Action: "kms:Decrypt", Resource: i.kmsKeyArn,
+            Sid: "DecryptSecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: i.kmsKeyArn,
             Condition: viaService(decryptVia, i.region, i.dnsSuffix),
         });
     }
@@ -89,23 +106,33 @@ export interface TaskRoleInputs {
 /** The task role: what the application code may do, nothing more. */
 export function taskRoleStatements(i: TaskRoleInputs): PolicyStatement[] {
     const paramArn = `arn:${i.partition}:ssm:${i.region}:${i.accountId}:parameter${i.parameterNamespace}`;
-    const statements: PolicyStatement[] = [{
-        Sid: "ReadOwnParameterNamespace", Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-        Resource: [paramArn, `${paramArn}/*`],
-    }];
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ReadOwnParameterNamespace",
+            Effect: "Allow",
+            Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+            Resource: [paramArn, `${paramArn}/*`],
+        },
+    ];
     const decryptVia = ["ssm"];
     if (i.consumeQueueArns.length > 0) {
         statements.push({
-            Sid: "ConsumeQueue", Effect: "Allow",
-            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+            Sid: "ConsumeQueue",
+            Effect: "Allow",
+            Action: [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+            ],
             Resource: i.consumeQueueArns,
         });
     }
     if (i.produceQueueArns.length > 0) {
         statements.push({
-            Sid: "SendToWorkerQueues", Effect: "Allow",
+            Sid: "SendToWorkerQueues",
+            Effect: "Allow",
             Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
             Resource: i.produceQueueArns,
         });
@@ -115,14 +142,16 @@ export function taskRoleStatements(i: TaskRoleInputs): PolicyStatement[] {
         // credentials, instead of a password read once at task start.
         // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html
         statements.push({
-            Sid: "ConnectToDatabaseAsAppUser", Effect: "Allow",
+            Sid: "ConnectToDatabaseAsAppUser",
+            Effect: "Allow",
             Action: "rds-db:connect",
             Resource: `arn:${i.partition}:rds-db:${i.region}:${i.accountId}:dbuser:${i.databaseUser.resourceId}/${i.databaseUser.username}`,
         });
     }
     if (i.consumeQueueArns.length + i.produceQueueArns.length > 0) decryptVia.push("sqs");
     statements.push({
-        Sid: "DecryptOwnData", Effect: "Allow",
+        Sid: "DecryptOwnData",
+        Effect: "Allow",
         // Producers encrypt (GenerateDataKey), consumers and SecureString readers decrypt.
         Action: i.produceQueueArns.length > 0 ? ["kms:Decrypt", "kms:GenerateDataKey"] : "kms:Decrypt",
         Resource: i.kmsKeyArn,
@@ -139,16 +168,30 @@ export function ciPushPullStatements(repositoryArns: string[]): PolicyStatement[
     return [
         { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         {
-            Sid: "PushPullAppImages", Effect: "Allow",
-            Action: [...ECR_PULL_ACTIONS, ...ECR_PUSH_ACTIONS, "ecr:DescribeImages", "ecr:ListImages",
-                "ecr:DescribeImageScanFindings"],
+            Sid: "PushPullAppImages",
+            Effect: "Allow",
+            Action: [
+                ...ECR_PULL_ACTIONS,
+                ...ECR_PUSH_ACTIONS,
+                "ecr:DescribeImages",
+                "ecr:ListImages",
+                "ecr:DescribeImageScanFindings",
+            ],
             Resource: repositoryArns,
         },
         {
-            Sid: "NeverDeleteOrLoosen", Effect: "Deny",
-            Action: ["ecr:DeleteRepository", "ecr:BatchDeleteImage", "ecr:DeleteRepositoryPolicy", "ecr:SetRepositoryPolicy",
-                "ecr:DeleteLifecyclePolicy", "ecr:PutLifecyclePolicy", "ecr:PutImageTagMutability",
-                "ecr:PutImageScanningConfiguration"],
+            Sid: "NeverDeleteOrLoosen",
+            Effect: "Deny",
+            Action: [
+                "ecr:DeleteRepository",
+                "ecr:BatchDeleteImage",
+                "ecr:DeleteRepositoryPolicy",
+                "ecr:SetRepositoryPolicy",
+                "ecr:DeleteLifecyclePolicy",
+                "ecr:PutLifecyclePolicy",
+                "ecr:PutImageTagMutability",
+                "ecr:PutImageScanningConfiguration",
+            ],
             Resource: repositoryArns,
         },
     ];
@@ -157,12 +200,14 @@ export function ciPushPullStatements(repositoryArns: string[]): PolicyStatement[
 /** Keeps the newest `keep` images of a repository, tagged or not; older ones expire. */
 export function ecrLifecyclePolicy(keep = 100): string {
     return JSON.stringify({
-        rules: [{
-            rulePriority: 1,
-            description: `Keep the last ${keep} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
-            action: { type: "expire" },
-        }],
+        rules: [
+            {
+                rulePriority: 1,
+                description: `Keep the last ${keep} images`,
+                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+                action: { type: "expire" },
+            },
+        ],
     });
 }
 
@@ -170,15 +215,23 @@ export function ecrLifecyclePolicy(keep = 100): string {
  * Deployments of this cluster's services that failed, or that the circuit breaker is rolling back
  * (a rollback starts as a new deployment whose reason names the circuit breaker).
  */
-export function deploymentAlertPattern(partition: string, region: string, accountId: string, clusterName: string): string {
+export function deploymentAlertPattern(
+    partition: string,
+    region: string,
+    accountId: string,
+    clusterName: string,
+): string {
     return JSON.stringify({
-        "source": ["aws.ecs"],
+        source: ["aws.ecs"],
         "detail-type": ["ECS Deployment State Change"],
-        "resources": [{ prefix: `arn:${partition}:ecs:${region}:${accountId}:service/${clusterName}/` }],
-        "detail": {
+        resources: [{ prefix: `arn:${partition}:ecs:${region}:${accountId}:service/${clusterName}/` }],
+        detail: {
             $or: [
                 { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
-                { eventName: ["SERVICE_DEPLOYMENT_IN_PROGRESS"], reason: [{ prefix: "ECS deployment circuit breaker" }] },
+                {
+                    eventName: ["SERVICE_DEPLOYMENT_IN_PROGRESS"],
+                    reason: [{ prefix: "ECS deployment circuit breaker" }],
+                },
             ],
         },
     });
@@ -186,9 +239,14 @@ export function deploymentAlertPattern(partition: string, region: string, accoun
 
 /** Queues refuse requests without TLS. */
 export function queueStatements(queueArn: string): PolicyStatement[] {
-    return [{
-        Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*",
-        Action: "sqs:*", Resource: queueArn,
-        Condition: { Bool: { "aws:SecureTransport": false } },
-    }];
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queueArn,
+            Condition: { Bool: { "aws:SecureTransport": false } },
+        },
+    ];
 }

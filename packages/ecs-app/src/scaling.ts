@@ -22,14 +22,16 @@ export function serviceTracking(s: ResolvedService, resourceLabel: pulumi.Input<
             suffix: "cpu",
             config: {
                 predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
-                targetValue: s.cpuTargetPercent, ...COOLDOWNS,
+                targetValue: s.cpuTargetPercent,
+                ...COOLDOWNS,
             },
         },
         {
             suffix: "requests",
             config: {
                 predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel },
-                targetValue: s.requestsPerTarget, ...COOLDOWNS,
+                targetValue: s.requestsPerTarget,
+                ...COOLDOWNS,
             },
         },
     ];
@@ -40,54 +42,88 @@ export function serviceTracking(s: ResolvedService, resourceLabel: pulumi.Input<
  * Container Insights), kept near `backlogPerTask`.
  */
 export function workerTracking(
-    w: ResolvedWorker, queueName: pulumi.Input<string>, clusterName: pulumi.Input<string>, serviceName: pulumi.Input<string>,
+    w: ResolvedWorker,
+    queueName: pulumi.Input<string>,
+    clusterName: pulumi.Input<string>,
+    serviceName: pulumi.Input<string>,
 ): Tracking[] {
-    const stat = (id: string, namespace: string, metricName: string, statistic: string,
-        dimensions: Array<{ name: string; value: pulumi.Input<string> }>) => ({
-        id, returnData: false, metricStat: { stat: statistic, metric: { namespace, metricName, dimensions } },
+    const stat = (
+        id: string,
+        namespace: string,
+        metricName: string,
+        statistic: string,
+        dimensions: Array<{ name: string; value: pulumi.Input<string> }>,
+    ) => ({
+        id,
+        returnData: false,
+        metricStat: { stat: statistic, metric: { namespace, metricName, dimensions } },
     });
-    return [{
-        suffix: "backlog",
-        config: {
-            targetValue: w.backlogPerTask, ...COOLDOWNS,
-            customizedMetricSpecification: {
-                metrics: [
-                    stat("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum", [{ name: "QueueName", value: queueName }]),
-                    stat("tasks", "ECS/ContainerInsights", "RunningTaskCount", "Average",
-                        [{ name: "ClusterName", value: clusterName }, { name: "ServiceName", value: serviceName }]),
-                    // With no task running yet the backlog itself is the signal (no division by zero).
-                    { id: "backlog", expression: "visible / IF(tasks > 0, tasks, 1)", label: "Visible messages per task", returnData: true },
-                ],
+    return [
+        {
+            suffix: "backlog",
+            config: {
+                targetValue: w.backlogPerTask,
+                ...COOLDOWNS,
+                customizedMetricSpecification: {
+                    metrics: [
+                        stat("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Sum", [
+                            { name: "QueueName", value: queueName },
+                        ]),
+                        stat("tasks", "ECS/ContainerInsights", "RunningTaskCount", "Average", [
+                            { name: "ClusterName", value: clusterName },
+                            { name: "ServiceName", value: serviceName },
+                        ]),
+                        // With no task running yet the backlog itself is the signal (no division by zero).
+                        {
+                            id: "backlog",
+                            expression: "visible / IF(tasks > 0, tasks, 1)",
+                            label: "Visible messages per task",
+                            returnData: true,
+                        },
+                    ],
+                },
             },
         },
-    }];
+    ];
 }
 
 /** The service's scalable target (between its min and max count, min 0 before a release) and its tracking policies. */
 export function createScaling(
-    name: string, parent: pulumi.Resource, m: ResolvedService | ResolvedWorker, released: pulumi.Input<boolean>,
+    name: string,
+    parent: pulumi.Resource,
+    m: ResolvedService | ResolvedWorker,
+    released: pulumi.Input<boolean>,
     clusterName: pulumi.Input<string>,
-    serviceName: pulumi.Input<string>, policies: Tracking[],
+    serviceName: pulumi.Input<string>,
+    policies: Tracking[],
 ): appautoscaling.Target {
-    const target = new appautoscaling.Target(`${name}-${m.name}-scaling`, {
-        serviceNamespace: "ecs",
-        scalableDimension: "ecs:service:DesiredCount",
-        resourceId: pulumi.interpolate`service/${clusterName}/${serviceName}`,
-        // Zero until an image is released. Raising the minimum later makes Application Auto Scaling
-        // bring the running count into the new range ("it changes the resource's current capacity
-        // to a value that is inside of this range"):
-        // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
-        minCapacity: pulumi.output(released).apply((r) => (r ? m.minCount : 0)),
-        maxCapacity: m.maxCount,
-    }, { parent });
+    const target = new appautoscaling.Target(
+        `${name}-${m.name}-scaling`,
+        {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: pulumi.interpolate`service/${clusterName}/${serviceName}`,
+            // Zero until an image is released. Raising the minimum later makes Application Auto Scaling
+            // bring the running count into the new range ("it changes the resource's current capacity
+            // to a value that is inside of this range"):
+            // https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+            minCapacity: pulumi.output(released).apply((r) => (r ? m.minCount : 0)),
+            maxCapacity: m.maxCount,
+        },
+        { parent },
+    );
     for (const p of policies) {
-        new appautoscaling.Policy(`${name}-${m.name}-${p.suffix}`, {
-            policyType: "TargetTrackingScaling",
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            serviceNamespace: target.serviceNamespace,
-            targetTrackingScalingPolicyConfiguration: p.config,
-        }, { parent });
+        new appautoscaling.Policy(
+            `${name}-${m.name}-${p.suffix}`,
+            {
+                policyType: "TargetTrackingScaling",
+                resourceId: target.resourceId,
+                scalableDimension: target.scalableDimension,
+                serviceNamespace: target.serviceNamespace,
+                targetTrackingScalingPolicyConfiguration: p.config,
+            },
+            { parent },
+        );
     }
     return target;
 }

@@ -1,15 +1,53 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     requireListenerRuleQuotas,
-    ARN_RULES, ConfigError, credentialReason, lateConfigError, requireArn, requireInteger, requireLogRetention, requireNonRootUser,
-    requireOneOf, requireSafeText, requireThreshold, requireInstanceType, refuseRenamed, checkedInput,
+    ARN_RULES,
+    ConfigError,
+    credentialReason,
+    lateConfigError,
+    requireArn,
+    requireInteger,
+    requireLogRetention,
+    requireNonRootUser,
+    requireOneOf,
+    requireSafeText,
+    requireThreshold,
+    requireInstanceType,
+    refuseRenamed,
+    checkedInput,
 } from "@citadel/shared";
 import {
-    CAPACITY_TYPES, CapacityType, ContainerArgs, CPU_ARCHITECTURES, CpuArchitecture,
-    DESYNC_MITIGATION_MODES, ECS_APP_DEFAULTS, Ec2CapacityArgs, EcsAppArgs, EcsAppKeys, ImagesArgs, ResolvedImages, LoadBalancerArgs,
-    OriginProtectionArgs, ResolvedContainer, ResolvedEcsAppArgs, ResolvedSecret, ResolvedService, ResolvedWorker,
-    RoutingArgs, SECRET_LOOKING_NAME, ServiceArgs, TARGET_PROTOCOLS, WorkerArgs,
-    APP_VERSION_ENV, DATABASE_APP_USER_ENV, DATABASE_AUTH_ENV, DATABASE_ENV, DATABASE_SECRET, producerQueueEnv, WORKER_QUEUE_ENV,
+    CAPACITY_TYPES,
+    CapacityType,
+    ContainerArgs,
+    CPU_ARCHITECTURES,
+    CpuArchitecture,
+    DESYNC_MITIGATION_MODES,
+    ECS_APP_DEFAULTS,
+    Ec2CapacityArgs,
+    EcsAppArgs,
+    EcsAppKeys,
+    ImagesArgs,
+    ResolvedImages,
+    LoadBalancerArgs,
+    OriginProtectionArgs,
+    ResolvedContainer,
+    ResolvedEcsAppArgs,
+    ResolvedSecret,
+    ResolvedService,
+    ResolvedWorker,
+    RoutingArgs,
+    SECRET_LOOKING_NAME,
+    ServiceArgs,
+    TARGET_PROTOCOLS,
+    WorkerArgs,
+    APP_VERSION_ENV,
+    DATABASE_APP_USER_ENV,
+    DATABASE_AUTH_ENV,
+    DATABASE_ENV,
+    DATABASE_SECRET,
+    producerQueueEnv,
+    WORKER_QUEUE_ENV,
 } from "./args";
 import { validateGrants } from "./grants";
 import { validateAccess } from "./access";
@@ -36,13 +74,18 @@ export const FARGATE_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
 ]);
 
 function describeSizes(sizes: readonly number[]): string {
-    return sizes.length <= 3 ? sizes.join(", ")
+    return sizes.length <= 3
+        ? sizes.join(", ")
         : `${sizes[0]}..${sizes[sizes.length - 1]} in steps of ${sizes[1] - sizes[0]}`;
 }
 
 /** Validates a task size: a Fargate pair on Fargate, sane bounds on EC2. */
 export function requireTaskSize(
-    cpuKey: string, cpu: unknown, memoryKey: string, memory: unknown, capacity: CapacityType,
+    cpuKey: string,
+    cpu: unknown,
+    memoryKey: string,
+    memory: unknown,
+    capacity: CapacityType,
 ): void {
     if (capacity === "ec2") {
         requireInteger(cpuKey, cpu, 128, 196608);
@@ -54,8 +97,12 @@ export function requireTaskSize(
         throw new ConfigError(cpuKey, cpu, "is not a Fargate CPU size", [...FARGATE_SIZES.keys()].join(", "));
     }
     if (!sizes.includes(memory as number)) {
-        throw new ConfigError(memoryKey, memory, `is not a valid Fargate memory size for ${cpu} CPU units`,
-            `${describeSizes(sizes)} (MiB)`);
+        throw new ConfigError(
+            memoryKey,
+            memory,
+            `is not a valid Fargate memory size for ${cpu} CPU units`,
+            `${describeSizes(sizes)} (MiB)`,
+        );
     }
 }
 
@@ -78,8 +125,13 @@ export const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const IMAGE_TAG_ALLOWED = "letters, digits, _ . -, not starting with . or -, up to 128 characters";
 
 /** Late check (a tag read from Parameter Store or given as an Output): a Docker tag. Throws a ResourceError. */
-export function requireImageTagResolved(resource: pulumi.Resource | undefined, key: string, tag: string | undefined): string {
-    if (!IMAGE_TAG.test(tag ?? "")) throw lateConfigError(resource, key, tag, "is not a Docker image tag", IMAGE_TAG_ALLOWED);
+export function requireImageTagResolved(
+    resource: pulumi.Resource | undefined,
+    key: string,
+    tag: string | undefined,
+): string {
+    if (!IMAGE_TAG.test(tag ?? ""))
+        throw lateConfigError(resource, key, tag, "is not a Docker image tag", IMAGE_TAG_ALLOWED);
     return tag!;
 }
 
@@ -118,13 +170,22 @@ export function requireCertificateArn(key: string, value: unknown, region?: stri
 function resolveSecrets(secrets: unknown, keyOf: (field: string) => string): ResolvedSecret[] {
     if (secrets === undefined) return [];
     if (typeof secrets !== "object" || secrets === null || Array.isArray(secrets)) {
-        throw new ConfigError(keyOf("secrets"), secrets, "is not a map of names to secret references",
-            "{ NAME: { secretsManagerArn, jsonKey? } | { ssmParameterArn } }");
+        throw new ConfigError(
+            keyOf("secrets"),
+            secrets,
+            "is not a map of names to secret references",
+            "{ NAME: { secretsManagerArn, jsonKey? } | { ssmParameterArn } }",
+        );
     }
     return Object.entries(secrets as Record<string, unknown>).map(([name, ref]) => {
         const key = keyOf(`secrets.${name}`);
-        requireMatch(keyOf("secrets"), name, ENV_NAME, "is not a valid environment variable name",
-            "letters, digits and underscores, not starting with a digit");
+        requireMatch(
+            keyOf("secrets"),
+            name,
+            ENV_NAME,
+            "is not a valid environment variable name",
+            "letters, digits and underscores, not starting with a digit",
+        );
         const allowed = "a reference { secretsManagerArn, jsonKey? } or { ssmParameterArn }, never the value itself";
         if (typeof ref !== "object" || ref === null || Array.isArray(ref) || pulumi.Output.isInstance(ref)) {
             // Never echo what may be the secret itself.
@@ -133,26 +194,50 @@ function resolveSecrets(secrets: unknown, keyOf: (field: string) => string): Res
         const r = ref as Record<string, unknown>;
         const kinds = ["secretsManagerArn", "ssmParameterArn"].filter((k) => r[k] !== undefined);
         if (kinds.length !== 1) {
-            throw new ConfigError(key, Object.keys(r), "names neither or both of secretsManagerArn and ssmParameterArn", allowed);
+            throw new ConfigError(
+                key,
+                Object.keys(r),
+                "names neither or both of secretsManagerArn and ssmParameterArn",
+                allowed,
+            );
         }
         if (r.secretsManagerArn !== undefined) {
             if (isKnown(r.secretsManagerArn)) {
-                requireMatch(`${key}.secretsManagerArn`, r.secretsManagerArn, SECRETS_MANAGER_ARN,
-                    "is not a Secrets Manager secret ARN", "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>");
+                requireMatch(
+                    `${key}.secretsManagerArn`,
+                    r.secretsManagerArn,
+                    SECRETS_MANAGER_ARN,
+                    "is not a Secrets Manager secret ARN",
+                    "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>",
+                );
             }
             if (r.jsonKey !== undefined) {
-                requireMatch(`${key}.jsonKey`, r.jsonKey, /^[^:\s]{1,128}$/, "is not a JSON key",
-                    "a key of the secret's JSON, without colons or spaces");
+                requireMatch(
+                    `${key}.jsonKey`,
+                    r.jsonKey,
+                    /^[^:\s]{1,128}$/,
+                    "is not a JSON key",
+                    "a key of the secret's JSON, without colons or spaces",
+                );
             }
-            return { name, kind: "secretsmanager" as const, arn: r.secretsManagerArn as pulumi.Input<string>,
-                jsonKey: r.jsonKey as string | undefined };
+            return {
+                name,
+                kind: "secretsmanager" as const,
+                arn: r.secretsManagerArn as pulumi.Input<string>,
+                jsonKey: r.jsonKey as string | undefined,
+            };
         }
         if (r.jsonKey !== undefined) {
             throw new ConfigError(`${key}.jsonKey`, r.jsonKey, "applies only to secretsManagerArn", "unset");
         }
         if (isKnown(r.ssmParameterArn)) {
-            requireMatch(`${key}.ssmParameterArn`, r.ssmParameterArn, SSM_PARAMETER_ARN,
-                "is not a Parameter Store parameter ARN", "arn:aws:ssm:<region>:<account>:parameter/<name>");
+            requireMatch(
+                `${key}.ssmParameterArn`,
+                r.ssmParameterArn,
+                SSM_PARAMETER_ARN,
+                "is not a Parameter Store parameter ARN",
+                "arn:aws:ssm:<region>:<account>:parameter/<name>",
+            );
         }
         return { name, kind: "ssm" as const, arn: r.ssmParameterArn as pulumi.Input<string> };
     });
@@ -164,13 +249,23 @@ function resolveEnvironment(env: unknown, keyOf: (field: string) => string): Rec
         throw new ConfigError(keyOf("environment"), env, "is not a map of names to values", "{ NAME: value }");
     }
     for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
-        requireMatch(keyOf("environment"), name, ENV_NAME, "is not a valid environment variable name",
-            "letters, digits and underscores, not starting with a digit");
-        const reason = SECRET_LOOKING_NAME.test(name) ? "has a name that looks like a secret" : credentialReason(name, value);
+        requireMatch(
+            keyOf("environment"),
+            name,
+            ENV_NAME,
+            "is not a valid environment variable name",
+            "letters, digits and underscores, not starting with a digit",
+        );
+        const reason = SECRET_LOOKING_NAME.test(name)
+            ? "has a name that looks like a secret"
+            : credentialReason(name, value);
         if (reason) {
-            throw new ConfigError(keyOf(`environment.${name}`), "(hidden)",
+            throw new ConfigError(
+                keyOf(`environment.${name}`),
+                "(hidden)",
                 `${reason}, and environment values are stored in clear`,
-                "the value in `secrets`, by reference to Secrets Manager or Parameter Store");
+                "the value in `secrets`, by reference to Secrets Manager or Parameter Store",
+            );
         }
         if (typeof value === "string") requireSafeText(keyOf(`environment.${name}`), value);
         if (typeof value !== "string" && !pulumi.Output.isInstance(value) && !(value instanceof Promise)) {
@@ -181,29 +276,48 @@ function resolveEnvironment(env: unknown, keyOf: (field: string) => string): Rec
 }
 
 function resolveContainer(
-    raw: ContainerArgs & { name: string }, keyOf: (field: string) => string, capacity: CapacityType,
-    hasDatabase: boolean, useDatabaseDefault: boolean,
+    raw: ContainerArgs & { name: string },
+    keyOf: (field: string) => string,
+    capacity: CapacityType,
+    hasDatabase: boolean,
+    useDatabaseDefault: boolean,
 ): ResolvedContainer {
-    const image = requireMatch(keyOf("image"), raw.image, IMAGE_NAME, "is not a repository name",
-        "lowercase letters, digits, and . _ - / separators, e.g. \"backend\" or \"acme/backend\"");
+    const image = requireMatch(
+        keyOf("image"),
+        raw.image,
+        IMAGE_NAME,
+        "is not a repository name",
+        'lowercase letters, digits, and . _ - / separators, e.g. "backend" or "acme/backend"',
+    );
     const cpu = raw.cpu ?? ECS_APP_DEFAULTS.cpu;
     const memory = raw.memory ?? ECS_APP_DEFAULTS.memory;
     requireTaskSize(keyOf("cpu"), cpu, keyOf("memory"), memory, capacity);
-    const command = raw.command === undefined ? undefined
-        : requireList(keyOf("command"), raw.command, "a list of strings").map((c) => {
-            if (typeof c !== "string") throw new ConfigError(keyOf("command"), raw.command, "is not a list of strings", "strings");
-            return requireSafeText(keyOf("command"), c);
-        });
+    const command =
+        raw.command === undefined
+            ? undefined
+            : requireList(keyOf("command"), raw.command, "a list of strings").map((c) => {
+                  if (typeof c !== "string")
+                      throw new ConfigError(keyOf("command"), raw.command, "is not a list of strings", "strings");
+                  return requireSafeText(keyOf("command"), c);
+              });
     // An empty command is not "no command": ECS would run the image's default (a web server for a worker).
     if (command !== undefined && (command.length === 0 || command[0].trim() === "")) {
-        throw new ConfigError(keyOf("command"), raw.command, "is empty", 'a non-empty list of strings, e.g. ["bin/worker"], or unset (the image\'s command)');
+        throw new ConfigError(
+            keyOf("command"),
+            raw.command,
+            "is empty",
+            'a non-empty list of strings, e.g. ["bin/worker"], or unset (the image\'s command)',
+        );
     }
     if (raw.user !== undefined) requireNonRootUser(keyOf("user"), raw.user);
     const useDatabase = raw.useDatabase ?? (useDatabaseDefault && hasDatabase);
     if (useDatabase && !hasDatabase) {
         throw new ConfigError(keyOf("useDatabase"), true, "needs a database", "false, or set `database`");
     }
-    const writablePaths = requireWritablePaths(keyOf("writablePaths"), raw.writablePaths ?? ECS_APP_DEFAULTS.writablePaths);
+    const writablePaths = requireWritablePaths(
+        keyOf("writablePaths"),
+        raw.writablePaths ?? ECS_APP_DEFAULTS.writablePaths,
+    );
     const environment = resolveEnvironment(raw.environment, keyOf);
     const secrets = resolveSecrets(raw.secrets, keyOf);
     for (const s of secrets) {
@@ -212,24 +326,59 @@ function resolveContainer(
         }
     }
     const grants = validateGrants(keyOf("grants"), raw.grants);
-    return { name: raw.name, image, cpu, memory, command, environment, secrets, user: raw.user, useDatabase, writablePaths, grants };
+    return {
+        name: raw.name,
+        image,
+        cpu,
+        memory,
+        command,
+        environment,
+        secrets,
+        user: raw.user,
+        useDatabase,
+        writablePaths,
+        grants,
+    };
 }
 
 /**
  * System directories a scratch volume would hide (the image's binaries, libraries, configuration):
  * mounting over them defeats the read-only root file system, or breaks the container.
  */
-export const SYSTEM_PATHS = ["/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/root", "/run",
-    "/sbin", "/sys", "/usr", "/var"] as const;
+export const SYSTEM_PATHS = [
+    "/",
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/usr",
+    "/var",
+] as const;
 
 function requireWritablePaths(key: string, value: unknown): string[] {
-    const allowed = 'unique absolute paths of directories the app writes to, outside the system directories, e.g. ["/tmp", "/app/tmp"]';
+    const allowed =
+        'unique absolute paths of directories the app writes to, outside the system directories, e.g. ["/tmp", "/app/tmp"]';
     const paths = requireList(key, value, allowed).map((p) =>
-        requireMatch(key, p, /^(\/[A-Za-z0-9_.-]+)+$/, "is not a normalised absolute path", allowed));
+        requireMatch(key, p, /^(\/[A-Za-z0-9_.-]+)+$/, "is not a normalised absolute path", allowed),
+    );
     const seen = new Set<string>();
     for (const p of paths) {
-        if (p.split("/").some((seg) => seg === "." || seg === "..")) throw new ConfigError(key, p, "is not a normalised absolute path", allowed);
-        if ((SYSTEM_PATHS as readonly string[]).includes(p) || p.startsWith("/proc/") || p.startsWith("/sys/") || p.startsWith("/dev/")) {
+        if (p.split("/").some((seg) => seg === "." || seg === ".."))
+            throw new ConfigError(key, p, "is not a normalised absolute path", allowed);
+        if (
+            (SYSTEM_PATHS as readonly string[]).includes(p) ||
+            p.startsWith("/proc/") ||
+            p.startsWith("/sys/") ||
+            p.startsWith("/dev/")
+        ) {
             throw new ConfigError(key, p, "would hide a system directory of the image", allowed);
         }
         if (seen.has(p)) throw new ConfigError(key, paths, `repeats ${JSON.stringify(p)}`, allowed);
@@ -239,36 +388,70 @@ function requireWritablePaths(key: string, value: unknown): string[] {
 }
 
 function resolveCounts(
-    raw: { desiredCount?: number; minCount?: number; maxCount?: number }, keyOf: (f: string) => string,
+    raw: { desiredCount?: number; minCount?: number; maxCount?: number },
+    keyOf: (f: string) => string,
     desiredDefault: number,
 ): { desiredCount: number; minCount: number; maxCount: number } {
     const desiredCount = requireInteger(keyOf("desiredCount"), raw.desiredCount ?? desiredDefault, 0, 100);
     const minCount = requireInteger(keyOf("minCount"), raw.minCount ?? desiredCount, 0, 100);
-    const maxCount = requireInteger(keyOf("maxCount"),
-        raw.maxCount ?? Math.max(ECS_APP_DEFAULTS.maxCountFloor, desiredCount), 1, 100);
+    const maxCount = requireInteger(
+        keyOf("maxCount"),
+        raw.maxCount ?? Math.max(ECS_APP_DEFAULTS.maxCountFloor, desiredCount),
+        1,
+        100,
+    );
     if (minCount > desiredCount) {
-        throw new ConfigError(keyOf("minCount"), minCount, `is above desiredCount (${desiredCount})`, `0..${desiredCount}`);
+        throw new ConfigError(
+            keyOf("minCount"),
+            minCount,
+            `is above desiredCount (${desiredCount})`,
+            `0..${desiredCount}`,
+        );
     }
     if (maxCount < desiredCount) {
-        throw new ConfigError(keyOf("maxCount"), maxCount, `is below desiredCount (${desiredCount})`, `${desiredCount}..100`);
+        throw new ConfigError(
+            keyOf("maxCount"),
+            maxCount,
+            `is below desiredCount (${desiredCount})`,
+            `${desiredCount}..100`,
+        );
     }
     return { desiredCount, minCount, maxCount };
 }
 
-function resolveRouting(raw: unknown, keyOf: (f: string) => string, protectedOrigin: boolean):
-    { paths: string[]; hosts: string[] } {
+function resolveRouting(
+    raw: unknown,
+    keyOf: (f: string) => string,
+    protectedOrigin: boolean,
+): { paths: string[]; hosts: string[] } {
     const r = (raw ?? {}) as RoutingArgs;
     const paths = requireList(keyOf("routing.paths"), r.paths, "a list of path patterns").map((p) =>
-        requireMatch(keyOf("routing.paths"), p, PATH_PATTERN, "is not a path pattern",
-            'a path starting with "/", up to 128 characters, * and ? as wildcards'));
+        requireMatch(
+            keyOf("routing.paths"),
+            p,
+            PATH_PATTERN,
+            "is not a path pattern",
+            'a path starting with "/", up to 128 characters, * and ? as wildcards',
+        ),
+    );
     const hosts = requireList(keyOf("routing.hosts"), r.hosts, "a list of host names").map((h) =>
-        requireMatch(keyOf("routing.hosts"), h, HOST_PATTERN, "is not a host name", 'e.g. "app.example.com", "*.example.com"'));
+        requireMatch(
+            keyOf("routing.hosts"),
+            h,
+            HOST_PATTERN,
+            "is not a host name",
+            'e.g. "app.example.com", "*.example.com"',
+        ),
+    );
     if (paths.length + hosts.length === 0) {
         throw new ConfigError(keyOf("routing"), raw, "matches no request", "at least one path or host");
     }
     // The origin header CloudFront adds is one more match evaluation (and its value has no wildcard).
-    requireListenerRuleQuotas({ rule: keyOf("routing"), paths: keyOf("routing.paths"), hosts: keyOf("routing.hosts") }, { paths, hosts, headerValues: protectedOrigin ? ["origin"] : [] },
-        protectedOrigin ? ", the origin header takes one" : "");
+    requireListenerRuleQuotas(
+        { rule: keyOf("routing"), paths: keyOf("routing.paths"), hosts: keyOf("routing.hosts") },
+        { paths, hosts, headerValues: protectedOrigin ? ["origin"] : [] },
+        protectedOrigin ? ", the origin header takes one" : "",
+    );
     return { paths, hosts };
 }
 
@@ -286,7 +469,10 @@ function globRegExp(pattern: string, caseInsensitive: boolean): RegExp {
     const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
     let re = compiled.get(key);
     if (!re) {
-        const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+        const body = pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".");
         re = new RegExp(`^${body}$`, caseInsensitive ? "i" : "");
         compiled.set(key, re);
     }
@@ -320,21 +506,30 @@ export function requireReachableRoutes(services: ResolvedService[], keys: EcsApp
         for (const a of [...earlier].sort((x, y) => position.get(x)! - position.get(y)!)) {
             if (covers(a.hosts, b.hosts, true) && covers(a.paths, b.paths, false)) {
                 const field = b.paths.length > 0 ? "routing.paths" : "routing.hosts";
-                throw new ConfigError(keys.member("services", b.name, field), b.paths.length > 0 ? b.paths : b.hosts,
+                throw new ConfigError(
+                    keys.member("services", b.name, field),
+                    b.paths.length > 0 ? b.paths : b.hosts,
                     `is already routed to service "${a.name}", listed before it`,
-                    "a path or host no earlier service matches (list specific routes before catch-alls)");
+                    "a path or host no earlier service matches (list specific routes before catch-alls)",
+                );
             }
         }
         // b may shadow later services: exactly through its literal patterns (on the axis with
         // literals only), or in general when both axes have wildcards or are empty.
         if (!wild(b.paths)) for (const p of b.paths) byExact.set(`p:${p}`, [...(byExact.get(`p:${p}`) ?? []), b]);
-        else if (!wild(b.hosts)) for (const h of b.hosts) byExact.set(`h:${h.toLowerCase()}`, [...(byExact.get(`h:${h.toLowerCase()}`) ?? []), b]);
+        else if (!wild(b.hosts))
+            for (const h of b.hosts)
+                byExact.set(`h:${h.toLowerCase()}`, [...(byExact.get(`h:${h.toLowerCase()}`) ?? []), b]);
         else general.push(b);
     }
 }
 
 function resolveService(
-    raw: ServiceArgs, index: number, keys: EcsAppKeys, capacity: CapacityType, hasDatabase: boolean,
+    raw: ServiceArgs,
+    index: number,
+    keys: EcsAppKeys,
+    capacity: CapacityType,
+    hasDatabase: boolean,
     protectedOrigin: boolean,
 ): ResolvedService {
     const keyOf = (f: string) => keys.member("services", raw.name, f);
@@ -345,28 +540,64 @@ function resolveService(
     }
     const { paths, hosts } = resolveRouting(raw.routing, keyOf, protectedOrigin);
     const protocol = requireOneOf(keyOf("protocol"), raw.protocol ?? "HTTP", TARGET_PROTOCOLS);
-    const healthCheckPath = requireMatch(keyOf("healthCheckPath"), raw.healthCheckPath ?? ECS_APP_DEFAULTS.healthCheckPath,
-        /^\/[A-Za-z0-9_\-.~/%?=&]{0,1023}$/, "is not a path", 'a path starting with "/"');
-    const healthCheckGracePeriodSeconds = requireInteger(keyOf("healthCheckGracePeriodSeconds"),
-        raw.healthCheckGracePeriodSeconds ?? ECS_APP_DEFAULTS.healthCheckGracePeriodSeconds, 0, 2147483647);
+    const healthCheckPath = requireMatch(
+        keyOf("healthCheckPath"),
+        raw.healthCheckPath ?? ECS_APP_DEFAULTS.healthCheckPath,
+        /^\/[A-Za-z0-9_\-.~/%?=&]{0,1023}$/,
+        "is not a path",
+        'a path starting with "/"',
+    );
+    const healthCheckGracePeriodSeconds = requireInteger(
+        keyOf("healthCheckGracePeriodSeconds"),
+        raw.healthCheckGracePeriodSeconds ?? ECS_APP_DEFAULTS.healthCheckGracePeriodSeconds,
+        0,
+        2147483647,
+    );
     const counts = resolveCounts(raw, keyOf, ECS_APP_DEFAULTS.serviceDesiredCount);
-    const cpuTargetPercent = requireInteger(keyOf("cpuTargetPercent"),
-        raw.cpuTargetPercent ?? ECS_APP_DEFAULTS.cpuTargetPercent, 10, 90);
-    const requestsPerTarget = requireInteger(keyOf("requestsPerTarget"),
-        raw.requestsPerTarget ?? ECS_APP_DEFAULTS.requestsPerTarget, 1, 1_000_000);
+    const cpuTargetPercent = requireInteger(
+        keyOf("cpuTargetPercent"),
+        raw.cpuTargetPercent ?? ECS_APP_DEFAULTS.cpuTargetPercent,
+        10,
+        90,
+    );
+    const requestsPerTarget = requireInteger(
+        keyOf("requestsPerTarget"),
+        raw.requestsPerTarget ?? ECS_APP_DEFAULTS.requestsPerTarget,
+        1,
+        1_000_000,
+    );
     return {
-        ...container, port, paths, hosts, protocol, healthCheckPath, healthCheckGracePeriodSeconds, ...counts,
-        cpuTargetPercent, requestsPerTarget, priority: (index + 1) * 10,
+        ...container,
+        port,
+        paths,
+        hosts,
+        protocol,
+        healthCheckPath,
+        healthCheckGracePeriodSeconds,
+        ...counts,
+        cpuTargetPercent,
+        requestsPerTarget,
+        priority: (index + 1) * 10,
     };
 }
 
-function resolveWorker(raw: WorkerArgs, keys: EcsAppKeys, capacity: CapacityType, hasDatabase: boolean,
-    serviceNames: string[], serviceImages: string[]): ResolvedWorker {
+function resolveWorker(
+    raw: WorkerArgs,
+    keys: EcsAppKeys,
+    capacity: CapacityType,
+    hasDatabase: boolean,
+    serviceNames: string[],
+    serviceImages: string[],
+): ResolvedWorker {
     const keyOf = (f: string) => keys.member("workers", raw.name, f);
     const container = resolveContainer(raw, keyOf, capacity, hasDatabase, false);
     if (container.command === undefined && serviceImages.includes(container.image)) {
-        throw new ConfigError(keyOf("command"), undefined, "is unset, and the worker runs a service's image (its default command is the service)",
-            'the worker\'s command, e.g. ["bin/worker"]');
+        throw new ConfigError(
+            keyOf("command"),
+            undefined,
+            "is unset, and the worker runs a service's image (its default command is the service)",
+            'the worker\'s command, e.g. ["bin/worker"]',
+        );
     }
     const counts = resolveCounts(raw, keyOf, ECS_APP_DEFAULTS.workerDesiredCount);
     if (counts.maxCount < 1) throw new ConfigError(keyOf("maxCount"), counts.maxCount, "is out of range", "1..100");
@@ -377,13 +608,33 @@ function resolveWorker(raw: WorkerArgs, keys: EcsAppKeys, capacity: CapacityType
         return p;
     });
     return {
-        ...container, ...counts, producers,
-        backlogPerTask: requireInteger(keyOf("backlogPerTask"), raw.backlogPerTask ?? ECS_APP_DEFAULTS.backlogPerTask, 1, 1_000_000),
-        visibilityTimeoutSeconds: requireInteger(keyOf("visibilityTimeoutSeconds"),
-            raw.visibilityTimeoutSeconds ?? ECS_APP_DEFAULTS.visibilityTimeoutSeconds, 0, 43200),
-        maxReceiveCount: requireInteger(keyOf("maxReceiveCount"), raw.maxReceiveCount ?? ECS_APP_DEFAULTS.maxReceiveCount, 1, 1000),
-        messageRetentionSeconds: requireInteger(keyOf("messageRetentionSeconds"),
-            raw.messageRetentionSeconds ?? ECS_APP_DEFAULTS.messageRetentionSeconds, 60, 1209600),
+        ...container,
+        ...counts,
+        producers,
+        backlogPerTask: requireInteger(
+            keyOf("backlogPerTask"),
+            raw.backlogPerTask ?? ECS_APP_DEFAULTS.backlogPerTask,
+            1,
+            1_000_000,
+        ),
+        visibilityTimeoutSeconds: requireInteger(
+            keyOf("visibilityTimeoutSeconds"),
+            raw.visibilityTimeoutSeconds ?? ECS_APP_DEFAULTS.visibilityTimeoutSeconds,
+            0,
+            43200,
+        ),
+        maxReceiveCount: requireInteger(
+            keyOf("maxReceiveCount"),
+            raw.maxReceiveCount ?? ECS_APP_DEFAULTS.maxReceiveCount,
+            1,
+            1000,
+        ),
+        messageRetentionSeconds: requireInteger(
+            keyOf("messageRetentionSeconds"),
+            raw.messageRetentionSeconds ?? ECS_APP_DEFAULTS.messageRetentionSeconds,
+            60,
+            1209600,
+        ),
     };
 }
 
@@ -399,7 +650,8 @@ function injectedNames(c: ResolvedContainer, a: { workers: ResolvedWorker[]; isW
 function requireNoInjectedCollision(c: ResolvedContainer, injected: string[], keyOf: (f: string) => string): void {
     for (const n of injected) {
         if (n in c.environment) throw new ConfigError(keyOf(`environment.${n}`), n, "is set by EcsApp", "another name");
-        if (c.secrets.some((s) => s.name === n)) throw new ConfigError(keyOf(`secrets.${n}`), n, "is set by EcsApp", "another name");
+        if (c.secrets.some((s) => s.name === n))
+            throw new ConfigError(keyOf(`secrets.${n}`), n, "is set by EcsApp", "another name");
     }
 }
 
@@ -407,61 +659,131 @@ function resolveImages(raw: ImagesArgs | undefined, keys: EcsAppKeys): ResolvedI
     const images = raw ?? {};
     const source = requireOneOf(keys.arg("images.source"), images.source ?? "ecr", ["ecr", "registry"] as const);
     if (source === "registry") {
-        requireMatch(keys.arg("images.registry"), images.registry, REGISTRY, "is not a registry path",
-            'host[:port]/path without scheme, e.g. "registry.gitlab.com/acme/app"');
+        requireMatch(
+            keys.arg("images.registry"),
+            images.registry,
+            REGISTRY,
+            "is not a registry path",
+            'host[:port]/path without scheme, e.g. "registry.gitlab.com/acme/app"',
+        );
         const arn = images.credentialsSecretArn;
         if (arn === undefined || arn === "") {
-            throw new ConfigError(keys.arg("images.credentialsSecretArn"), arn, "is required for a private registry",
-                "the ARN of a Secrets Manager secret {\"username\", \"password\"}");
+            throw new ConfigError(
+                keys.arg("images.credentialsSecretArn"),
+                arn,
+                "is required for a private registry",
+                'the ARN of a Secrets Manager secret {"username", "password"}',
+            );
         }
         // A plain ARN is checked now; another resource's output when it resolves.
-        return { source, registry: images.registry as string, credentialsSecretArn: checkedInput(keys.arg("images.credentialsSecretArn"), arn,
-            (key, value) => requireArn(key, value, ARN_RULES.secret)) };
+        return {
+            source,
+            registry: images.registry as string,
+            credentialsSecretArn: checkedInput(keys.arg("images.credentialsSecretArn"), arn, (key, value) =>
+                requireArn(key, value, ARN_RULES.secret),
+            ),
+        };
     }
     if (images.ciRoleNames === undefined) return { source };
-    const roles = requireList(keys.arg("images.ciRoleNames"), images.ciRoleNames, "a list of IAM role names") as pulumi.Input<string>[];
+    const roles = requireList(
+        keys.arg("images.ciRoleNames"),
+        images.ciRoleNames,
+        "a list of IAM role names",
+    ) as pulumi.Input<string>[];
     return {
         source,
-        ciRoleNames: roles.map((r) => checkedInput(keys.arg("images.ciRoleNames"), r,
-            (key, value) => requireMatch(key, value, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN"))),
+        ciRoleNames: roles.map((r) =>
+            checkedInput(keys.arg("images.ciRoleNames"), r, (key, value) =>
+                requireMatch(key, value, /^[\w+=,.@-]{1,64}$/, "is not an IAM role name", "a role name, not an ARN"),
+            ),
+        ),
     };
 }
 
-function resolveOriginProtection(raw: OriginProtectionArgs | undefined, keys: EcsAppKeys): OriginProtectionArgs | undefined {
+function resolveOriginProtection(
+    raw: OriginProtectionArgs | undefined,
+    keys: EcsAppKeys,
+): OriginProtectionArgs | undefined {
     if (raw === undefined) return undefined;
-    requireMatch(keys.arg("originProtection.headerName"), raw.headerName, HEADER_NAME, "is not an HTTP header name",
-        "1..40 letters, digits and hyphens");
+    requireMatch(
+        keys.arg("originProtection.headerName"),
+        raw.headerName,
+        HEADER_NAME,
+        "is not an HTTP header name",
+        "1..40 letters, digits and hyphens",
+    );
     if (isKnown(raw.headerValue) && !ORIGIN_HEADER_VALUE.test(raw.headerValue)) {
-        throw new ConfigError(keys.arg("originProtection.headerValue"), "(hidden)", "is too short, too long or has other characters",
-            "32..128 letters, digits, '-' or '_' (a shared secret: e.g. the value originProtection() generates)");
+        throw new ConfigError(
+            keys.arg("originProtection.headerValue"),
+            "(hidden)",
+            "is too short, too long or has other characters",
+            "32..128 letters, digits, '-' or '_' (a shared secret: e.g. the value originProtection() generates)",
+        );
     }
     if (raw.headerValue === undefined) {
         throw new ConfigError(keys.arg("originProtection.headerValue"), undefined, "is required", "a secret string");
     }
-    const lists = requireList(keys.arg("originProtection.prefixListIds"), raw.prefixListIds, "a list of prefix list ids");
+    const lists = requireList(
+        keys.arg("originProtection.prefixListIds"),
+        raw.prefixListIds,
+        "a list of prefix list ids",
+    );
     if (lists.length === 0) {
-        throw new ConfigError(keys.arg("originProtection.prefixListIds"), raw.prefixListIds,
-            "would admit no one on 443", "one or more managed prefix list ids (pl-...)");
+        throw new ConfigError(
+            keys.arg("originProtection.prefixListIds"),
+            raw.prefixListIds,
+            "would admit no one on 443",
+            "one or more managed prefix list ids (pl-...)",
+        );
     }
     for (const id of lists) {
-        if (isKnown(id)) requireMatch(keys.arg("originProtection.prefixListIds"), id, /^pl-[0-9a-f]+$/, "is not a prefix list id", "pl-...");
+        if (isKnown(id))
+            requireMatch(
+                keys.arg("originProtection.prefixListIds"),
+                id,
+                /^pl-[0-9a-f]+$/,
+                "is not a prefix list id",
+                "pl-...",
+            );
     }
     return raw;
 }
 
-function resolveEc2(raw: Ec2CapacityArgs | undefined, capacity: CapacityType, arch: CpuArchitecture, keys: EcsAppKeys):
-    Required<Ec2CapacityArgs> {
+function resolveEc2(
+    raw: Ec2CapacityArgs | undefined,
+    capacity: CapacityType,
+    arch: CpuArchitecture,
+    keys: EcsAppKeys,
+): Required<Ec2CapacityArgs> {
     if (raw !== undefined && capacity !== "ec2") {
-        throw new ConfigError(keys.arg("ec2"), raw, `applies only to capacity "ec2" (capacity is "${capacity}")`, "unset");
+        throw new ConfigError(
+            keys.arg("ec2"),
+            raw,
+            `applies only to capacity "ec2" (capacity is "${capacity}")`,
+            "unset",
+        );
     }
     const r = raw ?? {};
     const d = ECS_APP_DEFAULTS.ec2;
-    const instanceType = requireInstanceType(keys.arg("ec2.instanceType"), r.instanceType ?? d.instanceType[arch], "t3.small, m6i.large");
+    const instanceType = requireInstanceType(
+        keys.arg("ec2.instanceType"),
+        r.instanceType ?? d.instanceType[arch],
+        "t3.small, m6i.large",
+    );
     const minInstances = requireInteger(keys.arg("ec2.minInstances"), r.minInstances ?? d.minInstances, 0, 100);
-    const maxInstances = requireInteger(keys.arg("ec2.maxInstances"), r.maxInstances ?? Math.max(d.maxInstances, minInstances), 1, 100);
+    const maxInstances = requireInteger(
+        keys.arg("ec2.maxInstances"),
+        r.maxInstances ?? Math.max(d.maxInstances, minInstances),
+        1,
+        100,
+    );
     if (maxInstances < minInstances) {
-        throw new ConfigError(keys.arg("ec2.maxInstances"), maxInstances, `is below minInstances (${minInstances})`,
-            `${minInstances}..100`);
+        throw new ConfigError(
+            keys.arg("ec2.maxInstances"),
+            maxInstances,
+            `is below minInstances (${minInstances})`,
+            `${minInstances}..100`,
+        );
     }
     const volumeSizeGiB = requireInteger(keys.arg("ec2.volumeSizeGiB"), r.volumeSizeGiB ?? d.volumeSizeGiB, 30, 16384);
     return { instanceType, minInstances, maxInstances, volumeSizeGiB };
@@ -472,47 +794,94 @@ function resolveEc2(raw: Ec2CapacityArgs | undefined, capacity: CapacityType, ar
  * argument costs nothing. `keys` names the offending argument (or config key) in the message.
  */
 export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedEcsAppArgs {
-    refuseRenamed(keys.arg, args, { logRetentionDays: "logRetentionInDays", "database.logRetentionDays": "logRetentionInDays", "database.backupRetentionDays": "backupRetentionInDays" });
+    refuseRenamed(keys.arg, args, {
+        logRetentionDays: "logRetentionInDays",
+        "database.logRetentionDays": "logRetentionInDays",
+        "database.backupRetentionDays": "backupRetentionInDays",
+    });
     if (!args.network) throw new ConfigError(keys.arg("network"), args.network, "is required", "a NetworkRef");
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
-        throw new ConfigError(keys.arg("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
+        throw new ConfigError(
+            keys.arg("kmsKeyArn"),
+            args.kmsKeyArn,
+            "is required",
+            "the ARN of a customer-managed KMS key",
+        );
     }
     const capacity = requireOneOf(keys.arg("capacity"), args.capacity ?? "fargate", CAPACITY_TYPES);
-    const cpuArchitecture = requireOneOf(keys.arg("cpuArchitecture"), args.cpuArchitecture ?? "X86_64", CPU_ARCHITECTURES);
+    const cpuArchitecture = requireOneOf(
+        keys.arg("cpuArchitecture"),
+        args.cpuArchitecture ?? "X86_64",
+        CPU_ARCHITECTURES,
+    );
     const ec2 = resolveEc2(args.ec2, capacity, cpuArchitecture, keys);
     const hasDatabase = args.database !== undefined;
     const originProtection = resolveOriginProtection(args.originProtection, keys);
 
     const rawServices = requireList(keys.arg("services"), args.services, "a list of services") as ServiceArgs[];
     if (rawServices.length === 0) {
-        throw new ConfigError(keys.arg("services"), args.services, "is empty", "at least one service behind the load balancer");
+        throw new ConfigError(
+            keys.arg("services"),
+            args.services,
+            "is empty",
+            "at least one service behind the load balancer",
+        );
     }
     const rawWorkers = requireList(keys.arg("workers"), args.workers, "a list of workers") as WorkerArgs[];
     const names = [...rawServices, ...rawWorkers].map((m) => m?.name);
     names.forEach((n, i) => {
         const list = i < rawServices.length ? "services" : "workers";
-        requireMatch(keys.arg(`${list}[${i < rawServices.length ? i : i - rawServices.length}].name`), n, MEMBER_NAME,
-            "is not a valid name", "a lowercase letter, then up to 19 lowercase letters, digits or hyphens");
-        if (n === "migration") throw new ConfigError(keys.arg(`${list}.name`), n, "is reserved for the migration task", "another name");
+        requireMatch(
+            keys.arg(`${list}[${i < rawServices.length ? i : i - rawServices.length}].name`),
+            n,
+            MEMBER_NAME,
+            "is not a valid name",
+            "a lowercase letter, then up to 19 lowercase letters, digits or hyphens",
+        );
+        if (n === "migration")
+            throw new ConfigError(keys.arg(`${list}.name`), n, "is reserved for the migration task", "another name");
         if (names.indexOf(n) !== i) {
-            throw new ConfigError(keys.arg(`${list}.name`), n, "is used twice", "names unique among services and workers");
+            throw new ConfigError(
+                keys.arg(`${list}.name`),
+                n,
+                "is used twice",
+                "names unique among services and workers",
+            );
         }
     });
 
     const services = rawServices.map((s, i) => resolveService(s, i, keys, capacity, hasDatabase, !!originProtection));
     requireReachableRoutes(services, keys);
-    const workers = rawWorkers.map((w) => resolveWorker(w, keys, capacity, hasDatabase, services.map((s) => s.name),
-        services.map((s) => s.image)));
-    for (const s of services) requireNoInjectedCollision(s, injectedNames(s, { workers, isWorker: false }),
-        (f) => keys.member("services", s.name, f));
-    for (const w of workers) requireNoInjectedCollision(w, injectedNames(w, { workers, isWorker: true }),
-        (f) => keys.member("workers", w.name, f));
+    const workers = rawWorkers.map((w) =>
+        resolveWorker(
+            w,
+            keys,
+            capacity,
+            hasDatabase,
+            services.map((s) => s.name),
+            services.map((s) => s.image),
+        ),
+    );
+    for (const s of services)
+        requireNoInjectedCollision(s, injectedNames(s, { workers, isWorker: false }), (f) =>
+            keys.member("services", s.name, f),
+        );
+    for (const w of workers)
+        requireNoInjectedCollision(w, injectedNames(w, { workers, isWorker: true }), (f) =>
+            keys.member("workers", w.name, f),
+        );
 
     let migration: ResolvedContainer | undefined;
     if (args.migration !== undefined) {
         const keyOf = (f: string) => keys.member("migration", "migration", f);
         const cmd = requireList(keyOf("command"), args.migration.command, "a non-empty list of strings");
-        if (cmd.length === 0) throw new ConfigError(keyOf("command"), cmd, "is empty", 'the migration command, e.g. ["bin/rails", "db:migrate"]');
+        if (cmd.length === 0)
+            throw new ConfigError(
+                keyOf("command"),
+                cmd,
+                "is empty",
+                'the migration command, e.g. ["bin/rails", "db:migrate"]',
+            );
         migration = resolveContainer({ ...args.migration, name: "migration" }, keyOf, capacity, hasDatabase, true);
         requireNoInjectedCollision(migration, injectedNames(migration, { workers: [], isWorker: false }), keyOf);
     }
@@ -526,46 +895,101 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
     const lb = args.loadBalancer ?? ({} as LoadBalancerArgs);
     requireCertificateArn(keys.arg("loadBalancer.certificateArn"), lb.certificateArn);
     if (lb.accessLogsBucketName === undefined && args.logBucket === undefined) {
-        throw new ConfigError(keys.arg("logBucket"), undefined,
+        throw new ConfigError(
+            keys.arg("logBucket"),
+            undefined,
             "is required to log access to the load balancer's log bucket the app creates",
-            "{ bucketName, arn } of a log bucket, or set loadBalancer.accessLogsBucketName");
+            "{ bucketName, arn } of a log bucket, or set loadBalancer.accessLogsBucketName",
+        );
     }
     const protect = args.protect ?? false;
     const loadBalancer = {
         deletionProtection: lb.deletionProtection ?? protect,
-        desyncMitigationMode: requireOneOf(keys.arg("loadBalancer.desyncMitigationMode"),
-            lb.desyncMitigationMode ?? "defensive", DESYNC_MITIGATION_MODES),
-        idleTimeoutSeconds: requireInteger(keys.arg("loadBalancer.idleTimeoutSeconds"),
-            lb.idleTimeoutSeconds ?? ECS_APP_DEFAULTS.idleTimeoutSeconds, 1, 4000),
+        desyncMitigationMode: requireOneOf(
+            keys.arg("loadBalancer.desyncMitigationMode"),
+            lb.desyncMitigationMode ?? "defensive",
+            DESYNC_MITIGATION_MODES,
+        ),
+        idleTimeoutSeconds: requireInteger(
+            keys.arg("loadBalancer.idleTimeoutSeconds"),
+            lb.idleTimeoutSeconds ?? ECS_APP_DEFAULTS.idleTimeoutSeconds,
+            1,
+            4000,
+        ),
     };
 
-    const parameterNamespace = requireMatch(keys.arg("parameterNamespace"),
-        args.parameterNamespace ?? `/${pulumi.getProject()}/${pulumi.getStack()}`, PARAMETER_NAMESPACE,
-        "is not a Parameter Store path", 'a path such as "/citadel/prod", without a trailing slash');
+    const parameterNamespace = requireMatch(
+        keys.arg("parameterNamespace"),
+        args.parameterNamespace ?? `/${pulumi.getProject()}/${pulumi.getStack()}`,
+        PARAMETER_NAMESPACE,
+        "is not a Parameter Store path",
+        'a path such as "/citadel/prod", without a trailing slash',
+    );
 
     let bastion: { instanceType: string; databaseAccess: boolean } | undefined;
     if (args.bastion !== undefined) {
         if (args.bastion.databaseAccess !== undefined && typeof args.bastion.databaseAccess !== "boolean") {
-            throw new ConfigError(keys.arg("bastion.databaseAccess"), args.bastion.databaseAccess, "is not a boolean", "true | false");
+            throw new ConfigError(
+                keys.arg("bastion.databaseAccess"),
+                args.bastion.databaseAccess,
+                "is not a boolean",
+                "true | false",
+            );
         }
         bastion = {
-            instanceType: requireInstanceType(keys.arg("bastion.instanceType"),
-                args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture], "t3.micro"),
+            instanceType: requireInstanceType(
+                keys.arg("bastion.instanceType"),
+                args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture],
+                "t3.micro",
+            ),
             databaseAccess: args.bastion.databaseAccess ?? true,
         };
     }
     if (args.alarms) {
-        requireThreshold(keys.arg("alarms.loadBalancer5xx"), args.alarms.loadBalancer5xx, 1, 1e9, "responses in 5 minutes");
+        requireThreshold(
+            keys.arg("alarms.loadBalancer5xx"),
+            args.alarms.loadBalancer5xx,
+            1,
+            1e9,
+            "responses in 5 minutes",
+        );
         requireThreshold(keys.arg("alarms.target5xx"), args.alarms.target5xx, 1, 1e9, "responses in 5 minutes");
-        requireThreshold(keys.arg("alarms.oldestMessageSeconds"), args.alarms.oldestMessageSeconds, 60, 1209600, "seconds");
-        requireThreshold(keys.arg("alarms.tasksBelowDesiredMinutes"), args.alarms.tasksBelowDesiredMinutes, 1, 1440, "minutes");
+        requireThreshold(
+            keys.arg("alarms.oldestMessageSeconds"),
+            args.alarms.oldestMessageSeconds,
+            60,
+            1209600,
+            "seconds",
+        );
+        requireThreshold(
+            keys.arg("alarms.tasksBelowDesiredMinutes"),
+            args.alarms.tasksBelowDesiredMinutes,
+            1,
+            1440,
+            "minutes",
+        );
     }
     validateAccess(keys.arg("access"), args.access);
-    const logRetentionInDays = requireLogRetention(keys.arg("logRetentionInDays"),
-        args.logRetentionInDays ?? ECS_APP_DEFAULTS.logRetentionInDays);
+    const logRetentionInDays = requireLogRetention(
+        keys.arg("logRetentionInDays"),
+        args.logRetentionInDays ?? ECS_APP_DEFAULTS.logRetentionInDays,
+    );
 
     return {
-        capacity, ec2, cpuArchitecture, services, workers, migration, images, repositories, loadBalancer,
-        originProtection, parameterNamespace, database: args.database, bastion, logRetentionInDays, protect,
+        capacity,
+        ec2,
+        cpuArchitecture,
+        services,
+        workers,
+        migration,
+        images,
+        repositories,
+        loadBalancer,
+        originProtection,
+        parameterNamespace,
+        database: args.database,
+        bastion,
+        logRetentionInDays,
+        protect,
     };
 }

@@ -1,7 +1,13 @@
 import * as assert from "assert";
 import { ConfigError } from "@citadel/shared";
 import {
-    componentKeys, EcsAppArgs, FARGATE_SIZES, globMatches, resolveEcsAppArgs, ServiceArgs, validateEcsAppArgs,
+    componentKeys,
+    EcsAppArgs,
+    FARGATE_SIZES,
+    globMatches,
+    resolveEcsAppArgs,
+    ServiceArgs,
+    validateEcsAppArgs,
 } from "../src";
 import { API_KEY_SECRET, appArgs, CERT_ARN } from "./fixtures";
 
@@ -48,8 +54,13 @@ describe("EcsApp args", () => {
 
     it("resolves secrets as references, never values", () => {
         const [backend] = resolve(appArgs()).services;
-        assert.deepStrictEqual(backend.secrets.map((s) => [s.name, s.kind, s.jsonKey]),
-            [["API_KEY", "secretsmanager", "key"], ["SMTP_PASSWORD", "ssm", undefined]]);
+        assert.deepStrictEqual(
+            backend.secrets.map((s) => [s.name, s.kind, s.jsonKey]),
+            [
+                ["API_KEY", "secretsmanager", "key"],
+                ["SMTP_PASSWORD", "ssm", undefined],
+            ],
+        );
     });
 
     it("refuses a secret given as a plain value, without echoing it", () => {
@@ -60,20 +71,33 @@ describe("EcsApp args", () => {
 
     it("refuses a secret-looking name in the environment", () => {
         for (const name of ["DB_PASSWORD", "STRIPE_SECRET", "GITLAB_TOKEN", "AWS_ACCESS_KEY_ID", "API_CREDENTIALS"]) {
-            const e = refuses(() => resolve(withService({ environment: { [name]: "x-value" } })),
-                `services["backend"].environment.${name}`);
+            const e = refuses(
+                () => resolve(withService({ environment: { [name]: "x-value" } })),
+                `services["backend"].environment.${name}`,
+            );
             assert.ok(!e.message.includes("x-value"));
         }
     });
 
     it("refuses malformed secret references", () => {
-        refuses(() => resolve(withService({ secrets: { X: { secretsManagerArn: "my-secret" } } })),
-            'services["backend"].secrets.X.secretsManagerArn', '"my-secret"');
-        refuses(() => resolve(withService({ secrets: { X: { ssmParameterArn: API_KEY_SECRET } } })),
-            'services["backend"].secrets.X.ssmParameterArn');
+        refuses(
+            () => resolve(withService({ secrets: { X: { secretsManagerArn: "my-secret" } } })),
+            'services["backend"].secrets.X.secretsManagerArn',
+            '"my-secret"',
+        );
+        refuses(
+            () => resolve(withService({ secrets: { X: { ssmParameterArn: API_KEY_SECRET } } })),
+            'services["backend"].secrets.X.ssmParameterArn',
+        );
         refuses(() => resolve(withService({ secrets: { X: {} as never } })), 'services["backend"].secrets.X');
-        refuses(() => resolve(withService({ environment: { X: "a" }, secrets: { X: { secretsManagerArn: API_KEY_SECRET } } })),
-            'services["backend"].secrets.X', "also set in environment");
+        refuses(
+            () =>
+                resolve(
+                    withService({ environment: { X: "a" }, secrets: { X: { secretsManagerArn: API_KEY_SECRET } } }),
+                ),
+            'services["backend"].secrets.X',
+            "also set in environment",
+        );
     });
 
     it("refuses cpu/memory that are not a Fargate pair, and accepts them on EC2", () => {
@@ -87,8 +111,11 @@ describe("EcsApp args", () => {
     });
 
     it("refuses two services on the same path, and a catch-all that shadows a later service", () => {
-        refuses(() => resolve(withService({ routing: { paths: ["/api/*"] } }, 1)),
-            'services["frontend"].routing.paths', 'already routed to service "backend"');
+        refuses(
+            () => resolve(withService({ routing: { paths: ["/api/*"] } }, 1)),
+            'services["frontend"].routing.paths',
+            'already routed to service "backend"',
+        );
         const catchAllFirst = appArgs();
         catchAllFirst.services.reverse();
         refuses(() => resolve(catchAllFirst), 'services["backend"].routing.paths', 'service "frontend"');
@@ -110,13 +137,26 @@ describe("EcsApp args", () => {
 
     it("refuses routing that matches nothing or exceeds an ALB rule's five condition values", () => {
         refuses(() => resolve(withService({ routing: {} })), 'services["backend"].routing', "matches no request");
-        refuses(() => resolve(withService({ routing: { paths: ["api"] } })), 'services["backend"].routing.paths', '"api"');
+        refuses(
+            () => resolve(withService({ routing: { paths: ["api"] } })),
+            'services["backend"].routing.paths',
+            '"api"',
+        );
         const five = { paths: ["/a", "/b", "/c"], hosts: ["a.example.com", "b.example.com"] };
         resolve(withService({ routing: five }));
-        refuses(() => resolve({
-            ...withService({ routing: five }),
-            originProtection: { headerName: "X-Origin-Verify", headerValue: "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: ["pl-3b927c52"] },
-        }), 'services["backend"].routing', "origin header takes one");
+        refuses(
+            () =>
+                resolve({
+                    ...withService({ routing: five }),
+                    originProtection: {
+                        headerName: "X-Origin-Verify",
+                        headerValue: "s3cr3t-0123456789abcdefghijklmnopqrstuvwxyz",
+                        prefixListIds: ["pl-3b927c52"],
+                    },
+                }),
+            'services["backend"].routing',
+            "origin header takes one",
+        );
     });
 
     it("refuses root and privileged ports for non-root users", () => {
@@ -146,30 +186,94 @@ describe("EcsApp args", () => {
 
     it("refuses load balancer, origin protection, image and capacity settings that cannot work", () => {
         refuses(() => resolve(appArgs({ loadBalancer: { certificateArn: "" } })), "loadBalancer.certificateArn");
-        refuses(() => resolve(appArgs({ loadBalancer: { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" } })),
-            "loadBalancer.certificateArn");
-        refuses(() => resolve(appArgs({ loadBalancer: { certificateArn: CERT_ARN, desyncMitigationMode: "monitor" as never } })),
-            "loadBalancer.desyncMitigationMode", '"monitor"');
-        refuses(() => resolve(appArgs({ originProtection: { headerName: "X-Origin-Verify", headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: [] } })),
-            "originProtection.prefixListIds");
-        refuses(() => resolve(appArgs({ originProtection: { headerName: "X Origin", headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz", prefixListIds: ["pl-1"] } })),
-            "originProtection.headerName");
-        refuses(() => resolve(appArgs({ images: { source: "registry", registry: "https://gitlab.com/x", credentialsSecretArn: "" } })),
-            "images.registry");
-        refuses(() => resolve(appArgs({ images: { source: "registry", registry: "registry.gitlab.com/acme/app", credentialsSecretArn: "" } })),
-            "images.credentialsSecretArn");
+        refuses(
+            () =>
+                resolve(
+                    appArgs({ loadBalancer: { certificateArn: "arn:aws:iam::123456789012:server-certificate/x" } }),
+                ),
+            "loadBalancer.certificateArn",
+        );
+        refuses(
+            () =>
+                resolve(
+                    appArgs({ loadBalancer: { certificateArn: CERT_ARN, desyncMitigationMode: "monitor" as never } }),
+                ),
+            "loadBalancer.desyncMitigationMode",
+            '"monitor"',
+        );
+        refuses(
+            () =>
+                resolve(
+                    appArgs({
+                        originProtection: {
+                            headerName: "X-Origin-Verify",
+                            headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz",
+                            prefixListIds: [],
+                        },
+                    }),
+                ),
+            "originProtection.prefixListIds",
+        );
+        refuses(
+            () =>
+                resolve(
+                    appArgs({
+                        originProtection: {
+                            headerName: "X Origin",
+                            headerValue: "v0123456789abcdefghijklmnopqrstuvwxyz",
+                            prefixListIds: ["pl-1"],
+                        },
+                    }),
+                ),
+            "originProtection.headerName",
+        );
+        refuses(
+            () =>
+                resolve(
+                    appArgs({
+                        images: { source: "registry", registry: "https://gitlab.com/x", credentialsSecretArn: "" },
+                    }),
+                ),
+            "images.registry",
+        );
+        refuses(
+            () =>
+                resolve(
+                    appArgs({
+                        images: {
+                            source: "registry",
+                            registry: "registry.gitlab.com/acme/app",
+                            credentialsSecretArn: "",
+                        },
+                    }),
+                ),
+            "images.credentialsSecretArn",
+        );
         refuses(() => resolve(appArgs({ ec2: { instanceType: "t3.small" } })), "ec2", 'capacity "ec2"');
-        refuses(() => resolve(appArgs({ capacity: "ec2", ec2: { minInstances: 5, maxInstances: 2 } })), "ec2.maxInstances", "2");
+        refuses(
+            () => resolve(appArgs({ capacity: "ec2", ec2: { minInstances: 5, maxInstances: 2 } })),
+            "ec2.maxInstances",
+            "2",
+        );
         refuses(() => resolve(appArgs({ logRetentionInDays: 100 })), "logRetentionInDays", "100");
         refuses(() => resolve(appArgs({ parameterNamespace: "citadel/prod/" })), "parameterNamespace");
         refuses(() => resolve(appArgs({ services: [] })), "services", "is empty");
         refuses(() => resolve(appArgs({ logBucket: undefined })), "logBucket", "is required");
-        resolve(appArgs({ logBucket: undefined, loadBalancer: { certificateArn: CERT_ARN, accessLogsBucketName: "my-elb-logs" } }));
+        resolve(
+            appArgs({
+                logBucket: undefined,
+                loadBalancer: { certificateArn: CERT_ARN, accessLogsBucketName: "my-elb-logs" },
+            }),
+        );
     });
 
     it("refuses a component name ECS reserves for capacity providers, and a bad database, up front", () => {
         refuses(() => validateEcsAppArgs("ecs-app", appArgs({ capacity: "ec2" })), 'EcsApp "ecs-app": name');
         validateEcsAppArgs("ecs-app", appArgs());
-        refuses(() => validateEcsAppArgs("app", appArgs({ database: { databaseName: "my-db" } })), "databaseName", '"my-db"');
+        refuses(
+            () => validateEcsAppArgs("app", appArgs({ database: { databaseName: "my-db" } })),
+            "databaseName",
+            '"my-db"',
+        );
     });
 });

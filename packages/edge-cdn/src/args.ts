@@ -1,8 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { requireWebAclCapacity, wafRules } from "./rules";
 import {
-    argKeys, ARN_RULES, checkedInput, ConfigError, requireArn, KeyOf, LogBucketRef, requireInteger, requireLogRetention, requireNonEmptyString,
-    requireOneOf, requireUnique, TagsInput,
+    argKeys,
+    ARN_RULES,
+    checkedInput,
+    ConfigError,
+    requireArn,
+    KeyOf,
+    LogBucketRef,
+    requireInteger,
+    requireLogRetention,
+    requireNonEmptyString,
+    requireOneOf,
+    requireUnique,
+    TagsInput,
 } from "@citadel/shared";
 
 export const PriceClass = {
@@ -202,7 +213,12 @@ export interface ResolvedEdgeCdnArgs {
      * After defaults: the WAF settings: rate limit (requests per window), window (seconds), count-only rules, upload
      * paths.
      */
-    waf: { rateLimit: number; rateLimitWindowSeconds: RateLimitWindow; countOnlyRules: string[]; uploadPaths: string[] };
+    waf: {
+        rateLimit: number;
+        rateLimitWindowSeconds: RateLimitWindow;
+        countOnlyRules: string[];
+        uploadPaths: string[];
+    };
     /** After defaults: days the WAF logs are kept. */
     logRetentionInDays: number;
     /** After defaults: the `X-Frame-Options` value. */
@@ -230,10 +246,30 @@ const ALIAS_RE = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)+[a-z][a-z0-9-]{0,61}[a-
 const HEADER_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 /** Headers CloudFront refuses as origin custom headers (CloudFront developer guide, "custom headers"). */
 const RESERVED_HEADERS = [
-    "cache-control", "connection", "content-length", "cookie", "host", "if-match", "if-modified-since",
-    "if-none-match", "if-range", "if-unmodified-since", "max-forwards", "pragma", "proxy-authorization",
-    "proxy-connection", "range", "request-range", "te", "trailer", "transfer-encoding", "upgrade", "via",
-    "x-real-ip", "x-forwarded-for", "x-forwarded-proto",
+    "cache-control",
+    "connection",
+    "content-length",
+    "cookie",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "max-forwards",
+    "pragma",
+    "proxy-authorization",
+    "proxy-connection",
+    "range",
+    "request-range",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+    "x-real-ip",
+    "x-forwarded-for",
+    "x-forwarded-proto",
 ];
 const PATH_PATTERN_RE = /^\/[A-Za-z0-9_\-.*$/~"'@:+&]+$/;
 
@@ -244,20 +280,31 @@ export function requireOriginDomain(key: string, value: unknown): string {
         throw new ConfigError(key, value, "is not a lowercase DNS name", allowed);
     }
     if (value.endsWith(".elb.amazonaws.com")) {
-        throw new ConfigError(key, value,
+        throw new ConfigError(
+            key,
+            value,
             "is the load balancer's own name, which its certificate cannot cover (CloudFront would fail TLS to the origin)",
-            allowed);
+            allowed,
+        );
     }
     return value;
 }
 
 export function requireUsEast1Certificate(key: string, value: unknown): string {
     const allowed = "an ACM certificate ARN in us-east-1: arn:aws:acm:us-east-1:<account>:certificate/<id>";
-    const rule = { ...ARN_RULES.certificate, example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789" };
+    const rule = {
+        ...ARN_RULES.certificate,
+        example: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+    };
     const arn = requireArn(key, value, { ...rule, id: undefined });
     // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
     if (arn.region !== "us-east-1") {
-        throw new ConfigError(key, value, `is in ${arn.region}, but CloudFront takes certificates only from us-east-1`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            `is in ${arn.region}, but CloudFront takes certificates only from us-east-1`,
+            allowed,
+        );
     }
     // Then the partition (us-east-1 is in aws) and the certificate id's shape.
     requireArn(key, value, { ...rule, region: "us-east-1" });
@@ -265,7 +312,8 @@ export function requireUsEast1Certificate(key: string, value: unknown): string {
 }
 
 export function requireOriginHeaderName(key: string, value: unknown): string {
-    const allowed = "a header name of letters, digits and hyphens, not reserved by HTTP or CloudFront, e.g. X-Origin-Verify";
+    const allowed =
+        "a header name of letters, digits and hyphens, not reserved by HTTP or CloudFront, e.g. X-Origin-Verify";
     if (typeof value !== "string" || !HEADER_NAME_RE.test(value)) {
         throw new ConfigError(key, value, "is not a header name", allowed);
     }
@@ -277,7 +325,7 @@ export function requireOriginHeaderName(key: string, value: unknown): string {
 }
 
 function requireAliases(key: string, value: unknown): string[] {
-    const allowed = "a list of lowercase DNS names, e.g. [\"portal.example.com\"] (a leading *. is allowed)";
+    const allowed = 'a list of lowercase DNS names, e.g. ["portal.example.com"] (a leading *. is allowed)';
     if (!Array.isArray(value)) throw new ConfigError(key, value, "is not a list", allowed);
     for (const a of value) {
         if (typeof a !== "string" || !ALIAS_RE.test(a)) throw new ConfigError(key, a, "is not a DNS name", allowed);
@@ -301,11 +349,20 @@ function requirePathPattern(key: string, value: unknown): string {
 export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdgeCdnArgs {
     // Without these the distribution would fail late (a bare TypeError reading logBucket.bucketName).
     if (!args.logBucket || args.logBucket.bucketName === undefined || args.logBucket.arn === undefined) {
-        throw new ConfigError(keyOf("logBucket"), args.logBucket, "is required", "{ bucketName, arn } of the log bucket (CloudFront and WAF logs)");
+        throw new ConfigError(
+            keyOf("logBucket"),
+            args.logBucket,
+            "is required",
+            "{ bucketName, arn } of the log bucket (CloudFront and WAF logs)",
+        );
     }
     if (!args.origin && !args.assets) {
-        throw new ConfigError(keyOf("origin"), undefined, "and assets are both unset, so the distribution has nothing to serve",
-            "an origin (the load balancer), assets, or both");
+        throw new ConfigError(
+            keyOf("origin"),
+            undefined,
+            "and assets are both unset, so the distribution has nothing to serve",
+            "an origin (the load balancer), assets, or both",
+        );
     }
 
     let origin: ResolvedEdgeCdnArgs["origin"];
@@ -316,23 +373,36 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
                 name: requireOriginHeaderName(keyOf("origin.header.name"), args.origin.header?.name),
                 value: args.origin.header.value,
             },
-            readTimeoutSeconds: requireInteger(keyOf("origin.readTimeoutSeconds"),
-                args.origin.readTimeoutSeconds ?? EDGE_DEFAULTS.originReadTimeoutSeconds, 1, 60),
+            readTimeoutSeconds: requireInteger(
+                keyOf("origin.readTimeoutSeconds"),
+                args.origin.readTimeoutSeconds ?? EDGE_DEFAULTS.originReadTimeoutSeconds,
+                1,
+                60,
+            ),
         };
     }
 
     let assets: ResolvedEdgeCdnArgs["assets"];
     if (args.assets && (args.accessLogsBucketName === undefined || args.accessLogsBucketName === "")) {
-        throw new ConfigError(keyOf("accessLogsBucketName"), args.accessLogsBucketName,
+        throw new ConfigError(
+            keyOf("accessLogsBucketName"),
+            args.accessLogsBucketName,
             "is required with assets (the assets bucket's S3 server access logs go there)",
-            "the name of a bucket with SSE-S3 default encryption (SecureBucket purpose accessLogs)");
+            "the name of a bucket with SSE-S3 default encryption (SecureBucket purpose accessLogs)",
+        );
     }
     if (args.assets) {
         assets = {
-            pathPattern: requirePathPattern(keyOf("assets.pathPattern"),
-                args.assets.pathPattern ?? EDGE_DEFAULTS.assetsPathPattern),
-            cacheTtlSeconds: requireInteger(keyOf("assets.cacheTtlSeconds"),
-                args.assets.cacheTtlSeconds ?? EDGE_DEFAULTS.assetsCacheTtlSeconds, 60, 31_536_000),
+            pathPattern: requirePathPattern(
+                keyOf("assets.pathPattern"),
+                args.assets.pathPattern ?? EDGE_DEFAULTS.assetsPathPattern,
+            ),
+            cacheTtlSeconds: requireInteger(
+                keyOf("assets.cacheTtlSeconds"),
+                args.assets.cacheTtlSeconds ?? EDGE_DEFAULTS.assetsCacheTtlSeconds,
+                60,
+                31_536_000,
+            ),
             forceDestroy: args.assets.forceDestroy ?? false,
         };
     }
@@ -342,18 +412,31 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     if (args.certificateArn !== undefined) {
         certificateArn = checkedInput(keyOf("certificateArn"), args.certificateArn, requireUsEast1Certificate);
         if (aliases.length === 0) {
-            throw new ConfigError(keyOf("aliases"), aliases, "is empty although certificateArn is set (the certificate would serve no name)",
-                "the names the certificate covers, e.g. [\"portal.example.com\"]");
+            throw new ConfigError(
+                keyOf("aliases"),
+                aliases,
+                "is empty although certificateArn is set (the certificate would serve no name)",
+                'the names the certificate covers, e.g. ["portal.example.com"]',
+            );
         }
     } else if (aliases.length > 0) {
-        throw new ConfigError(keyOf("aliases"), aliases, "needs certificateArn (CloudFront serves an alias only with a certificate covering it)",
-            "[] without certificateArn, or set certificateArn to a us-east-1 ACM certificate for these names");
+        throw new ConfigError(
+            keyOf("aliases"),
+            aliases,
+            "needs certificateArn (CloudFront serves an alias only with a certificate covering it)",
+            "[] without certificateArn, or set certificateArn to a us-east-1 ACM certificate for these names",
+        );
     }
 
     const w = args.waf ?? {};
     const countOnlyRules = w.countOnlyRules ?? [];
     if (!Array.isArray(countOnlyRules)) {
-        throw new ConfigError(keyOf("waf.countOnlyRules"), countOnlyRules, "is not a list", "rule names of AWSManagedRulesCommonRuleSet");
+        throw new ConfigError(
+            keyOf("waf.countOnlyRules"),
+            countOnlyRules,
+            "is not a list",
+            "rule names of AWSManagedRulesCommonRuleSet",
+        );
     }
     for (const r of countOnlyRules) {
         requireNonEmptyString(keyOf("waf.countOnlyRules"), r, "rule names of AWSManagedRulesCommonRuleSet");
@@ -363,7 +446,8 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
     // The WAF compares each as a STARTS_WITH prefix of the URI path (bodySizeOutsideUploadsRule), so
     // "/" would lift the 8 KB body limit from the whole site, and "*" is a literal character there.
     // https://docs.aws.amazon.com/waf/latest/APIReference/API_ByteMatchStatement.html (SearchString 1..200 bytes)
-    const pathAllowed = 'URI path prefixes such as "/uploads/": starting with "/", not "/" alone, no wildcards, query or fragment, ' +
+    const pathAllowed =
+        'URI path prefixes such as "/uploads/": starting with "/", not "/" alone, no wildcards, query or fragment, ' +
         "up to 10, each at most 200 characters of RFC 3986 path characters";
     if (!Array.isArray(uploadPaths) || uploadPaths.length > 10) {
         throw new ConfigError(keyOf("waf.uploadPaths"), uploadPaths, "is not a list of up to 10 paths", pathAllowed);
@@ -372,30 +456,48 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
         const bad = (problem: string) => new ConfigError(keyOf("waf.uploadPaths"), p, problem, pathAllowed);
         if (typeof p !== "string" || p === "") throw bad("is not a URI path prefix");
         if (!p.startsWith("/")) throw bad('does not start with "/"');
-        if (/^\/+\**$/.test(p)) throw bad("matches every path, which would lift the body size limit from the whole site");
-        if (/[*]/.test(p)) throw bad('has a wildcard, but the WAF matches a literal prefix (write "/uploads/" for everything under it)');
+        if (/^\/+\**$/.test(p))
+            throw bad("matches every path, which would lift the body size limit from the whole site");
+        if (/[*]/.test(p))
+            throw bad(
+                'has a wildcard, but the WAF matches a literal prefix (write "/uploads/" for everything under it)',
+            );
         if (/[?#]/.test(p)) throw bad("has a query or fragment, which the URI path never contains");
         if (/\/\/|(^|\/)\.\.?(\/|$)/.test(p)) throw bad('has an empty, "." or ".." segment');
         if (/%(?![0-9A-Fa-f]{2})/.test(p)) throw bad("has a % that does not start a percent-encoded byte");
-        if (!/^[A-Za-z0-9\-._~!$&'()+,;=:@%/]+$/.test(p)) throw bad("has characters a URI path does not (space, quotes, <, >, non-ASCII, ...)");
+        if (!/^[A-Za-z0-9\-._~!$&'()+,;=:@%/]+$/.test(p))
+            throw bad("has characters a URI path does not (space, quotes, <, >, non-ASCII, ...)");
         if (p.length > 200) throw bad(`is ${p.length} characters long`);
     }
     for (const p of uploadPaths) {
         const wider = uploadPaths.find((q) => q !== p && p.startsWith(q));
         if (wider) {
-            throw new ConfigError(keyOf("waf.uploadPaths"), uploadPaths, `lists ${JSON.stringify(p)}, which ${JSON.stringify(wider)} already covers`,
-                "each prefix once, none inside another");
+            throw new ConfigError(
+                keyOf("waf.uploadPaths"),
+                uploadPaths,
+                `lists ${JSON.stringify(p)}, which ${JSON.stringify(wider)} already covers`,
+                "each prefix once, none inside another",
+            );
         }
     }
     requireUnique(keyOf("waf.uploadPaths"), uploadPaths, "each path at most once");
     const windowSeconds = w.rateLimitWindowSeconds ?? EDGE_DEFAULTS.rateLimitWindowSeconds;
     if (!(RATE_LIMIT_WINDOWS as readonly number[]).includes(windowSeconds)) {
-        throw new ConfigError(keyOf("waf.rateLimitWindowSeconds"), windowSeconds, "is not a WAF evaluation window",
-            RATE_LIMIT_WINDOWS.join(" | "));
+        throw new ConfigError(
+            keyOf("waf.rateLimitWindowSeconds"),
+            windowSeconds,
+            "is not a WAF evaluation window",
+            RATE_LIMIT_WINDOWS.join(" | "),
+        );
     }
 
     const waf = {
-        rateLimit: requireInteger(keyOf("waf.rateLimit"), w.rateLimit ?? EDGE_DEFAULTS.rateLimit, RATE_LIMIT_MIN, RATE_LIMIT_MAX),
+        rateLimit: requireInteger(
+            keyOf("waf.rateLimit"),
+            w.rateLimit ?? EDGE_DEFAULTS.rateLimit,
+            RATE_LIMIT_MIN,
+            RATE_LIMIT_MAX,
+        ),
         rateLimitWindowSeconds: windowSeconds as RateLimitWindow,
         countOnlyRules,
         uploadPaths,
@@ -409,19 +511,36 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
         aliases,
         certificateArn,
         priceClass: requireOneOf(keyOf("priceClass"), args.priceClass ?? EDGE_DEFAULTS.priceClass, PRICE_CLASSES),
-        accessLogPrefix: requireAccessLogPrefix(keyOf("accessLogPrefix"), args.accessLogPrefix ?? EDGE_DEFAULTS.accessLogPrefix),
+        accessLogPrefix: requireAccessLogPrefix(
+            keyOf("accessLogPrefix"),
+            args.accessLogPrefix ?? EDGE_DEFAULTS.accessLogPrefix,
+        ),
         waf,
-        logRetentionInDays: requireLogRetention(keyOf("logRetentionInDays"),
-            args.logRetentionInDays ?? EDGE_DEFAULTS.logRetentionInDays),
-        frameOptions: requireOneOf(keyOf("frameOptions"), args.frameOptions ?? EDGE_DEFAULTS.frameOptions, FRAME_OPTIONS),
-        contentSecurityPolicy: requireNonEmptyString(keyOf("contentSecurityPolicy"),
-            args.contentSecurityPolicy ?? EDGE_DEFAULTS.contentSecurityPolicy, "a Content-Security-Policy header value"),
+        logRetentionInDays: requireLogRetention(
+            keyOf("logRetentionInDays"),
+            args.logRetentionInDays ?? EDGE_DEFAULTS.logRetentionInDays,
+        ),
+        frameOptions: requireOneOf(
+            keyOf("frameOptions"),
+            args.frameOptions ?? EDGE_DEFAULTS.frameOptions,
+            FRAME_OPTIONS,
+        ),
+        contentSecurityPolicy: requireNonEmptyString(
+            keyOf("contentSecurityPolicy"),
+            args.contentSecurityPolicy ?? EDGE_DEFAULTS.contentSecurityPolicy,
+            "a Content-Security-Policy header value",
+        ),
     };
 }
 
 function requireAccessLogPrefix(key: string, value: unknown): string {
     if (typeof value !== "string" || !/^([A-Za-z0-9_.-]+\/)*$/.test(value)) {
-        throw new ConfigError(key, value, "is not a key prefix", 'empty, or path segments each ending in "/", e.g. "cloudfront/"');
+        throw new ConfigError(
+            key,
+            value,
+            "is not a key prefix",
+            'empty, or path segments each ending in "/", e.g. "cloudfront/"',
+        );
     }
     return value;
 }

@@ -3,11 +3,28 @@ import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type * as inputs from "@pulumi/aws/types/input";
-import { AwsContext, awsContext, KmsKey, LOG_DELIVERIES, policyJson, protectIf, SecureBucket, requireArgs, withTags, argKeys } from "@citadel/shared";
+import {
+    AwsContext,
+    awsContext,
+    KmsKey,
+    LOG_DELIVERIES,
+    policyJson,
+    protectIf,
+    SecureBucket,
+    requireArgs,
+    withTags,
+    argKeys,
+} from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
-    accessLogSuffixPath, MANAGED_POLICY, metricName, oacKeyStatements, oacReadStatements, securityHeaders,
-    wafRules, wafVisibility,
+    accessLogSuffixPath,
+    MANAGED_POLICY,
+    metricName,
+    oacKeyStatements,
+    oacReadStatements,
+    securityHeaders,
+    wafRules,
+    wafVisibility,
 } from "./rules";
 
 /** CloudFront's control plane region: its WAF, certificates and log deliveries live here. */
@@ -57,10 +74,14 @@ export class EdgeCdn extends pulumi.ComponentResource {
         const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
         const assets = a.assets ? createAssetsOrigin(this, name, args, a.assets, distributionArn) : undefined;
 
-        const headersPolicy = new cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
-            comment: "HSTS, nosniff, frame options, referrer policy, fallback CSP",
-            securityHeadersConfig: securityHeaders(a),
-        }, { parent: this });
+        const headersPolicy = new cloudfront.ResponseHeadersPolicy(
+            `${name}-security-headers`,
+            {
+                comment: "HSTS, nosniff, frame options, referrer policy, fallback CSP",
+                securityHeadersConfig: securityHeaders(a),
+            },
+            { parent: this },
+        );
 
         const origins: inputs.cloudfront.DistributionOrigin[] = [];
         if (a.origin) {
@@ -85,50 +106,61 @@ export class EdgeCdn extends pulumi.ComponentResource {
         const common = { viewerProtocolPolicy, compress: true, responseHeadersPolicyId: headersPolicy.id };
         const defaultCacheBehavior: inputs.cloudfront.DistributionDefaultCacheBehavior = a.origin
             ? {
-                ...common,
-                targetOriginId: LOAD_BALANCER_ORIGIN,
-                allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-                cachedMethods: ["GET", "HEAD"],
-                // Dynamic responses may carry patient data: never cached at the edge.
-                cachePolicyId: MANAGED_POLICY.cachingDisabled,
-                originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
-            }
+                  ...common,
+                  targetOriginId: LOAD_BALANCER_ORIGIN,
+                  allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                  cachedMethods: ["GET", "HEAD"],
+                  // Dynamic responses may carry patient data: never cached at the edge.
+                  cachePolicyId: MANAGED_POLICY.cachingDisabled,
+                  originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
+              }
             : {
-                ...common,
-                targetOriginId: ASSETS_ORIGIN,
-                allowedMethods: ["GET", "HEAD"],
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: MANAGED_POLICY.cachingOptimized,
-            };
-        const orderedCacheBehaviors: inputs.cloudfront.DistributionOrderedCacheBehavior[] = assets && a.assets
-            ? [{
-                ...common,
-                pathPattern: a.assets.pathPattern,
-                targetOriginId: ASSETS_ORIGIN,
-                allowedMethods: ["GET", "HEAD"],
-                cachedMethods: ["GET", "HEAD"],
-                cachePolicyId: assets.cachePolicyId,
-            }]
-            : [];
+                  ...common,
+                  targetOriginId: ASSETS_ORIGIN,
+                  allowedMethods: ["GET", "HEAD"],
+                  cachedMethods: ["GET", "HEAD"],
+                  cachePolicyId: MANAGED_POLICY.cachingOptimized,
+              };
+        const orderedCacheBehaviors: inputs.cloudfront.DistributionOrderedCacheBehavior[] =
+            assets && a.assets
+                ? [
+                      {
+                          ...common,
+                          pathPattern: a.assets.pathPattern,
+                          targetOriginId: ASSETS_ORIGIN,
+                          allowedMethods: ["GET", "HEAD"],
+                          cachedMethods: ["GET", "HEAD"],
+                          cachePolicyId: assets.cachePolicyId,
+                      },
+                  ]
+                : [];
 
-        const distribution = new cloudfront.Distribution(`${name}`, {
-            enabled: true,
-            comment: `${name}: ${a.origin ? "load balancer" : ""}${a.origin && a.assets ? " and " : ""}${a.assets ? "assets" : ""}`,
-            aliases: a.aliases,
-            origins,
-            defaultCacheBehavior,
-            orderedCacheBehaviors,
-            // Only a bucket serves a page for "/"; an app answers "/" itself.
-            defaultRootObject: a.origin ? undefined : "index.html",
-            viewerCertificate: a.certificateArn
-                ? { acmCertificateArn: a.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
-                : { cloudfrontDefaultCertificate: true },
-            httpVersion: "http2and3",
-            isIpv6Enabled: true,
-            priceClass: a.priceClass,
-            restrictions: { geoRestriction: { restrictionType: "none" } },
-            webAclId: waf.webAclArn,
-        }, { parent: this });
+        const distribution = new cloudfront.Distribution(
+            `${name}`,
+            {
+                enabled: true,
+                comment: `${name}: ${a.origin ? "load balancer" : ""}${a.origin && a.assets ? " and " : ""}${a.assets ? "assets" : ""}`,
+                aliases: a.aliases,
+                origins,
+                defaultCacheBehavior,
+                orderedCacheBehaviors,
+                // Only a bucket serves a page for "/"; an app answers "/" itself.
+                defaultRootObject: a.origin ? undefined : "index.html",
+                viewerCertificate: a.certificateArn
+                    ? {
+                          acmCertificateArn: a.certificateArn,
+                          sslSupportMethod: "sni-only",
+                          minimumProtocolVersion: "TLSv1.2_2021",
+                      }
+                    : { cloudfrontDefaultCertificate: true },
+                httpVersion: "http2and3",
+                isIpv6Enabled: true,
+                priceClass: a.priceClass,
+                restrictions: { geoRestriction: { restrictionType: "none" } },
+                webAclId: waf.webAclArn,
+            },
+            { parent: this },
+        );
         resolveDistributionArn(distribution.arn);
 
         createAccessLogs(this, name, args, a, distribution);
@@ -157,44 +189,75 @@ export class EdgeCdn extends pulumi.ComponentResource {
  */
 function createWebAcl(parent: EdgeCdn, name: string, a: ResolvedEdgeCdnArgs, args: EdgeCdnArgs, ctx: AwsContext) {
     const opts = { parent };
-    const kmsKeyArn = args.usEast1KmsKeyArn ?? new KmsKey(`${name}-waf-logs`, {
-        description: `EdgeCdn ${name}: WAF logs in ${CLOUDFRONT_REGION}`,
-        region: CLOUDFRONT_REGION,
-        services: ["logs"],
-    }, { ...opts, ...protectIf(args.protect) }).arn;
+    const kmsKeyArn =
+        args.usEast1KmsKeyArn ??
+        new KmsKey(
+            `${name}-waf-logs`,
+            {
+                description: `EdgeCdn ${name}: WAF logs in ${CLOUDFRONT_REGION}`,
+                region: CLOUDFRONT_REGION,
+                services: ["logs"],
+            },
+            { ...opts, ...protectIf(args.protect) },
+        ).arn;
 
-    const group = new cloudwatch.LogGroup(`${name}-waf-logs`, {
-        // WAF logs only to log groups whose names start with aws-waf-logs- (LOG_DELIVERIES.wafLogs).
-        namePrefix: `${LOG_DELIVERIES.wafLogs.logGroupNamePrefix}${name}-`,
-        retentionInDays: a.logRetentionInDays,
-        kmsKeyId: kmsKeyArn,
-        region: CLOUDFRONT_REGION,
-    }, opts);
-    const deliveryPolicy = new cloudwatch.LogResourcePolicy(`${name}-waf-logs`, {
-        resourceArn: group.arn,
-        policyDocument: pulumi.all([group.arn, ctx.accountId, ctx.partition, ctx.dnsSuffix])
-            .apply(([arn, accountId, partition, dnsSuffix]) => policyJson(LOG_DELIVERIES.wafLogs.statements({
-                destinationArn: arn, accountId, partition, region: CLOUDFRONT_REGION, dnsSuffix,
-            }))),
-        region: CLOUDFRONT_REGION,
-    }, opts);
+    const group = new cloudwatch.LogGroup(
+        `${name}-waf-logs`,
+        {
+            // WAF logs only to log groups whose names start with aws-waf-logs- (LOG_DELIVERIES.wafLogs).
+            namePrefix: `${LOG_DELIVERIES.wafLogs.logGroupNamePrefix}${name}-`,
+            retentionInDays: a.logRetentionInDays,
+            kmsKeyId: kmsKeyArn,
+            region: CLOUDFRONT_REGION,
+        },
+        opts,
+    );
+    const deliveryPolicy = new cloudwatch.LogResourcePolicy(
+        `${name}-waf-logs`,
+        {
+            resourceArn: group.arn,
+            policyDocument: pulumi
+                .all([group.arn, ctx.accountId, ctx.partition, ctx.dnsSuffix])
+                .apply(([arn, accountId, partition, dnsSuffix]) =>
+                    policyJson(
+                        LOG_DELIVERIES.wafLogs.statements({
+                            destinationArn: arn,
+                            accountId,
+                            partition,
+                            region: CLOUDFRONT_REGION,
+                            dnsSuffix,
+                        }),
+                    ),
+                ),
+            region: CLOUDFRONT_REGION,
+        },
+        opts,
+    );
 
-    const acl = new wafv2.WebAcl(`${name}-waf`, {
-        description: `EdgeCdn ${name}: managed rule groups and a per-IP rate limit`,
-        scope: "CLOUDFRONT",
-        region: CLOUDFRONT_REGION,
-        defaultAction: { allow: {} },
-        rules: wafRules(name, a.waf),
-        visibilityConfig: wafVisibility(metricName(name, "web-acl")),
-    }, opts);
+    const acl = new wafv2.WebAcl(
+        `${name}-waf`,
+        {
+            description: `EdgeCdn ${name}: managed rule groups and a per-IP rate limit`,
+            scope: "CLOUDFRONT",
+            region: CLOUDFRONT_REGION,
+            defaultAction: { allow: {} },
+            rules: wafRules(name, a.waf),
+            visibilityConfig: wafVisibility(metricName(name, "web-acl")),
+        },
+        opts,
+    );
 
-    new wafv2.WebAclLoggingConfiguration(`${name}-waf-logs`, {
-        resourceArn: acl.arn,
-        logDestinationConfigs: [group.arn],
-        // Credentials and session cookies stay out of the logs.
-        redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
-        region: CLOUDFRONT_REGION,
-    }, { parent, dependsOn: [deliveryPolicy] });
+    new wafv2.WebAclLoggingConfiguration(
+        `${name}-waf-logs`,
+        {
+            resourceArn: acl.arn,
+            logDestinationConfigs: [group.arn],
+            // Credentials and session cookies stay out of the logs.
+            redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }],
+            region: CLOUDFRONT_REGION,
+        },
+        { parent, dependsOn: [deliveryPolicy] },
+    );
 
     return { webAclArn: acl.arn, logGroupName: group.name };
 }
@@ -206,43 +269,64 @@ function createWebAcl(parent: EdgeCdn, name: string, a: ResolvedEdgeCdnArgs, arg
  * the distribution needs the bucket, which needs the key.
  */
 function createAssetsOrigin(
-    parent: EdgeCdn, name: string, args: EdgeCdnArgs, assets: NonNullable<ResolvedEdgeCdnArgs["assets"]>,
+    parent: EdgeCdn,
+    name: string,
+    args: EdgeCdnArgs,
+    assets: NonNullable<ResolvedEdgeCdnArgs["assets"]>,
     distributionArn: pulumi.Output<string>,
 ) {
     const opts = { parent };
-    const key = new KmsKey(`${name}-assets`, {
-        description: `EdgeCdn ${name}: the assets bucket, read by this distribution through Origin Access Control`,
-        // S3 uses the key on behalf of IAM principals (the account statement); the bucket's access
-        // logs go to an SSE-S3 bucket: no service needs the key but CloudFront.
-        services: [],
-    }, { ...opts, ...protectIf(args.protect) }, { deferredPolicyStatements: distributionArn.apply(oacKeyStatements) });
-    const bucket = new SecureBucket(`${name}-assets`, {
-        purpose: "data",
-        kmsKeyArn: key.arn,
-        accessLogs: { bucketName: args.accessLogsBucketName! },
-        forceDestroy: assets.forceDestroy,
-    }, { ...opts, ...protectIf(args.protect) }, {
-        extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
-    });
-    const oac = new cloudfront.OriginAccessControl(`${name}-assets`, {
-        description: `EdgeCdn ${name}: signed reads of the assets bucket`,
-        originAccessControlOriginType: "s3",
-        signingBehavior: "always",
-        signingProtocol: "sigv4",
-    }, opts);
-    const cachePolicy = new cloudfront.CachePolicy(`${name}-assets`, {
-        comment: "Fingerprinted assets: cached long, keyed on the path alone",
-        minTtl: 0,
-        defaultTtl: assets.cacheTtlSeconds,
-        maxTtl: assets.cacheTtlSeconds,
-        parametersInCacheKeyAndForwardedToOrigin: {
-            cookiesConfig: { cookieBehavior: "none" },
-            headersConfig: { headerBehavior: "none" },
-            queryStringsConfig: { queryStringBehavior: "none" },
-            enableAcceptEncodingGzip: true,
-            enableAcceptEncodingBrotli: true,
+    const key = new KmsKey(
+        `${name}-assets`,
+        {
+            description: `EdgeCdn ${name}: the assets bucket, read by this distribution through Origin Access Control`,
+            // S3 uses the key on behalf of IAM principals (the account statement); the bucket's access
+            // logs go to an SSE-S3 bucket: no service needs the key but CloudFront.
+            services: [],
         },
-    }, opts);
+        { ...opts, ...protectIf(args.protect) },
+        { deferredPolicyStatements: distributionArn.apply(oacKeyStatements) },
+    );
+    const bucket = new SecureBucket(
+        `${name}-assets`,
+        {
+            purpose: "data",
+            kmsKeyArn: key.arn,
+            accessLogs: { bucketName: args.accessLogsBucketName! },
+            forceDestroy: assets.forceDestroy,
+        },
+        { ...opts, ...protectIf(args.protect) },
+        {
+            extraPolicyStatements: (bucketArn) => distributionArn.apply((d) => oacReadStatements(bucketArn, d)),
+        },
+    );
+    const oac = new cloudfront.OriginAccessControl(
+        `${name}-assets`,
+        {
+            description: `EdgeCdn ${name}: signed reads of the assets bucket`,
+            originAccessControlOriginType: "s3",
+            signingBehavior: "always",
+            signingProtocol: "sigv4",
+        },
+        opts,
+    );
+    const cachePolicy = new cloudfront.CachePolicy(
+        `${name}-assets`,
+        {
+            comment: "Fingerprinted assets: cached long, keyed on the path alone",
+            minTtl: 0,
+            defaultTtl: assets.cacheTtlSeconds,
+            maxTtl: assets.cacheTtlSeconds,
+            parametersInCacheKeyAndForwardedToOrigin: {
+                cookiesConfig: { cookieBehavior: "none" },
+                headersConfig: { headerBehavior: "none" },
+                queryStringsConfig: { queryStringBehavior: "none" },
+                enableAcceptEncodingGzip: true,
+                enableAcceptEncodingBrotli: true,
+            },
+        },
+        opts,
+    );
     const origin: inputs.cloudfront.DistributionOrigin = {
         originId: ASSETS_ORIGIN,
         domainName: bucket.bucketRegionalDomainName,
@@ -256,23 +340,41 @@ function createAssetsOrigin(
  * Legacy logging needs bucket ACLs, which Citadel's buckets disable.
  */
 function createAccessLogs(
-    parent: EdgeCdn, name: string, args: EdgeCdnArgs, a: ResolvedEdgeCdnArgs, distribution: cloudfront.Distribution,
+    parent: EdgeCdn,
+    name: string,
+    args: EdgeCdnArgs,
+    a: ResolvedEdgeCdnArgs,
+    distribution: cloudfront.Distribution,
 ): void {
     const opts = { parent };
-    const source = new cloudwatch.LogDeliverySource(`${name}-access-log-source`, {
-        logType: "ACCESS_LOGS",
-        resourceArn: distribution.arn,
-        region: CLOUDFRONT_REGION,
-    }, opts);
-    const destination = new cloudwatch.LogDeliveryDestination(`${name}-access-log-destination`, {
-        outputFormat: "parquet",
-        deliveryDestinationConfiguration: { destinationResourceArn: args.logBucket.arn },
-        region: CLOUDFRONT_REGION,
-    }, opts);
-    new cloudwatch.LogDelivery(`${name}-access-log-delivery`, {
-        deliverySourceName: source.name,
-        deliveryDestinationArn: destination.arn,
-        s3DeliveryConfigurations: [{ suffixPath: accessLogSuffixPath(a.accessLogPrefix), enableHiveCompatiblePath: true }],
-        region: CLOUDFRONT_REGION,
-    }, opts);
+    const source = new cloudwatch.LogDeliverySource(
+        `${name}-access-log-source`,
+        {
+            logType: "ACCESS_LOGS",
+            resourceArn: distribution.arn,
+            region: CLOUDFRONT_REGION,
+        },
+        opts,
+    );
+    const destination = new cloudwatch.LogDeliveryDestination(
+        `${name}-access-log-destination`,
+        {
+            outputFormat: "parquet",
+            deliveryDestinationConfiguration: { destinationResourceArn: args.logBucket.arn },
+            region: CLOUDFRONT_REGION,
+        },
+        opts,
+    );
+    new cloudwatch.LogDelivery(
+        `${name}-access-log-delivery`,
+        {
+            deliverySourceName: source.name,
+            deliveryDestinationArn: destination.arn,
+            s3DeliveryConfigurations: [
+                { suffixPath: accessLogSuffixPath(a.accessLogPrefix), enableHiveCompatiblePath: true },
+            ],
+            region: CLOUDFRONT_REGION,
+        },
+        opts,
+    );
 }

@@ -45,12 +45,16 @@ export class OriginSecret extends pulumi.ComponentResource {
         const a = validateOriginSecretArgs(name, args);
         super("citadel:edge:OriginSecret", name, {}, withTags(argKeys("OriginSecret", name)("tags"), args.tags, opts));
 
-        const value = new RandomPassword(`${name}-value`, {
-            length: a.length,
-            // Letters and digits only: no header value escaping to get wrong anywhere.
-            special: false,
-            keepers: { rotation: a.rotation },
-        }, { parent: this });
+        const value = new RandomPassword(
+            `${name}-value`,
+            {
+                length: a.length,
+                // Letters and digits only: no header value escaping to get wrong anywhere.
+                special: false,
+                keepers: { rotation: a.rotation },
+            },
+            { parent: this },
+        );
 
         this.headerName = a.headerName;
         this.headerValue = pulumi.secret(value.result);
@@ -58,8 +62,10 @@ export class OriginSecret extends pulumi.ComponentResource {
     }
 }
 
-export function validateOriginSecretArgs(name: string, args: OriginSecretArgs):
-    { headerName: string; length: number; rotation: string } {
+export function validateOriginSecretArgs(
+    name: string,
+    args: OriginSecretArgs,
+): { headerName: string; length: number; rotation: string } {
     const key = argKeys("OriginSecret", name);
     return {
         headerName: requireOriginHeaderName(key("headerName"), args.headerName ?? DEFAULT_ORIGIN_HEADER_NAME),
@@ -94,8 +100,11 @@ export interface OriginProtection {
 }
 
 /** Builds the OriginSecret and looks up the prefix list, the pieces both sides share. */
-export function originProtection(name: string, args: OriginSecretArgs = {}, opts?: pulumi.ComponentResourceOptions):
-    { secret: OriginSecret; protection: OriginProtection } {
+export function originProtection(
+    name: string,
+    args: OriginSecretArgs = {},
+    opts?: pulumi.ComponentResourceOptions,
+): { secret: OriginSecret; protection: OriginProtection } {
     const secret = new OriginSecret(name, args, opts);
     return {
         secret,

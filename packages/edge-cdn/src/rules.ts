@@ -33,7 +33,10 @@ export const RATE_LIMIT_RULE = "RateLimitPerIp";
 
 /** CloudWatch metric names allow letters, digits, `-` and `_` only. */
 export function metricName(...parts: string[]): string {
-    return parts.join("-").replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 128);
+    return parts
+        .join("-")
+        .replace(/[^A-Za-z0-9_-]/g, "-")
+        .slice(0, 128);
 }
 
 /** CloudWatch metrics and sampled requests on, for a rule or the web ACL. */
@@ -84,7 +87,11 @@ export function bodySizeOutsideUploadsRule(metricPrefix: string, uploadPaths: st
             andStatement: {
                 statements: [
                     { labelMatchStatement: { scope: "LABEL", key: BODY_SIZE_LABEL } },
-                    { notStatement: { statement: onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } } } },
+                    {
+                        notStatement: {
+                            statement: onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } },
+                        },
+                    },
                 ],
             },
         },
@@ -122,15 +129,18 @@ export function wafRules(metricPrefix: string, s: WafRuleSettings): WebAclRule[]
             managedRuleGroupStatement: {
                 vendorName: "AWS",
                 name: group,
-                ruleActionOverrides: group === "AWSManagedRulesCommonRuleSet" && counted.length > 0
-                    ? counted.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
-                    : undefined,
+                ruleActionOverrides:
+                    group === "AWSManagedRulesCommonRuleSet" && counted.length > 0
+                        ? counted.map((rule) => ({ name: rule, actionToUse: { count: {} } }))
+                        : undefined,
             },
         },
         visibilityConfig: wafVisibility(metricName(metricPrefix, group)),
     }));
-    const scoped = uploadPaths.length > 0 && !s.countOnlyRules.includes(BODY_SIZE_RULE)
-        ? [bodySizeOutsideUploadsRule(metricPrefix, uploadPaths, MANAGED_RULE_GROUPS.length + 1)] : [];
+    const scoped =
+        uploadPaths.length > 0 && !s.countOnlyRules.includes(BODY_SIZE_RULE)
+            ? [bodySizeOutsideUploadsRule(metricPrefix, uploadPaths, MANAGED_RULE_GROUPS.length + 1)]
+            : [];
     return [rate, ...managed, ...scoped];
 }
 
@@ -161,7 +171,11 @@ export const WEB_ACL_BASE_PRICE_WCU = 1500;
  * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-match.html
  */
 const BYTE_MATCH_WCU: Readonly<Record<string, number>> = {
-    EXACTLY: 2, STARTS_WITH: 2, ENDS_WITH: 2, CONTAINS: 10, CONTAINS_WORD: 10,
+    EXACTLY: 2,
+    STARTS_WITH: 2,
+    ENDS_WITH: 2,
+    CONTAINS: 10,
+    CONTAINS_WORD: 10,
 };
 
 // A WAFv2 statement as the plain object given to aws.wafv2.WebAcl. @pulumi/aws types every nesting
@@ -184,28 +198,46 @@ export function statementCapacity(st: Statement): number {
         const g = st.managedRuleGroupStatement;
         const wcu = g.vendorName === "AWS" ? MANAGED_RULE_GROUP_WCU[g.name] : undefined;
         if (wcu === undefined) {
-            throw new ConfigError("waf", `${g.vendorName}/${g.name}`, "is a managed rule group whose capacity is not known",
-                `one of ${Object.keys(MANAGED_RULE_GROUP_WCU).join(", ")}`);
+            throw new ConfigError(
+                "waf",
+                `${g.vendorName}/${g.name}`,
+                "is a managed rule group whose capacity is not known",
+                `one of ${Object.keys(MANAGED_RULE_GROUP_WCU).join(", ")}`,
+            );
         }
         return wcu + (g.scopeDownStatement ? statementCapacity(g.scopeDownStatement) : 0);
     }
     if (st.rateBasedStatement) {
         const r = st.rateBasedStatement;
-        return 2 + 30 * (r.customKeys?.length ?? 0) + (r.scopeDownStatement ? statementCapacity(r.scopeDownStatement) : 0);
+        return (
+            2 + 30 * (r.customKeys?.length ?? 0) + (r.scopeDownStatement ? statementCapacity(r.scopeDownStatement) : 0)
+        );
     }
     if (st.labelMatchStatement) return 1;
     if (st.byteMatchStatement) {
         const b = st.byteMatchStatement;
         const base = BYTE_MATCH_WCU[b.positionalConstraint];
-        if (base === undefined) throw new ConfigError("waf", b.positionalConstraint, "is not a string match type", Object.keys(BYTE_MATCH_WCU).join(", "));
+        if (base === undefined)
+            throw new ConfigError(
+                "waf",
+                b.positionalConstraint,
+                "is not a string match type",
+                Object.keys(BYTE_MATCH_WCU).join(", "),
+            );
         const transforms = (b.textTransformations ?? []).filter((t: { type: string }) => t.type !== "NONE").length;
         return base + 10 * transforms;
     }
-    if (st.andStatement) return st.andStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
-    if (st.orStatement) return st.orStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
+    if (st.andStatement)
+        return st.andStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
+    if (st.orStatement)
+        return st.orStatement.statements.reduce((n: number, x: Statement) => n + statementCapacity(x), 0);
     if (st.notStatement) return statementCapacity(st.notStatement.statement);
-    throw new ConfigError("waf", Object.keys(st), "is a statement whose capacity EdgeCdn does not know",
-        "managed rule groups, rate-based, label, string match, and, or, not");
+    throw new ConfigError(
+        "waf",
+        Object.keys(st),
+        "is a statement whose capacity EdgeCdn does not know",
+        "managed rule groups, rate-based, label, string match, and, or, not",
+    );
 }
 
 /**
@@ -214,8 +246,13 @@ export function statementCapacity(st: Statement): number {
  * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-add.html
  */
 export function webAclCapacity(rules: WebAclRule[]): number {
-    return rules.reduce((n, r) =>
-        n + statementCapacity(r.statement as Statement) + Math.ceil(((r.ruleLabels as unknown[] | undefined)?.length ?? 0) / 5), 0);
+    return rules.reduce(
+        (n, r) =>
+            n +
+            statementCapacity(r.statement as Statement) +
+            Math.ceil(((r.ruleLabels as unknown[] | undefined)?.length ?? 0) / 5),
+        0,
+    );
 }
 
 /**
@@ -227,8 +264,12 @@ export function requireWebAclCapacity(key: string, rules: WebAclRule[], limit = 
     const wcu = webAclCapacity(rules);
     const max = Math.min(limit, WEB_ACL_MAX_WCU);
     if (wcu > max) {
-        throw new ConfigError(key, `${wcu} WCU`, "is more web ACL capacity than allowed",
-            `at most ${max} WCU (a web ACL holds ${WEB_ACL_MAX_WCU}; above ${WEB_ACL_BASE_PRICE_WCU} AWS charges extra)`);
+        throw new ConfigError(
+            key,
+            `${wcu} WCU`,
+            "is more web ACL capacity than allowed",
+            `at most ${max} WCU (a web ACL holds ${WEB_ACL_MAX_WCU}; above ${WEB_ACL_BASE_PRICE_WCU} AWS charges extra)`,
+        );
     }
     return wcu;
 }
@@ -238,14 +279,16 @@ export function requireWebAclCapacity(key: string, rules: WebAclRule[], limit = 
  * distribution (Origin Access Control signs with the distribution as source).
  */
 export function oacReadStatements(bucketArn: string, distributionArn: string): PolicyStatement[] {
-    return [{
-        Sid: "CloudFrontReadsThroughOriginAccessControl",
-        Effect: "Allow",
-        Principal: { Service: "cloudfront.amazonaws.com" },
-        Action: "s3:GetObject",
-        Resource: `${bucketArn}/*`,
-        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-    }];
+    return [
+        {
+            Sid: "CloudFrontReadsThroughOriginAccessControl",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "s3:GetObject",
+            Resource: `${bucketArn}/*`,
+            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+        },
+    ];
 }
 
 /**
@@ -256,14 +299,16 @@ export function oacReadStatements(bucketArn: string, distributionArn: string): P
  * CloudFront; the assets behaviour allows GET and HEAD only, so reading is all it needs.
  */
 export function oacKeyStatements(distributionArn: string): PolicyStatement[] {
-    return [{
-        Sid: "CloudFrontDecryptsForThisDistribution",
-        Effect: "Allow",
-        Principal: { Service: "cloudfront.amazonaws.com" },
-        Action: "kms:Decrypt",
-        Resource: "*",
-        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-    }];
+    return [
+        {
+            Sid: "CloudFrontDecryptsForThisDistribution",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+        },
+    ];
 }
 
 /** Two years, the minimum the HSTS preload list asks for. */

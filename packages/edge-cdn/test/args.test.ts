@@ -1,8 +1,6 @@
 import { strict as assert } from "assert";
 import { ConfigError, configKeys } from "@citadel/shared";
-import {
-    EdgeCdnArgs, resolveEdgeCdnArgs, validateEdgeCdnArgs, validateOriginSecretArgs,
-} from "../src";
+import { EdgeCdnArgs, resolveEdgeCdnArgs, validateEdgeCdnArgs, validateOriginSecretArgs } from "../src";
 
 const base: EdgeCdnArgs = {
     origin: { domainName: "origin.example.com", header: { name: "X-Origin-Verify", value: "s3cret" } },
@@ -13,12 +11,15 @@ const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-
 
 /** Asserts a ConfigError whose message names the key and shows the value. */
 function refuses(args: EdgeCdnArgs, key: string, value: string): void {
-    assert.throws(() => validateEdgeCdnArgs("edge", args), (e: unknown) => {
-        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
-        assert.ok(e.message.startsWith(`EdgeCdn "edge": ${key}: `), e.message);
-        assert.ok(e.message.includes(value), `${e.message} should show ${value}`);
-        return true;
-    });
+    assert.throws(
+        () => validateEdgeCdnArgs("edge", args),
+        (e: unknown) => {
+            assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${String(e)}`);
+            assert.ok(e.message.startsWith(`EdgeCdn "edge": ${key}: `), e.message);
+            assert.ok(e.message.includes(value), `${e.message} should show ${value}`);
+            return true;
+        },
+    );
 }
 
 describe("EdgeCdn args", () => {
@@ -39,7 +40,11 @@ describe("EdgeCdn args", () => {
     });
 
     it("accepts a us-east-1 certificate with aliases", () => {
-        const a = validateEdgeCdnArgs("edge", { ...base, aliases: ["portal.example.com", "*.example.org"], certificateArn: CERT });
+        const a = validateEdgeCdnArgs("edge", {
+            ...base,
+            aliases: ["portal.example.com", "*.example.org"],
+            certificateArn: CERT,
+        });
         assert.equal(a.certificateArn, CERT);
         assert.deepEqual(a.aliases, ["portal.example.com", "*.example.org"]);
     });
@@ -51,13 +56,18 @@ describe("EdgeCdn args", () => {
     it("refuses a certificate outside us-east-1, naming its region", () => {
         const arn = CERT.replace("us-east-1", "eu-west-1");
         refuses({ ...base, aliases: ["portal.example.com"], certificateArn: arn }, "certificateArn", arn);
-        assert.throws(() => validateEdgeCdnArgs("edge", { ...base, aliases: ["p.example.com"], certificateArn: arn }),
-            /is in eu-west-1, but CloudFront takes certificates only from us-east-1/);
+        assert.throws(
+            () => validateEdgeCdnArgs("edge", { ...base, aliases: ["p.example.com"], certificateArn: arn }),
+            /is in eu-west-1, but CloudFront takes certificates only from us-east-1/,
+        );
     });
 
     it("refuses something that is not an ACM certificate ARN", () => {
-        refuses({ ...base, aliases: ["p.example.com"], certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
-            "certificateArn", "server-certificate");
+        refuses(
+            { ...base, aliases: ["p.example.com"], certificateArn: "arn:aws:iam::123456789012:server-certificate/x" },
+            "certificateArn",
+            "server-certificate",
+        );
     });
 
     it("refuses a certificate without aliases", () => {
@@ -69,7 +79,10 @@ describe("EdgeCdn args", () => {
             refuses({ ...base, waf: { rateLimit } }, "waf.rateLimit", String(rateLimit));
         }
         assert.equal(validateEdgeCdnArgs("edge", { ...base, waf: { rateLimit: 10 } }).waf.rateLimit, 10);
-        assert.equal(validateEdgeCdnArgs("edge", { ...base, waf: { rateLimit: 2_000_000_000 } }).waf.rateLimit, 2_000_000_000);
+        assert.equal(
+            validateEdgeCdnArgs("edge", { ...base, waf: { rateLimit: 2_000_000_000 } }).waf.rateLimit,
+            2_000_000_000,
+        );
     });
 
     it("refuses an evaluation window WAF does not offer", () => {
@@ -79,13 +92,19 @@ describe("EdgeCdn args", () => {
     it("refuses the load balancer's own DNS name as origin, saying why", () => {
         const dns = "app-123.eu-west-1.elb.amazonaws.com";
         refuses({ ...base, origin: { ...base.origin!, domainName: dns } }, "origin.domainName", dns);
-        assert.throws(() => validateEdgeCdnArgs("edge", { ...base, origin: { ...base.origin!, domainName: dns } }),
-            /certificate cannot cover/);
+        assert.throws(
+            () => validateEdgeCdnArgs("edge", { ...base, origin: { ...base.origin!, domainName: dns } }),
+            /certificate cannot cover/,
+        );
     });
 
     it("refuses origins that are not DNS names", () => {
         for (const domainName of ["10.0.0.1", "https://origin.example.com", "Origin.Example.com", "localhost", ""]) {
-            refuses({ ...base, origin: { ...base.origin!, domainName } }, "origin.domainName", JSON.stringify(domainName));
+            refuses(
+                { ...base, origin: { ...base.origin!, domainName } },
+                "origin.domainName",
+                JSON.stringify(domainName),
+            );
         }
     });
 
@@ -101,7 +120,11 @@ describe("EdgeCdn args", () => {
 
     it("refuses bad aliases, path patterns, price classes and retention", () => {
         refuses({ ...base, aliases: ["not a name"], certificateArn: CERT }, "aliases", "not a name");
-        refuses({ ...base, aliases: ["a.example.com", "a.example.com"], certificateArn: CERT }, "aliases", "a.example.com");
+        refuses(
+            { ...base, aliases: ["a.example.com", "a.example.com"], certificateArn: CERT },
+            "aliases",
+            "a.example.com",
+        );
         refuses({ ...base, assets: { pathPattern: "/*" } }, "assets.pathPattern", "/*");
         refuses({ ...base, assets: { pathPattern: "assets/*" } }, "assets.pathPattern", "assets/*");
         refuses({ ...base, assets: { cacheTtlSeconds: 0 } }, "assets.cacheTtlSeconds", "0");
@@ -113,18 +136,30 @@ describe("EdgeCdn args", () => {
     });
 
     it("names stack config keys when the stack validates", () => {
-        assert.throws(() => resolveEdgeCdnArgs({ ...base, waf: { rateLimit: 5 } }, configKeys("citadel:edge.")),
-            /^ConfigError: citadel:edge\.waf\.rateLimit: 5 is out of range, allowed 10\.\.2000000000$/);
+        assert.throws(
+            () => resolveEdgeCdnArgs({ ...base, waf: { rateLimit: 5 } }, configKeys("citadel:edge.")),
+            /^ConfigError: citadel:edge\.waf\.rateLimit: 5 is out of range, allowed 10\.\.2000000000$/,
+        );
     });
 });
 
 describe("OriginSecret args", () => {
     it("defaults to X-Origin-Verify and 48 characters", () => {
-        assert.deepEqual(validateOriginSecretArgs("o", {}), { headerName: "X-Origin-Verify", length: 48, rotation: "" });
+        assert.deepEqual(validateOriginSecretArgs("o", {}), {
+            headerName: "X-Origin-Verify",
+            length: 48,
+            rotation: "",
+        });
     });
 
     it("refuses short values and reserved header names", () => {
-        assert.throws(() => validateOriginSecretArgs("o", { length: 16 }), /^ConfigError: OriginSecret "o": length: 16 is out of range/);
-        assert.throws(() => validateOriginSecretArgs("o", { headerName: "Host" }), /^ConfigError: OriginSecret "o": headerName: "Host"/);
+        assert.throws(
+            () => validateOriginSecretArgs("o", { length: 16 }),
+            /^ConfigError: OriginSecret "o": length: 16 is out of range/,
+        );
+        assert.throws(
+            () => validateOriginSecretArgs("o", { headerName: "Host" }),
+            /^ConfigError: OriginSecret "o": headerName: "Host"/,
+        );
     });
 });

@@ -20,42 +20,91 @@ describe("EdgeCdn: the assets bucket's key policy, evaluated", () => {
     let distributionArn: string;
 
     before(async () => {
-        rec = await capture(() => new EdgeCdn("edge", {
-            assets: {}, logBucket: { bucketName: "logs", arn: "arn:aws:s3:::logs" }, accessLogsBucketName: "access-logs",
-        }, { protect: true }));
-        policy = JSON.parse(reveal<string>(named(rec, "edge-assets-key-policy", "aws:kms/keyPolicy:KeyPolicy").inputs.policy));
+        rec = await capture(
+            () =>
+                new EdgeCdn(
+                    "edge",
+                    {
+                        assets: {},
+                        logBucket: { bucketName: "logs", arn: "arn:aws:s3:::logs" },
+                        accessLogsBucketName: "access-logs",
+                    },
+                    { protect: true },
+                ),
+        );
+        policy = JSON.parse(
+            reveal<string>(named(rec, "edge-assets-key-policy", "aws:kms/keyPolicy:KeyPolicy").inputs.policy),
+        );
         keyArn = named(rec, "edge-assets-key").outputs.arn;
         distributionArn = named(rec, "edge", "aws:cloudfront/distribution:Distribution").outputs.arn;
     });
 
     /** One request by a service principal against the key policy alone (services have no identity policy). */
     async function decide(principal: string, action: string, context: Record<string, string>): Promise<string> {
-        const res = await runSimulation({
-            identityPolicies: [], serviceControlPolicies: [], resourceControlPolicies: [],
-            resourcePolicy: policy,
-            request: { action, principal, resource: { accountId: ACCOUNT, resource: keyArn }, contextVariables: context },
-        }, {});
+        const res = await runSimulation(
+            {
+                identityPolicies: [],
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                resourcePolicy: policy,
+                request: {
+                    action,
+                    principal,
+                    resource: { accountId: ACCOUNT, resource: keyArn },
+                    contextVariables: context,
+                },
+            },
+            {},
+        );
         if (res.resultType === "error") throw new Error(JSON.stringify(res.errors));
         return res.overallResult;
     }
 
     it("lets CloudFront decrypt for this distribution, and for no other distribution or account-wide", async () => {
         assert.match(distributionArn, /^arn:aws:cloudfront::123456789012:distribution\//);
-        assert.equal(await decide("cloudfront.amazonaws.com", "kms:Decrypt", { "aws:SourceArn": distributionArn, "aws:SourceAccount": ACCOUNT }), "Allowed");
-        assert.equal(await decide("cloudfront.amazonaws.com", "kms:Decrypt", { "aws:SourceArn": OTHER_DISTRIBUTION, "aws:SourceAccount": ACCOUNT }), "ImplicitlyDenied");
-        assert.equal(await decide("cloudfront.amazonaws.com", "kms:Decrypt", { "aws:SourceAccount": ACCOUNT }), "ImplicitlyDenied");
+        assert.equal(
+            await decide("cloudfront.amazonaws.com", "kms:Decrypt", {
+                "aws:SourceArn": distributionArn,
+                "aws:SourceAccount": ACCOUNT,
+            }),
+            "Allowed",
+        );
+        assert.equal(
+            await decide("cloudfront.amazonaws.com", "kms:Decrypt", {
+                "aws:SourceArn": OTHER_DISTRIBUTION,
+                "aws:SourceAccount": ACCOUNT,
+            }),
+            "ImplicitlyDenied",
+        );
+        assert.equal(
+            await decide("cloudfront.amazonaws.com", "kms:Decrypt", { "aws:SourceAccount": ACCOUNT }),
+            "ImplicitlyDenied",
+        );
     });
 
     it("gives CloudFront nothing but decrypt: the assets behaviour only reads", async () => {
-        for (const action of ["kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:CreateGrant", "kms:PutKeyPolicy"]) {
-            assert.equal(await decide("cloudfront.amazonaws.com", action, { "aws:SourceArn": distributionArn }), "ImplicitlyDenied", action);
+        for (const action of [
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+            "kms:ReEncryptFrom",
+            "kms:CreateGrant",
+            "kms:PutKeyPolicy",
+        ]) {
+            assert.equal(
+                await decide("cloudfront.amazonaws.com", action, { "aws:SourceArn": distributionArn }),
+                "ImplicitlyDenied",
+                action,
+            );
         }
     });
 
     it("admits no other service: the bucket's access logs go to an SSE-S3 bucket", async () => {
         const services = policy.Statement.map((s) => (s.Principal as any)?.Service).filter(Boolean);
         assert.deepEqual(services, ["cloudfront.amazonaws.com"]);
-        assert.equal(await decide("delivery.logs.amazonaws.com", "kms:GenerateDataKey", { "aws:SourceAccount": ACCOUNT }), "ImplicitlyDenied");
+        assert.equal(
+            await decide("delivery.logs.amazonaws.com", "kms:GenerateDataKey", { "aws:SourceAccount": ACCOUNT }),
+            "ImplicitlyDenied",
+        );
     });
 
     it("is a KeyPolicy on the assets key, which carries no policy of its own and, like the bucket, is protected", () => {

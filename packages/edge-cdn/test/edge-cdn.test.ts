@@ -1,15 +1,34 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "@citadel/shared";
-import { capture, named, ofType, RecordedResource, Recording, reveal, SecretValue, valueOf, autoNamed } from "@citadel/testing";
 import {
-    cloudFrontOriginFacingPrefixListId, EdgeCdn, EdgeCdnArgs, MANAGED_POLICY, MANAGED_RULE_GROUPS, OriginSecret,
-    originProtection, validateEdgeCdnArgs,
+    capture,
+    named,
+    ofType,
+    RecordedResource,
+    Recording,
+    reveal,
+    SecretValue,
+    valueOf,
+    autoNamed,
+} from "@citadel/testing";
+import {
+    cloudFrontOriginFacingPrefixListId,
+    EdgeCdn,
+    EdgeCdnArgs,
+    MANAGED_POLICY,
+    MANAGED_RULE_GROUPS,
+    OriginSecret,
+    originProtection,
+    validateEdgeCdnArgs,
 } from "../src";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 const args: EdgeCdnArgs = {
-    origin: { domainName: "origin.example.com", header: { name: "X-Origin-Verify", value: pulumi.secret("s3cret-value") } },
+    origin: {
+        domainName: "origin.example.com",
+        header: { name: "X-Origin-Verify", value: pulumi.secret("s3cret-value") },
+    },
     assets: {},
     aliases: ["portal.example.com"],
     certificateArn: CERT,
@@ -22,13 +41,18 @@ const args: EdgeCdnArgs = {
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const distributionOf = (rec: Recording) => named(ofType(rec, DISTRIBUTION), "edge");
-const behaviours = (d: RecordedResource): any[] => [d.inputs.defaultCacheBehavior, ...(d.inputs.orderedCacheBehaviors ?? [])];
+const behaviours = (d: RecordedResource): any[] => [
+    d.inputs.defaultCacheBehavior,
+    ...(d.inputs.orderedCacheBehaviors ?? []),
+];
 
 describe("EdgeCdn (mocks)", () => {
     let rec: Recording;
     let edge: EdgeCdn;
     before(async () => {
-        rec = await capture(() => { edge = new EdgeCdn("edge", args); });
+        rec = await capture(() => {
+            edge = new EdgeCdn("edge", args);
+        });
     });
 
     it("redirects viewers to HTTPS on every cache behaviour", () => {
@@ -39,7 +63,11 @@ describe("EdgeCdn (mocks)", () => {
 
     it("serves the aliases with the us-east-1 certificate at TLSv1.2_2021, over HTTP/2 and HTTP/3", () => {
         const d = distributionOf(rec).inputs;
-        assert.deepEqual(d.viewerCertificate, { acmCertificateArn: CERT, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" });
+        assert.deepEqual(d.viewerCertificate, {
+            acmCertificateArn: CERT,
+            sslSupportMethod: "sni-only",
+            minimumProtocolVersion: "TLSv1.2_2021",
+        });
         assert.deepEqual(d.aliases, ["portal.example.com"]);
         assert.equal(d.httpVersion, "http2and3");
         assert.equal(d.isIpv6Enabled, true);
@@ -93,25 +121,39 @@ describe("EdgeCdn (mocks)", () => {
         const bucket = named(ofType(rec, "aws:s3/bucket:Bucket"), "edge-assets");
         assert.equal(bucket.protect, true);
         const block = named(rec, "edge-assets-public-access").inputs;
-        assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
-            [true, true, true, true]);
+        assert.deepEqual(
+            [block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets],
+            [true, true, true, true],
+        );
         const policy = JSON.parse(named(rec, "edge-assets-policy").inputs.policy);
         const allows = policy.Statement.filter((s: any) => s.Effect === "Allow");
-        assert.deepEqual(allows, [{
-            Sid: "CloudFrontReadsThroughOriginAccessControl",
-            Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" },
-            Action: "s3:GetObject",
-            Resource: `arn:aws:s3:::${autoNamed("edge-assets", "s3/bucket:Bucket")}/*`,
-            Condition: { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::123456789012:distribution/${distributionOf(rec).id}` } },
-        }]);
+        assert.deepEqual(allows, [
+            {
+                Sid: "CloudFrontReadsThroughOriginAccessControl",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: `arn:aws:s3:::${autoNamed("edge-assets", "s3/bucket:Bucket")}/*`,
+                Condition: {
+                    StringEquals: {
+                        "AWS:SourceArn": `arn:aws:cloudfront::123456789012:distribution/${distributionOf(rec).id}`,
+                    },
+                },
+            },
+        ]);
         const sse = named(rec, "edge-assets-encryption").inputs.rules[0].applyServerSideEncryptionByDefault;
-        assert.deepEqual(sse, { sseAlgorithm: "aws:kms", kmsMasterKeyId: named(rec, "edge-assets-key").outputs.arn },
-            "the assets bucket is encrypted with its own key");
+        assert.deepEqual(
+            sse,
+            { sseAlgorithm: "aws:kms", kmsMasterKeyId: named(rec, "edge-assets-key").outputs.arn },
+            "the assets bucket is encrypted with its own key",
+        );
     });
 
     it("adds HSTS, nosniff, frame options and a referrer policy to every behaviour", () => {
-        const policy = named(ofType(rec, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"), "edge-security-headers");
+        const policy = named(
+            ofType(rec, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy"),
+            "edge-security-headers",
+        );
         const h = policy.inputs.securityHeadersConfig;
         assert.equal(h.strictTransportSecurity.accessControlMaxAgeSec, 63_072_000);
         assert.equal(h.contentTypeOptions.override, true);
@@ -146,15 +188,26 @@ describe("EdgeCdn (mocks)", () => {
         assert.equal(key.inputs.region, "us-east-1");
         assert.equal(key.protect, true);
 
-        const logging = named(ofType(rec, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"), "edge-waf-logs");
+        const logging = named(
+            ofType(rec, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration"),
+            "edge-waf-logs",
+        );
         assert.equal(logging.inputs.region, "us-east-1");
         assert.equal(logging.inputs.resourceArn, distributionOf(rec).inputs.webAclId);
-        assert.deepEqual(logging.inputs.logDestinationConfigs, ["arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-edge-mock"]);
-        assert.deepEqual(logging.inputs.redactedFields.map((f: any) => f.singleHeader.name), ["authorization", "cookie"]);
+        assert.deepEqual(logging.inputs.logDestinationConfigs, [
+            "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-edge-mock",
+        ]);
+        assert.deepEqual(
+            logging.inputs.redactedFields.map((f: any) => f.singleHeader.name),
+            ["authorization", "cookie"],
+        );
 
         const policy = named(ofType(rec, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"), "edge-waf-logs");
         assert.equal(policy.inputs.resourceArn, logging.inputs.logDestinationConfigs[0]);
-        assert.equal(JSON.parse(policy.inputs.policyDocument).Statement[0].Principal.Service, "delivery.logs.amazonaws.com");
+        assert.equal(
+            JSON.parse(policy.inputs.policyDocument).Statement[0].Principal.Service,
+            "delivery.logs.amazonaws.com",
+        );
     });
 
     // S3 delivers server access logs only to buckets with SSE-S3 default encryption, so the assets
@@ -164,8 +217,10 @@ describe("EdgeCdn (mocks)", () => {
         const logging = ofType(rec, "aws:s3/bucketLogging:BucketLogging");
         assert.ok(logging.length > 0);
         for (const l of logging) assert.equal(l.inputs.targetBucket, "access-logs-bucket", l.name);
-        assert.throws(() => validateEdgeCdnArgs("edge", { ...args, accessLogsBucketName: undefined }),
-            /accessLogsBucketName: \(unset\) is required with assets/);
+        assert.throws(
+            () => validateEdgeCdnArgs("edge", { ...args, accessLogsBucketName: undefined }),
+            /accessLogsBucketName: \(unset\) is required with assets/,
+        );
     });
 
     it("delivers access logs (standard logging v2) from this distribution to the log bucket", () => {
@@ -173,15 +228,27 @@ describe("EdgeCdn (mocks)", () => {
         assert.equal(source.type, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
         assert.equal(source.inputs.logType, "ACCESS_LOGS");
         assert.equal(source.inputs.region, "us-east-1");
-        assert.equal(source.inputs.resourceArn, `arn:aws:cloudfront::123456789012:distribution/${distributionOf(rec).id}`);
+        assert.equal(
+            source.inputs.resourceArn,
+            `arn:aws:cloudfront::123456789012:distribution/${distributionOf(rec).id}`,
+        );
         const destination = named(rec, "edge-access-log-destination");
-        assert.equal(destination.inputs.deliveryDestinationConfiguration.destinationResourceArn, "arn:aws:s3:::logs-bucket");
+        assert.equal(
+            destination.inputs.deliveryDestinationConfiguration.destinationResourceArn,
+            "arn:aws:s3:::logs-bucket",
+        );
         assert.equal(destination.inputs.region, "us-east-1");
         const delivery = named(rec, "edge-access-log-delivery");
-        assert.equal(delivery.inputs.deliverySourceName, autoNamed("edge-access-log-source", "cloudwatch/logDeliverySource:LogDeliverySource"));
+        assert.equal(
+            delivery.inputs.deliverySourceName,
+            autoNamed("edge-access-log-source", "cloudwatch/logDeliverySource:LogDeliverySource"),
+        );
         assert.match(delivery.inputs.deliveryDestinationArn, /:delivery-destination:[a-z0-9-]+$/);
         assert.equal(delivery.inputs.region, "us-east-1");
-        assert.equal(delivery.inputs.s3DeliveryConfigurations[0].suffixPath, "cloudfront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}");
+        assert.equal(
+            delivery.inputs.s3DeliveryConfigurations[0].suffixPath,
+            "cloudfront/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}",
+        );
     });
 
     it("exports the distribution, the web ACL and the assets bucket", async () => {
@@ -193,9 +260,16 @@ describe("EdgeCdn (mocks)", () => {
     });
 
     it("uses the default certificate without aliases, and serves a bucket's index.html without a load balancer", async () => {
-        const r = await capture(() => new EdgeCdn("edge", {
-            ...args, origin: undefined, aliases: undefined, certificateArn: undefined, usEast1KmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/given",
-        }));
+        const r = await capture(
+            () =>
+                new EdgeCdn("edge", {
+                    ...args,
+                    origin: undefined,
+                    aliases: undefined,
+                    certificateArn: undefined,
+                    usEast1KmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/given",
+                }),
+        );
         const d = distributionOf(r);
         assert.deepEqual(d.inputs.viewerCertificate, { cloudfrontDefaultCertificate: true });
         assert.deepEqual(d.inputs.aliases, []);
@@ -203,11 +277,20 @@ describe("EdgeCdn (mocks)", () => {
         assert.equal(d.inputs.defaultCacheBehavior.targetOriginId, "assets");
         assert.equal(d.inputs.defaultCacheBehavior.cachePolicyId, MANAGED_POLICY.cachingOptimized);
         for (const b of behaviours(d)) assert.equal(b.viewerProtocolPolicy, "redirect-to-https");
-        assert.deepEqual(reveal<any[]>(d.inputs.origins).map((o) => o.originId), ["assets"]);
+        assert.deepEqual(
+            reveal<any[]>(d.inputs.origins).map((o) => o.originId),
+            ["assets"],
+        );
         // The only key created is the assets bucket's own (in the provider's region): the given us-east-1 key serves the WAF logs.
-        assert.deepEqual(ofType(r, "aws:kms/key:Key").map((k) => [k.name, k.inputs.region]), [["edge-assets-key", undefined]],
-            "the given us-east-1 key is used");
-        assert.equal(named(ofType(r, "aws:cloudwatch/logGroup:LogGroup"), "edge-waf-logs").inputs.kmsKeyId, "arn:aws:kms:us-east-1:123456789012:key/given");
+        assert.deepEqual(
+            ofType(r, "aws:kms/key:Key").map((k) => [k.name, k.inputs.region]),
+            [["edge-assets-key", undefined]],
+            "the given us-east-1 key is used",
+        );
+        assert.equal(
+            named(ofType(r, "aws:cloudwatch/logGroup:LogGroup"), "edge-waf-logs").inputs.kmsKeyId,
+            "arn:aws:kms:us-east-1:123456789012:key/given",
+        );
     });
 
     it("creates no bucket without assets", async () => {
@@ -225,8 +308,12 @@ describe("EdgeCdn (mocks)", () => {
             [{ waf: { rateLimit: 5 } }, /waf\.rateLimit: 5 is out of range, allowed 10\.\.2000000000/],
         ];
         for (const [change, message] of bad) {
-            const r = await capture(() => assert.throws(() => new EdgeCdn("edge", { ...args, ...change }),
-                (e: unknown) => e instanceof ConfigError && message.test(e.message)));
+            const r = await capture(() =>
+                assert.throws(
+                    () => new EdgeCdn("edge", { ...args, ...change }),
+                    (e: unknown) => e instanceof ConfigError && message.test(e.message),
+                ),
+            );
             assert.equal(r.resources.length, 0);
         }
     });
@@ -235,7 +322,9 @@ describe("EdgeCdn (mocks)", () => {
 describe("OriginSecret (mocks)", () => {
     it("draws a 48-character letters-and-digits value, kept secret", async () => {
         let secret!: OriginSecret;
-        const rec = await capture(() => { secret = new OriginSecret("origin", { rotation: "2026-01" }); });
+        const rec = await capture(() => {
+            secret = new OriginSecret("origin", { rotation: "2026-01" });
+        });
         const pw = named(rec, "origin-value");
         assert.equal(pw.type, "random:index/randomPassword:RandomPassword");
         assert.equal(pw.parent, "origin");
@@ -247,7 +336,9 @@ describe("OriginSecret (mocks)", () => {
 
     it("hands both sides the same header and CloudFront's origin-facing prefix list", async () => {
         let p!: ReturnType<typeof originProtection>;
-        const rec = await capture(() => { p = originProtection("origin"); });
+        const rec = await capture(() => {
+            p = originProtection("origin");
+        });
         assert.ok(rec.lookups.includes("aws:ec2/getManagedPrefixList:getManagedPrefixList"));
         assert.equal(p.protection.headerName, "X-Origin-Verify");
         assert.equal(p.protection.headerValue, p.secret.headerValue);

@@ -17,10 +17,19 @@ const late = (v: pulumi.Input<string> | undefined) => (pulumi.output(v) as any).
 
 describe("EdgeCdn: ARNs and names from other resources' outputs", () => {
     it("takes certificateArn and origin.domainName as Outputs, and they reach the distribution", async () => {
-        const rec = await capture(() => new EdgeCdn("edge", args({
-            certificateArn: pulumi.output(CERT),
-            origin: { domainName: pulumi.output("origin.example.com"), header: { name: "X-Origin-Verify", value: "s3cret-value" } },
-        })));
+        const rec = await capture(
+            () =>
+                new EdgeCdn(
+                    "edge",
+                    args({
+                        certificateArn: pulumi.output(CERT),
+                        origin: {
+                            domainName: pulumi.output("origin.example.com"),
+                            header: { name: "X-Origin-Verify", value: "s3cret-value" },
+                        },
+                    }),
+                ),
+        );
         const d = named(ofType(rec, "aws:cloudfront/distribution:Distribution"), "edge").inputs;
         assert.equal(d.viewerCertificate.acmCertificateArn, CERT);
         assert.equal(d.origins[0].domainName, "origin.example.com");
@@ -29,14 +38,33 @@ describe("EdgeCdn: ARNs and names from other resources' outputs", () => {
     it("checks a plain value before anything is registered, an Output once it resolves, both naming the argument", async () => {
         const key = argKeys("EdgeCdn", "edge");
         const euCert = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d";
-        assert.throws(() => resolveEdgeCdnArgs(args({ certificateArn: euCert }), key),
-            (e: unknown) => e instanceof ConfigError && /^EdgeCdn "edge": certificateArn: .* is in eu-west-1, but CloudFront takes certificates only from us-east-1/.test(e.message));
+        assert.throws(
+            () => resolveEdgeCdnArgs(args({ certificateArn: euCert }), key),
+            (e: unknown) =>
+                e instanceof ConfigError &&
+                /^EdgeCdn "edge": certificateArn: .* is in eu-west-1, but CloudFront takes certificates only from us-east-1/.test(
+                    e.message,
+                ),
+        );
         const resolved = resolveEdgeCdnArgs(args({ certificateArn: pulumi.output(euCert) }), key);
-        await assert.rejects(late(resolved.certificateArn),
-            (e: Error) => e instanceof pulumi.ResourceError && /^EdgeCdn "edge": certificateArn: .* is in eu-west-1/.test(e.message));
-        const elb = resolveEdgeCdnArgs(args({
-            origin: { domainName: pulumi.output("app-123.eu-west-1.elb.amazonaws.com"), header: { name: "X-Origin-Verify", value: "v" } },
-        }), key);
-        await assert.rejects(late(elb.origin!.domainName), /EdgeCdn "edge": origin\.domainName: .* is the load balancer's own name/);
+        await assert.rejects(
+            late(resolved.certificateArn),
+            (e: Error) =>
+                e instanceof pulumi.ResourceError &&
+                /^EdgeCdn "edge": certificateArn: .* is in eu-west-1/.test(e.message),
+        );
+        const elb = resolveEdgeCdnArgs(
+            args({
+                origin: {
+                    domainName: pulumi.output("app-123.eu-west-1.elb.amazonaws.com"),
+                    header: { name: "X-Origin-Verify", value: "v" },
+                },
+            }),
+            key,
+        );
+        await assert.rejects(
+            late(elb.origin!.domainName),
+            /EdgeCdn "edge": origin\.domainName: .* is the load balancer's own name/,
+        );
     });
 });

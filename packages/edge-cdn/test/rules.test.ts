@@ -1,21 +1,35 @@
 import { strict as assert } from "assert";
 import {
-    accessLogSuffixPath, MANAGED_RULE_GROUPS, metricName, oacReadStatements, RATE_LIMIT_RULE, securityHeaders,
-    BODY_SIZE_LABEL, validateEdgeCdnArgs, wafRules,
+    accessLogSuffixPath,
+    MANAGED_RULE_GROUPS,
+    metricName,
+    oacReadStatements,
+    RATE_LIMIT_RULE,
+    securityHeaders,
+    BODY_SIZE_LABEL,
+    validateEdgeCdnArgs,
+    wafRules,
 } from "../src";
 
 describe("EdgeCdn rules (pure)", () => {
     const rules = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [] }) as any[];
 
     it("rate-limits per IP first, with 429, then the four managed groups", () => {
-        assert.deepEqual(rules.map((r) => [r.priority, r.name]), [
-            [0, RATE_LIMIT_RULE],
-            [1, "AWSManagedRulesAmazonIpReputationList"],
-            [2, "AWSManagedRulesCommonRuleSet"],
-            [3, "AWSManagedRulesKnownBadInputsRuleSet"],
-            [4, "AWSManagedRulesSQLiRuleSet"],
-        ]);
-        assert.deepEqual(rules[0].statement.rateBasedStatement, { limit: 500, evaluationWindowSec: 60, aggregateKeyType: "IP" });
+        assert.deepEqual(
+            rules.map((r) => [r.priority, r.name]),
+            [
+                [0, RATE_LIMIT_RULE],
+                [1, "AWSManagedRulesAmazonIpReputationList"],
+                [2, "AWSManagedRulesCommonRuleSet"],
+                [3, "AWSManagedRulesKnownBadInputsRuleSet"],
+                [4, "AWSManagedRulesSQLiRuleSet"],
+            ],
+        );
+        assert.deepEqual(rules[0].statement.rateBasedStatement, {
+            limit: 500,
+            evaluationWindowSec: 60,
+            aggregateKeyType: "IP",
+        });
         assert.deepEqual(rules[0].action, { block: { customResponse: { responseCode: 429 } } });
     });
 
@@ -25,10 +39,15 @@ describe("EdgeCdn rules (pure)", () => {
             assert.equal(r.statement.managedRuleGroupStatement.vendorName, "AWS");
             assert.equal(r.statement.managedRuleGroupStatement.ruleActionOverrides, undefined);
         }
-        const counted = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: ["SizeRestrictions_BODY"] }) as any[];
+        const counted = wafRules("edge", {
+            rateLimit: 500,
+            rateLimitWindowSeconds: 60,
+            countOnlyRules: ["SizeRestrictions_BODY"],
+        }) as any[];
         const crs = counted.find((r) => r.name === "AWSManagedRulesCommonRuleSet");
-        assert.deepEqual(crs.statement.managedRuleGroupStatement.ruleActionOverrides,
-            [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        assert.deepEqual(crs.statement.managedRuleGroupStatement.ruleActionOverrides, [
+            { name: "SizeRestrictions_BODY", actionToUse: { count: {} } },
+        ]);
     });
 
     it("publishes metrics and samples for every rule, under distinct valid names", () => {
@@ -61,32 +80,67 @@ describe("EdgeCdn rules (pure)", () => {
     // https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-match-examples.html
     it("WAF SizeRestrictions_BODY (8 KB): large bodies pass only under the configured upload paths", () => {
         const plain = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [] }) as any[];
-        const crs = (rs: any[]) => rs.find((r) => r.name === "AWSManagedRulesCommonRuleSet").statement.managedRuleGroupStatement;
+        const crs = (rs: any[]) =>
+            rs.find((r) => r.name === "AWSManagedRulesCommonRuleSet").statement.managedRuleGroupStatement;
         assert.equal(crs(plain).ruleActionOverrides, undefined, "without upload paths the 8 KB rule blocks everywhere");
         assert.equal(plain.length, 5);
 
-        const scoped = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [], uploadPaths: ["/api/uploads/", "/dicom-web/"] }) as any[];
-        assert.deepEqual(crs(scoped).ruleActionOverrides, [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        const scoped = wafRules("edge", {
+            rateLimit: 500,
+            rateLimitWindowSeconds: 60,
+            countOnlyRules: [],
+            uploadPaths: ["/api/uploads/", "/dicom-web/"],
+        }) as any[];
+        assert.deepEqual(crs(scoped).ruleActionOverrides, [
+            { name: "SizeRestrictions_BODY", actionToUse: { count: {} } },
+        ]);
         const last = scoped[scoped.length - 1];
         assert.equal(last.name, "BodySizeOutsideUploadPaths");
-        assert.ok(last.priority > scoped.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").priority, "after the label is set");
+        assert.ok(
+            last.priority > scoped.find((r: any) => r.name === "AWSManagedRulesCommonRuleSet").priority,
+            "after the label is set",
+        );
         assert.deepEqual(last.action, { block: {} });
         const [label, not] = last.statement.andStatement.statements;
         assert.deepEqual(label, { labelMatchStatement: { scope: "LABEL", key: BODY_SIZE_LABEL } });
         assert.equal(BODY_SIZE_LABEL, "awswaf:managed:aws:core-rule-set:SizeRestrictions_Body");
-        assert.deepEqual(not.notStatement.statement.orStatement.statements.map((s: any) => [s.byteMatchStatement.searchString,
-            s.byteMatchStatement.positionalConstraint, Object.keys(s.byteMatchStatement.fieldToMatch)]),
-            [["/api/uploads/", "STARTS_WITH", ["uriPath"]], ["/dicom-web/", "STARTS_WITH", ["uriPath"]]]);
-        const one = wafRules("edge", { rateLimit: 500, rateLimitWindowSeconds: 60, countOnlyRules: [], uploadPaths: ["/up/"] }) as any[];
+        assert.deepEqual(
+            not.notStatement.statement.orStatement.statements.map((s: any) => [
+                s.byteMatchStatement.searchString,
+                s.byteMatchStatement.positionalConstraint,
+                Object.keys(s.byteMatchStatement.fieldToMatch),
+            ]),
+            [
+                ["/api/uploads/", "STARTS_WITH", ["uriPath"]],
+                ["/dicom-web/", "STARTS_WITH", ["uriPath"]],
+            ],
+        );
+        const one = wafRules("edge", {
+            rateLimit: 500,
+            rateLimitWindowSeconds: 60,
+            countOnlyRules: [],
+            uploadPaths: ["/up/"],
+        }) as any[];
         assert.ok(one[one.length - 1].statement.andStatement.statements[1].notStatement.statement.byteMatchStatement);
-        assert.throws(() => validateEdgeCdnArgs("edge", { origin: { domainName: "o.example.com", header: { name: "X-O", value: "v" } },
-            logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" }, waf: { uploadPaths: ["uploads/"] } }),
-            /waf\.uploadPaths: "uploads\/" does not start with "\/"/);
+        assert.throws(
+            () =>
+                validateEdgeCdnArgs("edge", {
+                    origin: { domainName: "o.example.com", header: { name: "X-O", value: "v" } },
+                    logBucket: { bucketName: "l", arn: "arn:aws:s3:::l" },
+                    waf: { uploadPaths: ["uploads/"] },
+                }),
+            /waf\.uploadPaths: "uploads\/" does not start with "\/"/,
+        );
     });
 
     it("sends HSTS, nosniff, frame options and referrer policy, overriding the origin", () => {
         const h = securityHeaders({ frameOptions: "DENY", contentSecurityPolicy: "object-src 'none'" });
-        assert.deepEqual(h.strictTransportSecurity, { accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: false, override: true });
+        assert.deepEqual(h.strictTransportSecurity, {
+            accessControlMaxAgeSec: 63_072_000,
+            includeSubdomains: true,
+            preload: false,
+            override: true,
+        });
         assert.deepEqual(h.contentTypeOptions, { override: true });
         assert.deepEqual(h.frameOptions, { frameOption: "DENY", override: true });
         assert.deepEqual(h.referrerPolicy, { referrerPolicy: "strict-origin-when-cross-origin", override: true });

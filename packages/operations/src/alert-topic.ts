@@ -1,7 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import * as sns from "@pulumi/aws/sns";
-import { argKeys, awsContext, ConfigError, KeyOf, policyJson, requireEmailAddress, requirePublicHttpsUrl, requireArgs, withTags, TagsInput } from "@citadel/shared";
+import {
+    argKeys,
+    awsContext,
+    ConfigError,
+    KeyOf,
+    policyJson,
+    requireEmailAddress,
+    requirePublicHttpsUrl,
+    requireArgs,
+    withTags,
+    TagsInput,
+} from "@citadel/shared";
 import { alertKeyStatements, alertTopicStatements } from "./policies";
 
 /** How a subscriber receives alerts. */
@@ -62,7 +73,8 @@ export interface AlertTopicArgs {
  */
 export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect: boolean): AlertSubscriber[] {
     const subscribers = args.subscribers ?? [];
-    if (!Array.isArray(subscribers)) throw new ConfigError(key("subscribers"), subscribers, "is not a list", "[{ protocol, endpoint }]");
+    if (!Array.isArray(subscribers))
+        throw new ConfigError(key("subscribers"), subscribers, "is not a list", "[{ protocol, endpoint }]");
     const seen = new Set<string>();
     for (const s of subscribers) {
         if (s?.protocol === SubscriptionProtocol.Email) {
@@ -74,13 +86,22 @@ export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect
         }
         const id = `${s.protocol}:${s.protocol === SubscriptionProtocol.Email ? s.endpoint.toLowerCase() : s.endpoint}`;
         if (seen.has(id)) {
-            throw new ConfigError(key("subscribers"), s.endpoint, "is listed twice (addresses compared without regard to case)", "each subscriber once");
+            throw new ConfigError(
+                key("subscribers"),
+                s.endpoint,
+                "is listed twice (addresses compared without regard to case)",
+                "each subscriber once",
+            );
         }
         seen.add(id);
     }
     if (protect && subscribers.length === 0) {
-        throw new ConfigError(key("subscribers"), [], "leaves a protected stack's alerts unread",
-            "at least one email address or HTTPS endpoint");
+        throw new ConfigError(
+            key("subscribers"),
+            [],
+            "leaves a protected stack's alerts unread",
+            "at least one email address or HTTPS endpoint",
+        );
     }
     if (args.keyDeletionWindowInDays !== undefined) {
         const d = args.keyDeletionWindowInDays;
@@ -105,38 +126,61 @@ export class AlertTopic extends pulumi.ComponentResource {
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AlertTopic", name, args);
         const subscribers = validateAlertTopicArgs(args, argKeys("AlertTopic", name), opts?.protect === true);
-        super("citadel:operations:AlertTopic", name, {}, withTags(argKeys("AlertTopic", name)("tags"), args.tags, opts));
+        super(
+            "citadel:operations:AlertTopic",
+            name,
+            {},
+            withTags(argKeys("AlertTopic", name)("tags"), args.tags, opts),
+        );
         const ctx = awsContext(this);
-        const scope = pulumi.all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
+        const scope = pulumi
+            .all([ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) => ({ accountId, partition, region, dnsSuffix }));
-        const alias = (n: string) => args.previous ? [{ name: `${args.previous.name}${n}`, parent: args.previous.parentUrn }] : [];
+        const alias = (n: string) =>
+            args.previous ? [{ name: `${args.previous.name}${n}`, parent: args.previous.parentUrn }] : [];
 
-        const key = new kms.Key(`${name}-key`, {
-            description: `${name}: alert messages`,
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,
-            policy: scope.apply((c) => policyJson(alertKeyStatements(c))),
-        }, { parent: this });
+        const key = new kms.Key(
+            `${name}-key`,
+            {
+                description: `${name}: alert messages`,
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,
+                policy: scope.apply((c) => policyJson(alertKeyStatements(c))),
+            },
+            { parent: this },
+        );
 
-        const topic = new sns.Topic(`${name}`, {
-            displayName: `${name}: alarms and failed deployments`,
-            kmsMasterKeyId: key.arn,
-        }, { parent: this, aliases: alias("") });
-        new sns.TopicPolicy(`${name}-policy`, {
-            arn: topic.arn,
-            policy: pulumi.all([scope, topic.arn]).apply(([c, arn]) => policyJson(alertTopicStatements(c, arn))),
-        }, { parent: this, aliases: alias("-policy") });
+        const topic = new sns.Topic(
+            `${name}`,
+            {
+                displayName: `${name}: alarms and failed deployments`,
+                kmsMasterKeyId: key.arn,
+            },
+            { parent: this, aliases: alias("") },
+        );
+        new sns.TopicPolicy(
+            `${name}-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi.all([scope, topic.arn]).apply(([c, arn]) => policyJson(alertTopicStatements(c, arn))),
+            },
+            { parent: this, aliases: alias("-policy") },
+        );
 
         let email = 0;
         let https = 0;
         for (const s of subscribers) {
             const id = s.protocol === SubscriptionProtocol.Email ? `email-${email++}` : `https-${https++}`;
-            new sns.TopicSubscription(`${name}-${id}`, {
-                topic: topic.arn,
-                protocol: s.protocol,
-                endpoint: s.endpoint,
-            }, { parent: this, aliases: alias(`-${id}`) });
+            new sns.TopicSubscription(
+                `${name}-${id}`,
+                {
+                    topic: topic.arn,
+                    protocol: s.protocol,
+                    endpoint: s.endpoint,
+                },
+                { parent: this, aliases: alias(`-${id}`) },
+            );
         }
 
         this.topicArn = topic.arn;

@@ -4,8 +4,21 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as iam from "@pulumi/aws/iam";
 import * as kms from "@pulumi/aws/kms";
 import {
-    AlarmsArgs, argKeys, awsContext, BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, KeyOf, policyJson,
-    requireInput, requireOtherRegionInPartition, serviceTrustPolicy, requireArgs, withTags, TagsInput, refuseRenamed,
+    AlarmsArgs,
+    argKeys,
+    awsContext,
+    BACKUP_TAG_KEY,
+    BACKUP_TAG_VALUE,
+    ConfigError,
+    KeyOf,
+    policyJson,
+    requireInput,
+    requireOtherRegionInPartition,
+    serviceTrustPolicy,
+    requireArgs,
+    withTags,
+    TagsInput,
+    refuseRenamed,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -88,23 +101,42 @@ export interface ResolvedBackupPlanArgs {
  * https://docs.aws.amazon.com/aws-backup/latest/devguide/point-in-time-recovery.html (continuous: 1..35
  * days) and https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html (changeable ≥ 3 days).
  */
-export function resolveBackupPlanArgs(args: Omit<BackupPlanArgs, "kmsKeyArn" | "alarms">, key: KeyOf,
-    region?: string): ResolvedBackupPlanArgs {
+export function resolveBackupPlanArgs(
+    args: Omit<BackupPlanArgs, "kmsKeyArn" | "alarms">,
+    key: KeyOf,
+    region?: string,
+): ResolvedBackupPlanArgs {
     refuseRenamed(key, args, { retentionDays: "backupRetentionInDays" });
     const int = (field: string, v: number, min: number, max: number, unit: string) => {
-        if (!Number.isInteger(v) || v < min || v > max) throw new ConfigError(key(field), v, "is out of range", `${min}..${max} (${unit})`);
+        if (!Number.isInteger(v) || v < min || v > max)
+            throw new ConfigError(key(field), v, "is out of range", `${min}..${max} (${unit})`);
         return v;
     };
     const continuousBackup = args.continuousBackup ?? false;
-    const backupRetentionInDays = int("backupRetentionInDays", args.backupRetentionInDays ?? 15, 1, continuousBackup ? 35 : 36500,
-        continuousBackup ? "days; continuous backup keeps at most 35" : "days");
+    const backupRetentionInDays = int(
+        "backupRetentionInDays",
+        args.backupRetentionInDays ?? 15,
+        1,
+        continuousBackup ? 35 : 36500,
+        continuousBackup ? "days; continuous backup keeps at most 35" : "days",
+    );
     const vaultLock = args.vaultLock ?? VaultLockMode.None;
     if (!Object.values(VaultLockMode).includes(vaultLock)) {
-        throw new ConfigError(key("vaultLock"), vaultLock, "is not a known mode", Object.values(VaultLockMode).join(" | "));
+        throw new ConfigError(
+            key("vaultLock"),
+            vaultLock,
+            "is not a known mode",
+            Object.values(VaultLockMode).join(" | "),
+        );
     }
     const startWindowMinutes = int("startWindowMinutes", args.startWindowMinutes ?? 60, 60, 1440, "minutes");
-    const completionWindowMinutes = int("completionWindowMinutes", args.completionWindowMinutes ?? 480,
-        startWindowMinutes + 60, 43200, "minutes, at least 60 more than the start window");
+    const completionWindowMinutes = int(
+        "completionWindowMinutes",
+        args.completionWindowMinutes ?? 480,
+        startWindowMinutes + 60,
+        43200,
+        "minutes, at least 60 more than the start window",
+    );
     // A known region, not the stack's, in the stack's partition (copies never cross partitions).
     if (args.copyRegion !== undefined) requireOtherRegionInPartition(key("copyRegion"), args.copyRegion, region);
     return {
@@ -112,7 +144,13 @@ export function resolveBackupPlanArgs(args: Omit<BackupPlanArgs, "kmsKeyArn" | "
         backupRetentionInDays,
         continuousBackup,
         vaultLock,
-        vaultLockChangeableForDays: int("vaultLockChangeableForDays", args.vaultLockChangeableForDays ?? 3, 3, 36500, "days"),
+        vaultLockChangeableForDays: int(
+            "vaultLockChangeableForDays",
+            args.vaultLockChangeableForDays ?? 3,
+            3,
+            36500,
+            "days",
+        ),
         copyRegion: args.copyRegion,
         startWindowMinutes,
         completionWindowMinutes,
@@ -155,86 +193,157 @@ export class BackupPlan extends pulumi.ComponentResource {
     constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("BackupPlan", name, args);
         // Without it the vault would silently use the AWS-managed key.
-        requireInput(argKeys("BackupPlan", name)("kmsKeyArn"), args.kmsKeyArn, "the ARN of the customer-managed KMS key for the vault");
+        requireInput(
+            argKeys("BackupPlan", name)("kmsKeyArn"),
+            args.kmsKeyArn,
+            "the ARN of the customer-managed KMS key for the vault",
+        );
         const a = resolveBackupPlanArgs(args, argKeys("BackupPlan", name));
-        super("citadel:operations:BackupPlan", name, {}, withTags(argKeys("BackupPlan", name)("tags"), args.tags, opts));
+        super(
+            "citadel:operations:BackupPlan",
+            name,
+            {},
+            withTags(argKeys("BackupPlan", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
         const ctx = awsContext(this);
 
         const vault = new backup.Vault(`${name}-vault`, { kmsKeyArn: args.kmsKeyArn, forceDestroy: false }, parent);
-        new backup.VaultPolicy(`${name}-vault-policy`, {
-            backupVaultName: vault.name,
-            policy: policyJson(backupVaultStatements()),
-        }, parent);
-        if (a.vaultLock !== VaultLockMode.None) {
-            new backup.VaultLockConfiguration(`${name}-vault-lock`, {
+        new backup.VaultPolicy(
+            `${name}-vault-policy`,
+            {
                 backupVaultName: vault.name,
-                minRetentionDays: a.backupRetentionInDays,
-                changeableForDays: a.vaultLock === VaultLockMode.Compliance ? a.vaultLockChangeableForDays : undefined,
-            }, parent);
+                policy: policyJson(backupVaultStatements()),
+            },
+            parent,
+        );
+        if (a.vaultLock !== VaultLockMode.None) {
+            new backup.VaultLockConfiguration(
+                `${name}-vault-lock`,
+                {
+                    backupVaultName: vault.name,
+                    minRetentionDays: a.backupRetentionInDays,
+                    changeableForDays:
+                        a.vaultLock === VaultLockMode.Compliance ? a.vaultLockChangeableForDays : undefined,
+                },
+                parent,
+            );
         }
 
         let copyVault: backup.Vault | undefined;
         if (a.copyRegion) {
-            const copyKey = new kms.Key(`${name}-copy-key`, {
-                description: `${name}: backup copies in ${a.copyRegion}`,
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: 30,
-                region: a.copyRegion,
-                policy: pulumi.all([ctx.accountId, ctx.partition]).apply(([accountId, partition]) =>
-                    policyJson([accountAdministersKey({ accountId, partition, region: a.copyRegion!, dnsSuffix: "" })])),
-            }, parent);
-            copyVault = new backup.Vault(`${name}-copy-vault`, {
-                kmsKeyArn: copyKey.arn, forceDestroy: false, region: a.copyRegion,
-            }, parent);
-            new backup.VaultPolicy(`${name}-copy-vault-policy`, {
-                backupVaultName: copyVault.name,
-                policy: policyJson(backupVaultStatements()),
-                region: a.copyRegion,
-            }, parent);
+            const copyKey = new kms.Key(
+                `${name}-copy-key`,
+                {
+                    description: `${name}: backup copies in ${a.copyRegion}`,
+                    enableKeyRotation: true,
+                    rotationPeriodInDays: 365,
+                    deletionWindowInDays: 30,
+                    region: a.copyRegion,
+                    policy: pulumi
+                        .all([ctx.accountId, ctx.partition])
+                        .apply(([accountId, partition]) =>
+                            policyJson([
+                                accountAdministersKey({ accountId, partition, region: a.copyRegion!, dnsSuffix: "" }),
+                            ]),
+                        ),
+                },
+                parent,
+            );
+            copyVault = new backup.Vault(
+                `${name}-copy-vault`,
+                {
+                    kmsKeyArn: copyKey.arn,
+                    forceDestroy: false,
+                    region: a.copyRegion,
+                },
+                parent,
+            );
+            new backup.VaultPolicy(
+                `${name}-copy-vault-policy`,
+                {
+                    backupVaultName: copyVault.name,
+                    policy: policyJson(backupVaultStatements()),
+                    region: a.copyRegion,
+                },
+                parent,
+            );
         }
 
-        const plan = new backup.Plan(`${name}-plan`, {
-            rules: [{
-                ruleName: "nightly",
-                targetVaultName: vault.name,
-                schedule: nightlySchedule(a.scheduleHourUtc),
-                scheduleExpressionTimezone: "Etc/UTC",
-                startWindow: a.startWindowMinutes,
-                completionWindow: a.completionWindowMinutes,
-                enableContinuousBackup: a.continuousBackup,
-                lifecycle: { deleteAfter: a.backupRetentionInDays },
-                copyActions: copyVault ? [{
-                    destinationVaultArn: copyVault.arn,
-                    lifecycle: { deleteAfter: a.backupRetentionInDays },
-                }] : undefined,
-                recoveryPointTags: { "citadel:backup-plan": name },
-            }],
-        }, parent);
+        const plan = new backup.Plan(
+            `${name}-plan`,
+            {
+                rules: [
+                    {
+                        ruleName: "nightly",
+                        targetVaultName: vault.name,
+                        schedule: nightlySchedule(a.scheduleHourUtc),
+                        scheduleExpressionTimezone: "Etc/UTC",
+                        startWindow: a.startWindowMinutes,
+                        completionWindow: a.completionWindowMinutes,
+                        enableContinuousBackup: a.continuousBackup,
+                        lifecycle: { deleteAfter: a.backupRetentionInDays },
+                        copyActions: copyVault
+                            ? [
+                                  {
+                                      destinationVaultArn: copyVault.arn,
+                                      lifecycle: { deleteAfter: a.backupRetentionInDays },
+                                  },
+                              ]
+                            : undefined,
+                        recoveryPointTags: { "citadel:backup-plan": name },
+                    },
+                ],
+            },
+            parent,
+        );
 
-        const role = new iam.Role(`${name}-role`, {
-            description: `AWS Backup: backs up and restores what ${name} selects`,
-            assumeRolePolicy: pulumi.all([ctx.accountId, ctx.dnsSuffix])
-                .apply(([account, dns]) => serviceTrustPolicy(`backup.${dns}`, account)),
-        }, parent);
-        const attachments = backupRoleManagedPolicies("aws").map((arn, i) => new iam.RolePolicyAttachment(`${name}-role-${i}`, {
-            role: role.name,
-            policyArn: ctx.partition.apply((p) => arn.replace("arn:aws:", `arn:${p}:`)),
-        }, parent));
+        const role = new iam.Role(
+            `${name}-role`,
+            {
+                description: `AWS Backup: backs up and restores what ${name} selects`,
+                assumeRolePolicy: pulumi
+                    .all([ctx.accountId, ctx.dnsSuffix])
+                    .apply(([account, dns]) => serviceTrustPolicy(`backup.${dns}`, account)),
+            },
+            parent,
+        );
+        const attachments = backupRoleManagedPolicies("aws").map(
+            (arn, i) =>
+                new iam.RolePolicyAttachment(
+                    `${name}-role-${i}`,
+                    {
+                        role: role.name,
+                        policyArn: ctx.partition.apply((p) => arn.replace("arn:aws:", `arn:${p}:`)),
+                    },
+                    parent,
+                ),
+        );
 
-        new backup.Selection(`${name}-selection`, {
-            planId: plan.id,
-            iamRoleArn: role.arn,
-            selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: BACKUP_TAG_VALUE }],
-        }, { parent: this, dependsOn: attachments });
+        new backup.Selection(
+            `${name}-selection`,
+            {
+                planId: plan.id,
+                iamRoleArn: role.arn,
+                selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG_KEY, value: BACKUP_TAG_VALUE }],
+            },
+            { parent: this, dependsOn: attachments },
+        );
 
         if (args.alarms) {
-            const rule = new cloudwatch.EventRule(`${name}-failed-jobs`, {
-                description: `${name}: backup and copy jobs that failed, expired or were aborted`,
-                eventPattern: ctx.accountId.apply(failedJobPattern),
-            }, parent);
-            new cloudwatch.EventTarget(`${name}-failed-jobs-target`, { rule: rule.name, arn: args.alarms.topicArn }, parent);
+            const rule = new cloudwatch.EventRule(
+                `${name}-failed-jobs`,
+                {
+                    description: `${name}: backup and copy jobs that failed, expired or were aborted`,
+                    eventPattern: ctx.accountId.apply(failedJobPattern),
+                },
+                parent,
+            );
+            new cloudwatch.EventTarget(
+                `${name}-failed-jobs-target`,
+                { rule: rule.name, arn: args.alarms.topicArn },
+                parent,
+            );
         }
 
         this.vaultName = vault.name;

@@ -41,7 +41,12 @@ export interface PatchManagementArgs {
 
 export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf) {
     if (!/^[A-Za-z0-9_.:/=+@-]{1,256}$/.test(args.patchGroup ?? "")) {
-        throw new ConfigError(key("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, _ . : / = + - @");
+        throw new ConfigError(
+            key("patchGroup"),
+            args.patchGroup,
+            "is not a tag value",
+            "1..256 letters, digits, _ . : / = + - @",
+        );
     }
     const approveAfterDays = args.approveAfterDays ?? 7;
     if (!Number.isInteger(approveAfterDays) || approveAfterDays < 0 || approveAfterDays > 360) {
@@ -49,15 +54,25 @@ export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf
     }
     const scanSchedule = args.scanSchedule ?? "cron(0 1 ? * * *)";
     const installSchedule = args.installSchedule ?? "cron(0 2 ? * SUN *)";
-    for (const [field, v] of [["scanSchedule", scanSchedule], ["installSchedule", installSchedule]] as const) {
+    for (const [field, v] of [
+        ["scanSchedule", scanSchedule],
+        ["installSchedule", installSchedule],
+    ] as const) {
         // Maintenance windows take AWS's six-field cron or a rate in hours or days:
         // https://docs.aws.amazon.com/systems-manager/latest/userguide/reference-cron-and-rate-expressions.html
-        requireSchedule(key(field), v, { rateUnits: ["hour", "day"], example: field === "scanSchedule" ? "cron(0 1 ? * * *)" : "cron(0 2 ? * SUN *)" });
+        requireSchedule(key(field), v, {
+            rateUnits: ["hour", "day"],
+            example: field === "scanSchedule" ? "cron(0 1 ? * * *)" : "cron(0 2 ? * SUN *)",
+        });
         // Each window lasts WINDOW_HOURS: a faster rate would open the next before the last closed.
         const hours = /^rate\((\d+) hours?\)$/.exec(v);
         if (hours && Number(hours[1]) < WINDOW_HOURS) {
-            throw new ConfigError(key(field), v, `starts a window every ${hours[1]} hour(s), but each lasts ${WINDOW_HOURS}`,
-                `rate(${WINDOW_HOURS} hours) or slower, or a cron(...) expression`);
+            throw new ConfigError(
+                key(field),
+                v,
+                `starts a window every ${hours[1]} hour(s), but each lasts ${WINDOW_HOURS}`,
+                `rate(${WINDOW_HOURS} hours) or slower, or a cron(...) expression`,
+            );
         }
     }
     return { patchGroup: args.patchGroup, approveAfterDays, scanSchedule, installSchedule };
@@ -84,58 +99,84 @@ export class PatchManagement extends pulumi.ComponentResource {
     constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PatchManagement", name, args);
         const a = resolvePatchManagementArgs(args, argKeys("PatchManagement", name));
-        super("citadel:operations:PatchManagement", name, {}, withTags(argKeys("PatchManagement", name)("tags"), args.tags, opts));
+        super(
+            "citadel:operations:PatchManagement",
+            name,
+            {},
+            withTags(argKeys("PatchManagement", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
 
-        const baseline = new ssm.PatchBaseline(`${name}-baseline`, {
-            description: `Amazon Linux 2023: security and bug fixes after ${a.approveAfterDays} days`,
-            operatingSystem: "AMAZON_LINUX_2023",
-            approvedPatchesComplianceLevel: "HIGH",
-            approvalRules: [{
-                approveAfterDays: a.approveAfterDays,
-                complianceLevel: "HIGH",
-                enableNonSecurity: false,
-                patchFilters: [
-                    { key: "CLASSIFICATION", values: ["Security", "Bugfix"] },
-                    { key: "SEVERITY", values: ["Critical", "Important", "Medium", "Low", "None"] },
+        const baseline = new ssm.PatchBaseline(
+            `${name}-baseline`,
+            {
+                description: `Amazon Linux 2023: security and bug fixes after ${a.approveAfterDays} days`,
+                operatingSystem: "AMAZON_LINUX_2023",
+                approvedPatchesComplianceLevel: "HIGH",
+                approvalRules: [
+                    {
+                        approveAfterDays: a.approveAfterDays,
+                        complianceLevel: "HIGH",
+                        enableNonSecurity: false,
+                        patchFilters: [
+                            { key: "CLASSIFICATION", values: ["Security", "Bugfix"] },
+                            { key: "SEVERITY", values: ["Critical", "Important", "Medium", "Low", "None"] },
+                        ],
+                    },
                 ],
-            }],
-        }, parent);
+            },
+            parent,
+        );
         new ssm.PatchGroup(`${name}-group`, { baselineId: baseline.id, patchGroup: a.patchGroup }, parent);
 
         const window = (kind: "scan" | "install", schedule: string, operation: "Scan" | "Install") => {
-            const w = new ssm.MaintenanceWindow(`${name}-${kind}`, {
-                description: `${operation} patch group ${a.patchGroup}`,
-                schedule,
-                scheduleTimezone: "Etc/UTC",
-                duration: WINDOW_HOURS,
-                cutoff: 1,
-                allowUnassociatedTargets: false,
-            }, parent);
-            const target = new ssm.MaintenanceWindowTarget(`${name}-${kind}-target`, {
-                windowId: w.id,
-                resourceType: "INSTANCE",
-                targets: [{ key: `tag:${PATCH_GROUP_TAG}`, values: [a.patchGroup] }],
-            }, parent);
-            new ssm.MaintenanceWindowTask(`${name}-${kind}-task`, {
-                windowId: w.id,
-                taskType: "RUN_COMMAND",
-                taskArn: "AWS-RunPatchBaseline",
-                priority: 1,
-                // One host at a time; stop at the first failure so the other keeps serving.
-                maxConcurrency: "1",
-                maxErrors: "0",
-                targets: [{ key: "WindowTargetIds", values: [target.id] }],
-                taskInvocationParameters: {
-                    runCommandParameters: {
-                        timeoutSeconds: 3600,
-                        parameters: [
-                            { name: "Operation", values: [operation] },
-                            { name: "RebootOption", values: [operation === "Install" ? "RebootIfNeeded" : "NoReboot"] },
-                        ],
+            const w = new ssm.MaintenanceWindow(
+                `${name}-${kind}`,
+                {
+                    description: `${operation} patch group ${a.patchGroup}`,
+                    schedule,
+                    scheduleTimezone: "Etc/UTC",
+                    duration: WINDOW_HOURS,
+                    cutoff: 1,
+                    allowUnassociatedTargets: false,
+                },
+                parent,
+            );
+            const target = new ssm.MaintenanceWindowTarget(
+                `${name}-${kind}-target`,
+                {
+                    windowId: w.id,
+                    resourceType: "INSTANCE",
+                    targets: [{ key: `tag:${PATCH_GROUP_TAG}`, values: [a.patchGroup] }],
+                },
+                parent,
+            );
+            new ssm.MaintenanceWindowTask(
+                `${name}-${kind}-task`,
+                {
+                    windowId: w.id,
+                    taskType: "RUN_COMMAND",
+                    taskArn: "AWS-RunPatchBaseline",
+                    priority: 1,
+                    // One host at a time; stop at the first failure so the other keeps serving.
+                    maxConcurrency: "1",
+                    maxErrors: "0",
+                    targets: [{ key: "WindowTargetIds", values: [target.id] }],
+                    taskInvocationParameters: {
+                        runCommandParameters: {
+                            timeoutSeconds: 3600,
+                            parameters: [
+                                { name: "Operation", values: [operation] },
+                                {
+                                    name: "RebootOption",
+                                    values: [operation === "Install" ? "RebootIfNeeded" : "NoReboot"],
+                                },
+                            ],
+                        },
                     },
                 },
-            }, parent);
+                parent,
+            );
             return w;
         };
         const scan = window("scan", a.scanSchedule, "Scan");

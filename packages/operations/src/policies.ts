@@ -117,10 +117,7 @@ export function alertTopicStatements(c: AccountScope, topicArn: string): PolicyS
  * destroy`, since PutBackupVaultAccessPolicy can replace it anyway): the vault lock is what makes
  * retention immutable.
  */
-export const PROTECTED_BACKUP_ACTIONS = [
-    "backup:DeleteRecoveryPoint",
-    "backup:UpdateRecoveryPointLifecycle",
-] as const;
+export const PROTECTED_BACKUP_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] as const;
 
 /**
  * The vault's access policy: nobody, administrators included, deletes a recovery point or shortens
@@ -129,13 +126,15 @@ export const PROTECTED_BACKUP_ACTIONS = [
  * See https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html
  */
 export function backupVaultStatements(): PolicyStatement[] {
-    return [{
-        Sid: "DenyRecoveryPointDeletion",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: [...PROTECTED_BACKUP_ACTIONS],
-        Resource: "*",
-    }];
+    return [
+        {
+            Sid: "DenyRecoveryPointDeletion",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: [...PROTECTED_BACKUP_ACTIONS],
+            Resource: "*",
+        },
+    ];
 }
 
 /** AWS-managed policies of the role AWS Backup assumes to back up and restore the selection. */
@@ -208,7 +207,9 @@ export function auditKeyStatements(c: AccountScope, trailArn: string): PolicySta
             Action: KEY_USE,
             Resource: "*",
             Condition: {
-                ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*` },
+                ArnLike: {
+                    "kms:EncryptionContext:aws:logs:arn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*`,
+                },
             },
         },
     ];
@@ -216,12 +217,14 @@ export function auditKeyStatements(c: AccountScope, trailArn: string): PolicySta
 
 /** What CloudTrail's role may do: write its events into the one log group. */
 export function trailLogsRoleStatements(logGroupArn: string): PolicyStatement[] {
-    return [{
-        Sid: "DeliverTrailEvents",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logGroupArn}:log-stream:*`,
-    }];
+    return [
+        {
+            Sid: "DeliverTrailEvents",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: `${logGroupArn}:log-stream:*`,
+        },
+    ];
 }
 
 /**

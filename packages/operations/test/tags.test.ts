@@ -9,9 +9,21 @@ const TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts";
 describe("operations components: tags", () => {
     it("tag every taggable child of AlertTopic, BackupPlan, AccountBaseline and PatchManagement", async () => {
         const rec = await capture(() => {
-            new AlertTopic("alerts", { subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: "ops@example.com" }], tags: USER_TAGS });
-            new BackupPlan("backup", { kmsKeyArn: KEY, copyRegion: "eu-central-1", alarms: { topicArn: TOPIC }, tags: USER_TAGS });
-            new AccountBaseline("account", { accessLogsBucketName: "logs-bucket", alarms: { topicArn: TOPIC }, tags: USER_TAGS });
+            new AlertTopic("alerts", {
+                subscribers: [{ protocol: SubscriptionProtocol.Email, endpoint: "ops@example.com" }],
+                tags: USER_TAGS,
+            });
+            new BackupPlan("backup", {
+                kmsKeyArn: KEY,
+                copyRegion: "eu-central-1",
+                alarms: { topicArn: TOPIC },
+                tags: USER_TAGS,
+            });
+            new AccountBaseline("account", {
+                accessLogsBucketName: "logs-bucket",
+                alarms: { topicArn: TOPIC },
+                tags: USER_TAGS,
+            });
             new PatchManagement("patching", { patchGroup: "citadel-orthanc", tags: USER_TAGS });
         });
         for (const t of ["AlertTopic", "BackupPlan", "AccountBaseline", "PatchManagement"]) {
@@ -22,7 +34,9 @@ describe("operations components: tags", () => {
     });
 
     it("refuse a user tag in Citadel's namespace before anything is registered", () => {
-        assert.throws(() => new BackupPlan("backup", { kmsKeyArn: KEY, tags: { "citadel:backup": "none" } }),
-            (e: unknown) => e instanceof ConfigError && /^BackupPlan "backup": tags\.citadel:backup/.test(e.message));
+        assert.throws(
+            () => new BackupPlan("backup", { kmsKeyArn: KEY, tags: { "citadel:backup": "none" } }),
+            (e: unknown) => e instanceof ConfigError && /^BackupPlan "backup": tags\.citadel:backup/.test(e.message),
+        );
     });
 });

@@ -10,7 +10,14 @@ import * as path from "path";
 
 /** Debian's packages the suite runs; `ensurePackages` installs the missing ones as root. */
 export const DEBIAN_PACKAGES = [
-    "nginx", "libnginx-mod-stream", "orthanc", "orthanc-postgresql", "postgresql", "dcmtk", "openssl", "curl",
+    "nginx",
+    "libnginx-mod-stream",
+    "orthanc",
+    "orthanc-postgresql",
+    "postgresql",
+    "dcmtk",
+    "openssl",
+    "curl",
 ] as const;
 
 export const APT_INSTALL = ["apt-get", "install", "-y", "-o", "DPkg::Lock::Timeout=300", ...DEBIAN_PACKAGES];
@@ -29,24 +36,36 @@ export interface RunResult {
 }
 
 /** Runs a command to completion (bounded); stdout and stderr together, as a person would read them. */
-export function run(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): RunResult {
+export function run(
+    cmd: string,
+    args: readonly string[],
+    opts: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): RunResult {
     const r: SpawnSyncReturns<string> = spawnSync(cmd, args, {
-        encoding: "utf8", input: opts.input ?? "", timeout: opts.timeoutMs ?? 30_000, env: opts.env ?? process.env,
+        encoding: "utf8",
+        input: opts.input ?? "",
+        timeout: opts.timeoutMs ?? 30_000,
+        env: opts.env ?? process.env,
     });
     if (r.error) throw new Error(`${cmd} ${args.join(" ")}: ${r.error.message}`);
     return { code: r.status ?? -1, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
 }
 
 /** Runs a command that must succeed. */
-export function mustRun(cmd: string, args: readonly string[], opts: { input?: string; timeoutMs?: number } = {}): string {
+export function mustRun(
+    cmd: string,
+    args: readonly string[],
+    opts: { input?: string; timeoutMs?: number } = {},
+): string {
     const r = run(cmd, args, opts);
     if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.code}:\n${r.out}`);
     return r.out;
 }
 
 function missingPackages(): string[] {
-    return DEBIAN_PACKAGES.filter((pkg) =>
-        run("dpkg-query", ["-W", "-f=${Status}", pkg]).out.trim() !== "install ok installed");
+    return DEBIAN_PACKAGES.filter(
+        (pkg) => run("dpkg-query", ["-W", "-f=${Status}", pkg]).out.trim() !== "install ok installed",
+    );
 }
 
 /**
@@ -81,8 +100,10 @@ export function ensurePackages(log: (line: string) => void): void {
 export function postgresBinDir(): string {
     const root = "/usr/lib/postgresql";
     const majors = fs.existsSync(root)
-        ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "postgres")))
-            .sort((a, b) => Number(b) - Number(a))
+        ? fs
+              .readdirSync(root)
+              .filter((v) => fs.existsSync(path.join(root, v, "bin", "postgres")))
+              .sort((a, b) => Number(b) - Number(a))
         : [];
     if (majors.length === 0) throw new Error(`no PostgreSQL server under ${root}: apt-get install -y postgresql`);
     return path.join(root, majors[0], "bin");
@@ -92,7 +113,11 @@ export function postgresBinDir(): string {
 export function requireTools(): void {
     const programs = ["nginx", "Orthanc", "echoscu", "storescu", "dump2dcm", "openssl", "curl"];
     const missing = programs.filter((p) => run("sh", ["-c", `command -v ${p}`]).code !== 0);
-    for (const file of [STREAM_MODULE, POSTGRESQL_INDEX_PLUGIN, ...["initdb", "postgres", "pg_isready", "psql"].map((p) => path.join(postgresBinDir(), p))]) {
+    for (const file of [
+        STREAM_MODULE,
+        POSTGRESQL_INDEX_PLUGIN,
+        ...["initdb", "postgres", "pg_isready", "psql"].map((p) => path.join(postgresBinDir(), p)),
+    ]) {
         if (!fs.existsSync(file)) missing.push(file);
     }
     if (missing.length > 0) throw new Error(`missing: ${missing.join(", ")}; install: ${APT_INSTALL.join(" ")}`);
@@ -100,11 +125,17 @@ export function requireTools(): void {
 
 /** `count` distinct loopback ports that are free now (held together, so no two are the same). */
 export async function freePorts(count: number): Promise<number[]> {
-    const servers = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve, reject) => {
-        const s = net.createServer();
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => resolve(s));
-    })));
+    const servers = await Promise.all(
+        Array.from(
+            { length: count },
+            () =>
+                new Promise<net.Server>((resolve, reject) => {
+                    const s = net.createServer();
+                    s.once("error", reject);
+                    s.listen(0, "127.0.0.1", () => resolve(s));
+                }),
+        ),
+    );
     const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
     return ports;
@@ -119,8 +150,13 @@ export class Proc {
     readonly child: ChildProcess;
     private readonly exited: Promise<void>;
 
-    constructor(readonly name: string, cmd: string, args: readonly string[], readonly logFile: string,
-        opts: { uid?: number; gid?: number; cwd?: string } = {}) {
+    constructor(
+        readonly name: string,
+        cmd: string,
+        args: readonly string[],
+        readonly logFile: string,
+        opts: { uid?: number; gid?: number; cwd?: string } = {},
+    ) {
         const fd = fs.openSync(logFile, "a");
         try {
             this.child = spawn(cmd, args, { stdio: ["ignore", fd, fd], uid: opts.uid, gid: opts.gid, cwd: opts.cwd });
@@ -145,7 +181,10 @@ export class Proc {
     async waitUntil(what: string, ready: () => boolean, timeoutMs: number): Promise<void> {
         const deadline = Date.now() + timeoutMs;
         while (Date.now() < deadline) {
-            if (!this.running) throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}:\n${tail(this.log())}`);
+            if (!this.running)
+                throw new Error(
+                    `${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${what}:\n${tail(this.log())}`,
+                );
             if (ready()) return;
             await sleep(200);
         }
@@ -182,12 +221,24 @@ export interface PostgresCluster {
  * entries (a client without TLS is refused), password authentication (SCRAM), loopback TCP only,
  * no Unix socket. Run as `postgres` when we are root (PostgreSQL refuses root), else as ourselves.
  */
-export async function startPostgres(dir: string, opts: {
-    port: number; database: string; username: string; password: string; ssl: boolean;
-    makeCertificate: (keyFile: string, certificateFile: string) => void;
-}): Promise<PostgresCluster> {
+export async function startPostgres(
+    dir: string,
+    opts: {
+        port: number;
+        database: string;
+        username: string;
+        password: string;
+        ssl: boolean;
+        makeCertificate: (keyFile: string, certificateFile: string) => void;
+    },
+): Promise<PostgresCluster> {
     const bin = postgresBinDir();
-    const owner = isRoot() ? { uid: Number(mustRun("id", ["-u", "postgres"]).trim()), gid: Number(mustRun("id", ["-g", "postgres"]).trim()) } : {};
+    const owner = isRoot()
+        ? {
+              uid: Number(mustRun("id", ["-u", "postgres"]).trim()),
+              gid: Number(mustRun("id", ["-g", "postgres"]).trim()),
+          }
+        : {};
     const data = path.join(dir, "data");
     const pwfile = path.join(dir, "pwfile");
     const key = path.join(dir, "server.key");
@@ -200,36 +251,54 @@ export async function startPostgres(dir: string, opts: {
     }
     const asOwner = (program: string, args: string[], input = "") => {
         const r = spawnSync(path.join(bin, program), args, { input, encoding: "utf8", timeout: 60_000, ...owner });
-        if (r.error || r.status !== 0) throw new Error(`${program} failed: ${r.error?.message ?? ""}\n${r.stdout}${r.stderr}`);
+        if (r.error || r.status !== 0)
+            throw new Error(`${program} failed: ${r.error?.message ?? ""}\n${r.stdout}${r.stderr}`);
     };
 
-    asOwner("initdb", ["-D", data, "-U", opts.username, `--pwfile=${pwfile}`,
-        "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"]);
+    asOwner("initdb", [
+        "-D",
+        data,
+        "-U",
+        opts.username,
+        `--pwfile=${pwfile}`,
+        "--auth=scram-sha-256",
+        "--encoding=UTF8",
+        "--locale=C",
+        "--no-sync",
+    ]);
     fs.rmSync(pwfile);
 
-    fs.appendFileSync(path.join(data, "postgresql.conf"), [
-        "",
-        "# citadel e2e: loopback TCP only, TLS required (like RDS with rds.force_ssl)",
-        "listen_addresses = '127.0.0.1'",
-        `port = ${opts.port}`,
-        "unix_socket_directories = ''",
-        `ssl = ${opts.ssl ? "on" : "off"}`,
-        `ssl_cert_file = '${cert}'`,
-        `ssl_key_file = '${key}'`,
-        "ssl_min_protocol_version = 'TLSv1.2'",
-        "fsync = off",
-        "",
-    ].join("\n"));
-    fs.writeFileSync(path.join(data, "pg_hba.conf"),
-        "# TLS or nothing: no 'host' or 'local' entry.\nhostssl all all 127.0.0.1/32 scram-sha-256\n");
+    fs.appendFileSync(
+        path.join(data, "postgresql.conf"),
+        [
+            "",
+            "# citadel e2e: loopback TCP only, TLS required (like RDS with rds.force_ssl)",
+            "listen_addresses = '127.0.0.1'",
+            `port = ${opts.port}`,
+            "unix_socket_directories = ''",
+            `ssl = ${opts.ssl ? "on" : "off"}`,
+            `ssl_cert_file = '${cert}'`,
+            `ssl_key_file = '${key}'`,
+            "ssl_min_protocol_version = 'TLSv1.2'",
+            "fsync = off",
+            "",
+        ].join("\n"),
+    );
+    fs.writeFileSync(
+        path.join(data, "pg_hba.conf"),
+        "# TLS or nothing: no 'host' or 'local' entry.\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
+    );
 
     // Single-user mode needs no connection, so no password or socket: the database Orthanc indexes in.
     asOwner("postgres", ["--single", "-D", data, "postgres"], `CREATE DATABASE ${opts.database};\n`);
 
     const proc = new Proc("postgres", path.join(bin, "postgres"), ["-D", data], path.join(dir, "postgres.log"), owner);
     try {
-        await proc.waitUntil("connections accepted", () =>
-            run(path.join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(opts.port)]).code === 0, 60_000);
+        await proc.waitUntil(
+            "connections accepted",
+            () => run(path.join(bin, "pg_isready"), ["-h", "127.0.0.1", "-p", String(opts.port)]).code === 0,
+            60_000,
+        );
     } catch (e) {
         await proc.stop("SIGINT");
         throw e;

@@ -22,13 +22,33 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    credentialFiles, DatabaseEndpoint, hostDatabaseEndpoint, hostOrthancParams, mergeOrthancConfigs, OrthancCredentials,
-    renderNginxConf, renderOrthancJson, resolveArgs, SELF_SIGNED_DAYS, selfSignedCertificateCommand, subjectAltName, uriComponent,
+    credentialFiles,
+    DatabaseEndpoint,
+    hostDatabaseEndpoint,
+    hostOrthancParams,
+    mergeOrthancConfigs,
+    OrthancCredentials,
+    renderNginxConf,
+    renderOrthancJson,
+    resolveArgs,
+    SELF_SIGNED_DAYS,
+    selfSignedCertificateCommand,
+    subjectAltName,
+    uriComponent,
 } from "../src";
 import { loopbackNginxParams, SAMPLE } from "../test/fixtures";
 import {
-    ensurePackages, freePorts, mustRun, postgresBinDir, POSTGRESQL_INDEX_PLUGIN, PostgresCluster, Proc, requireTools,
-    run, startPostgres, tail,
+    ensurePackages,
+    freePorts,
+    mustRun,
+    postgresBinDir,
+    POSTGRESQL_INDEX_PLUGIN,
+    PostgresCluster,
+    Proc,
+    requireTools,
+    run,
+    startPostgres,
+    tail,
 } from "./loopback";
 
 const SITE_NAME = SAMPLE.certificate.kind === "selfSigned" ? SAMPLE.certificate.siteName! : "pacs.example.org";
@@ -50,9 +70,15 @@ interface Host {
 
 /** The bootstrap's openssl command, with the names a host's certificate gets filled in. */
 function makeCertificate(keyFile: string, certificateFile: string, names: string[]): void {
-    const argv = resolveArgs(selfSignedCertificateCommand({
-        keyFile, certificateFile, commonName: names[0], subjectAltName: subjectAltName(names), days: SELF_SIGNED_DAYS,
-    }));
+    const argv = resolveArgs(
+        selfSignedCertificateCommand({
+            keyFile,
+            certificateFile,
+            commonName: names[0],
+            subjectAltName: subjectAltName(names),
+            days: SELF_SIGNED_DAYS,
+        }),
+    );
     mustRun(argv[0], argv.slice(1));
 }
 
@@ -60,7 +86,9 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
     const started = Date.now();
     const admin = { username: SAMPLE.adminUsername, password: randomBytes(24).toString("hex") };
     const creds: OrthancCredentials = {
-        databaseUsername: "citadel", databasePassword: DB_PASSWORD, users: { [admin.username]: admin.password },
+        databaseUsername: "citadel",
+        databasePassword: DB_PASSWORD,
+        users: { [admin.username]: admin.password },
     };
     let dir: string | undefined;
     let pg: PostgresCluster | undefined;
@@ -69,7 +97,12 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
     let setupSeconds = 0;
 
     /** The host's database endpoint (TLS on), moved to our PostgreSQL. */
-    const database = (): DatabaseEndpoint => ({ ...hostDatabaseEndpoint(SAMPLE), host: "127.0.0.1", port: pg!.port, database: pg!.database });
+    const database = (): DatabaseEndpoint => ({
+        ...hostDatabaseEndpoint(SAMPLE),
+        host: "127.0.0.1",
+        port: pg!.port,
+        database: pg!.database,
+    });
 
     async function startHost(name: string, ports: number[], storageDirectory: string): Promise<Host> {
         const [httpsPort, dicomTlsPort, orthancHttpPort, orthancDicomPort] = ports;
@@ -81,7 +114,8 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
 
         const nginxParams = {
             ...loopbackNginxParams(nginxDir),
-            httpsPort, dicomTlsPort,
+            httpsPort,
+            dicomTlsPort,
             orthancHttp: { host: "127.0.0.1", port: orthancHttpPort },
             orthancDicom: { host: "127.0.0.1", port: orthancDicomPort },
         };
@@ -105,27 +139,60 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         );
         const configFile = path.join(orthancDir, "orthanc.json");
         fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
-        const orthanc = new Proc(`orthanc-${name}`, "Orthanc", [configFile], path.join(orthancDir, "orthanc.log"), { cwd: orthancDir });
+        const orthanc = new Proc(`orthanc-${name}`, "Orthanc", [configFile], path.join(orthancDir, "orthanc.log"), {
+            cwd: orthancDir,
+        });
 
         const nginxConf = path.join(nginxDir, "nginx.conf");
         fs.writeFileSync(nginxConf, renderNginxConf(nginxParams));
-        const nginx = new Proc(`nginx-${name}`, "nginx",
-            ["-p", nginxDir, "-e", "stderr", "-c", nginxConf, "-g", "daemon off;"], path.join(nginxDir, "nginx.log"), { cwd: nginxDir });
+        const nginx = new Proc(
+            `nginx-${name}`,
+            "nginx",
+            ["-p", nginxDir, "-e", "stderr", "-c", nginxConf, "-g", "daemon off;"],
+            path.join(nginxDir, "nginx.log"),
+            { cwd: nginxDir },
+        );
 
-        const host: Host = { name, httpsPort, dicomTlsPort, certificateFile: nginxParams.certificateFile, orthanc, nginx };
+        const host: Host = {
+            name,
+            httpsPort,
+            dicomTlsPort,
+            certificateFile: nginxParams.certificateFile,
+            orthanc,
+            nginx,
+        };
         hosts.push(host);
         // nginx's health check answers 200 only once Orthanc answers behind it (its 401 to /system).
-        await orthanc.waitUntil("a healthy /healthz through nginx", () => {
-            if (!nginx.running) throw new Error(`nginx-${name} exited:\n${tail(nginx.log())}`);
-            return https(host, "/healthz", { auth: false }).status === 200;
-        }, 90_000);
+        await orthanc.waitUntil(
+            "a healthy /healthz through nginx",
+            () => {
+                if (!nginx.running) throw new Error(`nginx-${name} exited:\n${tail(nginx.log())}`);
+                return https(host, "/healthz", { auth: false }).status === 200;
+            },
+            90_000,
+        );
         return host;
     }
 
     /** curl over HTTPS to a host's 443 listener, verifying its certificate; the password via stdin, not argv. */
-    function https(host: Host, urlPath: string, opts: { auth: boolean; body?: string }): { status: number; body: string; out: string } {
-        const args = ["-sS", "--max-time", "10", "--cacert", host.certificateFile,
-            "--resolve", `${SITE_NAME}:${host.httpsPort}:127.0.0.1`, "-w", "\n%{http_code}", "--config", "-"];
+    function https(
+        host: Host,
+        urlPath: string,
+        opts: { auth: boolean; body?: string },
+    ): { status: number; body: string; out: string } {
+        const args = [
+            "-sS",
+            "--max-time",
+            "10",
+            "--cacert",
+            host.certificateFile,
+            "--resolve",
+            `${SITE_NAME}:${host.httpsPort}:127.0.0.1`,
+            "-w",
+            "\n%{http_code}",
+            "--config",
+            "-",
+        ];
         if (opts.body !== undefined) args.push("--data-binary", opts.body);
         args.push(`https://${SITE_NAME}:${host.httpsPort}${urlPath}`);
         const r = run("curl", args, { input: opts.auth ? `user = "${admin.username}:${admin.password}"\n` : "" });
@@ -135,8 +202,21 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
 
     function dicomArgs(host: Host, tls: { ca: string } | "plain"): string[] {
         const transport = tls === "plain" ? [] : ["+tla", "+cf", tls.ca];
-        return ["-to", "10", "-ta", "10", "-td", "30", ...transport, "-aet", CALLING_AET, "-aec", SAMPLE.orthanc.dicomAet,
-            "127.0.0.1", String(host.dicomTlsPort)];
+        return [
+            "-to",
+            "10",
+            "-ta",
+            "10",
+            "-td",
+            "30",
+            ...transport,
+            "-aet",
+            CALLING_AET,
+            "-aec",
+            SAMPLE.orthanc.dicomAet,
+            "127.0.0.1",
+            String(host.dicomTlsPort),
+        ];
     }
 
     before(async function () {
@@ -152,8 +232,11 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
             fs.chmodSync(dir, 0o711);
             const ports = await freePorts(9);
             pg = await startPostgres(path.join(dir, "postgres"), {
-                port: ports[0], database: SAMPLE.database.name, username: creds.databaseUsername,
-                password: DB_PASSWORD, ssl: true,
+                port: ports[0],
+                database: SAMPLE.database.name,
+                username: creds.databaseUsername,
+                password: DB_PASSWORD,
+                ssl: true,
                 makeCertificate: (key, cert) => makeCertificate(key, cert, ["localhost"]),
             });
             // The hosts' shared image store (the S3 bucket on AWS).
@@ -187,8 +270,14 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         }
         const left = [pg?.proc, ...hosts.flatMap((h) => [h.orthanc, h.nginx])].filter((p) => p?.running);
         if (dir) fs.rmSync(dir, { recursive: true, force: true });
-        console.log(`    e2e: setup ${setupSeconds.toFixed(1)} s, suite ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        assert.deepEqual(left.map((p) => p!.name), [], "processes still running after the suite");
+        console.log(
+            `    e2e: setup ${setupSeconds.toFixed(1)} s, suite ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+        assert.deepEqual(
+            left.map((p) => p!.name),
+            [],
+            "processes still running after the suite",
+        );
     });
 
     it("echoscu over TLS, verifying each host's certificate against it as CA, succeeds", () => {
@@ -220,20 +309,25 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         it("storescu over TLS stores a DICOM file made with dcmtk's dump2dcm", () => {
             const dump = path.join(dir!, "instance.dump");
             const file = path.join(dir!, "instance.dcm");
-            fs.writeFileSync(dump, [
-                "(0008,0016) UI =SecondaryCaptureImageStorage",
-                `(0008,0018) UI [${sopInstanceUid}]`,
-                "(0008,0020) DA [20240229]",
-                "(0008,0060) CS [OT]",
-                "(0010,0010) PN [CITADEL^ENDTOEND]",
-                `(0010,0020) LO [${patientId}]`,
-                `(0020,000d) UI [${uid()}]`,
-                `(0020,000e) UI [${uid()}]`,
-                "(0020,0013) IS [1]",
-                "",
-            ].join("\n"));
+            fs.writeFileSync(
+                dump,
+                [
+                    "(0008,0016) UI =SecondaryCaptureImageStorage",
+                    `(0008,0018) UI [${sopInstanceUid}]`,
+                    "(0008,0020) DA [20240229]",
+                    "(0008,0060) CS [OT]",
+                    "(0010,0010) PN [CITADEL^ENDTOEND]",
+                    `(0010,0020) LO [${patientId}]`,
+                    `(0020,000d) UI [${uid()}]`,
+                    `(0020,000e) UI [${uid()}]`,
+                    "(0020,0013) IS [1]",
+                    "",
+                ].join("\n"),
+            );
             mustRun("dump2dcm", [dump, file]);
-            const r = run("storescu", [...dicomArgs(hosts[0], { ca: hosts[0].certificateFile }), file], { timeoutMs: 60_000 });
+            const r = run("storescu", [...dicomArgs(hosts[0], { ca: hosts[0].certificateFile }), file], {
+                timeoutMs: 60_000,
+            });
             assert.equal(r.code, 0, r.out);
             assert.ok(!/error|fail/i.test(r.out), r.out);
         });
@@ -253,7 +347,10 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         it("and on host B, the other Orthanc, through the shared database and store", () => {
             const r = https(hosts[1], "/tools/lookup", { auth: true, body: sopInstanceUid });
             assert.equal(r.status, 200, r.out);
-            assert.deepEqual(JSON.parse(r.body).map((x: { ID: string }) => x.ID), [instanceId]);
+            assert.deepEqual(
+                JSON.parse(r.body).map((x: { ID: string }) => x.ID),
+                [instanceId],
+            );
             const tags = https(hosts[1], `/instances/${instanceId}/simplified-tags`, { auth: true });
             assert.equal(tags.status, 200, tags.out);
             assert.equal(JSON.parse(tags.body).PatientID, patientId);
@@ -261,8 +358,16 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
 
         it("the same requests without credentials are refused", () => {
             for (const host of hosts) {
-                assert.equal(https(host, "/tools/lookup", { auth: false, body: sopInstanceUid }).status, 401, host.name);
-                assert.equal(https(host, `/instances/${instanceId}/simplified-tags`, { auth: false }).status, 401, host.name);
+                assert.equal(
+                    https(host, "/tools/lookup", { auth: false, body: sopInstanceUid }).status,
+                    401,
+                    host.name,
+                );
+                assert.equal(
+                    https(host, `/instances/${instanceId}/simplified-tags`, { auth: false }).status,
+                    401,
+                    host.name,
+                );
             }
         });
     });
@@ -272,10 +377,25 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
             for (const port of [host.httpsPort, host.dicomTlsPort]) {
                 const where = `host ${host.name} port ${port}`;
                 // The client allows TLS 1.1 (security level 0), so only the server can be the one refusing.
-                const old = run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"]);
+                const old = run("openssl", [
+                    "s_client",
+                    "-connect",
+                    `127.0.0.1:${port}`,
+                    "-tls1_1",
+                    "-cipher",
+                    "DEFAULT@SECLEVEL=0",
+                ]);
                 assert.notEqual(old.code, 0, `${where}: TLS 1.1 accepted`);
                 assert.match(old.out, /alert protocol version/, `${where}: ${old.out}`);
-                const ok = run("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-tls1_2", "-brief", "-CAfile", host.certificateFile]);
+                const ok = run("openssl", [
+                    "s_client",
+                    "-connect",
+                    `127.0.0.1:${port}`,
+                    "-tls1_2",
+                    "-brief",
+                    "-CAfile",
+                    host.certificateFile,
+                ]);
                 assert.match(ok.out, /Protocol version: TLSv1\.2/, `${where}: ${ok.out}`);
             }
         }
@@ -285,13 +405,25 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         const psql = path.join(postgresBinDir(), "psql");
         const passfile = path.join(dir!, "pgpass");
         const esc = (v: string) => v.replace(/[\\:]/g, (c) => `\\${c}`);
-        fs.writeFileSync(passfile, `localhost:${pg!.port}:${pg!.database}:${esc(creds.databaseUsername)}:${esc(DB_PASSWORD)}\n`, { mode: 0o600 });
+        fs.writeFileSync(
+            passfile,
+            `localhost:${pg!.port}:${pg!.database}:${esc(creds.databaseUsername)}:${esc(DB_PASSWORD)}\n`,
+            { mode: 0o600 },
+        );
         const env = { ...process.env, PGPASSFILE: passfile, PGCONNECT_TIMEOUT: "10" };
-        const conninfo = (sslmode: string) => `hostaddr=127.0.0.1 host=localhost port=${pg!.port} dbname=${pg!.database} `
-            + `user=${creds.databaseUsername} sslmode=${sslmode} sslrootcert=${pg!.certificateFile}`;
-        const q = run(psql, [conninfo("verify-full"), "-Atc",
-            "SELECT count(*), count(*) FILTER (WHERE s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
-            + "WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()"], { env });
+        const conninfo = (sslmode: string) =>
+            `hostaddr=127.0.0.1 host=localhost port=${pg!.port} dbname=${pg!.database} ` +
+            `user=${creds.databaseUsername} sslmode=${sslmode} sslrootcert=${pg!.certificateFile}`;
+        const q = run(
+            psql,
+            [
+                conninfo("verify-full"),
+                "-Atc",
+                "SELECT count(*), count(*) FILTER (WHERE s.ssl) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) " +
+                    "WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()",
+            ],
+            { env },
+        );
         assert.equal(q.code, 0, q.out);
         const [total, encrypted] = q.out.trim().split("|").map(Number);
         assert.ok(total >= hosts.length, `${total} Orthanc connections, expected one per host at least`);
@@ -307,7 +439,10 @@ describe("OrthancHost end to end: two hosts, one PostgreSQL, real clients", func
         assert.match(DB_PASSWORD, /\\/);
         for (const p of [pg!.proc, ...hosts.map((h) => h.orthanc)]) {
             const log = p.log();
-            assert.ok(!log.includes(DB_PASSWORD) && !log.includes(uriComponent(DB_PASSWORD)), `the password in ${p.name}'s log`);
+            assert.ok(
+                !log.includes(DB_PASSWORD) && !log.includes(uriComponent(DB_PASSWORD)),
+                `the password in ${p.name}'s log`,
+            );
             assert.ok(!/password authentication failed/.test(log), `${p.name}: ${tail(log)}`);
         }
     });

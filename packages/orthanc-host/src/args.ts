@@ -1,10 +1,30 @@
 import { AL2023_RELEASE } from "./host-commands";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    AlarmsArgs, argKeys, ARN_RULES, ConfigError, DatabaseThresholdsArgs, DEFAULT_INGRESS_PREFIX_FLOOR, KeyOf, NetworkRef, requireArn,
-    requireIngressCidrs, RDS_MAX_ALLOCATED_STORAGE_GIB, requireInteger, requireLogRetention, requirePrefixFloor,
-    requireThreshold, requireUnique, closestName, requireDbInstanceClass, requireInstanceType, requireSafeText,
-    requireUnicastAddress, TagsInput, refuseRenamed, checkedInput,
+    AlarmsArgs,
+    argKeys,
+    ARN_RULES,
+    ConfigError,
+    DatabaseThresholdsArgs,
+    DEFAULT_INGRESS_PREFIX_FLOOR,
+    KeyOf,
+    NetworkRef,
+    requireArn,
+    requireIngressCidrs,
+    RDS_MAX_ALLOCATED_STORAGE_GIB,
+    requireInteger,
+    requireLogRetention,
+    requirePrefixFloor,
+    requireThreshold,
+    requireUnique,
+    closestName,
+    requireDbInstanceClass,
+    requireInstanceType,
+    requireSafeText,
+    requireUnicastAddress,
+    TagsInput,
+    refuseRenamed,
+    checkedInput,
 } from "@citadel/shared";
 
 /**
@@ -261,7 +281,8 @@ const DNS_NAME = /^(?=.{1,64}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63
 // DICOM AE titles: up to 16 characters of the default repertoire, no backslash or control characters.
 // (leading and trailing spaces are not significant in DICOM, so a title with them is refused, not trimmed).
 const AE_TITLE = /^(?! )[A-Za-z0-9 _.-]{1,16}(?<! )$/;
-const IMAGE_REF = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?$|^[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}$/;
+const IMAGE_REF =
+    /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?$|^[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}$/;
 
 /** Graviton families carry a `g` after the generation number (t4g, m7gd, c6gn, im4gn). */
 export function architectureOf(instanceType: string): "x86_64" | "arm64" {
@@ -300,40 +321,109 @@ function requireMatch(key: string, value: unknown, re: RegExp, problem: string, 
  */
 export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: KeyOf): ResolvedOrthancHostArgs {
     const d = ORTHANC_HOST_DEFAULTS;
-    const cidrPrefixFloor = requirePrefixFloor(keyOf("cidrPrefixFloor"), args.cidrPrefixFloor ?? DEFAULT_INGRESS_PREFIX_FLOOR);
-    const webCidrs = requireCidrList(keyOf("webCidrs"), args.webCidrs, "the sites using the web interface", cidrPrefixFloor);
-    const dicomCidrs = requireCidrList(keyOf("dicomCidrs"), args.dicomCidrs, "the DICOM modalities and peers", cidrPrefixFloor);
+    const cidrPrefixFloor = requirePrefixFloor(
+        keyOf("cidrPrefixFloor"),
+        args.cidrPrefixFloor ?? DEFAULT_INGRESS_PREFIX_FLOOR,
+    );
+    const webCidrs = requireCidrList(
+        keyOf("webCidrs"),
+        args.webCidrs,
+        "the sites using the web interface",
+        cidrPrefixFloor,
+    );
+    const dicomCidrs = requireCidrList(
+        keyOf("dicomCidrs"),
+        args.dicomCidrs,
+        "the DICOM modalities and peers",
+        cidrPrefixFloor,
+    );
     // One inbound rule per block and port on the hosts' group, plus two from the load balancer.
     if (webCidrs.length + dicomCidrs.length > SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES) {
-        throw new ConfigError(keyOf("webCidrs"), webCidrs, `with dicomCidrs needs ${webCidrs.length + dicomCidrs.length} inbound rules`,
-            `at most ${SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES} blocks in all (a security group holds ${SECURITY_GROUP_INBOUND_RULES} inbound rules)`);
+        throw new ConfigError(
+            keyOf("webCidrs"),
+            webCidrs,
+            `with dicomCidrs needs ${webCidrs.length + dicomCidrs.length} inbound rules`,
+            `at most ${SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES} blocks in all (a security group holds ${SECURITY_GROUP_INBOUND_RULES} inbound rules)`,
+        );
     }
     if (typeof args.amiId === "string") {
-        requireMatch(keyOf("amiId"), args.amiId, AMI_ID, "is not an AMI id", 'ami- and 8 or 17 hexadecimal digits, e.g. "ami-0123456789abcdef0"');
+        requireMatch(
+            keyOf("amiId"),
+            args.amiId,
+            AMI_ID,
+            "is not an AMI id",
+            'ami- and 8 or 17 hexadecimal digits, e.g. "ami-0123456789abcdef0"',
+        );
     }
-    if (typeof args.certificateSecretArn === "string") requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, ARN_RULES.secret);
-    if (Array.isArray(args.network?.publicSubnetIds) && args.network!.publicSubnetIds.length < (args.hostCount ?? d.hostCount)) {
-        throw new ConfigError(keyOf("hostCount"), args.hostCount ?? d.hostCount,
+    if (typeof args.certificateSecretArn === "string")
+        requireArn(keyOf("certificateSecretArn"), args.certificateSecretArn, ARN_RULES.secret);
+    if (
+        Array.isArray(args.network?.publicSubnetIds) &&
+        args.network!.publicSubnetIds.length < (args.hostCount ?? d.hostCount)
+    ) {
+        throw new ConfigError(
+            keyOf("hostCount"),
+            args.hostCount ?? d.hostCount,
             `needs as many public subnets (one per AZ), and the network has ${args.network!.publicSubnetIds.length}`,
-            `1..${args.network!.publicSubnetIds.length}`);
+            `1..${args.network!.publicSubnetIds.length}`,
+        );
     }
     const hostCount = requireInteger(keyOf("hostCount"), args.hostCount ?? d.hostCount, 1, MAX_HOSTS);
-    const instanceType = requireInstanceType(keyOf("instanceType"), args.instanceType ?? d.instanceType, "t3.medium, t4g.small, m7i.large");
-    const rootVolumeSizeGiB = requireInteger(keyOf("rootVolumeSizeGiB"), args.rootVolumeSizeGiB ?? d.rootVolumeSizeGiB,
-        20, 16384);
-    const siteName = args.siteName === undefined ? undefined
-        : requireMatch(keyOf("siteName"), args.siteName, DNS_NAME, "is not a lower-case DNS name",
-            'a fully qualified name of at most 64 characters, e.g. "pacs.example.org"');
-    const dicomAet = requireMatch(keyOf("dicomAet"), args.dicomAet ?? d.dicomAet, AE_TITLE,
-        "is not a DICOM AE title", "1..16 letters, digits, spaces, '_', '.' or '-', not starting or ending with a space");
-    const orthancName = requireMatch(keyOf("orthancName"), args.orthancName ?? d.orthancName, /^[^\n\r"\\]{1,64}$/,
-        "is not a display name", "1..64 characters without quotes, backslashes or line breaks");
-    requireSafeText(keyOf("orthancName"), orthancName, "1..64 characters without quotes, backslashes, control characters or line separators");
+    const instanceType = requireInstanceType(
+        keyOf("instanceType"),
+        args.instanceType ?? d.instanceType,
+        "t3.medium, t4g.small, m7i.large",
+    );
+    const rootVolumeSizeGiB = requireInteger(
+        keyOf("rootVolumeSizeGiB"),
+        args.rootVolumeSizeGiB ?? d.rootVolumeSizeGiB,
+        20,
+        16384,
+    );
+    const siteName =
+        args.siteName === undefined
+            ? undefined
+            : requireMatch(
+                  keyOf("siteName"),
+                  args.siteName,
+                  DNS_NAME,
+                  "is not a lower-case DNS name",
+                  'a fully qualified name of at most 64 characters, e.g. "pacs.example.org"',
+              );
+    const dicomAet = requireMatch(
+        keyOf("dicomAet"),
+        args.dicomAet ?? d.dicomAet,
+        AE_TITLE,
+        "is not a DICOM AE title",
+        "1..16 letters, digits, spaces, '_', '.' or '-', not starting or ending with a space",
+    );
+    const orthancName = requireMatch(
+        keyOf("orthancName"),
+        args.orthancName ?? d.orthancName,
+        /^[^\n\r"\\]{1,64}$/,
+        "is not a display name",
+        "1..64 characters without quotes, backslashes or line breaks",
+    );
+    requireSafeText(
+        keyOf("orthancName"),
+        orthancName,
+        "1..64 characters without quotes, backslashes, control characters or line separators",
+    );
     const images = {
-        orthanc: requireMatch(keyOf("images.orthanc"), args.images?.orthanc ?? DEFAULT_IMAGES.orthanc, IMAGE_REF,
-            "is not a pinned image reference", 'a repository with a tag or digest, never "latest": e.g. "orthancteam/orthanc:25.12.3"'),
-        nginx: requireMatch(keyOf("images.nginx"), args.images?.nginx ?? DEFAULT_IMAGES.nginx, IMAGE_REF,
-            "is not a pinned image reference", 'a repository with a tag or digest, never "latest": e.g. "nginx:1.28.0-alpine"'),
+        orthanc: requireMatch(
+            keyOf("images.orthanc"),
+            args.images?.orthanc ?? DEFAULT_IMAGES.orthanc,
+            IMAGE_REF,
+            "is not a pinned image reference",
+            'a repository with a tag or digest, never "latest": e.g. "orthancteam/orthanc:25.12.3"',
+        ),
+        nginx: requireMatch(
+            keyOf("images.nginx"),
+            args.images?.nginx ?? DEFAULT_IMAGES.nginx,
+            IMAGE_REF,
+            "is not a pinned image reference",
+            'a repository with a tag or digest, never "latest": e.g. "nginx:1.28.0-alpine"',
+        ),
     };
     for (const [which, ref] of Object.entries(images)) {
         if (/:latest(@|$)/.test(ref)) {
@@ -342,45 +432,91 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
     }
     const db = args.database ?? {};
     const database = {
-        instanceClass: requireDbInstanceClass(keyOf("database.instanceClass"), db.instanceClass ?? d.database.instanceClass),
-        allocatedStorage: requireInteger(keyOf("database.allocatedStorage"),
-            db.allocatedStorage ?? d.database.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB),
+        instanceClass: requireDbInstanceClass(
+            keyOf("database.instanceClass"),
+            db.instanceClass ?? d.database.instanceClass,
+        ),
+        allocatedStorage: requireInteger(
+            keyOf("database.allocatedStorage"),
+            db.allocatedStorage ?? d.database.allocatedStorage,
+            20,
+            RDS_MAX_ALLOCATED_STORAGE_GIB,
+        ),
         multiAz: requireBoolean(keyOf("database.multiAz"), db.multiAz ?? d.database.multiAz),
-        deletionProtection: requireBoolean(keyOf("database.deletionProtection"),
-            db.deletionProtection ?? d.database.deletionProtection),
-        backupRetentionInDays: requireInteger(keyOf("database.backupRetentionInDays"),
-            db.backupRetentionInDays ?? d.database.backupRetentionInDays, 7, 35),
+        deletionProtection: requireBoolean(
+            keyOf("database.deletionProtection"),
+            db.deletionProtection ?? d.database.deletionProtection,
+        ),
+        backupRetentionInDays: requireInteger(
+            keyOf("database.backupRetentionInDays"),
+            db.backupRetentionInDays ?? d.database.backupRetentionInDays,
+            7,
+            35,
+        ),
     };
-    const logRetentionInDays = requireLogRetention(keyOf("logRetentionInDays"), args.logRetentionInDays ?? d.logRetentionInDays);
-    const keyName = checkedInput(keyOf("keyName"), args.keyName, (key, value) => requireMatch(key, value, /^[\x20-\x7e]{1,255}$/,
-        "is not a key pair name", "1..255 printable ASCII characters"));
+    const logRetentionInDays = requireLogRetention(
+        keyOf("logRetentionInDays"),
+        args.logRetentionInDays ?? d.logRetentionInDays,
+    );
+    const keyName = checkedInput(keyOf("keyName"), args.keyName, (key, value) =>
+        requireMatch(key, value, /^[\x20-\x7e]{1,255}$/, "is not a key pair name", "1..255 printable ASCII characters"),
+    );
     return {
-        webCidrs, dicomCidrs, dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? [], dicomAet),
-        hostCount, instanceType, architecture: architectureOf(instanceType),
-        amiRelease: requireMatch(keyOf("amiRelease"), args.amiRelease ?? AL2023_RELEASE, /^2023\.\d+\.\d{8}\.\d+$/,
-            "is not an Amazon Linux 2023 release", 'a release version such as "2023.6.20250218.2"'),
-        rootVolumeSizeGiB, siteName, dicomAet, orthancName, images, database,
+        webCidrs,
+        dicomCidrs,
+        dicomPeers: resolveDicomPeers(keyOf, args.dicomPeers ?? [], dicomAet),
+        hostCount,
+        instanceType,
+        architecture: architectureOf(instanceType),
+        amiRelease: requireMatch(
+            keyOf("amiRelease"),
+            args.amiRelease ?? AL2023_RELEASE,
+            /^2023\.\d+\.\d{8}\.\d+$/,
+            "is not an Amazon Linux 2023 release",
+            'a release version such as "2023.6.20250218.2"',
+        ),
+        rootVolumeSizeGiB,
+        siteName,
+        dicomAet,
+        orthancName,
+        images,
+        database,
         loadBalancer: requireBoolean(keyOf("loadBalancer"), args.loadBalancer ?? false),
-        logRetentionInDays, keyName,
+        logRetentionInDays,
+        keyName,
         protect: requireBoolean(keyOf("protect"), args.protect ?? false),
     };
 }
 
 export function validateOrthancHostArgs(name: string, args: OrthancHostArgs): ResolvedOrthancHostArgs {
     const keyOf = argKeys("OrthancHost", name);
-    refuseRenamed(keyOf, args, { logRetentionDays: "logRetentionInDays", "database.backupRetentionDays": "backupRetentionInDays" });
+    refuseRenamed(keyOf, args, {
+        logRetentionDays: "logRetentionInDays",
+        "database.backupRetentionDays": "backupRetentionInDays",
+    });
     if (args.alarms) {
         requireThreshold(keyOf("alarms.cpuPercent"), args.alarms.cpuPercent, 1, 100, "percent");
         requireThreshold(keyOf("alarms.diskUsedPercent"), args.alarms.diskUsedPercent, 1, 100, "percent");
         requireThreshold(keyOf("alarms.memoryUsedPercent"), args.alarms.memoryUsedPercent, 1, 100, "percent");
     }
     if (args.patchGroup !== undefined && !/^[A-Za-z0-9_.:/=+@ -]{1,256}$/.test(args.patchGroup)) {
-        throw new ConfigError(keyOf("patchGroup"), args.patchGroup, "is not a tag value", "1..256 letters, digits, spaces, _ . : / = + - @");
+        throw new ConfigError(
+            keyOf("patchGroup"),
+            args.patchGroup,
+            "is not a tag value",
+            "1..256 letters, digits, spaces, _ . : / = + - @",
+        );
     }
     for (const field of ["network", "kmsKeyArn", "accessLogsBucketName"] as const) {
         if (args[field] === undefined) {
-            throw new ConfigError(keyOf(field), undefined, "is required",
-                field === "network" ? "a NetworkRef (e.g. SecureVpc's network)" : "an ARN or name of the stack's resource");
+            throw new ConfigError(
+                keyOf(field),
+                undefined,
+                "is required",
+                field === "network"
+                    ? "a NetworkRef (e.g. SecureVpc's network)"
+                    : "an ARN or name of the stack's resource",
+            );
         }
     }
     return resolveOrthancHostArgs(args, keyOf);
@@ -402,7 +538,11 @@ const PEER_FIELDS = ["aet", "host", "port", "tls"] as const;
  * https://dicom.nema.org/medical/dicom/current/output/chtml/part05/sect_6.2.html
  * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups
  */
-export function resolveDicomPeers(keyOf: (f: string) => string, peers: DicomPeer[], ownAet?: string): Required<DicomPeer>[] {
+export function resolveDicomPeers(
+    keyOf: (f: string) => string,
+    peers: DicomPeer[],
+    ownAet?: string,
+): Required<DicomPeer>[] {
     const shape = "[{ aet, host, port, tls }]";
     if (!Array.isArray(peers) || peers.length > 50) {
         throw new ConfigError(keyOf("dicomPeers"), peers, "is not a list of up to 50 peers", shape);
@@ -415,32 +555,61 @@ export function resolveDicomPeers(keyOf: (f: string) => string, peers: DicomPeer
         for (const field of Object.keys(p)) {
             if ((PEER_FIELDS as readonly string[]).includes(field)) continue;
             const near = closestName(field, PEER_FIELDS);
-            throw new ConfigError(at(field), (p as unknown as Record<string, unknown>)[field], `is not a peer field${near ? ` (did you mean ${near}?)` : ""}`,
-                PEER_FIELDS.join(", "));
+            throw new ConfigError(
+                at(field),
+                (p as unknown as Record<string, unknown>)[field],
+                `is not a peer field${near ? ` (did you mean ${near}?)` : ""}`,
+                PEER_FIELDS.join(", "),
+            );
         }
         for (const field of PEER_FIELDS) {
             if ((p as unknown as Record<string, unknown>)[field] === undefined) {
-                throw new ConfigError(at(field), undefined, "is required", field === "tls"
-                    ? "true (DICOM over TLS) or false (clear text, e.g. a modality without TLS on a private link)"
-                    : { aet: "the peer's AE title", host: "its IPv4 address", port: "its DICOM port, 1..65535" }[field]);
+                throw new ConfigError(
+                    at(field),
+                    undefined,
+                    "is required",
+                    field === "tls"
+                        ? "true (DICOM over TLS) or false (clear text, e.g. a modality without TLS on a private link)"
+                        : { aet: "the peer's AE title", host: "its IPv4 address", port: "its DICOM port, 1..65535" }[
+                              field
+                          ],
+                );
             }
         }
         const aetAllowed = "1..16 printable ASCII characters, no backslash, no leading or trailing space";
         if (typeof p.aet !== "string" || !/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(p.aet) || p.aet.trim() === "") {
             throw new ConfigError(at("aet"), p.aet, "is not a DICOM AE title", aetAllowed);
         }
-        if (p.aet !== p.aet.trim()) throw new ConfigError(at("aet"), p.aet, "has leading or trailing spaces, which DICOM ignores", aetAllowed);
+        if (p.aet !== p.aet.trim())
+            throw new ConfigError(at("aet"), p.aet, "has leading or trailing spaces, which DICOM ignores", aetAllowed);
         if (ownAet !== undefined && p.aet.toUpperCase() === ownAet.trim().toUpperCase()) {
-            throw new ConfigError(at("aet"), p.aet, `is Orthanc's own AE title (dicomAet ${JSON.stringify(ownAet)})`, "another node's AE title");
+            throw new ConfigError(
+                at("aet"),
+                p.aet,
+                `is Orthanc's own AE title (dicomAet ${JSON.stringify(ownAet)})`,
+                "another node's AE title",
+            );
         }
-        const host = requireUnicastAddress(at("host"), p.host, "the peer's IPv4 unicast address a.b.c.d (security group rules need an address)");
+        const host = requireUnicastAddress(
+            at("host"),
+            p.host,
+            "the peer's IPv4 unicast address a.b.c.d (security group rules need an address)",
+        );
         const port = requireInteger(at("port"), p.port, 1, 65535);
         if (typeof p.tls !== "boolean") {
             throw new ConfigError(at("tls"), p.tls, "is not a boolean", "true | false");
         }
         return { aet: p.aet, host, port, tls: p.tls };
     });
-    requireUnique(keyOf("dicomPeers"), out.map((p) => p.aet.toUpperCase()), "each AE title at most once (compared without regard to case)");
-    requireUnique(keyOf("dicomPeers"), out.map((p) => `${p.host}:${p.port}`), "each address and port at most once");
+    requireUnique(
+        keyOf("dicomPeers"),
+        out.map((p) => p.aet.toUpperCase()),
+        "each AE title at most once (compared without regard to case)",
+    );
+    requireUnique(
+        keyOf("dicomPeers"),
+        out.map((p) => `${p.host}:${p.port}`),
+        "each address and port at most once",
+    );
     return out;
 }

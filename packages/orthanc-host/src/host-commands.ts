@@ -24,8 +24,21 @@ export function al2023AmiName(release: string, architecture: "x86_64" | "arm64")
  * https://docs.aws.amazon.com/linux/al2023/ug/ami-packages.html
  */
 export const AMI_COMMANDS: readonly string[] = [
-    "awk", "aws", "cat", "chmod", "cmp", "curl", "dnf", "grep", "install", "mktemp", "mv", "openssl", "paste",
-    "rm", "systemctl",
+    "awk",
+    "aws",
+    "cat",
+    "chmod",
+    "cmp",
+    "curl",
+    "dnf",
+    "grep",
+    "install",
+    "mktemp",
+    "mv",
+    "openssl",
+    "paste",
+    "rm",
+    "systemctl",
 ];
 
 /**
@@ -46,7 +59,16 @@ export const PACKAGE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
  * separate packages whose presence in AL2023's docker package has changed between releases
  * (amazonlinux/amazon-linux-2023 issues 186, 400, 1032): the boot must not use them.
  */
-export const DOCKER_BUILTIN_SUBCOMMANDS: readonly string[] = ["run", "rm", "stop", "pull", "ps", "logs", "inspect", "version"];
+export const DOCKER_BUILTIN_SUBCOMMANDS: readonly string[] = [
+    "run",
+    "rm",
+    "stop",
+    "pull",
+    "ps",
+    "logs",
+    "inspect",
+    "version",
+];
 
 /** The `docker <subcommand>` words a text uses (scripts and unit files). */
 export function dockerSubcommands(text: string): string[] {
@@ -58,9 +80,50 @@ export function dockerSubcommands(text: string): string[] {
 
 /** Bash builtins and keywords: never a separate program. */
 const SHELL_WORDS = new Set([
-    "[[", "]]", "((", "))", "!", "{", "}", "case", "esac", "in", "if", "then", "else", "elif", "fi", "for", "while",
-    "until", "do", "done", "function", "return", "exit", "local", "readonly", "declare", "set", "echo", "printf", "cd",
-    "shift", "true", "false", "test", "[", "read", "umask", ":", "export", "unset", "trap", "source", ".", "command",
+    "[[",
+    "]]",
+    "((",
+    "))",
+    "!",
+    "{",
+    "}",
+    "case",
+    "esac",
+    "in",
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "for",
+    "while",
+    "until",
+    "do",
+    "done",
+    "function",
+    "return",
+    "exit",
+    "local",
+    "readonly",
+    "declare",
+    "set",
+    "echo",
+    "printf",
+    "cd",
+    "shift",
+    "true",
+    "false",
+    "test",
+    "[",
+    "read",
+    "umask",
+    ":",
+    "export",
+    "unset",
+    "trap",
+    "source",
+    ".",
+    "command",
 ]);
 
 /**
@@ -78,8 +141,15 @@ export function commandsCalled(script: string): string[] {
     const commands: string[][] = [];
     let words: string[] = [];
     let word = "";
-    const endWord = () => { if (word !== "") words.push(word); word = ""; };
-    const endCommand = () => { endWord(); if (words.length) commands.push(words); words = []; };
+    const endWord = () => {
+        if (word !== "") words.push(word);
+        word = "";
+    };
+    const endCommand = () => {
+        endWord();
+        if (words.length) commands.push(words);
+        words = [];
+    };
     for (let i = 0; i < script.length; i++) {
         const c = script[i];
         if (c === "#" && word === "" && (i === 0 || /\s/.test(script[i - 1]))) {
@@ -89,9 +159,9 @@ export function commandsCalled(script: string): string[] {
             const j = script.indexOf("'", i + 1);
             word += script.slice(i, j + 1);
             i = j;
-        } else if (c === "\"") {
+        } else if (c === '"') {
             let j = i + 1;
-            while (j < script.length && script[j] !== "\"") j += script[j] === "\\" ? 2 : 1;
+            while (j < script.length && script[j] !== '"') j += script[j] === "\\" ? 2 : 1;
             const inner = script.slice(i + 1, j);
             // A command substitution inside double quotes is a command of its own.
             for (const m of inner.matchAll(/\$\(([^()]*)\)/g)) commands.push(...commandsOf(m[1]));
@@ -106,7 +176,11 @@ export function commandsCalled(script: string): string[] {
             i = j;
         } else if (c === "&" && (script[i - 1] === ">" || script[i + 1] === ">")) {
             word += c; // a redirection (2>&1, &>file), not a list operator
-        } else if (word === "" && script.startsWith("[[", i) && (words.length === 0 || ["if", "elif", "while", "until", "!"].includes(words[words.length - 1]))) {
+        } else if (
+            word === "" &&
+            script.startsWith("[[", i) &&
+            (words.length === 0 || ["if", "elif", "while", "until", "!"].includes(words[words.length - 1]))
+        ) {
             // A conditional expression: its && and || are operators inside it, not lists.
             const j = script.indexOf("]]", i);
             words.push("[[");
@@ -115,7 +189,10 @@ export function commandsCalled(script: string): string[] {
             endCommand();
             i++;
         } else if (c === "\n" || c === ";" || c === "|" || c === "&" || c === "(" || c === ")") {
-            if (c === ")" && word !== "" && words.length === 0) { word = ""; continue; } // a case pattern
+            if (c === ")" && word !== "" && words.length === 0) {
+                word = "";
+                continue;
+            } // a case pattern
             endCommand();
         } else if (/\s/.test(c)) {
             endWord();
@@ -127,7 +204,11 @@ export function commandsCalled(script: string): string[] {
 
     const found = new Set<string>();
     for (let ws of commands) {
-        while (ws.length && (/^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(ws[0]) || ["if", "then", "else", "do", "while", "!", "{", "}"].includes(ws[0]))) {
+        while (
+            ws.length &&
+            (/^[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/.test(ws[0]) ||
+                ["if", "then", "else", "do", "while", "!", "{", "}"].includes(ws[0]))
+        ) {
             ws = ws.slice(1);
         }
         if (!ws.length) continue;
@@ -146,5 +227,8 @@ export function commandsCalled(script: string): string[] {
 }
 
 function commandsOf(text: string): string[][] {
-    return text.split(/[|;&]/).map((part) => part.trim().split(/\s+/).filter(Boolean)).filter((ws) => ws.length > 0);
+    return text
+        .split(/[|;&]/)
+        .map((part) => part.trim().split(/\s+/).filter(Boolean))
+        .filter((ws) => ws.length > 0);
 }

@@ -34,7 +34,11 @@ export const ADMIN_PENDING_TAG = { key: ADMIN_PENDING_TAG_KEY, value: "pending" 
  * S3 and Secrets Manager, the host's own log group, and metrics in the hosts' own namespace.
  */
 export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
-    const readable = [c.databaseSecretArn, c.adminSecretArn, ...(c.certificateSecretArn ? [c.certificateSecretArn] : [])];
+    const readable = [
+        c.databaseSecretArn,
+        c.adminSecretArn,
+        ...(c.certificateSecretArn ? [c.certificateSecretArn] : []),
+    ];
     return [
         // Session Manager only: AmazonSSMManagedInstanceCore would let the host (and, with hop limit
         // 2, the Orthanc container) read every SSM parameter of the account.
@@ -65,7 +69,9 @@ export function hostPolicyStatements(c: HostPolicyContext): PolicyStatement[] {
             Effect: "Allow",
             Action: "secretsmanager:PutSecretValue",
             Resource: c.adminSecretArn,
-            Condition: { StringEquals: { [`secretsmanager:ResourceTag/${ADMIN_PENDING_TAG.key}`]: ADMIN_PENDING_TAG.value } },
+            Condition: {
+                StringEquals: { [`secretsmanager:ResourceTag/${ADMIN_PENDING_TAG.key}`]: ADMIN_PENDING_TAG.value },
+            },
         },
         {
             // ...and then removes that tag (no other), which ends the permission above for good.

@@ -13,16 +13,31 @@ import * as https from "https";
 import * as os from "os";
 import * as path from "path";
 import {
-    credentialFiles, DatabaseEndpoint, hostFiles, HostLayout, hostLayout, renderHostctl,
-    renderNginxConf, renderUserData, resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, subjectAltName, uriComponent,
+    credentialFiles,
+    DatabaseEndpoint,
+    hostFiles,
+    HostLayout,
+    hostLayout,
+    renderHostctl,
+    renderNginxConf,
+    renderUserData,
+    resolveArgs,
+    SECRET_SETTING_FILES,
+    selfSignedCertificateCommand,
+    subjectAltName,
+    uriComponent,
 } from "../src";
 import { loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "../test/fixtures";
 
 // Debian's python, which has PyYAML (a dependency of cloud-init); a pyenv python may not.
 const PYTHON = "/usr/bin/python3";
 const TOOLS: Array<[string, string]> = [
-    ["nginx", "nginx"], ["cloud-init", "cloud-init"], ["shellcheck", "shellcheck"], ["openssl", "openssl"],
-    ["jq", "jq"], ["systemd-analyze", "systemd"],
+    ["nginx", "nginx"],
+    ["cloud-init", "cloud-init"],
+    ["shellcheck", "shellcheck"],
+    ["openssl", "openssl"],
+    ["jq", "jq"],
+    ["systemd-analyze", "systemd"],
     [PYTHON, "python3-yaml (with cloud-init)"],
 ];
 
@@ -65,7 +80,9 @@ describe("OrthancHost artifacts under the real tools", function () {
     before(() => {
         const missing = TOOLS.filter(([tool]) => run("sh", ["-c", `command -v ${tool}`]).code !== 0);
         if (missing.length > 0) {
-            throw new Error(`missing tools: ${missing.map(([t, pkg]) => `${t} (apt-get install -y ${pkg})`).join(", ")}`);
+            throw new Error(
+                `missing tools: ${missing.map(([t, pkg]) => `${t} (apt-get install -y ${pkg})`).join(", ")}`,
+            );
         }
         if (run(PYTHON, ["-c", "import ctypes; ctypes.CDLL('libpq.so.5')"]).code !== 0) {
             throw new Error("libpq is missing: apt-get install -y libpq5");
@@ -81,7 +98,10 @@ describe("OrthancHost artifacts under the real tools", function () {
     });
 
     it("cloud-init accepts the user data (both certificate sources)", () => {
-        for (const [label, params] of [["self-signed", SAMPLE], ["own", SAMPLE_OWN_CERTIFICATE]] as const) {
+        for (const [label, params] of [
+            ["self-signed", SAMPLE],
+            ["own", SAMPLE_OWN_CERTIFICATE],
+        ] as const) {
             const file = path.join(dir, `user-data-${label}.yaml`);
             fs.writeFileSync(file, renderUserData(params));
             const r = run("cloud-init", ["schema", "--config-file", file]);
@@ -93,10 +113,13 @@ describe("OrthancHost artifacts under the real tools", function () {
     it("a YAML parser reads back every embedded file byte for byte", () => {
         const file = path.join(dir, "user-data.yaml");
         fs.writeFileSync(file, renderUserData(SAMPLE));
-        const parsed = JSON.parse(run(PYTHON, ["-c",
-            "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file]).out);
-        assert.deepEqual(parsed.write_files.map((f: any) => [f.path, f.permissions, f.content]),
-            hostFiles(SAMPLE).map((f) => [f.path, f.permissions, f.content]));
+        const parsed = JSON.parse(
+            run(PYTHON, ["-c", "import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file]).out,
+        );
+        assert.deepEqual(
+            parsed.write_files.map((f: any) => [f.path, f.permissions, f.content]),
+            hostFiles(SAMPLE).map((f) => [f.path, f.permissions, f.content]),
+        );
         assert.deepEqual(parsed.runcmd, [["/usr/local/sbin/orthanc-host-install"]]);
     });
 
@@ -115,7 +138,10 @@ describe("OrthancHost artifacts under the real tools", function () {
         fs.mkdirSync(path.join(root, "usr/lib/systemd"), { recursive: true });
         assert.equal(run("cp", ["-a", "/usr/lib/systemd/system", path.join(root, "usr/lib/systemd/")]).code, 0);
         // docker.service comes with the docker package on a host.
-        fs.writeFileSync(path.join(root, "etc/systemd/system/docker.service"), "[Service]\nExecStart=/usr/bin/docker\n");
+        fs.writeFileSync(
+            path.join(root, "etc/systemd/system/docker.service"),
+            "[Service]\nExecStart=/usr/bin/docker\n",
+        );
         for (const u of units) fs.writeFileSync(path.join(root, u.path), u.content);
         const r = run("systemd-analyze", ["verify", `--root=${root}`, ...units.map((u) => u.path)]);
         assert.equal(r.code, 0, r.out);
@@ -125,7 +151,10 @@ describe("OrthancHost artifacts under the real tools", function () {
     it("shellcheck finds nothing in the boot scripts", () => {
         const scripts = [
             ["orthanc-hostctl", hostFile("/usr/local/sbin/orthanc-hostctl")],
-            ["orthanc-hostctl.own", hostFiles(SAMPLE_OWN_CERTIFICATE).find((f) => f.path.endsWith("orthanc-hostctl"))!.content],
+            [
+                "orthanc-hostctl.own",
+                hostFiles(SAMPLE_OWN_CERTIFICATE).find((f) => f.path.endsWith("orthanc-hostctl"))!.content,
+            ],
             ["orthanc-host-install", hostFile("/usr/local/sbin/orthanc-host-install")],
         ];
         for (const [name, text] of scripts) {
@@ -141,7 +170,11 @@ describe("OrthancHost artifacts under the real tools", function () {
     it("jq reads the CloudWatch agent's configuration as the alarms expect it", () => {
         const file = path.join(dir, "cloudwatch-agent.json");
         fs.writeFileSync(file, hostFile("/etc/orthanc-host/cloudwatch-agent.json"));
-        const r = run("jq", ["-ec", "[.metrics.namespace, .metrics.aggregation_dimensions, .metrics.metrics_collected.disk.resources]", file]);
+        const r = run("jq", [
+            "-ec",
+            "[.metrics.namespace, .metrics.aggregation_dimensions, .metrics.metrics_collected.disk.resources]",
+            file,
+        ]);
         assert.equal(r.code, 0, r.out);
         assert.deepEqual(JSON.parse(r.out), ["Citadel/OrthancHost", [["InstanceId", "path"]], ["/"]]);
     });
@@ -153,13 +186,30 @@ describe("OrthancHost artifacts under the real tools", function () {
 
     it("the exported openssl command makes a certificate for the names, for TLS servers", () => {
         const names = ["pacs.example.org", "ec2-198-51-100-1.eu-west-1.compute.amazonaws.com"];
-        const argv = resolveArgs(selfSignedCertificateCommand({
-            keyFile: path.join(dir, "key.pem"), certificateFile: path.join(dir, "cert.pem"),
-            commonName: names[0], subjectAltName: subjectAltName(names), days: 825,
-        }));
+        const argv = resolveArgs(
+            selfSignedCertificateCommand({
+                keyFile: path.join(dir, "key.pem"),
+                certificateFile: path.join(dir, "cert.pem"),
+                commonName: names[0],
+                subjectAltName: subjectAltName(names),
+                days: 825,
+            }),
+        );
         execFileSync(argv[0], argv.slice(1), { stdio: "pipe" });
-        const text = execFileSync("openssl", ["x509", "-noout", "-subject", "-enddate", "-ext",
-            "subjectAltName,extendedKeyUsage", "-in", path.join(dir, "cert.pem")], { encoding: "utf8" });
+        const text = execFileSync(
+            "openssl",
+            [
+                "x509",
+                "-noout",
+                "-subject",
+                "-enddate",
+                "-ext",
+                "subjectAltName,extendedKeyUsage",
+                "-in",
+                path.join(dir, "cert.pem"),
+            ],
+            { encoding: "utf8" },
+        );
         assert.match(text, /subject=CN ?= ?pacs\.example\.org/);
         assert.match(text, /DNS:pacs\.example\.org, DNS:ec2-198-51-100-1\.eu-west-1\.compute\.amazonaws\.com/);
         assert.match(text, /TLS Web Server Authentication/);
@@ -175,15 +225,23 @@ describe("OrthancHost artifacts under the real tools", function () {
         before(async () => {
             nginxDir = path.join(dir, "nginx");
             fs.mkdirSync(nginxDir);
-            const argv = resolveArgs(selfSignedCertificateCommand({
-                keyFile: path.join(nginxDir, "key.pem"), certificateFile: path.join(nginxDir, "cert.pem"),
-                commonName: "localhost", subjectAltName: subjectAltName(["localhost"]), days: 30,
-            }));
+            const argv = resolveArgs(
+                selfSignedCertificateCommand({
+                    keyFile: path.join(nginxDir, "key.pem"),
+                    certificateFile: path.join(nginxDir, "cert.pem"),
+                    commonName: "localhost",
+                    subjectAltName: subjectAltName(["localhost"]),
+                    days: 30,
+                }),
+            );
             execFileSync(argv[0], argv.slice(1), { stdio: "pipe" });
             fs.writeFileSync(path.join(nginxDir, "nginx.conf"), renderNginxConf(loopbackNginxParams(nginxDir)));
             // A stand-in for Orthanc: 401 without credentials, like Orthanc with authentication on.
             upstream = http.createServer((req, res) => {
-                if (!orthancUp) { req.socket.destroy(); return; }
+                if (!orthancUp) {
+                    req.socket.destroy();
+                    return;
+                }
                 res.writeHead(req.headers.authorization ? 200 : 401, { "content-type": "text/plain" });
                 res.end(req.url);
             });
@@ -205,17 +263,27 @@ describe("OrthancHost artifacts under the real tools", function () {
         });
 
         it("serves the health check from Orthanc's 401, proxies the rest, and speaks no TLS below 1.2", async () => {
-            nginx = spawn("nginx", ["-p", nginxDir, "-e", "stderr", "-c", path.join(nginxDir, "nginx.conf"),
-                "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
+            nginx = spawn(
+                "nginx",
+                ["-p", nginxDir, "-e", "stderr", "-c", path.join(nginxDir, "nginx.conf"), "-g", "daemon off;"],
+                { stdio: ["ignore", "ignore", "pipe"] },
+            );
             let stderr = "";
-            nginx.stderr!.on("data", (d) => { stderr += d; });
-            const get = (p: string, headers: Record<string, string> = {}) => new Promise<{ status: number; body: string }>(
-                (resolve, reject) => {
-                    const req = https.get({ host: "127.0.0.1", port: 18443, path: p, headers, rejectUnauthorized: false }, (res) => {
-                        let body = "";
-                        res.on("data", (d) => { body += d; });
-                        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-                    });
+            nginx.stderr!.on("data", (d) => {
+                stderr += d;
+            });
+            const get = (p: string, headers: Record<string, string> = {}) =>
+                new Promise<{ status: number; body: string }>((resolve, reject) => {
+                    const req = https.get(
+                        { host: "127.0.0.1", port: 18443, path: p, headers, rejectUnauthorized: false },
+                        (res) => {
+                            let body = "";
+                            res.on("data", (d) => {
+                                body += d;
+                            });
+                            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+                        },
+                    );
                     req.on("error", reject);
                 });
             let health: { status: number; body: string } | undefined;
@@ -227,8 +295,10 @@ describe("OrthancHost artifacts under the real tools", function () {
             assert.deepEqual(health, { status: 200, body: "ok\n" });
             // A client's credentials are not forwarded to the health probe.
             assert.equal((await get("/healthz", { authorization: "Basic YTpi" })).body, "ok\n");
-            assert.deepEqual(await get("/instances?PatientName=DOE", { authorization: "Basic YTpi" }),
-                { status: 200, body: "/instances?PatientName=DOE" });
+            assert.deepEqual(await get("/instances?PatientName=DOE", { authorization: "Basic YTpi" }), {
+                status: 200,
+                body: "/instances?PatientName=DOE",
+            });
             assert.equal((await get("/system")).status, 401);
 
             orthancUp = false;
@@ -236,11 +306,16 @@ describe("OrthancHost artifacts under the real tools", function () {
             orthancUp = true;
 
             // The client allows TLS 1.1 (security level 0), so only the server can be the one refusing.
-            const old = run("openssl", ["s_client", "-connect", "127.0.0.1:18443", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"],
-                { input: "" });
+            const old = run(
+                "openssl",
+                ["s_client", "-connect", "127.0.0.1:18443", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"],
+                { input: "" },
+            );
             assert.notEqual(old.code, 0, "TLS 1.1 accepted");
             assert.match(old.out, /alert protocol version/, old.out);
-            const dicom = run("openssl", ["s_client", "-connect", "127.0.0.1:21112", "-tls1_2", "-brief"], { input: "" });
+            const dicom = run("openssl", ["s_client", "-connect", "127.0.0.1:21112", "-tls1_2", "-brief"], {
+                input: "",
+            });
             assert.match(dicom.out, /Protocol version: TLSv1\.2/, dicom.out);
             const log = fs.readFileSync(path.join(nginxDir, "access.log"), "utf8");
             assert.match(log, /"GET \/instances HTTP\/1\.1" 200/);
@@ -261,7 +336,12 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
     const DB_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1";
     const ADMIN_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-1";
     const PUBLIC_DNS = "ec2-198-51-100-7.eu-west-1.compute.amazonaws.com";
-    const DB_ENDPOINT: DatabaseEndpoint = { host: "orthanc-db.abc.eu-west-1.rds.amazonaws.com", port: 5432, database: "orthanc", ssl: true };
+    const DB_ENDPOINT: DatabaseEndpoint = {
+        host: "orthanc-db.abc.eu-west-1.rds.amazonaws.com",
+        port: 5432,
+        database: "orthanc",
+        ssl: true,
+    };
     // What a generated RDS password may hold that shells, JSON, jq or a libpq connection string
     // would mangle: a space and a backslash (which broke the plugin's Password setting), %, &, =
     // and ', !*() (which jq 1.6's @uri leaves alone), and more.
@@ -273,30 +353,52 @@ describe("orthanc-hostctl at boot, reboot and rotation (stubbed AWS and Docker)"
     };
     const secretFile = (arn: string) => path.join(dir, "sm", arn.replace(/[^A-Za-z0-9]/g, "_"));
     const secretPath = (name: string) => path.join(layout.secretsDir, name);
-    const expectedUri = (password: string) => credentialFiles({ databaseUsername: "citadel", databasePassword: password, users: {} },
-        DB_ENDPOINT, "docker-secrets")[SECRET_SETTING_FILES.databaseUri];
+    const expectedUri = (password: string) =>
+        credentialFiles(
+            { databaseUsername: "citadel", databasePassword: password, users: {} },
+            DB_ENDPOINT,
+            "docker-secrets",
+        )[SECRET_SETTING_FILES.databaseUri];
     const hostctl = (mode: string) => {
         const r = spawnSync("bash", [layout.hostctl, mode], { encoding: "utf8", env, timeout: 30_000 });
         assert.equal(r.status, 0, `hostctl ${mode}: ${r.stderr}`);
         return r.stderr;
     };
-    const dockerCalls = () => fs.existsSync(path.join(dir, "docker.log"))
-        ? fs.readFileSync(path.join(dir, "docker.log"), "utf8").trim().split("\n") : [];
+    const dockerCalls = () =>
+        fs.existsSync(path.join(dir, "docker.log"))
+            ? fs.readFileSync(path.join(dir, "docker.log"), "utf8").trim().split("\n")
+            : [];
     const modeOf = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "orthanc-hostctl-"));
         layout = { ...hostLayout(path.join(dir, "etc")), hostctl: path.join(dir, "orthanc-hostctl") };
         for (const d of ["bin", "sm", "etc/orthanc"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
-        fs.writeFileSync(layout.hostctl, renderHostctl({
-            layout, region: "eu-west-1", database: DB_ENDPOINT, databaseSecretArn: DB_ARN, adminSecretArn: ADMIN_ARN,
-            adminUsername: "admin", systemctlPath: path.join(dir, "bin", "systemctl"),
-            heartbeat: { namespace: "Citadel/OrthancHost", healthUrl: "https://127.0.0.1:443/healthz" },
-            certificate: { kind: "selfSigned", siteName: "pacs.example.org", extraNames: ["nlb.example.com"], days: 825 },
-        }), { mode: 0o700 });
+        fs.writeFileSync(
+            layout.hostctl,
+            renderHostctl({
+                layout,
+                region: "eu-west-1",
+                database: DB_ENDPOINT,
+                databaseSecretArn: DB_ARN,
+                adminSecretArn: ADMIN_ARN,
+                adminUsername: "admin",
+                systemctlPath: path.join(dir, "bin", "systemctl"),
+                heartbeat: { namespace: "Citadel/OrthancHost", healthUrl: "https://127.0.0.1:443/healthz" },
+                certificate: {
+                    kind: "selfSigned",
+                    siteName: "pacs.example.org",
+                    extraNames: ["nlb.example.com"],
+                    days: 825,
+                },
+            }),
+            { mode: 0o700 },
+        );
         fs.writeFileSync(secretFile(DB_ARN), JSON.stringify({ username: "citadel", password: DB_PASSWORD }));
         // Secrets Manager: values by ARN in files; the admin secret starts with no value.
-        stub("aws", `
+        stub(
+            "aws",
+            `
 echo "$*" >> "${dir}/aws.argv"
 op=$2; id=""; token=""; value=""
 while [[ $# -gt 0 ]]; do
@@ -316,14 +418,18 @@ case $op in
     [[ -n $token ]] || exit 252
     [[ ! -f $file ]] || { echo "An error occurred (ResourceExistsException)" >&2; exit 254; }
     cat "\${value#file://}" > "$file" ;;
-esac`);
-        stub("curl", `
+esac`,
+        );
+        stub(
+            "curl",
+            `
 case "$*" in
   *api/token*) echo -n token ;;
   *meta-data/instance-id*) echo -n i-0123456789abcdef0 ;;
   *meta-data/public-hostname*) echo -n ${PUBLIC_DNS} ;;
   *) exit 22 ;;
-esac`);
+esac`,
+        );
         stub("systemctl", `echo "$*" >> "${dir}/docker.log"`);
         // The real jq, its command lines recorded: the one place secrets are turned into files.
         const jq = run("sh", ["-c", "command -v jq"]).out.trim();
@@ -341,9 +447,15 @@ esac`);
         assert.equal(admin.username, "admin");
         assert.match(admin.password, /^[0-9a-f]{48}$/);
         assert.equal(modeOf(layout.secretsDir), "700");
-        const expected = credentialFiles({
-            databaseUsername: "citadel", databasePassword: DB_PASSWORD, users: { admin: admin.password },
-        }, DB_ENDPOINT, "docker-secrets");
+        const expected = credentialFiles(
+            {
+                databaseUsername: "citadel",
+                databasePassword: DB_PASSWORD,
+                users: { admin: admin.password },
+            },
+            DB_ENDPOINT,
+            "docker-secrets",
+        );
         assert.deepEqual(fs.readdirSync(layout.secretsDir).sort(), Object.values(SECRET_SETTING_FILES).sort());
         for (const name of Object.values(SECRET_SETTING_FILES)) {
             assert.equal(fs.readFileSync(secretPath(name), "utf8"), expected[name], name);
@@ -351,15 +463,19 @@ esac`);
         }
         assert.equal(fs.readFileSync(layout.hostJson, "utf8"), '{"DatabaseServerIdentifier": "i-0123456789abcdef0"}\n');
         assert.equal(fs.readFileSync(path.join(layout.projectDir, ".env"), "utf8"), "HOST_ID=i-0123456789abcdef0\n");
-        const cert = execFileSync("openssl", ["x509", "-noout", "-subject", "-ext", "subjectAltName", "-in",
-            layout.certificateFile], { encoding: "utf8" });
+        const cert = execFileSync(
+            "openssl",
+            ["x509", "-noout", "-subject", "-ext", "subjectAltName", "-in", layout.certificateFile],
+            { encoding: "utf8" },
+        );
         assert.match(cert, /CN ?= ?pacs\.example\.org/);
-        assert.match(cert, new RegExp(`DNS:pacs\\.example\\.org, DNS:${PUBLIC_DNS.replace(/\./g, "\\.")}, DNS:nlb\\.example\\.com`));
+        assert.match(
+            cert,
+            new RegExp(`DNS:pacs\\.example\\.org, DNS:${PUBLIC_DNS.replace(/\./g, "\\.")}, DNS:nlb\\.example\\.com`),
+        );
         assert.equal(modeOf(layout.keyFile), "600");
         assert.equal(modeOf(layout.certificateFile), "644");
-        assert.deepEqual(dockerCalls(), [
-            "restart orthanc-host-orthanc.service orthanc-host-nginx.service",
-        ]);
+        assert.deepEqual(dockerCalls(), ["restart orthanc-host-orthanc.service orthanc-host-nginx.service"]);
     });
 
     it("writes the database as one percent-encoded URI that libpq reads back as the RDS user and password", () => {
@@ -368,14 +484,26 @@ esac`);
         assert.equal(text, `"${uri}"\n`, "the URI needs no JSON escape");
         const userinfo = /^postgresql:\/\/([^@/]*)@/.exec(uri)?.[1] ?? "";
         assert.equal(userinfo, `citadel:${uriComponent(DB_PASSWORD)}`);
-        for (const [c, encoded] of [[" ", "%20"], ["\\", "%5C"], ["%", "%25"], ["&", "%26"], ["=", "%3D"], ["'", "%27"]]) {
+        for (const [c, encoded] of [
+            [" ", "%20"],
+            ["\\", "%5C"],
+            ["%", "%25"],
+            ["&", "%26"],
+            ["=", "%3D"],
+            ["'", "%27"],
+        ]) {
             assert.ok(userinfo.includes(encoded), `${JSON.stringify(c)} is not encoded as ${encoded}: ${userinfo}`);
         }
         assert.match(userinfo, /^citadel:(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+$/, "a character left unencoded");
         const libpq = run(PYTHON, ["-c", LIBPQ_PARSE], { input: uri });
         assert.equal(libpq.code, 0, libpq.out);
         assert.deepEqual(JSON.parse(libpq.out), {
-            user: "citadel", password: DB_PASSWORD, host: DB_ENDPOINT.host, port: "5432", dbname: "orthanc", sslmode: "require",
+            user: "citadel",
+            password: DB_PASSWORD,
+            host: DB_ENDPOINT.host,
+            port: "5432",
+            dbname: "orthanc",
+            sslmode: "require",
         });
     });
 
@@ -384,11 +512,17 @@ esac`);
         const secrets = [admin.password, DB_PASSWORD, uriComponent(DB_PASSWORD), "p$HOME"];
         for (const log of ["aws.argv", "jq.argv"]) {
             const argv = fs.readFileSync(path.join(dir, log), "utf8");
-            for (const secret of secrets) assert.ok(!argv.includes(secret), `${JSON.stringify(secret)} in ${log}:\n${argv}`);
+            for (const secret of secrets)
+                assert.ok(!argv.includes(secret), `${JSON.stringify(secret)} in ${log}:\n${argv}`);
         }
-        assert.match(fs.readFileSync(path.join(dir, "jq.argv"), "utf8"), /^-ec --arg suffix @orthanc-db\.abc\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require /m);
-        assert.match(fs.readFileSync(path.join(dir, "aws.argv"), "utf8"),
-            /put-secret-value .*--client-request-token citadel-orthanc-admin-initial-value-v1 --secret-string file:\/\//);
+        assert.match(
+            fs.readFileSync(path.join(dir, "jq.argv"), "utf8"),
+            /^-ec --arg suffix @orthanc-db\.abc\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require /m,
+        );
+        assert.match(
+            fs.readFileSync(path.join(dir, "aws.argv"), "utf8"),
+            /put-secret-value .*--client-request-token citadel-orthanc-admin-initial-value-v1 --secret-string file:\/\//,
+        );
     });
 
     it("reboot: nothing changed, so the containers are started without being recreated", () => {

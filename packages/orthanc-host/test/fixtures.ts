@@ -74,6 +74,9 @@ export function expectGolden(file: string, actual: string): void {
     if (!fs.existsSync(p)) {
         assert.fail(`golden file test/golden/${file} is missing; create it with UPDATE_GOLDEN=1 and review it`);
     }
-    assert.equal(actual, fs.readFileSync(p, "utf8"),
-        `${file} differs from test/golden/${file}; if intended, regenerate with UPDATE_GOLDEN=1 and review the diff`);
+    assert.equal(
+        actual,
+        fs.readFileSync(p, "utf8"),
+        `${file} differs from test/golden/${file}; if intended, regenerate with UPDATE_GOLDEN=1 and review the diff`,
+    );
 }

@@ -1,9 +1,35 @@
 import { strict as assert } from "assert";
 import {
-    connectionUri, connectionUriSuffix, credentialFiles, decodeUserData, encodeUserData,
-    hostComposeParams, hostDatabaseEndpoint, hostFiles, hostLayout, hostNginxParams, hostOrthancParams, orthancConfig, renderArgs,
-    hostCloudWatchAgentParams, renderCloudWatchAgentConfig, renderContainerUnits, renderHostctl, renderInstaller, renderNginxConf, renderOrthancJson, renderSystemdUnits, renderUserData,
-    resolveArgs, SECRET_SETTING_FILES, selfSignedCertificateCommand, shQuote, subjectAltName, systemdWord, toYaml, uriComponent,
+    connectionUri,
+    connectionUriSuffix,
+    credentialFiles,
+    decodeUserData,
+    encodeUserData,
+    hostComposeParams,
+    hostDatabaseEndpoint,
+    hostFiles,
+    hostLayout,
+    hostNginxParams,
+    hostOrthancParams,
+    orthancConfig,
+    renderArgs,
+    hostCloudWatchAgentParams,
+    renderCloudWatchAgentConfig,
+    renderContainerUnits,
+    renderHostctl,
+    renderInstaller,
+    renderNginxConf,
+    renderOrthancJson,
+    renderSystemdUnits,
+    renderUserData,
+    resolveArgs,
+    SECRET_SETTING_FILES,
+    selfSignedCertificateCommand,
+    shQuote,
+    subjectAltName,
+    systemdWord,
+    toYaml,
+    uriComponent,
 } from "../src";
 import { expectGolden, loopbackNginxParams, SAMPLE, SAMPLE_OWN_CERTIFICATE } from "./fixtures";
 
@@ -11,8 +37,14 @@ const layout = hostLayout();
 
 function hostctlParams(p = SAMPLE) {
     return {
-        layout, region: p.region, database: hostDatabaseEndpoint(p), databaseSecretArn: p.database.secretArn, adminSecretArn: p.adminSecretArn,
-        adminUsername: p.adminUsername, certificate: p.certificate, systemctlPath: "/usr/bin/systemctl",
+        layout,
+        region: p.region,
+        database: hostDatabaseEndpoint(p),
+        databaseSecretArn: p.database.secretArn,
+        adminSecretArn: p.adminSecretArn,
+        adminUsername: p.adminUsername,
+        certificate: p.certificate,
+        systemctlPath: "/usr/bin/systemctl",
         heartbeat: { namespace: "Citadel/OrthancHost", healthUrl: "https://127.0.0.1:443/healthz" },
     };
 }
@@ -27,16 +59,30 @@ describe("OrthancHost rendered files (golden)", () => {
         expectGolden("orthanc-hostctl.sh", renderHostctl(hostctlParams())));
     it("orthanc-hostctl (own certificate)", () =>
         expectGolden("orthanc-hostctl.own-certificate.sh", renderHostctl(hostctlParams(SAMPLE_OWN_CERTIFICATE))));
-    it("orthanc-host-install", () => expectGolden("orthanc-host-install.sh",
-        renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig })));
-    it("cloudwatch-agent.json", () => expectGolden("cloudwatch-agent.json", renderCloudWatchAgentConfig(hostCloudWatchAgentParams())));
+    it("orthanc-host-install", () =>
+        expectGolden(
+            "orthanc-host-install.sh",
+            renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig }),
+        ));
+    it("cloudwatch-agent.json", () =>
+        expectGolden("cloudwatch-agent.json", renderCloudWatchAgentConfig(hostCloudWatchAgentParams())));
     it("systemd units", () => {
-        for (const [unit, text] of Object.entries(renderSystemdUnits({
-            hostctl: layout.hostctl, refreshMinutes: 15, startTimeoutMinutes: 15,
-        }))) expectGolden(unit, text);
-        for (const [unit, text] of Object.entries(renderContainerUnits({
-            docker: "/usr/bin/docker", environmentFile: "/etc/orthanc-host/.env", containers: hostComposeParams(SAMPLE),
-        }))) expectGolden(unit, text);
+        for (const [unit, text] of Object.entries(
+            renderSystemdUnits({
+                hostctl: layout.hostctl,
+                refreshMinutes: 15,
+                startTimeoutMinutes: 15,
+            }),
+        ))
+            expectGolden(unit, text);
+        for (const [unit, text] of Object.entries(
+            renderContainerUnits({
+                docker: "/usr/bin/docker",
+                environmentFile: "/etc/orthanc-host/.env",
+                containers: hostComposeParams(SAMPLE),
+            }),
+        ))
+            expectGolden(unit, text);
     });
 });
 
@@ -45,18 +91,21 @@ describe("OrthancHost cloud-init", () => {
         const text = renderUserData(SAMPLE);
         assert.ok(text.startsWith("#cloud-config\n"));
         for (const f of hostFiles(SAMPLE)) assert.ok(text.includes(`  - path: ${f.path}\n`), f.path);
-        assert.deepEqual(hostFiles(SAMPLE).map((f) => [f.path, f.permissions]), [
-            ["/etc/orthanc-host/nginx/nginx.conf", "0644"],
-            ["/etc/orthanc-host/orthanc/orthanc.json", "0644"],
-            ["/usr/local/sbin/orthanc-hostctl", "0700"],
-            ["/etc/orthanc-host/cloudwatch-agent.json", "0644"],
-            ["/usr/local/sbin/orthanc-host-install", "0700"],
-            ["/etc/systemd/system/orthanc-host-orthanc.service", "0644"],
-            ["/etc/systemd/system/orthanc-host-nginx.service", "0644"],
-            ["/etc/systemd/system/orthanc-host.service", "0644"],
-            ["/etc/systemd/system/orthanc-host-refresh.service", "0644"],
-            ["/etc/systemd/system/orthanc-host-refresh.timer", "0644"],
-        ]);
+        assert.deepEqual(
+            hostFiles(SAMPLE).map((f) => [f.path, f.permissions]),
+            [
+                ["/etc/orthanc-host/nginx/nginx.conf", "0644"],
+                ["/etc/orthanc-host/orthanc/orthanc.json", "0644"],
+                ["/usr/local/sbin/orthanc-hostctl", "0700"],
+                ["/etc/orthanc-host/cloudwatch-agent.json", "0644"],
+                ["/usr/local/sbin/orthanc-host-install", "0700"],
+                ["/etc/systemd/system/orthanc-host-orthanc.service", "0644"],
+                ["/etc/systemd/system/orthanc-host-nginx.service", "0644"],
+                ["/etc/systemd/system/orthanc-host.service", "0644"],
+                ["/etc/systemd/system/orthanc-host-refresh.service", "0644"],
+                ["/etc/systemd/system/orthanc-host-refresh.timer", "0644"],
+            ],
+        );
         assert.ok(text.endsWith("runcmd:\n  - - /usr/local/sbin/orthanc-host-install\n"));
     });
 
@@ -95,7 +144,10 @@ describe("OrthancHost nginx.conf", () => {
     });
 
     it("answers the health check from Orthanc's anonymous 401, never forwarding a client's credentials", () => {
-        assert.match(conf, /location = \/healthz \{\n\s+access_log off;\n\s+proxy_pass http:\/\/127\.0\.0\.1:8042\/system;\n\s+proxy_set_header Authorization "";\n\s+proxy_intercept_errors on;\n\s+error_page 401 = @orthanc_alive;/);
+        assert.match(
+            conf,
+            /location = \/healthz \{\n\s+access_log off;\n\s+proxy_pass http:\/\/127\.0\.0\.1:8042\/system;\n\s+proxy_set_header Authorization "";\n\s+proxy_intercept_errors on;\n\s+error_page 401 = @orthanc_alive;/,
+        );
         assert.match(conf, /location @orthanc_alive \{[^}]*return 200/);
     });
 
@@ -112,7 +164,10 @@ describe("OrthancHost nginx.conf", () => {
         assert.match(local, /^load_module \/usr\/lib\/nginx\/modules\/ngx_stream_module\.so;$/m);
         assert.match(local, /^ {4}proxy_temp_path \/tmp\/x\/proxy;$/m);
         assert.ok(!/^user /m.test(local));
-        assert.match(local, /listen 18443 ssl;[\s\S]*proxy_pass http:\/\/127\.0\.0\.1:18042;[\s\S]*listen 21112 ssl;[\s\S]*proxy_pass 127\.0\.0\.1:14242;/);
+        assert.match(
+            local,
+            /listen 18443 ssl;[\s\S]*proxy_pass http:\/\/127\.0\.0\.1:18042;[\s\S]*listen 21112 ssl;[\s\S]*proxy_pass 127\.0\.0\.1:14242;/,
+        );
     });
 });
 
@@ -121,7 +176,11 @@ describe("OrthancHost orthanc.json", () => {
         const c = orthancConfig(hostOrthancParams(SAMPLE)) as any;
         // Host, Port, Database and EnableSsl would be ignored next to the ConnectionUri: not written.
         assert.deepEqual(c.PostgreSQL, { EnableIndex: true, EnableStorage: false, Lock: false });
-        assert.deepEqual(c.AwsS3Storage, { BucketName: SAMPLE.bucketName, Region: "eu-west-1", StorageStructure: "flat" });
+        assert.deepEqual(c.AwsS3Storage, {
+            BucketName: SAMPLE.bucketName,
+            Region: "eu-west-1",
+            StorageStructure: "flat",
+        });
         assert.equal(c.AuthenticationEnabled, true);
         assert.equal(c.HttpPort, 8042);
         assert.equal(c.DicomPort, 4242);
@@ -135,20 +194,26 @@ describe("OrthancHost orthanc.json", () => {
     });
 
     it("stores files on disk instead of S3 when asked (a loopback machine)", () => {
-        const c = orthancConfig({ ...hostOrthancParams(SAMPLE), storage: { kind: "file" }, storageDirectory: "/tmp/o" }) as any;
+        const c = orthancConfig({
+            ...hostOrthancParams(SAMPLE),
+            storage: { kind: "file" },
+            storageDirectory: "/tmp/o",
+        }) as any;
         assert.equal(c.AwsS3Storage, undefined);
         assert.equal(c.StorageDirectory, "/tmp/o");
     });
 
     it("delivers credentials as JSON-valued secret files, or as one config file", () => {
-        const creds = { databaseUsername: "citadel", databasePassword: "a b\\c%&='", users: { admin: "p$w\"d" } };
+        const creds = { databaseUsername: "citadel", databasePassword: "a b\\c%&='", users: { admin: 'p$w"d' } };
         const uri = `postgresql://citadel:a%20b%5Cc%25%26%3D%27@${SAMPLE.database.host}:5432/orthanc?sslmode=require`;
         assert.deepEqual(credentialFiles(creds, hostDatabaseEndpoint(SAMPLE), "docker-secrets"), {
             ORTHANC__POSTGRESQL__CONNECTION_URI: `"${uri}"\n`,
-            ORTHANC__REGISTERED_USERS: "{\"admin\":\"p$w\\\"d\"}\n",
+            ORTHANC__REGISTERED_USERS: '{"admin":"p$w\\"d"}\n',
         });
-        const file = JSON.parse(credentialFiles(creds, hostDatabaseEndpoint(SAMPLE), "config-file")["credentials.json"]);
-        assert.deepEqual(file, { PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: { admin: "p$w\"d" } });
+        const file = JSON.parse(
+            credentialFiles(creds, hostDatabaseEndpoint(SAMPLE), "config-file")["credentials.json"],
+        );
+        assert.deepEqual(file, { PostgreSQL: { ConnectionUri: uri }, RegisteredUsers: { admin: 'p$w"d' } });
     });
 });
 
@@ -156,8 +221,10 @@ describe("OrthancHost database connection URI", () => {
     const endpoint = { host: "db.example.org", port: 6543, database: "orthanc", ssl: true };
 
     it("percent-encodes what libpq's URI parser would split on or decode: user and password", () => {
-        assert.equal(connectionUri(endpoint, "ci:tadel", " \\%:@/?#&=+'\"$!*()"),
-            "postgresql://ci%3Atadel:%20%5C%25%3A%40%2F%3F%23%26%3D%2B%27%22%24%21%2A%28%29@db.example.org:6543/orthanc?sslmode=require");
+        assert.equal(
+            connectionUri(endpoint, "ci:tadel", " \\%:@/?#&=+'\"$!*()"),
+            "postgresql://ci%3Atadel:%20%5C%25%3A%40%2F%3F%23%26%3D%2B%27%22%24%21%2A%28%29@db.example.org:6543/orthanc?sslmode=require",
+        );
     });
 
     it("encodes every byte but RFC 3986's unreserved characters, UTF-8 included, and decodes back", () => {
@@ -171,19 +238,28 @@ describe("OrthancHost database connection URI", () => {
 
     it("carries the endpoint the plugin would otherwise take from Host, Port, Database and EnableSsl", () => {
         assert.equal(connectionUriSuffix(endpoint), "@db.example.org:6543/orthanc?sslmode=require");
-        assert.equal(connectionUriSuffix({ ...endpoint, ssl: false, host: "::1", database: "a b" }), "@[::1]:6543/a%20b?sslmode=disable");
+        assert.equal(
+            connectionUriSuffix({ ...endpoint, ssl: false, host: "::1", database: "a b" }),
+            "@[::1]:6543/a%20b?sslmode=disable",
+        );
     });
 });
 
 describe("OrthancHost container units (docker run, no Compose)", () => {
-    const units = renderContainerUnits({ docker: "/usr/bin/docker", environmentFile: "/etc/orthanc-host/.env",
-        containers: hostComposeParams(SAMPLE) });
+    const units = renderContainerUnits({
+        docker: "/usr/bin/docker",
+        environmentFile: "/etc/orthanc-host/.env",
+        containers: hostComposeParams(SAMPLE),
+    });
     const orthanc = units["orthanc-host-orthanc.service"];
     const nginx = units["orthanc-host-nginx.service"];
     const execStart = (u: string) => /^ExecStart=(.*)$/m.exec(u)![1];
 
     it("runs pinned orthancteam/orthanc and nginx images with the engine alone, restarted by systemd", () => {
-        assert.match(execStart(orthanc), /^\/usr\/bin\/docker run --rm --name orthanc .* orthancteam\/orthanc:\d+\.\d+\.\d+$/);
+        assert.match(
+            execStart(orthanc),
+            /^\/usr\/bin\/docker run --rm --name orthanc .* orthancteam\/orthanc:\d+\.\d+\.\d+$/,
+        );
         assert.match(execStart(nginx), /^\/usr\/bin\/docker run --rm --name nginx .* nginx:\d+\.\d+\.\d+(-alpine)?$/);
         for (const u of [orthanc, nginx]) {
             assert.match(u, /^Restart=always$/m);
@@ -202,19 +278,27 @@ describe("OrthancHost container units (docker run, no Compose)", () => {
 
     it("hands credentials over as read-only files under /run/secrets, never as environment variables", () => {
         for (const name of Object.values(SECRET_SETTING_FILES)) {
-            assert.ok(execStart(orthanc).includes(` -v /etc/orthanc-host/secrets/${name}:/run/secrets/${name}:ro `), name);
+            assert.ok(
+                execStart(orthanc).includes(` -v /etc/orthanc-host/secrets/${name}:/run/secrets/${name}:ro `),
+                name,
+            );
         }
         for (const u of [orthanc, nginx]) assert.ok(!/ (-e|--env|--env-file) /.test(execStart(u)));
         assert.match(orthanc, /^EnvironmentFile=\/etc\/orthanc-host\/\.env$/m);
     });
 
     it("mounts config read-only and the TLS directory at the path nginx.conf names", () => {
-        assert.ok(execStart(orthanc).includes(" -v /etc/orthanc-host/orthanc/orthanc.json:/etc/orthanc/orthanc.json:ro "));
+        assert.ok(
+            execStart(orthanc).includes(" -v /etc/orthanc-host/orthanc/orthanc.json:/etc/orthanc/orthanc.json:ro "),
+        );
         assert.ok(execStart(nginx).includes(" -v /etc/orthanc-host/tls:/etc/orthanc-host/tls:ro "));
     });
 
     it("ships container logs to the host's log group without ever blocking Orthanc", () => {
-        for (const [svc, u] of [["orthanc", orthanc], ["nginx", nginx]]) {
+        for (const [svc, u] of [
+            ["orthanc", orthanc],
+            ["nginx", nginx],
+        ]) {
             const line = execStart(u);
             assert.ok(line.includes(" --log-driver awslogs "), svc);
             assert.ok(line.includes(` --log-opt awslogs-group=${SAMPLE.logGroupName} `), svc);
@@ -234,14 +318,19 @@ describe("OrthancHost scripts and units", () => {
     const hostctl = renderHostctl(hostctlParams());
 
     it("installs Docker, jq and the CloudWatch agent from the distribution only, then enables the units", () => {
-        const installer = renderInstaller({ packages: SAMPLE.packages, cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig });
+        const installer = renderInstaller({
+            packages: SAMPLE.packages,
+            cloudWatchAgentConfig: hostLayout().cloudWatchAgentConfig,
+        });
         assert.match(installer, /^dnf install -y docker jq amazon-cloudwatch-agent$/m);
         // The agent is configured from the rendered file and started before Orthanc's images are pulled
         // (its alarms see data while the host boots), and a fault in it cannot stop the installer
         // under `set -e`: it sits in an `if`, with the unit's start behind `||`.
         const lines = installer.split("\n");
         const orthanc = lines.findIndex((l) => l.includes("orthanc-host.service"));
-        const fetch = lines.findIndex((l) => l === 'if "$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:${CWAGENT_CONFIG}"; then');
+        const fetch = lines.findIndex(
+            (l) => l === 'if "$CWAGENT_CTL" -a fetch-config -m ec2 -c "file:${CWAGENT_CONFIG}"; then',
+        );
         assert.ok(fetch > 0 && orthanc > fetch, installer);
         assert.match(installer, /^readonly CWAGENT_CONFIG=\/etc\/orthanc-host\/cloudwatch-agent\.json$/m);
         assert.match(lines[fetch + 1], /^ {4}systemctl enable --now amazon-cloudwatch-agent\.service \|\| echo /);
@@ -258,8 +347,14 @@ describe("OrthancHost scripts and units", () => {
         for (const name of Object.values(SECRET_SETTING_FILES)) {
             assert.match(hostctl, new RegExp(`put_file 0600 "\\$SECRETS_DIR/${name}" <<<`));
         }
-        assert.deepEqual(Object.values(SECRET_SETTING_FILES), ["ORTHANC__POSTGRESQL__CONNECTION_URI", "ORTHANC__REGISTERED_USERS"]);
-        assert.match(hostctl, /^readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db\.abcdefghijkl\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require'$/m);
+        assert.deepEqual(Object.values(SECRET_SETTING_FILES), [
+            "ORTHANC__POSTGRESQL__CONNECTION_URI",
+            "ORTHANC__REGISTERED_USERS",
+        ]);
+        assert.match(
+            hostctl,
+            /^readonly DATABASE_URI_SUFFIX='@citadel-dev-orthanc-db\.abcdefghijkl\.eu-west-1\.rds\.amazonaws\.com:5432\/orthanc\?sslmode=require'$/m,
+        );
         assert.match(hostctl, /uri=\$\(database_uri <<<"\$db"\)/);
         assert.ok(!/\bexport\b/.test(hostctl), "the script exports variables");
         assert.ok(!/--secret-string "\$/.test(hostctl), "a secret passed on a command line");
@@ -268,20 +363,34 @@ describe("OrthancHost scripts and units", () => {
     });
 
     it("makes the self-signed certificate with the exported openssl command", () => {
-        const cmd = renderArgs(selfSignedCertificateCommand({
-            keyFile: { shellVar: "KEY_FILE" }, certificateFile: { shellVar: "CERT_FILE" },
-            commonName: { shellVar: "cert_cn" }, subjectAltName: { shellVar: "cert_san" }, days: { shellVar: "CERT_DAYS" },
-        }));
+        const cmd = renderArgs(
+            selfSignedCertificateCommand({
+                keyFile: { shellVar: "KEY_FILE" },
+                certificateFile: { shellVar: "CERT_FILE" },
+                commonName: { shellVar: "cert_cn" },
+                subjectAltName: { shellVar: "cert_san" },
+                days: { shellVar: "CERT_DAYS" },
+            }),
+        );
         assert.ok(hostctl.includes(`    ${cmd}\n`));
-        assert.match(cmd, /-subj "\/CN=\$\{cert_cn\}" -addext "subjectAltName=\$\{cert_san\}" -addext extendedKeyUsage=serverAuth/);
+        assert.match(
+            cmd,
+            /-subj "\/CN=\$\{cert_cn\}" -addext "subjectAltName=\$\{cert_san\}" -addext extendedKeyUsage=serverAuth/,
+        );
         assert.match(hostctl, /^readonly SITE_NAME=pacs\.example\.org$/m);
-        assert.match(hostctl, /^readonly -a EXTRA_NAMES=\(orthanc-nlb-0123456789abcdef\.elb\.eu-west-1\.amazonaws\.com\)$/m);
+        assert.match(
+            hostctl,
+            /^readonly -a EXTRA_NAMES=\(orthanc-nlb-0123456789abcdef\.elb\.eu-west-1\.amazonaws\.com\)$/m,
+        );
         assert.match(hostctl, /^readonly CERTIFICATE_SECRET_ARN=''$/m);
     });
 
     it("installs the user's certificate from its secret, checking the key belongs to it", () => {
         const own = renderHostctl(hostctlParams(SAMPLE_OWN_CERTIFICATE));
-        assert.match(own, /^readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:pacs-certificate-AbC123$/m);
+        assert.match(
+            own,
+            /^readonly CERTIFICATE_SECRET_ARN=arn:aws:secretsmanager:eu-west-1:123456789012:secret:pacs-certificate-AbC123$/m,
+        );
         assert.match(own, /^readonly SITE_NAME=''$/m);
         assert.match(own, /openssl x509 -noout -pubkey/);
         assert.match(own, /openssl pkey -pubout/);
@@ -300,13 +409,36 @@ describe("OrthancHost scripts and units", () => {
 
 describe("OrthancHost render helpers", () => {
     it("openssl command resolves to argv with literal values (what a test machine runs)", () => {
-        const argv = resolveArgs(selfSignedCertificateCommand({
-            keyFile: "/t/key.pem", certificateFile: "/t/cert.pem", commonName: "localhost",
-            subjectAltName: subjectAltName(["localhost", "", "localhost", "127.0.0.1.nip.io"]), days: 30,
-        }));
-        assert.deepEqual(argv, ["openssl", "req", "-x509", "-newkey", "rsa:3072", "-sha256", "-nodes", "-days", "30",
-            "-keyout", "/t/key.pem", "-out", "/t/cert.pem", "-subj", "/CN=localhost",
-            "-addext", "subjectAltName=DNS:localhost,DNS:127.0.0.1.nip.io", "-addext", "extendedKeyUsage=serverAuth"]);
+        const argv = resolveArgs(
+            selfSignedCertificateCommand({
+                keyFile: "/t/key.pem",
+                certificateFile: "/t/cert.pem",
+                commonName: "localhost",
+                subjectAltName: subjectAltName(["localhost", "", "localhost", "127.0.0.1.nip.io"]),
+                days: 30,
+            }),
+        );
+        assert.deepEqual(argv, [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:3072",
+            "-sha256",
+            "-nodes",
+            "-days",
+            "30",
+            "-keyout",
+            "/t/key.pem",
+            "-out",
+            "/t/cert.pem",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,DNS:127.0.0.1.nip.io",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
+        ]);
         assert.throws(() => resolveArgs([{ shellVar: "X" }]), /no value for the shell variable X/);
     });
 
@@ -314,12 +446,14 @@ describe("OrthancHost render helpers", () => {
         assert.equal(shQuote("arn:aws:s3:::b"), "arn:aws:s3:::b");
         assert.equal(shQuote("a b$c"), "'a b$c'");
         assert.equal(shQuote("it's"), "'it'\\''s'");
-        assert.equal(renderArgs([{ shellVar: "V", prefix: "a\"$" }]), "\"a\\\"\\$${V}\"");
+        assert.equal(renderArgs([{ shellVar: "V", prefix: 'a"$' }]), '"a\\"\\$${V}"');
     });
 
     it("writes YAML that cannot be misread: quoted ambiguous scalars, exact literal blocks", () => {
-        assert.equal(toYaml({ a: "yes", b: "0644", c: "x:y", d: "/etc/x", e: 5, f: true, g: [], h: {} }),
-            'a: "yes"\nb: "0644"\nc: "x:y"\nd: /etc/x\ne: 5\nf: true\ng: []\nh: {}\n');
+        assert.equal(
+            toYaml({ a: "yes", b: "0644", c: "x:y", d: "/etc/x", e: 5, f: true, g: [], h: {} }),
+            'a: "yes"\nb: "0644"\nc: "x:y"\nd: /etc/x\ne: 5\nf: true\ng: []\nh: {}\n',
+        );
         assert.equal(toYaml({ t: "one\ntwo\n" }), "t: |\n  one\n  two\n");
         assert.equal(toYaml({ t: "no newline\nat end" }), "t: |-\n  no newline\n  at end\n");
         assert.equal(toYaml({ t: "two newlines\n\n" }), "t: |+\n  two newlines\n\n");
@@ -346,7 +480,11 @@ describe("OrthancHost CloudWatch agent configuration", () => {
     it("publishes root-volume and memory use with the instance id to the hosts' namespace, every minute, as cwagent", () => {
         assert.equal(config.metrics.namespace, "Citadel/OrthancHost");
         assert.deepEqual(config.metrics.append_dimensions, { InstanceId: "${aws:InstanceId}" });
-        assert.deepEqual(config.metrics.metrics_collected.disk, { measurement: ["used_percent"], resources: ["/"], drop_device: true });
+        assert.deepEqual(config.metrics.metrics_collected.disk, {
+            measurement: ["used_percent"],
+            resources: ["/"],
+            drop_device: true,
+        });
         assert.deepEqual(config.metrics.metrics_collected.mem, { measurement: ["used_percent"] });
         assert.deepEqual(config.metrics.aggregation_dimensions, [["InstanceId", "path"]]);
         assert.equal(config.agent.metrics_collection_interval, 60);
@@ -368,8 +506,17 @@ describe("OrthancHost CloudWatch agent configuration", () => {
         assert.ok(odd.includes("A\\u2028B\\u0085"), odd);
         assert.ok(!/[\u2028\u0085]/.test(odd));
         assert.equal(JSON.parse(odd).metrics.namespace, "A\u2028B\u0085");
-        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["/"], intervalSeconds: 30 }), /intervalSeconds 30/);
-        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["data"], intervalSeconds: 60 }), /diskPaths/);
-        assert.throws(() => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: [], intervalSeconds: 60 }), /diskPaths/);
+        assert.throws(
+            () => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["/"], intervalSeconds: 30 }),
+            /intervalSeconds 30/,
+        );
+        assert.throws(
+            () => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: ["data"], intervalSeconds: 60 }),
+            /diskPaths/,
+        );
+        assert.throws(
+            () => renderCloudWatchAgentConfig({ namespace: "N", diskPaths: [], intervalSeconds: 60 }),
+            /diskPaths/,
+        );
     });
 });

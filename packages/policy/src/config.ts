@@ -16,14 +16,19 @@ import { EnforcementLevel, OptionSchema, Rule } from "./rule";
  * `enforcementLevel` and the rule's options. A rule's own level beats `all`, which beats the rule's
  * default.
  */
-export type PolicySettings = EnforcementLevel | "remediate" | ({ enforcementLevel?: EnforcementLevel | "remediate" }
-    & Record<string, unknown>);
+export type PolicySettings =
+    EnforcementLevel | "remediate" | ({ enforcementLevel?: EnforcementLevel | "remediate" } & Record<string, unknown>);
 export type PackConfig = Record<string, PolicySettings>;
 
 export const LEVELS = ["mandatory", "advisory", "disabled", "remediate"] as const;
 
 export class PolicyConfigError extends Error {
-    constructor(readonly key: string, readonly value: unknown, problem: string, allowed: string) {
+    constructor(
+        readonly key: string,
+        readonly value: unknown,
+        problem: string,
+        allowed: string,
+    ) {
         super(`${key}: ${JSON.stringify(value) ?? "(unset)"} ${problem}, allowed ${allowed}`);
         this.name = "PolicyConfigError";
     }
@@ -43,7 +48,12 @@ export function resolveConfig(rules: readonly Rule[], config: PackConfig = {}): 
     const names = new Set(rules.map((r) => r.name));
     for (const key of Object.keys(config)) {
         if (key !== "all" && !names.has(key)) {
-            throw new PolicyConfigError(key, config[key], "names no rule of the pack", `"all" or a rule name (see packages/policy/README.md)`);
+            throw new PolicyConfigError(
+                key,
+                config[key],
+                "names no rule of the pack",
+                `"all" or a rule name (see packages/policy/README.md)`,
+            );
         }
     }
     const all = levelOf("all", config.all);
@@ -59,7 +69,12 @@ function levelOf(key: string, settings: PolicySettings | undefined): Enforcement
     const level = typeof settings === "object" && settings !== null ? settings.enforcementLevel : settings;
     if (level === undefined) return undefined;
     if (!(LEVELS as readonly unknown[]).includes(level)) {
-        throw new PolicyConfigError(`${key}.enforcementLevel`, level, "is not an enforcement level", LEVELS.join(" | "));
+        throw new PolicyConfigError(
+            `${key}.enforcementLevel`,
+            level,
+            "is not an enforcement level",
+            LEVELS.join(" | "),
+        );
     }
     return level === "remediate" ? "mandatory" : level;
 }
@@ -72,8 +87,12 @@ export function ruleOptions(rule: Rule, given: Record<string, unknown>): Record<
         if (key === "enforcementLevel") continue;
         if (!schema[key]) {
             const known = Object.keys(schema);
-            throw new PolicyConfigError(`${rule.name}.${key}`, value, "is not an option of this rule",
-                known.length ? known.join(" | ") : "enforcementLevel only");
+            throw new PolicyConfigError(
+                `${rule.name}.${key}`,
+                value,
+                "is not an option of this rule",
+                known.length ? known.join(" | ") : "enforcementLevel only",
+            );
         }
     }
     for (const [key, s] of Object.entries(schema)) {
@@ -86,8 +105,14 @@ export function ruleOptions(rule: Rule, given: Record<string, unknown>): Record<
 
 function checkOption(key: string, value: unknown, s: OptionSchema | NonNullable<OptionSchema["items"]>): void {
     const fail = (problem: string) => {
-        const range = s.minimum !== undefined || s.maximum !== undefined ? ` ${s.minimum ?? ""}..${s.maximum ?? ""}` : "";
-        throw new PolicyConfigError(key, value, problem, `${s.type === "array" ? `an array of ${s.items?.type}` : s.type}${range}`);
+        const range =
+            s.minimum !== undefined || s.maximum !== undefined ? ` ${s.minimum ?? ""}..${s.maximum ?? ""}` : "";
+        throw new PolicyConfigError(
+            key,
+            value,
+            problem,
+            `${s.type === "array" ? `an array of ${s.items?.type}` : s.type}${range}`,
+        );
     };
     switch (s.type) {
         case "array":
@@ -96,8 +121,11 @@ function checkOption(key: string, value: unknown, s: OptionSchema | NonNullable<
             return;
         case "integer":
             if (typeof value !== "number" || !Number.isInteger(value)) fail("is not a whole number");
-            if ((s.minimum !== undefined && (value as number) < s.minimum) ||
-                (s.maximum !== undefined && (value as number) > s.maximum)) fail("is out of range");
+            if (
+                (s.minimum !== undefined && (value as number) < s.minimum) ||
+                (s.maximum !== undefined && (value as number) > s.maximum)
+            )
+                fail("is out of range");
             return;
         default:
             if (typeof value !== s.type) fail(`is not a ${s.type}`);
@@ -117,7 +145,11 @@ export function readPackConfig(file: string): PackConfig {
         if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
         return parsed as PackConfig;
     } catch (e) {
-        throw new PolicyConfigError("--policy-config", file, `is not a JSON object (${(e as Error).message})`,
-            `{ "<rule>": "advisory" | { "enforcementLevel": ..., "<option>": ... } }`);
+        throw new PolicyConfigError(
+            "--policy-config",
+            file,
+            `is not a JSON object (${(e as Error).message})`,
+            `{ "<rule>": "advisory" | { "enforcementLevel": ..., "<option>": ... } }`,
+        );
     }
 }

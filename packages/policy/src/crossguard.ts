@@ -1,6 +1,11 @@
 import type {
-    PolicyConfigSchema, PolicyPackArgs, PolicyResource as CgResource, ResourceValidationArgs,
-    ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    PolicyConfigSchema,
+    PolicyPackArgs,
+    PolicyResource as CgResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
 import { ruleOptions } from "./config";
@@ -59,9 +64,17 @@ function metadata(rule: Rule) {
 
 function fromStackResource(r: CgResource): PolicyResource {
     const props = snapshot(r.props) as Record<string, unknown>;
-    const propertyDeps = Object.fromEntries(Object.entries(r.propertyDependencies ?? {})
-        .map(([k, deps]) => [k, deps.map((d) => d.urn)]));
-    return { type: r.type, name: r.name, urn: r.urn, id: typeof props.id === "string" ? props.id : undefined, props, propertyDeps };
+    const propertyDeps = Object.fromEntries(
+        Object.entries(r.propertyDependencies ?? {}).map(([k, deps]) => [k, deps.map((d) => d.urn)]),
+    );
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        id: typeof props.id === "string" ? props.id : undefined,
+        props,
+        propertyDeps,
+    };
 }
 
 export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
@@ -73,8 +86,12 @@ export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | Stack
                     args.notApplicable(`applies to ${rule.resourceTypes.join(", ")}`);
                     return;
                 }
-                const r: PolicyResource = { type: args.type, name: args.name, urn: args.urn,
-                    props: snapshot(args.props) as Record<string, unknown> };
+                const r: PolicyResource = {
+                    type: args.type,
+                    name: args.name,
+                    urn: args.urn,
+                    props: snapshot(args.props) as Record<string, unknown>,
+                };
                 for (const message of rule.check(r, ruleOptions(rule, args.getConfig()))) report(message);
             },
         };
@@ -83,7 +100,8 @@ export function toCrossGuardPolicy(rule: Rule): ResourceValidationPolicy | Stack
         ...metadata(rule),
         validateStack: (args: StackValidationArgs, report) => {
             const resources = args.resources.filter((r) => rule.resourceTypes.includes(r.type)).map(fromStackResource);
-            for (const f of rule.check(resources, ruleOptions(rule, args.getConfig()))) report(f.message, f.resource.urn);
+            for (const f of rule.check(resources, ruleOptions(rule, args.getConfig())))
+                report(f.message, f.resource.urn);
         },
     };
 }

@@ -42,7 +42,9 @@ export function toPolicyResource(r: PlainResource): PolicyResource {
 
 /** Runs the enabled rules (resource rules on each resource of their types, stack rules once). */
 export function evaluate(
-    resources: readonly PlainResource[], config: PackConfig = {}, rules: readonly Rule[] = RULES,
+    resources: readonly PlainResource[],
+    config: PackConfig = {},
+    rules: readonly Rule[] = RULES,
 ): PolicyViolation[] {
     const views = resources.map(toPolicyResource);
     const violations: PolicyViolation[] = [];

@@ -151,15 +151,22 @@ export function identities(r: PolicyResource): string[] {
  * Built once per (resource list, types, nameProp) and cached with the list's index, so a rule that
  * follows one reference per resource stays linear in the stack.
  */
-export function byReference(resources: readonly PolicyResource[], types: readonly string[], nameProp?: string):
-    Map<string, PolicyResource> {
+export function byReference(
+    resources: readonly PolicyResource[],
+    types: readonly string[],
+    nameProp?: string,
+): Map<string, PolicyResource> {
     const idx = indexOf(resources);
     const key = `by-ref|${types.join(",")}|${nameProp ?? ""}`;
     let map = idx.lookups.get(key);
     if (!map) {
         map = new Map();
         for (const r of ofTypes(resources, types)) {
-            const names = [...identities(r), r.urn, ...(nameProp && typeof r.props[nameProp] === "string" ? [r.props[nameProp]] : [])];
+            const names = [
+                ...identities(r),
+                r.urn,
+                ...(nameProp && typeof r.props[nameProp] === "string" ? [r.props[nameProp]] : []),
+            ];
             for (const n of names) if (!map.has(n)) map.set(n, r);
         }
         idx.lookups.set(key, map);
@@ -173,8 +180,13 @@ export function byReference(resources: readonly PolicyResource[], types: readonl
  * "unknown" when the value is not known yet and nothing says where it comes from; undefined when it
  * names nothing in the stack (a resource made elsewhere).
  */
-export function referenced(resources: readonly PolicyResource[], from: PolicyResource, prop: string,
-    types: readonly string[], nameProp?: string): PolicyResource | "unknown" | undefined {
+export function referenced(
+    resources: readonly PolicyResource[],
+    from: PolicyResource,
+    prop: string,
+    types: readonly string[],
+    nameProp?: string,
+): PolicyResource | "unknown" | undefined {
     const map = byReference(resources, types, nameProp);
     for (const dep of from.propertyDeps?.[prop] ?? []) {
         const hit = map.get(dep);
@@ -225,7 +237,10 @@ export interface Attached {
 
 /** The resources of `types` whose `prop` refers to `target`. */
 export function attachedTo(
-    resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], prop: string,
+    resources: readonly PolicyResource[],
+    target: PolicyResource,
+    types: readonly string[],
+    prop: string,
 ): Attached {
     const definite: PolicyResource[] = [];
     const possible: PolicyResource[] = [];
@@ -243,8 +258,12 @@ export function attachedTo(
  * property dependencies, and those whose value is unknown. Indexed once per (types, prop), so
  * judging every bucket of a stack is linear in the stack, not quadratic.
  */
-function candidates(resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], prop: string):
-    PolicyResource[] {
+function candidates(
+    resources: readonly PolicyResource[],
+    target: PolicyResource,
+    types: readonly string[],
+    prop: string,
+): PolicyResource[] {
     const idx = indexOf(resources);
     const key = `${types.join(",")}|${prop}`;
     let refIndex = idx.refs.get(key);
@@ -262,14 +281,16 @@ function candidates(resources: readonly PolicyResource[], target: PolicyResource
             for (const x of values) {
                 if (typeof x !== "string") continue;
                 add(x, r);
-                if (x.startsWith("arn:")) for (let i = x.indexOf("/"); i >= 0; i = x.indexOf("/", i + 1)) add(x.slice(i + 1), r);
+                if (x.startsWith("arn:"))
+                    for (let i = x.indexOf("/"); i >= 0; i = x.indexOf("/", i + 1)) add(x.slice(i + 1), r);
             }
             for (const dep of r.propertyDeps?.[prop] ?? []) add(`urn-dep:${dep}`, r);
         }
         idx.refs.set(key, refIndex);
     }
     const found = new Set<PolicyResource>(refIndex.unknown);
-    for (const id of [...identities(target), `urn-dep:${target.urn}`]) for (const r of refIndex.byRef.get(id) ?? []) found.add(r);
+    for (const id of [...identities(target), `urn-dep:${target.urn}`])
+        for (const r of refIndex.byRef.get(id) ?? []) found.add(r);
     return [...found].sort((a, b) => idx.position.get(a)! - idx.position.get(b)!);
 }
 
@@ -280,7 +301,9 @@ function candidates(resources: readonly PolicyResource[], target: PolicyResource
  * @returns the violation message, or undefined
  */
 export function judgeAttached(
-    attached: Attached, missing: string, problem: (r: PolicyResource) => string | undefined = () => undefined,
+    attached: Attached,
+    missing: string,
+    problem: (r: PolicyResource) => string | undefined = () => undefined,
 ): string | undefined {
     if (attached.definite.length === 0) return attached.possible.length > 0 ? undefined : missing;
     const problems = attached.definite.map(problem);

@@ -65,7 +65,9 @@ export function parseJson(v: unknown): unknown {
 
 /** IAM-style wildcard match (`*` any run, `?` one character), case-insensitive, as IAM matches actions. */
 export function wildcardMatch(pattern: string, value: string): boolean {
-    const body = pattern.split(/([*?])/).map((part) =>
-        part === "*" ? ".*" : part === "?" ? "." : part.replace(/[.+^${}()|[\]\\]/g, "\\$&")).join("");
+    const body = pattern
+        .split(/([*?])/)
+        .map((part) => (part === "*" ? ".*" : part === "?" ? "." : part.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join("");
     return new RegExp(`^${body}$`, "i").test(value);
 }

@@ -2,7 +2,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type {
-    PolicyResource as CgResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
+    PolicyResource as CgResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { packArgs, snapshot, toCrossGuardPolicy } from "../src/crossguard";
@@ -18,24 +22,49 @@ class NotApplicable extends Error {}
 
 function resourceArgs(type: string, props: Record<string, unknown>, config: object = {}): ResourceValidationArgs {
     return {
-        type, name: "r", urn: `urn:pulumi:dev::citadel::${type}::r`, props: unknownCheckingProxy(props),
-        opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
+        type,
+        name: "r",
+        urn: `urn:pulumi:dev::citadel::${type}::r`,
+        props: unknownCheckingProxy(props),
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            additionalSecretOutputs: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
         getConfig: <T extends object>() => config as T,
-        notApplicable: (reason?: string): never => { throw new NotApplicable(reason); },
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason);
+        },
     };
 }
 
-function stackResource(type: string, name: string, props: Record<string, unknown>, deps: Record<string, string[]> = {}): CgResource {
+function stackResource(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    deps: Record<string, string[]> = {},
+): CgResource {
     const r = {
-        type, name, urn: `urn:${name}`, props: unknownCheckingProxy(props),
-        opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } },
-        dependencies: [], propertyDependencies: {} as Record<string, CgResource[]>,
-        isType: () => false, asType: () => undefined,
+        type,
+        name,
+        urn: `urn:${name}`,
+        props: unknownCheckingProxy(props),
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            additionalSecretOutputs: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        },
+        dependencies: [],
+        propertyDependencies: {} as Record<string, CgResource[]>,
+        isType: () => false,
+        asType: () => undefined,
     } as unknown as CgResource;
     for (const [k, urns] of Object.entries(deps)) {
         r.propertyDependencies[k] = urns.map((u) => ({ urn: u }) as CgResource);
@@ -54,8 +83,14 @@ function validate(name: string, type: string, props: Record<string, unknown>, co
 function validateStack(name: string, resources: CgResource[]): Array<{ message: string; urn?: string }> {
     const policy = toCrossGuardPolicy(ruleNamed(name)!) as StackValidationPolicy;
     const out: Array<{ message: string; urn?: string }> = [];
-    const args: StackValidationArgs = { resources, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T,
-        notApplicable: (reason?: string): never => { throw new NotApplicable(reason); } };
+    const args: StackValidationArgs = {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason);
+        },
+    };
     policy.validateStack(args, (message, urn) => out.push({ message, urn }));
     return out;
 }
@@ -73,8 +108,12 @@ describe("CrossGuard adapter", () => {
             assert.equal(p.enforcementLevel, rule.defaultLevel);
             assert.equal(p.severity, rule.severity);
             assert.equal(p.remediationSteps, rule.remediation);
-            assert.equal(typeof (rule.kind === "resource" ? (p as ResourceValidationPolicy).validateResource
-                : (p as StackValidationPolicy).validateStack), "function");
+            assert.equal(
+                typeof (rule.kind === "resource"
+                    ? (p as ResourceValidationPolicy).validateResource
+                    : (p as StackValidationPolicy).validateStack),
+                "function",
+            );
         }
         const ingress = policies.find((p) => p.name === "ec2-no-world-ingress")!;
         assert.deepEqual(ingress.configSchema?.properties.allowedPorts.default, [80, 443]);
@@ -93,24 +132,51 @@ describe("CrossGuard adapter", () => {
     it("passes the policy's config (getConfig) to the rule", () => {
         const group = { retentionInDays: 90, kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" };
         assert.deepEqual(validate("cloudwatch-log-group-retention-kms", T.logGroup, group), []);
-        assert.equal(validate("cloudwatch-log-group-retention-kms", T.logGroup, group, { minimumRetentionDays: 365 }).length, 1);
+        assert.equal(
+            validate("cloudwatch-log-group-retention-kms", T.logGroup, group, { minimumRetentionDays: 365 }).length,
+            1,
+        );
     });
 
     it("reads values unknown during preview as UNKNOWN instead of failing the whole rule", () => {
         const props = { a: UNKNOWN_STRING, b: [1, UNKNOWN_STRING], c: { d: UNKNOWN_STRING, e: "x" } };
-        assert.deepEqual(snapshot(unknownCheckingProxy(props)), { a: UNKNOWN, b: [1, UNKNOWN], c: { d: UNKNOWN, e: "x" } });
+        assert.deepEqual(snapshot(unknownCheckingProxy(props)), {
+            a: UNKNOWN,
+            b: [1, UNKNOWN],
+            c: { d: UNKNOWN, e: "x" },
+        });
         assert.deepEqual(validate("ec2-subnet-no-public-ip", T.subnet, { mapPublicIpOnLaunch: UNKNOWN_STRING }), []);
-        assert.deepEqual(validate("ecs-no-privileged-containers", T.taskDefinition, { containerDefinitions: UNKNOWN_STRING }), []);
+        assert.deepEqual(
+            validate("ecs-no-privileged-containers", T.taskDefinition, { containerDefinitions: UNKNOWN_STRING }),
+            [],
+        );
     });
 
     it("follows references unknown during preview through property dependencies", () => {
         const bucket = stackResource(T.bucket, "b", { bucket: "b-123", id: UNKNOWN_STRING });
-        const goodPab = stackResource(T.bucketPublicAccessBlock, "pab", { bucket: UNKNOWN_STRING, ...PAB_ON }, { bucket: ["urn:b"] });
+        const goodPab = stackResource(
+            T.bucketPublicAccessBlock,
+            "pab",
+            { bucket: UNKNOWN_STRING, ...PAB_ON },
+            { bucket: ["urn:b"] },
+        );
         assert.deepEqual(validateStack("s3-public-access-block", [bucket, goodPab]), []);
-        const badPab = stackResource(T.bucketPublicAccessBlock, "pab", { bucket: UNKNOWN_STRING, ...PAB_ON, blockPublicPolicy: false },
-            { bucket: ["urn:b"] });
-        assert.deepEqual(validateStack("s3-public-access-block", [bucket, badPab]).map((v) => v.urn), ["urn:b"]);
-        const elsewhere = stackResource(T.bucketPublicAccessBlock, "pab", { bucket: UNKNOWN_STRING, ...PAB_ON }, { bucket: ["urn:other"] });
+        const badPab = stackResource(
+            T.bucketPublicAccessBlock,
+            "pab",
+            { bucket: UNKNOWN_STRING, ...PAB_ON, blockPublicPolicy: false },
+            { bucket: ["urn:b"] },
+        );
+        assert.deepEqual(
+            validateStack("s3-public-access-block", [bucket, badPab]).map((v) => v.urn),
+            ["urn:b"],
+        );
+        const elsewhere = stackResource(
+            T.bucketPublicAccessBlock,
+            "pab",
+            { bucket: UNKNOWN_STRING, ...PAB_ON },
+            { bucket: ["urn:other"] },
+        );
         assert.equal(validateStack("s3-public-access-block", [bucket, elsewhere]).length, 1);
     });
 
@@ -127,10 +193,17 @@ describe("CrossGuard adapter", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
         assert.equal(pkg.main, "index.ts");
         assert.ok(pkg.version, "CrossGuard reads the pack's version from package.json");
-        assert.match(fs.readFileSync(path.join(root, "index.ts"), "utf8"), /new PolicyPack\("citadel-fsbp", packArgs\(\)\)/);
+        assert.match(
+            fs.readFileSync(path.join(root, "index.ts"), "utf8"),
+            /new PolicyPack\("citadel-fsbp", packArgs\(\)\)/,
+        );
         const sources = fs.readdirSync(path.join(root, "src"), { recursive: true }) as string[];
         for (const f of sources.filter((s) => s.endsWith(".ts"))) {
-            assert.doesNotMatch(fs.readFileSync(path.join(root, "src", f), "utf8"), /new PolicyPack|from "\.\.\/index"|from "\.\.\/\.\.\/index"/, f);
+            assert.doesNotMatch(
+                fs.readFileSync(path.join(root, "src", f), "utf8"),
+                /new PolicyPack|from "\.\.\/index"|from "\.\.\/\.\.\/index"/,
+                f,
+            );
         }
     });
 });

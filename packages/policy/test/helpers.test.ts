@@ -8,8 +8,12 @@ import { isPublicStatement } from "../src/rules/fsbp-audit";
 import { fails, hasUnknown, UNKNOWN, wildcardMatch } from "../src/values";
 import { pulumiType } from "./fixtures";
 
-const res = (type: string, name: string, props: Record<string, unknown>, extra: Partial<PolicyResource> = {}): PolicyResource =>
-    ({ type, name, urn: `urn:${name}`, id: `${name}-id`, props, ...extra });
+const res = (
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    extra: Partial<PolicyResource> = {},
+): PolicyResource => ({ type, name, urn: `urn:${name}`, id: `${name}-id`, props, ...extra });
 
 describe("policy type tokens", () => {
     it("are the __pulumiType of the @pulumi/aws 7 classes they name", () => {
@@ -25,15 +29,27 @@ describe("policy type tokens", () => {
 
     it("are the only types the rules read", () => {
         const known = new Set<string>(Object.values(T));
-        assert.deepEqual(RULES.flatMap((r) => r.resourceTypes).filter((t) => !known.has(t)), []);
+        assert.deepEqual(
+            RULES.flatMap((r) => r.resourceTypes).filter((t) => !known.has(t)),
+            [],
+        );
     });
 });
 
 describe("unknown values", () => {
     it("never fail a check", () => {
-        assert.equal(fails<boolean>(UNKNOWN, (v) => v === true), false);
-        assert.equal(fails({ a: [UNKNOWN] }, () => false), false);
-        assert.equal(fails(false, (v) => v === true), true);
+        assert.equal(
+            fails<boolean>(UNKNOWN, (v) => v === true),
+            false,
+        );
+        assert.equal(
+            fails({ a: [UNKNOWN] }, () => false),
+            false,
+        );
+        assert.equal(
+            fails(false, (v) => v === true),
+            true,
+        );
         assert.equal(hasUnknown([1, { b: UNKNOWN }]), true);
     });
 
@@ -50,9 +66,18 @@ describe("unknown values", () => {
 
     it("match an ARN that ends with the resource's id (WAF ACLs, distributions)", () => {
         const acl = res(T.webAcl, "acl", {});
-        const logging = res(T.webAclLogging, "l", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/acl-x/acl-id" });
+        const logging = res(T.webAclLogging, "l", {
+            resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/acl-x/acl-id",
+        });
         assert.equal(refers(logging, "resourceArn", acl), "yes");
-        assert.equal(refers(res(T.webAclLogging, "l", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/x/acl-id2" }), "resourceArn", acl), "no");
+        assert.equal(
+            refers(
+                res(T.webAclLogging, "l", { resourceArn: "arn:aws:wafv2:us-east-1:1:global/webacl/x/acl-id2" }),
+                "resourceArn",
+                acl,
+            ),
+            "no",
+        );
     });
 
     it("pass an attachment check only when nothing definite contradicts it", () => {
@@ -65,14 +90,27 @@ describe("unknown values", () => {
 
 describe("policy documents", () => {
     it("normalise statements given as text or objects, single or listed", () => {
-        const one = statementsOf(JSON.stringify({ Statement: { Effect: "Allow", Action: "s3:*", Resource: "*", Principal: { Service: "x.amazonaws.com" } } }))!;
+        const one = statementsOf(
+            JSON.stringify({
+                Statement: {
+                    Effect: "Allow",
+                    Action: "s3:*",
+                    Resource: "*",
+                    Principal: { Service: "x.amazonaws.com" },
+                },
+            }),
+        )!;
         assert.equal(one.length, 1);
         assert.deepEqual(one[0].services, ["x.amazonaws.com"]);
         assert.ok(coversAction(one[0], "s3:GetObject"));
         assert.ok(onAllResources(one[0]));
         assert.equal(statementsOf(UNKNOWN), undefined);
         assert.equal(statementsOf("not json"), undefined);
-        assert.equal(statementsOf({ Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:*"] }] })![0].anyPrincipal, true);
+        assert.equal(
+            statementsOf({ Statement: [{ Effect: "Deny", Principal: { AWS: "*" }, Action: ["kms:*"] }] })![0]
+                .anyPrincipal,
+            true,
+        );
     });
 
     it("match actions like IAM: wildcards, case, NotAction", () => {
@@ -89,14 +127,33 @@ describe("policy documents", () => {
 
 describe("ecs-no-secrets-in-environment name heuristics", () => {
     it("flags names that carry a secret", () => {
-        for (const n of ["DB_PASSWORD", "PGPASSWORD", "SECRET_KEY_BASE", "API_KEY", "STRIPE_KEY", "GITLAB_TOKEN",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA", "ORTHANC_CREDENTIALS", "jwtSecret"]) {
+        for (const n of [
+            "DB_PASSWORD",
+            "PGPASSWORD",
+            "SECRET_KEY_BASE",
+            "API_KEY",
+            "STRIPE_KEY",
+            "GITLAB_TOKEN",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "ECS_ENGINE_AUTH_DATA",
+            "ORTHANC_CREDENTIALS",
+            "jwtSecret",
+        ]) {
             assert.ok(looksSecret(n), n);
         }
     });
 
     it("spares references to secrets and look-alike words", () => {
-        for (const n of ["DB_SECRET_ARN", "KMS_KEY_ID", "DB_PASSWORD_FILE", "KEYCLOAK_URL", "MONKEY_MODE", "LOG_LEVEL", "TOKEN_URL"]) {
+        for (const n of [
+            "DB_SECRET_ARN",
+            "KMS_KEY_ID",
+            "DB_PASSWORD_FILE",
+            "KEYCLOAK_URL",
+            "MONKEY_MODE",
+            "LOG_LEVEL",
+            "TOKEN_URL",
+        ]) {
             assert.ok(!looksSecret(n), n);
         }
     });
@@ -105,18 +162,36 @@ describe("ecs-no-secrets-in-environment name heuristics", () => {
 describe("ec2-no-world-ingress: ports, load balancers and the internet in pieces", () => {
     const LB = res(T.loadBalancer, "alb", { loadBalancerType: "application", securityGroups: ["lb-sg"] });
     /** Messages for ingress rules on `group` (a load balancer's group is "lb-sg"). */
-    const rule = (rules: Array<Record<string, unknown>>, group = "lb-sg", allowedPorts = [80, 443], minPrefixLength = 16) =>
-        noWorldIngress.check([LB, ...rules.map((p, i) => res(T.securityGroupIngressRule, `in${i}`, { securityGroupId: group, ...p }))],
-            { allowedPorts, minPrefixLength }).map((f) => f.message);
+    const rule = (
+        rules: Array<Record<string, unknown>>,
+        group = "lb-sg",
+        allowedPorts = [80, 443],
+        minPrefixLength = 16,
+    ) =>
+        noWorldIngress
+            .check(
+                [
+                    LB,
+                    ...rules.map((p, i) => res(T.securityGroupIngressRule, `in${i}`, { securityGroupId: group, ...p })),
+                ],
+                { allowedPorts, minPrefixLength },
+            )
+            .map((f) => f.message);
     const tcp = (port: number, cidrIpv4: string) => ({ ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4 });
 
     it("accepts a world-open range made only of allowed ports, on a load balancer's group", () => {
         assert.deepEqual(rule([tcp(80, "0.0.0.0/0")]), []);
-        assert.deepEqual(rule([{ ipProtocol: "tcp", fromPort: 8443, toPort: 8444, cidrIpv4: "0.0.0.0/0" }], "lb-sg", [8443, 8444]), []);
+        assert.deepEqual(
+            rule([{ ipProtocol: "tcp", fromPort: 8443, toPort: 8444, cidrIpv4: "0.0.0.0/0" }], "lb-sg", [8443, 8444]),
+            [],
+        );
     });
 
     it("refuses 443 from the world on a group no load balancer uses", () => {
-        assert.match(rule([tcp(443, "0.0.0.0/0")], "hosts-sg")[0], /in0 admits 0\.0\.0\.0\/0 on tcp port 443, outside the allowed ports \(none\) \(only a load balancer's/);
+        assert.match(
+            rule([tcp(443, "0.0.0.0/0")], "hosts-sg")[0],
+            /in0 admits 0\.0\.0\.0\/0 on tcp port 443, outside the allowed ports \(none\) \(only a load balancer's/,
+        );
     });
 
     // Issue 11, kind 3: each row is the sources on one group, and whether the rule refuses them.
@@ -126,21 +201,35 @@ describe("ec2-no-world-ingress: ports, load balancers and the internet in pieces
         [["10.0.0.0/8"], 22, /admits 10\.0\.0\.0\/8/],
         [["0.0.0.0/1", "128.0.0.0/1"], 443, undefined],
         [["203.0.0.0/16", "198.51.0.0/16"], 11112, /together open 131072 addresses, more than one \/16/],
-        [Array.from({ length: 257 }, (_, i) => `100.${64 + (i >> 8)}.${i & 255}.0/24`), 22, /together open 65792 addresses/],
+        [
+            Array.from({ length: 257 }, (_, i) => `100.${64 + (i >> 8)}.${i & 255}.0/24`),
+            22,
+            /together open 65792 addresses/,
+        ],
         [["203.0.113.0/24", "198.51.100.0/24"], 11112, undefined],
         [Array.from({ length: 256 }, (_, i) => `100.64.${i}.0/24`), 22, undefined],
     ];
     for (const [cidrs, port, refused] of pieces) {
         it(`${cidrs.length > 3 ? `${cidrs.length} blocks` : cidrs.join(" + ")} on ${port}: ${refused ? "refused" : "accepted"}`, () => {
             const messages = rule(cidrs.map((c) => tcp(port, c)));
-            if (refused) assert.ok(messages.some((m) => refused.test(m)), messages.join("\n") || "(accepted)");
+            if (refused)
+                assert.ok(
+                    messages.some((m) => refused.test(m)),
+                    messages.join("\n") || "(accepted)",
+                );
             else assert.deepEqual(messages, []);
         });
     }
 
     it("names the ports, the protocol and the CIDR it refuses", () => {
-        assert.match(rule([{ ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0" }])[0], /0\.0\.0\.0\/0 on tcp ports 80-443/);
-        assert.match(rule([{ ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrIpv6: "::/0" }])[0], /::\/0 on protocol icmp/);
+        assert.match(
+            rule([{ ipProtocol: "tcp", fromPort: 80, toPort: 443, cidrIpv4: "0.0.0.0/0" }])[0],
+            /0\.0\.0\.0\/0 on tcp ports 80-443/,
+        );
+        assert.match(
+            rule([{ ipProtocol: "icmp", fromPort: -1, toPort: -1, cidrIpv6: "::/0" }])[0],
+            /::\/0 on protocol icmp/,
+        );
         assert.match(rule([{ ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }])[0], /every protocol and port/);
     });
 
@@ -153,7 +242,8 @@ describe("ec2-no-world-ingress: ports, load balancers and the internet in pieces
 describe("references between resources, indexed once", () => {
     it("follow property dependencies, values, physical names and ARNs ending in an id; unknown is 'unknown'", () => {
         const group = res(T.dbParameterGroup, "pg", { name: "pg-123" });
-        const db = (props: Record<string, unknown>, extra: Partial<PolicyResource> = {}) => res(T.dbInstance, "db", props, extra);
+        const db = (props: Record<string, unknown>, extra: Partial<PolicyResource> = {}) =>
+            res(T.dbInstance, "db", props, extra);
         const all = (d: PolicyResource) => [group, d];
         let d = db({ parameterGroupName: "pg-123" });
         assert.equal(referenced(all(d), d, "parameterGroupName", [T.dbParameterGroup], "name"), group);
@@ -173,27 +263,63 @@ describe("references between resources, indexed once", () => {
         // rotations, databases and parameter groups, buckets and policies, VPCs and endpoints, scans), each
         // property read counted. A rule that scans a type per resource reads four times as much at 2n.
         let reads = 0;
-        const counted = (r: PolicyResource): PolicyResource =>
-            ({ ...r, props: new Proxy(r.props, { get: (t, k) => { reads++; return Reflect.get(t, k); } }) });
-        const stack = (n: number) => Array.from({ length: n }, (_, i) => [
-            res(T.vpc, `v${i}`, {}), res(T.vpcEndpoint, `e${i}`, { vpcId: `v${i}-id`, serviceName: "com.amazonaws.eu-west-1.ec2" }),
-            res(T.subnet, `a${i}`, { availabilityZone: "eu-west-1a" }), res(T.subnet, `b${i}`, { availabilityZone: "eu-west-1b" }),
-            res(T.loadBalancer, `lb${i}`, { loadBalancerType: "application", subnets: [`a${i}-id`, `b${i}-id`] }),
-            res(T.autoScalingGroup, `g${i}`, { vpcZoneIdentifiers: [`a${i}-id`, `b${i}-id`], launchTemplate: { id: "lt" } }),
-            res(T.secret, `s${i}`, {}), res(T.secretRotation, `r${i}`, { secretId: `s${i}-id`, rotationRules: { automaticallyAfterDays: 30 } }),
-            res(T.dbParameterGroup, `pg${i}`, { name: `pg${i}`, parameters: [{ name: "rds.force_ssl", value: "1" }] }),
-            res(T.dbInstance, `db${i}`, { engine: "postgres", engineVersion: "14", parameterGroupName: `pg${i}` }),
-            res(T.bucket, `u${i}`, { bucket: `u${i}` }), res(T.bucketPolicy, `up${i}`, { bucket: `u${i}`, policy: "{}" }),
-            res(T.malwareProtectionPlan, `m${i}`, { protectedResource: { s3Bucket: { bucketName: `u${i}` } } }),
-            res(T.listener, `l${i}`, { protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }),
-            res(T.listenerRule, `lr${i}`, { listenerArn: `l${i}-id`, actions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }] }),
-        ]).flat().map(counted);
+        const counted = (r: PolicyResource): PolicyResource => ({
+            ...r,
+            props: new Proxy(r.props, {
+                get: (t, k) => {
+                    reads++;
+                    return Reflect.get(t, k);
+                },
+            }),
+        });
+        const stack = (n: number) =>
+            Array.from({ length: n }, (_, i) => [
+                res(T.vpc, `v${i}`, {}),
+                res(T.vpcEndpoint, `e${i}`, { vpcId: `v${i}-id`, serviceName: "com.amazonaws.eu-west-1.ec2" }),
+                res(T.subnet, `a${i}`, { availabilityZone: "eu-west-1a" }),
+                res(T.subnet, `b${i}`, { availabilityZone: "eu-west-1b" }),
+                res(T.loadBalancer, `lb${i}`, { loadBalancerType: "application", subnets: [`a${i}-id`, `b${i}-id`] }),
+                res(T.autoScalingGroup, `g${i}`, {
+                    vpcZoneIdentifiers: [`a${i}-id`, `b${i}-id`],
+                    launchTemplate: { id: "lt" },
+                }),
+                res(T.secret, `s${i}`, {}),
+                res(T.secretRotation, `r${i}`, { secretId: `s${i}-id`, rotationRules: { automaticallyAfterDays: 30 } }),
+                res(T.dbParameterGroup, `pg${i}`, {
+                    name: `pg${i}`,
+                    parameters: [{ name: "rds.force_ssl", value: "1" }],
+                }),
+                res(T.dbInstance, `db${i}`, { engine: "postgres", engineVersion: "14", parameterGroupName: `pg${i}` }),
+                res(T.bucket, `u${i}`, { bucket: `u${i}` }),
+                res(T.bucketPolicy, `up${i}`, { bucket: `u${i}`, policy: "{}" }),
+                res(T.malwareProtectionPlan, `m${i}`, { protectedResource: { s3Bucket: { bucketName: `u${i}` } } }),
+                res(T.listener, `l${i}`, {
+                    protocol: "HTTP",
+                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }],
+                }),
+                res(T.listenerRule, `lr${i}`, {
+                    listenerArn: `l${i}-id`,
+                    actions: [{ type: "redirect", redirect: { protocol: "HTTPS" } }],
+                }),
+            ])
+                .flat()
+                .map(counted);
         const readsFor = (n: number) => {
             const resources = stack(n);
             reads = 0;
             for (const rule of RULES) {
-                if (rule.kind === "stack") rule.check(resources, Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])));
-                else for (const r of resources) if (rule.resourceTypes.includes(r.type)) rule.check(r, Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])));
+                if (rule.kind === "stack")
+                    rule.check(
+                        resources,
+                        Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])),
+                    );
+                else
+                    for (const r of resources)
+                        if (rule.resourceTypes.includes(r.type))
+                            rule.check(
+                                r,
+                                Object.fromEntries(Object.entries(rule.options).map(([k, o]) => [k, o.default])),
+                            );
             }
             return reads;
         };
@@ -208,52 +334,114 @@ describe("the FSBP audit's rules at preview (issue 11, item 14)", () => {
     const judge = (name: string, resources: PolicyResource[]): string[] => {
         const r = rule(name);
         const options = Object.fromEntries(Object.entries(r.options).map(([k, o]) => [k, o.default]));
-        return r.kind === "stack" ? r.check(resources, options).map((f) => f.message)
+        return r.kind === "stack"
+            ? r.check(resources, options).map((f) => f.message)
             : resources.filter((x) => r.resourceTypes.includes(x.type)).flatMap((x) => r.check(x, options));
     };
 
     it("stay silent on values not known yet", () => {
-        assert.deepEqual(judge("ecs-non-root-user", [res(T.taskDefinition, "td", { containerDefinitions: UNKNOWN })]), []);
-        assert.deepEqual(judge("ecs-non-root-user", [res(T.taskDefinition, "td", { containerDefinitions: [{ name: "c", user: UNKNOWN }] })]), []);
+        assert.deepEqual(
+            judge("ecs-non-root-user", [res(T.taskDefinition, "td", { containerDefinitions: UNKNOWN })]),
+            [],
+        );
+        assert.deepEqual(
+            judge("ecs-non-root-user", [
+                res(T.taskDefinition, "td", { containerDefinitions: [{ name: "c", user: UNKNOWN }] }),
+            ]),
+            [],
+        );
         assert.deepEqual(judge("sqs-not-public", [res(T.sqsQueuePolicy, "qp", { policy: UNKNOWN })]), []);
         assert.deepEqual(judge("sns-not-public", [res(T.snsTopic, "t", { policy: UNKNOWN })]), []);
         assert.deepEqual(judge("s3-no-cross-account-admin", [res(T.bucketPolicy, "bp", { policy: UNKNOWN })]), []);
         assert.deepEqual(judge("elb-multi-az", [res(T.loadBalancer, "lb", { subnets: [UNKNOWN, UNKNOWN] })]), []);
-        assert.deepEqual(judge("rds-postgres-force-ssl", [res(T.dbInstance, "db", { engine: "postgres", engineVersion: "14", parameterGroupName: UNKNOWN })]), []);
-        assert.deepEqual(judge("secretsmanager-rotation", [res(T.secret, "s", {}),
-            res(T.secretRotation, "r", { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 30 } })]), []);
-        assert.deepEqual(judge("cloudfront-default-root-object", [res(T.distribution, "cdn", { origins: UNKNOWN,
-            defaultCacheBehavior: { targetOriginId: "s3" } })]), []);
-        assert.deepEqual(judge("rds-enhanced-monitoring", [res(T.dbInstance, "db", { monitoringInterval: 60, monitoringRoleArn: UNKNOWN })]), []);
+        assert.deepEqual(
+            judge("rds-postgres-force-ssl", [
+                res(T.dbInstance, "db", { engine: "postgres", engineVersion: "14", parameterGroupName: UNKNOWN }),
+            ]),
+            [],
+        );
+        assert.deepEqual(
+            judge("secretsmanager-rotation", [
+                res(T.secret, "s", {}),
+                res(T.secretRotation, "r", { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 30 } }),
+            ]),
+            [],
+        );
+        assert.deepEqual(
+            judge("cloudfront-default-root-object", [
+                res(T.distribution, "cdn", { origins: UNKNOWN, defaultCacheBehavior: { targetOriginId: "s3" } }),
+            ]),
+            [],
+        );
+        assert.deepEqual(
+            judge("rds-enhanced-monitoring", [
+                res(T.dbInstance, "db", { monitoringInterval: 60, monitoringRoleArn: UNKNOWN }),
+            ]),
+            [],
+        );
     });
 
     it("follow an unknown reference through CrossGuard's property dependencies", () => {
-        const group = res(T.dbParameterGroup, "pg", { name: UNKNOWN, parameters: [{ name: "rds.force_ssl", value: "0" }] });
-        const db = res(T.dbInstance, "db", { engine: "postgres", engineVersion: "16", parameterGroupName: UNKNOWN },
-            { propertyDeps: { parameterGroupName: ["urn:pg"] } });
+        const group = res(T.dbParameterGroup, "pg", {
+            name: UNKNOWN,
+            parameters: [{ name: "rds.force_ssl", value: "0" }],
+        });
+        const db = res(
+            T.dbInstance,
+            "db",
+            { engine: "postgres", engineVersion: "16", parameterGroupName: UNKNOWN },
+            { propertyDeps: { parameterGroupName: ["urn:pg"] } },
+        );
         assert.equal(judge("rds-postgres-force-ssl", [group, db]).length, 1);
         const secret = res(T.secret, "s", {});
-        const rotation = res(T.secretRotation, "r", { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 400 } },
-            { propertyDeps: { secretId: ["urn:s"] } });
-        assert.deepEqual(judge("secretsmanager-rotation", [secret, rotation]), ["secret s rotates every 400 days, more than 90"]);
+        const rotation = res(
+            T.secretRotation,
+            "r",
+            { secretId: UNKNOWN, rotationRules: { automaticallyAfterDays: 400 } },
+            { propertyDeps: { secretId: ["urn:s"] } },
+        );
+        assert.deepEqual(judge("secretsmanager-rotation", [secret, rotation]), [
+            "secret s rotates every 400 days, more than 90",
+        ]);
     });
 
     it("read root in every spelling, and only the user part of user:group", () => {
-        assert.deepEqual(["root", "ROOT:root", "0", "000", "0:1000", " 0 "].filter((u) => !isRootUser(u)), []);
+        assert.deepEqual(
+            ["root", "ROOT:root", "0", "000", "0:1000", " 0 "].filter((u) => !isRootUser(u)),
+            [],
+        );
         assert.deepEqual(["1000", "1000:0", "app", "nobody:nogroup", "10"].filter(isRootUser), []);
     });
 
-    it("count a statement to \"*\" as public unless a condition pins the caller to fixed values", () => {
-        const stmt = (condition?: object) => statementsOf(JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage",
-            Resource: "q", ...(condition ? { Condition: condition } : {}) }] }))![0];
+    it('count a statement to "*" as public unless a condition pins the caller to fixed values', () => {
+        const stmt = (condition?: object) =>
+            statementsOf(
+                JSON.stringify({
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sqs:SendMessage",
+                            Resource: "q",
+                            ...(condition ? { Condition: condition } : {}),
+                        },
+                    ],
+                }),
+            )![0];
         assert.equal(isPublicStatement(stmt()), true);
         assert.equal(isPublicStatement(stmt({ StringEquals: { "sqs:MessageGroupId": "x" } })), true);
         assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:SourceAccount": "*" } })), true);
         assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:SourceAccount": "123456789012" } })), false);
         assert.equal(isPublicStatement(stmt({ StringEquals: { "aws:PrincipalOrgID": ["o-abc"] } })), false);
-        assert.equal(isPublicStatement(stmt({ ArnLike: { "AWS:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/*" } })), false);
+        assert.equal(
+            isPublicStatement(stmt({ ArnLike: { "AWS:SourceArn": "arn:aws:events:eu-west-1:123456789012:rule/*" } })),
+            false,
+        );
         // A wildcard in the account (or no ARN at all) pins nobody.
-        assert.equal(isPublicStatement(stmt({ ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:*:rule/*" } })), true);
+        assert.equal(
+            isPublicStatement(stmt({ ArnLike: { "aws:SourceArn": "arn:aws:events:eu-west-1:*:rule/*" } })),
+            true,
+        );
         assert.equal(isPublicStatement(stmt({ StringLike: { "aws:SourceAccount": "1234*" } })), true);
     });
 });

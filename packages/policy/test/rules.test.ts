@@ -5,11 +5,23 @@ import { evaluate, PolicyViolation } from "../src/evaluate";
 import { RULES } from "../src/rules";
 import { CASES, Fixture, plain } from "./fixtures";
 
-const ADVISORY = ["elb-deletion-protection", "rds-multi-az", "rds-deletion-protection", "elasticache-automatic-failover",
-    "opensearch-data-nodes", "opensearch-dedicated-masters", "docdb-deletion-protection",
+const ADVISORY = [
+    "elb-deletion-protection",
+    "rds-multi-az",
+    "rds-deletion-protection",
+    "elasticache-automatic-failover",
+    "opensearch-data-nodes",
+    "opensearch-dedicated-masters",
+    "docdb-deletion-protection",
     // Issue 11, item 14: FSBP controls that trade against a deliberate design, each saying why in its description.
-    "autoscaling-elb-health-check", "autoscaling-multiple-instance-types", "ec2-instance-no-public-ip", "ec2-vpc-endpoint",
-    "ebs-backup-coverage", "rds-non-default-port", "secretsmanager-rotation"];
+    "autoscaling-elb-health-check",
+    "autoscaling-multiple-instance-types",
+    "ec2-instance-no-public-ip",
+    "ec2-vpc-endpoint",
+    "ebs-backup-coverage",
+    "rds-non-default-port",
+    "secretsmanager-rotation",
+];
 
 function run(rule: (typeof RULES)[number], set: Fixture[]): PolicyViolation[] {
     return evaluate(set.map(plain), {}, [rule]);
@@ -36,25 +48,107 @@ describe("policy rules", () => {
 
     it("covers every control the issue lists", () => {
         const controls = new Set(RULES.flatMap((r) => r.controls));
-        const required = ["EC2.6", "EC2.2", "EC2.15", "EC2.18", "EC2.19", "EC2.8", "EC2.170", "EC2.3", "EC2.181",
-            "AutoScaling.9", "AutoScaling.2", "ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.12", "ELB.17", "ECS.4", "ECS.5",
-            "ECS.8", "ECS.9", "ECS.2", "ECS.12", "ECS.17", "RDS.3", "RDS.2", "RDS.11", "RDS.13", "RDS.10", "RDS.9", "RDS.5",
-            "RDS.8", "S3.8", "S3.5", "S3.17", "S3.14", "S3.9", "S3.13", "S3.12", "CloudFront.3", "CloudFront.6",
-            "CloudFront.5", "CloudFront.15", "CloudFront.13", "CloudFront.9", "WAF.10", "WAF.12", "WAF.11", "KMS.4",
-            "KMS.1", "KMS.2", "IAM.1", "SQS.1", "CloudWatch.16", "ECR.1", "ECR.2", "ECR.3",
+        const required = [
+            "EC2.6",
+            "EC2.2",
+            "EC2.15",
+            "EC2.18",
+            "EC2.19",
+            "EC2.8",
+            "EC2.170",
+            "EC2.3",
+            "EC2.181",
+            "AutoScaling.9",
+            "AutoScaling.2",
+            "ELB.1",
+            "ELB.4",
+            "ELB.5",
+            "ELB.6",
+            "ELB.12",
+            "ELB.17",
+            "ECS.4",
+            "ECS.5",
+            "ECS.8",
+            "ECS.9",
+            "ECS.2",
+            "ECS.12",
+            "ECS.17",
+            "RDS.3",
+            "RDS.2",
+            "RDS.11",
+            "RDS.13",
+            "RDS.10",
+            "RDS.9",
+            "RDS.5",
+            "RDS.8",
+            "S3.8",
+            "S3.5",
+            "S3.17",
+            "S3.14",
+            "S3.9",
+            "S3.13",
+            "S3.12",
+            "CloudFront.3",
+            "CloudFront.6",
+            "CloudFront.5",
+            "CloudFront.15",
+            "CloudFront.13",
+            "CloudFront.9",
+            "WAF.10",
+            "WAF.12",
+            "WAF.11",
+            "KMS.4",
+            "KMS.1",
+            "KMS.2",
+            "IAM.1",
+            "SQS.1",
+            "CloudWatch.16",
+            "ECR.1",
+            "ECR.2",
+            "ECR.3",
             // Issue 11: SNS topics, public key policies, data reads on all resources.
-            "SNS.1", "KMS.5", "IAM.21",
+            "SNS.1",
+            "KMS.5",
+            "IAM.21",
             // Issue 11, item 14: the missing FSBP controls of every resource type the stacks and examples create.
-            "ELB.13", "AutoScaling.1", "AutoScaling.6", "ECS.19", "ECS.20", "RDS.6", "RDS.23", "RDS.34", "RDS.36", "RDS.37", "RDS.38",
-            "S3.6", "CloudFront.1", "CloudFront.8", "SQS.3", "SNS.4", "EC2.9", "EC2.10", "EC2.17", "EC2.28",
-            "SecretsManager.1", "SecretsManager.4"];
-        assert.deepEqual(required.filter((c) => !controls.has(c)), []);
+            "ELB.13",
+            "AutoScaling.1",
+            "AutoScaling.6",
+            "ECS.19",
+            "ECS.20",
+            "RDS.6",
+            "RDS.23",
+            "RDS.34",
+            "RDS.36",
+            "RDS.37",
+            "RDS.38",
+            "S3.6",
+            "CloudFront.1",
+            "CloudFront.8",
+            "SQS.3",
+            "SNS.4",
+            "EC2.9",
+            "EC2.10",
+            "EC2.17",
+            "EC2.28",
+            "SecretsManager.1",
+            "SecretsManager.4",
+        ];
+        assert.deepEqual(
+            required.filter((c) => !controls.has(c)),
+            [],
+        );
     });
 
     it("are each listed in the README's table with their controls, default level and kind", () => {
         const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-        const rows = RULES.map((r) => `| \`${r.name}\` | ${r.controls.join(", ") || "— (Citadel)"} | ${r.defaultLevel} | ${r.kind} |`);
-        assert.deepEqual(rows.filter((row) => !readme.includes(row)), []);
+        const rows = RULES.map(
+            (r) => `| \`${r.name}\` | ${r.controls.join(", ") || "— (Citadel)"} | ${r.defaultLevel} | ${r.kind} |`,
+        );
+        assert.deepEqual(
+            rows.filter((row) => !readme.includes(row)),
+            [],
+        );
         assert.match(readme, new RegExp(`\\b${RULES.length} rules\\b`));
         // The repository's README counts them too.
         const root = fs.readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8");
@@ -62,8 +156,14 @@ describe("policy rules", () => {
     });
 
     it("has rejecting and accepting cases for every rule, and no cases for a rule that does not exist", () => {
-        assert.deepEqual(RULES.map((r) => r.name).filter((n) => !CASES[n]?.reject.length || !CASES[n]?.accept.length), []);
-        assert.deepEqual(Object.keys(CASES).filter((n) => !RULES.some((r) => r.name === n)), []);
+        assert.deepEqual(
+            RULES.map((r) => r.name).filter((n) => !CASES[n]?.reject.length || !CASES[n]?.accept.length),
+            [],
+        );
+        assert.deepEqual(
+            Object.keys(CASES).filter((n) => !RULES.some((r) => r.name === n)),
+            [],
+        );
     });
 
     for (const rule of RULES) {
@@ -77,7 +177,10 @@ describe("policy rules", () => {
                         assert.equal(v.level, rule.defaultLevel);
                         // The violation names a resource of a type the rule says it reads.
                         assert.ok(rule.resourceTypes.includes(v.type!), `${v.type} not in ${rule.name}'s types`);
-                        assert.ok(set.some((f) => f.name === v.name), v.name);
+                        assert.ok(
+                            set.some((f) => f.name === v.name),
+                            v.name,
+                        );
                     }
                 });
             }
@@ -85,10 +188,17 @@ describe("policy rules", () => {
                 it(`accepts ${describeSet(set)}`, () => assert.deepEqual(run(rule, set), []));
             }
             it("reads only types that its cases build from @pulumi/aws classes", () => {
-                const built = new Set(Object.values(CASES[rule.name] ?? { reject: [], accept: [] }).flat(2).map((f: Fixture) => f.type));
+                const built = new Set(
+                    Object.values(CASES[rule.name] ?? { reject: [], accept: [] })
+                        .flat(2)
+                        .map((f: Fixture) => f.type),
+                );
                 // Every type the rule reads is built by one of its cases, or is an alias of one that is.
                 const alias = (t: string) => ALIASES[t] ?? t.replace(/V2:(\w+)V2$/, ":$1");
-                assert.deepEqual(rule.resourceTypes.filter((t) => !built.has(t) && !built.has(alias(t))), []);
+                assert.deepEqual(
+                    rule.resourceTypes.filter((t) => !built.has(t) && !built.has(alias(t))),
+                    [],
+                );
             });
         });
     }

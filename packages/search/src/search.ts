@@ -7,15 +7,37 @@ import * as ssm from "@pulumi/aws/ssm";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as random from "@pulumi/random";
 import {
-    AlarmsArgs, AlarmSpec, argKeys, awsContext, backupTags, createAlarms, requireThreshold, ConfigError, NetworkRef,
-    policyJson, PolicyStatement, requireInteger, requireLogRetention, requireSearchInstanceType, requireArgs,
-    withTags, TagsInput, refuseRenamed,
+    AlarmsArgs,
+    AlarmSpec,
+    argKeys,
+    awsContext,
+    backupTags,
+    createAlarms,
+    requireThreshold,
+    ConfigError,
+    NetworkRef,
+    policyJson,
+    PolicyStatement,
+    requireInteger,
+    requireLogRetention,
+    requireSearchInstanceType,
+    requireArgs,
+    withTags,
+    TagsInput,
+    refuseRenamed,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
 export const SEARCH_TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
 /** The HTTP actions of OpenSearch's REST API, named one by one (no `es:*`). */
-export const SEARCH_HTTP_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"];
+export const SEARCH_HTTP_ACTIONS = [
+    "es:ESHttpGet",
+    "es:ESHttpHead",
+    "es:ESHttpPost",
+    "es:ESHttpPut",
+    "es:ESHttpDelete",
+    "es:ESHttpPatch",
+];
 /** The four log types OpenSearch Service publishes; audit logs need fine-grained access control. */
 export const SEARCH_LOG_TYPES = ["INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS", "ES_APPLICATION_LOGS", "AUDIT_LOGS"] as const;
 
@@ -110,7 +132,6 @@ export interface ResolvedSearchArgs {
     clientRoleName: string;
 }
 
-
 export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSearchArgs {
     const key = argKeys("Search", name);
     refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", parameterPrefix: "parameterNamespace" });
@@ -126,59 +147,117 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     }
     for (const arn of args.clients.roleArns) {
         if (typeof arn === "string" && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
-            throw new ConfigError(key("clients.roleArns"), arn, "is not an IAM role ARN", "arn:aws:iam::<account>:role/<name>, no wildcard");
+            throw new ConfigError(
+                key("clients.roleArns"),
+                arn,
+                "is not an IAM role ARN",
+                "arn:aws:iam::<account>:role/<name>, no wildcard",
+            );
         }
     }
     const indexPatterns = args.clients.indexPatterns ?? [`${name}-*`];
     if (!Array.isArray(indexPatterns) || indexPatterns.length === 0) {
-        throw new ConfigError(key("clients.indexPatterns"), indexPatterns, "is empty", "at least one index pattern, e.g. \"app-*\"");
+        throw new ConfigError(
+            key("clients.indexPatterns"),
+            indexPatterns,
+            "is empty",
+            'at least one index pattern, e.g. "app-*"',
+        );
     }
     for (const p of indexPatterns) {
         // OpenSearch index names: lowercase, no \ / ? " < > | space , #, not starting with - _ + or . (system indices).
         // https://opensearch.org/docs/latest/api-reference/index-apis/create-index/
         if (typeof p !== "string" || !/^[a-z0-9*][a-z0-9*_+.-]{0,254}$/.test(p) || /^\*+$/.test(p)) {
-            throw new ConfigError(key("clients.indexPatterns"), p, "is not an index pattern the app may own",
-                'lowercase index names with * inside, e.g. "app-*"; not "*" alone, not a system index (".…")');
+            throw new ConfigError(
+                key("clients.indexPatterns"),
+                p,
+                "is not an index pattern the app may own",
+                'lowercase index names with * inside, e.g. "app-*"; not "*" alone, not a system index (".…")',
+            );
         }
     }
     const engineVersion = args.engineVersion ?? "OpenSearch_2.19";
     if (!/^OpenSearch_\d+\.\d+$/.test(engineVersion)) {
-        throw new ConfigError(key("engineVersion"), engineVersion, "is not an OpenSearch version", 'e.g. "OpenSearch_2.19"');
+        throw new ConfigError(
+            key("engineVersion"),
+            engineVersion,
+            "is not an OpenSearch version",
+            'e.g. "OpenSearch_2.19"',
+        );
     }
     const instanceType = args.instanceType ?? "t3.medium.search";
     requireSearchInstanceType(key("instanceType"), instanceType);
     if (instanceType.startsWith("t2.")) {
-        throw new ConfigError(key("instanceType"), instanceType, "is not an instance type with encryption at rest",
-            'e.g. "t3.medium.search", "r6g.large.search" (not t2.*)');
+        throw new ConfigError(
+            key("instanceType"),
+            instanceType,
+            "is not an instance type with encryption at rest",
+            'e.g. "t3.medium.search", "r6g.large.search" (not t2.*)',
+        );
     }
     const highAvailability = args.highAvailability ?? false;
     const subnets = args.network.privateSubnetIds;
     const known = Array.isArray(subnets) ? subnets.length : 3;
     const availabilityZoneCount = highAvailability
-        ? requireInteger(key("availabilityZoneCount"), args.availabilityZoneCount ?? (known >= 3 ? 3 : 2), 2, Math.min(3, known))
+        ? requireInteger(
+              key("availabilityZoneCount"),
+              args.availabilityZoneCount ?? (known >= 3 ? 3 : 2),
+              2,
+              Math.min(3, known),
+          )
         : 1;
     if (!highAvailability && args.availabilityZoneCount !== undefined) {
-        throw new ConfigError(key("availabilityZoneCount"), args.availabilityZoneCount, "applies only with highAvailability", "unset");
+        throw new ConfigError(
+            key("availabilityZoneCount"),
+            args.availabilityZoneCount,
+            "applies only with highAvailability",
+            "unset",
+        );
     }
     const defaultCount = highAvailability ? (availabilityZoneCount === 3 ? 3 : 4) : 1;
     const instanceCount = requireInteger(key("instanceCount"), args.instanceCount ?? defaultCount, 1, 80);
     if (highAvailability && (instanceCount < 3 || instanceCount % availabilityZoneCount !== 0)) {
-        throw new ConfigError(key("instanceCount"), instanceCount,
-            `is not a multiple of the ${availabilityZoneCount} zones, or below 3`, `3 or more, a multiple of ${availabilityZoneCount}`);
+        throw new ConfigError(
+            key("instanceCount"),
+            instanceCount,
+            `is not a multiple of the ${availabilityZoneCount} zones, or below 3`,
+            `3 or more, a multiple of ${availabilityZoneCount}`,
+        );
     }
     const dedicatedMasterType = args.dedicatedMasterType ?? "m6g.large.search";
     requireSearchInstanceType(key("dedicatedMasterType"), dedicatedMasterType);
     const volumeSizeGiB = requireInteger(key("volumeSizeGiB"), args.volumeSizeGiB ?? 10, 10, 1024);
     const logRetentionInDays = requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays ?? 365);
     if (args.parameterNamespace !== undefined && !/^(\/[A-Za-z0-9_.-]+){1,14}$/.test(args.parameterNamespace)) {
-        throw new ConfigError(key("parameterNamespace"), args.parameterNamespace, "is not a Parameter Store path", 'e.g. "/ecoportal/prod/search"');
+        throw new ConfigError(
+            key("parameterNamespace"),
+            args.parameterNamespace,
+            "is not a Parameter Store path",
+            'e.g. "/ecoportal/prod/search"',
+        );
     }
     if (args.alarms) {
-        searchAlarmSpecs(args.alarms, "(domain)", "(account)", { volumeSizeGiB, instanceCount, dedicatedMasters: highAvailability }, key);
+        searchAlarmSpecs(
+            args.alarms,
+            "(domain)",
+            "(account)",
+            { volumeSizeGiB, instanceCount, dedicatedMasters: highAvailability },
+            key,
+        );
     }
-    return { indexPatterns, clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
-        engineVersion, instanceType, highAvailability, availabilityZoneCount, instanceCount, dedicatedMasterType,
-        volumeSizeGiB, logRetentionInDays, parameterNamespace: args.parameterNamespace };
+    return {
+        indexPatterns,
+        clientRoleName: `${name}-clients`.replace(/[^A-Za-z0-9_-]/g, "_"),
+        engineVersion,
+        instanceType,
+        highAvailability,
+        availabilityZoneCount,
+        instanceCount,
+        dedicatedMasterType,
+        volumeSizeGiB,
+        logRetentionInDays,
+        parameterNamespace: args.parameterNamespace,
+    };
 }
 
 /** Dedicated master nodes with highAvailability: three, so a master election survives one zone. */
@@ -214,63 +293,233 @@ export interface SearchAlarmsArgs extends AlarmsArgs {
 }
 
 /** The domain's alarms as data (see SearchAlarmsArgs for the thresholds); `key` names the argument in errors. */
-export function searchAlarmSpecs(a: SearchAlarmsArgs, domainName: pulumi.Input<string>, accountId: pulumi.Input<string>,
-    shape: { volumeSizeGiB: number; instanceCount: number; dedicatedMasters: boolean }, key: (k: string) => string = (k) => k): AlarmSpec[] {
+export function searchAlarmSpecs(
+    a: SearchAlarmsArgs,
+    domainName: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+    shape: { volumeSizeGiB: number; instanceCount: number; dedicatedMasters: boolean },
+    key: (k: string) => string = (k) => k,
+): AlarmSpec[] {
     requireThreshold(key("alarms.freeStorageMiB"), a.freeStorageMiB, 1, 1024 * 1024, "MiB");
     requireThreshold(key("alarms.cpuPercent"), a.cpuPercent, 1, 100, "percent");
     requireThreshold(key("alarms.jvmMemoryPressurePercent"), a.jvmMemoryPressurePercent, 1, 100, "percent");
     const base = { namespace: "AWS/ES", dimensions: { DomainName: domainName, ClientId: accountId } };
-    const atLeastOne = { comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold: 1, statistic: "Maximum" as const };
-    const atLeast = (threshold: number) => ({ comparisonOperator: "GreaterThanOrEqualToThreshold" as const, threshold, statistic: "Maximum" as const });
+    const atLeastOne = {
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+        threshold: 1,
+        statistic: "Maximum" as const,
+    };
+    const atLeast = (threshold: number) => ({
+        comparisonOperator: "GreaterThanOrEqualToThreshold" as const,
+        threshold,
+        statistic: "Maximum" as const,
+    });
     const nodes = shape.instanceCount + (shape.dedicatedMasters ? DEDICATED_MASTER_COUNT : 0);
     const specs: AlarmSpec[] = [
-        { ...base, ...atLeastOne, id: "cluster-red", metricName: "ClusterStatus.red", period: 60, evaluationPeriods: 1,
-            treatMissingData: "breaching", description: "Search: a primary shard is unassigned (cluster red)" },
-        { ...base, ...atLeastOne, id: "index-writes-blocked", metricName: "ClusterIndexWritesBlocked", period: 300, evaluationPeriods: 1,
-            treatMissingData: "notBreaching", description: "Search: the cluster blocks writes" },
-        { ...base, ...atLeastOne, id: "snapshot-failure", metricName: "AutomatedSnapshotFailure", period: 60, evaluationPeriods: 1,
-            treatMissingData: "notBreaching", description: "Search: an automated snapshot failed" },
-        { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanOrEqualToThreshold",
-            threshold: a.freeStorageMiB ?? Math.floor(shape.volumeSizeGiB * 1024 * 0.25), period: 60, evaluationPeriods: 1,
-            treatMissingData: "breaching", description: "Search: a data node is low on free storage" },
-        { ...base, ...atLeast(a.cpuPercent ?? 80), id: "cpu", metricName: "CPUUtilization", period: 900, evaluationPeriods: 3,
-            treatMissingData: "breaching", description: "Search: data node CPU high for 45 minutes" },
-        { ...base, ...atLeast(a.jvmMemoryPressurePercent ?? 95), id: "jvm-memory-pressure", metricName: "JVMMemoryPressure", period: 60,
-            evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: Java heap pressure high for 3 minutes" },
-        { ...base, ...atLeast(80), id: "old-gen-jvm-memory-pressure", metricName: "OldGenJVMMemoryPressure", period: 60,
-            evaluationPeriods: 3, treatMissingData: "notBreaching", description: "Search: old-generation heap pressure high for 3 minutes" },
-        { ...base, id: "nodes", metricName: "Nodes", statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: nodes,
-            period: 86400, evaluationPeriods: 1, treatMissingData: "breaching",
-            description: `Search: fewer than its ${nodes} nodes for a day (a node failed and was not replaced)` },
+        {
+            ...base,
+            ...atLeastOne,
+            id: "cluster-red",
+            metricName: "ClusterStatus.red",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "breaching",
+            description: "Search: a primary shard is unassigned (cluster red)",
+        },
+        {
+            ...base,
+            ...atLeastOne,
+            id: "index-writes-blocked",
+            metricName: "ClusterIndexWritesBlocked",
+            period: 300,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: the cluster blocks writes",
+        },
+        {
+            ...base,
+            ...atLeastOne,
+            id: "snapshot-failure",
+            metricName: "AutomatedSnapshotFailure",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: an automated snapshot failed",
+        },
+        {
+            ...base,
+            id: "free-storage",
+            metricName: "FreeStorageSpace",
+            statistic: "Minimum",
+            comparisonOperator: "LessThanOrEqualToThreshold",
+            threshold: a.freeStorageMiB ?? Math.floor(shape.volumeSizeGiB * 1024 * 0.25),
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "breaching",
+            description: "Search: a data node is low on free storage",
+        },
+        {
+            ...base,
+            ...atLeast(a.cpuPercent ?? 80),
+            id: "cpu",
+            metricName: "CPUUtilization",
+            period: 900,
+            evaluationPeriods: 3,
+            treatMissingData: "breaching",
+            description: "Search: data node CPU high for 45 minutes",
+        },
+        {
+            ...base,
+            ...atLeast(a.jvmMemoryPressurePercent ?? 95),
+            id: "jvm-memory-pressure",
+            metricName: "JVMMemoryPressure",
+            period: 60,
+            evaluationPeriods: 3,
+            treatMissingData: "breaching",
+            description: "Search: Java heap pressure high for 3 minutes",
+        },
+        {
+            ...base,
+            ...atLeast(80),
+            id: "old-gen-jvm-memory-pressure",
+            metricName: "OldGenJVMMemoryPressure",
+            period: 60,
+            evaluationPeriods: 3,
+            treatMissingData: "notBreaching",
+            description: "Search: old-generation heap pressure high for 3 minutes",
+        },
+        {
+            ...base,
+            id: "nodes",
+            metricName: "Nodes",
+            statistic: "Minimum",
+            comparisonOperator: "LessThanThreshold",
+            threshold: nodes,
+            period: 86400,
+            evaluationPeriods: 1,
+            treatMissingData: "breaching",
+            description: `Search: fewer than its ${nodes} nodes for a day (a node failed and was not replaced)`,
+        },
         // Published only while the domain's key is unusable: missing data is the healthy state.
-        { ...base, ...atLeastOne, id: "kms-key-error", metricName: "KMSKeyError", period: 60, evaluationPeriods: 1,
-            treatMissingData: "notBreaching", description: "Search: the domain's KMS key is disabled: it cannot encrypt or read its data" },
-        { ...base, ...atLeastOne, id: "kms-key-inaccessible", metricName: "KMSKeyInaccessible", period: 60, evaluationPeriods: 1,
-            treatMissingData: "notBreaching", description: "Search: the domain's KMS key was deleted or its grants revoked" },
-        { ...base, ...atLeast(30000), id: "shards-active", metricName: "Shards.active", period: 60, evaluationPeriods: 1,
-            treatMissingData: "notBreaching", description: "Search: too many active shards (30000 or more)" },
-        { ...base, ...atLeast(100), statistic: "Average", id: "write-queue", metricName: "ThreadpoolWriteQueue", period: 60,
-            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: write requests queue up (100 or more)" },
-        { ...base, ...atLeast(500), statistic: "Average", id: "search-queue", metricName: "ThreadpoolSearchQueue", period: 60,
-            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: search requests queue up (500 or more on average)" },
-        { ...base, ...atLeast(5000), id: "search-queue-max", metricName: "ThreadpoolSearchQueue", period: 60,
-            evaluationPeriods: 1, treatMissingData: "notBreaching", description: "Search: a node's search queue is full (5000 or more)" },
+        {
+            ...base,
+            ...atLeastOne,
+            id: "kms-key-error",
+            metricName: "KMSKeyError",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: the domain's KMS key is disabled: it cannot encrypt or read its data",
+        },
+        {
+            ...base,
+            ...atLeastOne,
+            id: "kms-key-inaccessible",
+            metricName: "KMSKeyInaccessible",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: the domain's KMS key was deleted or its grants revoked",
+        },
+        {
+            ...base,
+            ...atLeast(30000),
+            id: "shards-active",
+            metricName: "Shards.active",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: too many active shards (30000 or more)",
+        },
+        {
+            ...base,
+            ...atLeast(100),
+            statistic: "Average",
+            id: "write-queue",
+            metricName: "ThreadpoolWriteQueue",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: write requests queue up (100 or more)",
+        },
+        {
+            ...base,
+            ...atLeast(500),
+            statistic: "Average",
+            id: "search-queue",
+            metricName: "ThreadpoolSearchQueue",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: search requests queue up (500 or more on average)",
+        },
+        {
+            ...base,
+            ...atLeast(5000),
+            id: "search-queue-max",
+            metricName: "ThreadpoolSearchQueue",
+            period: 60,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+            description: "Search: a node's search queue is full (5000 or more)",
+        },
     ];
     if (shape.instanceCount > 1) {
-        specs.push({ ...base, ...atLeastOne, id: "cluster-yellow", metricName: "ClusterStatus.yellow", period: 60, evaluationPeriods: 5,
-            treatMissingData: "notBreaching", description: "Search: a replica shard is unassigned (cluster yellow) for 5 minutes" });
+        specs.push({
+            ...base,
+            ...atLeastOne,
+            id: "cluster-yellow",
+            metricName: "ClusterStatus.yellow",
+            period: 60,
+            evaluationPeriods: 5,
+            treatMissingData: "notBreaching",
+            description: "Search: a replica shard is unassigned (cluster yellow) for 5 minutes",
+        });
     }
     if (shape.dedicatedMasters) {
         specs.push(
-            { ...base, id: "master-reachable", metricName: "MasterReachableFromNode", statistic: "Maximum",
-                comparisonOperator: "LessThanThreshold", threshold: 1, period: 86400, evaluationPeriods: 1,
-                treatMissingData: "breaching", description: "Search: the master node was unreachable for a day" },
-            { ...base, ...atLeast(50), id: "master-cpu", metricName: "MasterCPUUtilization", period: 900, evaluationPeriods: 3,
-                treatMissingData: "breaching", description: "Search: master node CPU high for 45 minutes" },
-            { ...base, ...atLeast(95), id: "master-jvm-memory-pressure", metricName: "MasterJVMMemoryPressure", period: 60,
-                evaluationPeriods: 3, treatMissingData: "breaching", description: "Search: master node heap pressure high for 3 minutes" },
-            { ...base, ...atLeast(80), id: "master-old-gen-jvm-memory-pressure", metricName: "MasterOldGenJVMMemoryPressure", period: 60,
-                evaluationPeriods: 3, treatMissingData: "notBreaching", description: "Search: master node old-generation heap pressure high for 3 minutes" },
+            {
+                ...base,
+                id: "master-reachable",
+                metricName: "MasterReachableFromNode",
+                statistic: "Maximum",
+                comparisonOperator: "LessThanThreshold",
+                threshold: 1,
+                period: 86400,
+                evaluationPeriods: 1,
+                treatMissingData: "breaching",
+                description: "Search: the master node was unreachable for a day",
+            },
+            {
+                ...base,
+                ...atLeast(50),
+                id: "master-cpu",
+                metricName: "MasterCPUUtilization",
+                period: 900,
+                evaluationPeriods: 3,
+                treatMissingData: "breaching",
+                description: "Search: master node CPU high for 45 minutes",
+            },
+            {
+                ...base,
+                ...atLeast(95),
+                id: "master-jvm-memory-pressure",
+                metricName: "MasterJVMMemoryPressure",
+                period: 60,
+                evaluationPeriods: 3,
+                treatMissingData: "breaching",
+                description: "Search: master node heap pressure high for 3 minutes",
+            },
+            {
+                ...base,
+                ...atLeast(80),
+                id: "master-old-gen-jvm-memory-pressure",
+                metricName: "MasterOldGenJVMMemoryPressure",
+                period: 60,
+                evaluationPeriods: 3,
+                treatMissingData: "notBreaching",
+                description: "Search: master node old-generation heap pressure high for 3 minutes",
+            },
         );
     }
     return specs;
@@ -282,22 +531,36 @@ export function searchAlarmSpecs(a: SearchAlarmsArgs, domainName: pulumi.Input<s
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html
  */
 export function searchAccessStatements(domainArn: string, principalArns: string[]): PolicyStatement[] {
-    return [{
-        Sid: "AppRolesOnly", Effect: "Allow", Principal: { AWS: principalArns },
-        Action: SEARCH_HTTP_ACTIONS, Resource: `${domainArn}/*`,
-    }];
+    return [
+        {
+            Sid: "AppRolesOnly",
+            Effect: "Allow",
+            Principal: { AWS: principalArns },
+            Action: SEARCH_HTTP_ACTIONS,
+            Resource: `${domainArn}/*`,
+        },
+    ];
 }
 
 /**
  * CloudWatch Logs admits OpenSearch Service to write these log groups, on behalf of this account.
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html
  */
-export function searchLogDeliveryStatements(logGroupArns: string[], accountId: string, dnsSuffix: string): PolicyStatement[] {
-    return [{
-        Sid: "OpenSearchLogs", Effect: "Allow", Principal: { Service: `es.${dnsSuffix}` },
-        Action: ["logs:PutLogEvents", "logs:CreateLogStream"], Resource: logGroupArns.map((a) => `${a}:*`),
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    }];
+export function searchLogDeliveryStatements(
+    logGroupArns: string[],
+    accountId: string,
+    dnsSuffix: string,
+): PolicyStatement[] {
+    return [
+        {
+            Sid: "OpenSearchLogs",
+            Effect: "Allow",
+            Principal: { Service: `es.${dnsSuffix}` },
+            Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+            Resource: logGroupArns.map((a) => `${a}:*`),
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    ];
 }
 
 /**
@@ -307,14 +570,20 @@ export function searchLogDeliveryStatements(logGroupArns: string[], accountId: s
  * the app read every other index and change the security configuration.
  * https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-mapping
  */
-export function clientRoleRequests(role: string, indexPatterns: readonly string[], roleArns: readonly string[]): string {
+export function clientRoleRequests(
+    role: string,
+    indexPatterns: readonly string[],
+    roleArns: readonly string[],
+): string {
     const definition = {
         cluster_permissions: ["cluster_composite_ops", "cluster_monitor"],
         index_permissions: [{ index_patterns: indexPatterns, allowed_actions: ["crud", "create_index", "manage"] }],
     };
     return [
-        `PUT _plugins/_security/api/roles/${role}`, JSON.stringify(definition),
-        `PUT _plugins/_security/api/rolesmapping/${role}`, JSON.stringify({ backend_roles: roleArns }),
+        `PUT _plugins/_security/api/roles/${role}`,
+        JSON.stringify(definition),
+        `PUT _plugins/_security/api/rolesmapping/${role}`,
+        JSON.stringify({ backend_roles: roleArns }),
     ].join("\n");
 }
 
@@ -353,78 +622,154 @@ export class Search extends pulumi.ComponentResource {
         const parent = { parent: this };
         const ctx = awsContext(this);
 
-        const master = new iam.Role(`${name}-master`, {
-            description: `${name}: OpenSearch fine-grained access control master`,
-            assumeRolePolicy: pulumi.all([ctx.partition, ctx.accountId, pulumi.all(args.adminPrincipalArns ?? [])])
-                .apply(([partition, account, admins]) => policyJson([{
-                    Effect: "Allow", Principal: { AWS: admins.length > 0 ? admins : [`arn:${partition}:iam::${account}:root`] },
-                    Action: "sts:AssumeRole",
-                }])),
-        }, parent);
+        const master = new iam.Role(
+            `${name}-master`,
+            {
+                description: `${name}: OpenSearch fine-grained access control master`,
+                assumeRolePolicy: pulumi
+                    .all([ctx.partition, ctx.accountId, pulumi.all(args.adminPrincipalArns ?? [])])
+                    .apply(([partition, account, admins]) =>
+                        policyJson([
+                            {
+                                Effect: "Allow",
+                                Principal: {
+                                    AWS: admins.length > 0 ? admins : [`arn:${partition}:iam::${account}:root`],
+                                },
+                                Action: "sts:AssumeRole",
+                            },
+                        ]),
+                    ),
+            },
+            parent,
+        );
 
-        const sg = new ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.network.vpcId, description: `${name}: HTTPS from the app's tasks only`, tags: { Name: name },
-        }, parent);
-        args.clients.securityGroupIds.forEach((client, i) => new vpc.SecurityGroupIngressRule(`${name}-from-client-${i}`, {
-            securityGroupId: sg.id, description: "HTTPS from a client", ipProtocol: "tcp", fromPort: 443, toPort: 443,
-            referencedSecurityGroupId: client,
-        }, parent));
+        const sg = new ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.network.vpcId,
+                description: `${name}: HTTPS from the app's tasks only`,
+                tags: { Name: name },
+            },
+            parent,
+        );
+        args.clients.securityGroupIds.forEach(
+            (client, i) =>
+                new vpc.SecurityGroupIngressRule(
+                    `${name}-from-client-${i}`,
+                    {
+                        securityGroupId: sg.id,
+                        description: "HTTPS from a client",
+                        ipProtocol: "tcp",
+                        fromPort: 443,
+                        toPort: 443,
+                        referencedSecurityGroupId: client,
+                    },
+                    parent,
+                ),
+        );
 
         const logGroups = SEARCH_LOG_TYPES.map((logType) => ({
             logType,
-            group: new cloudwatch.LogGroup(`${name}-${logType.toLowerCase().replace(/_/g, "-")}`, {
-                retentionInDays: a.logRetentionInDays, kmsKeyId: args.kmsKeyArn,
-            }, parent),
+            group: new cloudwatch.LogGroup(
+                `${name}-${logType.toLowerCase().replace(/_/g, "-")}`,
+                {
+                    retentionInDays: a.logRetentionInDays,
+                    kmsKeyId: args.kmsKeyArn,
+                },
+                parent,
+            ),
         }));
         const suffix = new random.RandomId(`${name}-id`, { byteLength: 4 }, parent).hex;
-        const logPolicy = new cloudwatch.LogResourcePolicy(`${name}-log-delivery`, {
-            policyName: pulumi.interpolate`${name}-opensearch-logs-${suffix}`,
-            policyDocument: pulumi.all([pulumi.all(logGroups.map((l) => l.group.arn)), ctx.accountId, ctx.dnsSuffix])
-                .apply(([arns, account, dns]) => policyJson(searchLogDeliveryStatements(arns, account, dns))),
-        }, parent);
-
-        const subnetIds = pulumi.output(args.network.privateSubnetIds).apply((ids) => ids.slice(0, a.availabilityZoneCount));
-        const domain = new opensearch.Domain(`${name}`, {
-            engineVersion: a.engineVersion,
-            clusterConfig: {
-                instanceType: a.instanceType,
-                instanceCount: a.instanceCount,
-                zoneAwarenessEnabled: a.highAvailability,
-                ...(a.highAvailability ? {
-                    zoneAwarenessConfig: { availabilityZoneCount: a.availabilityZoneCount },
-                    dedicatedMasterEnabled: true, dedicatedMasterCount: DEDICATED_MASTER_COUNT, dedicatedMasterType: a.dedicatedMasterType,
-                } : { dedicatedMasterEnabled: false }),
+        const logPolicy = new cloudwatch.LogResourcePolicy(
+            `${name}-log-delivery`,
+            {
+                policyName: pulumi.interpolate`${name}-opensearch-logs-${suffix}`,
+                policyDocument: pulumi
+                    .all([pulumi.all(logGroups.map((l) => l.group.arn)), ctx.accountId, ctx.dnsSuffix])
+                    .apply(([arns, account, dns]) => policyJson(searchLogDeliveryStatements(arns, account, dns))),
             },
-            ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },
-            encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
-            nodeToNodeEncryption: { enabled: true },
-            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
-            advancedSecurityOptions: {
-                enabled: true, internalUserDatabaseEnabled: false, masterUserOptions: { masterUserArn: master.arn },
-            },
-            vpcOptions: { subnetIds, securityGroupIds: [sg.id] },
-            logPublishingOptions: logGroups.map((l) => ({ logType: l.logType, cloudwatchLogGroupArn: l.group.arn, enabled: true })),
-            softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
-            offPeakWindowOptions: { enabled: true },
-            tags: backupTags(),
-        }, { parent: this, dependsOn: [logPolicy] });
+            parent,
+        );
 
-        new opensearch.DomainPolicy(`${name}-access`, {
-            domainName: domain.domainName,
-            accessPolicies: pulumi.all([domain.arn, pulumi.all(args.clients.roleArns), master.arn])
-                .apply(([arn, clients, masterArn]) => policyJson(searchAccessStatements(arn, [...clients, masterArn]))),
-        }, parent);
+        const subnetIds = pulumi
+            .output(args.network.privateSubnetIds)
+            .apply((ids) => ids.slice(0, a.availabilityZoneCount));
+        const domain = new opensearch.Domain(
+            `${name}`,
+            {
+                engineVersion: a.engineVersion,
+                clusterConfig: {
+                    instanceType: a.instanceType,
+                    instanceCount: a.instanceCount,
+                    zoneAwarenessEnabled: a.highAvailability,
+                    ...(a.highAvailability
+                        ? {
+                              zoneAwarenessConfig: { availabilityZoneCount: a.availabilityZoneCount },
+                              dedicatedMasterEnabled: true,
+                              dedicatedMasterCount: DEDICATED_MASTER_COUNT,
+                              dedicatedMasterType: a.dedicatedMasterType,
+                          }
+                        : { dedicatedMasterEnabled: false }),
+                },
+                ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: a.volumeSizeGiB },
+                encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
+                nodeToNodeEncryption: { enabled: true },
+                domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: SEARCH_TLS_POLICY },
+                advancedSecurityOptions: {
+                    enabled: true,
+                    internalUserDatabaseEnabled: false,
+                    masterUserOptions: { masterUserArn: master.arn },
+                },
+                vpcOptions: { subnetIds, securityGroupIds: [sg.id] },
+                logPublishingOptions: logGroups.map((l) => ({
+                    logType: l.logType,
+                    cloudwatchLogGroupArn: l.group.arn,
+                    enabled: true,
+                })),
+                softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
+                offPeakWindowOptions: { enabled: true },
+                tags: backupTags(),
+            },
+            { parent: this, dependsOn: [logPolicy] },
+        );
+
+        new opensearch.DomainPolicy(
+            `${name}-access`,
+            {
+                domainName: domain.domainName,
+                accessPolicies: pulumi
+                    .all([domain.arn, pulumi.all(args.clients.roleArns), master.arn])
+                    .apply(([arn, clients, masterArn]) =>
+                        policyJson(searchAccessStatements(arn, [...clients, masterArn])),
+                    ),
+            },
+            parent,
+        );
 
         if (a.parameterNamespace) {
-            new ssm.Parameter(`${name}-param-endpoint`, {
-                name: `${a.parameterNamespace}/endpoint`, type: "String", value: pulumi.interpolate`https://${domain.endpoint}`,
-                description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
-            }, parent);
+            new ssm.Parameter(
+                `${name}-param-endpoint`,
+                {
+                    name: `${a.parameterNamespace}/endpoint`,
+                    type: "String",
+                    value: pulumi.interpolate`https://${domain.endpoint}`,
+                    description: `${name}: OpenSearch endpoint (HTTPS, SigV4)`,
+                },
+                parent,
+            );
         }
 
         if (args.alarms) {
-            createAlarms(this, name, args.alarms, searchAlarmSpecs(args.alarms, domain.domainName, ctx.accountId,
-                { volumeSizeGiB: a.volumeSizeGiB, instanceCount: a.instanceCount, dedicatedMasters: a.highAvailability }));
+            createAlarms(
+                this,
+                name,
+                args.alarms,
+                searchAlarmSpecs(args.alarms, domain.domainName, ctx.accountId, {
+                    volumeSizeGiB: a.volumeSizeGiB,
+                    instanceCount: a.instanceCount,
+                    dedicatedMasters: a.highAvailability,
+                }),
+            );
         }
 
         this.domainArn = domain.arn;
@@ -432,8 +777,9 @@ export class Search extends pulumi.ComponentResource {
         this.endpoint = domain.endpoint;
         this.masterRoleArn = master.arn;
         this.securityGroupId = sg.id;
-        this.roleMappingRequest = pulumi.all(args.clients.roleArns).apply((roles) =>
-            clientRoleRequests(a.clientRoleName, a.indexPatterns, roles));
+        this.roleMappingRequest = pulumi
+            .all(args.clients.roleArns)
+            .apply((roles) => clientRoleRequests(a.clientRoleName, a.indexPatterns, roles));
         this.registerOutputs({ domainArn: this.domainArn, endpoint: this.endpoint, masterRoleArn: this.masterRoleArn });
     }
 }

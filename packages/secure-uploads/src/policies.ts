@@ -58,40 +58,65 @@ export function uploadBucketStatements(i: UploadPolicyInputs): PolicyStatement[]
     const objects = `${i.bucketArn}/*`;
     const statements: PolicyStatement[] = [
         {
-            Sid: "DenyDownloadUnlessScannedClean", Effect: "Deny", Principal: "*",
-            Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: objects,
+            Sid: "DenyDownloadUnlessScannedClean",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: objects,
             Condition: {
                 StringNotEquals: { [`s3:ExistingObjectTag/${SCAN_TAG_KEY}`]: SCAN_CLEAN },
                 ArnNotEquals: { "aws:PrincipalArn": [i.scannerRoleArn, ...i.quarantineRoleArns] },
             },
         },
         {
-            Sid: "DenyScanTagTampering", Effect: "Deny", Principal: "*",
-            Action: ["s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"],
+            Sid: "DenyScanTagTampering",
+            Effect: "Deny",
+            Principal: "*",
+            Action: [
+                "s3:PutObjectTagging",
+                "s3:PutObjectVersionTagging",
+                "s3:DeleteObjectTagging",
+                "s3:DeleteObjectVersionTagging",
+            ],
             Resource: objects,
             Condition: { ArnNotEquals: { "aws:PrincipalArn": i.scannerRoleArn } },
         },
         {
-            Sid: "DenyScanTagOnWrite", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects,
+            Sid: "DenyScanTagOnWrite",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: objects,
             Condition: {
                 "ForAnyValue:StringEquals": { "s3:RequestObjectTagKeys": SCAN_TAG_KEY },
                 ArnNotEquals: { "aws:PrincipalArn": i.scannerRoleArn },
             },
         },
         {
-            Sid: "DenyPresignedWritesOutsideIncoming", Effect: "Deny", Principal: "*", Action: "s3:PutObject",
+            Sid: "DenyPresignedWritesOutsideIncoming",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
             NotResource: `${i.bucketArn}/${INCOMING_PREFIX}*`,
             Condition: { StringEquals: { "s3:authType": PRESIGNED } },
         },
         {
-            Sid: "DenyExpiredUploadUrls", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects,
+            Sid: "DenyExpiredUploadUrls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: objects,
             Condition: {
                 StringEquals: { "s3:authType": "REST-QUERY-STRING" },
                 NumericGreaterThan: { "s3:signatureAge": String(i.uploadUrlExpirySeconds * 1000) },
             },
         },
         {
-            Sid: "DenyExpiredDownloadUrls", Effect: "Deny", Principal: "*", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: objects,
+            Sid: "DenyExpiredDownloadUrls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: objects,
             Condition: {
                 StringEquals: { "s3:authType": "REST-QUERY-STRING" },
                 NumericGreaterThan: { "s3:signatureAge": String(i.downloadUrlExpirySeconds * 1000) },
@@ -100,8 +125,10 @@ export function uploadBucketStatements(i: UploadPolicyInputs): PolicyStatement[]
     ];
     if (i.cdnDistributionArns.length > 0) {
         statements.push({
-            Sid: "CloudFrontReadsCleanFilesAndAvatars", Effect: "Allow",
-            Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject",
+            Sid: "CloudFrontReadsCleanFilesAndAvatars",
+            Effect: "Allow",
+            Principal: { Service: "cloudfront.amazonaws.com" },
+            Action: "s3:GetObject",
             Resource: [`${i.bucketArn}/${CLEAN_PREFIX}*`, `${i.bucketArn}/${AVATARS_PREFIX}*`],
             Condition: { StringEquals: { "AWS:SourceArn": i.cdnDistributionArns } },
         });
@@ -134,19 +161,56 @@ export function scannerRoleStatements(i: ScannerInputs): PolicyStatement[] {
     const rule = `arn:${i.partition}:events:${i.region}:${i.accountId}:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*`;
     const managedBy = { StringLike: { "events:ManagedBy": `malware-protection-plan.guardduty.${i.dnsSuffix}` } };
     return [
-        { Sid: "ManagedRule", Effect: "Allow", Action: ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
-            Resource: rule, Condition: managedBy },
-        { Sid: "WatchManagedRule", Effect: "Allow", Action: ["events:DescribeRule", "events:ListTargetsByRule"], Resource: rule },
-        { Sid: "TagScannedObjects", Effect: "Allow",
-            Action: ["s3:PutObjectTagging", "s3:GetObjectTagging", "s3:PutObjectVersionTagging", "s3:GetObjectVersionTagging"],
-            Resource: `${i.bucketArn}/*` },
-        { Sid: "BucketEvents", Effect: "Allow", Action: ["s3:PutBucketNotification", "s3:GetBucketNotification"], Resource: i.bucketArn },
-        { Sid: "ValidationObject", Effect: "Allow", Action: "s3:PutObject",
-            Resource: `${i.bucketArn}/malware-protection-resource-validation-object` },
+        {
+            Sid: "ManagedRule",
+            Effect: "Allow",
+            Action: ["events:PutRule", "events:DeleteRule", "events:PutTargets", "events:RemoveTargets"],
+            Resource: rule,
+            Condition: managedBy,
+        },
+        {
+            Sid: "WatchManagedRule",
+            Effect: "Allow",
+            Action: ["events:DescribeRule", "events:ListTargetsByRule"],
+            Resource: rule,
+        },
+        {
+            Sid: "TagScannedObjects",
+            Effect: "Allow",
+            Action: [
+                "s3:PutObjectTagging",
+                "s3:GetObjectTagging",
+                "s3:PutObjectVersionTagging",
+                "s3:GetObjectVersionTagging",
+            ],
+            Resource: `${i.bucketArn}/*`,
+        },
+        {
+            Sid: "BucketEvents",
+            Effect: "Allow",
+            Action: ["s3:PutBucketNotification", "s3:GetBucketNotification"],
+            Resource: i.bucketArn,
+        },
+        {
+            Sid: "ValidationObject",
+            Effect: "Allow",
+            Action: "s3:PutObject",
+            Resource: `${i.bucketArn}/malware-protection-resource-validation-object`,
+        },
         { Sid: "BucketOwnership", Effect: "Allow", Action: "s3:ListBucket", Resource: i.bucketArn },
-        { Sid: "ScanObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${i.bucketArn}/*` },
-        { Sid: "DecryptForScan", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: i.kmsKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": `s3.${i.region}.${i.dnsSuffix}` } } },
+        {
+            Sid: "ScanObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: `${i.bucketArn}/*`,
+        },
+        {
+            Sid: "DecryptForScan",
+            Effect: "Allow",
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: i.kmsKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": `s3.${i.region}.${i.dnsSuffix}` } },
+        },
     ];
 }
 
@@ -157,9 +221,13 @@ export function scannerRoleStatements(i: ScannerInputs): PolicyStatement[] {
  * https://docs.aws.amazon.com/guardduty/latest/ug/malware-protection-s3-iam-policy-prerequisite.html
  */
 export function scannerTrustStatements(dnsSuffix: string): PolicyStatement[] {
-    return [{
-        Effect: "Allow", Principal: { Service: `malware-protection-plan.guardduty.${dnsSuffix}` }, Action: "sts:AssumeRole",
-    }];
+    return [
+        {
+            Effect: "Allow",
+            Principal: { Service: `malware-protection-plan.guardduty.${dnsSuffix}` },
+            Action: "sts:AssumeRole",
+        },
+    ];
 }
 
 /**
@@ -169,9 +237,9 @@ export function scannerTrustStatements(dnsSuffix: string): PolicyStatement[] {
  */
 export function scanAlertPattern(bucketName: string): string {
     return JSON.stringify({
-        "source": ["aws.guardduty"],
+        source: ["aws.guardduty"],
         "detail-type": ["GuardDuty Malware Protection Object Scan Result"],
-        "detail": {
+        detail: {
             s3ObjectDetails: { bucketName: [bucketName] },
             scanResultDetails: { scanResultStatus: ["THREATS_FOUND", "FAILED", "ACCESS_DENIED"] },
         },
@@ -183,13 +251,29 @@ export function scanAlertPattern(bucketName: string): string {
  * pre-signed upload sends, and the ETag exposed for multipart uploads.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html
  */
-export function corsRules(origins: string[]): Array<{ allowedMethods: string[]; allowedOrigins: string[]; allowedHeaders: string[]; exposeHeaders: string[]; maxAgeSeconds: number }> {
-    return [{
-        allowedMethods: ["PUT", "POST"],
-        allowedOrigins: origins,
-        allowedHeaders: ["content-type", "content-md5", "content-length", "x-amz-date", "x-amz-content-sha256",
-            "x-amz-security-token", "x-amz-checksum-sha256", "authorization"],
-        exposeHeaders: ["ETag"],
-        maxAgeSeconds: 3000,
-    }];
+export function corsRules(origins: string[]): Array<{
+    allowedMethods: string[];
+    allowedOrigins: string[];
+    allowedHeaders: string[];
+    exposeHeaders: string[];
+    maxAgeSeconds: number;
+}> {
+    return [
+        {
+            allowedMethods: ["PUT", "POST"],
+            allowedOrigins: origins,
+            allowedHeaders: [
+                "content-type",
+                "content-md5",
+                "content-length",
+                "x-amz-date",
+                "x-amz-content-sha256",
+                "x-amz-security-token",
+                "x-amz-checksum-sha256",
+                "authorization",
+            ],
+            exposeHeaders: ["ETag"],
+            maxAgeSeconds: 3000,
+        },
+    ];
 }

@@ -6,13 +6,29 @@ import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as cloudfront from "@pulumi/aws/cloudfront";
 import * as random from "@pulumi/random";
 import {
-    argKeys, awsContext, ConfigError, policyJson, requireInteger, SecureBucket, requireArgs, withTags,
-    TagsInput, AlarmsArgs, refuseRenamed, requireInput,
+    argKeys,
+    awsContext,
+    ConfigError,
+    policyJson,
+    requireInteger,
+    SecureBucket,
+    requireArgs,
+    withTags,
+    TagsInput,
+    AlarmsArgs,
+    refuseRenamed,
+    requireInput,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
-    AVATARS_PREFIX, CLEAN_PREFIX, corsRules, INCOMING_PREFIX, scanAlertPattern, scannerRoleStatements,
-    scannerTrustStatements, uploadBucketStatements,
+    AVATARS_PREFIX,
+    CLEAN_PREFIX,
+    corsRules,
+    INCOMING_PREFIX,
+    scanAlertPattern,
+    scannerRoleStatements,
+    scannerTrustStatements,
+    uploadBucketStatements,
 } from "./policies";
 
 /** CloudFront signed URLs for downloads through the edge. */
@@ -114,33 +130,72 @@ export function validateSecureUploadsArgs(name: string, args: SecureUploadsArgs)
     if (args.kmsKeyArn === undefined || args.kmsKeyArn === "") {
         throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, "is required", "the ARN of a customer-managed KMS key");
     }
-    requireInput(key("accessLogsBucketName"), args.accessLogsBucketName, "the name of an accessLogs-purpose (SSE-S3) bucket");
+    requireInput(
+        key("accessLogsBucketName"),
+        args.accessLogsBucketName,
+        "the name of an accessLogs-purpose (SSE-S3) bucket",
+    );
     const origins = args.allowedOrigins;
     if (!Array.isArray(origins) || origins.length === 0) {
         throw new ConfigError(key("allowedOrigins"), origins, "is empty", "one or more https://host origins");
     }
     for (const o of origins) {
         if (typeof o !== "string" || !ORIGIN.test(o)) {
-            throw new ConfigError(key("allowedOrigins"), o, "is not an HTTPS origin",
-                "https://host[:port] in lowercase, no path, no wildcard, e.g. \"https://portal.example.com\"");
+            throw new ConfigError(
+                key("allowedOrigins"),
+                o,
+                "is not an HTTPS origin",
+                'https://host[:port] in lowercase, no path, no wildcard, e.g. "https://portal.example.com"',
+            );
         }
     }
     const d = SECURE_UPLOADS_DEFAULTS;
-    const maxUploadBytes = requireInteger(key("maxUploadBytes"), args.maxUploadBytes ?? d.maxUploadBytes, 1, 5 * 1024 ** 3);
-    const incomingExpirationDays = requireInteger(key("incomingExpirationDays"),
-        args.incomingExpirationDays ?? d.incomingExpirationDays, 1, 365);
-    const uploadUrlExpirySeconds = requireInteger(key("uploadUrlExpirySeconds"),
-        args.uploadUrlExpirySeconds ?? d.uploadUrlExpirySeconds, 1, MAX_PRESIGNED_SECONDS);
-    const downloadUrlExpirySeconds = requireInteger(key("downloadUrlExpirySeconds"),
-        args.downloadUrlExpirySeconds ?? d.downloadUrlExpirySeconds, 1, MAX_PRESIGNED_SECONDS);
+    const maxUploadBytes = requireInteger(
+        key("maxUploadBytes"),
+        args.maxUploadBytes ?? d.maxUploadBytes,
+        1,
+        5 * 1024 ** 3,
+    );
+    const incomingExpirationDays = requireInteger(
+        key("incomingExpirationDays"),
+        args.incomingExpirationDays ?? d.incomingExpirationDays,
+        1,
+        365,
+    );
+    const uploadUrlExpirySeconds = requireInteger(
+        key("uploadUrlExpirySeconds"),
+        args.uploadUrlExpirySeconds ?? d.uploadUrlExpirySeconds,
+        1,
+        MAX_PRESIGNED_SECONDS,
+    );
+    const downloadUrlExpirySeconds = requireInteger(
+        key("downloadUrlExpirySeconds"),
+        args.downloadUrlExpirySeconds ?? d.downloadUrlExpirySeconds,
+        1,
+        MAX_PRESIGNED_SECONDS,
+    );
     if (args.signedUrls) {
         const pem = args.signedUrls.publicKeyPem;
-        if (pem === undefined || (typeof pem === "string" && !/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/.test(pem))) {
-            throw new ConfigError(key("signedUrls.publicKeyPem"), "(a key)", "is not a PEM public key",
-                "-----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY----- (RSA 2048 or ECDSA P-256)");
+        if (
+            pem === undefined ||
+            (typeof pem === "string" &&
+                !/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/.test(pem))
+        ) {
+            throw new ConfigError(
+                key("signedUrls.publicKeyPem"),
+                "(a key)",
+                "is not a PEM public key",
+                "-----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY----- (RSA 2048 or ECDSA P-256)",
+            );
         }
     }
-    return { allowedOrigins: origins, maxUploadBytes, incomingExpirationDays, uploadUrlExpirySeconds, downloadUrlExpirySeconds };
+    return {
+        allowedOrigins: origins,
+        maxUploadBytes,
+        incomingExpirationDays,
+        uploadUrlExpirySeconds,
+        downloadUrlExpirySeconds,
+    };
 }
 
 /**
@@ -184,70 +239,129 @@ export class SecureUploads extends pulumi.ComponentResource {
     constructor(name: string, args: SecureUploadsArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureUploads", name, args);
         const a = validateSecureUploadsArgs(name, args);
-        super("citadel:uploads:SecureUploads", name, {}, withTags(argKeys("SecureUploads", name)("tags"), args.tags, opts));
+        super(
+            "citadel:uploads:SecureUploads",
+            name,
+            {},
+            withTags(argKeys("SecureUploads", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
         const ctx = awsContext(this);
 
-        const scanner = new iam.Role(`${name}-scanner`, {
-            description: "GuardDuty Malware Protection for S3: scan and tag the uploads bucket",
-            assumeRolePolicy: ctx.dnsSuffix.apply((dns) => policyJson(scannerTrustStatements(dns))),
-        }, parent);
+        const scanner = new iam.Role(
+            `${name}-scanner`,
+            {
+                description: "GuardDuty Malware Protection for S3: scan and tag the uploads bucket",
+                assumeRolePolicy: ctx.dnsSuffix.apply((dns) => policyJson(scannerTrustStatements(dns))),
+            },
+            parent,
+        );
 
-        const bucket = new SecureBucket(`${name}-files`, {
-            purpose: "data",
-            kmsKeyArn: args.kmsKeyArn,
-            accessLogs: { bucketName: args.accessLogsBucketName },
-            lifecycleRules: [{
-                id: "expire-incoming",
-                status: "Enabled",
-                filter: { prefix: INCOMING_PREFIX },
-                expiration: { days: a.incomingExpirationDays },
-                noncurrentVersionExpiration: { noncurrentDays: a.incomingExpirationDays },
-            }],
-        }, parent, {
-            extraPolicyStatements: (bucketArn) => pulumi
-                .all([scanner.arn, pulumi.all(args.quarantineRoleArns ?? []), pulumi.all(args.cdnDistributionArns ?? [])])
-                .apply(([scannerRoleArn, quarantineRoleArns, cdnDistributionArns]) => uploadBucketStatements({
-                    bucketArn, scannerRoleArn, quarantineRoleArns, cdnDistributionArns,
-                    uploadUrlExpirySeconds: a.uploadUrlExpirySeconds, downloadUrlExpirySeconds: a.downloadUrlExpirySeconds,
-                })),
-        });
+        const bucket = new SecureBucket(
+            `${name}-files`,
+            {
+                purpose: "data",
+                kmsKeyArn: args.kmsKeyArn,
+                accessLogs: { bucketName: args.accessLogsBucketName },
+                lifecycleRules: [
+                    {
+                        id: "expire-incoming",
+                        status: "Enabled",
+                        filter: { prefix: INCOMING_PREFIX },
+                        expiration: { days: a.incomingExpirationDays },
+                        noncurrentVersionExpiration: { noncurrentDays: a.incomingExpirationDays },
+                    },
+                ],
+            },
+            parent,
+            {
+                extraPolicyStatements: (bucketArn) =>
+                    pulumi
+                        .all([
+                            scanner.arn,
+                            pulumi.all(args.quarantineRoleArns ?? []),
+                            pulumi.all(args.cdnDistributionArns ?? []),
+                        ])
+                        .apply(([scannerRoleArn, quarantineRoleArns, cdnDistributionArns]) =>
+                            uploadBucketStatements({
+                                bucketArn,
+                                scannerRoleArn,
+                                quarantineRoleArns,
+                                cdnDistributionArns,
+                                uploadUrlExpirySeconds: a.uploadUrlExpirySeconds,
+                                downloadUrlExpirySeconds: a.downloadUrlExpirySeconds,
+                            }),
+                        ),
+            },
+        );
 
-        new s3.BucketCorsConfiguration(`${name}-cors`, {
-            bucket: bucket.bucketName,
-            corsRules: corsRules(a.allowedOrigins),
-        }, parent);
+        new s3.BucketCorsConfiguration(
+            `${name}-cors`,
+            {
+                bucket: bucket.bucketName,
+                corsRules: corsRules(a.allowedOrigins),
+            },
+            parent,
+        );
 
-        const scannerPolicy = new iam.RolePolicy(`${name}-scanner-policy`, {
-            role: scanner.id,
-            policy: pulumi.all([bucket.arn, args.kmsKeyArn, ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix])
-                .apply(([bucketArn, kmsKeyArn, partition, region, accountId, dnsSuffix]) =>
-                    policyJson(scannerRoleStatements({ bucketArn, kmsKeyArn, partition, region, accountId, dnsSuffix }))),
-        }, parent);
+        const scannerPolicy = new iam.RolePolicy(
+            `${name}-scanner-policy`,
+            {
+                role: scanner.id,
+                policy: pulumi
+                    .all([bucket.arn, args.kmsKeyArn, ctx.partition, ctx.region, ctx.accountId, ctx.dnsSuffix])
+                    .apply(([bucketArn, kmsKeyArn, partition, region, accountId, dnsSuffix]) =>
+                        policyJson(
+                            scannerRoleStatements({ bucketArn, kmsKeyArn, partition, region, accountId, dnsSuffix }),
+                        ),
+                    ),
+            },
+            parent,
+        );
 
         // Every object is scanned (no prefix filter): a file the server copies into clean/ is scanned
         // again, so no path to a downloadable object skips the scanner.
-        const plan = new guardduty.MalwareProtectionPlan(`${name}-malware-protection`, {
-            role: scanner.arn,
-            // The bucket's id is its name; the same reference its policy uses, so a rule can pair them.
-            protectedResource: { s3Bucket: { bucketName: bucket.bucketId } },
-            actions: [{ taggings: [{ status: "ENABLED" }] }],
-        }, { parent: this, dependsOn: [scannerPolicy] });
+        const plan = new guardduty.MalwareProtectionPlan(
+            `${name}-malware-protection`,
+            {
+                role: scanner.arn,
+                // The bucket's id is its name; the same reference its policy uses, so a rule can pair them.
+                protectedResource: { s3Bucket: { bucketName: bucket.bucketId } },
+                actions: [{ taggings: [{ status: "ENABLED" }] }],
+            },
+            { parent: this, dependsOn: [scannerPolicy] },
+        );
 
         if (args.alarms !== undefined) {
-            const rule = new cloudwatch.EventRule(`${name}-scan-alerts`, {
-                description: "Malware found, or a scan that failed, in the uploads bucket",
-                eventPattern: bucket.bucketName.apply(scanAlertPattern),
-            }, parent);
-            new cloudwatch.EventTarget(`${name}-scan-alerts-target`, { rule: rule.name, arn: args.alarms.topicArn }, parent);
+            const rule = new cloudwatch.EventRule(
+                `${name}-scan-alerts`,
+                {
+                    description: "Malware found, or a scan that failed, in the uploads bucket",
+                    eventPattern: bucket.bucketName.apply(scanAlertPattern),
+                },
+                parent,
+            );
+            new cloudwatch.EventTarget(
+                `${name}-scan-alerts-target`,
+                { rule: rule.name, arn: args.alarms.topicArn },
+                parent,
+            );
         }
 
         if (args.signedUrls) {
-            const key = new cloudfront.PublicKey(`${name}-signing-key`, {
-                encodedKey: args.signedUrls.publicKeyPem,
-                comment: `${name}: signed download URLs`,
-            }, parent);
-            const group = new cloudfront.KeyGroup(`${name}-signers`, { items: [key.id], comment: `${name} download signers` }, parent);
+            const key = new cloudfront.PublicKey(
+                `${name}-signing-key`,
+                {
+                    encodedKey: args.signedUrls.publicKeyPem,
+                    comment: `${name}: signed download URLs`,
+                },
+                parent,
+            );
+            const group = new cloudfront.KeyGroup(
+                `${name}-signers`,
+                { items: [key.id], comment: `${name} download signers` },
+                parent,
+            );
             this.keyGroupId = group.id;
         }
 
@@ -263,13 +377,31 @@ export class SecureUploads extends pulumi.ComponentResource {
         this.scannerRoleArn = scanner.arn;
         this.malwareProtectionPlanArn = plan.arn;
         this.appGrants = [
-            { bucket: bucket.bucketName, access: GrantAccess.ReadWrite, prefix: INCOMING_PREFIX, kmsKeyArn: args.kmsKeyArn },
-            { bucket: bucket.bucketName, access: GrantAccess.ReadWrite, prefix: CLEAN_PREFIX, kmsKeyArn: args.kmsKeyArn },
-            { bucket: bucket.bucketName, access: GrantAccess.ReadWrite, prefix: AVATARS_PREFIX, kmsKeyArn: args.kmsKeyArn },
+            {
+                bucket: bucket.bucketName,
+                access: GrantAccess.ReadWrite,
+                prefix: INCOMING_PREFIX,
+                kmsKeyArn: args.kmsKeyArn,
+            },
+            {
+                bucket: bucket.bucketName,
+                access: GrantAccess.ReadWrite,
+                prefix: CLEAN_PREFIX,
+                kmsKeyArn: args.kmsKeyArn,
+            },
+            {
+                bucket: bucket.bucketName,
+                access: GrantAccess.ReadWrite,
+                prefix: AVATARS_PREFIX,
+                kmsKeyArn: args.kmsKeyArn,
+            },
         ];
         this.registerOutputs({
-            bucketName: this.bucketName, avatarsPrefix: this.avatarsPrefix, scannerRoleArn: this.scannerRoleArn,
-            malwareProtectionPlanArn: this.malwareProtectionPlanArn, keyGroupId: this.keyGroupId,
+            bucketName: this.bucketName,
+            avatarsPrefix: this.avatarsPrefix,
+            scannerRoleArn: this.scannerRoleArn,
+            malwareProtectionPlanArn: this.malwareProtectionPlanArn,
+            keyGroupId: this.keyGroupId,
         });
     }
 }

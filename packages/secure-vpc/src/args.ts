@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { argKeys, ConfigError, KeyOf, requireLogRetention, requireOneOf, requireUnique, TagsInput, refuseRenamed } from "@citadel/shared";
+import {
+    argKeys,
+    ConfigError,
+    KeyOf,
+    requireLogRetention,
+    requireOneOf,
+    requireUnique,
+    TagsInput,
+    refuseRenamed,
+} from "@citadel/shared";
 import { carveSubnets, SubnetLayout } from "./subnets";
 
 export const NatStrategy = {
@@ -121,8 +130,9 @@ export interface ResolvedVpcArgs {
     /** After defaults: the interface endpoints, by short service name. */
     interfaceEndpoints: InterfaceEndpointService[];
     /** Where flow logs go: the log bucket, or a log group kept `retentionInDays` days. */
-    flowLogs: { destination: "s3"; bucketArn: pulumi.Input<string> } |
-              { destination: "cloudwatch"; logRetentionInDays: number };
+    flowLogs:
+        | { destination: "s3"; bucketArn: pulumi.Input<string> }
+        | { destination: "cloudwatch"; logRetentionInDays: number };
 }
 
 export const VPC_DEFAULTS = {
@@ -142,18 +152,29 @@ export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): Resolve
     refuseRenamed(keyOf, args, { "flowLogs.retentionInDays": "logRetentionInDays" });
     const cidrBlock = args.cidrBlock ?? VPC_DEFAULTS.cidrBlock;
     const azCount = args.azCount ?? VPC_DEFAULTS.azCount;
-    const layout = carveSubnets({
-        cidrBlock,
-        azCount,
-        publicSubnetPrefixLength: args.publicSubnetPrefixLength ?? VPC_DEFAULTS.publicSubnetPrefixLength,
-        privateSubnetPrefixLength: args.privateSubnetPrefixLength ?? VPC_DEFAULTS.privateSubnetPrefixLength,
-    }, keyOf);
-    const natStrategy = requireOneOf(keyOf("natStrategy"), args.natStrategy ?? VPC_DEFAULTS.natStrategy, NAT_STRATEGIES);
+    const layout = carveSubnets(
+        {
+            cidrBlock,
+            azCount,
+            publicSubnetPrefixLength: args.publicSubnetPrefixLength ?? VPC_DEFAULTS.publicSubnetPrefixLength,
+            privateSubnetPrefixLength: args.privateSubnetPrefixLength ?? VPC_DEFAULTS.privateSubnetPrefixLength,
+        },
+        keyOf,
+    );
+    const natStrategy = requireOneOf(
+        keyOf("natStrategy"),
+        args.natStrategy ?? VPC_DEFAULTS.natStrategy,
+        NAT_STRATEGIES,
+    );
 
     const endpoints = args.interfaceEndpoints ?? [];
     if (!Array.isArray(endpoints)) {
-        throw new ConfigError(keyOf("interfaceEndpoints"), endpoints, "is not a list",
-            `a list of: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`);
+        throw new ConfigError(
+            keyOf("interfaceEndpoints"),
+            endpoints,
+            "is not a list",
+            `a list of: ${INTERFACE_ENDPOINT_SERVICES.join(", ")}`,
+        );
     }
     for (const e of endpoints) requireOneOf(keyOf("interfaceEndpoints"), e, INTERFACE_ENDPOINT_SERVICES);
     requireUnique(keyOf("interfaceEndpoints"), endpoints, "each service at most once");
@@ -163,12 +184,20 @@ export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): Resolve
     let flowLogs: ResolvedVpcArgs["flowLogs"];
     if (destination === "s3") {
         if (fl.bucketArn === undefined) {
-            throw new ConfigError(keyOf("flowLogs.bucketArn"), undefined, 'is required when destination is "s3"',
-                "the ARN of a log bucket");
+            throw new ConfigError(
+                keyOf("flowLogs.bucketArn"),
+                undefined,
+                'is required when destination is "s3"',
+                "the ARN of a log bucket",
+            );
         }
         if (fl.logRetentionInDays !== undefined) {
-            throw new ConfigError(keyOf("flowLogs.logRetentionInDays"), fl.logRetentionInDays,
-                'applies only to destination "cloudwatch"', "unset (the log bucket's lifecycle decides)");
+            throw new ConfigError(
+                keyOf("flowLogs.logRetentionInDays"),
+                fl.logRetentionInDays,
+                'applies only to destination "cloudwatch"',
+                "unset (the log bucket's lifecycle decides)",
+            );
         }
         flowLogs = { destination, bucketArn: fl.bucketArn };
     } else {
@@ -177,7 +206,10 @@ export function resolveSecureVpcArgs(args: SecureVpcArgs, keyOf: KeyOf): Resolve
         flowLogs = { destination, logRetentionInDays: days };
     }
     return {
-        cidrBlock, azCount, layout, natStrategy,
+        cidrBlock,
+        azCount,
+        layout,
+        natStrategy,
         interfaceEndpoints: endpoints as InterfaceEndpointService[],
         flowLogs,
     };

@@ -38,17 +38,25 @@ export function carveSubnets(req: SubnetLayoutRequest, keyOf: KeyOf = (f) => f):
     const priv = requireInteger(keyOf("privateSubnetPrefixLength"), req.privateSubnetPrefixLength, minPrefix, 28);
 
     // Larger blocks first: every block then starts aligned without gaps.
-    const runs: Array<{ kind: "public" | "private"; prefix: number }> = priv <= pub
-        ? [{ kind: "private", prefix: priv }, { kind: "public", prefix: pub }]
-        : [{ kind: "public", prefix: pub }, { kind: "private", prefix: priv }];
+    const runs: Array<{ kind: "public" | "private"; prefix: number }> =
+        priv <= pub
+            ? [
+                  { kind: "private", prefix: priv },
+                  { kind: "public", prefix: pub },
+              ]
+            : [
+                  { kind: "public", prefix: pub },
+                  { kind: "private", prefix: priv },
+              ];
 
     const needed = RESERVED_AZ_SLOTS * (cidrSize(pub) + cidrSize(priv));
     const available = cidrSize(vpc.prefix);
     if (needed > available) {
         throw new ConfigError(
-            keyOf("cidrBlock"), req.cidrBlock,
+            keyOf("cidrBlock"),
+            req.cidrBlock,
             `cannot hold ${RESERVED_AZ_SLOTS} public /${pub} and ${RESERVED_AZ_SLOTS} private /${priv} subnets ` +
-            `(${needed} addresses needed, ${available} available)`,
+                `(${needed} addresses needed, ${available} available)`,
             `a larger block, or longer publicSubnetPrefixLength / privateSubnetPrefixLength`,
         );
     }

@@ -13,7 +13,12 @@ function rng(seed: number): () => number {
 
 describe("carveSubnets", () => {
     it("carves the documented default layout of a /16", () => {
-        const l = carveSubnets({ cidrBlock: "10.20.0.0/16", azCount: 2, publicSubnetPrefixLength: 24, privateSubnetPrefixLength: 20 });
+        const l = carveSubnets({
+            cidrBlock: "10.20.0.0/16",
+            azCount: 2,
+            publicSubnetPrefixLength: 24,
+            privateSubnetPrefixLength: 20,
+        });
         assert.deepEqual(l.privateCidrs, ["10.20.0.0/20", "10.20.16.0/20"]);
         // Three private slots are reserved, so the public run starts after 10.20.47.255.
         assert.deepEqual(l.publicCidrs, ["10.20.48.0/24", "10.20.49.0/24"]);
@@ -28,27 +33,64 @@ describe("carveSubnets", () => {
     });
 
     it("puts the larger kind first when public subnets are the larger ones", () => {
-        const l = carveSubnets({ cidrBlock: "10.0.0.0/24", azCount: 2, publicSubnetPrefixLength: 26, privateSubnetPrefixLength: 28 });
+        const l = carveSubnets({
+            cidrBlock: "10.0.0.0/24",
+            azCount: 2,
+            publicSubnetPrefixLength: 26,
+            privateSubnetPrefixLength: 28,
+        });
         assert.deepEqual(l.publicCidrs, ["10.0.0.0/26", "10.0.0.64/26"]);
         assert.deepEqual(l.privateCidrs, ["10.0.0.192/28", "10.0.0.208/28"]);
     });
 
     it("fills a /24 exactly to the last address", () => {
         // 3 × /26 (192) + 3 × /28 (48) = 240 ≤ 256; 3 × /26 + 3 × /27 = 288 > 256.
-        const l = carveSubnets({ cidrBlock: "192.168.1.0/24", azCount: 3, publicSubnetPrefixLength: 28, privateSubnetPrefixLength: 26 });
+        const l = carveSubnets({
+            cidrBlock: "192.168.1.0/24",
+            azCount: 3,
+            publicSubnetPrefixLength: 28,
+            privateSubnetPrefixLength: 26,
+        });
         assert.deepEqual(l.privateCidrs, ["192.168.1.0/26", "192.168.1.64/26", "192.168.1.128/26"]);
         assert.deepEqual(l.publicCidrs, ["192.168.1.192/28", "192.168.1.208/28", "192.168.1.224/28"]);
         assert.throws(
-            () => carveSubnets({ cidrBlock: "192.168.1.0/24", azCount: 2, publicSubnetPrefixLength: 27, privateSubnetPrefixLength: 26 }),
-            (e: Error) => e instanceof ConfigError && /cidrBlock: "192\.168\.1\.0\/24" cannot hold 3 public \/27 and 3 private \/26 subnets \(288 addresses needed, 256 available\)/.test(e.message),
+            () =>
+                carveSubnets({
+                    cidrBlock: "192.168.1.0/24",
+                    azCount: 2,
+                    publicSubnetPrefixLength: 27,
+                    privateSubnetPrefixLength: 26,
+                }),
+            (e: Error) =>
+                e instanceof ConfigError &&
+                /cidrBlock: "192\.168\.1\.0\/24" cannot hold 3 public \/27 and 3 private \/26 subnets \(288 addresses needed, 256 available\)/.test(
+                    e.message,
+                ),
         );
     });
 
     it("refuses CIDRs that are malformed, have host bits, or are outside /16../24", () => {
-        for (const bad of ["10.0.0.0", "10.0.0.0/33", "256.0.0.0/16", "10.0.0.1/16", "10.0.0.0/8", "10.0.0.0/25", "", "x"]) {
+        for (const bad of [
+            "10.0.0.0",
+            "10.0.0.0/33",
+            "256.0.0.0/16",
+            "10.0.0.1/16",
+            "10.0.0.0/8",
+            "10.0.0.0/25",
+            "",
+            "x",
+        ]) {
             assert.throws(
-                () => carveSubnets({ cidrBlock: bad, azCount: 2, publicSubnetPrefixLength: 24, privateSubnetPrefixLength: 20 }),
-                (e: Error) => e instanceof ConfigError && e.message.startsWith(`cidrBlock: ${JSON.stringify(bad)}`) &&
+                () =>
+                    carveSubnets({
+                        cidrBlock: bad,
+                        azCount: 2,
+                        publicSubnetPrefixLength: 24,
+                        privateSubnetPrefixLength: 20,
+                    }),
+                (e: Error) =>
+                    e instanceof ConfigError &&
+                    e.message.startsWith(`cidrBlock: ${JSON.stringify(bad)}`) &&
                     e.message.includes("allowed an IPv4 network a.b.c.d/n with n in 16..24"),
                 `accepted ${bad}`,
             );
@@ -56,13 +98,23 @@ describe("carveSubnets", () => {
     });
 
     it("refuses an AZ count outside 2..3 and subnet sizes outside the VPC or AWS limits", () => {
-        const ok = { cidrBlock: "10.0.0.0/16", azCount: 2, publicSubnetPrefixLength: 24, privateSubnetPrefixLength: 20 };
+        const ok = {
+            cidrBlock: "10.0.0.0/16",
+            azCount: 2,
+            publicSubnetPrefixLength: 24,
+            privateSubnetPrefixLength: 20,
+        };
         assert.throws(() => carveSubnets({ ...ok, azCount: 4 }), /azCount: 4 is out of range, allowed 2\.\.3/);
         assert.throws(() => carveSubnets({ ...ok, azCount: 1 }), /azCount: 1 is out of range, allowed 2\.\.3/);
         assert.throws(() => carveSubnets({ ...ok, azCount: 2.5 }), /azCount: 2.5 is not a whole number/);
-        assert.throws(() => carveSubnets({ ...ok, publicSubnetPrefixLength: 29 }), /publicSubnetPrefixLength: 29 is out of range, allowed 16\.\.28/);
-        assert.throws(() => carveSubnets({ ...ok, cidrBlock: "10.0.0.0/20", privateSubnetPrefixLength: 18 }),
-            /privateSubnetPrefixLength: 18 is out of range, allowed 20\.\.28/);
+        assert.throws(
+            () => carveSubnets({ ...ok, publicSubnetPrefixLength: 29 }),
+            /publicSubnetPrefixLength: 29 is out of range, allowed 16\.\.28/,
+        );
+        assert.throws(
+            () => carveSubnets({ ...ok, cidrBlock: "10.0.0.0/20", privateSubnetPrefixLength: 18 }),
+            /privateSubnetPrefixLength: 18 is out of range, allowed 20\.\.28/,
+        );
     });
 
     it("property: every layout is aligned, inside the VPC, disjoint and deterministic", () => {
@@ -88,7 +140,9 @@ describe("carveSubnets", () => {
                     continue;
                 }
                 assert.ok(e instanceof ConfigError && /cannot hold/.test(e.message), String(e));
-                const needed = RESERVED_AZ_SLOTS * (2 ** (32 - req.publicSubnetPrefixLength) + 2 ** (32 - req.privateSubnetPrefixLength));
+                const needed =
+                    RESERVED_AZ_SLOTS *
+                    (2 ** (32 - req.publicSubnetPrefixLength) + 2 ** (32 - req.privateSubnetPrefixLength));
                 assert.ok(needed > 2 ** (32 - prefix), `refused a layout that fits: ${JSON.stringify(req)}`);
                 continue;
             }
@@ -100,7 +154,8 @@ describe("carveSubnets", () => {
             for (const [j, c] of all.entries()) {
                 assert.ok(c, "unparseable output (not aligned)");
                 assert.ok(cidrContains(vpc, c!), `${formatCidr(c!)} outside ${cidrBlock}`);
-                for (const d of all.slice(j + 1)) assert.ok(!cidrsOverlap(c!, d!), `${formatCidr(c!)} overlaps ${formatCidr(d!)}`);
+                for (const d of all.slice(j + 1))
+                    assert.ok(!cidrsOverlap(c!, d!), `${formatCidr(c!)} overlaps ${formatCidr(d!)}`);
             }
             assert.deepEqual(carveSubnets(req), layout);
         }

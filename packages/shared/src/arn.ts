@@ -12,7 +12,16 @@ import { describeUnsafe } from "./text";
 import { partitionOf } from "./aws-names";
 
 /** The partitions of https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html */
-export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
+export const PARTITIONS = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+] as const;
 
 export interface ArnRule {
     /** The service the ARN must name, e.g. `secretsmanager`, `acm`, `kms`. */
@@ -55,12 +64,15 @@ const RESOURCE_ID = /^[\x21-\x7e]+$/;
 
 /** Parses and checks an ARN against a rule; throws a ConfigError naming `key` and what was wrong. */
 export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedArn {
-    const allowed = `an ARN arn:<partition>:${rule.service}:${rule.region ?? "<region>"}:<account>:${rule.resourceType}<id>, ` +
+    const allowed =
+        `an ARN arn:<partition>:${rule.service}:${rule.region ?? "<region>"}:<account>:${rule.resourceType}<id>, ` +
         `no wildcards, e.g. ${rule.example}`;
     if (typeof value !== "string" || value === "") throw new ConfigError(key, value, "is not an ARN", allowed);
     const unsafe = describeUnsafe(value);
-    if (unsafe) throw new ConfigError(key, value, `contains a control character or line separator (${unsafe})`, allowed);
-    if (/[*?]/.test(value)) throw new ConfigError(key, value, "contains a wildcard, which would grant access to every match", allowed);
+    if (unsafe)
+        throw new ConfigError(key, value, `contains a control character or line separator (${unsafe})`, allowed);
+    if (/[*?]/.test(value))
+        throw new ConfigError(key, value, "contains a wildcard, which would grant access to every match", allowed);
     if (!validate(value)) throw new ConfigError(key, value, "is not an ARN", allowed);
     const arn = parse(value);
     if (!(PARTITIONS as readonly string[]).includes(arn.partition)) {
@@ -74,10 +86,20 @@ export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedAr
     // eu-west-1 names a resource the stack's credentials cannot reach.
     const partition = rule.region !== undefined ? partitionOf(rule.region) : rule.partition;
     if (partition !== undefined && arn.partition !== partition) {
-        throw new ConfigError(key, value, `is in partition ${arn.partition}, but ${rule.region ?? "the stack's region"} is in partition ${partition}`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            `is in partition ${arn.partition}, but ${rule.region ?? "the stack's region"} is in partition ${partition}`,
+            allowed,
+        );
     }
     if (partitionOf(arn.region) !== arn.partition) {
-        throw new ConfigError(key, value, `names region ${arn.region}, which is not in its partition ${arn.partition}`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            `names region ${arn.region}, which is not in its partition ${arn.partition}`,
+            allowed,
+        );
     }
     if (rule.region !== undefined && arn.region !== rule.region) {
         throw new ConfigError(key, value, `is in ${arn.region}, but must be in ${rule.region}`, allowed);
@@ -88,19 +110,33 @@ export function requireArn(key: string, value: unknown, rule: ArnRule): ParsedAr
         throw new ConfigError(key, value, `is not a ${rule.resourceType.replace(/[:/]$/, "")} ARN`, allowed);
     }
     if (rule.id && !rule.id.pattern.test(id)) {
-        throw new ConfigError(key, value, `has a ${rule.resourceType.replace(/[:/]$/, "")} id ${JSON.stringify(id)} that is not ${rule.id.shape}`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            `has a ${rule.resourceType.replace(/[:/]$/, "")} id ${JSON.stringify(id)} that is not ${rule.id.shape}`,
+            allowed,
+        );
     }
     return arn;
 }
 
 /** The rules for the ARNs Citadel takes. */
 export const ARN_RULES = {
-    secret: { service: "secretsmanager", resourceType: "secret:", example: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf" },
+    secret: {
+        service: "secretsmanager",
+        resourceType: "secret:",
+        example: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orthanc-tls-AbCdEf",
+    },
     // https://docs.aws.amazon.com/acm/latest/userguide/authen-overview.html#acm-resources-operations
     // (arn:${Partition}:acm:${Region}:${Account}:certificate/${CertificateId}, the id a lowercase UUID)
     certificate: {
-        service: "acm", resourceType: "certificate/", example: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-        id: { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, shape: "a UUID (8-4-4-4-12 lowercase hex digits)" },
+        service: "acm",
+        resourceType: "certificate/",
+        example: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+        id: {
+            pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+            shape: "a UUID (8-4-4-4-12 lowercase hex digits)",
+        },
     },
     kmsKey: { service: "kms", resourceType: "key/", example: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-..." },
 } as const satisfies Record<string, ArnRule>;
@@ -111,7 +147,12 @@ export const ARN_RULES = {
  * naming `key`. A load balancer takes certificates from its own region only:
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
  */
-export function requireCertificateInRegion(resource: pulumi.Resource | undefined, key: string, arn: string, region: string): string {
+export function requireCertificateInRegion(
+    resource: pulumi.Resource | undefined,
+    key: string,
+    arn: string,
+    region: string,
+): string {
     try {
         requireArn(key, arn, { ...ARN_RULES.certificate, region });
     } catch (e) {

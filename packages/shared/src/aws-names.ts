@@ -78,7 +78,10 @@ export function closestName(value: string, candidates: Iterable<string>): string
     const v = value.toLowerCase();
     for (const c of candidates) {
         const score = editDistance(v, c.toLowerCase());
-        if (score < bestScore) { best = c; bestScore = score; }
+        if (score < bestScore) {
+            best = c;
+            bestScore = score;
+        }
     }
     return bestScore <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
 }
@@ -93,7 +96,12 @@ export function requireRegion(key: string, value: unknown): string {
     const allowed = "an AWS region name, e.g. eu-west-1, us-east-1, eu-central-1";
     if (typeof value !== "string" || value === "") throw new ConfigError(key, value, "is not a region", allowed);
     if (!knownRegions().includes(value) || partitionOf(value) === undefined) {
-        throw new ConfigError(key, value, `is not an AWS region${didYouMean(closestName(value, knownRegions()))}`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            `is not an AWS region${didYouMean(closestName(value, knownRegions()))}`,
+            allowed,
+        );
     }
     return value;
 }
@@ -108,32 +116,56 @@ export function requireOtherRegionInPartition(key: string, value: unknown, stack
     if (stackRegion === undefined) return region;
     const want = partitionOf(stackRegion);
     if (region === stackRegion) {
-        throw new ConfigError(key, value, "is the stack's own region (a copy there survives no regional outage)",
-            `another region of partition ${want}`);
+        throw new ConfigError(
+            key,
+            value,
+            "is the stack's own region (a copy there survives no regional outage)",
+            `another region of partition ${want}`,
+        );
     }
     if (partitionOf(region) !== want) {
-        throw new ConfigError(key, value, `is in partition ${partitionOf(region)}, but the stack's region ${stackRegion} is in ${want}`,
-            `another region of partition ${want}`);
+        throw new ConfigError(
+            key,
+            value,
+            `is in partition ${partitionOf(region)}, but the stack's region ${stackRegion} is in ${want}`,
+            `another region of partition ${want}`,
+        );
     }
     return region;
 }
 
 const SIZE = /^(nano|micro|small|medium|large|xlarge|[1-9]\d*xlarge|metal(-\d+xl)?)$/;
 
-function requireClass(key: string, value: unknown, what: string, prefix: string, suffix: string, example: string,
-    extra: (type: string) => boolean = () => false): string {
-    const allowed = `${what} ${prefix}<family>.<size>${suffix} whose EC2 type exists (e.g. ${example}); ` +
+function requireClass(
+    key: string,
+    value: unknown,
+    what: string,
+    prefix: string,
+    suffix: string,
+    example: string,
+    extra: (type: string) => boolean = () => false,
+): string {
+    const allowed =
+        `${what} ${prefix}<family>.<size>${suffix} whose EC2 type exists (e.g. ${example}); ` +
         "see https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html";
-    if (typeof value !== "string" || !value.startsWith(prefix) || !value.endsWith(suffix) || value.length <= prefix.length + suffix.length) {
+    if (
+        typeof value !== "string" ||
+        !value.startsWith(prefix) ||
+        !value.endsWith(suffix) ||
+        value.length <= prefix.length + suffix.length
+    ) {
         throw new ConfigError(key, value, `is not ${what}`, allowed);
     }
     const type = value.slice(prefix.length, value.length - suffix.length);
     if (knownInstanceTypes().has(type) || extra(type)) return value;
     const size = type.split(".")[1] ?? "";
     const near = closestName(type, knownInstanceTypes());
-    const problem = type.split(".").length !== 2 ? `is not ${what} (<family>.<size>)`
-        : !SIZE.test(size) ? `has no size ${JSON.stringify(size)}`
-        : `names no instance type AWS has`;
+    const problem =
+        type.split(".").length !== 2
+            ? `is not ${what} (<family>.<size>)`
+            : !SIZE.test(size)
+              ? `has no size ${JSON.stringify(size)}`
+              : `names no instance type AWS has`;
     throw new ConfigError(key, value, `${problem}${didYouMean(near && `${prefix}${near}${suffix}`)}`, allowed);
 }
 
@@ -163,6 +195,13 @@ export function requireCacheNodeType(key: string, value: unknown): string {
  * (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html).
  */
 export function requireSearchInstanceType(key: string, value: unknown): string {
-    return requireClass(key, value, "an OpenSearch instance type", "", ".search", "t3.medium.search, r7g.large.search",
-        (type) => /^(or1|or2|om2|oi2)\.(medium|large|xlarge|[1-9]\d*xlarge)$/.test(type));
+    return requireClass(
+        key,
+        value,
+        "an OpenSearch instance type",
+        "",
+        ".search",
+        "t3.medium.search, r7g.large.search",
+        (type) => /^(or1|or2|om2|oi2)\.(medium|large|xlarge|[1-9]\d*xlarge)$/.test(type),
+    );
 }

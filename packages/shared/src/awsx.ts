@@ -50,7 +50,8 @@ export function networkFromAwsxVpc(vpc: AwsxVpcLike, options: AwsxNetworkOptions
     const kind = options.privateSubnetKind ?? AwsxPrivateSubnetKind.Private;
     const key = `networkFromAwsxVpc: ${kind === AwsxPrivateSubnetKind.Private ? "privateSubnets" : "isolatedSubnets"}`;
     const privateSubnets = kind === AwsxPrivateSubnetKind.Private ? vpc.privateSubnets : vpc.isolatedSubnets;
-    const layout = pulumi.all([placed(privateSubnets), placed(vpc.publicSubnets)])
+    const layout = pulumi
+        .all([placed(privateSubnets), placed(vpc.publicSubnets)])
         .apply(([priv, pub]) => orderByZone(key, priv, pub));
     return {
         vpcId: vpc.vpc.apply((v) => v.id),
@@ -61,29 +62,44 @@ export function networkFromAwsxVpc(vpc: AwsxVpcLike, options: AwsxNetworkOptions
     };
 }
 
-interface Placed { id: string; zone: string }
+interface Placed {
+    id: string;
+    zone: string;
+}
 
 function placed(subnets: pulumi.Output<aws.ec2.Subnet[]>): pulumi.Output<Placed[]> {
-    return subnets.apply((list) => pulumi.all((list ?? []).map((s) =>
-        pulumi.all([s.id, s.availabilityZone]).apply(([id, zone]) => ({ id, zone })))));
+    return subnets.apply((list) =>
+        pulumi.all(
+            (list ?? []).map((s) => pulumi.all([s.id, s.availabilityZone]).apply(([id, zone]) => ({ id, zone }))),
+        ),
+    );
 }
 
 /** Pure: one subnet of each kind per AZ, in one AZ order (exported for tests). */
 export function orderByZone(key: string, priv: Placed[], pub: Placed[]) {
     const zones = [...new Set(priv.map((s) => s.zone))].sort();
-    if (zones.length === 0) throw new ConfigError(key, [], "has no subnets", "an awsx VPC with a subnet spec of this kind");
+    if (zones.length === 0)
+        throw new ConfigError(key, [], "has no subnets", "an awsx VPC with a subnet spec of this kind");
     const one = (list: Placed[], zone: string, what: string) => {
         const found = list.filter((s) => s.zone === zone);
         if (found.length !== 1) {
-            throw new ConfigError(`${key} (${what})`, found.map((s) => s.id), `has ${found.length} subnets in ${zone}`,
-                "exactly one per Availability Zone: one subnet spec of each kind");
+            throw new ConfigError(
+                `${key} (${what})`,
+                found.map((s) => s.id),
+                `has ${found.length} subnets in ${zone}`,
+                "exactly one per Availability Zone: one subnet spec of each kind",
+            );
         }
         return found[0].id;
     };
     const pubZones = [...new Set(pub.map((s) => s.zone))].sort();
     if (pub.length > 0 && pubZones.join() !== zones.join()) {
-        throw new ConfigError(`${key} (public)`, pubZones, "are not the private subnets' Availability Zones",
-            zones.join(", "));
+        throw new ConfigError(
+            `${key} (public)`,
+            pubZones,
+            "are not the private subnets' Availability Zones",
+            zones.join(", "),
+        );
     }
     return {
         availabilityZones: zones,

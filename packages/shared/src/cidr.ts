@@ -39,8 +39,11 @@ export function cidrSize(prefix: number): number {
 }
 
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-    return inner.prefix >= outer.prefix && inner.base >= outer.base &&
-        inner.base + cidrSize(inner.prefix) <= outer.base + cidrSize(outer.prefix);
+    return (
+        inner.prefix >= outer.prefix &&
+        inner.base >= outer.base &&
+        inner.base + cidrSize(inner.prefix) <= outer.base + cidrSize(outer.prefix)
+    );
 }
 
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
@@ -56,7 +59,13 @@ export function cidrUnionSize(cidrs: readonly Cidr[]): number {
     let total = 0;
     let end = -1;
     for (const [s, e] of spans) {
-        if (s >= end) { total += e - s; end = e; } else if (e > end) { total += e - end; end = e; }
+        if (s >= end) {
+            total += e - s;
+            end = e;
+        } else if (e > end) {
+            total += e - end;
+            end = e;
+        }
     }
     return total;
 }
@@ -78,7 +87,7 @@ export function requireCidr(key: string, value: unknown, minPrefix: number, maxP
  * broadcast address), and that never appear as a source of traffic in a security group.
  */
 export const NON_UNICAST: ReadonlyArray<[string, string]> = [
-    ["0.0.0.0/8", "\"this network\""],
+    ["0.0.0.0/8", '"this network"'],
     ["127.0.0.0/8", "loopback"],
     ["169.254.0.0/16", "link-local"],
     ["224.0.0.0/4", "multicast"],
@@ -96,8 +105,12 @@ export function requireVpcCidr(key: string, value: unknown, minPrefix: number, m
     const c = requireCidr(key, value, minPrefix, maxPrefix);
     const what = nonUnicast(c);
     if (what) {
-        throw new ConfigError(key, value, `overlaps the ${what} range, which a VPC cannot use`,
-            "a private (RFC 1918) or publicly routable unicast block, e.g. 10.0.0.0/16");
+        throw new ConfigError(
+            key,
+            value,
+            `overlaps the ${what} range, which a VPC cannot use`,
+            "a private (RFC 1918) or publicly routable unicast block, e.g. 10.0.0.0/16",
+        );
     }
     return c;
 }
@@ -113,21 +126,28 @@ export const DEFAULT_INGRESS_PREFIX_FLOOR = 16;
  * least `/floor`, and together at most as many addresses as one `/floor` block (so the internet
  * cannot be let in piecewise: `0.0.0.0/1` + `128.0.0.0/1`, or 256 /8s).
  */
-export function requireIngressCidrs(key: string, value: unknown, what: string,
-    floor: number = DEFAULT_INGRESS_PREFIX_FLOOR): Cidr[] {
+export function requireIngressCidrs(
+    key: string,
+    value: unknown,
+    what: string,
+    floor: number = DEFAULT_INGRESS_PREFIX_FLOOR,
+): Cidr[] {
     const max = cidrSize(floor);
-    const allowed = `one or more IPv4 CIDR blocks of ${what}, each /${floor} or narrower, ` +
-        `together at most ${max} addresses`;
-    if (!Array.isArray(value) || value.length === 0) throw new ConfigError(key, value, "is empty or not a list", allowed);
+    const allowed =
+        `one or more IPv4 CIDR blocks of ${what}, each /${floor} or narrower, ` + `together at most ${max} addresses`;
+    if (!Array.isArray(value) || value.length === 0)
+        throw new ConfigError(key, value, "is empty or not a list", allowed);
     const seen = new Set<string>();
     const parsed: Cidr[] = [];
     for (const text of value) {
         const c = typeof text === "string" ? parseCidr(text) : undefined;
         if (!c) throw new ConfigError(key, text, "is not a valid CIDR block", allowed);
         if (c.prefix === 0) throw new ConfigError(key, text, "opens the port to the whole internet", allowed);
-        if (c.prefix < floor) throw new ConfigError(key, text, `is wider than /${floor} (${cidrSize(c.prefix)} addresses)`, allowed);
+        if (c.prefix < floor)
+            throw new ConfigError(key, text, `is wider than /${floor} (${cidrSize(c.prefix)} addresses)`, allowed);
         const reserved = nonUnicast(c);
-        if (reserved) throw new ConfigError(key, text, `is in the ${reserved} range, never a source of traffic`, allowed);
+        if (reserved)
+            throw new ConfigError(key, text, `is in the ${reserved} range, never a source of traffic`, allowed);
         if (seen.has(text)) throw new ConfigError(key, value, `repeats ${JSON.stringify(text)}`, allowed);
         seen.add(text);
         parsed.push(c);

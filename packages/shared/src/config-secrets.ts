@@ -45,7 +45,12 @@ export class ConfigSecrets {
             if (s.length < MIN_SECRET_LENGTH) continue;
             // The forms a value takes on its way to a resource: as given, lowercased (emails,
             // host names), and escaped inside a JSON document (policies, container definitions).
-            for (const form of [s, s.toLowerCase(), JSON.stringify(s).slice(1, -1), JSON.stringify(s.toLowerCase()).slice(1, -1)]) {
+            for (const form of [
+                s,
+                s.toLowerCase(),
+                JSON.stringify(s).slice(1, -1),
+                JSON.stringify(s.toLowerCase()).slice(1, -1),
+            ]) {
                 this.needles.add(form.toLowerCase());
             }
             this.pattern = undefined;
@@ -55,7 +60,13 @@ export class ConfigSecrets {
     /** Whether `text` holds a secret value (case-insensitively), also inside base64 or gzipped base64 (user data). */
     holdsSecret(text: string): boolean {
         if (this.needles.size === 0 || text.length < MIN_SECRET_LENGTH) return false;
-        this.pattern ??= new RegExp([...this.needles].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "i");
+        this.pattern ??= new RegExp(
+            [...this.needles]
+                .sort((a, b) => b.length - a.length)
+                .map(escapeRegExp)
+                .join("|"),
+            "i",
+        );
         if (this.pattern.test(text)) return true;
         const decoded = decodeBase64(text);
         return decoded !== undefined && this.pattern.test(decoded);
@@ -81,7 +92,10 @@ export class ConfigSecrets {
         if (typeof v === "string") return this.holdsSecret(v) ? pulumi.secret(v) : v;
         if (v === null || typeof v !== "object") return v;
         if (pulumi.Output.isInstance(v)) return (v as pulumi.Output<unknown>).apply((x: unknown) => this.walk(x));
-        if (v instanceof Promise) return (pulumi.output(v as pulumi.Input<unknown>) as pulumi.Output<unknown>).apply((x: unknown) => this.walk(x));
+        if (v instanceof Promise)
+            return (pulumi.output(v as pulumi.Input<unknown>) as pulumi.Output<unknown>).apply((x: unknown) =>
+                this.walk(x),
+            );
         if (Array.isArray(v)) return v.map((x) => this.walk(x));
         const proto = Object.getPrototypeOf(v);
         if (proto !== Object.prototype && proto !== null) return v;
@@ -101,9 +115,11 @@ export class ConfigSecrets {
         const props = this.mark(args.props);
         // additionalSecretOutputs is an option of custom resources only.
         // (`isInstance` reads a flag set only once the constructor returns; the prototype is there already.)
-        const derived = !(args.resource instanceof pulumi.CustomResource) ? [] : Object.entries(DERIVED_OUTPUTS)
-            .filter(([input]) => args.props[input] !== undefined && this.holdsPlainSecret(args.props[input]))
-            .flatMap(([, outputs]) => outputs);
+        const derived = !(args.resource instanceof pulumi.CustomResource)
+            ? []
+            : Object.entries(DERIVED_OUTPUTS)
+                  .filter(([input]) => args.props[input] !== undefined && this.holdsPlainSecret(args.props[input]))
+                  .flatMap(([, outputs]) => outputs);
         if (derived.length === 0) return { props, opts: args.opts };
         const given = (args.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? [];
         const additional = [...new Set([...given, ...derived])];

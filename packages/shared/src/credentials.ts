@@ -11,7 +11,10 @@
  */
 export const CREDENTIAL_SHORT_NAME =
     /PASSPHRASE|SIGNING|(^|_)(PG|DB|MYSQL_?|REDIS_?)?PASS(_|$)|(^|_)AUTH(_|$)|(^|_)(JWT|SALT|PEPPER|DSN)(_|$)|(^|_)COOKIE_?SIG/i;
-export const CREDENTIAL_NAME = new RegExp(`PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|${CREDENTIAL_SHORT_NAME.source}`, "i");
+export const CREDENTIAL_NAME = new RegExp(
+    `PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|${CREDENTIAL_SHORT_NAME.source}`,
+    "i",
+);
 
 /** `scheme://user:password@host...`: a password inside a URL (a database DSN, a broker URL). */
 export const CREDENTIAL_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/;

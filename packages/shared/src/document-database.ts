@@ -125,96 +125,153 @@ export class DocumentDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: DocumentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("DocumentDatabase", name, args);
         validateDocumentDatabaseArgs(name, args);
-        super("citadel:shared:DocumentDatabase", name, {}, withTags(argKeys("DocumentDatabase", name)("tags"), args.tags, opts));
+        super(
+            "citadel:shared:DocumentDatabase",
+            name,
+            {},
+            withTags(argKeys("DocumentDatabase", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
         const engineVersion = args.engineVersion ?? "5.0";
 
-        const sg = new ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.network.vpcId,
-            description: "DocumentDB: 27017 from the application's security groups only",
-        }, parent);
-        args.allowedSecurityGroupIds.forEach((source, i) => new vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
-            securityGroupId: sg.id,
-            description: "DocumentDB from an allowed security group",
-            ipProtocol: "tcp", fromPort: DOCUMENTDB_PORT, toPort: DOCUMENTDB_PORT,
-            referencedSecurityGroupId: source,
-        }, parent));
+        const sg = new ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.network.vpcId,
+                description: "DocumentDB: 27017 from the application's security groups only",
+            },
+            parent,
+        );
+        args.allowedSecurityGroupIds.forEach(
+            (source, i) =>
+                new vpc.SecurityGroupIngressRule(
+                    `${name}-from-${i}`,
+                    {
+                        securityGroupId: sg.id,
+                        description: "DocumentDB from an allowed security group",
+                        ipProtocol: "tcp",
+                        fromPort: DOCUMENTDB_PORT,
+                        toPort: DOCUMENTDB_PORT,
+                        referencedSecurityGroupId: source,
+                    },
+                    parent,
+                ),
+        );
 
-        const subnets = new docdb.SubnetGroup(`${name}-subnets`, {
-            subnetIds: args.network.privateSubnetIds,
-            description: "Private subnets only",
-        }, parent);
-        const params = new docdb.ClusterParameterGroup(`${name}-params`, {
-            family: `docdb${engineVersion}`,
-            description: "TLS required; audit (DDL, authentication) and profiler logs",
-            parameters: DOCUMENTDB_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
-        }, parent);
+        const subnets = new docdb.SubnetGroup(
+            `${name}-subnets`,
+            {
+                subnetIds: args.network.privateSubnetIds,
+                description: "Private subnets only",
+            },
+            parent,
+        );
+        const params = new docdb.ClusterParameterGroup(
+            `${name}-params`,
+            {
+                family: `docdb${engineVersion}`,
+                description: "TLS required; audit (DDL, authentication) and profiler logs",
+                parameters: DOCUMENTDB_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
+            },
+            parent,
+        );
 
         // Fixed, as PostgresDatabase's: DocumentDB exports to log groups named after the cluster, and
         // they must exist first, with a retention and the key, or DocumentDB creates them unencrypted
         // and kept forever.
         const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
-        const logGroups = DOCUMENTDB_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
-            name: `/aws/docdb/${identifier}/${kind}`,
-            retentionInDays: args.logRetentionInDays ?? 365,
-            kmsKeyId: args.kmsKeyArn,
-        }, parent));
+        const logGroups = DOCUMENTDB_LOG_EXPORTS.map(
+            (kind) =>
+                new cloudwatch.LogGroup(
+                    `${name}-${kind}-logs`,
+                    {
+                        name: `/aws/docdb/${identifier}/${kind}`,
+                        retentionInDays: args.logRetentionInDays ?? 365,
+                        kmsKeyId: args.kmsKeyArn,
+                    },
+                    parent,
+                ),
+        );
 
-        const cluster = new docdb.Cluster(`${name}`, {
-            clusterIdentifier: identifier,
-            engine: "docdb",
-            engineVersion,
-            masterUsername: args.masterUsername ?? "citadel",
-            // DocumentDB keeps the password in Secrets Manager (MasterUserSecret); none passes through state.
-            // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/docdb/aws.sdk.kotlin.services.docdb.model/-modify-db-cluster-request/manage-master-user-password.html
-            manageMasterUserPassword: true,
-            storageEncrypted: true,
-            kmsKeyId: args.kmsKeyArn,
-            dbSubnetGroupName: subnets.name,
-            vpcSecurityGroupIds: [sg.id],
-            dbClusterParameterGroupName: params.name,
-            backupRetentionPeriod: args.backupRetentionInDays ?? 15,
-            preferredBackupWindow: "02:00-03:00",
-            preferredMaintenanceWindow: "sun:04:00-sun:05:00",
-            deletionProtection: args.deletionProtection ?? false,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${identifier}-final`,
-            enabledCloudwatchLogsExports: [...DOCUMENTDB_LOG_EXPORTS],
-            allowMajorVersionUpgrade: false,
-            tags: backupTags(),
-        // The cluster inherits the component's `protect` resource option (Pulumi's, the one way to protect).
-        }, { parent: this, dependsOn: logGroups });
+        const cluster = new docdb.Cluster(
+            `${name}`,
+            {
+                clusterIdentifier: identifier,
+                engine: "docdb",
+                engineVersion,
+                masterUsername: args.masterUsername ?? "citadel",
+                // DocumentDB keeps the password in Secrets Manager (MasterUserSecret); none passes through state.
+                // https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/docdb/aws.sdk.kotlin.services.docdb.model/-modify-db-cluster-request/manage-master-user-password.html
+                manageMasterUserPassword: true,
+                storageEncrypted: true,
+                kmsKeyId: args.kmsKeyArn,
+                dbSubnetGroupName: subnets.name,
+                vpcSecurityGroupIds: [sg.id],
+                dbClusterParameterGroupName: params.name,
+                backupRetentionPeriod: args.backupRetentionInDays ?? 15,
+                preferredBackupWindow: "02:00-03:00",
+                preferredMaintenanceWindow: "sun:04:00-sun:05:00",
+                deletionProtection: args.deletionProtection ?? false,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: `${identifier}-final`,
+                enabledCloudwatchLogsExports: [...DOCUMENTDB_LOG_EXPORTS],
+                allowMajorVersionUpgrade: false,
+                tags: backupTags(),
+                // The cluster inherits the component's `protect` resource option (Pulumi's, the one way to protect).
+            },
+            { parent: this, dependsOn: logGroups },
+        );
 
         const count = args.instanceCount ?? 1;
         for (let i = 0; i < count; i++) {
-            const instance = new docdb.ClusterInstance(`${name}-${i}`, {
-                clusterIdentifier: cluster.id,
-                instanceClass: args.instanceClass ?? "db.t4g.medium",
-                autoMinorVersionUpgrade: true,
-                caCertIdentifier: "rds-ca-rsa2048-g1",
-                promotionTier: i,
-            }, parent);
+            const instance = new docdb.ClusterInstance(
+                `${name}-${i}`,
+                {
+                    clusterIdentifier: cluster.id,
+                    instanceClass: args.instanceClass ?? "db.t4g.medium",
+                    autoMinorVersionUpgrade: true,
+                    caCertIdentifier: "rds-ca-rsa2048-g1",
+                    promotionTier: i,
+                },
+                parent,
+            );
             if (args.alarms) {
                 // https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html (AWS/DocDB, DBInstanceIdentifier)
-                createAlarms(this, `${name}-${i}`, args.alarms, [{
-                    id: "cpu", description: `DocumentDB instance ${i} of ${name}: CPU at 80 % or more for 10 minutes`,
-                    namespace: "AWS/DocDB", metricName: "CPUUtilization", dimensions: { DBInstanceIdentifier: instance.identifier },
-                    statistic: "Average", comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 80,
-                    period: 60, evaluationPeriods: 10, treatMissingData: "missing",
-                }]);
+                createAlarms(this, `${name}-${i}`, args.alarms, [
+                    {
+                        id: "cpu",
+                        description: `DocumentDB instance ${i} of ${name}: CPU at 80 % or more for 10 minutes`,
+                        namespace: "AWS/DocDB",
+                        metricName: "CPUUtilization",
+                        dimensions: { DBInstanceIdentifier: instance.identifier },
+                        statistic: "Average",
+                        comparisonOperator: "GreaterThanOrEqualToThreshold",
+                        threshold: 80,
+                        period: 60,
+                        evaluationPeriods: 10,
+                        treatMissingData: "missing",
+                    },
+                ]);
             }
         }
 
         if (args.alarms && count > 1) {
-            createAlarms(this, name, args.alarms, [{
-                id: "replica-lag", description: `DocumentDB cluster ${name}: a replica is behind the primary for 15 minutes`,
-                namespace: "AWS/DocDB", metricName: "DBClusterReplicaLagMaximum",
-                dimensions: { DBClusterIdentifier: cluster.clusterIdentifier },
-                statistic: "Maximum", comparisonOperator: "GreaterThanOrEqualToThreshold",
-                threshold: args.alarms.replicaLagMilliseconds ?? 1000, period: 300, evaluationPeriods: 3,
-                // Published only while the cluster has replicas; nothing to judge otherwise.
-                treatMissingData: "notBreaching",
-            }]);
+            createAlarms(this, name, args.alarms, [
+                {
+                    id: "replica-lag",
+                    description: `DocumentDB cluster ${name}: a replica is behind the primary for 15 minutes`,
+                    namespace: "AWS/DocDB",
+                    metricName: "DBClusterReplicaLagMaximum",
+                    dimensions: { DBClusterIdentifier: cluster.clusterIdentifier },
+                    statistic: "Maximum",
+                    comparisonOperator: "GreaterThanOrEqualToThreshold",
+                    threshold: args.alarms.replicaLagMilliseconds ?? 1000,
+                    period: 300,
+                    evaluationPeriods: 3,
+                    // Published only while the cluster has replicas; nothing to judge otherwise.
+                    treatMissingData: "notBreaching",
+                },
+            ]);
         }
 
         this.endpoint = cluster.endpoint;
@@ -224,7 +281,11 @@ export class DocumentDatabase extends pulumi.ComponentResource {
         this.masterUserSecretArn = cluster.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
         this.clusterArn = cluster.arn;
         this.clusterIdentifier = cluster.clusterIdentifier;
-        this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId, masterUserSecretArn: this.masterUserSecretArn });
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            securityGroupId: this.securityGroupId,
+            masterUserSecretArn: this.masterUserSecretArn,
+        });
     }
 }
 
@@ -234,7 +295,11 @@ export class DocumentDatabase extends pulumi.ComponentResource {
  * https://docs.aws.amazon.com/documentdb/latest/developerguide/API_CreateDBCluster.html
  */
 export function documentDbIdentifier(project: string, stack: string, name: string): string {
-    const id = `${project}-${stack}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-{2,}/g, "-").replace(/-+$/, "");
+    const id = `${project}-${stack}-${name}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .replace(/-{2,}/g, "-")
+        .replace(/-+$/, "");
     return /^[a-z]/.test(id) ? id : `d-${id}`.replace(/-{2,}/g, "-");
 }
 
@@ -242,30 +307,62 @@ export function validateDocumentDatabaseArgs(name: string, args: DocumentDatabas
     const key = argKeys("DocumentDatabase", name);
     refuseRenamed(key, args, { logRetentionDays: "logRetentionInDays", backupRetentionDays: "backupRetentionInDays" });
     if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
-        throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
-            "leaves the database reachable by no one", "one or more security group ids");
+        throw new ConfigError(
+            key("allowedSecurityGroupIds"),
+            args.allowedSecurityGroupIds,
+            "leaves the database reachable by no one",
+            "one or more security group ids",
+        );
     }
     if (args.masterUsername !== undefined) {
         if (!/^[A-Za-z][A-Za-z0-9]{0,62}$/.test(args.masterUsername)) {
-            throw new ConfigError(key("masterUsername"), args.masterUsername, "is not a valid DocumentDB user name",
-                "a letter followed by up to 62 letters or digits");
+            throw new ConfigError(
+                key("masterUsername"),
+                args.masterUsername,
+                "is not a valid DocumentDB user name",
+                "a letter followed by up to 62 letters or digits",
+            );
         }
         if (["admin", "serviceadmin"].includes(args.masterUsername.toLowerCase())) {
-            throw new ConfigError(key("masterUsername"), args.masterUsername, "is reserved by DocumentDB", "any other name");
+            throw new ConfigError(
+                key("masterUsername"),
+                args.masterUsername,
+                "is reserved by DocumentDB",
+                "any other name",
+            );
         }
     }
-    if (args.engineVersion !== undefined && !(DOCUMENTDB_ENGINE_VERSIONS as readonly string[]).includes(args.engineVersion)) {
-        throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a DocumentDB engine version",
-            DOCUMENTDB_ENGINE_VERSIONS.join(" | "));
+    if (
+        args.engineVersion !== undefined &&
+        !(DOCUMENTDB_ENGINE_VERSIONS as readonly string[]).includes(args.engineVersion)
+    ) {
+        throw new ConfigError(
+            key("engineVersion"),
+            args.engineVersion,
+            "is not a DocumentDB engine version",
+            DOCUMENTDB_ENGINE_VERSIONS.join(" | "),
+        );
     }
-    if (args.instanceClass !== undefined) requireDbInstanceClass(key("instanceClass"), args.instanceClass, "a DocumentDB instance class");
+    if (args.instanceClass !== undefined)
+        requireDbInstanceClass(key("instanceClass"), args.instanceClass, "a DocumentDB instance class");
     if (args.instanceCount !== undefined) requireInteger(key("instanceCount"), args.instanceCount, 1, 16);
-    if (args.backupRetentionInDays !== undefined) requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
+    if (args.backupRetentionInDays !== undefined)
+        requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
     if (args.logRetentionInDays !== undefined) requireLogRetention(key("logRetentionInDays"), args.logRetentionInDays);
-    requireThreshold(key("alarms.replicaLagMilliseconds"), args.alarms?.replicaLagMilliseconds, 1, 3_600_000, "milliseconds");
+    requireThreshold(
+        key("alarms.replicaLagMilliseconds"),
+        args.alarms?.replicaLagMilliseconds,
+        1,
+        3_600_000,
+        "milliseconds",
+    );
     const identifier = documentDbIdentifier(pulumi.getProject(), pulumi.getStack(), name);
     if (identifier.length > 63) {
-        throw new ConfigError(key("name"), name, `makes the cluster identifier ${identifier} longer than 63 characters`,
-            "a shorter component name");
+        throw new ConfigError(
+            key("name"),
+            name,
+            `makes the cluster identifier ${identifier} longer than 63 characters`,
+            "a shorter component name",
+        );
     }
 }

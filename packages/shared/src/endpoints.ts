@@ -10,7 +10,8 @@ import { ConfigError } from "./errors";
 // RFC 5322 dot-atom local part and a DNS domain with an alphabetic TLD: the bare address SNS takes.
 // A display name (`Ops <ops@example.com>`), angle brackets, quotes, comments or white space are
 // not an address SNS can subscribe.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const EMAIL =
+    /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 
 /**
  * A bare email address, `name@example.com`: refused with a named reason when it has a display name
@@ -19,8 +20,10 @@ const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]
  */
 export function requireEmailAddress(key: string, value: unknown): string {
     const allowed = "a bare address name@example.com (no display name, angle brackets or spaces)";
-    if (typeof value !== "string" || value === "") throw new ConfigError(key, value, "is not an email address", allowed);
-    if (/[<>]/.test(value)) throw new ConfigError(key, value, "has a display name or angle brackets; SNS takes the address alone", allowed);
+    if (typeof value !== "string" || value === "")
+        throw new ConfigError(key, value, "is not an email address", allowed);
+    if (/[<>]/.test(value))
+        throw new ConfigError(key, value, "has a display name or angle brackets; SNS takes the address alone", allowed);
     if (/\s/.test(value)) throw new ConfigError(key, value, "contains white space", allowed);
     if (value.length > 254 || value.indexOf("@") > 64 || !EMAIL.test(value)) {
         throw new ConfigError(key, value, "is not an email address", allowed);
@@ -30,9 +33,14 @@ export function requireEmailAddress(key: string, value: unknown): string {
 
 /** Ranges no public webhook lives in: private (RFC 1918), shared (CGNAT), benchmarking, documentation. */
 const NOT_PUBLIC: ReadonlyArray<[string, string]> = [
-    ["10.0.0.0/8", "private"], ["172.16.0.0/12", "private"], ["192.168.0.0/16", "private"],
-    ["100.64.0.0/10", "shared (carrier-grade NAT)"], ["198.18.0.0/15", "benchmarking"],
-    ["192.0.2.0/24", "documentation"], ["198.51.100.0/24", "documentation"], ["203.0.113.0/24", "documentation"],
+    ["10.0.0.0/8", "private"],
+    ["172.16.0.0/12", "private"],
+    ["192.168.0.0/16", "private"],
+    ["100.64.0.0/10", "shared (carrier-grade NAT)"],
+    ["198.18.0.0/15", "benchmarking"],
+    ["192.0.2.0/24", "documentation"],
+    ["198.51.100.0/24", "documentation"],
+    ["203.0.113.0/24", "documentation"],
 ];
 
 /** Why an IPv4 address is no public unicast address, or undefined. */
@@ -52,7 +60,8 @@ function notPublic6(host: string): string | undefined {
     if (a.isInSubnet(new Address6("fc00::/7"))) return "unique local (private)";
     if (a.isInSubnet(new Address6("::/128"))) return "unspecified";
     // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible forms reach the IPv4 address inside them.
-    if (a.isInSubnet(new Address6("::ffff:0:0/96")) || a.isInSubnet(new Address6("::/96"))) return notPublic4(a.to4().correctForm());
+    if (a.isInSubnet(new Address6("::ffff:0:0/96")) || a.isInSubnet(new Address6("::/96")))
+        return notPublic4(a.to4().correctForm());
     return undefined;
 }
 
@@ -74,18 +83,34 @@ export function requirePublicHttpsUrl(key: string, value: unknown): string {
     } catch {
         throw new ConfigError(key, value, "is not an https:// URL", allowed);
     }
-    if (url.protocol !== "https:") throw new ConfigError(key, value, `is not an https:// URL (${url.protocol.replace(/:$/, "")}: alerts would travel in clear text or nowhere)`, allowed);
+    if (url.protocol !== "https:")
+        throw new ConfigError(
+            key,
+            value,
+            `is not an https:// URL (${url.protocol.replace(/:$/, "")}: alerts would travel in clear text or nowhere)`,
+            allowed,
+        );
     if (url.username !== "" || url.password !== "") {
-        throw new ConfigError(key, "(a URL with credentials, not shown)", "has credentials (user:password@) in it, which would be stored in state", allowed);
+        throw new ConfigError(
+            key,
+            "(a URL with credentials, not shown)",
+            "has credentials (user:password@) in it, which would be stored in state",
+            allowed,
+        );
     }
     // A trailing dot names the same host (`localhost.`).
     const host = url.hostname.toLowerCase().replace(/\.$/, "");
     const v6 = /^\[(.*)\]$/.exec(host)?.[1];
-    const why = v6 !== undefined ? notPublic6(v6)
-        : /^[\d.]+$/.test(host) ? notPublic4(host) ?? (parseCidr(`${host}/32`) ? undefined : "unparseable")
-        : host === "localhost" || host.endsWith(".localhost") ? "loopback"
-        : !host.includes(".") || /\.(local|internal|lan|home|corp|localdomain)$/.test(host) ? "not a public DNS name"
-        : undefined;
+    const why =
+        v6 !== undefined
+            ? notPublic6(v6)
+            : /^[\d.]+$/.test(host)
+              ? (notPublic4(host) ?? (parseCidr(`${host}/32`) ? undefined : "unparseable"))
+              : host === "localhost" || host.endsWith(".localhost")
+                ? "loopback"
+                : !host.includes(".") || /\.(local|internal|lan|home|corp|localdomain)$/.test(host)
+                  ? "not a public DNS name"
+                  : undefined;
     if (why) throw new ConfigError(key, value, `has a host SNS cannot reach (${host}: ${why})`, allowed);
     return value;
 }
@@ -94,7 +119,11 @@ export function requirePublicHttpsUrl(key: string, value: unknown): string {
  * An IPv4 unicast address a security group rule can name, e.g. a DICOM peer's: not 0.0.0.0 (or the
  * rest of "this network"), loopback, link-local, multicast, the broadcast address or class E.
  */
-export function requireUnicastAddress(key: string, value: unknown, allowed = "an IPv4 unicast address a.b.c.d"): string {
+export function requireUnicastAddress(
+    key: string,
+    value: unknown,
+    allowed = "an IPv4 unicast address a.b.c.d",
+): string {
     const c = typeof value === "string" ? parseCidr(`${value}/32`) : undefined;
     if (!c) throw new ConfigError(key, value, "is not an IPv4 address", allowed);
     const why = nonUnicast(c);

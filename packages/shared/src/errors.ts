@@ -104,7 +104,13 @@ export function requireUnique(key: string, values: readonly string[], allowed: s
  * For checks that must wait for a resolved value: the same message as ConfigError, as a Pulumi
  * `ResourceError` on the component (stack hidden), so the CLI reports it against that resource.
  */
-export function lateConfigError(resource: pulumi.Resource | undefined, key: string, value: unknown, problem: string, allowed: string): pulumi.ResourceError {
+export function lateConfigError(
+    resource: pulumi.Resource | undefined,
+    key: string,
+    value: unknown,
+    problem: string,
+    allowed: string,
+): pulumi.ResourceError {
     return new pulumi.ResourceError(new ConfigError(key, value, problem, allowed).message, resource, true);
 }
 
@@ -115,8 +121,12 @@ export function lateConfigError(resource: pulumi.Resource | undefined, key: stri
  */
 export function requireArgs(component: string, name: string, args: unknown): void {
     if (args === null || typeof args !== "object" || Array.isArray(args)) {
-        throw new ConfigError(`${component} ${JSON.stringify(name)}: args`, args, "is not an object",
-            `${component}Args, an object with the component's arguments (see its README)`);
+        throw new ConfigError(
+            `${component} ${JSON.stringify(name)}: args`,
+            args,
+            "is not an object",
+            `${component}Args, an object with the component's arguments (see its README)`,
+        );
     }
 }
 
@@ -126,8 +136,14 @@ export function requireArgs(component: string, name: string, args: unknown): voi
  * property" names the AWS resource's property, or a service default (an AWS-managed key) applies.
  */
 export function requireInput(key: string, value: unknown, allowed: string): void {
-    if (value === undefined || value === null || value === "" || (typeof value !== "string" && !pulumi.Output.isInstance(value) &&
-        !(typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"))) {
+    if (
+        value === undefined ||
+        value === null ||
+        value === "" ||
+        (typeof value !== "string" &&
+            !pulumi.Output.isInstance(value) &&
+            !(typeof value === "object" && typeof (value as PromiseLike<unknown>).then === "function"))
+    ) {
         throw new ConfigError(key, value, "is required", allowed);
     }
 }
@@ -145,7 +161,12 @@ export function refuseRenamed(keyOf: KeyOf, args: object | undefined, renamed: R
         for (const part of old.split(".")) value = value === undefined || value === null ? undefined : value[part];
         if (value !== undefined) {
             const path = old.split(".").slice(0, -1).concat(now).join(".");
-            throw new ConfigError(keyOf(old), value, `is the old name of ${path}`, `${path} (renamed in 0.2.0: one name per concept across Citadel)`);
+            throw new ConfigError(
+                keyOf(old),
+                value,
+                `is the old name of ${path}`,
+                `${path} (renamed in 0.2.0: one name per concept across Citadel)`,
+            );
         }
     }
 }
@@ -157,7 +178,11 @@ export function refuseRenamed(keyOf: KeyOf, args: object | undefined, renamed: R
  * value. Use the returned value downstream so the late check is on the path to that resource.
  * `undefined` passes through (optional arguments check their presence themselves).
  */
-export function checkedInput<T extends pulumi.Input<string> | undefined>(key: string, value: T, check: (key: string, value: unknown) => unknown): T {
+export function checkedInput<T extends pulumi.Input<string> | undefined>(
+    key: string,
+    value: T,
+    check: (key: string, value: unknown) => unknown,
+): T {
     if (value === undefined) return value;
     if (typeof value === "string") {
         check(key, value);

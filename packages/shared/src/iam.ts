@@ -40,21 +40,25 @@ export function policyJson(statements: PolicyStatement[]): string {
 
 /** Trust policy for a role assumed by an AWS service, pinned to this account (confused-deputy guard). */
 export function serviceTrustPolicy(service: string, accountId: string): string {
-    return policyJson([{
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    }]);
+    return policyJson([
+        {
+            Effect: "Allow",
+            Principal: { Service: service },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    ]);
 }
 
 /** Trust policy for EC2 instance roles; EC2 sends no SourceAccount, so none is required. */
 export function ec2TrustPolicy(dnsSuffix = "amazonaws.com"): string {
-    return policyJson([{
-        Effect: "Allow",
-        Principal: { Service: `ec2.${dnsSuffix}` },
-        Action: "sts:AssumeRole",
-    }]);
+    return policyJson([
+        {
+            Effect: "Allow",
+            Principal: { Service: `ec2.${dnsSuffix}` },
+            Action: "sts:AssumeRole",
+        },
+    ]);
 }
 
 /**
@@ -67,33 +71,48 @@ export function ec2TrustPolicy(dnsSuffix = "amazonaws.com"): string {
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
  */
 export function sessionManagerStatements(): PolicyStatement[] {
-    return [{
-        Sid: "SessionManagerAgent",
-        Effect: "Allow",
-        Action: [
-            "ssm:UpdateInstanceInformation",
-            "ssmmessages:CreateControlChannel",
-            "ssmmessages:CreateDataChannel",
-            "ssmmessages:OpenControlChannel",
-            "ssmmessages:OpenDataChannel",
-        ],
-        Resource: "*",
-    }, {
-        // Run Command (which Patch Manager's AWS-RunPatchBaseline uses), associations and inventory:
-        // the rest of AmazonSSMManagedInstanceCore, without its ssm:GetParameter(s) on every parameter.
-        // https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
-        Sid: "SystemsManagerAgent",
-        Effect: "Allow",
-        Action: [
-            "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage",
-            "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
-            "ssm:DescribeAssociation", "ssm:DescribeDocument", "ssm:GetDeployablePatchSnapshotForInstance",
-            "ssm:GetDocument", "ssm:GetManifest", "ssm:ListAssociations", "ssm:ListInstanceAssociations",
-            "ssm:PutComplianceItems", "ssm:PutConfigurePackageResult", "ssm:PutInventory",
-            "ssm:UpdateAssociationStatus", "ssm:UpdateInstanceAssociationStatus",
-        ],
-        Resource: "*",
-    }];
+    return [
+        {
+            Sid: "SessionManagerAgent",
+            Effect: "Allow",
+            Action: [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            Resource: "*",
+        },
+        {
+            // Run Command (which Patch Manager's AWS-RunPatchBaseline uses), associations and inventory:
+            // the rest of AmazonSSMManagedInstanceCore, without its ssm:GetParameter(s) on every parameter.
+            // https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html
+            Sid: "SystemsManagerAgent",
+            Effect: "Allow",
+            Action: [
+                "ec2messages:AcknowledgeMessage",
+                "ec2messages:DeleteMessage",
+                "ec2messages:FailMessage",
+                "ec2messages:GetEndpoint",
+                "ec2messages:GetMessages",
+                "ec2messages:SendReply",
+                "ssm:DescribeAssociation",
+                "ssm:DescribeDocument",
+                "ssm:GetDeployablePatchSnapshotForInstance",
+                "ssm:GetDocument",
+                "ssm:GetManifest",
+                "ssm:ListAssociations",
+                "ssm:ListInstanceAssociations",
+                "ssm:PutComplianceItems",
+                "ssm:PutConfigurePackageResult",
+                "ssm:PutInventory",
+                "ssm:UpdateAssociationStatus",
+                "ssm:UpdateInstanceAssociationStatus",
+            ],
+            Resource: "*",
+        },
+    ];
 }
 
 /** Actions that read SSM parameters: no instance role gets them on `*` (see sessionManagerStatements). */

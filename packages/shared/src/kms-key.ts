@@ -89,8 +89,12 @@ export class KmsKey extends pulumi.ComponentResource {
     /** The key's alias, `alias/<name>`, as shown in the console. */
     readonly aliasName: pulumi.Output<string>;
 
-    constructor(name: string, args: KmsKeyArgs, opts?: pulumi.ComponentResourceOptions,
-        extension: KmsKeyPolicyExtension = {}) {
+    constructor(
+        name: string,
+        args: KmsKeyArgs,
+        opts?: pulumi.ComponentResourceOptions,
+        extension: KmsKeyPolicyExtension = {},
+    ) {
         const services = validateKmsKeyArgs(name, args);
         super("citadel:shared:KmsKey", name, {}, withTags(argKeys("KmsKey", name)("tags"), args.tags, opts));
 
@@ -98,32 +102,45 @@ export class KmsKey extends pulumi.ComponentResource {
         const statements = pulumi
             .all([ctx.accountId, ctx.partition, args.region ?? ctx.region, ctx.dnsSuffix])
             .apply(([accountId, partition, region, dnsSuffix]) =>
-                kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services }));
+                kmsKeyPolicyStatements({ accountId, partition, region, dnsSuffix, services }),
+            );
         const deferred = extension.deferredPolicyStatements;
 
-        const key = new kms.Key(`${name}-key`, {
-            description: args.description,
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: args.deletionWindowInDays ?? 30,
-            // A key's policy is managed either here or by one KeyPolicy, never both (they would undo
-            // each other at every update).
-            policy: deferred ? undefined : statements.apply(policyJson),
-            region: args.region,
-        }, { parent: this });
-        if (deferred) {
-            new kms.KeyPolicy(`${name}-key-policy`, {
-                keyId: key.keyId,
-                policy: pulumi.all([statements, deferred]).apply(([own, more]) => policyJson([...own, ...more])),
+        const key = new kms.Key(
+            `${name}-key`,
+            {
+                description: args.description,
+                enableKeyRotation: true,
+                rotationPeriodInDays: 365,
+                deletionWindowInDays: args.deletionWindowInDays ?? 30,
+                // A key's policy is managed either here or by one KeyPolicy, never both (they would undo
+                // each other at every update).
+                policy: deferred ? undefined : statements.apply(policyJson),
                 region: args.region,
-            }, { parent: this });
+            },
+            { parent: this },
+        );
+        if (deferred) {
+            new kms.KeyPolicy(
+                `${name}-key-policy`,
+                {
+                    keyId: key.keyId,
+                    policy: pulumi.all([statements, deferred]).apply(([own, more]) => policyJson([...own, ...more])),
+                    region: args.region,
+                },
+                { parent: this },
+            );
         }
 
-        const alias = new kms.Alias(`${name}-alias`, {
-            namePrefix: `alias/${name}-`,
-            targetKeyId: key.keyId,
-            region: args.region,
-        }, { parent: this });
+        const alias = new kms.Alias(
+            `${name}-alias`,
+            {
+                namePrefix: `alias/${name}-`,
+                targetKeyId: key.keyId,
+                region: args.region,
+            },
+            { parent: this },
+        );
 
         this.arn = key.arn;
         this.keyId = key.keyId;
@@ -138,9 +155,18 @@ export function validateKmsKeyArgs(name: string, args: KmsKeyArgs): KeyService[]
     // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Description: 0..8192 characters);
     // a line break or other control character would garble every console, log and audit line that shows it.
     if (typeof args.description !== "string" || args.description.trim() === "" || args.description.length > 8192) {
-        throw new ConfigError(key("description"), args.description, "is not a description", "1..8192 characters of text");
+        throw new ConfigError(
+            key("description"),
+            args.description,
+            "is not a description",
+            "1..8192 characters of text",
+        );
     }
-    requireSafeText(key("description"), args.description, "1..8192 characters without control characters or line separators");
+    requireSafeText(
+        key("description"),
+        args.description,
+        "1..8192 characters without control characters or line separators",
+    );
     if (args.deletionWindowInDays !== undefined) {
         requireInteger(key("deletionWindowInDays"), args.deletionWindowInDays, 7, 30);
     }
@@ -170,13 +196,15 @@ export interface KeyPolicyContext {
 export function kmsKeyPolicyStatements(c: KeyPolicyContext): PolicyStatement[] {
     const account = `arn:${c.partition}:iam::${c.accountId}:root`;
     const sameAccount = { StringEquals: { "aws:SourceAccount": c.accountId } };
-    const statements: PolicyStatement[] = [{
-        Sid: "AccountAdministersKeyThroughIam",
-        Effect: "Allow",
-        Principal: { AWS: account },
-        Action: "kms:*",
-        Resource: "*",
-    }];
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "AccountAdministersKeyThroughIam",
+            Effect: "Allow",
+            Principal: { AWS: account },
+            Action: "kms:*",
+            Resource: "*",
+        },
+    ];
     const use = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
     for (const service of c.services) {
         switch (service) {
@@ -189,8 +217,7 @@ export function kmsKeyPolicyStatements(c: KeyPolicyContext): PolicyStatement[] {
                     Resource: "*",
                     Condition: {
                         ArnLike: {
-                            "kms:EncryptionContext:aws:logs:arn":
-                                `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*`,
+                            "kms:EncryptionContext:aws:logs:arn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:log-group:*`,
                         },
                     },
                 });

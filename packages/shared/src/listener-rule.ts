@@ -46,24 +46,43 @@ export interface ListenerRuleKeys {
  * values the component adds itself (an origin header).
  * @throws ConfigError
  */
-export function requireListenerRuleQuotas(keys: ListenerRuleKeys, c: ListenerRuleConditionValues, reservedNote = ""): void {
+export function requireListenerRuleQuotas(
+    keys: ListenerRuleKeys,
+    c: ListenerRuleConditionValues,
+    reservedNote = "",
+): void {
     const key = keys.rule;
     const q = LISTENER_RULE_QUOTAS;
     const header = c.headerValues ?? [];
-    for (const [field, values] of [["paths", c.paths], ["hosts", c.hosts]] as const) {
+    for (const [field, values] of [
+        ["paths", c.paths],
+        ["hosts", c.hosts],
+    ] as const) {
         if (values.length > q.matchEvaluationsPerCondition) {
-            throw new ConfigError(keys[field], values, `has ${values.length} values`,
-                `at most ${q.matchEvaluationsPerCondition} (a listener rule condition takes 3 match evaluations)`);
+            throw new ConfigError(
+                keys[field],
+                values,
+                `has ${values.length} values`,
+                `at most ${q.matchEvaluationsPerCondition} (a listener rule condition takes 3 match evaluations)`,
+            );
         }
     }
     const evaluations = c.paths.length + c.hosts.length + header.length;
     if (evaluations > q.matchEvaluationsPerRule) {
-        throw new ConfigError(key, { paths: c.paths, hosts: c.hosts }, `has ${c.paths.length + c.hosts.length} paths and hosts`,
-            `at most ${q.matchEvaluationsPerRule - header.length} in all (a listener rule takes ${q.matchEvaluationsPerRule} match evaluations${reservedNote})`);
+        throw new ConfigError(
+            key,
+            { paths: c.paths, hosts: c.hosts },
+            `has ${c.paths.length + c.hosts.length} paths and hosts`,
+            `at most ${q.matchEvaluationsPerRule - header.length} in all (a listener rule takes ${q.matchEvaluationsPerRule} match evaluations${reservedNote})`,
+        );
     }
     const wildcards = [...c.paths, ...c.hosts, ...header].reduce((n, v) => n + wildcardCount(v), 0);
     if (wildcards > q.wildcardsPerRule) {
-        throw new ConfigError(key, { paths: c.paths, hosts: c.hosts }, `has ${wildcards} wildcards (* and ?)`,
-            `at most ${q.wildcardsPerRule} in all its paths and hosts (a listener rule takes ${q.wildcardsPerRule} wildcards)`);
+        throw new ConfigError(
+            key,
+            { paths: c.paths, hosts: c.hosts },
+            `has ${wildcards} wildcards (* and ?)`,
+            `at most ${q.wildcardsPerRule} in all its paths and hosts (a listener rule takes ${q.wildcardsPerRule} wildcards)`,
+        );
     }
 }

@@ -105,7 +105,12 @@ function accountLogs(c: LogDeliveryContext): string {
     return `${c.destinationArn}/${c.prefix ? `${c.prefix}/` : ""}AWSLogs/${c.accountId}/*`;
 }
 
-function deliveryLogsStatements(sid: string, c: LogDeliveryContext, sourceArn: string, objects = accountLogs(c)): PolicyStatement[] {
+function deliveryLogsStatements(
+    sid: string,
+    c: LogDeliveryContext,
+    sourceArn: string,
+    objects = accountLogs(c),
+): PolicyStatement[] {
     const origin = {
         StringEquals: { "aws:SourceAccount": c.accountId },
         ArnLike: { "aws:SourceArn": sourceArn },
@@ -117,7 +122,10 @@ function deliveryLogsStatements(sid: string, c: LogDeliveryContext, sourceArn: s
             Principal: { Service: `delivery.logs.${c.dnsSuffix}` },
             Action: "s3:PutObject",
             Resource: objects,
-            Condition: { ...origin, StringEquals: { ...origin.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" } },
+            Condition: {
+                ...origin,
+                StringEquals: { ...origin.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" },
+            },
         },
         {
             Sid: `${sid}AclCheck`,
@@ -137,17 +145,19 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // "The destination bucket ... default encryption ... only SSE-S3 is supported": SSE-KMS
         // default encryption on the target bucket silently stops delivery.
         bucketEncryption: ["AES256"],
-        statements: (c) => [{
-            Sid: "S3ServerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: `logging.s3.${c.dnsSuffix}` },
-            Action: "s3:PutObject",
-            Resource: `${c.destinationArn}/*`,
-            Condition: {
-                StringEquals: { "aws:SourceAccount": c.accountId },
-                ArnLike: { "aws:SourceArn": `arn:${c.partition}:s3:::*` },
+        statements: (c) => [
+            {
+                Sid: "S3ServerAccessLogs",
+                Effect: "Allow",
+                Principal: { Service: `logging.s3.${c.dnsSuffix}` },
+                Action: "s3:PutObject",
+                Resource: `${c.destinationArn}/*`,
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": c.accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${c.partition}:s3:::*` },
+                },
             },
-        }],
+        ],
         documentation: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html",
     },
     albAccessLogs: {
@@ -158,15 +168,17 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // id, is what keeps other accounts' load balancers out.
         statements: (c) => {
             const elbAccount = ELB_ACCOUNT_BY_REGION[c.region];
-            return [{
-                Sid: "AlbAccessLogs",
-                Effect: "Allow",
-                Principal: elbAccount
-                    ? { AWS: `arn:${c.partition}:iam::${elbAccount}:root` }
-                    : { Service: `logdelivery.elasticloadbalancing.${c.dnsSuffix}` },
-                Action: "s3:PutObject",
-                Resource: accountLogs(c),
-            }];
+            return [
+                {
+                    Sid: "AlbAccessLogs",
+                    Effect: "Allow",
+                    Principal: elbAccount
+                        ? { AWS: `arn:${c.partition}:iam::${elbAccount}:root` }
+                        : { Service: `logdelivery.elasticloadbalancing.${c.dnsSuffix}` },
+                    Action: "s3:PutObject",
+                    Resource: accountLogs(c),
+                },
+            ];
         },
         documentation: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
     },
@@ -175,7 +187,8 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         destination: "s3",
         bucketEncryption: ["AES256", "aws:kms"],
         keyPrincipal: "delivery.logs",
-        statements: (c) => deliveryLogsStatements("NlbAccessLogs", c, `arn:${c.partition}:logs:${c.region}:${c.accountId}:*`),
+        statements: (c) =>
+            deliveryLogsStatements("NlbAccessLogs", c, `arn:${c.partition}:logs:${c.region}:${c.accountId}:*`),
         documentation: "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html",
     },
     vpcFlowLogsToS3: {
@@ -183,7 +196,8 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         destination: "s3",
         bucketEncryption: ["AES256", "aws:kms"],
         keyPrincipal: "delivery.logs",
-        statements: (c) => deliveryLogsStatements("VpcFlowLogs", c, `arn:${c.partition}:logs:${c.region}:${c.accountId}:*`),
+        statements: (c) =>
+            deliveryLogsStatements("VpcFlowLogs", c, `arn:${c.partition}:logs:${c.region}:${c.accountId}:*`),
         documentation: "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html",
     },
     cloudFrontStandardLogsV2: {
@@ -194,8 +208,13 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         // The delivery source lives in us-east-1 (CloudFront's Region), whatever the bucket's Region.
         // Its objects go where the delivery's suffix path says, so the whole bucket is named; the
         // conditions keep the writes to this account's CloudFront delivery sources.
-        statements: (c) => deliveryLogsStatements("CloudFrontLogs", c,
-            `arn:${c.partition}:logs:us-east-1:${c.accountId}:delivery-source:*`, `${c.destinationArn}/*`),
+        statements: (c) =>
+            deliveryLogsStatements(
+                "CloudFrontLogs",
+                c,
+                `arn:${c.partition}:logs:us-east-1:${c.accountId}:delivery-source:*`,
+                `${c.destinationArn}/*`,
+            ),
         documentation: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html",
     },
     wafLogs: {
@@ -203,17 +222,19 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
         destination: "cloudwatchLogs",
         bucketEncryption: [],
         logGroupNamePrefix: "aws-waf-logs-",
-        statements: (c) => [{
-            Sid: "WafLogDelivery",
-            Effect: "Allow",
-            Principal: { Service: `delivery.logs.${c.dnsSuffix}` },
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: `${c.destinationArn}:log-stream:*`,
-            Condition: {
-                StringEquals: { "aws:SourceAccount": c.accountId },
-                ArnLike: { "aws:SourceArn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:*` },
+        statements: (c) => [
+            {
+                Sid: "WafLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: `delivery.logs.${c.dnsSuffix}` },
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: `${c.destinationArn}:log-stream:*`,
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": c.accountId },
+                    ArnLike: { "aws:SourceArn": `arn:${c.partition}:logs:${c.region}:${c.accountId}:*` },
+                },
             },
-        }],
+        ],
         documentation: "https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html",
     },
     cloudTrail: {
@@ -243,7 +264,9 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
                     Principal: { Service: `cloudtrail.${c.dnsSuffix}` },
                     Action: "s3:PutObject",
                     Resource: `${c.destinationArn}/${awsLogsPrefix(c)}/*`,
-                    Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail } },
+                    Condition: {
+                        StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail },
+                    },
                 },
             ];
         },
@@ -261,7 +284,9 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
                     Resource: "*",
                     Condition: {
                         StringEquals: { "aws:SourceArn": trail },
-                        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*` },
+                        StringLike: {
+                            "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${c.partition}:cloudtrail:*:${c.accountId}:trail/*`,
+                        },
                     },
                 },
                 {
@@ -274,7 +299,8 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
                 },
             ];
         },
-        documentation: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
+        documentation:
+            "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html",
     },
     configDelivery: {
         description: "AWS Config configuration history and snapshots, through the delivery channel",
@@ -313,14 +339,16 @@ export const LOG_DELIVERIES: Readonly<Record<LogDeliveryService, LogDelivery>> =
             ];
         },
         // https://docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html
-        keyStatements: (c) => [{
-            Sid: "AWSConfigKMSPolicy",
-            Effect: "Allow",
-            Principal: { Service: `config.${c.dnsSuffix}` },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
-        }],
+        keyStatements: (c) => [
+            {
+                Sid: "AWSConfigKMSPolicy",
+                Effect: "Allow",
+                Principal: { Service: `config.${c.dnsSuffix}` },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": c.accountId } },
+            },
+        ],
         documentation: "https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html",
     },
 };
@@ -336,19 +364,25 @@ function awsLogsPrefix(c: LogDeliveryContext, sub?: string): string {
     return `${c.prefix ? `${c.prefix}/` : ""}AWSLogs/${c.accountId}${sub ? `/${sub}` : ""}`;
 }
 
-
 /** The statements a destination needs for the deliveries it receives, in table order. */
-export function logDeliveryStatements(services: readonly LogDeliveryService[], c: LogDeliveryContext): PolicyStatement[] {
+export function logDeliveryStatements(
+    services: readonly LogDeliveryService[],
+    c: LogDeliveryContext,
+): PolicyStatement[] {
     return services.flatMap((s) => LOG_DELIVERIES[s].statements(c));
 }
 
 /** The key policy statements a destination's key needs for the deliveries it receives, in table order. */
-export function logDeliveryKeyStatements(services: readonly LogDeliveryService[], c: LogDeliveryContext): PolicyStatement[] {
+export function logDeliveryKeyStatements(
+    services: readonly LogDeliveryService[],
+    c: LogDeliveryContext,
+): PolicyStatement[] {
     return services.flatMap((s) => LOG_DELIVERIES[s].keyStatements?.(c) ?? []);
 }
 
 /** The deliveries that can write to a bucket with this default encryption. */
 export function deliveriesAccepting(encryption: BucketEncryption): LogDeliveryService[] {
-    return (Object.keys(LOG_DELIVERIES) as LogDeliveryService[])
-        .filter((s) => LOG_DELIVERIES[s].bucketEncryption.includes(encryption));
+    return (Object.keys(LOG_DELIVERIES) as LogDeliveryService[]).filter((s) =>
+        LOG_DELIVERIES[s].bucketEncryption.includes(encryption),
+    );
 }

@@ -7,8 +7,12 @@ export const LOG_RETENTION_DAYS = [
 
 export function requireLogRetention(key: string, value: unknown): number {
     if (typeof value !== "number" || !(LOG_RETENTION_DAYS as readonly number[]).includes(value)) {
-        throw new ConfigError(key, value, "is not a CloudWatch Logs retention period",
-            `one of ${LOG_RETENTION_DAYS.join(", ")} (days)`);
+        throw new ConfigError(
+            key,
+            value,
+            "is not a CloudWatch Logs retention period",
+            `one of ${LOG_RETENTION_DAYS.join(", ")} (days)`,
+        );
     }
     return value;
 }

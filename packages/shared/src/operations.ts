@@ -47,7 +47,8 @@ export interface AlarmSpec {
     /** How the datapoints of each period are aggregated. */
     statistic: "Average" | "Maximum" | "Minimum" | "Sum" | "SampleCount";
     /** How the statistic is compared with `threshold`. */
-    comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+    comparisonOperator:
+        "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
     /** The value compared with, in the metric's own unit (bytes, percent, a count: see the metric's documentation). */
     threshold: number;
     /** Seconds per datapoint (60 for EC2 detailed monitoring and most services). */
@@ -77,21 +78,33 @@ export function requireThreshold(key: string, value: number | undefined, min: nu
  * Creates the alarms of `specs`, each notifying `alarms.topicArn` on ALARM and on OK, as children of
  * `parent`. Returns them so components can expose their names.
  */
-export function createAlarms(parent: pulumi.Resource, name: string, alarms: AlarmsArgs, specs: AlarmSpec[]): cloudwatch.MetricAlarm[] {
-    return specs.map((s) => new cloudwatch.MetricAlarm(`${name}-alarm-${s.id}`, {
-        alarmDescription: s.description,
-        namespace: s.namespace,
-        metricName: s.metricName,
-        dimensions: s.dimensions,
-        statistic: s.statistic,
-        comparisonOperator: s.comparisonOperator,
-        threshold: s.threshold,
-        period: s.period,
-        evaluationPeriods: s.evaluationPeriods,
-        datapointsToAlarm: s.datapointsToAlarm ?? s.evaluationPeriods,
-        treatMissingData: s.treatMissingData,
-        alarmActions: [alarms.topicArn, ...(s.extraAlarmActions ?? [])],
-        okActions: [alarms.topicArn],
-        actionsEnabled: true,
-    }, { parent }));
+export function createAlarms(
+    parent: pulumi.Resource,
+    name: string,
+    alarms: AlarmsArgs,
+    specs: AlarmSpec[],
+): cloudwatch.MetricAlarm[] {
+    return specs.map(
+        (s) =>
+            new cloudwatch.MetricAlarm(
+                `${name}-alarm-${s.id}`,
+                {
+                    alarmDescription: s.description,
+                    namespace: s.namespace,
+                    metricName: s.metricName,
+                    dimensions: s.dimensions,
+                    statistic: s.statistic,
+                    comparisonOperator: s.comparisonOperator,
+                    threshold: s.threshold,
+                    period: s.period,
+                    evaluationPeriods: s.evaluationPeriods,
+                    datapointsToAlarm: s.datapointsToAlarm ?? s.evaluationPeriods,
+                    treatMissingData: s.treatMissingData,
+                    alarmActions: [alarms.topicArn, ...(s.extraAlarmActions ?? [])],
+                    okActions: [alarms.topicArn],
+                    actionsEnabled: true,
+                },
+                { parent },
+            ),
+    );
 }

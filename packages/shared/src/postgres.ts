@@ -141,36 +141,57 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PostgresDatabase", name, args);
         validatePostgresDatabaseArgs(name, args);
-        super("citadel:shared:PostgresDatabase", name, {}, withTags(argKeys("PostgresDatabase", name)("tags"), args.tags, opts));
+        super(
+            "citadel:shared:PostgresDatabase",
+            name,
+            {},
+            withTags(argKeys("PostgresDatabase", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
         const engineVersion = args.engineVersion ?? "16";
         const masterUsername = args.masterUsername ?? "citadel";
 
-        const sg = new ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.network.vpcId,
-            description: "PostgreSQL: 5432 from the application's security groups only",
-        }, parent);
+        const sg = new ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.network.vpcId,
+                description: "PostgreSQL: 5432 from the application's security groups only",
+            },
+            parent,
+        );
         args.allowedSecurityGroupIds.forEach((source, i) => {
-            new vpc.SecurityGroupIngressRule(`${name}-from-${i}`, {
-                securityGroupId: sg.id,
-                description: "PostgreSQL from an allowed security group",
-                ipProtocol: "tcp",
-                fromPort: 5432,
-                toPort: 5432,
-                referencedSecurityGroupId: source,
-            }, parent);
+            new vpc.SecurityGroupIngressRule(
+                `${name}-from-${i}`,
+                {
+                    securityGroupId: sg.id,
+                    description: "PostgreSQL from an allowed security group",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    referencedSecurityGroupId: source,
+                },
+                parent,
+            );
         });
 
-        const subnets = new rds.SubnetGroup(`${name}-subnets`, {
-            subnetIds: args.network.privateSubnetIds,
-            description: "Private subnets only",
-        }, parent);
+        const subnets = new rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                subnetIds: args.network.privateSubnetIds,
+                description: "Private subnets only",
+            },
+            parent,
+        );
 
-        const params = new rds.ParameterGroup(`${name}-params`, {
-            family: `postgres${engineVersion.split(".")[0]}`,
-            description: "TLS only; no statement logging",
-            parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
-        }, parent);
+        const params = new rds.ParameterGroup(
+            `${name}-params`,
+            {
+                family: `postgres${engineVersion.split(".")[0]}`,
+                description: "TLS only; no statement logging",
+                parameters: POSTGRES_PARAMETERS.map((p) => ({ ...p, applyMethod: "pending-reboot" })),
+            },
+            parent,
+        );
 
         // The identifier is chosen here (not autonamed by the provider) because RDS exports logs to
         // log groups named after it, and those groups must exist first, with a retention and a key,
@@ -178,22 +199,39 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         // input that replaces the instance changes, lets a replacement be created before the old
         // instance is deleted (identifiers are unique per account and region), and gives every
         // instance its own final snapshot name, so a second destroy does not hit DBSnapshotAlreadyExists.
-        const suffix = new RandomString(`${name}-id-suffix`, {
-            length: IDENTIFIER_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true,
-            keepers: {
-                kmsKeyId: args.kmsKeyArn,
-                dbName: args.databaseName,
-                username: masterUsername,
-                storageEncrypted: "true",
-                engine: "postgres",
+        const suffix = new RandomString(
+            `${name}-id-suffix`,
+            {
+                length: IDENTIFIER_SUFFIX_LENGTH,
+                special: false,
+                upper: false,
+                numeric: true,
+                lower: true,
+                keepers: {
+                    kmsKeyId: args.kmsKeyArn,
+                    dbName: args.databaseName,
+                    username: masterUsername,
+                    storageEncrypted: "true",
+                    engine: "postgres",
+                },
             },
-        }, parent);
-        const identifier = suffix.result.apply((r) => databaseIdentifier(pulumi.getProject(), pulumi.getStack(), name, r));
-        const logGroups = POSTGRES_LOG_EXPORTS.map((kind) => new cloudwatch.LogGroup(`${name}-${kind}-logs`, {
-            name: pulumi.interpolate`/aws/rds/instance/${identifier}/${kind}`,
-            retentionInDays: args.logRetentionInDays ?? 365,
-            kmsKeyId: args.kmsKeyArn,
-        }, parent));
+            parent,
+        );
+        const identifier = suffix.result.apply((r) =>
+            databaseIdentifier(pulumi.getProject(), pulumi.getStack(), name, r),
+        );
+        const logGroups = POSTGRES_LOG_EXPORTS.map(
+            (kind) =>
+                new cloudwatch.LogGroup(
+                    `${name}-${kind}-logs`,
+                    {
+                        name: pulumi.interpolate`/aws/rds/instance/${identifier}/${kind}`,
+                        retentionInDays: args.logRetentionInDays ?? 365,
+                        kmsKeyId: args.kmsKeyArn,
+                    },
+                    parent,
+                ),
+        );
 
         // Enhanced Monitoring's role, pinned to this account (the confused-deputy guard RDS documents:
         // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html).
@@ -201,59 +239,77 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         let monitoring: { role: iam.Role; attachment: iam.RolePolicyAttachment } | undefined;
         if (monitoringInterval > 0) {
             const ctx = awsContext(this);
-            const role = new iam.Role(`${name}-monitoring-role`, {
-                description: "RDS Enhanced Monitoring: publishes the database host's OS metrics to CloudWatch Logs",
-                assumeRolePolicy: pulumi.all([ctx.accountId, ctx.dnsSuffix]).apply(([accountId, dns]) =>
-                    serviceTrustPolicy(`monitoring.rds.${dns}`, accountId)),
-            }, parent);
-            const attachment = new iam.RolePolicyAttachment(`${name}-monitoring-policy`, {
-                role: role.name,
-                policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
-            }, parent);
+            const role = new iam.Role(
+                `${name}-monitoring-role`,
+                {
+                    description: "RDS Enhanced Monitoring: publishes the database host's OS metrics to CloudWatch Logs",
+                    assumeRolePolicy: pulumi
+                        .all([ctx.accountId, ctx.dnsSuffix])
+                        .apply(([accountId, dns]) => serviceTrustPolicy(`monitoring.rds.${dns}`, accountId)),
+                },
+                parent,
+            );
+            const attachment = new iam.RolePolicyAttachment(
+                `${name}-monitoring-policy`,
+                {
+                    role: role.name,
+                    policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+                },
+                parent,
+            );
             monitoring = { role, attachment };
         }
 
-        const db = new rds.Instance(`${name}`, {
-            identifier,
-            engine: "postgres",
-            engineVersion,
-            instanceClass: args.instanceClass ?? "db.t4g.micro",
-            allocatedStorage: args.allocatedStorage ?? 20,
-            maxAllocatedStorage: Math.min((args.allocatedStorage ?? 20) * 5, RDS_MAX_STORAGE_GIB),
-            storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: args.kmsKeyArn,
-            dbName: args.databaseName,
-            username: masterUsername,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.kmsKeyArn,
-            iamDatabaseAuthenticationEnabled: true,
-            dbSubnetGroupName: subnets.name,
-            vpcSecurityGroupIds: [sg.id],
-            parameterGroupName: params.name,
-            publiclyAccessible: false,
-            multiAz: args.multiAz ?? false,
-            deletionProtection: args.deletionProtection ?? false,
-            backupRetentionPeriod: args.backupRetentionInDays ?? 7,
-            copyTagsToSnapshot: true,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: identifier.apply(finalSnapshotIdentifier),
-            deleteAutomatedBackups: false,
-            autoMinorVersionUpgrade: true,
-            allowMajorVersionUpgrade: false,
-            caCertIdentifier: "rds-ca-rsa2048-g1",
-            enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
-            performanceInsightsEnabled: args.performanceInsights ?? false,
-            performanceInsightsKmsKeyId: args.performanceInsights ? args.kmsKeyArn : undefined,
-            performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
-            monitoringInterval,
-            monitoringRoleArn: monitoring?.role.arn,
-            // Puts the instance in the stack's AWS Backup selection.
-            tags: backupTags(),
-        }, { parent: this, dependsOn: [...logGroups, ...(monitoring ? [monitoring.attachment] : [])] });
+        const db = new rds.Instance(
+            `${name}`,
+            {
+                identifier,
+                engine: "postgres",
+                engineVersion,
+                instanceClass: args.instanceClass ?? "db.t4g.micro",
+                allocatedStorage: args.allocatedStorage ?? 20,
+                maxAllocatedStorage: Math.min((args.allocatedStorage ?? 20) * 5, RDS_MAX_STORAGE_GIB),
+                storageType: "gp3",
+                storageEncrypted: true,
+                kmsKeyId: args.kmsKeyArn,
+                dbName: args.databaseName,
+                username: masterUsername,
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: args.kmsKeyArn,
+                iamDatabaseAuthenticationEnabled: true,
+                dbSubnetGroupName: subnets.name,
+                vpcSecurityGroupIds: [sg.id],
+                parameterGroupName: params.name,
+                publiclyAccessible: false,
+                multiAz: args.multiAz ?? false,
+                deletionProtection: args.deletionProtection ?? false,
+                backupRetentionPeriod: args.backupRetentionInDays ?? 7,
+                copyTagsToSnapshot: true,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: identifier.apply(finalSnapshotIdentifier),
+                deleteAutomatedBackups: false,
+                autoMinorVersionUpgrade: true,
+                allowMajorVersionUpgrade: false,
+                caCertIdentifier: "rds-ca-rsa2048-g1",
+                enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+                performanceInsightsEnabled: args.performanceInsights ?? false,
+                performanceInsightsKmsKeyId: args.performanceInsights ? args.kmsKeyArn : undefined,
+                performanceInsightsRetentionPeriod: args.performanceInsights ? 7 : undefined,
+                monitoringInterval,
+                monitoringRoleArn: monitoring?.role.arn,
+                // Puts the instance in the stack's AWS Backup selection.
+                tags: backupTags(),
+            },
+            { parent: this, dependsOn: [...logGroups, ...(monitoring ? [monitoring.attachment] : [])] },
+        );
 
         if (args.alarms) {
-            createAlarms(this, name, args.alarms, databaseAlarmSpecs(args.alarms, db.identifier, args.instanceClass ?? "db.t4g.micro"));
+            createAlarms(
+                this,
+                name,
+                args.alarms,
+                databaseAlarmSpecs(args.alarms, db.identifier, args.instanceClass ?? "db.t4g.micro"),
+            );
         }
 
         this.address = db.address;
@@ -267,7 +323,9 @@ export class PostgresDatabase extends pulumi.ComponentResource {
         this.databaseName = args.databaseName;
         this.masterUsername = masterUsername;
         this.registerOutputs({
-            address: this.address, port: this.port, securityGroupId: this.securityGroupId,
+            address: this.address,
+            port: this.port,
+            securityGroupId: this.securityGroupId,
             masterUserSecretArn: this.masterUserSecretArn,
         });
     }
@@ -288,19 +346,45 @@ export function defaultConnectionsAlarm(instanceClass: string): number {
     return Math.min(Math.floor(gib * 90), 4000);
 }
 
-export function databaseAlarmSpecs(a: DatabaseAlarmsArgs, identifier: pulumi.Input<string>,
-    instanceClass = "db.t4g.micro"): AlarmSpec[] {
+export function databaseAlarmSpecs(
+    a: DatabaseAlarmsArgs,
+    identifier: pulumi.Input<string>,
+    instanceClass = "db.t4g.micro",
+): AlarmSpec[] {
     const dims = { DBInstanceIdentifier: identifier };
     const base = { namespace: "AWS/RDS", dimensions: dims, period: 300, treatMissingData: "breaching" as const };
     return [
-        { ...base, id: "cpu", metricName: "CPUUtilization", statistic: "Average", comparisonOperator: "GreaterThanOrEqualToThreshold",
-            threshold: a.cpuPercent ?? 80, evaluationPeriods: 3, description: "Database CPU high for 15 minutes" },
-        { ...base, id: "free-storage", metricName: "FreeStorageSpace", statistic: "Minimum", comparisonOperator: "LessThanThreshold",
-            threshold: (a.freeStorageGiB ?? 2) * 1024 ** 3, evaluationPeriods: 1, description: "Database free storage low" },
-        { ...base, id: "connections", metricName: "DatabaseConnections", statistic: "Average",
-            comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: a.connections ?? defaultConnectionsAlarm(instanceClass),
+        {
+            ...base,
+            id: "cpu",
+            metricName: "CPUUtilization",
+            statistic: "Average",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: a.cpuPercent ?? 80,
+            evaluationPeriods: 3,
+            description: "Database CPU high for 15 minutes",
+        },
+        {
+            ...base,
+            id: "free-storage",
+            metricName: "FreeStorageSpace",
+            statistic: "Minimum",
+            comparisonOperator: "LessThanThreshold",
+            threshold: (a.freeStorageGiB ?? 2) * 1024 ** 3,
             evaluationPeriods: 1,
-            treatMissingData: "missing", description: "Database connections near the class's limit" },
+            description: "Database free storage low",
+        },
+        {
+            ...base,
+            id: "connections",
+            metricName: "DatabaseConnections",
+            statistic: "Average",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: a.connections ?? defaultConnectionsAlarm(instanceClass),
+            evaluationPeriods: 1,
+            treatMissingData: "missing",
+            description: "Database connections near the class's limit",
+        },
     ];
 }
 
@@ -322,15 +406,94 @@ export const RDS_MAX_ALLOCATED_STORAGE_GIB = Math.floor(RDS_MAX_STORAGE_GIB / 1.
  * PostgreSQL's reserved key words: https://www.postgresql.org/docs/current/sql-keywords-appendix.html
  */
 export const POSTGRES_RESERVED_NAMES: ReadonlySet<string> = new Set([
-    "postgres", "template0", "template1", "rdsadmin", "rdsrepladmin", "rds_superuser", "rds_replication", "admin",
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "both", "case", "cast",
-    "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role",
-    "current_time", "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else",
-    "end", "except", "false", "fetch", "for", "foreign", "from", "grant", "group", "having", "in", "initially",
-    "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset", "on",
-    "only", "or", "order", "placing", "primary", "public", "references", "returning", "select", "session_user", "some",
-    "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using",
-    "variadic", "when", "where", "window", "with",
+    "postgres",
+    "template0",
+    "template1",
+    "rdsadmin",
+    "rdsrepladmin",
+    "rds_superuser",
+    "rds_replication",
+    "admin",
+    "all",
+    "analyse",
+    "analyze",
+    "and",
+    "any",
+    "array",
+    "as",
+    "asc",
+    "asymmetric",
+    "authorization",
+    "both",
+    "case",
+    "cast",
+    "check",
+    "collate",
+    "column",
+    "constraint",
+    "create",
+    "current_catalog",
+    "current_date",
+    "current_role",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "default",
+    "deferrable",
+    "desc",
+    "distinct",
+    "do",
+    "else",
+    "end",
+    "except",
+    "false",
+    "fetch",
+    "for",
+    "foreign",
+    "from",
+    "grant",
+    "group",
+    "having",
+    "in",
+    "initially",
+    "intersect",
+    "into",
+    "lateral",
+    "leading",
+    "limit",
+    "localtime",
+    "localtimestamp",
+    "not",
+    "null",
+    "offset",
+    "on",
+    "only",
+    "or",
+    "order",
+    "placing",
+    "primary",
+    "public",
+    "references",
+    "returning",
+    "select",
+    "session_user",
+    "some",
+    "symmetric",
+    "system_user",
+    "table",
+    "then",
+    "to",
+    "trailing",
+    "true",
+    "union",
+    "unique",
+    "user",
+    "using",
+    "variadic",
+    "when",
+    "where",
+    "window",
+    "with",
 ]);
 
 function reservedName(value: string): boolean {
@@ -354,9 +517,15 @@ export const IDENTIFIER_SUFFIX_LENGTH = 8;
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (DBInstanceIdentifier)
  */
 export function databaseIdentifier(project: string, stack: string, name: string, suffix: string): string {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-+/g, "-");
+    const clean = (s: string) =>
+        s
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, "-")
+            .replace(/-+/g, "-");
     const tail = clean(suffix).replace(/^-|-$/g, "");
-    let base = clean(`${project}-${stack}-${name}`).replace(/^[^a-z]+/, "").replace(/-$/, "");
+    let base = clean(`${project}-${stack}-${name}`)
+        .replace(/^[^a-z]+/, "")
+        .replace(/-$/, "");
     base = base.slice(0, 63 - tail.length - 1).replace(/-+$/, "");
     return `${base || "db"}-${tail}`;
 }
@@ -379,35 +548,64 @@ export function validatePostgresDatabaseArgs(name: string, args: PostgresDatabas
         requireThreshold(key("alarms.connections"), args.alarms.connections, 1, 10000, "connections");
     }
     if (!/^[A-Za-z][A-Za-z0-9_]{0,62}$/.test(args.databaseName ?? "")) {
-        throw new ConfigError(key("databaseName"), args.databaseName, "is not a valid database name",
-            "a letter followed by up to 62 letters, digits or underscores");
+        throw new ConfigError(
+            key("databaseName"),
+            args.databaseName,
+            "is not a valid database name",
+            "a letter followed by up to 62 letters, digits or underscores",
+        );
     }
     if (args.monitoringInterval !== undefined && !MONITORING_INTERVALS.includes(args.monitoringInterval)) {
-        throw new ConfigError(key("monitoringInterval"), args.monitoringInterval, "is not an Enhanced Monitoring interval",
-            MONITORING_INTERVALS.join(", ") + " seconds (0 turns it off)");
+        throw new ConfigError(
+            key("monitoringInterval"),
+            args.monitoringInterval,
+            "is not an Enhanced Monitoring interval",
+            MONITORING_INTERVALS.join(", ") + " seconds (0 turns it off)",
+        );
     }
     if (args.masterUsername !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(args.masterUsername)) {
-        throw new ConfigError(key("masterUsername"), args.masterUsername, "is not a valid user name",
-            "a letter followed by up to 15 letters, digits or underscores");
+        throw new ConfigError(
+            key("masterUsername"),
+            args.masterUsername,
+            "is not a valid user name",
+            "a letter followed by up to 15 letters, digits or underscores",
+        );
     }
     if (reservedName(args.databaseName)) {
-        throw new ConfigError(key("databaseName"), args.databaseName, "is reserved by PostgreSQL or RDS",
-            "another name, not a SQL key word and not starting pg_ or rds_");
+        throw new ConfigError(
+            key("databaseName"),
+            args.databaseName,
+            "is reserved by PostgreSQL or RDS",
+            "another name, not a SQL key word and not starting pg_ or rds_",
+        );
     }
     if (args.masterUsername !== undefined && reservedName(args.masterUsername)) {
-        throw new ConfigError(key("masterUsername"), args.masterUsername, "is reserved by PostgreSQL or RDS",
-            "another name, not a SQL key word and not starting pg_ or rds_");
+        throw new ConfigError(
+            key("masterUsername"),
+            args.masterUsername,
+            "is reserved by PostgreSQL or RDS",
+            "another name, not a SQL key word and not starting pg_ or rds_",
+        );
     }
     if (!Array.isArray(args.allowedSecurityGroupIds) || args.allowedSecurityGroupIds.length === 0) {
-        throw new ConfigError(key("allowedSecurityGroupIds"), args.allowedSecurityGroupIds,
-            "leaves the database reachable by no one", "one or more security group ids");
+        throw new ConfigError(
+            key("allowedSecurityGroupIds"),
+            args.allowedSecurityGroupIds,
+            "leaves the database reachable by no one",
+            "one or more security group ids",
+        );
     }
     if (args.instanceClass !== undefined) requireDbInstanceClass(key("instanceClass"), args.instanceClass);
     if (args.engineVersion !== undefined && !/^1[3-9](\.\d+)?$/.test(args.engineVersion)) {
-        throw new ConfigError(key("engineVersion"), args.engineVersion, "is not a supported PostgreSQL version",
-            'a major version 13..19, optionally with a minor ("16", "16.4")');
+        throw new ConfigError(
+            key("engineVersion"),
+            args.engineVersion,
+            "is not a supported PostgreSQL version",
+            'a major version 13..19, optionally with a minor ("16", "16.4")',
+        );
     }
-    if (args.allocatedStorage !== undefined) requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB);
+    if (args.allocatedStorage !== undefined)
+        requireInteger(key("allocatedStorage"), args.allocatedStorage, 20, RDS_MAX_ALLOCATED_STORAGE_GIB);
     if (args.backupRetentionInDays !== undefined) {
         requireInteger(key("backupRetentionInDays"), args.backupRetentionInDays, 7, 35);
     }

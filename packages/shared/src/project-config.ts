@@ -50,8 +50,15 @@ function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> 
         const line = e.linePos?.[0]?.line;
         const where = `${projectFile}${line ? `:${line}` : ""}`;
         if (e.code === "DUPLICATE_KEY" && line) {
-            throw new ConfigError(where, text.split(/\r?\n/)[line - 1]?.trim().replace(/:(\s.*)?$/, ""), "is given twice in the same mapping",
-                "each key once (the Pulumi CLI refuses such a file too)");
+            throw new ConfigError(
+                where,
+                text
+                    .split(/\r?\n/)
+                    [line - 1]?.trim()
+                    .replace(/:(\s.*)?$/, ""),
+                "is given twice in the same mapping",
+                "each key once (the Pulumi CLI refuses such a file too)",
+            );
         }
         throw new ConfigError(where, e.message.split("\n")[0], "is a YAML error", "a valid Pulumi.yaml");
     }
@@ -62,8 +69,11 @@ function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> 
  * Refuses any `<namespace>:` key in the stack's config that `declared` does not list, suggesting
  * the closest declared key. Call it before reading any value.
  */
-export function refuseUndeclaredKeys(namespace: string, declared: readonly string[],
-    given: Record<string, string> = pulumi.runtime.allConfig()): void {
+export function refuseUndeclaredKeys(
+    namespace: string,
+    declared: readonly string[],
+    given: Record<string, string> = pulumi.runtime.allConfig(),
+): void {
     const prefix = `${namespace}:`;
     const known = new Set(declared);
     for (const full of Object.keys(given).sort()) {
@@ -72,9 +82,12 @@ export function refuseUndeclaredKeys(namespace: string, declared: readonly strin
         if (ns !== namespace && ns !== "aws" && closestName(ns, [namespace, "aws"]) !== undefined) {
             const key = full.slice(ns.length + 1);
             const meant = closestName(ns, [namespace, "aws"]);
-            throw new ConfigError(full, isSecretConfig(full) ? HIDDEN : given[full],
+            throw new ConfigError(
+                full,
+                isSecretConfig(full) ? HIDDEN : given[full],
                 `is in namespace ${ns}, which no program or provider of this project reads (did you mean ${meant}:${key}?)`,
-                `${namespace}: keys declared in Pulumi.yaml, or aws: provider settings`);
+                `${namespace}: keys declared in Pulumi.yaml, or aws: provider settings`,
+            );
         }
         if (full.startsWith("aws:")) {
             requireProviderSetting(full, given[full]);
@@ -84,8 +97,12 @@ export function refuseUndeclaredKeys(namespace: string, declared: readonly strin
         const key = full.slice(prefix.length);
         if (known.has(key)) continue;
         const near = closestName(key, declared);
-        throw new ConfigError(full, isSecretConfig(full) ? HIDDEN : given[full], "is not a key Pulumi.yaml declares" +
-            (near ? ` (did you mean ${prefix}${near}?)` : ""), `one of the ${declared.length} keys declared in Pulumi.yaml`);
+        throw new ConfigError(
+            full,
+            isSecretConfig(full) ? HIDDEN : given[full],
+            "is not a key Pulumi.yaml declares" + (near ? ` (did you mean ${prefix}${near}?)` : ""),
+            `one of the ${declared.length} keys declared in Pulumi.yaml`,
+        );
     }
 }
 
@@ -130,11 +147,20 @@ export function stackRegion(): string {
     if (configured !== undefined) return requireRegion("aws:region", configured);
     const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (env === undefined) {
-        throw new ConfigError("aws:region", undefined, "is not set (nor AWS_REGION)", "an AWS region name, e.g. eu-west-1");
+        throw new ConfigError(
+            "aws:region",
+            undefined,
+            "is not set (nor AWS_REGION)",
+            "an AWS region name, e.g. eu-west-1",
+        );
     }
-    return requireRegion(process.env.AWS_REGION !== undefined ? "AWS_REGION (aws:region is unset)" : "AWS_DEFAULT_REGION (aws:region is unset)", env);
+    return requireRegion(
+        process.env.AWS_REGION !== undefined
+            ? "AWS_REGION (aws:region is unset)"
+            : "AWS_DEFAULT_REGION (aws:region is unset)",
+        env,
+    );
 }
-
 
 let awsSettings: string[] | undefined;
 /**
@@ -148,7 +174,10 @@ function requireProviderSetting(fullKey: string, value: string | undefined): voi
     const key = fullKey.slice("aws:".length);
     if (awsSettings.includes(key)) return;
     const near = closestName(key, awsSettings);
-    throw new ConfigError(fullKey, isSecretConfig(fullKey) ? HIDDEN : value,
+    throw new ConfigError(
+        fullKey,
+        isSecretConfig(fullKey) ? HIDDEN : value,
         `is not a setting of the AWS provider${near ? ` (did you mean aws:${near}?)` : ""}`,
-        `one of the ${awsSettings.length} settings @pulumi/aws reads, e.g. aws:region, aws:profile`);
+        `one of the ${awsSettings.length} settings @pulumi/aws reads, e.g. aws:region, aws:profile`,
+    );
 }

@@ -55,16 +55,19 @@ function fieldProblem(f: Field, text: string): string | undefined {
     };
     const inRange = (t: string): string | undefined => {
         const n = value(t);
-        if (n === undefined) return `has ${JSON.stringify(t)}, not a number${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ""}`;
+        if (n === undefined)
+            return `has ${JSON.stringify(t)}, not a number${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ""}`;
         if (n < f.min || n > f.max) return `has ${t}, outside ${f.min}-${f.max}`;
         return undefined;
     };
-    if (text === "?") return f.extra.includes("?") ? undefined : bad("uses ?, which only day-of-month and day-of-week take");
+    if (text === "?")
+        return f.extra.includes("?") ? undefined : bad("uses ?, which only day-of-month and day-of-week take");
     if (text === "*") return undefined;
     if (f.name === "day-of-month") {
         if (text === "L" || text === "LW") return undefined;
         const last = /^L-(\d+)$/.exec(text);
-        if (last) return Number(last[1]) >= 1 && Number(last[1]) <= 30 ? undefined : bad("has an L offset outside 1-30");
+        if (last)
+            return Number(last[1]) >= 1 && Number(last[1]) <= 30 ? undefined : bad("has an L offset outside 1-30");
         const w = /^(\d+)W$/.exec(text);
         if (w) return inRange(w[1]) && bad(inRange(w[1])!);
     }
@@ -75,7 +78,9 @@ function fieldProblem(f: Field, text: string): string | undefined {
         const nth = /^([A-Z]+|\d+)#(\d+)$/.exec(text);
         if (nth) {
             if (inRange(nth[1])) return bad(inRange(nth[1])!);
-            return Number(nth[2]) >= 1 && Number(nth[2]) <= 5 ? undefined : bad("asks for a week of the month outside 1-5");
+            return Number(nth[2]) >= 1 && Number(nth[2]) <= 5
+                ? undefined
+                : bad("asks for a week of the month outside 1-5");
         }
         if (text.includes("#")) return bad("uses # with more than one day (AWS allows one DAY#n)");
     }
@@ -85,7 +90,8 @@ function fieldProblem(f: Field, text: string): string | undefined {
         if (more !== undefined) return bad("has more than one /");
         if (step !== undefined) {
             if (f.name === "day-of-week") return bad("uses /, which day-of-week does not take");
-            if (!/^[1-9]\d*$/.test(step)) return bad(`has an increment ${JSON.stringify(step)} that is not a positive whole number`);
+            if (!/^[1-9]\d*$/.test(step))
+                return bad(`has an increment ${JSON.stringify(step)} that is not a positive whole number`);
             if (Number(step) > f.max) return bad(`has an increment ${step} larger than the field's range`);
         }
         if (base === "*") {
@@ -98,7 +104,12 @@ function fieldProblem(f: Field, text: string): string | undefined {
             const p = inRange(r);
             if (p) return bad(p);
         }
-        if (range.length === 2 && f.name !== "day-of-week" && f.name !== "month" && value(range[0])! > value(range[1])!) {
+        if (
+            range.length === 2 &&
+            f.name !== "day-of-week" &&
+            f.name !== "month" &&
+            value(range[0])! > value(range[1])!
+        ) {
             // AWS wraps day-of-week and month ranges (FRI-MON); other fields' descending ranges match nothing.
             return bad(`has the descending range ${base}`);
         }
@@ -114,20 +125,32 @@ function fieldProblem(f: Field, text: string): string | undefined {
 export function requireSchedule(key: string, value: unknown, rule: ScheduleRule = {}): string {
     const units = rule.rateUnits ?? [];
     const example = rule.example ?? "cron(0 2 ? * SUN *)";
-    const allowed = `cron(minutes hours day-of-month month day-of-week year), six fields, one of day-of-month and day-of-week "?"` +
+    const allowed =
+        `cron(minutes hours day-of-month month day-of-week year), six fields, one of day-of-month and day-of-week "?"` +
         `${units.length ? `, or rate(<n> ${units.join("|")}(s))` : ""}, e.g. ${example} ` +
         "(https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html)";
     if (typeof value !== "string") throw new ConfigError(key, value, "is not a schedule expression", allowed);
     const rate = /^rate\((.*)\)$/.exec(value);
     if (rate) {
-        if (units.length === 0) throw new ConfigError(key, value, "is a rate expression, and only cron is accepted here", allowed);
+        if (units.length === 0)
+            throw new ConfigError(key, value, "is a rate expression, and only cron is accepted here", allowed);
         const m = /^([1-9]\d*) ([a-z]+)$/.exec(rate[1]);
         const unit = m?.[2].replace(/s$/, "");
         if (!m || !units.includes(unit as never)) {
-            throw new ConfigError(key, value, `is not rate(<n> <unit>) with a positive whole n and a unit of ${units.join(", ")}`, allowed);
+            throw new ConfigError(
+                key,
+                value,
+                `is not rate(<n> <unit>) with a positive whole n and a unit of ${units.join(", ")}`,
+                allowed,
+            );
         }
         if ((m[1] === "1") !== (m[2] === unit)) {
-            throw new ConfigError(key, value, `needs the unit ${m[1] === "1" ? "singular for 1" : "plural for more than 1"}`, allowed);
+            throw new ConfigError(
+                key,
+                value,
+                `needs the unit ${m[1] === "1" ? "singular for 1" : "plural for more than 1"}`,
+                allowed,
+            );
         }
         return value;
     }
@@ -136,8 +159,14 @@ export function requireSchedule(key: string, value: unknown, rule: ScheduleRule 
     const fields = cron[1].split(" ");
     if (fields.length !== 6 || fields.some((f) => f === "")) {
         const count = cron[1].trim() === "" ? 0 : cron[1].trim().split(/\s+/).length;
-        throw new ConfigError(key, value, count === 6 ? "separates its fields by other than single spaces"
-            : `has ${count} fields, not 6${count === 5 ? " (Unix cron has 5; AWS adds the year)" : ""}`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            count === 6
+                ? "separates its fields by other than single spaces"
+                : `has ${count} fields, not 6${count === 5 ? " (Unix cron has 5; AWS adds the year)" : ""}`,
+            allowed,
+        );
     }
     for (let i = 0; i < 6; i++) {
         const p = fieldProblem(FIELDS[i], fields[i]);
@@ -145,8 +174,14 @@ export function requireSchedule(key: string, value: unknown, rule: ScheduleRule 
     }
     const [dom, dow] = [fields[2], fields[4]];
     if ((dom === "?") === (dow === "?")) {
-        throw new ConfigError(key, value, dom === "?" ? "has ? in both day-of-month and day-of-week"
-            : `sets both day-of-month (${dom}) and day-of-week (${dow}); one of them must be ?`, allowed);
+        throw new ConfigError(
+            key,
+            value,
+            dom === "?"
+                ? "has ? in both day-of-month and day-of-week"
+                : `sets both day-of-month (${dom}) and day-of-week (${dow}); one of them must be ?`,
+            allowed,
+        );
     }
     return value;
 }

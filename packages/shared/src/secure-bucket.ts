@@ -33,7 +33,8 @@ export const PURPOSE_DELIVERIES: Readonly<Record<BucketPurpose, readonly LogDeli
 /** The default encryption of a purpose's buckets: SSE-KMS whenever every delivery it receives allows it. */
 export function purposeEncryption(purpose: BucketPurpose): BucketEncryption {
     return PURPOSE_DELIVERIES[purpose].every((d) => LOG_DELIVERIES[d].bucketEncryption.includes("aws:kms"))
-        ? "aws:kms" : "AES256";
+        ? "aws:kms"
+        : "AES256";
 }
 
 /** Where a bucket's S3 server access logs go. */
@@ -135,102 +136,162 @@ export class SecureBucket extends pulumi.ComponentResource {
     /** The bucket's regional domain name, e.g. for a CloudFront origin. */
     readonly bucketRegionalDomainName: pulumi.Output<string>;
 
-    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions,
-        extension: SecureBucketPolicyExtension = {}) {
+    constructor(
+        name: string,
+        args: SecureBucketArgs,
+        opts?: pulumi.ComponentResourceOptions,
+        extension: SecureBucketPolicyExtension = {},
+    ) {
         requireArgs("SecureBucket", name, args);
         const purpose = validateSecureBucketArgs(name, args);
-        super("citadel:shared:SecureBucket", name, {}, withTags(argKeys("SecureBucket", name)("tags"), args.tags, opts));
+        super(
+            "citadel:shared:SecureBucket",
+            name,
+            {},
+            withTags(argKeys("SecureBucket", name)("tags"), args.tags, opts),
+        );
         const parent = { parent: this };
         const isLogs = purpose !== "data";
 
-        const bucket = new s3.Bucket(`${name}`, {
-            forceDestroy: args.forceDestroy ?? false,
-            // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
-            // the record, kept by lifecycle, and restoring them would not restore service).
-            tags: isLogs ? undefined : backupTags(),
-        }, { parent: this });
+        const bucket = new s3.Bucket(
+            `${name}`,
+            {
+                forceDestroy: args.forceDestroy ?? false,
+                // Data buckets are in the stack's AWS Backup selection; log buckets are not (they are
+                // the record, kept by lifecycle, and restoring them would not restore service).
+                tags: isLogs ? undefined : backupTags(),
+            },
+            { parent: this },
+        );
 
-        new s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
+        new s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            parent,
+        );
 
-        const publicAccess = new s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
+        const publicAccess = new s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            parent,
+        );
 
-        new s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [purposeEncryption(purpose) === "AES256"
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
-                : {
-                    applyServerSideEncryptionByDefault: {
-                        sseAlgorithm: "aws:kms",
-                        // An Output known only at deploy time: the same check as for a plain string, as a ResourceError.
-                        kmsMasterKeyId: pulumi.output(args.kmsKeyArn).apply((arn) => requireKeyResolved(this, name, arn)),
-                    },
-                    bucketKeyEnabled: true,
-                }],
-        }, parent);
+        new s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    purposeEncryption(purpose) === "AES256"
+                        ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+                        : {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  // An Output known only at deploy time: the same check as for a plain string, as a ResourceError.
+                                  kmsMasterKeyId: pulumi
+                                      .output(args.kmsKeyArn)
+                                      .apply((arn) => requireKeyResolved(this, name, arn)),
+                              },
+                              bucketKeyEnabled: true,
+                          },
+                ],
+            },
+            parent,
+        );
 
-        const versioning = new s3.BucketVersioning(`${name}-versioning`, {
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, parent);
+        const versioning = new s3.BucketVersioning(
+            `${name}-versioning`,
+            {
+                bucket: bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            parent,
+        );
 
         const ctx = awsContext(this);
         const policy = pulumi
             .all([bucket.arn, ctx.accountId, ctx.partition, ctx.region, ctx.dnsSuffix, args.trailArn])
-            .apply(([arn, accountId, partition, region, dnsSuffix, trailArn]) => pulumi
-                .output(extension.extraPolicyStatements ? extension.extraPolicyStatements(arn) : [])
-                .apply((extra) => policyJson([
-                    ...tlsOnlyStatements(arn),
-                    ...logDeliveryStatements(PURPOSE_DELIVERIES[purpose],
-                        { destinationArn: arn, accountId, partition, region, dnsSuffix, prefix: args.deliveryPrefix, trailArn }),
-                    ...(extra as PolicyStatement[]),
-                ])));
+            .apply(([arn, accountId, partition, region, dnsSuffix, trailArn]) =>
+                pulumi
+                    .output(extension.extraPolicyStatements ? extension.extraPolicyStatements(arn) : [])
+                    .apply((extra) =>
+                        policyJson([
+                            ...tlsOnlyStatements(arn),
+                            ...logDeliveryStatements(PURPOSE_DELIVERIES[purpose], {
+                                destinationArn: arn,
+                                accountId,
+                                partition,
+                                region,
+                                dnsSuffix,
+                                prefix: args.deliveryPrefix,
+                                trailArn,
+                            }),
+                            ...(extra as PolicyStatement[]),
+                        ]),
+                    ),
+            );
         // Applied after the public access block so S3 never sees the policy on an unblocked bucket.
-        new s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy }, { parent: this, dependsOn: [publicAccess] });
+        new s3.BucketPolicy(
+            `${name}-policy`,
+            { bucket: bucket.id, policy },
+            { parent: this, dependsOn: [publicAccess] },
+        );
 
         if (args.accessLogs) {
-            new s3.BucketLogging(`${name}-access-logs`, {
-                bucket: bucket.id,
-                targetBucket: args.accessLogs.bucketName,
-                targetPrefix: args.accessLogs.prefix ?? `s3/${name}/`,
-            }, parent);
+            new s3.BucketLogging(
+                `${name}-access-logs`,
+                {
+                    bucket: bucket.id,
+                    targetBucket: args.accessLogs.bucketName,
+                    targetPrefix: args.accessLogs.prefix ?? `s3/${name}/`,
+                },
+                parent,
+            );
         }
 
         const noncurrentDays = args.noncurrentVersionRetentionDays ?? (isLogs ? 30 : 365);
-        new s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            bucket: bucket.id,
-            rules: [
-                {
-                    id: "abort-incomplete-uploads",
-                    status: "Enabled",
-                    filter: {},
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-                },
-                {
-                    id: "expire-old-versions",
-                    status: "Enabled",
-                    filter: {},
-                    noncurrentVersionTransitions: noncurrentDays > 30
-                        ? [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }] : undefined,
-                    noncurrentVersionExpiration: { noncurrentDays },
-                },
-                ...(isLogs ? [{
-                    id: "expire-logs",
-                    status: "Enabled",
-                    filter: {},
-                    expiration: { days: args.logRetentionInDays ?? 365 },
-                }] : []),
-                ...((args.lifecycleRules ?? []) as never[]),
-            ],
-        }, { parent: this, dependsOn: [versioning] });
+        new s3.BucketLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "abort-incomplete-uploads",
+                        status: "Enabled",
+                        filter: {},
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                    {
+                        id: "expire-old-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionTransitions:
+                            noncurrentDays > 30 ? [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }] : undefined,
+                        noncurrentVersionExpiration: { noncurrentDays },
+                    },
+                    ...(isLogs
+                        ? [
+                              {
+                                  id: "expire-logs",
+                                  status: "Enabled",
+                                  filter: {},
+                                  expiration: { days: args.logRetentionInDays ?? 365 },
+                              },
+                          ]
+                        : []),
+                    ...((args.lifecycleRules ?? []) as never[]),
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
 
         this.bucketName = bucket.bucket;
         this.bucketId = bucket.id;
@@ -244,10 +305,19 @@ export class SecureBucket extends pulumi.ComponentResource {
  * Late check (an Output key ARN): never empty, or S3 silently uses the AWS-managed key, and a KMS key
  * ARN. Throws a ResourceError.
  */
-export function requireKeyResolved(resource: pulumi.Resource | undefined, name: string, arn: string | undefined): string {
+export function requireKeyResolved(
+    resource: pulumi.Resource | undefined,
+    name: string,
+    arn: string | undefined,
+): string {
     if (!arn) {
-        throw lateConfigError(resource, `SecureBucket "${name}": kmsKeyArn`, arn, "is empty (S3 would use the AWS-managed key)",
-            "the ARN of a customer-managed KMS key");
+        throw lateConfigError(
+            resource,
+            `SecureBucket "${name}": kmsKeyArn`,
+            arn,
+            "is empty (S3 would use the AWS-managed key)",
+            "the ARN of a customer-managed KMS key",
+        );
     }
     // The same format check a plain string gets before registration (another resource's ARN here).
     try {
@@ -268,26 +338,43 @@ export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): 
     }
     // An empty id would make S3 fall back to the AWS-managed aws/s3 key, silently.
     if (purposeEncryption(purpose) === "aws:kms" && (args.kmsKeyArn === undefined || args.kmsKeyArn === "")) {
-        throw new ConfigError(key("kmsKeyArn"), args.kmsKeyArn, `is required for a "${purpose}" bucket`,
-            "the ARN of a customer-managed KMS key");
+        throw new ConfigError(
+            key("kmsKeyArn"),
+            args.kmsKeyArn,
+            `is required for a "${purpose}" bucket`,
+            "the ARN of a customer-managed KMS key",
+        );
     }
     if (typeof args.kmsKeyArn === "string") requireArn(key("kmsKeyArn"), args.kmsKeyArn, ARN_RULES.kmsKey);
     if ((purpose === "audit") !== (args.trailArn !== undefined)) {
-        throw new ConfigError(key("trailArn"), args.trailArn,
-            purpose === "audit" ? 'is required for an "audit" bucket' : `applies only to "audit" buckets, not "${purpose}"`,
-            purpose === "audit" ? "the ARN of the trail that delivers to it" : "unset");
+        throw new ConfigError(
+            key("trailArn"),
+            args.trailArn,
+            purpose === "audit"
+                ? 'is required for an "audit" bucket'
+                : `applies only to "audit" buckets, not "${purpose}"`,
+            purpose === "audit" ? "the ARN of the trail that delivers to it" : "unset",
+        );
     }
     if (purpose === "data" && !args.accessLogs) {
-        throw new ConfigError(key("accessLogs"), undefined, "is required for a data bucket",
-            "{ bucketName } of a log bucket");
+        throw new ConfigError(
+            key("accessLogs"),
+            undefined,
+            "is required for a data bucket",
+            "{ bucketName } of a log bucket",
+        );
     }
     if (args.noncurrentVersionRetentionDays !== undefined) {
         requireInteger(key("noncurrentVersionRetentionDays"), args.noncurrentVersionRetentionDays, 1, 36500);
     }
     if (args.logRetentionInDays !== undefined) {
         if (purpose === "data") {
-            throw new ConfigError(key("logRetentionInDays"), args.logRetentionInDays,
-                "applies only to log buckets", 'unset, or purpose "logs" | "elbLogs" | "accessLogs" | "audit"');
+            throw new ConfigError(
+                key("logRetentionInDays"),
+                args.logRetentionInDays,
+                "applies only to log buckets",
+                'unset, or purpose "logs" | "elbLogs" | "accessLogs" | "audit"',
+            );
         }
         requireInteger(key("logRetentionInDays"), args.logRetentionInDays, 1, 36500);
     }

@@ -44,13 +44,34 @@ const chars = (s: string) => [...s].length;
 /** What is wrong with one tag, or undefined: the rules of {@link MAX_TAGS_PER_RESOURCE}. */
 export function tagProblem(key: string, value: unknown): { problem: string; allowed: string } | undefined {
     const reserved = RESERVED_TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
-    if (reserved) return { problem: `uses the reserved prefix "${reserved}"`, allowed: `keys not starting with ${RESERVED_TAG_PREFIXES.join(" or ")} (any letter case)` };
-    if (chars(key) < 1 || chars(key) > MAX_TAG_KEY_LENGTH) return { problem: `is ${chars(key)} characters long`, allowed: `keys of 1..${MAX_TAG_KEY_LENGTH} characters` };
-    if (!TAG_CHARACTERS.test(key)) return { problem: "has a character AWS tags do not allow", allowed: "letters, numbers, spaces and _ . : / = + - @" };
+    if (reserved)
+        return {
+            problem: `uses the reserved prefix "${reserved}"`,
+            allowed: `keys not starting with ${RESERVED_TAG_PREFIXES.join(" or ")} (any letter case)`,
+        };
+    if (chars(key) < 1 || chars(key) > MAX_TAG_KEY_LENGTH)
+        return { problem: `is ${chars(key)} characters long`, allowed: `keys of 1..${MAX_TAG_KEY_LENGTH} characters` };
+    if (!TAG_CHARACTERS.test(key))
+        return {
+            problem: "has a character AWS tags do not allow",
+            allowed: "letters, numbers, spaces and _ . : / = + - @",
+        };
     if (typeof value !== "string") return { problem: "is not a string", allowed: "string values" };
-    if (chars(value) > MAX_TAG_VALUE_LENGTH) return { problem: `is ${chars(value)} characters long`, allowed: `values of 0..${MAX_TAG_VALUE_LENGTH} characters` };
-    if (!TAG_CHARACTERS.test(value)) return { problem: "has a character AWS tags do not allow", allowed: "letters, numbers, spaces and _ . : / = + - @" };
-    if (value.toLowerCase().startsWith("aws:")) return { problem: `uses the reserved prefix "aws:"`, allowed: "values not starting with aws: (any letter case)" };
+    if (chars(value) > MAX_TAG_VALUE_LENGTH)
+        return {
+            problem: `is ${chars(value)} characters long`,
+            allowed: `values of 0..${MAX_TAG_VALUE_LENGTH} characters`,
+        };
+    if (!TAG_CHARACTERS.test(value))
+        return {
+            problem: "has a character AWS tags do not allow",
+            allowed: "letters, numbers, spaces and _ . : / = + - @",
+        };
+    if (value.toLowerCase().startsWith("aws:"))
+        return {
+            problem: `uses the reserved prefix "aws:"`,
+            allowed: "values not starting with aws: (any letter case)",
+        };
     return undefined;
 }
 
@@ -59,11 +80,18 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 function checkResolved(argKey: string, tags: Record<string, unknown>, late: boolean): void {
     const fail = (key: string, value: unknown, problem: string, allowed: string) => {
-        throw late ? lateConfigError(undefined, key, value, problem, allowed) : new ConfigError(key, value, problem, allowed);
+        throw late
+            ? lateConfigError(undefined, key, value, problem, allowed)
+            : new ConfigError(key, value, problem, allowed);
     };
     const keys = Object.keys(tags);
     if (keys.length > MAX_COMPONENT_TAGS) {
-        fail(argKey, `${keys.length} tags`, "are too many", `at most ${MAX_COMPONENT_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; Citadel's own take up to ${CITADEL_TAG_HEADROOM})`);
+        fail(
+            argKey,
+            `${keys.length} tags`,
+            "are too many",
+            `at most ${MAX_COMPONENT_TAGS} (AWS allows ${MAX_TAGS_PER_RESOURCE} per resource; Citadel's own take up to ${CITADEL_TAG_HEADROOM})`,
+        );
     }
     for (const key of keys) {
         const value = tags[key];
@@ -86,7 +114,12 @@ function checkResolved(argKey: string, tags: Record<string, unknown>, late: bool
 export function validateTags(argKey: string, tags: TagsInput | undefined): TagsInput | undefined {
     if (tags === undefined || tags === null) return undefined;
     if (typeof tags !== "object" || Array.isArray(tags)) {
-        throw new ConfigError(argKey, tags, "is not a map of tags", "an object of tag keys to string values, e.g. { CostCenter: \"radiology\" }");
+        throw new ConfigError(
+            argKey,
+            tags,
+            "is not a map of tags",
+            'an object of tag keys to string values, e.g. { CostCenter: "radiology" }',
+        );
     }
     if (!isPlainObject(tags)) {
         return pulumi.output(tags).apply((t) => {
@@ -97,11 +130,14 @@ export function validateTags(argKey: string, tags: TagsInput | undefined): TagsI
     checkResolved(argKey, tags, false);
     const out: Record<string, pulumi.Input<string>> = {};
     for (const [k, v] of Object.entries(tags)) {
-        out[k] = typeof v === "string" ? v : pulumi.output(v).apply((s) => {
-            const p = tagProblem(k, s);
-            if (p) throw lateConfigError(undefined, `${argKey}.${k}`, s, p.problem, p.allowed);
-            return s;
-        });
+        out[k] =
+            typeof v === "string"
+                ? v
+                : pulumi.output(v).apply((s) => {
+                      const p = tagProblem(k, s);
+                      if (p) throw lateConfigError(undefined, `${argKey}.${k}`, s, p.problem, p.allowed);
+                      return s;
+                  });
     }
     return out;
 }
@@ -111,25 +147,40 @@ type TagMap = pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 /** `user` under `own`: a key the resource sets itself keeps the resource's value. */
 export function mergeTagsUnder(user: TagMap, own: TagMap): TagMap {
     if (user === undefined) return own;
-    if (isPlainObject(user) && (own === undefined || own === null || isPlainObject(own))) return { ...user, ...(own ?? {}) };
+    if (isPlainObject(user) && (own === undefined || own === null || isPlainObject(own)))
+        return { ...user, ...(own ?? {}) };
     return pulumi.all([user, own]).apply(([u, o]) => ({ ...(u ?? {}), ...(o ?? {}) }));
 }
 
-interface AsgTag { key: pulumi.Input<string>; value: pulumi.Input<string>; propagateAtLaunch: pulumi.Input<boolean> }
+interface AsgTag {
+    key: pulumi.Input<string>;
+    value: pulumi.Input<string>;
+    propagateAtLaunch: pulumi.Input<boolean>;
+}
 
 function mergeAsgTags(user: TagMap, own: pulumi.Input<AsgTag[]> | undefined): pulumi.Input<AsgTag[]> {
     const add = (u: Record<string, pulumi.Input<string>>, o: AsgTag[]) => {
         const have = new Set(o.map((t) => t.key));
         // Instances get their tags from the launch template's tag specifications (merged below), so
         // the group's own copies need not propagate.
-        return [...o, ...Object.entries(u).filter(([k]) => !have.has(k)).map(([key, value]) => ({ key, value, propagateAtLaunch: false }))];
+        return [
+            ...o,
+            ...Object.entries(u)
+                .filter(([k]) => !have.has(k))
+                .map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+        ];
     };
-    const plainOwn = own === undefined || (Array.isArray(own) && own.every((t) => isPlainObject(t) && typeof t.key === "string"));
-    if (isPlainObject(user) && plainOwn) return add(user as Record<string, pulumi.Input<string>>, (own ?? []) as AsgTag[]);
+    const plainOwn =
+        own === undefined || (Array.isArray(own) && own.every((t) => isPlainObject(t) && typeof t.key === "string"));
+    if (isPlainObject(user) && plainOwn)
+        return add(user as Record<string, pulumi.Input<string>>, (own ?? []) as AsgTag[]);
     return pulumi.all([user, own ?? []]).apply(([u, o]) => add(u ?? {}, o as AsgTag[]));
 }
 
-interface TagSpecification { resourceType?: pulumi.Input<string>; tags?: TagMap }
+interface TagSpecification {
+    resourceType?: pulumi.Input<string>;
+    tags?: TagMap;
+}
 
 function mergeTagSpecifications(user: TagMap, specs: pulumi.Input<pulumi.Input<TagSpecification>[]> | undefined) {
     if (specs === undefined) return undefined;
@@ -161,8 +212,15 @@ export function tagResourceInputs(type: string, props: ResourceInputs, tags: Tag
     }
     // An instance's root volume gets no default tags either; `volumeTags`, where a resource sets
     // it, is the resource's own choice and conflicts with the root device's tags, so it is left alone.
-    if (type === "aws:ec2/instance:Instance" && props.volumeTags === undefined && isPlainObject(props.rootBlockDevice)) {
-        out.rootBlockDevice = { ...props.rootBlockDevice, tags: mergeTagsUnder(tags, props.rootBlockDevice.tags as TagMap) };
+    if (
+        type === "aws:ec2/instance:Instance" &&
+        props.volumeTags === undefined &&
+        isPlainObject(props.rootBlockDevice)
+    ) {
+        out.rootBlockDevice = {
+            ...props.rootBlockDevice,
+            tags: mergeTagsUnder(tags, props.rootBlockDevice.tags as TagMap),
+        };
     }
     return out;
 }
@@ -189,7 +247,11 @@ export function tagResourceInputs(type: string, props: ResourceInputs, tags: Tag
  * super("citadel:cache:Cache", name, {}, withTags(argKeys("Cache", name)("tags"), args.tags, opts));
  * ```
  */
-export function withTags(argKey: string, tags: TagsInput | undefined, opts: pulumi.ComponentResourceOptions = {}): pulumi.ComponentResourceOptions {
+export function withTags(
+    argKey: string,
+    tags: TagsInput | undefined,
+    opts: pulumi.ComponentResourceOptions = {},
+): pulumi.ComponentResourceOptions {
     const checked = validateTags(argKey, tags);
     if (checked === undefined || (isPlainObject(checked) && Object.keys(checked).length === 0)) return opts;
     const tagChildren: pulumi.ResourceTransformation = ({ type, props, opts: childOpts }) => {

@@ -28,7 +28,11 @@ export function describeUnsafe(value: string, re: RegExp = UNSAFE_CHARACTER): st
 }
 
 /** Refuses a config value or argument holding a control character or a line separator. */
-export function requireSafeText(key: string, value: string, allowed = "text without control characters or line separators"): string {
+export function requireSafeText(
+    key: string,
+    value: string,
+    allowed = "text without control characters or line separators",
+): string {
     const bad = describeUnsafe(value);
     if (bad) throw new ConfigError(key, value, `contains a control character or line separator (${bad})`, allowed);
     return value;
@@ -42,7 +46,10 @@ export class UnsafeTextError extends Error {
 /** Emitters call this on every interpolated value that must stay on one line. */
 export function assertRenderable(where: string, value: string, multiline = false): string {
     const bad = describeUnsafe(value, multiline ? UNSAFE_IN_MULTILINE : UNSAFE_CHARACTER);
-    if (bad) throw new UnsafeTextError(`${where}: refusing to render text with a control character or line separator (${bad})`);
+    if (bad)
+        throw new UnsafeTextError(
+            `${where}: refusing to render text with a control character or line separator (${bad})`,
+        );
     return value;
 }
 

@@ -16,15 +16,22 @@ export interface ContainerUser {
 }
 
 export function requireNonRootUser(key: string, value: unknown): ContainerUser {
-    const allowed = 'a non-root "uid", "uid:gid", "name" or "name:group" (uid and gid 1..4294967294, never root), e.g. "1000:1000"';
+    const allowed =
+        'a non-root "uid", "uid:gid", "name" or "name:group" (uid and gid 1..4294967294, never root), e.g. "1000:1000"';
     if (typeof value !== "string") throw new ConfigError(key, value, "is not a user", allowed);
     const parts = value.split(":");
-    if (parts.length > 2 || parts.some((p) => !PART.test(p))) throw new ConfigError(key, value, "is not a user", allowed);
+    if (parts.length > 2 || parts.some((p) => !PART.test(p)))
+        throw new ConfigError(key, value, "is not a user", allowed);
     const [user, group] = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-    for (const [what, v] of [["uid", user], ["gid", group]] as const) {
+    for (const [what, v] of [
+        ["uid", user],
+        ["gid", group],
+    ] as const) {
         if (v === undefined) continue;
-        if (v === 0 || v === "root") throw new ConfigError(key, value, `runs as root (${what} ${JSON.stringify(v)})`, allowed);
-        if (typeof v === "number" && v > MAX_ID) throw new ConfigError(key, value, `has ${what} ${v} out of range`, allowed);
+        if (v === 0 || v === "root")
+            throw new ConfigError(key, value, `runs as root (${what} ${JSON.stringify(v)})`, allowed);
+        if (typeof v === "number" && v > MAX_ID)
+            throw new ConfigError(key, value, `has ${what} ${v} out of range`, allowed);
     }
     return { user, group };
 }

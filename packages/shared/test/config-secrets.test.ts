@@ -37,11 +37,24 @@ describe("ConfigSecrets: secure: values stay secret in the shapes they take", ()
         const s = secrets();
         const opts = { transformations: [s.transformation] };
         const rec = await capture(() => {
-            new aws.sns.TopicSubscription("sub", { topic: "arn:aws:sns:us-east-1:123456789012:t", protocol: "email",
-                endpoint: EMAIL.toLowerCase() }, opts);
-            new aws.iam.Policy("read", { policy: pulumi.output(ARN).apply((r) => JSON.stringify({
-                Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: r }] })),
-            tags: { owner: "team", contact: EMAIL } }, opts);
+            new aws.sns.TopicSubscription(
+                "sub",
+                { topic: "arn:aws:sns:us-east-1:123456789012:t", protocol: "email", endpoint: EMAIL.toLowerCase() },
+                opts,
+            );
+            new aws.iam.Policy(
+                "read",
+                {
+                    policy: pulumi.output(ARN).apply((r) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: r }],
+                        }),
+                    ),
+                    tags: { owner: "team", contact: EMAIL },
+                },
+                opts,
+            );
         });
         const sub = named(rec, "sub");
         assert.ok(sub.inputs.endpoint instanceof SecretValue);
@@ -60,14 +73,24 @@ describe("ConfigSecrets: secure: values stay secret in the shapes they take", ()
             if (args.type === "aws:iam/policy:Policy") opts = out?.opts as pulumi.CustomResourceOptions;
             return out;
         };
-        await capture(() => new aws.iam.Policy("p", { policy: "{}", tags: { contact: EMAIL } },
-            { transformations: [spy], additionalSecretOutputs: ["arn"] }));
+        await capture(
+            () =>
+                new aws.iam.Policy(
+                    "p",
+                    { policy: "{}", tags: { contact: EMAIL } },
+                    { transformations: [spy], additionalSecretOutputs: ["arn"] },
+                ),
+        );
         assert.deepEqual(opts?.additionalSecretOutputs, ["arn", "tagsAll"]);
     });
 
     it("marks stack outputs that hold a value secret, and leaves the others plain", async () => {
         const s = secrets();
-        const out = s.exports({ url: pulumi.interpolate`mailto:${pulumi.output(EMAIL)}`, plain: pulumi.output("topic"), list: [ARN, "x"] });
+        const out = s.exports({
+            url: pulumi.interpolate`mailto:${pulumi.output(EMAIL)}`,
+            plain: pulumi.output("topic"),
+            list: [ARN, "x"],
+        });
         assert.equal(await pulumi.isSecret(out.url), true);
         assert.equal(await pulumi.isSecret(out.plain), false);
         assert.equal(await pulumi.isSecret(pulumi.output(out.list[0])), true);

@@ -1,12 +1,22 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
 import {
-    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, DocumentDatabase, documentDbIdentifier, DocumentDatabaseArgs, DOCUMENTDB_PARAMETERS, NetworkRef,
+    BACKUP_TAG_KEY,
+    BACKUP_TAG_VALUE,
+    ConfigError,
+    DocumentDatabase,
+    documentDbIdentifier,
+    DocumentDatabaseArgs,
+    DOCUMENTDB_PARAMETERS,
+    NetworkRef,
 } from "../src";
 
 const network: NetworkRef = {
-    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", availabilityZones: ["a", "b"],
-    publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"],
+    vpcId: "vpc-1",
+    vpcCidrBlock: "10.0.0.0/16",
+    availabilityZones: ["a", "b"],
+    publicSubnetIds: ["pub-a", "pub-b"],
+    privateSubnetIds: ["priv-a", "priv-b"],
 };
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
 const base: DocumentDatabaseArgs = { network, kmsKeyArn: KEY, allowedSecurityGroupIds: ["sg-app"] };
@@ -36,7 +46,12 @@ describe("DocumentDatabase", () => {
         const params = named(rec, "docs-params").inputs;
         assert.equal(params.family, "docdb5.0");
         const byName = Object.fromEntries(params.parameters.map((p: any) => [p.name, p.value]));
-        assert.deepEqual(byName, { tls: "enabled", audit_logs: "ddl", profiler: "enabled", profiler_threshold_ms: "100" });
+        assert.deepEqual(byName, {
+            tls: "enabled",
+            audit_logs: "ddl",
+            profiler: "enabled",
+            profiler_threshold_ms: "100",
+        });
         assert.equal(params.parameters.length, DOCUMENTDB_PARAMETERS.length);
     });
 
@@ -47,8 +62,10 @@ describe("DocumentDatabase", () => {
         const c = named(rec, "docs").inputs;
         assert.deepEqual(c.enabledCloudwatchLogsExports, ["audit", "profiler"]);
         const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
-        assert.deepEqual(groups.map((g) => g.inputs.name).sort(),
-            [`/aws/docdb/${c.clusterIdentifier}/audit`, `/aws/docdb/${c.clusterIdentifier}/profiler`]);
+        assert.deepEqual(groups.map((g) => g.inputs.name).sort(), [
+            `/aws/docdb/${c.clusterIdentifier}/audit`,
+            `/aws/docdb/${c.clusterIdentifier}/profiler`,
+        ]);
         for (const g of groups) {
             assert.equal(g.inputs.retentionInDays, 400);
             assert.equal(g.inputs.kmsKeyId, KEY);
@@ -63,10 +80,22 @@ describe("DocumentDatabase", () => {
     });
 
     it("admits 27017 only from the given security groups", async () => {
-        const rec = await capture(() => new DocumentDatabase("docs", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }));
+        const rec = await capture(
+            () => new DocumentDatabase("docs", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }),
+        );
         const rules = ofType(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-        assert.deepEqual(rules.map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4]),
-            [[27017, 27017, "sg-a", undefined], [27017, 27017, "sg-b", undefined]]);
+        assert.deepEqual(
+            rules.map((r) => [
+                r.inputs.fromPort,
+                r.inputs.toPort,
+                r.inputs.referencedSecurityGroupId,
+                r.inputs.cidrIpv4,
+            ]),
+            [
+                [27017, 27017, "sg-a", undefined],
+                [27017, 27017, "sg-b", undefined],
+            ],
+        );
         assert.equal(ofType(rec, "aws:ec2/securityGroup:SecurityGroup")[0].inputs.ingress, undefined);
     });
 
@@ -74,22 +103,37 @@ describe("DocumentDatabase", () => {
     // (dimension DBClusterIdentifier). https://docs.aws.amazon.com/documentdb/latest/developerguide/cloud_watch.html
     it("raises a CPU alarm per instance and, with replicas, a replica-lag alarm on the topic; none otherwise", async () => {
         const topic = "arn:aws:sns:us-east-1:123456789012:alerts";
-        const rec = await capture(() => new DocumentDatabase("docs", { ...base, instanceCount: 2, alarms: { topicArn: topic } }));
+        const rec = await capture(
+            () => new DocumentDatabase("docs", { ...base, instanceCount: 2, alarms: { topicArn: topic } }),
+        );
         const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.alarmActions]).sort(), [
-            ["docs-0-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
-            ["docs-1-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
-            ["docs-alarm-replica-lag", "AWS/DocDB", "DBClusterReplicaLagMaximum", [topic]],
-        ]);
+        assert.deepEqual(
+            alarms.map((a) => [a.name, a.inputs.namespace, a.inputs.metricName, a.inputs.alarmActions]).sort(),
+            [
+                ["docs-0-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
+                ["docs-1-alarm-cpu", "AWS/DocDB", "CPUUtilization", [topic]],
+                ["docs-alarm-replica-lag", "AWS/DocDB", "DBClusterReplicaLagMaximum", [topic]],
+            ],
+        );
         const lag = named(rec, "docs-alarm-replica-lag").inputs;
-        assert.deepEqual([lag.dimensions, lag.threshold, lag.statistic], [{ DBClusterIdentifier: named(rec, "docs").inputs.clusterIdentifier }, 1000, "Maximum"]);
-        const single = await capture(() => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 500 } }));
-        assert.deepEqual(ofType(single, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name), ["docs-0-alarm-cpu"],
-            "one instance has no replica to lag");
+        assert.deepEqual(
+            [lag.dimensions, lag.threshold, lag.statistic],
+            [{ DBClusterIdentifier: named(rec, "docs").inputs.clusterIdentifier }, 1000, "Maximum"],
+        );
+        const single = await capture(
+            () => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 500 } }),
+        );
+        assert.deepEqual(
+            ofType(single, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name),
+            ["docs-0-alarm-cpu"],
+            "one instance has no replica to lag",
+        );
         const quiet = await capture(() => new DocumentDatabase("docs", base));
         assert.equal(ofType(quiet, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
-        assert.throws(() => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 0 } }),
-            /alarms\.replicaLagMilliseconds: 0 is out of range/);
+        assert.throws(
+            () => new DocumentDatabase("docs", { ...base, alarms: { topicArn: topic, replicaLagMilliseconds: 0 } }),
+            /alarms\.replicaLagMilliseconds: 0 is out of range/,
+        );
     });
 
     it("creates the instances with the RSA 2048 CA, and honours protect", async () => {
@@ -103,7 +147,12 @@ describe("DocumentDatabase", () => {
     it("derives a cluster identifier DocumentDB accepts: letters, digits, single hyphens, a letter first, no hyphen last", () => {
         // https://docs.aws.amazon.com/documentdb/latest/developerguide/API_CreateDBCluster.html (DBClusterIdentifier)
         const valid = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
-        for (const [project, stack, name] of [["drsignet", "dev", "docs"], ["My_App", "prod", "db--"], ["1st", "dev", "x"], ["a", "b", "c__d"]]) {
+        for (const [project, stack, name] of [
+            ["drsignet", "dev", "docs"],
+            ["My_App", "prod", "db--"],
+            ["1st", "dev", "x"],
+            ["a", "b", "c__d"],
+        ]) {
             const id = documentDbIdentifier(project, stack, name);
             assert.match(id, valid, id);
         }
@@ -121,10 +170,16 @@ describe("DocumentDatabase", () => {
             [{ instanceCount: 17 }, /instanceCount: 17 is out of range/],
             [{ logRetentionInDays: 10 }, /logRetentionInDays: 10 is not a CloudWatch Logs retention period/],
         ];
-        assert.throws(() => new DocumentDatabase("d".repeat(60), base), /makes the cluster identifier .* longer than 63 characters/);
+        assert.throws(
+            () => new DocumentDatabase("d".repeat(60), base),
+            /makes the cluster identifier .* longer than 63 characters/,
+        );
         for (const [args, message] of bad) {
-            assert.throws(() => new DocumentDatabase("docs", { ...base, ...args }),
-                (e: unknown) => e instanceof ConfigError && message.test(e.message), JSON.stringify(args));
+            assert.throws(
+                () => new DocumentDatabase("docs", { ...base, ...args }),
+                (e: unknown) => e instanceof ConfigError && message.test(e.message),
+                JSON.stringify(args),
+            );
         }
     });
 });

@@ -9,22 +9,39 @@ const KEYS = { rule: "r", paths: "r.paths", hosts: "r.hosts" };
 
 describe("requireListenerRuleQuotas", () => {
     const refused: [string, { paths: string[]; hosts: string[]; headerValues?: string[] }, string][] = [
-        ["4 paths in one condition", { paths: ["/a", "/b", "/c", "/d"], hosts: [] },
-            'r.paths: ["/a","/b","/c","/d"] has 4 values, allowed at most 3'],
-        ["4 hosts in one condition", { paths: [], hosts: ["a.x.com", "b.x.com", "c.x.com", "d.x.com"] },
-            "r.hosts: [\"a.x.com\",\"b.x.com\",\"c.x.com\",\"d.x.com\"] has 4 values"],
-        ["6 evaluations (3 paths + 3 hosts)", { paths: ["/a", "/b", "/c"], hosts: ["a.x.com", "b.x.com", "c.x.com"] },
-            "has 6 paths and hosts, allowed at most 5 in all"],
-        ["5 evaluations plus the origin header", { paths: ["/a", "/b", "/c"], hosts: ["a.x.com", "b.x.com"], headerValues: ["h"] },
-            "has 5 paths and hosts, allowed at most 4 in all"],
+        [
+            "4 paths in one condition",
+            { paths: ["/a", "/b", "/c", "/d"], hosts: [] },
+            'r.paths: ["/a","/b","/c","/d"] has 4 values, allowed at most 3',
+        ],
+        [
+            "4 hosts in one condition",
+            { paths: [], hosts: ["a.x.com", "b.x.com", "c.x.com", "d.x.com"] },
+            'r.hosts: ["a.x.com","b.x.com","c.x.com","d.x.com"] has 4 values',
+        ],
+        [
+            "6 evaluations (3 paths + 3 hosts)",
+            { paths: ["/a", "/b", "/c"], hosts: ["a.x.com", "b.x.com", "c.x.com"] },
+            "has 6 paths and hosts, allowed at most 5 in all",
+        ],
+        [
+            "5 evaluations plus the origin header",
+            { paths: ["/a", "/b", "/c"], hosts: ["a.x.com", "b.x.com"], headerValues: ["h"] },
+            "has 5 paths and hosts, allowed at most 4 in all",
+        ],
         ["6 wildcards in one path", { paths: ["/a*b*c*d*e*f*"], hosts: [] }, "has 6 wildcards (* and ?)"],
-        ["6 wildcards across paths and hosts", { paths: ["/a/*", "/b/??"], hosts: ["*.x.com", "*.y.com", "a?.z.com"] },
-            "has 6 wildcards"],
+        [
+            "6 wildcards across paths and hosts",
+            { paths: ["/a/*", "/b/??"], hosts: ["*.x.com", "*.y.com", "a?.z.com"] },
+            "has 6 wildcards",
+        ],
     ];
     for (const [what, c, message] of refused) {
         it(`refuses ${what}`, () => {
-            assert.throws(() => requireListenerRuleQuotas(KEYS, c), (e: unknown) =>
-                e instanceof ConfigError && e.message.includes(message));
+            assert.throws(
+                () => requireListenerRuleQuotas(KEYS, c),
+                (e: unknown) => e instanceof ConfigError && e.message.includes(message),
+            );
         });
     }
     const accepted: [string, { paths: string[]; hosts: string[]; headerValues?: string[] }][] = [

@@ -1,32 +1,51 @@
 import { strict as assert } from "assert";
 import {
-    BUCKET_PURPOSES, deliveriesAccepting, ELB_ACCOUNT_BY_REGION, LOG_DELIVERIES, LogDeliveryContext, LogDeliveryService,
-    PURPOSE_DELIVERIES, purposeEncryption,
+    BUCKET_PURPOSES,
+    deliveriesAccepting,
+    ELB_ACCOUNT_BY_REGION,
+    LOG_DELIVERIES,
+    LogDeliveryContext,
+    LogDeliveryService,
+    PURPOSE_DELIVERIES,
+    purposeEncryption,
 } from "../src";
 
 const TRAIL = "arn:aws:cloudtrail:eu-west-1:123456789012:trail/citadel-prod-account-trail";
 const ctx = (over: Partial<LogDeliveryContext> = {}): LogDeliveryContext => ({
-    destinationArn: "arn:aws:s3:::logs", accountId: "123456789012", partition: "aws", region: "eu-west-1",
-    dnsSuffix: "amazonaws.com", trailArn: TRAIL, ...over,
+    destinationArn: "arn:aws:s3:::logs",
+    accountId: "123456789012",
+    partition: "aws",
+    region: "eu-west-1",
+    dnsSuffix: "amazonaws.com",
+    trailArn: TRAIL,
+    ...over,
 });
 
 describe("log deliveries (one table)", () => {
     it("every entry names its documentation, a destination and statements that a resource policy accepts", () => {
         for (const [service, d] of Object.entries(LOG_DELIVERIES)) {
             assert.match(d.documentation, /^https:\/\/docs\.aws\.amazon\.com\//, service);
-            assert.ok(d.destination === "s3" ? d.bucketEncryption.length > 0 : d.bucketEncryption.length === 0, service);
+            assert.ok(
+                d.destination === "s3" ? d.bucketEncryption.length > 0 : d.bucketEncryption.length === 0,
+                service,
+            );
             const statements = d.statements(ctx());
             assert.ok(statements.length > 0, service);
             const sids = statements.map((s) => s.Sid);
             assert.equal(new Set(sids).size, sids.length, `${service}: repeated Sid`);
             for (const s of statements) {
                 assert.equal(s.Effect, "Allow");
-                assert.ok(s.Principal && s.Principal !== "*", `${service}: a resource policy statement names its principal`);
+                assert.ok(
+                    s.Principal && s.Principal !== "*",
+                    `${service}: a resource policy statement names its principal`,
+                );
                 assert.ok(s.Resource && !([] as string[]).concat(s.Resource).includes("*"), service);
             }
         }
         // Sids stay unique when one bucket receives several deliveries.
-        const all = BUCKET_PURPOSES.flatMap((p) => PURPOSE_DELIVERIES[p].flatMap((d) => LOG_DELIVERIES[d].statements(ctx())));
+        const all = BUCKET_PURPOSES.flatMap((p) =>
+            PURPOSE_DELIVERIES[p].flatMap((d) => LOG_DELIVERIES[d].statements(ctx())),
+        );
         assert.equal(new Set(all.map((s) => s.Sid)).size, all.length);
     });
 
@@ -38,7 +57,10 @@ describe("log deliveries (one table)", () => {
         assert.deepEqual(d.bucketEncryption, ["AES256"]);
         assert.equal(purposeEncryption("accessLogs"), "AES256");
         assert.equal(purposeEncryption("logs"), "aws:kms");
-        assert.ok(!PURPOSE_DELIVERIES.logs.includes("s3ServerAccessLogs"), "the SSE-KMS log bucket cannot receive S3 access logs");
+        assert.ok(
+            !PURPOSE_DELIVERIES.logs.includes("s3ServerAccessLogs"),
+            "the SSE-KMS log bucket cannot receive S3 access logs",
+        );
         const [s] = d.statements(ctx());
         assert.deepEqual(s.Principal, { Service: "logging.s3.amazonaws.com" });
         assert.deepEqual(s.Condition!.StringEquals, { "aws:SourceAccount": "123456789012" });
@@ -70,7 +92,11 @@ describe("log deliveries (one table)", () => {
     // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
     // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logging.html
     it("VPC flow logs and CloudFront v2 logs: delivery.logs of this account, SSE-KMS allowed with a key grant", () => {
-        for (const service of ["vpcFlowLogsToS3", "cloudFrontStandardLogsV2", "nlbAccessLogs"] as LogDeliveryService[]) {
+        for (const service of [
+            "vpcFlowLogsToS3",
+            "cloudFrontStandardLogsV2",
+            "nlbAccessLogs",
+        ] as LogDeliveryService[]) {
             const d = LOG_DELIVERIES[service];
             assert.ok(d.bucketEncryption.includes("aws:kms"), service);
             assert.equal(d.keyPrincipal, "delivery.logs", service);
@@ -78,13 +104,24 @@ describe("log deliveries (one table)", () => {
             assert.deepEqual(write.Principal, { Service: "delivery.logs.amazonaws.com" });
             assert.equal((write.Condition!.StringEquals as any)["aws:SourceAccount"], "123456789012");
             assert.equal((write.Condition!.StringEquals as any)["s3:x-amz-acl"], "bucket-owner-full-control");
-            assert.match(String((write.Condition!.ArnLike as any)["aws:SourceArn"]), /^arn:aws:logs:[a-z0-9-]+:123456789012:/);
+            assert.match(
+                String((write.Condition!.ArnLike as any)["aws:SourceArn"]),
+                /^arn:aws:logs:[a-z0-9-]+:123456789012:/,
+            );
             assert.equal(acl.Action, "s3:GetBucketAcl");
         }
         const [cf] = LOG_DELIVERIES.cloudFrontStandardLogsV2.statements(ctx());
-        assert.match(String((cf.Condition!.ArnLike as any)["aws:SourceArn"]), /^arn:aws:logs:us-east-1:123456789012:delivery-source:/);
-        assert.deepEqual(deliveriesAccepting("aws:kms").sort(),
-            ["cloudFrontStandardLogsV2", "cloudTrail", "configDelivery", "nlbAccessLogs", "vpcFlowLogsToS3"]);
+        assert.match(
+            String((cf.Condition!.ArnLike as any)["aws:SourceArn"]),
+            /^arn:aws:logs:us-east-1:123456789012:delivery-source:/,
+        );
+        assert.deepEqual(deliveriesAccepting("aws:kms").sort(), [
+            "cloudFrontStandardLogsV2",
+            "cloudTrail",
+            "configDelivery",
+            "nlbAccessLogs",
+            "vpcFlowLogsToS3",
+        ]);
     });
 
     // WAF logs go only to log groups named aws-waf-logs-*, whose resource policy admits delivery.logs.
@@ -92,7 +129,12 @@ describe("log deliveries (one table)", () => {
     it("WAF logs: an aws-waf-logs- log group written by delivery.logs of this account only", () => {
         const d = LOG_DELIVERIES.wafLogs;
         assert.equal(d.logGroupNamePrefix, "aws-waf-logs-");
-        const [s] = d.statements(ctx({ destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-x", region: "us-east-1" }));
+        const [s] = d.statements(
+            ctx({
+                destinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-x",
+                region: "us-east-1",
+            }),
+        );
         assert.deepEqual(s.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
         assert.equal(s.Resource, "arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-x:log-stream:*");
         assert.deepEqual(s.Condition, {
@@ -113,23 +155,35 @@ describe("log deliveries (one table)", () => {
         assert.equal(d.keyPrincipal, "cloudtrail");
         const [aclCheck, write] = d.statements(ctx({ destinationArn: "arn:aws:s3:::audit" }));
         assert.deepEqual(aclCheck, {
-            Sid: "AWSCloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" },
-            Action: "s3:GetBucketAcl", Resource: "arn:aws:s3:::audit", Condition: { StringEquals: { "aws:SourceArn": TRAIL } },
+            Sid: "AWSCloudTrailAclCheck",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: "arn:aws:s3:::audit",
+            Condition: { StringEquals: { "aws:SourceArn": TRAIL } },
         });
         assert.deepEqual(write, {
-            Sid: "AWSCloudTrailWrite", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" },
-            Action: "s3:PutObject", Resource: "arn:aws:s3:::audit/AWSLogs/123456789012/*",
+            Sid: "AWSCloudTrailWrite",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::audit/AWSLogs/123456789012/*",
             Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": TRAIL } },
         });
-        assert.equal(d.statements(ctx({ destinationArn: "arn:aws:s3:::audit", prefix: "trail" }))[1].Resource,
-            "arn:aws:s3:::audit/trail/AWSLogs/123456789012/*");
+        assert.equal(
+            d.statements(ctx({ destinationArn: "arn:aws:s3:::audit", prefix: "trail" }))[1].Resource,
+            "arn:aws:s3:::audit/trail/AWSLogs/123456789012/*",
+        );
         const [encrypt, describe] = d.keyStatements!(ctx());
         assert.equal(encrypt.Action, "kms:GenerateDataKey*");
         assert.deepEqual(encrypt.Condition, {
             StringEquals: { "aws:SourceArn": TRAIL },
             StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" },
         });
-        assert.deepEqual([describe.Action, describe.Condition], ["kms:DescribeKey", { StringEquals: { "aws:SourceArn": TRAIL } }]);
+        assert.deepEqual(
+            [describe.Action, describe.Condition],
+            ["kms:DescribeKey", { StringEquals: { "aws:SourceArn": TRAIL } }],
+        );
         assert.throws(() => d.statements(ctx({ trailArn: undefined })), /trail's ARN/);
     });
 
@@ -142,24 +196,36 @@ describe("log deliveries (one table)", () => {
         const d = LOG_DELIVERIES.configDelivery;
         assert.deepEqual(d.bucketEncryption, ["AES256", "aws:kms"]);
         const statements = d.statements(ctx({ destinationArn: "arn:aws:s3:::audit" }));
-        assert.deepEqual(statements.map((st) => [st.Sid, st.Action, st.Resource]), [
-            ["AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl", "arn:aws:s3:::audit"],
-            ["AWSConfigBucketExistenceCheck", "s3:ListBucket", "arn:aws:s3:::audit"],
-            ["AWSConfigBucketDelivery", "s3:PutObject", "arn:aws:s3:::audit/AWSLogs/123456789012/Config/*"],
-        ]);
+        assert.deepEqual(
+            statements.map((st) => [st.Sid, st.Action, st.Resource]),
+            [
+                ["AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl", "arn:aws:s3:::audit"],
+                ["AWSConfigBucketExistenceCheck", "s3:ListBucket", "arn:aws:s3:::audit"],
+                ["AWSConfigBucketDelivery", "s3:PutObject", "arn:aws:s3:::audit/AWSLogs/123456789012/Config/*"],
+            ],
+        );
         for (const st of statements) {
             assert.deepEqual(st.Principal, { Service: "config.amazonaws.com" });
             assert.equal((st.Condition!.StringEquals as any)["aws:SourceAccount"], "123456789012");
         }
         assert.equal((statements[2].Condition!.StringEquals as any)["s3:x-amz-acl"], "bucket-owner-full-control");
-        assert.deepEqual(d.keyStatements!(ctx()).map((st) => [st.Principal, st.Action, st.Condition]), [[
-            { Service: "config.amazonaws.com" }, ["kms:Decrypt", "kms:GenerateDataKey"],
-            { StringEquals: { "aws:SourceAccount": "123456789012" } },
-        ]]);
+        assert.deepEqual(
+            d.keyStatements!(ctx()).map((st) => [st.Principal, st.Action, st.Condition]),
+            [
+                [
+                    { Service: "config.amazonaws.com" },
+                    ["kms:Decrypt", "kms:GenerateDataKey"],
+                    { StringEquals: { "aws:SourceAccount": "123456789012" } },
+                ],
+            ],
+        );
         // The audit purpose receives these two and nothing else, and is SSE-KMS.
         assert.deepEqual(PURPOSE_DELIVERIES.audit, ["cloudTrail", "configDelivery"]);
         assert.equal(purposeEncryption("audit"), "aws:kms");
-        assert.ok(!PURPOSE_DELIVERIES.logs.some((x) => x === "cloudTrail" || x === "configDelivery"), "the general log bucket admits neither");
+        assert.ok(
+            !PURPOSE_DELIVERIES.logs.some((x) => x === "cloudTrail" || x === "configDelivery"),
+            "the general log bucket admits neither",
+        );
     });
 
     it("each bucket purpose's encryption is one every delivery it receives accepts", () => {

@@ -1,16 +1,32 @@
 import { strict as assert } from "assert";
 import { capture, named, ofType } from "../../testing/src";
 import {
-    BACKUP_TAG_KEY, BACKUP_TAG_VALUE, ConfigError, databaseIdentifier, defaultConnectionsAlarm, finalSnapshotIdentifier, NetworkRef,
-    PostgresDatabase, PostgresDatabaseArgs, POSTGRES_PARAMETERS,
+    BACKUP_TAG_KEY,
+    BACKUP_TAG_VALUE,
+    ConfigError,
+    databaseIdentifier,
+    defaultConnectionsAlarm,
+    finalSnapshotIdentifier,
+    NetworkRef,
+    PostgresDatabase,
+    PostgresDatabaseArgs,
+    POSTGRES_PARAMETERS,
 } from "../src";
 
 const network: NetworkRef = {
-    vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", availabilityZones: ["a", "b"],
-    publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"],
+    vpcId: "vpc-1",
+    vpcCidrBlock: "10.0.0.0/16",
+    availabilityZones: ["a", "b"],
+    publicSubnetIds: ["pub-a", "pub-b"],
+    privateSubnetIds: ["priv-a", "priv-b"],
 };
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/k";
-const base: PostgresDatabaseArgs = { network, kmsKeyArn: KEY, allowedSecurityGroupIds: ["sg-app"], databaseName: "orthanc" };
+const base: PostgresDatabaseArgs = {
+    network,
+    kmsKeyArn: KEY,
+    allowedSecurityGroupIds: ["sg-app"],
+    databaseName: "orthanc",
+};
 
 describe("PostgresDatabase", () => {
     it("is private, encrypted, TLS-only, IAM-auth, with the password managed by RDS", async () => {
@@ -44,8 +60,10 @@ describe("PostgresDatabase", () => {
         const role = named(rec, "db-monitoring-role");
         assert.equal(db.monitoringRoleArn, role.outputs.arn);
         const trust = JSON.parse(role.inputs.assumeRolePolicy).Statement;
-        assert.deepEqual(trust.map((t: any) => [t.Principal.Service, t.Action, t.Condition.StringEquals["aws:SourceAccount"]]),
-            [["monitoring.rds.amazonaws.com", "sts:AssumeRole", "123456789012"]]);
+        assert.deepEqual(
+            trust.map((t: any) => [t.Principal.Service, t.Action, t.Condition.StringEquals["aws:SourceAccount"]]),
+            [["monitoring.rds.amazonaws.com", "sts:AssumeRole", "123456789012"]],
+        );
         const attachment = named(rec, "db-monitoring-policy").inputs;
         assert.equal(attachment.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
         assert.equal(attachment.role, role.outputs.name);
@@ -57,23 +75,41 @@ describe("PostgresDatabase", () => {
     });
 
     it("admits 5432 only from the given security groups", async () => {
-        const rec = await capture(() => new PostgresDatabase("db", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }));
+        const rec = await capture(
+            () => new PostgresDatabase("db", { ...base, allowedSecurityGroupIds: ["sg-a", "sg-b"] }),
+        );
         const rules = ofType(rec, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
-        assert.deepEqual(rules.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.referencedSecurityGroupId, r.inputs.cidrIpv4]),
-            [["db-sg-id", 5432, 5432, "sg-a", undefined], ["db-sg-id", 5432, 5432, "sg-b", undefined]]);
+        assert.deepEqual(
+            rules.map((r) => [
+                r.inputs.securityGroupId,
+                r.inputs.fromPort,
+                r.inputs.toPort,
+                r.inputs.referencedSecurityGroupId,
+                r.inputs.cidrIpv4,
+            ]),
+            [
+                ["db-sg-id", 5432, 5432, "sg-a", undefined],
+                ["db-sg-id", 5432, 5432, "sg-b", undefined],
+            ],
+        );
         assert.deepEqual(named(rec, "db").inputs.vpcSecurityGroupIds, ["db-sg-id"]);
     });
 
     it("is in the backup selection, and alarms on CPU, free storage and connections when given a topic", async () => {
         const topic = "arn:aws:sns:us-east-1:123456789012:alerts";
-        const rec = await capture(() => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, connections: 150 } }));
+        const rec = await capture(
+            () => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, connections: 150 } }),
+        );
         assert.deepEqual(named(rec, "db").inputs.tags, { [BACKUP_TAG_KEY]: BACKUP_TAG_VALUE });
         const alarms = ofType(rec, "aws:cloudwatch/metricAlarm:MetricAlarm");
-        assert.deepEqual(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]), [
-            ["db-alarm-cpu", "CPUUtilization", 80],
-            ["db-alarm-free-storage", "FreeStorageSpace", 2 * 1024 ** 3],
-            ["db-alarm-connections", "DatabaseConnections", 150],
-        ]);
+        assert.deepEqual(
+            alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]),
+            [
+                ["db-alarm-cpu", "CPUUtilization", 80],
+                ["db-alarm-free-storage", "FreeStorageSpace", 2 * 1024 ** 3],
+                ["db-alarm-connections", "DatabaseConnections", 150],
+            ],
+        );
         for (const a of alarms) {
             assert.deepEqual(a.inputs.dimensions, { DBInstanceIdentifier: named(rec, "db").inputs.identifier });
             assert.deepEqual(a.inputs.alarmActions, [topic]);
@@ -82,20 +118,39 @@ describe("PostgresDatabase", () => {
         assert.equal(named(rec, "db-alarm-free-storage").inputs.comparisonOperator, "LessThanThreshold");
         assert.equal(defaultConnectionsAlarm("db.t4g.micro"), 90);
         assert.equal(defaultConnectionsAlarm("db.m6g.large"), 720);
-        assert.equal(defaultConnectionsAlarm("db.r6g.2xlarge"), 4000, "r classes have twice the memory; capped below RDS's 5000");
+        assert.equal(
+            defaultConnectionsAlarm("db.r6g.2xlarge"),
+            4000,
+            "r classes have twice the memory; capped below RDS's 5000",
+        );
         assert.equal(defaultConnectionsAlarm("db.t4g.medium"), 360);
-        const sized = await capture(() => new PostgresDatabase("db", { ...base, instanceClass: "db.m6g.large", alarms: { topicArn: topic } }));
+        const sized = await capture(
+            () => new PostgresDatabase("db", { ...base, instanceClass: "db.m6g.large", alarms: { topicArn: topic } }),
+        );
         assert.equal(named(sized, "db-alarm-connections").inputs.threshold, 720);
         const none = await capture(() => new PostgresDatabase("db", base));
         assert.equal(ofType(none, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
-        assert.throws(() => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, cpuPercent: 120 } }),
-            /PostgresDatabase "db": alarms.cpuPercent: 120 is out of range, allowed 1..100 \(percent\)/);
+        assert.throws(
+            () => new PostgresDatabase("db", { ...base, alarms: { topicArn: topic, cpuPercent: 120 } }),
+            /PostgresDatabase "db": alarms.cpuPercent: 120 is out of range, allowed 1..100 \(percent\)/,
+        );
     });
 
     it("turns on the production guards when asked", async () => {
-        const rec = await capture(() => new PostgresDatabase("db", {
-            ...base, multiAz: true, deletionProtection: true, backupRetentionInDays: 30, performanceInsights: true,
-        }, { protect: true }));
+        const rec = await capture(
+            () =>
+                new PostgresDatabase(
+                    "db",
+                    {
+                        ...base,
+                        multiAz: true,
+                        deletionProtection: true,
+                        backupRetentionInDays: 30,
+                        performanceInsights: true,
+                    },
+                    { protect: true },
+                ),
+        );
         const db = named(rec, "db");
         assert.equal(db.protect, true);
         assert.equal(db.inputs.multiAz, true);
@@ -109,7 +164,10 @@ describe("PostgresDatabase", () => {
         const rec = await capture(() => new PostgresDatabase("db", { ...base, logRetentionInDays: 90 }));
         const groups = ofType(rec, "aws:cloudwatch/logGroup:LogGroup");
         const id = named(rec, "db").inputs.identifier;
-        assert.deepEqual(groups.map((g) => g.inputs.name), [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]);
+        assert.deepEqual(
+            groups.map((g) => g.inputs.name),
+            [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`],
+        );
         for (const g of groups) {
             assert.equal(g.inputs.retentionInDays, 90);
             assert.equal(g.inputs.kmsKeyId, KEY);
@@ -125,10 +183,20 @@ describe("PostgresDatabase", () => {
         const id: string = named(rec, "db").inputs.identifier;
         assert.match(id, /^citadel-test-db-[a-z0-9]{8}$/);
         // The inputs the provider marks ForceNew are the keepers: a change renews the suffix.
-        assert.deepEqual(Object.keys(suffix.inputs.keepers).sort(), ["dbName", "engine", "kmsKeyId", "storageEncrypted", "username"]);
+        assert.deepEqual(Object.keys(suffix.inputs.keepers).sort(), [
+            "dbName",
+            "engine",
+            "kmsKeyId",
+            "storageEncrypted",
+            "username",
+        ]);
         assert.equal(suffix.inputs.keepers.kmsKeyId, KEY);
         assert.equal(suffix.inputs.keepers.dbName, "orthanc");
-        for (const [p, s, n] of [["citadel", "prod", "orthanc-db"], ["My_Project", "dev", "x".repeat(80)], ["9lives", "s", "db"]]) {
+        for (const [p, s, n] of [
+            ["citadel", "prod", "orthanc-db"],
+            ["My_Project", "dev", "x".repeat(80)],
+            ["9lives", "s", "db"],
+        ]) {
             const made = databaseIdentifier(p, s, n, "abc12345");
             assert.match(made, /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/, made);
             assert.ok(made.endsWith("-abc12345"));
@@ -143,8 +211,10 @@ describe("PostgresDatabase", () => {
         const db = named(rec, "db").inputs;
         assert.equal(db.skipFinalSnapshot, false);
         assert.equal(db.finalSnapshotIdentifier, finalSnapshotIdentifier(db.identifier));
-        assert.notEqual(finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "aaaa1111")),
-            finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "bbbb2222")));
+        assert.notEqual(
+            finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "aaaa1111")),
+            finalSnapshotIdentifier(databaseIdentifier("c", "s", "db", "bbbb2222")),
+        );
         assert.ok(db.finalSnapshotIdentifier.length <= 255);
     });
 
@@ -161,12 +231,18 @@ describe("PostgresDatabase", () => {
             [{ engineVersion: "9.6" }, /engineVersion: "9\.6" is not a supported PostgreSQL version/],
             [{ instanceClass: "t3.micro" }, /instanceClass: "t3\.micro" is not an RDS instance class/],
             [{ logRetentionInDays: 10 }, /logRetentionInDays: 10 is not a CloudWatch Logs retention period/],
-            [{ monitoringInterval: 2 }, /monitoringInterval: 2 is not an Enhanced Monitoring interval, allowed 0, 1, 5, 10, 15, 30, 60 seconds/],
+            [
+                { monitoringInterval: 2 },
+                /monitoringInterval: 2 is not an Enhanced Monitoring interval, allowed 0, 1, 5, 10, 15, 30, 60 seconds/,
+            ],
             [{ monitoringInterval: 120 }, /monitoringInterval: 120 is not an Enhanced Monitoring interval/],
         ];
         for (const [bad, message] of cases) {
-            assert.throws(() => new PostgresDatabase("db", { ...base, ...bad }),
-                (e: Error) => e instanceof ConfigError && message.test(e.message), `accepted ${JSON.stringify(bad)}`);
+            assert.throws(
+                () => new PostgresDatabase("db", { ...base, ...bad }),
+                (e: Error) => e instanceof ConfigError && message.test(e.message),
+                `accepted ${JSON.stringify(bad)}`,
+            );
         }
     });
 });

@@ -12,14 +12,46 @@ for (let i = 0; i < n; i++) {
     const b = `b${i}-id`;
     resources.push(
         { type: "aws:s3/bucket:Bucket", name: `b${i}`, id: b, inputs: { bucket: `b${i}-x` } },
-        { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: `b${i}-pab`, id: `${b}-pab`,
-            inputs: { bucket: b, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } },
-        { type: "aws:s3/bucketVersioning:BucketVersioning", name: `b${i}-v`, id: `${b}-v`, inputs: { bucket: b, versioningConfiguration: { status: "Enabled" } } },
-        { type: "aws:s3/bucketLogging:BucketLogging", name: `b${i}-l`, id: `${b}-l`, inputs: { bucket: b, targetBucket: "b0-x" } },
-        { type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls", name: `b${i}-o`, id: `${b}-o`, inputs: { bucket: b, rule: { objectOwnership: "BucketOwnerEnforced" } } },
+        {
+            type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            name: `b${i}-pab`,
+            id: `${b}-pab`,
+            inputs: {
+                bucket: b,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+        },
+        {
+            type: "aws:s3/bucketVersioning:BucketVersioning",
+            name: `b${i}-v`,
+            id: `${b}-v`,
+            inputs: { bucket: b, versioningConfiguration: { status: "Enabled" } },
+        },
+        {
+            type: "aws:s3/bucketLogging:BucketLogging",
+            name: `b${i}-l`,
+            id: `${b}-l`,
+            inputs: { bucket: b, targetBucket: "b0-x" },
+        },
+        {
+            type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            name: `b${i}-o`,
+            id: `${b}-o`,
+            inputs: { bucket: b, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        },
         { type: "aws:ec2/subnet:Subnet", name: `s${i}`, id: `s${i}-id`, inputs: { vpcId: "v" } },
     );
 }
 const t = process.hrtime.bigint();
 const violations = evaluate(resources);
-process.stdout.write(JSON.stringify({ buckets: n, resources: resources.length, policyMs: Number(process.hrtime.bigint() - t) / 1e6, violations: violations.length }) + "\n");
+process.stdout.write(
+    JSON.stringify({
+        buckets: n,
+        resources: resources.length,
+        policyMs: Number(process.hrtime.bigint() - t) / 1e6,
+        violations: violations.length,
+    }) + "\n",
+);

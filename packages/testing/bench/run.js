@@ -16,7 +16,10 @@ const path = require("path");
 const root = path.resolve(__dirname, "..", "..", "..");
 
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const opt = (name, dflt) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : dflt;
+};
 const runs = Number(opt("--runs", 5));
 const baseline = opt("--baseline");
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -57,9 +60,12 @@ function interleave(title, commands) {
     console.log(title);
     const out = {};
     for (const c of commands) {
-        const w = median(results[c.name].wall), u = median(results[c.name].cpu);
+        const w = median(results[c.name].wall),
+            u = median(results[c.name].cpu);
         out[c.name] = { wall: w, cpu: u };
-        console.log(`  ${c.name.padEnd(14)} wall ${(w / 1000).toFixed(2)} s  cpu ${(u / 1000).toFixed(2)} s   (wall: ${results[c.name].wall.map((x) => (x / 1000).toFixed(2)).join(", ")})`);
+        console.log(
+            `  ${c.name.padEnd(14)} wall ${(w / 1000).toFixed(2)} s  cpu ${(u / 1000).toFixed(2)} s   (wall: ${results[c.name].wall.map((x) => (x / 1000).toFixed(2)).join(", ")})`,
+        );
     }
     return out;
 }
@@ -73,47 +79,108 @@ const commands = [
     { name: "plan", cmd: process.execPath, args: [...planCommand(root), "prod", "--json"], cwd: root },
     { name: "floor", cmd: process.execPath, args: [path.join(__dirname, "floor.js"), planJson], cwd: root },
 ];
-if (baseline) commands.push({ name: "baseline plan", cmd: process.execPath, args: [...planCommand(baseline), "prod", "--json"], cwd: baseline });
-const p = interleave(`\nplan CLI for prod (${n} resources) against its floor, ${runs} interleaved runs, medians:`, commands);
-console.log(`  ratio plan/floor: wall ${(p.plan.wall / p.floor.wall).toFixed(2)}, cpu ${(p.plan.cpu / p.floor.cpu).toFixed(2)}  (budget 1.30)`);
+if (baseline)
+    commands.push({
+        name: "baseline plan",
+        cmd: process.execPath,
+        args: [...planCommand(baseline), "prod", "--json"],
+        cwd: baseline,
+    });
+const p = interleave(
+    `\nplan CLI for prod (${n} resources) against its floor, ${runs} interleaved runs, medians:`,
+    commands,
+);
+console.log(
+    `  ratio plan/floor: wall ${(p.plan.wall / p.floor.wall).toFixed(2)}, cpu ${(p.plan.cpu / p.floor.cpu).toFixed(2)}  (budget 1.30)`,
+);
 if (baseline) {
-    console.log(`  ratio baseline/floor: wall ${(p["baseline plan"].wall / p.floor.wall).toFixed(2)}, cpu ${(p["baseline plan"].cpu / p.floor.cpu).toFixed(2)}`);
+    console.log(
+        `  ratio baseline/floor: wall ${(p["baseline plan"].wall / p.floor.wall).toFixed(2)}, cpu ${(p["baseline plan"].cpu / p.floor.cpu).toFixed(2)}`,
+    );
 }
 
 // 2. the test suite
 if (argv.includes("--tests")) {
-    const mocha = (dir) => ({ cmd: process.execPath, args: [path.join(dir, "node_modules", "mocha", "bin", "mocha.js"),
-        ...require(path.join(dir, "package.json")).scripts.test.replace(/^mocha\s+/, "").match(/'[^']+'|\S+/g).map((s) => s.replace(/'/g, ""))], cwd: dir });
-    const t = interleave(`\nthe test suite (mocha as pnpm test runs it), ${runs} interleaved runs, medians:`,
-        [{ name: "tests", ...mocha(root) }, ...(baseline ? [{ name: "baseline tests", ...mocha(baseline) }] : [])]);
-    console.log(`  budget: under 8 s wall on an otherwise idle 2-core machine; measured ${(t.tests.wall / 1000).toFixed(2)} s wall, ${(t.tests.cpu / 1000).toFixed(2)} s cpu` +
-        ` (cpu includes the plan CLI processes the suite starts; load average ${os.loadavg()[0].toFixed(1)})`);
+    const mocha = (dir) => ({
+        cmd: process.execPath,
+        args: [
+            path.join(dir, "node_modules", "mocha", "bin", "mocha.js"),
+            ...require(path.join(dir, "package.json"))
+                .scripts.test.replace(/^mocha\s+/, "")
+                .match(/'[^']+'|\S+/g)
+                .map((s) => s.replace(/'/g, "")),
+        ],
+        cwd: dir,
+    });
+    const t = interleave(`\nthe test suite (mocha as pnpm test runs it), ${runs} interleaved runs, medians:`, [
+        { name: "tests", ...mocha(root) },
+        ...(baseline ? [{ name: "baseline tests", ...mocha(baseline) }] : []),
+    ]);
+    console.log(
+        `  budget: under 8 s wall on an otherwise idle 2-core machine; measured ${(t.tests.wall / 1000).toFixed(2)} s wall, ${(t.tests.cpu / 1000).toFixed(2)} s cpu` +
+            ` (cpu includes the plan CLI processes the suite starts; load average ${os.loadavg()[0].toFixed(1)})`,
+    );
     if (baseline) {
-        console.log(`  ratio tests/baseline: wall ${(t.tests.wall / t["baseline tests"].wall).toFixed(2)}, cpu ${(t.tests.cpu / t["baseline tests"].cpu).toFixed(2)}`);
+        console.log(
+            `  ratio tests/baseline: wall ${(t.tests.wall / t["baseline tests"].wall).toFixed(2)}, cpu ${(t.tests.cpu / t["baseline tests"].cpu).toFixed(2)}`,
+        );
     }
 }
 
 // 3. linearity
 if (!argv.includes("--no-scale")) {
-    const scale = (services) => JSON.parse(time(process.execPath, ["-r", "./packages/testing/register.js", "packages/testing/bench/scale.ts", String(services)], root).stdout);
-    const small = [], large = [];
-    for (let i = 0; i < Math.min(runs, 3); i++) { small.push(scale(50)); large.push(scale(200)); }
+    const scale = (services) =>
+        JSON.parse(
+            time(
+                process.execPath,
+                ["-r", "./packages/testing/register.js", "packages/testing/bench/scale.ts", String(services)],
+                root,
+            ).stdout,
+        );
+    const small = [],
+        large = [];
+    for (let i = 0; i < Math.min(runs, 3); i++) {
+        small.push(scale(50));
+        large.push(scale(200));
+    }
     const per = (xs, k) => median(xs.map((x) => x[k] / x.resources));
-    console.log(`\nlinearity: EcsApp with 50 services (${small[0].resources} resources) and 200 (${large[0].resources}), medians of ${small.length}:`);
+    console.log(
+        `\nlinearity: EcsApp with 50 services (${small[0].resources} resources) and 200 (${large[0].resources}), medians of ${small.length}:`,
+    );
     for (const k of ["cpuMs", "programMs", "policyMs"]) {
-        console.log(`  ${k.padEnd(10)} per resource: ${per(small, k).toFixed(3)} ms → ${per(large, k).toFixed(3)} ms  (ratio ${(per(large, k) / per(small, k)).toFixed(2)}; 1.00 is linear)`);
+        console.log(
+            `  ${k.padEnd(10)} per resource: ${per(small, k).toFixed(3)} ms → ${per(large, k).toFixed(3)} ms  (ratio ${(per(large, k) / per(small, k)).toFixed(2)}; 1.00 is linear)`,
+        );
     }
 }
 // 4. the policy pack alone over 800 and 2,400 buckets (4,800 and 14,400 resources)
 if (!argv.includes("--no-scale")) {
-    const policy = (dir, buckets) => JSON.parse(time(process.execPath, ["-r", path.join(root, "packages/testing/register.js"),
-        path.join(__dirname, "policy.js"), String(buckets), dir], root).stdout);
+    const policy = (dir, buckets) =>
+        JSON.parse(
+            time(
+                process.execPath,
+                [
+                    "-r",
+                    path.join(root, "packages/testing/register.js"),
+                    path.join(__dirname, "policy.js"),
+                    String(buckets),
+                    dir,
+                ],
+                root,
+            ).stdout,
+        );
     for (const [name, dir] of [["this checkout", root], ...(baseline ? [["baseline", baseline]] : [])]) {
-        const small = [], large = [];
-        for (let i = 0; i < Math.min(runs, 3); i++) { small.push(policy(dir, 800)); large.push(policy(dir, 2400)); }
+        const small = [],
+            large = [];
+        for (let i = 0; i < Math.min(runs, 3); i++) {
+            small.push(policy(dir, 800));
+            large.push(policy(dir, 2400));
+        }
         const per = (xs) => median(xs.map((x) => x.policyMs / x.resources));
-        console.log(`policy pack, ${name}: ${small[0].resources} → ${large[0].resources} resources, per resource ${per(small).toFixed(3)} ms → ` +
-            `${per(large).toFixed(3)} ms (ratio ${(per(large) / per(small)).toFixed(2)}; 1.00 is linear)`);
+        console.log(
+            `policy pack, ${name}: ${small[0].resources} → ${large[0].resources} resources, per resource ${per(small).toFixed(3)} ms → ` +
+                `${per(large).toFixed(3)} ms (ratio ${(per(large) / per(small)).toFixed(2)}; 1.00 is linear)`,
+        );
     }
 }
 fs.rmSync(planJson, { force: true });

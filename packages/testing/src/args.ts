@@ -2,7 +2,8 @@
  * The plan CLI's arguments. Light on purpose (no `@pulumi/pulumi`): bad usage is refused in
  * milliseconds, before the runtime and the program are loaded.
  */
-export const PLAN_USAGE = "usage: pnpm plan <stack> [--json] [-c <key>=<value>]... [--dir <folder>] " +
+export const PLAN_USAGE =
+    "usage: pnpm plan <stack> [--json] [-c <key>=<value>]... [--dir <folder>] " +
     "[--graph <file.svg|file.mmd>] [--policy-config <file>]";
 
 export interface PlanArgs {

@@ -49,10 +49,15 @@ export const CANNED_CALLS: Record<string, CallHandler> = {
     }),
     "aws:ec2/getAmi:getAmi": (i) => ({
         id: "ami-0123456789abcdef0",
-        name: (i.filters?.find((f: any) => f.name === "name")?.values?.[0] as string | undefined)?.replace(/\*/g, "mock")
-            ?? "mock-ami",
+        name:
+            (i.filters?.find((f: any) => f.name === "name")?.values?.[0] as string | undefined)?.replace(
+                /\*/g,
+                "mock",
+            ) ?? "mock-ami",
         // Images are x86_64, except the one canned arm64 id (a pinned Graviton AMI in tests).
-        architecture: i.filters?.some((f: any) => f.name === "image-id" && f.values?.includes(CANNED_ARM64_AMI)) ? "arm64" : "x86_64",
+        architecture: i.filters?.some((f: any) => f.name === "image-id" && f.values?.includes(CANNED_ARM64_AMI))
+            ? "arm64"
+            : "x86_64",
         imageId: "ami-0123456789abcdef0",
     }),
     "aws:ssm/getParameter:getParameter": (i) => {
@@ -64,10 +69,16 @@ export const CANNED_CALLS: Record<string, CallHandler> = {
         if (!name.startsWith("/aws/service/") && !createdParameters.has(name)) {
             throw new Error(`ParameterNotFound: operation error SSM: GetParameter, parameter ${name} not found`);
         }
-        const value = isAmi ? "ami-0fedcba9876543210" : createdParameters.get(name) ?? "mock-parameter-value";
+        const value = isAmi ? "ami-0fedcba9876543210" : (createdParameters.get(name) ?? "mock-parameter-value");
         // What components read for String parameters (AMI ids, app versions): `value` is always secret.
-        return { name, value, insecureValue: value, type: "String",
-            arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${name}`, id: name };
+        return {
+            name,
+            value,
+            insecureValue: value,
+            type: "String",
+            arn: `arn:aws:ssm:us-east-1:${MOCK_ACCOUNT_ID}:parameter${name}`,
+            id: name,
+        };
     },
     "aws:ec2/getManagedPrefixList:getManagedPrefixList": (i) => ({
         id: "pl-3b927c52",
@@ -86,8 +97,6 @@ export function cannedCall(args: MockCallArgs, ctx: CannedContext): Record<strin
     return handler(args.inputs, ctx);
 }
 
-
-
 /**
  * The property the provider auto-names at preview, and the name it would give: as pulumi-aws does
  * in its Check, `<logical name>-<7 random hex>` (lower-cased or truncated where the provider's rule
@@ -95,9 +104,14 @@ export function cannedCall(args: MockCallArgs, ctx: CannedContext): Record<strin
  * the type and logical name, so a plan is deterministic. Table: src/autonames.ts, generated from
  * @pulumi/aws's typings by scripts/autonames.js.
  */
-export function autoName(type: string, name: string, inputs: Record<string, unknown>): { field: string; value: string } | undefined {
+export function autoName(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+): { field: string; value: string } | undefined {
     const rule = AUTONAMES[type];
-    if (!rule || inputs[rule.field] !== undefined || (rule.prefix && inputs[rule.prefix] !== undefined)) return undefined;
+    if (!rule || inputs[rule.field] !== undefined || (rule.prefix && inputs[rule.prefix] !== undefined))
+        return undefined;
     const suffix = createHash("sha1").update(`${type}::${name}`).digest("hex").slice(0, 7);
     let base = rule.lower ? name.toLowerCase() : name;
     if (rule.maxlen) base = base.slice(0, rule.maxlen - suffix.length - 1);
@@ -126,19 +140,27 @@ export function checkedInputs(type: string, name: string, inputs: Record<string,
  * A distinct mock address for each host, derived from its name: two instances never share an IP or
  * a DNS name (documentation ranges, RFC 5737, and the VPC-private 10.0.0.0/8).
  */
-export function hostAddresses(name: string, region: string): { publicIp: string; privateIp: string; publicDns: string; privateDns: string } {
+export function hostAddresses(
+    name: string,
+    region: string,
+): { publicIp: string; privateIp: string; publicDns: string; privateDns: string } {
     const h = createHash("sha1").update(name).digest();
     const publicIp = `${h[1] % 2 ? "198.51.100" : "203.0.113"}.${1 + (h[0] % 254)}`;
     const privateIp = `10.${h[2]}.${h[3]}.${4 + (h[4] % 250)}`;
-    return { publicIp, privateIp,
+    return {
+        publicIp,
+        privateIp,
         publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${region === "us-east-1" ? "compute-1" : `${region}.compute`}.amazonaws.com`,
-        privateDns: `ip-${privateIp.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}` };
+        privateDns: `ip-${privateIp.replace(/\./g, "-")}.${region === "us-east-1" ? "ec2.internal" : `${region}.compute.internal`}`,
+    };
 }
 
 /** A fixed string of `length` characters from the classes a RandomString allows. */
 export function mockRandomString(inputs: Record<string, any>): string {
-    const chars = (inputs.lower === false ? "" : "mockrandom") + (inputs.numeric === false ? "" : "0123456789")
-        + (inputs.upper === false ? "" : "MOCK") || "m";
+    const chars =
+        (inputs.lower === false ? "" : "mockrandom") +
+            (inputs.numeric === false ? "" : "0123456789") +
+            (inputs.upper === false ? "" : "MOCK") || "m";
     return Array.from({ length: Number(inputs.length ?? 16) }, (_, i) => chars[i % chars.length]).join("");
 }
 
@@ -163,12 +185,19 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
     switch (type) {
         case "aws:s3/bucket:Bucket": {
             const bucket = inputs.bucket ?? `${name}-mock`;
-            return { ...base, bucket, arn: `arn:aws:s3:::${bucket}`,
-                bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com` };
+            return {
+                ...base,
+                bucket,
+                arn: `arn:aws:s3:::${bucket}`,
+                bucketRegionalDomainName: `${bucket}.s3.${ctx.region}.amazonaws.com`,
+            };
         }
         case "aws:kms/key:Key":
-            return { ...base, keyId: `${name}-key-id`,
-                arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id` };
+            return {
+                ...base,
+                keyId: `${name}-key-id`,
+                arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${name}-key-id`,
+            };
         case "aws:kms/alias:Alias":
             return { ...base, name: inputs.name ?? `${inputs.namePrefix ?? "alias/"}mock` };
         case "aws:cloudwatch/logGroup:LogGroup": {
@@ -176,41 +205,78 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
             return { ...base, name: group, arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${group}` };
         }
         case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
-            return { ...base, name: inputs.name ?? `${name}-mock`,
-                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-source:${inputs.name ?? `${name}-mock`}` };
+            return {
+                ...base,
+                name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-source:${inputs.name ?? `${name}-mock`}`,
+            };
         case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { ...base, name: inputs.name ?? `${name}-mock`,
-                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-destination:${inputs.name ?? `${name}-mock`}` };
+            return {
+                ...base,
+                name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:delivery-destination:${inputs.name ?? `${name}-mock`}`,
+            };
         case "aws:wafv2/webAcl:WebAcl": {
             // As AWS shapes it: the ARN ends with the id, so a policy can match a logging configuration to its ACL.
             const scope = inputs.scope === "CLOUDFRONT" ? "global" : "regional";
-            return { ...base, name: inputs.name ?? `${name}-mock`,
-                arn: `arn:aws:wafv2:${region}:${MOCK_ACCOUNT_ID}:${scope}/webacl/${inputs.name ?? `${name}-mock`}/${mockId(args)}` };
+            return {
+                ...base,
+                name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:wafv2:${region}:${MOCK_ACCOUNT_ID}:${scope}/webacl/${inputs.name ?? `${name}-mock`}/${mockId(args)}`,
+            };
         }
         case "aws:iam/role:Role":
-            return { ...base, name: inputs.name ?? `${name}-mock`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? `${name}-mock`}` };
+            return {
+                ...base,
+                name: inputs.name ?? `${name}-mock`,
+                arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name ?? `${name}-mock`}`,
+            };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...base, latestVersion: 1, defaultVersion: 1 };
         case "aws:ec2/instance:Instance":
             return { ...base, ...hostAddresses(name, ctx.region) };
         case "aws:rds/instance:Instance":
-            return { ...base, address: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com`,
+            return {
+                ...base,
+                address: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com`,
                 resourceId: `db-${name.toUpperCase().replace(/[^A-Z0-9]/g, "")}MOCK`,
-                endpoint: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com:${inputs.port ?? 5432}`, port: inputs.port ?? 5432,
-                masterUserSecrets: inputs.manageMasterUserPassword ? [{
-                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
-                    kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "", secretStatus: "active" }] : [] };
+                endpoint: `${inputs.identifier ?? name}.mock.${ctx.region}.rds.amazonaws.com:${inputs.port ?? 5432}`,
+                port: inputs.port ?? 5432,
+                masterUserSecrets: inputs.manageMasterUserPassword
+                    ? [
+                          {
+                              secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:rds!${name}-mock`,
+                              kmsKeyId: inputs.masterUserSecretKmsKeyId ?? "",
+                              secretStatus: "active",
+                          },
+                      ]
+                    : [],
+            };
         case "aws:docdb/cluster:Cluster":
             // DocumentDB answers with its endpoints and, with manageMasterUserPassword, the secret it keeps.
-            return { ...base, endpoint: `${name}.cluster-mock.${ctx.region}.docdb.amazonaws.com`,
-                readerEndpoint: `${name}.cluster-ro-mock.${ctx.region}.docdb.amazonaws.com`, port: inputs.port ?? 27017,
+            return {
+                ...base,
+                endpoint: `${name}.cluster-mock.${ctx.region}.docdb.amazonaws.com`,
+                readerEndpoint: `${name}.cluster-ro-mock.${ctx.region}.docdb.amazonaws.com`,
+                port: inputs.port ?? 27017,
                 clusterIdentifier: inputs.clusterIdentifier ?? `${name}-mock`,
-                masterUserSecrets: inputs.manageMasterUserPassword ? [{
-                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:docdb!${name}-mock`,
-                    kmsKeyId: "", secretStatus: "active" }] : [] };
+                masterUserSecrets: inputs.manageMasterUserPassword
+                    ? [
+                          {
+                              secretArn: `arn:aws:secretsmanager:${ctx.region}:${MOCK_ACCOUNT_ID}:secret:docdb!${name}-mock`,
+                              kmsKeyId: "",
+                              secretStatus: "active",
+                          },
+                      ]
+                    : [],
+            };
         case "aws:lb/loadBalancer:LoadBalancer":
-            return { ...base, dnsName: `${name}-mock.${ctx.region}.elb.amazonaws.com`, arnSuffix: `app/${name}/mock`,
-                zoneId: "Z00000000MOCK" };
+            return {
+                ...base,
+                dnsName: `${name}-mock.${ctx.region}.elb.amazonaws.com`,
+                arnSuffix: `app/${name}/mock`,
+                zoneId: "Z00000000MOCK",
+            };
         case "aws:lb/targetGroup:TargetGroup":
             return { ...base, arnSuffix: `targetgroup/${name}/mock`, name: inputs.name ?? `${name}-mock` };
         case "aws:ecs/cluster:Cluster":
@@ -222,8 +288,11 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "aws:sns/topic:Topic":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:sqs/queue:Queue":
-            return { ...base, name: inputs.name ?? `${name}-mock`,
-                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${inputs.name ?? `${name}-mock`}` };
+            return {
+                ...base,
+                name: inputs.name ?? `${name}-mock`,
+                url: `https://sqs.${ctx.region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${inputs.name ?? `${name}-mock`}`,
+            };
         case "aws:ecr/repository:Repository": {
             // As in AWS, a repository's id is its name, so a LifecyclePolicy's `repository` names it.
             const repo = inputs.name ?? mockId(args);
@@ -231,12 +300,22 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         }
         case "aws:cloudfront/distribution:Distribution":
             // CloudFront ARNs are global (no region) and end with the distribution id.
-            return { ...base, domainName: `${name}-mock.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2",
-                arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${mockId(args)}` };
+            return {
+                ...base,
+                domainName: `${name}-mock.cloudfront.net`,
+                hostedZoneId: "Z2FDTNDATAQYW2",
+                arn: `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:distribution/${mockId(args)}`,
+            };
         case "aws:ssm/parameter:Parameter":
             // `value` arrives wrapped as a secret (the SDK marks it so).
-            createdParameters.set(inputs.name ?? `${name}-mock`,
-                String(typeof inputs.value === "object" && inputs.value !== null ? inputs.value.value : inputs.value ?? ""));
+            createdParameters.set(
+                inputs.name ?? `${name}-mock`,
+                String(
+                    typeof inputs.value === "object" && inputs.value !== null
+                        ? inputs.value.value
+                        : (inputs.value ?? ""),
+                ),
+            );
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:backup/vault:Vault":
         case "aws:cloudtrail/trail:Trail":
@@ -248,17 +327,29 @@ export function mockState(args: MockResourceArgs, ctx: CannedContext): Record<st
         case "aws:elasticache/subnetGroup:SubnetGroup":
             return { ...base, name: inputs.name ?? `${name}-mock` };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
-            return { ...base, arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${name}-mock`,
-                primaryEndpointAddress: `master.${name}-mock.cache.amazonaws.com`, readerEndpointAddress: `replica.${name}-mock.cache.amazonaws.com` };
+            return {
+                ...base,
+                arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:replicationgroup:${name}-mock`,
+                primaryEndpointAddress: `master.${name}-mock.cache.amazonaws.com`,
+                readerEndpointAddress: `replica.${name}-mock.cache.amazonaws.com`,
+            };
         case "aws:elasticache/user:User":
             return { ...base, arn: `arn:aws:elasticache:${region}:${MOCK_ACCOUNT_ID}:user:${inputs.userId}` };
         case "aws:opensearch/domain:Domain": {
             const domain = inputs.domainName ?? `${name}-mock`;
-            return { ...base, domainName: domain, arn: `arn:aws:es:${region}:${MOCK_ACCOUNT_ID}:domain/${domain}`,
-                endpoint: `vpc-${domain}.${region}.es.amazonaws.com` };
+            return {
+                ...base,
+                domainName: domain,
+                arn: `arn:aws:es:${region}:${MOCK_ACCOUNT_ID}:domain/${domain}`,
+                endpoint: `vpc-${domain}.${region}.es.amazonaws.com`,
+            };
         }
         case "random:index/randomId:RandomId":
-            return { ...base, hex: "0123456789abcdef0123456789abcdef".slice(0, 2 * (inputs.byteLength ?? 8)), b64Url: "ASNFZ4mrze8" };
+            return {
+                ...base,
+                hex: "0123456789abcdef0123456789abcdef".slice(0, 2 * (inputs.byteLength ?? 8)),
+                b64Url: "ASNFZ4mrze8",
+            };
         case "random:index/randomPassword:RandomPassword":
             return { ...base, result: "mock-random-value-0123456789abcdef" };
         case "random:index/randomString:RandomString":

@@ -22,12 +22,15 @@ export function withDiagram(readme: string, mermaid: string): string {
 }
 
 if (require.main === module) {
-    buildPlan("prod").then((plan) => {
-        fs.writeFileSync(README, withDiagram(fs.readFileSync(README, "utf8"), toMermaid(architectureGraph(plan))));
-        process.stdout.write("README.md: prod diagram regenerated\n");
-        process.exit(0);
-    }, (err: Error) => {
-        process.stderr.write(`diagram failed: ${err.stack}\n`);
-        process.exit(2);
-    });
+    buildPlan("prod").then(
+        (plan) => {
+            fs.writeFileSync(README, withDiagram(fs.readFileSync(README, "utf8"), toMermaid(architectureGraph(plan))));
+            process.stdout.write("README.md: prod diagram regenerated\n");
+            process.exit(0);
+        },
+        (err: Error) => {
+            process.stderr.write(`diagram failed: ${err.stack}\n`);
+            process.exit(2);
+        },
+    );
 }

@@ -48,7 +48,8 @@ const NODE_TYPES: Record<string, string> = {
 };
 
 /** Actions that read data or keys: what a "reads" edge means. */
-const READ_ACTION = /^(s3:(Get|List)|s3:\*|secretsmanager:(GetSecretValue|\*)|kms:(Decrypt|\*)|ssm:(GetParameter|\*)|ecr:(BatchGetImage|GetDownloadUrlForLayer|\*)|sqs:(ReceiveMessage|\*)|dynamodb:(Get|Query|Scan|BatchGet)|logs:(Get|FilterLogEvents|StartQuery)|elasticfilesystem:ClientMount|rds-db:connect)/;
+const READ_ACTION =
+    /^(s3:(Get|List)|s3:\*|secretsmanager:(GetSecretValue|\*)|kms:(Decrypt|\*)|ssm:(GetParameter|\*)|ecr:(BatchGetImage|GetDownloadUrlForLayer|\*)|sqs:(ReceiveMessage|\*)|dynamodb:(Get|Query|Scan|BatchGet)|logs:(Get|FilterLogEvents|StartQuery)|elasticfilesystem:ClientMount|rds-db:connect)/;
 
 export type EdgeKind = "reach" | "reads" | "logs" | "runs as";
 
@@ -100,14 +101,22 @@ export interface ArchitectureGraph {
 
 function parseJson(v: unknown): any {
     if (typeof v !== "string") return v;
-    try { return JSON.parse(v); } catch { return undefined; }
+    try {
+        return JSON.parse(v);
+    } catch {
+        return undefined;
+    }
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** Builds the graph from a plan's recorded resources (secrets revealed: references only). */
 export function architectureGraph(plan: Plan): ArchitectureGraph {
-    const resources = plan.run.resources.map((r) => ({ ...r, inputs: reveal<Record<string, any>>(r.inputs), outputs: reveal<Record<string, any>>(r.outputs) }));
+    const resources = plan.run.resources.map((r) => ({
+        ...r,
+        inputs: reveal<Record<string, any>>(r.inputs),
+        outputs: reveal<Record<string, any>>(r.outputs),
+    }));
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const ids = new Map<RecordedResource, string>();
     resources.forEach((r, i) => ids.set(r, `${r.custom ? "r" : "g"}${i}`));
@@ -117,29 +126,49 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
     const identity = new Map<string, RecordedResource[]>();
     for (const r of resources) {
         if (!r.custom) continue;
-        for (const v of new Set([r.id, r.outputs.arn, r.outputs.name, r.inputs.name, r.outputs.bucket, r.outputs.url, r.outputs.id])) {
+        for (const v of new Set([
+            r.id,
+            r.outputs.arn,
+            r.outputs.name,
+            r.inputs.name,
+            r.outputs.bucket,
+            r.outputs.url,
+            r.outputs.id,
+        ])) {
             if (typeof v === "string" && v) identity.set(v, [...(identity.get(v) ?? []), r]);
         }
     }
     const resolve = (ref: unknown, type?: string): RecordedResource | undefined => {
         if (typeof ref !== "string") return undefined;
         const trimmed = ref.replace(/(\/\*|:\*|\*)$/, "");
-        const hits = identity.get(ref) ?? identity.get(trimmed)
-            ?? (ref.startsWith("arn:aws:s3:::") ? identity.get(ref.split("/")[0]) : undefined) ?? [];
+        const hits =
+            identity.get(ref) ??
+            identity.get(trimmed) ??
+            (ref.startsWith("arn:aws:s3:::") ? identity.get(ref.split("/")[0]) : undefined) ??
+            [];
         return type ? hits.find((h) => h.type === type) : hits[0];
     };
     const ofType = (t: string) => resources.filter((r) => r.type === t);
 
     const nodes = new Map<string, GraphNode>();
     const groupOf = (r: RecordedResource): string | undefined => {
-        for (let p = r.parentUrn ? byUrn.get(r.parentUrn) : undefined; p; p = p.parentUrn ? byUrn.get(p.parentUrn) : undefined) {
+        for (
+            let p = r.parentUrn ? byUrn.get(r.parentUrn) : undefined;
+            p;
+            p = p.parentUrn ? byUrn.get(p.parentUrn) : undefined
+        ) {
             if (!p.custom) return ids.get(p);
         }
         return undefined;
     };
     const node = (r: RecordedResource): string => {
         const id = ids.get(r)!;
-        if (!nodes.has(id)) nodes.set(id, { id, label: `${r.name}\n${NODE_TYPES[r.type] ?? r.type.split(":").pop()}`, group: groupOf(r) });
+        if (!nodes.has(id))
+            nodes.set(id, {
+                id,
+                label: `${r.name}\n${NODE_TYPES[r.type] ?? r.type.split(":").pop()}`,
+                group: groupOf(r),
+            });
         return id;
     };
     const external = (key: string, label: string): string => {
@@ -153,7 +182,10 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
     const seen = new Set<string>();
     const edge = (from: string, to: string, kind: EdgeKind, label: string) => {
         const key = `${from}|${to}|${kind}|${label}`;
-        if (!seen.has(key)) { seen.add(key); edges.push({ from, to, kind, label }); }
+        if (!seen.has(key)) {
+            seen.add(key);
+            edges.push({ from, to, kind, label });
+        }
     };
 
     // --- reach: security groups, their holders, their ingress rules.
@@ -165,15 +197,27 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
     const templateGroups = (ref: any): unknown[] => {
         const lt = resolve(ref?.id ?? ref?.name, "aws:ec2/launchTemplate:LaunchTemplate");
         if (!lt) return [];
-        return [...list(lt.inputs.vpcSecurityGroupIds), ...list(lt.inputs.networkInterfaces).flatMap((n: any) => list(n?.securityGroups))];
+        return [
+            ...list(lt.inputs.vpcSecurityGroupIds),
+            ...list(lt.inputs.networkInterfaces).flatMap((n: any) => list(n?.securityGroups)),
+        ];
     };
     for (const r of resources) {
         switch (r.type) {
             case "aws:ec2/instance:Instance":
-                for (const g of [...list(r.inputs.vpcSecurityGroupIds), ...list(r.inputs.securityGroups), ...templateGroups(r.inputs.launchTemplate)]) hold(g, r);
+                for (const g of [
+                    ...list(r.inputs.vpcSecurityGroupIds),
+                    ...list(r.inputs.securityGroups),
+                    ...templateGroups(r.inputs.launchTemplate),
+                ])
+                    hold(g, r);
                 break;
             case "aws:autoscaling/group:Group":
-                for (const g of templateGroups(r.inputs.launchTemplate ?? r.inputs.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification)) hold(g, r);
+                for (const g of templateGroups(
+                    r.inputs.launchTemplate ??
+                        r.inputs.mixedInstancesPolicy?.launchTemplate?.launchTemplateSpecification,
+                ))
+                    hold(g, r);
                 break;
             case "aws:lb/loadBalancer:LoadBalancer":
                 for (const g of list(r.inputs.securityGroups)) hold(g, r);
@@ -208,18 +252,24 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
         ...list(rule.securityGroups).flatMap(endpoints),
         ...(rule.self && self ? endpoints(self) : []),
         ...[...list(rule.cidrIpv4), ...list(rule.cidrBlocks), ...list(rule.cidrIpv6), ...list(rule.ipv6CidrBlocks)]
-            .filter((c): c is string => typeof c === "string").map((c) => external(c, c === "0.0.0.0/0" || c === "::/0" ? `anywhere (${c})` : c)),
-        ...[...list(rule.prefixListId), ...list(rule.prefixListIds)].filter((p): p is string => typeof p === "string")
+            .filter((c): c is string => typeof c === "string")
+            .map((c) => external(c, c === "0.0.0.0/0" || c === "::/0" ? `anywhere (${c})` : c)),
+        ...[...list(rule.prefixListId), ...list(rule.prefixListIds)]
+            .filter((p): p is string => typeof p === "string")
             .map((p) => external(p, `prefix list ${p}`)),
     ];
     for (const r of resources) {
         const rules: Array<{ target: unknown; rule: any }> = [];
-        if (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") rules.push({ target: r.inputs.securityGroupId, rule: r.inputs });
-        if (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && r.inputs.type === "ingress") rules.push({ target: r.inputs.securityGroupId, rule: r.inputs });
-        if (r.type === "aws:ec2/securityGroup:SecurityGroup") for (const i of list(r.inputs.ingress)) rules.push({ target: r.id, rule: i });
+        if (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            rules.push({ target: r.inputs.securityGroupId, rule: r.inputs });
+        if (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && r.inputs.type === "ingress")
+            rules.push({ target: r.inputs.securityGroupId, rule: r.inputs });
+        if (r.type === "aws:ec2/securityGroup:SecurityGroup")
+            for (const i of list(r.inputs.ingress)) rules.push({ target: r.id, rule: i });
         for (const { target, rule } of rules) {
             const label = ports(rule.ipProtocol ?? rule.protocol, rule.fromPort, rule.toPort);
-            for (const to of endpoints(target)) for (const from of sources(rule, target as string)) edge(from, to, "reach", label);
+            for (const to of endpoints(target))
+                for (const from of sources(rule, target as string)) edge(from, to, "reach", label);
         }
     }
 
@@ -230,13 +280,21 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
         if (!role) continue;
         const profileIds = [p.outputs.arn, p.inputs.name, p.outputs.name, p.id].filter(Boolean);
         for (const r of resources) {
-            const ref = r.type === "aws:ec2/instance:Instance" ? r.inputs.iamInstanceProfile
-                : r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? (r.inputs.iamInstanceProfile?.arn ?? r.inputs.iamInstanceProfile?.name) : undefined;
+            const ref =
+                r.type === "aws:ec2/instance:Instance"
+                    ? r.inputs.iamInstanceProfile
+                    : r.type === "aws:ec2/launchTemplate:LaunchTemplate"
+                      ? (r.inputs.iamInstanceProfile?.arn ?? r.inputs.iamInstanceProfile?.name)
+                      : undefined;
             if (!profileIds.includes(ref)) continue;
-            const users = r.type === "aws:ec2/launchTemplate:LaunchTemplate"
-                ? resources.filter((x) => (x.type === "aws:autoscaling/group:Group" || x.type === "aws:ec2/instance:Instance")
-                    && resolve(x.inputs.launchTemplate?.id ?? x.inputs.launchTemplate?.name) === r)
-                : [r];
+            const users =
+                r.type === "aws:ec2/launchTemplate:LaunchTemplate"
+                    ? resources.filter(
+                          (x) =>
+                              (x.type === "aws:autoscaling/group:Group" || x.type === "aws:ec2/instance:Instance") &&
+                              resolve(x.inputs.launchTemplate?.id ?? x.inputs.launchTemplate?.name) === r,
+                      )
+                    : [r];
             for (const u of users) edge(node(u), node(role), "runs as", "instance profile");
         }
     }
@@ -257,12 +315,15 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
         const policy = resolve(a.inputs.policyArn, "aws:iam/policy:Policy");
         if (policy) attach(roleOf(a.inputs.role), policy.inputs.policy);
     }
-    for (const role of ofType("aws:iam/role:Role")) for (const inline of list(role.inputs.inlinePolicies)) attach(role, (inline as any)?.policy);
+    for (const role of ofType("aws:iam/role:Role"))
+        for (const inline of list(role.inputs.inlinePolicies)) attach(role, (inline as any)?.policy);
     for (const [role, docs] of documents) {
         for (const doc of docs) {
             for (const st of list((doc as any)?.Statement) as any[]) {
                 if (st?.Effect !== "Allow") continue;
-                const actions = list(st.Action).filter((a): a is string => typeof a === "string" && READ_ACTION.test(a));
+                const actions = list(st.Action).filter(
+                    (a): a is string => typeof a === "string" && READ_ACTION.test(a),
+                );
                 if (actions.length === 0) continue;
                 const services = [...new Set(actions.map((a) => a.split(":")[0]))].join(", ");
                 for (const res of list(st.Resource)) {
@@ -278,31 +339,58 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
         if (from && to) edge(node(from), node(to), "logs", label);
     };
     for (const f of ofType("aws:ec2/flowLog:FlowLog")) {
-        logs(resolve(f.inputs.vpcId ?? f.inputs.subnetId), resolve(f.inputs.logDestination ?? f.inputs.logGroupName), "flow logs");
+        logs(
+            resolve(f.inputs.vpcId ?? f.inputs.subnetId),
+            resolve(f.inputs.logDestination ?? f.inputs.logGroupName),
+            "flow logs",
+        );
     }
-    for (const l of ofType("aws:s3/bucketLogging:BucketLogging")) logs(resolve(l.inputs.bucket, "aws:s3/bucket:Bucket"), resolve(l.inputs.targetBucket, "aws:s3/bucket:Bucket"), "access logs");
+    for (const l of ofType("aws:s3/bucketLogging:BucketLogging"))
+        logs(
+            resolve(l.inputs.bucket, "aws:s3/bucket:Bucket"),
+            resolve(l.inputs.targetBucket, "aws:s3/bucket:Bucket"),
+            "access logs",
+        );
     for (const lb of ofType("aws:lb/loadBalancer:LoadBalancer")) {
         if (lb.inputs.accessLogs?.enabled !== false) logs(lb, resolve(lb.inputs.accessLogs?.bucket), "access logs");
         if (lb.inputs.connectionLogs?.enabled) logs(lb, resolve(lb.inputs.connectionLogs?.bucket), "connection logs");
     }
     for (const w of ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")) {
-        for (const d of list(w.inputs.logDestinationConfigs)) logs(resolve(w.inputs.resourceArn), resolve(d), "WAF logs");
+        for (const d of list(w.inputs.logDestinationConfigs))
+            logs(resolve(w.inputs.resourceArn), resolve(d), "WAF logs");
     }
     for (const d of ofType("aws:cloudwatch/logDelivery:LogDelivery")) {
         const source = resolve(d.inputs.deliverySourceName, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
-        const destination = resolve(d.inputs.deliveryDestinationArn, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination");
-        logs(resolve(source?.inputs.resourceArn), resolve(destination?.inputs.deliveryDestinationConfiguration?.destinationResourceArn),
-            `${String(source?.inputs.logType ?? "access").toLowerCase().replace(/_/g, " ").replace(/ logs$/, "")} logs`);
+        const destination = resolve(
+            d.inputs.deliveryDestinationArn,
+            "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+        );
+        logs(
+            resolve(source?.inputs.resourceArn),
+            resolve(destination?.inputs.deliveryDestinationConfiguration?.destinationResourceArn),
+            `${String(source?.inputs.logType ?? "access")
+                .toLowerCase()
+                .replace(/_/g, " ")
+                .replace(/ logs$/, "")} logs`,
+        );
     }
     for (const s of ofType("aws:ecs/service:Service")) {
         const td = resolve(s.inputs.taskDefinition, "aws:ecs/taskDefinition:TaskDefinition");
         for (const c of list(parseJson(td?.inputs.containerDefinitions)) as any[]) {
-            logs(s, resolve(c?.logConfiguration?.options?.["awslogs-group"], "aws:cloudwatch/logGroup:LogGroup"), "container logs");
+            logs(
+                s,
+                resolve(c?.logConfiguration?.options?.["awslogs-group"], "aws:cloudwatch/logGroup:LogGroup"),
+                "container logs",
+            );
         }
     }
     for (const db of ofType("aws:rds/instance:Instance")) {
         for (const kind of list(db.inputs.enabledCloudwatchLogsExports)) {
-            logs(db, resolve(`/aws/rds/instance/${db.inputs.identifier}/${kind}`, "aws:cloudwatch/logGroup:LogGroup"), `${kind} logs`);
+            logs(
+                db,
+                resolve(`/aws/rds/instance/${db.inputs.identifier}/${kind}`, "aws:cloudwatch/logGroup:LogGroup"),
+                `${kind} logs`,
+            );
         }
     }
 
@@ -317,13 +405,18 @@ export function architectureGraph(plan: Plan): ArchitectureGraph {
         }
     };
     for (const n of nodes.values()) addGroup(n.group);
-    return { title: `${plan.json.project} / ${plan.json.stack}`, groups: [...groups.values()], nodes: [...nodes.values()], edges };
+    return {
+        title: `${plan.json.project} / ${plan.json.stack}`,
+        groups: [...groups.values()],
+        nodes: [...nodes.values()],
+        edges,
+    };
 }
 
 const EDGE_STYLE: Record<EdgeKind, { mermaid: string; dot: string }> = {
-    "reach": { mermaid: "-->", dot: 'color="#c0392b"' },
-    "reads": { mermaid: "-.->", dot: 'color="#2471a3", style=dashed' },
-    "logs": { mermaid: "-.->", dot: 'color="#7f8c8d", style=dotted' },
+    reach: { mermaid: "-->", dot: 'color="#c0392b"' },
+    reads: { mermaid: "-.->", dot: 'color="#2471a3", style=dashed' },
+    logs: { mermaid: "-.->", dot: 'color="#7f8c8d", style=dotted' },
     "runs as": { mermaid: "---", dot: 'color="#8e44ad", arrowhead=none' },
 };
 
@@ -331,13 +424,17 @@ const mermaidText = (s: string) => s.replace(/"/g, "#quot;").replace(/\n/g, "<br
 
 /** Mermaid flowchart text: groups as subgraphs, edges labelled with ports, reads and logs. */
 export function toMermaid(g: ArchitectureGraph): string {
-    const out = ["flowchart LR", `%% ${g.title}: generated by pnpm plan --graph; reach = security group ingress, reads = IAM, logs = log delivery`];
+    const out = [
+        "flowchart LR",
+        `%% ${g.title}: generated by pnpm plan --graph; reach = security group ingress, reads = IAM, logs = log delivery`,
+    ];
     const children = new Map<string | undefined, GraphGroup[]>();
     for (const grp of g.groups) children.set(grp.parent, [...(children.get(grp.parent) ?? []), grp]);
     const nodesIn = (group: string | undefined) => g.nodes.filter((n) => n.group === group);
     const emit = (group: string | undefined, depth: number) => {
         const pad = "  ".repeat(depth);
-        for (const n of nodesIn(group)) out.push(`${pad}${n.id}${n.external ? "([" : "["}"${mermaidText(n.label)}"${n.external ? "])" : "]"}`);
+        for (const n of nodesIn(group))
+            out.push(`${pad}${n.id}${n.external ? "([" : "["}"${mermaidText(n.label)}"${n.external ? "])" : "]"}`);
         for (const c of children.get(group) ?? []) {
             out.push(`${pad}subgraph ${c.id}["${mermaidText(c.label)}"]`);
             emit(c.id, depth + 1);
@@ -353,24 +450,33 @@ const dotText = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').rep
 
 /** Graphviz DOT: groups as clusters. */
 export function toDot(g: ArchitectureGraph): string {
-    const out = ["digraph architecture {", `  label="${dotText(g.title)}"; labelloc=t; rankdir=LR; compound=true; fontname="Helvetica";`,
+    const out = [
+        "digraph architecture {",
+        `  label="${dotText(g.title)}"; labelloc=t; rankdir=LR; compound=true; fontname="Helvetica";`,
         '  node [shape=box, style="rounded,filled", fillcolor="#fdfefe", fontname="Helvetica", fontsize=10];',
-        '  edge [fontname="Helvetica", fontsize=9];'];
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ];
     const children = new Map<string | undefined, GraphGroup[]>();
     for (const grp of g.groups) children.set(grp.parent, [...(children.get(grp.parent) ?? []), grp]);
     const emit = (group: string | undefined, depth: number) => {
         const pad = "  ".repeat(depth);
         for (const n of g.nodes.filter((x) => x.group === group)) {
-            out.push(`${pad}${n.id} [label="${dotText(n.label)}"${n.external ? ', shape=ellipse, fillcolor="#fef9e7"' : ""}];`);
+            out.push(
+                `${pad}${n.id} [label="${dotText(n.label)}"${n.external ? ', shape=ellipse, fillcolor="#fef9e7"' : ""}];`,
+            );
         }
         for (const c of children.get(group) ?? []) {
-            out.push(`${pad}subgraph cluster_${c.id} {`, `${pad}  label="${dotText(c.label)}"; style=rounded; color="#95a5a6";`);
+            out.push(
+                `${pad}subgraph cluster_${c.id} {`,
+                `${pad}  label="${dotText(c.label)}"; style=rounded; color="#95a5a6";`,
+            );
             emit(c.id, depth + 1);
             out.push(`${pad}}`);
         }
     };
     emit(undefined, 1);
-    for (const e of g.edges) out.push(`  ${e.from} -> ${e.to} [label="${dotText(e.label)}", ${EDGE_STYLE[e.kind].dot}];`);
+    for (const e of g.edges)
+        out.push(`  ${e.from} -> ${e.to} [label="${dotText(e.label)}", ${EDGE_STYLE[e.kind].dot}];`);
     out.push("}");
     return out.join("\n") + "\n";
 }
@@ -379,8 +485,11 @@ export function toDot(g: ArchitectureGraph): string {
 export function renderSvg(dot: string): string {
     const r = spawnSync("dot", ["-Tsvg"], { input: dot, encoding: "utf8", maxBuffer: 64 << 20 });
     if (r.error || r.status !== 0) {
-        throw new GraphError(`rendering SVG needs Graphviz's dot (apt-get install graphviz), or write a .mmd file instead: ${
-            r.error?.message ?? r.stderr}`);
+        throw new GraphError(
+            `rendering SVG needs Graphviz's dot (apt-get install graphviz), or write a .mmd file instead: ${
+                r.error?.message ?? r.stderr
+            }`,
+        );
     }
     return r.stdout;
 }

@@ -24,7 +24,10 @@ export const runtimeSettings: { getMonitor(): unknown; waitForRPCs(): Promise<vo
 function skipUnusedPromiseTraces(): void {
     /* eslint-disable @typescript-eslint/no-require-imports -- internal modules: no typed import path */
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
-        debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>; debugPromiseLeaks: boolean; __citadel?: boolean };
+        debuggablePromise<T>(p: Promise<T>, ctx: unknown): Promise<T>;
+        debugPromiseLeaks: boolean;
+        __citadel?: boolean;
+    };
     const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
     /* eslint-enable @typescript-eslint/no-require-imports */
     if (debuggable.__citadel || debuggable.debugPromiseLeaks) return;
@@ -67,7 +70,9 @@ skipUnusedPromiseTraces();
  */
 function skipSourcePositions(): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module: no typed import path
-    const { Resource } = require("@pulumi/pulumi/resource") as { Resource: { stackTrace(skip: number): unknown[]; __citadel?: boolean } };
+    const { Resource } = require("@pulumi/pulumi/resource") as {
+        Resource: { stackTrace(skip: number): unknown[]; __citadel?: boolean };
+    };
     if (Resource.__citadel) return;
     Resource.stackTrace = () => [];
     Resource.__citadel = true;
@@ -82,8 +87,14 @@ function skipSourcePositions(): void {
 function parseConfigOncePerChange(): void {
     /* eslint-disable @typescript-eslint/no-require-imports -- internal modules: no typed import path */
     const config = require("@pulumi/pulumi/runtime/config") as {
-        getConfig(k: string): string | undefined; allConfig(): Record<string, string>; configEnvKey: string; __citadel?: boolean };
-    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { config: Record<string, string | undefined> } };
+        getConfig(k: string): string | undefined;
+        allConfig(): Record<string, string>;
+        configEnvKey: string;
+        __citadel?: boolean;
+    };
+    const state = require("@pulumi/pulumi/runtime/state") as {
+        getStore(): { config: Record<string, string | undefined> };
+    };
     /* eslint-enable @typescript-eslint/no-require-imports */
     if (config.__citadel) return;
     let raw: string | undefined;
@@ -247,16 +258,21 @@ export interface MockOptions {
  */
 export function installMocks(opts: MockOptions = {}): void {
     const region = () => opts.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
-    pulumi.runtime.setMocks({
-        newResource: (args) => {
-            const checked = { ...args, inputs: checkedInputs(args.type, args.name, args.inputs) };
-            return { id: mockId(checked), state: mockState(checked, { region: region() }) };
+    pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const checked = { ...args, inputs: checkedInputs(args.type, args.name, args.inputs) };
+                return { id: mockId(checked), state: mockState(checked, { region: region() }) };
+            },
+            call: (args) => {
+                if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
+                return cannedCall(args, { region: region() });
+            },
         },
-        call: (args) => {
-            if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
-            return cannedCall(args, { region: region() });
-        },
-    }, opts.project ?? "citadel", opts.stack ?? "test", false);
+        opts.project ?? "citadel",
+        opts.stack ?? "test",
+        false,
+    );
     skipSourcePositions();
 
     // MockResourceArgs carry neither parent nor URN; the monitor's request and response carry both.
@@ -296,7 +312,7 @@ function engineUrn(mockUrn: string, parentUrn: string | undefined, type: string,
 function record(req: any, resp: any): void {
     const type: string = req.getType();
     const mockParent: string = req.getParent();
-    const parentUrn: string | undefined = mockParent ? engineUrns.get(mockParent) ?? mockParent : undefined;
+    const parentUrn: string | undefined = mockParent ? (engineUrns.get(mockParent) ?? mockParent) : undefined;
     const urn = engineUrn(resp.getUrn(), parentUrn, type, req.getName());
     engineUrns.set(resp.getUrn(), urn);
     urnToName.set(urn, req.getName());
@@ -320,7 +336,11 @@ function record(req: any, resp: any): void {
         aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
         aliasSpecs: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
         outputs: (leafProperties(resp.getObject?.()?.toJavaScript?.() ?? {}) ?? {}) as Record<string, any>,
-        inputs: checkedInputs(type, req.getName(), leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
+        inputs: checkedInputs(
+            type,
+            req.getName(),
+            leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
+        ),
     };
     recording.resources.push(recorded);
     byMockUrn.set(recorded.mockUrn!, recorded);
@@ -354,13 +374,21 @@ export async function capture(fn: () => unknown, opts: { isolate?: boolean } = {
     resetRecording();
     await fn();
     await runtimeSettings.waitForRPCs();
-    return { resources: [...recording.resources], lookups: [...recording.lookups],
-        ...(recording.stackOutputs ? { stackOutputs: recording.stackOutputs } : {}) };
+    return {
+        resources: [...recording.resources],
+        lookups: [...recording.lookups],
+        ...(recording.stackOutputs ? { stackOutputs: recording.stackOutputs } : {}),
+    };
 }
 
 /** Resolves an Output (or plain value) in a test. */
 export function valueOf<T>(o: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(o).apply((v) => { resolve(v as T); return v; }));
+    return new Promise((resolve) =>
+        pulumi.output(o).apply((v) => {
+            resolve(v as T);
+            return v;
+        }),
+    );
 }
 
 /** Resources of one type, optionally narrowed by a name pattern. */
@@ -380,8 +408,14 @@ export function named(rec: Recording | RecordedResource[], name: string, type?: 
     if (hits.length > 1 && !type) hits = hits.filter((r) => r.custom);
     if (hits.length !== 1) {
         const prefix = name.split("-")[0];
-        throw new Error(`expected one resource named ${name}${type ? ` of type ${type}` : ""}, found ${hits.length}; ` +
-            `names like it: ${list.map((r) => r.name).filter((n) => n.startsWith(prefix)).slice(0, 30).join(", ")}`);
+        throw new Error(
+            `expected one resource named ${name}${type ? ` of type ${type}` : ""}, found ${hits.length}; ` +
+                `names like it: ${list
+                    .map((r) => r.name)
+                    .filter((n) => n.startsWith(prefix))
+                    .slice(0, 30)
+                    .join(", ")}`,
+        );
     }
     return hits[0];
 }

@@ -12,7 +12,14 @@ import * as path from "path";
 import { parsePlanArgs, PLAN_USAGE, UsageError } from "./args";
 import { checkStack, listStacks, readProject, REPO_ROOT } from "./project";
 
-const KNOWN_ERRORS = ["ConfigError", "PolicyConfigError", "UnknownStackError", "ProjectError", "UsageError", "GraphError"];
+const KNOWN_ERRORS = [
+    "ConfigError",
+    "PolicyConfigError",
+    "UnknownStackError",
+    "ProjectError",
+    "UsageError",
+    "GraphError",
+];
 
 /** Where the plan CLI writes: each write resolves once the text is flushed (into a pipe, writes are asynchronous). */
 export interface PlanCliOutput {
@@ -22,7 +29,8 @@ export interface PlanCliOutput {
 
 /** A write that resolves once the stream has taken the text: process.exit right after a bare write cuts it. */
 function flushed(stream: NodeJS.WritableStream): (text: string) => Promise<void> {
-    return (text) => new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+    return (text) =>
+        new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
 }
 
 const PROCESS_OUTPUT: PlanCliOutput = { stdout: flushed(process.stdout), stderr: flushed(process.stderr) };
@@ -39,7 +47,7 @@ export async function planCliMain(argv: string[], out: PlanCliOutput = PROCESS_O
         const err = e as Error;
         const known = KNOWN_ERRORS.includes(err.name);
         // Awaited like stdout below: a long message (a 100 kB bad value) was cut at 64 kB into a pipe.
-        await out.stderr(`plan failed: ${known ? err.message : err.stack ?? err.message}\n`);
+        await out.stderr(`plan failed: ${known ? err.message : (err.stack ?? err.message)}\n`);
         return 2;
     }
 }
@@ -51,7 +59,11 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         let stacks = "";
-        try { stacks = `   (stacks: ${listStacks().join(", ")})`; } catch { /* no stacks to list */ }
+        try {
+            stacks = `   (stacks: ${listStacks().join(", ")})`;
+        } catch {
+            /* no stacks to list */
+        }
         await out.stderr(`plan: ${e.message}\n${PLAN_USAGE}${stacks}\n`);
         return 2;
     }
@@ -61,9 +73,11 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
 
     // Loaded after the arguments are checked: a usage error answers without loading @pulumi/pulumi.
     /* eslint-disable @typescript-eslint/no-require-imports -- deferred loads, see above */
-    const { checkPackConfig, readPackConfig } = require("@citadel/policy/src/evaluate") as typeof import("@citadel/policy/src/evaluate");
+    const { checkPackConfig, readPackConfig } =
+        require("@citadel/policy/src/evaluate") as typeof import("@citadel/policy/src/evaluate");
     const policyConfig = args.policyConfig ? checkPackConfig(readPackConfig(args.policyConfig)) : {};
-    const { buildPlan, hasMandatoryViolation, policyEvaluator, renderPlan } = require("./plan") as typeof import("./plan");
+    const { buildPlan, hasMandatoryViolation, policyEvaluator, renderPlan } =
+        require("./plan") as typeof import("./plan");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const built = await buildPlan(args.stack, policyEvaluator(policyConfig), { root, overrides: args.config });
     if (args.graph) {

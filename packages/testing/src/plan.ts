@@ -52,9 +52,17 @@ export type PolicyEvaluator = (run: StackRun) => PlanViolation[];
  * with the same config `pulumi preview --policy-pack-config` takes.
  */
 export function policyEvaluator(config: PackConfig = {}): PolicyEvaluator {
-    return (run) => evaluate(run.resources.map((r) => ({
-        type: r.type, name: r.name, urn: r.urn, id: r.id, inputs: reveal<Record<string, unknown>>(r.inputs),
-    })), config);
+    return (run) =>
+        evaluate(
+            run.resources.map((r) => ({
+                type: r.type,
+                name: r.name,
+                urn: r.urn,
+                id: r.id,
+                inputs: reveal<Record<string, unknown>>(r.inputs),
+            })),
+            config,
+        );
 }
 
 export interface Plan {
@@ -77,8 +85,11 @@ export interface BuildPlanOptions {
 }
 
 /** Runs the stack under mocks and evaluates the policy pack (its default config unless `evaluator` is given). */
-export async function buildPlan(stack: string, evaluator: PolicyEvaluator = policyEvaluator(),
-    opts: BuildPlanOptions = {}): Promise<Plan> {
+export async function buildPlan(
+    stack: string,
+    evaluator: PolicyEvaluator = policyEvaluator(),
+    opts: BuildPlanOptions = {},
+): Promise<Plan> {
     const run = await runStack(stack, opts.overrides ?? {}, opts.root ?? REPO_ROOT);
     const json: PlanJson = {
         stack: run.stack,
@@ -150,8 +161,12 @@ export function renderViolations(violations: readonly PlanViolation[]): string[]
     const byPolicy = new Map<string, PlanViolation[]>();
     for (const v of violations) byPolicy.set(v.policy, [...(byPolicy.get(v.policy) ?? []), v]);
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    const lines = [`Policy violations: ${violations.length} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`];
-    const groups = [...byPolicy].sort((a, b) => Number(a[1][0].level !== "mandatory") - Number(b[1][0].level !== "mandatory"));
+    const lines = [
+        `Policy violations: ${violations.length} (${mandatory} mandatory, ${violations.length - mandatory} advisory)`,
+    ];
+    const groups = [...byPolicy].sort(
+        (a, b) => Number(a[1][0].level !== "mandatory") - Number(b[1][0].level !== "mandatory"),
+    );
     for (const [policy, vs] of groups) {
         const rule = ruleNamed(policy);
         const controls = rule?.controls.length ? `, ${rule.controls.join(", ")}` : "";

@@ -29,7 +29,8 @@ export class ProjectError extends Error {
 }
 
 export function listStacks(root = REPO_ROOT): string[] {
-    return fs.readdirSync(root)
+    return fs
+        .readdirSync(root)
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => !!s)
         .sort();
@@ -64,9 +65,15 @@ export function parseYamlFile(file: string, text: string): unknown {
         const line = e.linePos?.[0]?.line;
         const where = `${path.relative(process.cwd(), file) || file}${line ? `:${line}` : ""}`;
         if (e.code === "DUPLICATE_KEY" && line) {
-            const key = text.split(/\r?\n/)[line - 1]?.trim().replace(/:(\s.*)?$/, "") ?? "";
-            throw new ProjectError(`${where}: the key ${key} appears twice in the same mapping; ` +
-                "keep one (the Pulumi CLI refuses such a file too)");
+            const key =
+                text
+                    .split(/\r?\n/)
+                    [line - 1]?.trim()
+                    .replace(/:(\s.*)?$/, "") ?? "";
+            throw new ProjectError(
+                `${where}: the key ${key} appears twice in the same mapping; ` +
+                    "keep one (the Pulumi CLI refuses such a file too)",
+            );
         }
         throw new ProjectError(`${where}: not valid YAML: ${e.message.split("\n")[0]}`);
     }
@@ -113,8 +120,10 @@ export interface StackConfig {
 export function checkStack(stack: string, root = REPO_ROOT): void {
     const stacks = listStacks(root);
     if (!stacks.includes(stack)) {
-        throw new UnknownStackError(`unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml` +
-            `${root === REPO_ROOT ? "" : ` in ${root}`}; allowed ${stacks.join(", ") || "(none)"}`);
+        throw new UnknownStackError(
+            `unknown stack ${JSON.stringify(stack)}: there is no Pulumi.${stack}.yaml` +
+                `${root === REPO_ROOT ? "" : ` in ${root}`}; allowed ${stacks.join(", ") || "(none)"}`,
+        );
     }
 }
 
@@ -167,8 +176,11 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
 }
 
 /** The flat config (`namespace:key` → string) the CLI would pass; see `readStackConfig`. */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT):
-    Record<string, string> {
+export function stackConfig(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    root = REPO_ROOT,
+): Record<string, string> {
     return readStackConfig(stack, overrides, root).values;
 }
 

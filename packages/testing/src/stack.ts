@@ -31,8 +31,12 @@ const runs = new Map<string, Promise<StackRun>>();
  * several test files asking for the prod stack pay for one run. Treat the result as read-only;
  * pass `{ fresh: true }` to run again regardless.
  */
-export function runStack(stack: string, overrides: Record<string, unknown> = {}, root = REPO_ROOT,
-    opts: { fresh?: boolean } = {}): Promise<StackRun> {
+export function runStack(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    root = REPO_ROOT,
+    opts: { fresh?: boolean } = {},
+): Promise<StackRun> {
     const key = JSON.stringify([stack, Object.entries(overrides).sort(), path.resolve(root)]);
     const cached = runs.get(key);
     if (cached && !opts.fresh) return cached;
@@ -53,7 +57,8 @@ async function loadAndRun(entry: string, root: string): Promise<Record<string, u
     const prior = require.cache[resolved]?.exports;
     if (prior !== undefined && !isProgramFunction(prior)) {
         for (const file of Object.keys(require.cache)) {
-            if (file.startsWith(root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
+            if (file.startsWith(root + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`))
+                delete require.cache[file];
         }
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is a path known only at run time, loaded (and reloaded) through the require cache
@@ -76,9 +81,12 @@ async function runStackOnce(stack: string, overrides: Record<string, unknown>, r
     let outputs: Record<string, unknown> = {};
     // The program is loaded inside the stack, after the mocks: it may look things up or register
     // resources at import time.
-    const rec = await capture(async () => {
-        outputs = (await pulumi.runtime.runInPulumiStack(() => loadAndRun(entry, root))) ?? {};
-    }, { isolate: false });
+    const rec = await capture(
+        async () => {
+            outputs = (await pulumi.runtime.runInPulumiStack(() => loadAndRun(entry, root))) ?? {};
+        },
+        { isolate: false },
+    );
     await runtimeSettings.waitForRPCs();
     return { ...rec, project, stack, root, outputs, config: cfg.values, secretStandIns: cfg.standIns };
 }

@@ -40,7 +40,12 @@ export function descendantsOf(rec: Recording, rootUrn: string): RecordedResource
  * templates with each tag specification (what the instances and volumes they launch get) and
  * instances with their root volume.
  */
-export function untaggedBeneath(rec: Recording, componentType: string, key: string, value: string): { checked: number; missing: string[] } {
+export function untaggedBeneath(
+    rec: Recording,
+    componentType: string,
+    key: string,
+    value: string,
+): { checked: number; missing: string[] } {
     const roots = rec.resources.filter((r) => r.type === componentType);
     if (roots.length === 0) throw new Error(`no ${componentType} was registered`);
     const missing: string[] = [];
@@ -49,16 +54,23 @@ export function untaggedBeneath(rec: Recording, componentType: string, key: stri
         for (const r of descendantsOf(rec, root.urn)) {
             if (r.type === "aws:autoscaling/group:Group") {
                 checked++;
-                if (!(r.inputs.tags ?? []).some((t: any) => t.key === key && t.value === value)) missing.push(`${r.name} (${r.type})`);
+                if (!(r.inputs.tags ?? []).some((t: any) => t.key === key && t.value === value))
+                    missing.push(`${r.name} (${r.type})`);
                 continue;
             }
             if (!isTaggableType(r.type) || r.type.startsWith("aws:s3/bucketObject")) continue;
             checked++;
             if (r.inputs.tags?.[key] !== value) missing.push(`${r.name} (${r.type})`);
-            if (r.type === "aws:ec2/instance:Instance" && r.inputs.rootBlockDevice && r.inputs.rootBlockDevice.tags?.[key] !== value) {
+            if (
+                r.type === "aws:ec2/instance:Instance" &&
+                r.inputs.rootBlockDevice &&
+                r.inputs.rootBlockDevice.tags?.[key] !== value
+            ) {
                 missing.push(`${r.name} rootBlockDevice`);
             }
-            for (const spec of r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? r.inputs.tagSpecifications ?? [] : []) {
+            for (const spec of r.type === "aws:ec2/launchTemplate:LaunchTemplate"
+                ? (r.inputs.tagSpecifications ?? [])
+                : []) {
                 if (spec.tags?.[key] !== value) missing.push(`${r.name} tagSpecifications[${spec.resourceType}]`);
             }
         }

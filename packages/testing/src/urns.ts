@@ -48,29 +48,45 @@ export function pinFilePath(stack: string, root = REPO_ROOT): string {
 }
 
 export function statefulUrns(resources: readonly RecordedResource[]): string[] {
-    return resources.filter((r) => STATEFUL_TYPES.includes(r.type)).map((r) => r.urn).sort();
+    return resources
+        .filter((r) => STATEFUL_TYPES.includes(r.type))
+        .map((r) => r.urn)
+        .sort();
 }
 
 export function pinFile(stack: string, project: string, resources: readonly RecordedResource[]): UrnPinFile {
     return {
-        comment: `URNs of the stateful resources of stack ${stack}; a change to one replaces the resource. ` +
+        comment:
+            `URNs of the stateful resources of stack ${stack}; a change to one replaces the resource. ` +
             `Checked by pnpm test; after a deliberate change run: ${URNS_UPDATE_COMMAND}`,
-        stack, project, urns: statefulUrns(resources),
+        stack,
+        project,
+        urns: statefulUrns(resources),
     };
 }
 
 export function readPinFile(stack: string, root = REPO_ROOT): UrnPinFile | undefined {
     const file = pinFilePath(stack, root);
-    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as UrnPinFile : undefined;
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as UrnPinFile) : undefined;
 }
 
-export function writePinFile(stack: string, project: string, resources: readonly RecordedResource[], root = REPO_ROOT): string {
+export function writePinFile(
+    stack: string,
+    project: string,
+    resources: readonly RecordedResource[],
+    root = REPO_ROOT,
+): string {
     const file = pinFilePath(stack, root);
     fs.writeFileSync(file, JSON.stringify(pinFile(stack, project, resources), null, 2) + "\n");
     return file;
 }
 
-interface UrnParts { stack: string; project: string; qualifiedType: string; name: string }
+interface UrnParts {
+    stack: string;
+    project: string;
+    qualifiedType: string;
+    name: string;
+}
 
 function parseUrn(urn: string): UrnParts {
     const [head, project, qualifiedType, ...rest] = urn.split("::");
@@ -106,15 +122,23 @@ export function urnsOf(resources: readonly RecordedResource[]): Map<RecordedReso
             for (const p of of(parent)) {
                 if (p === parent.urn) continue;
                 const oldParentName = parseUrn(p).name;
-                parents.push([p, r.name.startsWith(parent.name) ? oldParentName + r.name.slice(parent.name.length) : r.name]);
+                parents.push([
+                    p,
+                    r.name.startsWith(parent.name) ? oldParentName + r.name.slice(parent.name.length) : r.name,
+                ]);
             }
         }
         for (const [p, name] of parents) out.add(makeUrn(own.stack, own.project, p, r.type, name));
         for (const a of r.aliasSpecs) {
-            if (a.urn) { out.add(a.urn); continue; }
-            const targets: Array<string | undefined> = a.noParent ? [undefined]
-                : a.parentUrn ? [a.parentUrn, ...(byUrn.get(a.parentUrn) ? [...of(byUrn.get(a.parentUrn)!)] : [])]
-                : parents.map(([p]) => p);
+            if (a.urn) {
+                out.add(a.urn);
+                continue;
+            }
+            const targets: Array<string | undefined> = a.noParent
+                ? [undefined]
+                : a.parentUrn
+                  ? [a.parentUrn, ...(byUrn.get(a.parentUrn) ? [...of(byUrn.get(a.parentUrn)!)] : [])]
+                  : parents.map(([p]) => p);
             for (const p of targets) {
                 out.add(makeUrn(a.stack ?? own.stack, a.project ?? own.project, p, a.type ?? r.type, a.name ?? r.name));
             }
@@ -130,7 +154,11 @@ export function urnsOf(resources: readonly RecordedResource[]): Map<RecordedReso
  * keep it. Empty when every pinned URN is still answered (by a resource or an alias) and every
  * stateful resource is pinned.
  */
-export function checkUrnPins(pins: UrnPinFile, resources: readonly RecordedResource[], file = `Pulumi.${pins.stack}.urns.json`): string[] {
+export function checkUrnPins(
+    pins: UrnPinFile,
+    resources: readonly RecordedResource[],
+    file = `Pulumi.${pins.stack}.urns.json`,
+): string[] {
     const all = urnsOf(resources);
     const answered = new Set<string>();
     for (const urns of all.values()) for (const u of urns) answered.add(u);
@@ -143,19 +171,23 @@ export function checkUrnPins(pins: UrnPinFile, resources: readonly RecordedResou
         const old = parseUrn(urn);
         const type = old.qualifiedType.split("$").pop()!;
         const likely = unpinned.filter((u) => parseUrn(u).qualifiedType.split("$").pop() === type);
-        problems.push(`stack ${pins.stack}: the ${type} "${old.name}" (${urn}) is no longer in the program under that URN, ` +
-            "so pulumi up would delete it and create a new, empty one. If it was renamed or moved, keep it with the " +
-            `aliases resource option on the component or resource that changed, e.g. { aliases: [{ name: "${old.name}" }] } ` +
-            `for a rename, or { aliases: ["${urn}"] } on the resource itself` +
-            (likely.length ? `; it may now be ${likely.join(" or ")}` : "") +
-            `. If deleting it is deliberate, run ${URNS_UPDATE_COMMAND} and commit ${file}.`);
+        problems.push(
+            `stack ${pins.stack}: the ${type} "${old.name}" (${urn}) is no longer in the program under that URN, ` +
+                "so pulumi up would delete it and create a new, empty one. If it was renamed or moved, keep it with the " +
+                `aliases resource option on the component or resource that changed, e.g. { aliases: [{ name: "${old.name}" }] } ` +
+                `for a rename, or { aliases: ["${urn}"] } on the resource itself` +
+                (likely.length ? `; it may now be ${likely.join(" or ")}` : "") +
+                `. If deleting it is deliberate, run ${URNS_UPDATE_COMMAND} and commit ${file}.`,
+        );
     }
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     for (const urn of unpinned) {
         // Renamed with an alias: it answers to a pinned URN, so Pulumi keeps it.
         const own = all.get(byUrn.get(urn)!) ?? new Set<string>();
         if ([...own].some((u) => pinned.has(u))) continue;
-        problems.push(`stack ${pins.stack}: the stateful resource ${urn} is not pinned; run ${URNS_UPDATE_COMMAND} and commit ${file}.`);
+        problems.push(
+            `stack ${pins.stack}: the stateful resource ${urn} is not pinned; run ${URNS_UPDATE_COMMAND} and commit ${file}.`,
+        );
     }
     return problems;
 }

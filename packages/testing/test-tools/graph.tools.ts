@@ -12,7 +12,14 @@ describe("architecture diagram as SVG (Graphviz dot)", () => {
         await writeGraph(await buildPlan("prod"), file);
         const svg = fs.readFileSync(file, "utf8");
         assert.match(svg, /^<\?xml[\s\S]*<svg /);
-        for (const text of ["app (EcsApp)", "orthanc (OrthancHost)", "net (SecureVpc)", "tcp 5432", "flow logs", "reads (s3)"]) {
+        for (const text of [
+            "app (EcsApp)",
+            "orthanc (OrthancHost)",
+            "net (SecureVpc)",
+            "tcp 5432",
+            "flow logs",
+            "reads (s3)",
+        ]) {
             assert.ok(svg.includes(`>${text}</text>`), `no ${text} in the SVG`);
         }
     });

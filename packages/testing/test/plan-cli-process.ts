@@ -35,7 +35,10 @@ export function planCli(...args: string[]): Promise<CliRun> {
     let run = runs.get(key);
     if (!run) {
         run = new Promise<CliRun>((resolve) => {
-            const child = spawn(process.execPath, [...planCommand(), ...args], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn(process.execPath, [...planCommand(), ...args], {
+                cwd: REPO_ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             const out: Buffer[] = [];
             const err: Buffer[] = [];
             child.stdout.on("data", (b: Buffer) => out.push(b));
@@ -45,7 +48,12 @@ export function planCli(...args: string[]): Promise<CliRun> {
             child.on("error", (e) => err.push(Buffer.from(String(e.stack ?? e))));
             child.on("close", (status, signal) => {
                 clearTimeout(timer);
-                resolve({ status, signal, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+                resolve({
+                    status,
+                    signal,
+                    stdout: Buffer.concat(out).toString("utf8"),
+                    stderr: Buffer.concat(err).toString("utf8"),
+                });
             });
         });
         runs.set(key, run);

@@ -25,8 +25,12 @@ async function planInProcess(...argv: string[]): Promise<{ status: number; stdou
     let stdout = "";
     let stderr = "";
     const status = await planCliMain(argv, {
-        stdout: async (text) => { stdout += text; },
-        stderr: async (text) => { stderr += text; },
+        stdout: async (text) => {
+            stdout += text;
+        },
+        stderr: async (text) => {
+            stderr += text;
+        },
     });
     return { status, stdout, stderr };
 }
@@ -42,16 +46,26 @@ describe("offline plan", () => {
         assert.equal(plan.project, "citadel");
         assert.ok(Array.isArray(plan.violations));
         const vpc = plan.resources.find((r: any) => r.name === "net-vpc");
-        assert.deepEqual({ type: vpc.type, id: vpc.id, parent: vpc.parent, cidr: vpc.inputs.cidrBlock },
-            { type: "aws:ec2/vpc:Vpc", id: "net-vpc-id", parent: "net", cidr: "10.30.0.0/16" });
+        assert.deepEqual(
+            { type: vpc.type, id: vpc.id, parent: vpc.parent, cidr: vpc.inputs.cidrBlock },
+            { type: "aws:ec2/vpc:Vpc", id: "net-vpc-id", parent: "net", cidr: "10.30.0.0/16" },
+        );
         const component = plan.resources.find((r: any) => r.name === "net");
         assert.equal(component.type, "citadel:network:SecureVpc");
         assert.equal("id" in component, false, "components have no id");
         assert.equal("parent" in component, false, "the stack's direct children have no parent");
         // References can be followed: the subnet's vpcId is the VPC's mock id.
         assert.equal(plan.resources.find((r: any) => r.name === "net-public-0").inputs.vpcId, vpc.id);
-        for (const t of ["aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/flowLog:FlowLog"]) {
-            assert.ok(plan.resources.some((x: any) => x.type === t), `no ${t} in the plan`);
+        for (const t of [
+            "aws:ec2/subnet:Subnet",
+            "aws:ec2/routeTable:RouteTable",
+            "aws:ec2/vpcEndpoint:VpcEndpoint",
+            "aws:ec2/flowLog:FlowLog",
+        ]) {
+            assert.ok(
+                plan.resources.some((x: any) => x.type === t),
+                `no ${t} in the plan`,
+            );
         }
         assert.equal(plan.outputs.vpcId, "net-vpc-id");
     });
@@ -89,7 +103,12 @@ describe("offline plan", () => {
         const plan = await buildPlan("prod");
         const count = (t: string) => plan.json.resources.filter((r) => r.type === t).length;
         assert.equal(count("aws:ec2/natGateway:NatGateway"), 3);
-        assert.equal(plan.json.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface").length, 6);
+        assert.equal(
+            plan.json.resources.filter(
+                (r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.inputs.vpcEndpointType === "Interface",
+            ).length,
+            6,
+        );
         const text = renderPlan(plan);
         assert.match(text, /^\s+3\s+aws:ec2\/natGateway:NatGateway$/m);
         assert.match(text, /Lookups answered by the mock runtime's canned values/);
@@ -97,12 +116,33 @@ describe("offline plan", () => {
     });
 
     it("parses -c (repeatable, last wins), --dir and --graph; refuses malformed ones naming the argument", () => {
-        assert.deepEqual(parsePlanArgs(["dev", "-c", "vpc.azCount=3", "--config=citadel:protect=true", "-c", "vpc.azCount=2",
-            "--dir", "examples/x", "--graph", "a.svg"]),
-        { stack: "dev", json: false, config: { "vpc.azCount": "2", "citadel:protect": "true" }, dir: "examples/x", graph: "a.svg" });
+        assert.deepEqual(
+            parsePlanArgs([
+                "dev",
+                "-c",
+                "vpc.azCount=3",
+                "--config=citadel:protect=true",
+                "-c",
+                "vpc.azCount=2",
+                "--dir",
+                "examples/x",
+                "--graph",
+                "a.svg",
+            ]),
+            {
+                stack: "dev",
+                json: false,
+                config: { "vpc.azCount": "2", "citadel:protect": "true" },
+                dir: "examples/x",
+                graph: "a.svg",
+            },
+        );
         assert.throws(() => parsePlanArgs(["dev", "-c", "novalue"]), /-c novalue: expected <key>=<value>/);
         assert.throws(() => parsePlanArgs(["dev", "-c"]), /-c needs a value/);
-        assert.throws(() => parsePlanArgs(["dev", "--graph", "a.png"]), /--graph a\.png: the file must end in \.svg .* or \.mmd/);
+        assert.throws(
+            () => parsePlanArgs(["dev", "--graph", "a.png"]),
+            /--graph a\.png: the file must end in \.svg .* or \.mmd/,
+        );
         assert.throws(() => parsePlanArgs(["dev", "--yes"]), /unknown option --yes/);
         assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected, got dev prod/);
     });
@@ -120,15 +160,24 @@ describe("offline plan", () => {
     it("--dir plans another project folder with its own stack file; -c overrides config; secure: gets a stand-in", async () => {
         const plan = await buildPlan("demo", undefined, { root: MINI, overrides: { bucketPrefix: "override" } });
         assert.equal(plan.json.project, "mini");
-        assert.deepEqual(plan.json.resources.map((r) => [r.type, r.name]),
-            [["aws:s3/bucket:Bucket", "data"], ["aws:ssm/parameter:Parameter", "token"]]);
+        assert.deepEqual(
+            plan.json.resources.map((r) => [r.type, r.name]),
+            [
+                ["aws:s3/bucket:Bucket", "data"],
+                ["aws:ssm/parameter:Parameter", "token"],
+            ],
+        );
         assert.equal(plan.json.resources[0].inputs.bucketPrefix, "override", "-c beats the stack file");
         assert.equal(plan.json.resources[1].inputs.value, "[secret]", "the stand-in stays a secret");
         assert.deepEqual(plan.run.secretStandIns, ["mini:apiToken"]);
         assert.match(renderPlan(plan), /cannot decrypt; planned with a stand-in string:\n {2}mini:apiToken/);
         const again = await buildPlan("demo", undefined, { root: MINI });
         assert.equal(again.json.resources[0].inputs.bucketPrefix, "demo", "the stack file's value without -c");
-        assert.equal(again.json.resources.length, 2, "a top-level program registers its resources again on a second run");
+        assert.equal(
+            again.json.resources.length,
+            2,
+            "a top-level program registers its resources again on a second run",
+        );
     });
 
     it("the human view starts with the summary (counts, violations), then the tree", async () => {
@@ -176,10 +225,14 @@ describe("offline plan", () => {
         it("validate against the JSON Schema in packages/testing/plan.schema.json", () => {
             const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "plan.schema.json"), "utf8"));
             const validate = new Ajv({ allErrors: true }).compile(schema);
-            for (const [stack, plan] of Object.entries(plans)) assert.ok(validate(plan), `${stack}: ${JSON.stringify(validate.errors)}`);
+            for (const [stack, plan] of Object.entries(plans))
+                assert.ok(validate(plan), `${stack}: ${JSON.stringify(validate.errors)}`);
             // The schema can fail: a resource without inputs, an unknown level.
             assert.equal(validate({ ...plans.dev, resources: [{ type: "aws:s3/bucket:Bucket", name: "x" }] }), false);
-            assert.equal(validate({ ...plans.dev, violations: [{ policy: "p", level: "fatal", message: "m" }] }), false);
+            assert.equal(
+                validate({ ...plans.dev, violations: [{ policy: "p", level: "fatal", message: "m" }] }),
+                false,
+            );
         });
 
         it("carry the names the provider assigns at preview, so references by name resolve", () => {
@@ -189,20 +242,38 @@ describe("offline plan", () => {
                 const dbs = byType("aws:rds/instance:Instance");
                 assert.ok(dbs.length > 0);
                 for (const db of dbs) {
-                    assert.ok(names("aws:rds/subnetGroup:SubnetGroup").has(db.inputs.dbSubnetGroupName), `${stack} ${db.name}: ${db.inputs.dbSubnetGroupName}`);
-                    assert.ok(names("aws:rds/parameterGroup:ParameterGroup").has(db.inputs.parameterGroupName), `${stack} ${db.name}`);
+                    assert.ok(
+                        names("aws:rds/subnetGroup:SubnetGroup").has(db.inputs.dbSubnetGroupName),
+                        `${stack} ${db.name}: ${db.inputs.dbSubnetGroupName}`,
+                    );
+                    assert.ok(
+                        names("aws:rds/parameterGroup:ParameterGroup").has(db.inputs.parameterGroupName),
+                        `${stack} ${db.name}`,
+                    );
                     // As pulumi-aws names it: logical name, "-", 7 hex; RDS names in lower case.
                     assert.match(String(db.inputs.dbSubnetGroupName), /^[a-z0-9-]+-[0-9a-f]{7}$/);
                 }
                 const buckets = names("aws:s3/bucket:Bucket", "bucket");
                 const logging = byType("aws:s3/bucketLogging:BucketLogging");
                 assert.ok(logging.length > 0);
-                for (const l of logging) assert.ok(buckets.has(l.inputs.targetBucket), `${stack} ${l.name}: ${l.inputs.targetBucket}`);
+                for (const l of logging)
+                    assert.ok(buckets.has(l.inputs.targetBucket), `${stack} ${l.name}: ${l.inputs.targetBucket}`);
             }
             const again = autoName("aws:s3/bucket:Bucket", "logs", {});
-            assert.deepEqual(again, { field: "bucket", value: plans.prod.resources.find((r) => r.name === "logs" && r.type === "aws:s3/bucket:Bucket")!.inputs.bucket });
-            assert.equal(autoName("aws:s3/bucket:Bucket", "logs", { bucketPrefix: "x-" }), undefined, "a prefix leaves the name to the provider's create");
-            assert.equal(autoName("aws:lb/targetGroup:TargetGroup", "a-very-long-target-group-name-indeed", {})!.value.length, 32);
+            assert.deepEqual(again, {
+                field: "bucket",
+                value: plans.prod.resources.find((r) => r.name === "logs" && r.type === "aws:s3/bucket:Bucket")!.inputs
+                    .bucket,
+            });
+            assert.equal(
+                autoName("aws:s3/bucket:Bucket", "logs", { bucketPrefix: "x-" }),
+                undefined,
+                "a prefix leaves the name to the provider's create",
+            );
+            assert.equal(
+                autoName("aws:lb/targetGroup:TargetGroup", "a-very-long-target-group-name-indeed", {})!.value.length,
+                32,
+            );
         });
 
         it("mask a secret leaf only: CloudFront's origins and the listener rules stay readable", () => {
@@ -212,12 +283,17 @@ describe("offline plan", () => {
             assert.equal(lb.customOriginConfig.originProtocolPolicy, "https-only");
             const assets = (cf.inputs.origins as any[]).find((o) => o.originId === "assets");
             assert.ok(assets.originAccessControlId, "the OAC is visible");
-            const rules = plans.prod.resources.filter((r) => r.type === "aws:lb/listenerRule:ListenerRule" && JSON.stringify(r.inputs).includes("[secret]"));
+            const rules = plans.prod.resources.filter(
+                (r) => r.type === "aws:lb/listenerRule:ListenerRule" && JSON.stringify(r.inputs).includes("[secret]"),
+            );
             assert.ok(rules.length > 0);
             for (const r of rules) {
                 const header = (r.inputs.conditions as any[]).find((c) => c.httpHeader).httpHeader;
                 assert.deepEqual(header, { httpHeaderName: "X-Origin-Verify", values: ["[secret]"] }, r.name);
-                assert.ok((r.inputs.conditions as any[]).some((c) => c.pathPattern || c.hostHeader), `${r.name}: the routing condition is visible`);
+                assert.ok(
+                    (r.inputs.conditions as any[]).some((c) => c.pathPattern || c.hostHeader),
+                    `${r.name}: the routing condition is visible`,
+                );
             }
         });
     });

@@ -27,23 +27,35 @@ describe("URN pinning", () => {
         try {
             const original = await runStack("demo", {}, fixture);
             const pins = pinFile("demo", original.project, original.resources);
-            assert.ok(pins.urns.some((u) => u.endsWith("citadel:shared:SecureBucket$aws:s3/bucket:Bucket::records")), pins.urns.join("\n"));
+            assert.ok(
+                pins.urns.some((u) => u.endsWith("citadel:shared:SecureBucket$aws:s3/bucket:Bucket::records")),
+                pins.urns.join("\n"),
+            );
             assert.deepEqual(checkUrnPins(pins, original.resources), []);
 
-            const renamedDir = scratch("renamed", (src) => src.replace('new SecureBucket("records",', 'new SecureBucket("patient-records",'));
+            const renamedDir = scratch("renamed", (src) =>
+                src.replace('new SecureBucket("records",', 'new SecureBucket("patient-records",'),
+            );
             dirs.push(renamedDir);
             const renamed = await runStack("demo", {}, renamedDir);
             const problems = checkUrnPins(pins, renamed.resources);
             assert.equal(problems.length, 2, problems.join("\n"));
-            const bucketProblem = problems.find((p) => p.includes("aws:s3/bucket:Bucket \"records\""));
+            const bucketProblem = problems.find((p) => p.includes('aws:s3/bucket:Bucket "records"'));
             assert.ok(bucketProblem, problems.join("\n"));
             assert.match(bucketProblem!, /pulumi up would delete it/);
             assert.match(bucketProblem!, /\{ aliases: \[\{ name: "records" \}\] \}/);
-            assert.match(bucketProblem!, /it may now be urn:pulumi:demo::pinned::citadel:shared:SecureBucket\$aws:s3\/bucket:Bucket::patient-records/);
+            assert.match(
+                bucketProblem!,
+                /it may now be urn:pulumi:demo::pinned::citadel:shared:SecureBucket\$aws:s3\/bucket:Bucket::patient-records/,
+            );
             assert.match(problems.join("\n"), /is not pinned; run pnpm urns --update/);
 
-            const aliasedDir = scratch("aliased", (src) => src.replace('new SecureBucket("records", { purpose: "logs", kmsKeyArn: key.arn });',
-                'new SecureBucket("patient-records", { purpose: "logs", kmsKeyArn: key.arn }, { aliases: [{ name: "records" }] });'));
+            const aliasedDir = scratch("aliased", (src) =>
+                src.replace(
+                    'new SecureBucket("records", { purpose: "logs", kmsKeyArn: key.arn });',
+                    'new SecureBucket("patient-records", { purpose: "logs", kmsKeyArn: key.arn }, { aliases: [{ name: "records" }] });',
+                ),
+            );
             dirs.push(aliasedDir);
             const aliased = await runStack("demo", {}, aliasedDir);
             assert.ok(aliased.resources.some((r) => r.name === "patient-records" && r.type === "aws:s3/bucket:Bucket"));

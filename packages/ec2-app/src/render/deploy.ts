@@ -42,20 +42,32 @@ type App = Pick<ResolvedApp, "name" | "proxyPort" | "healthCheckPath">;
  * https://docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file-structure-hooks.html#appspec-hooks-server
  */
 export function renderAppspec(app: App): string {
-    const hooks = Object.fromEntries(HOOKS.map((h) => [h.event, [{
-        location: `${HOOKS_DIR}/${h.script}`, timeout: h.timeout, runas: "root",
-    }]]));
-    return stringify({
-        version: 0.0,
-        os: "linux",
-        files: [{ source: "/", destination: appDir(app.name) }],
-        file_exists_behavior: "OVERWRITE",
-        permissions: [
-            { object: appDir(app.name), owner: "root", group: appUser(app.name), mode: 640, type: ["file"] },
-            { object: appDir(app.name), owner: "root", group: appUser(app.name), mode: 750, type: ["directory"] },
-        ],
-        hooks,
-    }, { lineWidth: 0 }).replace(/^version: 0$/m, "version: 0.0");
+    const hooks = Object.fromEntries(
+        HOOKS.map((h) => [
+            h.event,
+            [
+                {
+                    location: `${HOOKS_DIR}/${h.script}`,
+                    timeout: h.timeout,
+                    runas: "root",
+                },
+            ],
+        ]),
+    );
+    return stringify(
+        {
+            version: 0.0,
+            os: "linux",
+            files: [{ source: "/", destination: appDir(app.name) }],
+            file_exists_behavior: "OVERWRITE",
+            permissions: [
+                { object: appDir(app.name), owner: "root", group: appUser(app.name), mode: 640, type: ["file"] },
+                { object: appDir(app.name), owner: "root", group: appUser(app.name), mode: 750, type: ["directory"] },
+            ],
+            hooks,
+        },
+        { lineWidth: 0 },
+    ).replace(/^version: 0$/m, "version: 0.0");
 }
 
 const HEADER = (what: string) => [
@@ -85,19 +97,21 @@ export function renderHookScripts(app: App): Record<string, string> {
             "",
         ].join("\n"),
         "after-install.sh": [
-            ...HEADER("AfterInstall: the app's environment from Parameter Store (SecureStrings decrypted), never from the revision."),
+            ...HEADER(
+                "AfterInstall: the app's environment from Parameter Store (SecureStrings decrypted), never from the revision.",
+            ),
             `# shellcheck source=/dev/null`,
             `. ${DEPLOY_ENV_FILE}`,
             `path="\${PARAMETER_NAMESPACE}/${name}/"`,
             `target=${envFile(name)}`,
             'tmp="$(mktemp "${target}.XXXXXX")"',
-            'trap \'rm -f "$tmp"\' EXIT',
+            "trap 'rm -f \"$tmp\"' EXIT",
             "# Names become variables: only shell-style names are accepted; values are JSON-quoted,",
             "# which systemd's EnvironmentFile reads with the same escapes.",
             'aws ssm get-parameters-by-path --region "$AWS_REGION" --path "$path" --recursive --with-decryption --output json \\',
-            "    | jq -r '.Parameters[] | (.Name | split(\"/\") | last) as $k",
-            "        | if ($k | test(\"^[A-Za-z_][A-Za-z0-9_]*$\")) then \"\\($k)=\\(.Value | @json)\"",
-            "          else error(\"parameter name \\($k) is not a variable name\") end' > \"$tmp\"",
+            '    | jq -r \'.Parameters[] | (.Name | split("/") | last) as $k',
+            '        | if ($k | test("^[A-Za-z_][A-Za-z0-9_]*$")) then "\\($k)=\\(.Value | @json)"',
+            '          else error("parameter name \\($k) is not a variable name") end\' > "$tmp"',
             `chown root:${appUser(name)} "$tmp"`,
             'chmod 0640 "$tmp"',
             'mv -f "$tmp" "$target"',
@@ -111,7 +125,9 @@ export function renderHookScripts(app: App): Record<string, string> {
             "",
         ].join("\n"),
         "validate-service.sh": [
-            ...HEADER("ValidateService: the app answers its health path through Nginx, or the deployment fails (and rolls back)."),
+            ...HEADER(
+                "ValidateService: the app answers its health path through Nginx, or the deployment fails (and rolls back).",
+            ),
             `url=http://127.0.0.1:${app.proxyPort}${app.healthCheckPath}`,
             "for _ in $(seq 1 60); do",
             '    if curl -fsS -o /dev/null --max-time 5 "$url"; then',

@@ -67,7 +67,8 @@ export function renderNginxConf(p: NginxParams): string {
         if (!CIDR.test(c)) throw new Error(`nginx: trusted proxy ${JSON.stringify(c)} is not an IPv4 CIDR block`);
     }
     for (const a of p.apps) {
-        if (!APP_NAME.test(a.name)) throw new Error(`nginx: app name ${JSON.stringify(a.name)} is not safe in a config file`);
+        if (!APP_NAME.test(a.name))
+            throw new Error(`nginx: app name ${JSON.stringify(a.name)} is not safe in a config file`);
     }
     const keepalive = p.loadBalancerIdleTimeoutSeconds + 15;
     const l = p.layout;
@@ -88,14 +89,16 @@ export function renderNginxConf(p: NginxParams): string {
         "    server_tokens off;",
         "    sendfile on;",
         "",
-        ...(l.tempDir ? [
-            `    client_body_temp_path ${l.tempDir}/body;`,
-            `    proxy_temp_path ${l.tempDir}/proxy;`,
-            `    fastcgi_temp_path ${l.tempDir}/fastcgi;`,
-            `    uwsgi_temp_path ${l.tempDir}/uwsgi;`,
-            `    scgi_temp_path ${l.tempDir}/scgi;`,
-            "",
-        ] : []),
+        ...(l.tempDir
+            ? [
+                  `    client_body_temp_path ${l.tempDir}/body;`,
+                  `    proxy_temp_path ${l.tempDir}/proxy;`,
+                  `    fastcgi_temp_path ${l.tempDir}/fastcgi;`,
+                  `    uwsgi_temp_path ${l.tempDir}/uwsgi;`,
+                  `    scgi_temp_path ${l.tempDir}/scgi;`,
+                  "",
+              ]
+            : []),
         "    # The client's address: the load balancer appends it to X-Forwarded-For; trust that header",
         "    # only from the VPC, and take the last address not in it.",
         ...p.trustedProxyCidrs.map((c) => `    set_real_ip_from ${c};`),
@@ -139,7 +142,7 @@ export function renderNginxConf(p: NginxParams): string {
             `        location = ${NGINX_HEALTH_PATH} {`,
             "            access_log off;",
             "            default_type text/plain;",
-            "            return 200 \"ok\\n\";",
+            '            return 200 "ok\\n";',
             "        }",
             "",
             "        location / {",

@@ -37,29 +37,40 @@ export const HOST_METRICS_NAMESPACE = "Citadel/Ec2App";
  * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Agent-Configuration-File-Details.html
  */
 export function renderCloudWatchAgentConfig(logGroups: Record<string, string>): string {
-    return JSON.stringify({
-        agent: { run_as_user: "root" },
-        metrics: {
-            namespace: HOST_METRICS_NAMESPACE,
-            append_dimensions: { AutoScalingGroupName: "${aws:AutoScalingGroupName}" },
-            aggregation_dimensions: [["AutoScalingGroupName", "path"]],
-            metrics_collected: {
-                disk: { measurement: ["used_percent"], resources: ["/"], metrics_collection_interval: 60, drop_device: true },
-            },
-        },
-        logs: {
-            logs_collected: {
-                files: {
-                    collect_list: Object.entries(logGroups).map(([app, group]) => ({
-                        file_path: appLogFile(app),
-                        log_group_name: group,
-                        log_stream_name: "{instance_id}",
-                        timezone: "UTC",
-                    })),
+    return (
+        JSON.stringify(
+            {
+                agent: { run_as_user: "root" },
+                metrics: {
+                    namespace: HOST_METRICS_NAMESPACE,
+                    append_dimensions: { AutoScalingGroupName: "${aws:AutoScalingGroupName}" },
+                    aggregation_dimensions: [["AutoScalingGroupName", "path"]],
+                    metrics_collected: {
+                        disk: {
+                            measurement: ["used_percent"],
+                            resources: ["/"],
+                            metrics_collection_interval: 60,
+                            drop_device: true,
+                        },
+                    },
+                },
+                logs: {
+                    logs_collected: {
+                        files: {
+                            collect_list: Object.entries(logGroups).map(([app, group]) => ({
+                                file_path: appLogFile(app),
+                                log_group_name: group,
+                                log_stream_name: "{instance_id}",
+                                timezone: "UTC",
+                            })),
+                        },
+                    },
                 },
             },
-        },
-    }, null, 2) + "\n";
+            null,
+            2,
+        ) + "\n"
+    );
 }
 
 /** Daily rotation of the apps' files (the agent has shipped them by then), a week kept on the host. */
@@ -148,30 +159,59 @@ const SAFE = /^[A-Za-z0-9_./:-]+$/;
  * Manager's agent (in every AL2023 AMI) is the way in.
  */
 export function renderUserData(p: UserDataParams): string {
-    for (const [k, v] of Object.entries({ region: p.region, dnsSuffix: p.dnsSuffix, parameterNamespace: p.parameterNamespace,
-        ...Object.fromEntries(Object.entries(p.logGroups).map(([app, g]) => [`logGroups.${app}`, g])) })) {
-        if (!SAFE.test(v)) throw new Error(`user data: ${k} ${JSON.stringify(v)} has characters not allowed in a shell word`);
+    for (const [k, v] of Object.entries({
+        region: p.region,
+        dnsSuffix: p.dnsSuffix,
+        parameterNamespace: p.parameterNamespace,
+        ...Object.fromEntries(Object.entries(p.logGroups).map(([app, g]) => [`logGroups.${app}`, g])),
+    })) {
+        if (!SAFE.test(v))
+            throw new Error(`user data: ${k} ${JSON.stringify(v)} has characters not allowed in a shell word`);
     }
     const nginx = renderNginxConf({
-        apps: p.apps, trustedProxyCidrs: [p.vpcCidr], loadBalancerIdleTimeoutSeconds: p.loadBalancerIdleTimeoutSeconds,
+        apps: p.apps,
+        trustedProxyCidrs: [p.vpcCidr],
+        loadBalancerIdleTimeoutSeconds: p.loadBalancerIdleTimeoutSeconds,
         layout: AL2023_NGINX_LAYOUT,
     });
     const doc = {
         packages: hostPackages(p.nodePackage),
         users: p.apps.map((a) => ({
-            name: appUser(a.name), system: true, shell: "/sbin/nologin", lock_passwd: true, no_create_home: true,
+            name: appUser(a.name),
+            system: true,
+            shell: "/sbin/nologin",
+            lock_passwd: true,
+            no_create_home: true,
         })),
         write_files: [
-            { path: DEPLOY_ENV_FILE, owner: "root:root", permissions: "0644",
-              content: `AWS_REGION=${p.region}\nPARAMETER_NAMESPACE=${p.parameterNamespace}\n` },
+            {
+                path: DEPLOY_ENV_FILE,
+                owner: "root:root",
+                permissions: "0644",
+                content: `AWS_REGION=${p.region}\nPARAMETER_NAMESPACE=${p.parameterNamespace}\n`,
+            },
             // After the packages: the nginx package would otherwise keep its own file.
             { path: "/etc/nginx/nginx.conf", owner: "root:root", permissions: "0644", content: nginx, defer: true },
             ...p.apps.map((a) => ({
-                path: `/etc/systemd/system/${unitName(a.name)}`, owner: "root:root", permissions: "0644", content: renderUnit(a),
+                path: `/etc/systemd/system/${unitName(a.name)}`,
+                owner: "root:root",
+                permissions: "0644",
+                content: renderUnit(a),
             })),
-            { path: CLOUDWATCH_AGENT_CONFIG, owner: "root:root", permissions: "0644",
-              content: renderCloudWatchAgentConfig(p.logGroups), defer: true },
-            { path: "/etc/logrotate.d/citadel-apps", owner: "root:root", permissions: "0644", content: LOGROTATE_CONFIG, defer: true },
+            {
+                path: CLOUDWATCH_AGENT_CONFIG,
+                owner: "root:root",
+                permissions: "0644",
+                content: renderCloudWatchAgentConfig(p.logGroups),
+                defer: true,
+            },
+            {
+                path: "/etc/logrotate.d/citadel-apps",
+                owner: "root:root",
+                permissions: "0644",
+                content: LOGROTATE_CONFIG,
+                defer: true,
+            },
         ],
         runcmd: [
             `install -d -m 0750 ${ENV_DIR}`,

@@ -49,7 +49,11 @@ export interface HostBootstrapParams {
     /** Distribution packages installed at first boot. */
     packages: string[];
     /** Orthanc's display name, AE title and DICOM peers (AE title, address, port, TLS). */
-    orthanc: { name: string; dicomAet: string; peers?: Array<{ aet: string; host: string; port: number; tls: boolean }> };
+    orthanc: {
+        name: string;
+        dicomAet: string;
+        peers?: Array<{ aet: string; host: string; port: number; tls: boolean }>;
+    };
     /** The index database: host, port, database name, and the secret with its user and password. */
     database: { host: string; port: number; name: string; secretArn: string };
     /** Orthanc's admin secret, given its value by the first host to boot. */
@@ -99,10 +103,13 @@ export function hostOrthancParams(p: HostBootstrapParams): OrthancJsonParams {
         storageDirectory: "/var/lib/orthanc/db",
         modalities: p.orthanc.peers ?? [],
         // DICOM TLS to peers presents the host's certificate and trusts the image's CA bundle.
-        dicomTlsClient: (p.orthanc.peers ?? []).some((m) => m.tls) ? {
-            certificateFile: hostLayout().certificateFile, keyFile: hostLayout().keyFile,
-            trustedCertificatesFile: "/etc/ssl/certs/ca-certificates.crt",
-        } : undefined,
+        dicomTlsClient: (p.orthanc.peers ?? []).some((m) => m.tls)
+            ? {
+                  certificateFile: hostLayout().certificateFile,
+                  keyFile: hostLayout().keyFile,
+                  trustedCertificatesFile: "/etc/ssl/certs/ca-certificates.crt",
+              }
+            : undefined,
     };
 }
 
@@ -118,8 +125,9 @@ export function hostComposeParams(p: HostBootstrapParams, layout: HostLayout = h
             nginxConf: layout.nginxConf,
             tlsDir: layout.tlsDir,
         },
-        secrets: Object.fromEntries(Object.values(SECRET_SETTING_FILES)
-            .map((name) => [name, `${layout.secretsDir}/${name}`])),
+        secrets: Object.fromEntries(
+            Object.values(SECRET_SETTING_FILES).map((name) => [name, `${layout.secretsDir}/${name}`]),
+        ),
         cloudWatch: { logGroup: p.logGroupName, region: p.region },
         orthancUsesTls: (p.orthanc.peers ?? []).some((m) => m.tls),
     };
@@ -133,7 +141,9 @@ export function hostSystemdParams(layout: HostLayout = hostLayout()): SystemdPar
 export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayout()): HostFile[] {
     const units = {
         ...renderContainerUnits({
-            docker: DOCKER_PATH, environmentFile: `${layout.projectDir}/.env`, containers: hostComposeParams(p, layout),
+            docker: DOCKER_PATH,
+            environmentFile: `${layout.projectDir}/.env`,
+            containers: hostComposeParams(p, layout),
         }),
         ...renderSystemdUnits({ ...hostSystemdParams(layout), refreshMinutes: p.refreshMinutes }),
     };
@@ -152,17 +162,26 @@ export function hostFiles(p: HostBootstrapParams, layout: HostLayout = hostLayou
                 adminUsername: p.adminUsername,
                 certificate: p.certificate,
                 systemctlPath: "/usr/bin/systemctl",
-                heartbeat: { namespace: HEARTBEAT_NAMESPACE, healthUrl: `https://127.0.0.1:${HTTPS_PORT}${HEALTH_PATH}` },
+                heartbeat: {
+                    namespace: HEARTBEAT_NAMESPACE,
+                    healthUrl: `https://127.0.0.1:${HTTPS_PORT}${HEALTH_PATH}`,
+                },
             }),
         },
-        { path: layout.cloudWatchAgentConfig, permissions: "0644", content: renderCloudWatchAgentConfig(hostCloudWatchAgentParams()) },
+        {
+            path: layout.cloudWatchAgentConfig,
+            permissions: "0644",
+            content: renderCloudWatchAgentConfig(hostCloudWatchAgentParams()),
+        },
         {
             path: layout.installer,
             permissions: "0700",
             content: renderInstaller({ packages: p.packages, cloudWatchAgentConfig: layout.cloudWatchAgentConfig }),
         },
         ...Object.entries(units).map(([unit, content]) => ({
-            path: `${layout.systemdDir}/${unit}`, permissions: "0644", content,
+            path: `${layout.systemdDir}/${unit}`,
+            permissions: "0644",
+            content,
         })),
     ];
 }

@@ -22,14 +22,26 @@ export const SELF_SIGNED_DAYS = 825;
 /** `openssl req` creating a new RSA key and a self-signed server certificate for it. */
 export function selfSignedCertificateCommand(p: SelfSignedParams): ShellArg[] {
     return [
-        "openssl", "req", "-x509", "-newkey", "rsa:3072", "-sha256", "-nodes",
-        "-days", typeof p.days === "number" ? String(p.days) : p.days,
-        "-keyout", p.keyFile,
-        "-out", p.certificateFile,
-        "-subj", concat("/CN=", p.commonName),
-        "-addext", concat("subjectAltName=", p.subjectAltName),
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:3072",
+        "-sha256",
+        "-nodes",
+        "-days",
+        typeof p.days === "number" ? String(p.days) : p.days,
+        "-keyout",
+        p.keyFile,
+        "-out",
+        p.certificateFile,
+        "-subj",
+        concat("/CN=", p.commonName),
+        "-addext",
+        concat("subjectAltName=", p.subjectAltName),
         // Apple platforms refuse server certificates without this extended key usage.
-        "-addext", "extendedKeyUsage=serverAuth",
+        "-addext",
+        "extendedKeyUsage=serverAuth",
     ];
 }
 

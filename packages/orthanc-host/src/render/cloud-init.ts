@@ -18,13 +18,16 @@ export interface CloudInitParams {
 }
 
 export function renderCloudInit(p: CloudInitParams): string {
-    return toYaml({
-        write_files: p.files.map((f) => ({
-            path: f.path,
-            owner: "root:root",
-            permissions: f.permissions,
-            content: f.content,
-        })),
-        runcmd: p.runcmd,
-    }, ["#cloud-config", "# Rendered by @citadel/orthanc-host: everything the host needs, no step by hand."]);
+    return toYaml(
+        {
+            write_files: p.files.map((f) => ({
+                path: f.path,
+                owner: "root:root",
+                permissions: f.permissions,
+                content: f.content,
+            })),
+            runcmd: p.runcmd,
+        },
+        ["#cloud-config", "# Rendered by @citadel/orthanc-host: everything the host needs, no step by hand."],
+    );
 }

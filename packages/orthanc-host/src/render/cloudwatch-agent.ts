@@ -46,10 +46,14 @@ export interface CloudWatchAgentParams {
  */
 export function cloudWatchAgentConfig(p: CloudWatchAgentParams): Record<string, unknown> {
     if (!Number.isInteger(p.intervalSeconds) || p.intervalSeconds < 60 || p.intervalSeconds > 86_400) {
-        throw new RangeError(`cloudWatchAgentConfig: intervalSeconds ${p.intervalSeconds} is not a whole number of seconds in 60..86400`);
+        throw new RangeError(
+            `cloudWatchAgentConfig: intervalSeconds ${p.intervalSeconds} is not a whole number of seconds in 60..86400`,
+        );
     }
     if (p.diskPaths.length === 0 || p.diskPaths.some((d) => !/^\/[A-Za-z0-9_./-]*$/.test(d))) {
-        throw new RangeError(`cloudWatchAgentConfig: diskPaths ${JSON.stringify(p.diskPaths)} are not absolute mount points`);
+        throw new RangeError(
+            `cloudWatchAgentConfig: diskPaths ${JSON.stringify(p.diskPaths)} are not absolute mount points`,
+        );
     }
     return {
         agent: {

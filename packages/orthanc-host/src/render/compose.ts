@@ -68,10 +68,7 @@ export function composeDocument(p: ComposeParams): YamlValue {
                 // Listens on the host's 443 and 11112 directly and reaches Orthanc on loopback.
                 network_mode: "host",
                 depends_on: ["orthanc"],
-                volumes: [
-                    `${p.files.nginxConf}:/etc/nginx/nginx.conf:ro`,
-                    `${p.files.tlsDir}:${p.files.tlsDir}:ro`,
-                ],
+                volumes: [`${p.files.nginxConf}:/etc/nginx/nginx.conf:ro`, `${p.files.tlsDir}:${p.files.tlsDir}:ro`],
                 logging: logging(p, "nginx"),
             },
         },

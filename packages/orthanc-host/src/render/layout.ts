@@ -50,4 +50,7 @@ export const SERVICE_UNIT = "orthanc-host.service";
 export const REFRESH_UNIT = "orthanc-host-refresh.service";
 export const REFRESH_TIMER = "orthanc-host-refresh.timer";
 /** One unit per container, run with `docker run` by systemd (no Compose: the engine is all the host needs). */
-export const CONTAINER_UNITS = { orthanc: "orthanc-host-orthanc.service", nginx: "orthanc-host-nginx.service" } as const;
+export const CONTAINER_UNITS = {
+    orthanc: "orthanc-host-orthanc.service",
+    nginx: "orthanc-host-nginx.service",
+} as const;

@@ -46,10 +46,14 @@ export interface NginxParams {
 const TLS_PROTOCOLS = "TLSv1.2 TLSv1.3";
 // Mozilla "intermediate": forward-secret AEAD suites only for TLS 1.2 (TLS 1.3 suites are fixed).
 const TLS12_CIPHERS = [
-    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
-    "DHE-RSA-AES128-GCM-SHA256", "DHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+    "DHE-RSA-AES128-GCM-SHA256",
+    "DHE-RSA-AES256-GCM-SHA384",
 ].join(":");
 
 function tlsDirectives(p: NginxParams, indent: string, cache: string): string[] {
@@ -67,16 +71,24 @@ function tlsDirectives(p: NginxParams, indent: string, cache: string): string[] 
 
 function tempDirectives(p: NginxParams): string[] {
     if (!p.tempDir) return [];
-    return ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-        .map((kind) => `    ${kind}_temp_path ${p.tempDir}/${kind};`);
+    return ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
+        (kind) => `    ${kind}_temp_path ${p.tempDir}/${kind};`,
+    );
 }
 
 export function renderNginxConf(p: NginxParams): string {
     // nginx has no escape for a line break inside a directive: every interpolated text is one plain line.
     for (const [k, v] of Object.entries(p)) {
-        for (const text of typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === "string") : []) {
+        for (const text of typeof v === "string"
+            ? [v]
+            : Array.isArray(v)
+              ? v.filter((x) => typeof x === "string")
+              : []) {
             assertRenderable(`nginx.conf ${k}`, text);
-            if (/[\s;{}"'$\\]/.test(text)) throw new UnsafeTextError(`nginx.conf ${k}: refusing ${JSON.stringify(text)} (whitespace, quotes, ; { } $ or \\)`);
+            if (/[\s;{}"'$\\]/.test(text))
+                throw new UnsafeTextError(
+                    `nginx.conf ${k}: refusing ${JSON.stringify(text)} (whitespace, quotes, ; { } $ or \\)`,
+                );
         }
     }
     const lines: string[] = [
@@ -105,7 +117,7 @@ export function renderNginxConf(p: NginxParams): string {
         `        listen ${p.httpsPort} ssl;`,
         "        server_name _;",
         ...tlsDirectives(p, "        ", "https"),
-        "        add_header Strict-Transport-Security \"max-age=31536000\" always;",
+        '        add_header Strict-Transport-Security "max-age=31536000" always;',
         "        add_header X-Content-Type-Options nosniff always;",
         "",
         "        # DICOM studies are large: no size limit, streamed to Orthanc as they arrive.",
@@ -115,14 +127,14 @@ export function renderNginxConf(p: NginxParams): string {
         `        location = ${p.healthPath} {`,
         "            access_log off;",
         `            proxy_pass http://${p.orthancHttp.host}:${p.orthancHttp.port}/system;`,
-        "            proxy_set_header Authorization \"\";",
+        '            proxy_set_header Authorization "";',
         "            proxy_intercept_errors on;",
         "            error_page 401 = @orthanc_alive;",
         "        }",
         "",
         "        location @orthanc_alive {",
         "            default_type text/plain;",
-        "            return 200 \"ok\\n\";",
+        '            return 200 "ok\\n";',
         "        }",
         "",
         "        location / {",

@@ -66,9 +66,17 @@ export function orthancConfig(p: OrthancJsonParams): Record<string, unknown> {
     };
     if (p.modalities && p.modalities.length > 0) {
         // Keyed by AE title; the object form lets each peer say whether it speaks TLS.
-        config.DicomModalities = Object.fromEntries(p.modalities.map((m) => [m.aet, {
-            AET: m.aet, Host: m.host, Port: m.port, UseDicomTls: m.tls,
-        }]));
+        config.DicomModalities = Object.fromEntries(
+            p.modalities.map((m) => [
+                m.aet,
+                {
+                    AET: m.aet,
+                    Host: m.host,
+                    Port: m.port,
+                    UseDicomTls: m.tls,
+                },
+            ]),
+        );
     }
     if (p.dicomTlsClient) {
         config.DicomTlsCertificate = p.dicomTlsClient.certificateFile;
@@ -151,7 +159,11 @@ export const SECRET_SETTING_FILES = {
  * `Password` setting) and Orthanc's users. On a host the boot script writes exactly these from
  * Secrets Manager with `jq`; tests and a loopback machine write them from this function.
  */
-export function credentialFiles(c: OrthancCredentials, database: DatabaseEndpoint, delivery: CredentialDelivery): Record<string, string> {
+export function credentialFiles(
+    c: OrthancCredentials,
+    database: DatabaseEndpoint,
+    delivery: CredentialDelivery,
+): Record<string, string> {
     const uri = connectionUri(database, c.databaseUsername, c.databasePassword);
     if (delivery === "config-file") {
         return {

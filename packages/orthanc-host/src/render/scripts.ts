@@ -63,7 +63,7 @@ function constants(p: HostctlParams): string[] {
         ["ADMIN_INIT_TOKEN", ADMIN_INIT_TOKEN],
         ["ADMIN_PENDING_TAG_KEY", ADMIN_PENDING_TAG_KEY],
         ["CERTIFICATE_SECRET_ARN", c.kind === "secret" ? c.secretArn : ""],
-        ["SITE_NAME", c.kind === "selfSigned" ? c.siteName ?? "" : ""],
+        ["SITE_NAME", c.kind === "selfSigned" ? (c.siteName ?? "") : ""],
         ["CERT_DAYS", c.kind === "selfSigned" ? String(c.days) : ""],
         ["SYSTEMCTL", p.systemctlPath],
         ["HEARTBEAT_NAMESPACE", p.heartbeat.namespace],
@@ -84,13 +84,15 @@ function constants(p: HostctlParams): string[] {
 }
 
 export function renderHostctl(p: HostctlParams): string {
-    const openssl = renderArgs(selfSignedCertificateCommand({
-        keyFile: { shellVar: "KEY_FILE" },
-        certificateFile: { shellVar: "CERT_FILE" },
-        commonName: { shellVar: "cert_cn" },
-        subjectAltName: { shellVar: "cert_san" },
-        days: { shellVar: "CERT_DAYS" },
-    }));
+    const openssl = renderArgs(
+        selfSignedCertificateCommand({
+            keyFile: { shellVar: "KEY_FILE" },
+            certificateFile: { shellVar: "CERT_FILE" },
+            commonName: { shellVar: "cert_cn" },
+            subjectAltName: { shellVar: "cert_san" },
+            days: { shellVar: "CERT_DAYS" },
+        }),
+    );
     return `#!/bin/bash
 # orthanc-hostctl: rendered by @citadel/orthanc-host; systemd runs it, nobody needs to.
 #   start    fetch the credentials and the certificate, then start the containers (every boot)

@@ -23,9 +23,9 @@ function doubleQuoted(literal: string): string {
 }
 
 export function renderArgs(args: readonly ShellArg[]): string {
-    return args.map((a) => (typeof a === "string"
-        ? shQuote(a)
-        : `"${doubleQuoted(a.prefix ?? "")}\${${a.shellVar}}"`)).join(" ");
+    return args
+        .map((a) => (typeof a === "string" ? shQuote(a) : `"${doubleQuoted(a.prefix ?? "")}\${${a.shellVar}}"`))
+        .join(" ");
 }
 
 /** The argv of a command for `child_process.execFileSync`, with every variable given a value. */

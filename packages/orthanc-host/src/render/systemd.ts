@@ -18,58 +18,64 @@ function unitValue(v: string): string {
 }
 
 export function renderServiceUnit(p: SystemdParams): string {
-    return [
-        "# Rendered by @citadel/orthanc-host.",
-        "[Unit]",
-        "Description=Orthanc behind nginx (containers run by systemd), credentials fetched at every start",
-        "Requires=docker.service",
-        "After=docker.service network-online.target",
-        "Wants=network-online.target",
-        "",
-        "[Service]",
-        "Type=oneshot",
-        "RemainAfterExit=yes",
-        `ExecStart=${unitValue(p.hostctl)} start`,
-        `ExecStop=${unitValue(p.hostctl)} stop`,
-        `TimeoutStartSec=${p.startTimeoutMinutes}min`,
-        // Secrets Manager or the image registry can be briefly unreachable at boot: try again.
-        "Restart=on-failure",
-        "RestartSec=30s",
-        "",
-        "[Install]",
-        "WantedBy=multi-user.target",
-    ].join("\n") + "\n";
+    return (
+        [
+            "# Rendered by @citadel/orthanc-host.",
+            "[Unit]",
+            "Description=Orthanc behind nginx (containers run by systemd), credentials fetched at every start",
+            "Requires=docker.service",
+            "After=docker.service network-online.target",
+            "Wants=network-online.target",
+            "",
+            "[Service]",
+            "Type=oneshot",
+            "RemainAfterExit=yes",
+            `ExecStart=${unitValue(p.hostctl)} start`,
+            `ExecStop=${unitValue(p.hostctl)} stop`,
+            `TimeoutStartSec=${p.startTimeoutMinutes}min`,
+            // Secrets Manager or the image registry can be briefly unreachable at boot: try again.
+            "Restart=on-failure",
+            "RestartSec=30s",
+            "",
+            "[Install]",
+            "WantedBy=multi-user.target",
+        ].join("\n") + "\n"
+    );
 }
 
 export function renderRefreshUnit(p: SystemdParams): string {
-    return [
-        "# Rendered by @citadel/orthanc-host.",
-        "[Unit]",
-        "Description=Recreate Orthanc's containers when its credentials or certificate changed",
-        `Requisite=${SERVICE_UNIT}`,
-        `After=${SERVICE_UNIT}`,
-        "",
-        "[Service]",
-        "Type=oneshot",
-        `ExecStart=${unitValue(p.hostctl)} refresh`,
-    ].join("\n") + "\n";
+    return (
+        [
+            "# Rendered by @citadel/orthanc-host.",
+            "[Unit]",
+            "Description=Recreate Orthanc's containers when its credentials or certificate changed",
+            `Requisite=${SERVICE_UNIT}`,
+            `After=${SERVICE_UNIT}`,
+            "",
+            "[Service]",
+            "Type=oneshot",
+            `ExecStart=${unitValue(p.hostctl)} refresh`,
+        ].join("\n") + "\n"
+    );
 }
 
 export function renderRefreshTimer(p: SystemdParams): string {
-    return [
-        "# Rendered by @citadel/orthanc-host.",
-        "[Unit]",
-        `Description=Check Orthanc's credentials and certificate every ${p.refreshMinutes} minutes`,
-        "",
-        "[Timer]",
-        `OnBootSec=${p.refreshMinutes}min`,
-        `OnUnitActiveSec=${p.refreshMinutes}min`,
-        "RandomizedDelaySec=60",
-        `Unit=${REFRESH_UNIT}`,
-        "",
-        "[Install]",
-        "WantedBy=timers.target",
-    ].join("\n") + "\n";
+    return (
+        [
+            "# Rendered by @citadel/orthanc-host.",
+            "[Unit]",
+            `Description=Check Orthanc's credentials and certificate every ${p.refreshMinutes} minutes`,
+            "",
+            "[Timer]",
+            `OnBootSec=${p.refreshMinutes}min`,
+            `OnUnitActiveSec=${p.refreshMinutes}min`,
+            "RandomizedDelaySec=60",
+            `Unit=${REFRESH_UNIT}`,
+            "",
+            "[Install]",
+            "WantedBy=timers.target",
+        ].join("\n") + "\n"
+    );
 }
 
 export function renderSystemdUnits(p: SystemdParams): Record<string, string> {
@@ -100,10 +106,12 @@ function logOptions(p: ComposeParams, service: string): string[] {
         ["mode", "non-blocking"],
         ["max-buffer-size", "4m"],
     ];
-    return ["--log-driver", "awslogs", ...options.flatMap(([k, v]) => ["--log-opt", `${k}=${v}`])]
-        .map(systemdWord)
-        // HOST_ID comes from the EnvironmentFile orthanc-hostctl writes (the instance id).
-        .concat(["--log-opt", `awslogs-stream=\${HOST_ID}/${service}`]);
+    return (
+        ["--log-driver", "awslogs", ...options.flatMap(([k, v]) => ["--log-opt", `${k}=${v}`])]
+            .map(systemdWord)
+            // HOST_ID comes from the EnvironmentFile orthanc-hostctl writes (the instance id).
+            .concat(["--log-opt", `awslogs-stream=\${HOST_ID}/${service}`])
+    );
 }
 
 /** `docker run` arguments of each container, as the containers of the former Compose file. */
@@ -112,23 +120,38 @@ export function containerRunArgs(p: ComposeParams): Record<"orthanc" | "nginx", 
     const secrets = Object.entries(p.secrets).flatMap(([name, file]) => ["-v", `${file}:/run/secrets/${name}:ro`]);
     return {
         orthanc: [
-            ...w(["--name", "orthanc",
-                "-p", `${p.bindAddress}:${p.httpPort}:${p.httpPort}`,
-                "-p", `${p.bindAddress}:${p.dicomPort}:${p.dicomPort}`,
-                "-v", `${p.files.orthancJson}:/etc/orthanc/orthanc.json:ro`,
-                "-v", `${p.files.hostJson}:/etc/orthanc/host.json:ro`,
-                "-v", "orthanc-data:/var/lib/orthanc/db",
+            ...w([
+                "--name",
+                "orthanc",
+                "-p",
+                `${p.bindAddress}:${p.httpPort}:${p.httpPort}`,
+                "-p",
+                `${p.bindAddress}:${p.dicomPort}:${p.dicomPort}`,
+                "-v",
+                `${p.files.orthancJson}:/etc/orthanc/orthanc.json:ro`,
+                "-v",
+                `${p.files.hostJson}:/etc/orthanc/host.json:ro`,
+                "-v",
+                "orthanc-data:/var/lib/orthanc/db",
                 ...(p.orthancUsesTls ? ["-v", `${p.files.tlsDir}:${p.files.tlsDir}:ro`] : []),
                 // Credentials as files under /run/secrets, where the image reads them: never environment variables.
-                ...secrets]),
+                ...secrets,
+            ]),
             ...logOptions(p, "orthanc"),
             systemdWord(p.images.orthanc),
         ],
         nginx: [
             // Listens on the host's 443 and 11112 directly and reaches Orthanc on loopback.
-            ...w(["--name", "nginx", "--network", "host",
-                "-v", `${p.files.nginxConf}:/etc/nginx/nginx.conf:ro`,
-                "-v", `${p.files.tlsDir}:${p.files.tlsDir}:ro`]),
+            ...w([
+                "--name",
+                "nginx",
+                "--network",
+                "host",
+                "-v",
+                `${p.files.nginxConf}:/etc/nginx/nginx.conf:ro`,
+                "-v",
+                `${p.files.tlsDir}:${p.files.tlsDir}:ro`,
+            ]),
             ...logOptions(p, "nginx"),
             systemdWord(p.images.nginx),
         ],
@@ -152,26 +175,27 @@ export interface ContainerUnitParams {
  */
 export function renderContainerUnits(p: ContainerUnitParams): Record<string, string> {
     const args = containerRunArgs(p.containers);
-    const unit = (name: "orthanc" | "nginx", after: string[]) => [
-        "# Rendered by @citadel/orthanc-host.",
-        "[Unit]",
-        `Description=${name} container (${p.containers.images[name]})`,
-        "Requires=docker.service",
-        `After=${["docker.service", "network-online.target", ...after].join(" ")}`,
-        "Wants=network-online.target",
-        `PartOf=${SERVICE_UNIT}`,
-        "",
-        "[Service]",
-        "Type=simple",
-        `EnvironmentFile=${p.environmentFile}`,
-        `ExecStartPre=-${p.docker} rm -f ${name}`,
-        `ExecStart=${p.docker} run --rm ${args[name].join(" ")}`,
-        `ExecStop=${p.docker} stop ${name}`,
-        "Restart=always",
-        "RestartSec=10s",
-        // First starts pull the image.
-        "TimeoutStartSec=15min",
-    ].join("\n") + "\n";
+    const unit = (name: "orthanc" | "nginx", after: string[]) =>
+        [
+            "# Rendered by @citadel/orthanc-host.",
+            "[Unit]",
+            `Description=${name} container (${p.containers.images[name]})`,
+            "Requires=docker.service",
+            `After=${["docker.service", "network-online.target", ...after].join(" ")}`,
+            "Wants=network-online.target",
+            `PartOf=${SERVICE_UNIT}`,
+            "",
+            "[Service]",
+            "Type=simple",
+            `EnvironmentFile=${p.environmentFile}`,
+            `ExecStartPre=-${p.docker} rm -f ${name}`,
+            `ExecStart=${p.docker} run --rm ${args[name].join(" ")}`,
+            `ExecStop=${p.docker} stop ${name}`,
+            "Restart=always",
+            "RestartSec=10s",
+            // First starts pull the image.
+            "TimeoutStartSec=15min",
+        ].join("\n") + "\n";
     return {
         [CONTAINER_UNITS.orthanc]: unit("orthanc", []),
         [CONTAINER_UNITS.nginx]: unit("nginx", [CONTAINER_UNITS.orthanc]),

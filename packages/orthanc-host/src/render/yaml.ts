@@ -34,8 +34,11 @@ function literalBlock(text: string, indent: string): string {
     // A first line starting with a space would be taken for deeper indentation: say how deep
     // (content always sits two spaces in from its parent).
     const indicator = text.startsWith(" ") ? "2" : "";
-    const body = text.slice(0, text.length - trailing).split("\n")
-        .map((line) => (line === "" ? "" : indent + line)).join("\n");
+    const body = text
+        .slice(0, text.length - trailing)
+        .split("\n")
+        .map((line) => (line === "" ? "" : indent + line))
+        .join("\n");
     return `|${indicator}${chomp}\n${body}${"\n".repeat(Math.max(trailing, 1))}`;
 }
 
@@ -49,23 +52,28 @@ function isEmptyCollection(v: YamlValue): boolean {
 
 function emit(v: YamlValue, indent: string): string {
     if (Array.isArray(v)) {
-        return v.map((item) => {
-            if (item !== null && typeof item === "object" && !isEmptyCollection(item)) {
-                // The first entry of a mapping (or sequence) shares the dash's line.
-                const inner = emit(item, indent + "  ");
-                return `${indent}- ${inner.slice(indent.length + 2)}`;
-            }
-            return `${indent}- ${inline(item, indent + "  ")}`;
-        }).join("");
+        return v
+            .map((item) => {
+                if (item !== null && typeof item === "object" && !isEmptyCollection(item)) {
+                    // The first entry of a mapping (or sequence) shares the dash's line.
+                    const inner = emit(item, indent + "  ");
+                    return `${indent}- ${inner.slice(indent.length + 2)}`;
+                }
+                return `${indent}- ${inline(item, indent + "  ")}`;
+            })
+            .join("");
     }
     if (v !== null && typeof v === "object") {
-        return Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => {
-            const value = x as YamlValue;
-            if (value !== null && typeof value === "object" && !isEmptyCollection(value)) {
-                return `${indent}${key(k)}:\n${emit(value, indent + "  ")}`;
-            }
-            return `${indent}${key(k)}: ${inline(value, indent + "  ")}`;
-        }).join("");
+        return Object.entries(v)
+            .filter(([, x]) => x !== undefined)
+            .map(([k, x]) => {
+                const value = x as YamlValue;
+                if (value !== null && typeof value === "object" && !isEmptyCollection(value)) {
+                    return `${indent}${key(k)}:\n${emit(value, indent + "  ")}`;
+                }
+                return `${indent}${key(k)}: ${inline(value, indent + "  ")}`;
+            })
+            .join("");
     }
     return `${indent}${inline(v, indent)}`;
 }

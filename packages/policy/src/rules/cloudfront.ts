@@ -1,9 +1,7 @@
 import type * as cloudfront from "@pulumi/aws/cloudfront";
 import type * as cloudwatch from "@pulumi/aws/cloudwatch";
 import type * as wafv2 from "@pulumi/aws/wafv2";
-import {
-    attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule,
-} from "../rule";
+import { attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, ResourceRule, StackRule } from "../rule";
 import { fails, hasUnknown, isSet, isUnknown, list } from "../values";
 import { T } from "./types";
 
@@ -19,19 +17,25 @@ export const viewerHttps: ResourceRule = {
     description: "CloudFront distributions require HTTPS between viewers and CloudFront [CloudFront.3].",
     controls: ["CloudFront.3"],
     severity: "medium",
-    remediation: 'Set viewerProtocolPolicy "redirect-to-https" (or "https-only") on the default and every ordered cache behavior.',
+    remediation:
+        'Set viewerProtocolPolicy "redirect-to-https" (or "https-only") on the default and every ordered cache behavior.',
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution],
     options: {},
     check(r) {
         const p = distribution(r);
         const behaviors = [
-            ...(p.defaultCacheBehavior && !isUnknown(p.defaultCacheBehavior) ? [{ path: "default", ...p.defaultCacheBehavior }] : []),
+            ...(p.defaultCacheBehavior && !isUnknown(p.defaultCacheBehavior)
+                ? [{ path: "default", ...p.defaultCacheBehavior }]
+                : []),
             ...list(p.orderedCacheBehaviors).map((b) => ({ path: b.pathPattern, ...b })),
         ];
         return behaviors
             .filter((b) => fails(b.viewerProtocolPolicy, (v) => v === "redirect-to-https" || v === "https-only"))
-            .map((b) => `distribution ${r.name}'s ${b.path} behavior allows HTTP (viewerProtocolPolicy ${JSON.stringify(b.viewerProtocolPolicy)})`);
+            .map(
+                (b) =>
+                    `distribution ${r.name}'s ${b.path} behavior allows HTTP (viewerProtocolPolicy ${JSON.stringify(b.viewerProtocolPolicy)})`,
+            );
     },
 };
 
@@ -53,11 +57,13 @@ export const distributionWaf: ResourceRule = {
 export const distributionLogging: StackRule = {
     kind: "stack",
     name: "cloudfront-logging",
-    description: "CloudFront distributions write access logs, legacy (loggingConfig) or standard logging v2 " +
+    description:
+        "CloudFront distributions write access logs, legacy (loggingConfig) or standard logging v2 " +
         "(a CloudWatch log delivery source) [CloudFront.5].",
     controls: ["CloudFront.5"],
     severity: "medium",
-    remediation: 'Add an aws.cloudwatch.LogDeliverySource (logType "ACCESS_LOGS", resourceArn the distribution\'s ' +
+    remediation:
+        'Add an aws.cloudwatch.LogDeliverySource (logType "ACCESS_LOGS", resourceArn the distribution\'s ' +
         "ARN) with a LogDeliveryDestination and LogDelivery to the log bucket; or set loggingConfig.bucket.",
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution, T.logDeliverySource],
@@ -67,11 +73,14 @@ export const distributionLogging: StackRule = {
         for (const d of ofTypes(resources, [T.distribution])) {
             const legacy = distribution(d).loggingConfig;
             if (legacy && (isUnknown(legacy) || isSet(legacy.bucket))) continue;
-            const message = judgeAttached(attachedTo(resources, d, [T.logDeliverySource], "resourceArn"),
+            const message = judgeAttached(
+                attachedTo(resources, d, [T.logDeliverySource], "resourceArn"),
                 `distribution ${d.name} writes no access logs (no loggingConfig, no log delivery source for its ARN)`,
-                (s) => fails(propsOf<cloudwatch.LogDeliverySourceArgs>(s).logType, (t) => t === "ACCESS_LOGS")
-                    ? `distribution ${d.name}'s log delivery source ${s.name} delivers ${propsOf<cloudwatch.LogDeliverySourceArgs>(s).logType}, not ACCESS_LOGS`
-                    : undefined);
+                (s) =>
+                    fails(propsOf<cloudwatch.LogDeliverySourceArgs>(s).logType, (t) => t === "ACCESS_LOGS")
+                        ? `distribution ${d.name}'s log delivery source ${s.name} delivers ${propsOf<cloudwatch.LogDeliverySourceArgs>(s).logType}, not ACCESS_LOGS`
+                        : undefined,
+            );
             if (message) findings.push({ resource: d, message });
         }
         return findings;
@@ -84,11 +93,13 @@ const MODERN_VIEWER_TLS = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 export const viewerTls: ResourceRule = {
     kind: "resource",
     name: "cloudfront-viewer-tls",
-    description: "CloudFront distributions serve a custom certificate with TLSv1.2_2021 or a stricter minimum " +
+    description:
+        "CloudFront distributions serve a custom certificate with TLSv1.2_2021 or a stricter minimum " +
         "[CloudFront.15, CloudFront.7].",
     controls: ["CloudFront.15", "CloudFront.7"],
     severity: "medium",
-    remediation: 'Set viewerCertificate { acmCertificateArn: <a us-east-1 ACM certificate>, sslSupportMethod: "sni-only", ' +
+    remediation:
+        'Set viewerCertificate { acmCertificateArn: <a us-east-1 ACM certificate>, sslSupportMethod: "sni-only", ' +
         'minimumProtocolVersion: "TLSv1.2_2021" }; the default *.cloudfront.net certificate allows TLSv1.',
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution],
@@ -96,11 +107,15 @@ export const viewerTls: ResourceRule = {
     check(r) {
         const cert = distribution(r).viewerCertificate;
         if (!cert || isUnknown(cert)) return cert ? [] : [`distribution ${r.name} has no viewerCertificate`];
-        if (cert.cloudfrontDefaultCertificate === true || !(isSet(cert.acmCertificateArn) || isSet(cert.iamCertificateId))) {
+        if (
+            cert.cloudfrontDefaultCertificate === true ||
+            !(isSet(cert.acmCertificateArn) || isSet(cert.iamCertificateId))
+        ) {
             return [`distribution ${r.name} uses the default CloudFront certificate, not a custom one`];
         }
         return fails(cert.minimumProtocolVersion, (v) => typeof v === "string" && MODERN_VIEWER_TLS.includes(v))
-            ? [`distribution ${r.name} accepts viewer TLS down to ${cert.minimumProtocolVersion ?? "TLSv1 (unset)"}`] : [];
+            ? [`distribution ${r.name} accepts viewer TLS down to ${cert.minimumProtocolVersion ?? "TLSv1 (unset)"}`]
+            : [];
     },
 };
 
@@ -113,19 +128,24 @@ export const s3OriginAccessControl: ResourceRule = {
     description: "CloudFront reaches S3 origins through Origin Access Control, not a legacy OAI [CloudFront.13].",
     controls: ["CloudFront.13"],
     severity: "medium",
-    remediation: "Create an aws.cloudfront.OriginAccessControl (originAccessControlOriginType s3, signing always) " +
+    remediation:
+        "Create an aws.cloudfront.OriginAccessControl (originAccessControlOriginType s3, signing always) " +
         "and set the origin's originAccessControlId; drop s3OriginConfig.originAccessIdentity.",
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution],
     options: {},
     check(r) {
         return list(distribution(r).origins).flatMap((o) => {
-            const toS3 = o.s3OriginConfig !== undefined || (typeof o.domainName === "string" && S3_REST_DOMAIN.test(o.domainName));
+            const toS3 =
+                o.s3OriginConfig !== undefined ||
+                (typeof o.domainName === "string" && S3_REST_DOMAIN.test(o.domainName));
             if (!toS3 || o.customOriginConfig !== undefined) return [];
             if (isSet(o.s3OriginConfig?.originAccessIdentity) && !isUnknown(o.s3OriginConfig?.originAccessIdentity)) {
                 return [`distribution ${r.name}'s origin ${o.originId} uses a legacy origin access identity`];
             }
-            return isSet(o.originAccessControlId) ? [] : [`distribution ${r.name}'s S3 origin ${o.originId} has no originAccessControlId`];
+            return isSet(o.originAccessControlId)
+                ? []
+                : [`distribution ${r.name}'s S3 origin ${o.originId} has no originAccessControlId`];
         });
     },
 };
@@ -138,7 +158,8 @@ export const originHttps: ResourceRule = {
     description: "CloudFront reaches custom and VPC origins over HTTPS only, TLS 1.2 [CloudFront.9, CloudFront.10].",
     controls: ["CloudFront.9", "CloudFront.10"],
     severity: "medium",
-    remediation: 'Set originProtocolPolicy "https-only" and originSslProtocols ["TLSv1.2"] on customOriginConfig ' +
+    remediation:
+        'Set originProtocolPolicy "https-only" and originSslProtocols ["TLSv1.2"] on customOriginConfig ' +
         "(and on aws.cloudfront.VpcOrigin's vpcOriginEndpointConfig).",
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution, T.vpcOrigin],
@@ -149,16 +170,22 @@ export const originHttps: ResourceRule = {
             if (!c || isUnknown(c)) return [];
             return originProblems(`VPC origin ${r.name}`, c.originProtocolPolicy, list(c.originSslProtocols?.items));
         }
-        return list(distribution(r).origins).flatMap((o) => o.customOriginConfig && !isUnknown(o.customOriginConfig)
-            ? originProblems(`distribution ${r.name}'s origin ${o.originId}`, o.customOriginConfig.originProtocolPolicy,
-                list(o.customOriginConfig.originSslProtocols))
-            : []);
+        return list(distribution(r).origins).flatMap((o) =>
+            o.customOriginConfig && !isUnknown(o.customOriginConfig)
+                ? originProblems(
+                      `distribution ${r.name}'s origin ${o.originId}`,
+                      o.customOriginConfig.originProtocolPolicy,
+                      list(o.customOriginConfig.originSslProtocols),
+                  )
+                : [],
+        );
     },
 };
 
 function originProblems(what: string, policy: unknown, protocols: unknown[]): string[] {
     const out: string[] = [];
-    if (fails(policy, (p) => p === "https-only")) out.push(`${what} uses originProtocolPolicy ${JSON.stringify(policy)}, not "https-only"`);
+    if (fails(policy, (p) => p === "https-only"))
+        out.push(`${what} uses originProtocolPolicy ${JSON.stringify(policy)}, not "https-only"`);
     const weak = protocols.filter((p) => typeof p === "string" && WEAK_ORIGIN_PROTOCOLS.includes(p));
     if (weak.length) out.push(`${what} allows ${weak.join(", ")} to the origin`);
     return out;
@@ -172,7 +199,8 @@ export const wafHasRules: ResourceRule = {
     description: "AWS WAF web ACLs have at least one rule or rule group [WAF.10].",
     controls: ["WAF.10"],
     severity: "medium",
-    remediation: "Add rules, e.g. the AWS managed rule groups AWSManagedRulesCommonRuleSet and " +
+    remediation:
+        "Add rules, e.g. the AWS managed rule groups AWSManagedRulesCommonRuleSet and " +
         "AWSManagedRulesKnownBadInputsRuleSet, plus a rate-based rule.",
     defaultLevel: "mandatory",
     resourceTypes: [T.webAcl],
@@ -215,7 +243,8 @@ export const wafLogging: StackRule = {
     description: "AWS WAF web ACLs log their requests [WAF.11].",
     controls: ["WAF.11"],
     severity: "low",
-    remediation: "Add an aws.wafv2.WebAclLoggingConfiguration with resourceArn the web ACL's ARN and a " +
+    remediation:
+        "Add an aws.wafv2.WebAclLoggingConfiguration with resourceArn the web ACL's ARN and a " +
         "KMS-encrypted log group named aws-waf-logs-* as destination (EdgeCdn does).",
     defaultLevel: "mandatory",
     resourceTypes: [T.webAcl, T.webAclLogging],
@@ -223,11 +252,15 @@ export const wafLogging: StackRule = {
     check(resources) {
         const findings: Finding[] = [];
         for (const acl of ofTypes(resources, [T.webAcl])) {
-            const message = judgeAttached(attachedTo(resources, acl, [T.webAclLogging], "resourceArn"),
+            const message = judgeAttached(
+                attachedTo(resources, acl, [T.webAclLogging], "resourceArn"),
                 `web ACL ${acl.name} has no logging configuration (no aws.wafv2.WebAclLoggingConfiguration names its ARN)`,
-                (l) => list(propsOf<wafv2.WebAclLoggingConfigurationArgs>(l).logDestinationConfigs).length === 0 &&
+                (l) =>
+                    list(propsOf<wafv2.WebAclLoggingConfigurationArgs>(l).logDestinationConfigs).length === 0 &&
                     !isUnknown(propsOf<wafv2.WebAclLoggingConfigurationArgs>(l).logDestinationConfigs)
-                    ? `web ACL ${acl.name}'s logging configuration ${l.name} has no destination` : undefined);
+                        ? `web ACL ${acl.name}'s logging configuration ${l.name} has no destination`
+                        : undefined,
+            );
             if (message) findings.push({ resource: acl, message });
         }
         return findings;
@@ -252,10 +285,12 @@ function isS3Origin(o: { s3OriginConfig?: unknown; customOriginConfig?: unknown;
 export const defaultRootObject: ResourceRule = {
     kind: "resource",
     name: "cloudfront-default-root-object",
-    description: "CloudFront distributions whose root URL goes to an S3 origin return a default root object [CloudFront.1].",
+    description:
+        "CloudFront distributions whose root URL goes to an S3 origin return a default root object [CloudFront.1].",
     controls: ["CloudFront.1"],
     severity: "high",
-    remediation: 'Set defaultRootObject (e.g. "index.html") on a distribution whose default cache behavior targets an S3 origin.',
+    remediation:
+        'Set defaultRootObject (e.g. "index.html") on a distribution whose default cache behavior targets an S3 origin.',
     defaultLevel: "mandatory",
     resourceTypes: [T.distribution],
     options: {},
@@ -265,8 +300,11 @@ export const defaultRootObject: ResourceRule = {
         const target = p.defaultCacheBehavior?.targetOriginId;
         const origin = list(p.origins).find((o) => o.originId === target);
         if (!origin || isUnknown(origin) || !isS3Origin(origin)) return [];
-        return isSet(p.defaultRootObject) ? []
-            : [`distribution ${r.name}'s root URL goes to the S3 origin ${origin.originId} and no defaultRootObject is set`];
+        return isSet(p.defaultRootObject)
+            ? []
+            : [
+                  `distribution ${r.name}'s root URL goes to the S3 origin ${origin.originId} and no defaultRootObject is set`,
+              ];
     },
 };
 
@@ -277,7 +315,8 @@ export const defaultRootObject: ResourceRule = {
 export const viewerSni: ResourceRule = {
     kind: "resource",
     name: "cloudfront-sni",
-    description: "CloudFront distributions with a custom certificate serve HTTPS with SNI, not dedicated IP addresses [CloudFront.8].",
+    description:
+        "CloudFront distributions with a custom certificate serve HTTPS with SNI, not dedicated IP addresses [CloudFront.8].",
     controls: ["CloudFront.8"],
     severity: "low",
     remediation: 'Set viewerCertificate.sslSupportMethod: "sni-only".',
@@ -288,6 +327,9 @@ export const viewerSni: ResourceRule = {
         const cert = distribution(r).viewerCertificate;
         if (!cert || isUnknown(cert) || !(isSet(cert.acmCertificateArn) || isSet(cert.iamCertificateId))) return [];
         return fails(cert.sslSupportMethod, (v) => v === "sni-only")
-            ? [`distribution ${r.name} serves its certificate with sslSupportMethod ${JSON.stringify(cert.sslSupportMethod)}, not "sni-only"`] : [];
+            ? [
+                  `distribution ${r.name} serves its certificate with sslSupportMethod ${JSON.stringify(cert.sslSupportMethod)}, not "sni-only"`,
+              ]
+            : [];
     },
 };

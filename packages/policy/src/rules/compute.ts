@@ -13,7 +13,8 @@ export const imdsV2: ResourceRule = {
     description: "EC2 instances and launch templates require IMDSv2 session tokens [EC2.8, EC2.170].",
     controls: ["EC2.8", "EC2.170"],
     severity: "high",
-    remediation: 'Set metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 } ' +
+    remediation:
+        'Set metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 } ' +
         "(2 when containers on the host need the metadata service).",
     defaultLevel: "mandatory",
     resourceTypes: [T.instance, T.launchTemplate],
@@ -31,7 +32,9 @@ export const imdsV2: ResourceRule = {
         if (isUnknown(options)) return [];
         const ok = (o: MetadataOptions) => o?.httpTokens === "required" || o?.httpEndpoint === "disabled";
         return fails(options, ok)
-            ? [`${r.name} allows IMDSv1: metadataOptions.httpTokens is ${JSON.stringify(options?.httpTokens ?? "unset")}, not "required"`]
+            ? [
+                  `${r.name} allows IMDSv1: metadataOptions.httpTokens is ${JSON.stringify(options?.httpTokens ?? "unset")}, not "required"`,
+              ]
             : [];
     },
 };
@@ -42,15 +45,18 @@ export const encryptedVolumes: ResourceRule = {
     description: "EBS volumes of instances, launch templates and standalone volumes are encrypted [EC2.3, EC2.181].",
     controls: ["EC2.3", "EC2.181"],
     severity: "medium",
-    remediation: "Set encrypted: true (rootBlockDevice and ebsBlockDevices of an instance; " +
+    remediation:
+        "Set encrypted: true (rootBlockDevice and ebsBlockDevices of an instance; " +
         'blockDeviceMappings[].ebs.encrypted: "true" of a launch template, with the root device listed) and a kmsKeyId.',
     defaultLevel: "mandatory",
     resourceTypes: [T.instance, T.launchTemplate, T.ebsVolume],
     options: {},
     check(r) {
         switch (r.type) {
-            case T.instance: return instanceVolumes(r);
-            case T.launchTemplate: return templateVolumes(r);
+            case T.instance:
+                return instanceVolumes(r);
+            case T.launchTemplate:
+                return templateVolumes(r);
             default: {
                 const p = propsOf<ebs.VolumeArgs>(r);
                 return fails(p.encrypted, isTrue) ? [`EBS volume ${r.name} is not encrypted`] : [];
@@ -66,7 +72,9 @@ function instanceVolumes(r: PolicyResource): string[] {
     if (p.rootBlockDevice === undefined) {
         // From a launch template the root volume is the template's, judged there.
         if (!isSet(p.launchTemplate)) {
-            messages.push(`instance ${r.name} leaves its root volume's encryption to the AMI: set rootBlockDevice.encrypted`);
+            messages.push(
+                `instance ${r.name} leaves its root volume's encryption to the AMI: set rootBlockDevice.encrypted`,
+            );
         }
     } else if (fails(p.rootBlockDevice.encrypted, isTrue)) {
         messages.push(`instance ${r.name}'s root volume is not encrypted`);
@@ -82,7 +90,9 @@ function templateVolumes(r: PolicyResource): string[] {
     if (isUnknown(mappings)) return [];
     const ebsMappings = list(mappings).filter((m) => m.ebs !== undefined);
     if (ebsMappings.length === 0) {
-        return [`launch template ${r.name} lists no EBS block device, so its root volume's encryption is left to the AMI`];
+        return [
+            `launch template ${r.name} lists no EBS block device, so its root volume's encryption is left to the AMI`,
+        ];
     }
     return ebsMappings
         .filter((m) => !isUnknown(m.ebs) && fails(m.ebs?.encrypted, isTrue))
@@ -95,7 +105,8 @@ export const asgLaunchTemplate: ResourceRule = {
     description: "Auto Scaling groups launch from launch templates, not launch configurations [AutoScaling.9].",
     controls: ["AutoScaling.9"],
     severity: "medium",
-    remediation: "Set launchTemplate: { id, version } (or mixedInstancesPolicy.launchTemplate) and drop launchConfiguration.",
+    remediation:
+        "Set launchTemplate: { id, version } (or mixedInstancesPolicy.launchTemplate) and drop launchConfiguration.",
     defaultLevel: "mandatory",
     resourceTypes: [T.autoScalingGroup],
     options: {},
@@ -134,8 +145,12 @@ export const asgMultiAz: StackRule = {
                 zones.add(typeof az === "string" ? az : `unknown-${i}`);
             });
             if (zones.size < 2) {
-                findings.push({ resource: g, message: `Auto Scaling group ${g.name} spans ${zones.size === 0 ? "no" : "one"} ` +
-                    `Availability Zone${zones.size === 1 ? ` (${[...zones][0]})` : ""}` });
+                findings.push({
+                    resource: g,
+                    message:
+                        `Auto Scaling group ${g.name} spans ${zones.size === 0 ? "no" : "one"} ` +
+                        `Availability Zone${zones.size === 1 ? ` (${[...zones][0]})` : ""}`,
+                });
             }
         }
         return findings;

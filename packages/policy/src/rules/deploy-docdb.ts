@@ -11,7 +11,8 @@ export const launchTemplateNoPublicIp: ResourceRule = {
     description: "EC2 launch templates do not assign public IP addresses to network interfaces [EC2.25].",
     controls: ["EC2.25"],
     severity: "high",
-    remediation: 'Set networkInterfaces[].associatePublicIpAddress: "false" and launch into private subnets (egress through NAT).',
+    remediation:
+        'Set networkInterfaces[].associatePublicIpAddress: "false" and launch into private subnets (egress through NAT).',
     defaultLevel: "mandatory",
     resourceTypes: [T.launchTemplate],
     options: {},
@@ -25,11 +26,13 @@ export const launchTemplateNoPublicIp: ResourceRule = {
 export const codeDeployAutoRollback: ResourceRule = {
     kind: "resource",
     name: "codedeploy-auto-rollback",
-    description: "CodeDeploy deployment groups roll back automatically when a deployment fails, and when a watched alarm " +
+    description:
+        "CodeDeploy deployment groups roll back automatically when a deployment fails, and when a watched alarm " +
         "stops it (Citadel rule; no FSBP control).",
     controls: [],
     severity: "high",
-    remediation: 'Set autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] } ' +
+    remediation:
+        'Set autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] } ' +
         "(the second when alarmConfiguration is enabled).",
     defaultLevel: "mandatory",
     resourceTypes: [T.codedeployDeploymentGroup],
@@ -41,9 +44,12 @@ export const codeDeployAutoRollback: ResourceRule = {
         if (!isTrue(rollback?.enabled)) return [`deployment group ${r.name} does not roll back automatically`];
         const events = list(rollback?.events);
         const messages: string[] = [];
-        if (!events.includes("DEPLOYMENT_FAILURE")) messages.push(`deployment group ${r.name} does not roll back a failed deployment`);
+        if (!events.includes("DEPLOYMENT_FAILURE"))
+            messages.push(`deployment group ${r.name} does not roll back a failed deployment`);
         if (isTrue(p.alarmConfiguration?.enabled) && !events.includes("DEPLOYMENT_STOP_ON_ALARM")) {
-            messages.push(`deployment group ${r.name} watches alarms but does not roll back when they stop a deployment`);
+            messages.push(
+                `deployment group ${r.name} watches alarms but does not roll back when they stop a deployment`,
+            );
         }
         return messages;
     },
@@ -61,7 +67,8 @@ export const docdbEncrypted: ResourceRule = {
     options: {},
     check(r) {
         return fails(propsOf<docdb.ClusterArgs>(r).storageEncrypted, (v) => v === true)
-            ? [`DocumentDB cluster ${r.name} does not set storageEncrypted: true`] : [];
+            ? [`DocumentDB cluster ${r.name} does not set storageEncrypted: true`]
+            : [];
     },
 };
 
@@ -71,14 +78,16 @@ export const docdbBackupRetention: ResourceRule = {
     description: "DocumentDB clusters keep automated backups for at least 7 days [DocumentDB.2].",
     controls: ["DocumentDB.2"],
     severity: "medium",
-    remediation: "Set backupRetentionPeriod to 7 or more (DocumentDB's default is 1; Citadel's DocumentDatabase keeps 15).",
+    remediation:
+        "Set backupRetentionPeriod to 7 or more (DocumentDB's default is 1; Citadel's DocumentDatabase keeps 15).",
     defaultLevel: "mandatory",
     resourceTypes: [T.docdbCluster],
     options: {},
     check(r) {
         const days = propsOf<docdb.ClusterArgs>(r).backupRetentionPeriod;
         return fails(days, (d) => typeof d === "number" && d >= 7)
-            ? [`DocumentDB cluster ${r.name} keeps backups ${days ?? "for the default 1 (unset)"} days, fewer than 7`] : [];
+            ? [`DocumentDB cluster ${r.name} keeps backups ${days ?? "for the default 1 (unset)"} days, fewer than 7`]
+            : [];
     },
 };
 
@@ -95,7 +104,8 @@ export const docdbAuditLogs: ResourceRule = {
     check(r) {
         const exports = propsOf<docdb.ClusterArgs>(r).enabledCloudwatchLogsExports;
         return fails(exports, (e) => list(e).includes("audit"))
-            ? [`DocumentDB cluster ${r.name} does not export its audit log`] : [];
+            ? [`DocumentDB cluster ${r.name} does not export its audit log`]
+            : [];
     },
 };
 
@@ -105,10 +115,12 @@ const AUDIT_OFF = ["disabled", "none"];
 export const docdbParameterGroup: ResourceRule = {
     kind: "resource",
     name: "docdb-tls-and-audit-parameters",
-    description: "DocumentDB cluster parameter groups require TLS and turn audit logging on (Citadel rule; no FSBP control).",
+    description:
+        "DocumentDB cluster parameter groups require TLS and turn audit logging on (Citadel rule; no FSBP control).",
     controls: [],
     severity: "high",
-    remediation: 'Set parameters tls: "enabled" (or "fips-140-3"/"tls1.2+"/"tls1.3+") and audit_logs: "ddl" (or another value but ' +
+    remediation:
+        'Set parameters tls: "enabled" (or "fips-140-3"/"tls1.2+"/"tls1.3+") and audit_logs: "ddl" (or another value but ' +
         '"disabled"/"none").',
     defaultLevel: "mandatory",
     resourceTypes: [T.docdbClusterParameterGroup],
@@ -121,7 +133,9 @@ export const docdbParameterGroup: ResourceRule = {
         if (byName.get("tls") === "disabled") messages.push(`DocumentDB parameter group ${r.name} turns TLS off`);
         const audit = byName.get("audit_logs");
         if (audit === undefined || AUDIT_OFF.includes(String(audit))) {
-            messages.push(`DocumentDB parameter group ${r.name} leaves audit_logs ${audit ?? "at its default (disabled)"}`);
+            messages.push(
+                `DocumentDB parameter group ${r.name} leaves audit_logs ${audit ?? "at its default (disabled)"}`,
+            );
         }
         return messages;
     },

@@ -39,33 +39,48 @@ function containerRule(
     };
 }
 
-export const noPrivilegedContainers = containerRule({
-    name: "ecs-no-privileged-containers",
-    description: "ECS containers do not run privileged [ECS.4].",
-    controls: ["ECS.4"],
-    severity: "high",
-    remediation: "Remove privileged: true from the container definition; grant single Linux capabilities if needed.",
-    defaultLevel: "mandatory",
-}, (c) => c.privileged === true ? "runs privileged" : undefined);
+export const noPrivilegedContainers = containerRule(
+    {
+        name: "ecs-no-privileged-containers",
+        description: "ECS containers do not run privileged [ECS.4].",
+        controls: ["ECS.4"],
+        severity: "high",
+        remediation:
+            "Remove privileged: true from the container definition; grant single Linux capabilities if needed.",
+        defaultLevel: "mandatory",
+    },
+    (c) => (c.privileged === true ? "runs privileged" : undefined),
+);
 
-export const readonlyRootFilesystem = containerRule({
-    name: "ecs-readonly-root-filesystem",
-    description: "ECS containers mount their root file system read-only [ECS.5].",
-    controls: ["ECS.5"],
-    severity: "high",
-    remediation: "Set readonlyRootFilesystem: true; give the container writable volumes (or tmpfs) where it writes.",
-    defaultLevel: "mandatory",
-}, (c) => c.readonlyRootFilesystem === true ? undefined : "root file system is writable (readonlyRootFilesystem is not true)");
+export const readonlyRootFilesystem = containerRule(
+    {
+        name: "ecs-readonly-root-filesystem",
+        description: "ECS containers mount their root file system read-only [ECS.5].",
+        controls: ["ECS.5"],
+        severity: "high",
+        remediation:
+            "Set readonlyRootFilesystem: true; give the container writable volumes (or tmpfs) where it writes.",
+        defaultLevel: "mandatory",
+    },
+    (c) =>
+        c.readonlyRootFilesystem === true
+            ? undefined
+            : "root file system is writable (readonlyRootFilesystem is not true)",
+);
 
-export const containerLogging = containerRule({
-    name: "ecs-container-logging",
-    description: "ECS containers have a log configuration [ECS.9].",
-    controls: ["ECS.9"],
-    severity: "high",
-    remediation: 'Set logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": <a KMS-encrypted log ' +
-        'group>, "awslogs-region": ..., "awslogs-stream-prefix": ... } }.',
-    defaultLevel: "mandatory",
-}, (c) => isSet(c.logConfiguration?.logDriver) ? undefined : "has no logConfiguration.logDriver");
+export const containerLogging = containerRule(
+    {
+        name: "ecs-container-logging",
+        description: "ECS containers have a log configuration [ECS.9].",
+        controls: ["ECS.9"],
+        severity: "high",
+        remediation:
+            'Set logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": <a KMS-encrypted log ' +
+            'group>, "awslogs-region": ..., "awslogs-stream-prefix": ... } }.',
+        defaultLevel: "mandatory",
+    },
+    (c) => (isSet(c.logConfiguration?.logDriver) ? undefined : "has no logConfiguration.logDriver"),
+);
 
 /** Credentials ECS.8 names outright, whatever their suffix. */
 const ALWAYS_SECRET = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"];
@@ -79,9 +94,13 @@ export function looksSecret(name: string): boolean {
     if (ALWAYS_SECRET.includes(upper)) return true;
     const words = upper.split(/[^A-Z0-9]+/).filter(Boolean);
     if (REFERENCE_SUFFIXES.includes(words[words.length - 1] ?? "")) return false;
-    return SECRET_FRAGMENTS.test(upper) || words.includes("KEY") || words.includes("KEYS") ||
+    return (
+        SECRET_FRAGMENTS.test(upper) ||
+        words.includes("KEY") ||
+        words.includes("KEYS") ||
         // The short forms the components refuse too (DB_PASS, PGPASS, API_AUTH, JWT_SIGNING): one list for both.
-        CREDENTIAL_SHORT_NAME.test(upper);
+        CREDENTIAL_SHORT_NAME.test(upper)
+    );
 }
 
 export interface EnvironmentSecretsOptions {
@@ -92,11 +111,13 @@ export interface EnvironmentSecretsOptions {
 export const noSecretsInEnvironment: ResourceRule<EnvironmentSecretsOptions> = {
     kind: "resource",
     name: "ecs-no-secrets-in-environment",
-    description: "ECS containers get no secret-looking values (names with PASSWORD, SECRET, TOKEN, KEY, ...) " +
+    description:
+        "ECS containers get no secret-looking values (names with PASSWORD, SECRET, TOKEN, KEY, ...) " +
         "through plain environment variables [ECS.8].",
     controls: ["ECS.8"],
     severity: "high",
-    remediation: "Move the value to Secrets Manager or SSM Parameter Store and pass it in the container's " +
+    remediation:
+        "Move the value to Secrets Manager or SSM Parameter Store and pass it in the container's " +
         "secrets: [{ name, valueFrom: <ARN> }]; list a name that only looks secret in allowedNames.",
     defaultLevel: "mandatory",
     resourceTypes: [T.taskDefinition],
@@ -109,11 +130,20 @@ export const noSecretsInEnvironment: ResourceRule<EnvironmentSecretsOptions> = {
         },
     },
     check(r, { allowedNames }) {
-        return (containersOf(r) ?? []).flatMap((c) => list(c.environment)
-            .filter((e) => typeof e.name === "string" && !allowedNames.includes(e.name) &&
-                (looksSecret(e.name) || (typeof e.value === "string" && CREDENTIAL_URL.test(e.value))))
-            .map((e) => `task definition ${r.name}, container ${c.name ?? "(unnamed)"}: environment variable ` +
-                `${e.name} ${looksSecret(e.name!) ? "looks like a secret" : "holds a URL with a password"}; pass it in secrets (valueFrom), not environment`));
+        return (containersOf(r) ?? []).flatMap((c) =>
+            list(c.environment)
+                .filter(
+                    (e) =>
+                        typeof e.name === "string" &&
+                        !allowedNames.includes(e.name) &&
+                        (looksSecret(e.name) || (typeof e.value === "string" && CREDENTIAL_URL.test(e.value))),
+                )
+                .map(
+                    (e) =>
+                        `task definition ${r.name}, container ${c.name ?? "(unnamed)"}: environment variable ` +
+                        `${e.name} ${looksSecret(e.name!) ? "looks like a secret" : "holds a URL with a password"}; pass it in secrets (valueFrom), not environment`,
+                ),
+        );
     },
 };
 
@@ -129,7 +159,8 @@ export const noHostNetwork: ResourceRule = {
     options: {},
     check(r) {
         return propsOf<ecs.TaskDefinitionArgs>(r).networkMode === "host"
-            ? [`task definition ${r.name} uses networkMode "host"`] : [];
+            ? [`task definition ${r.name} uses networkMode "host"`]
+            : [];
     },
 };
 
@@ -145,7 +176,9 @@ export const serviceNoPublicIp: ResourceRule = {
     options: {},
     check(r) {
         const net = propsOf<ecs.ServiceArgs>(r).networkConfiguration;
-        return !isUnknown(net) && net?.assignPublicIp === true ? [`ECS service ${r.name} sets assignPublicIp: true`] : [];
+        return !isUnknown(net) && net?.assignPublicIp === true
+            ? [`ECS service ${r.name} sets assignPublicIp: true`]
+            : [];
     },
 };
 
@@ -161,9 +194,11 @@ export const containerInsights: ResourceRule = {
     options: {},
     check(r) {
         const settings = propsOf<ecs.ClusterArgs>(r).settings;
-        return fails(settings, (s) => list(s).some((x) => x.name === "containerInsights" &&
-            (x.value === "enabled" || x.value === "enhanced")))
-            ? [`ECS cluster ${r.name} does not enable containerInsights`] : [];
+        return fails(settings, (s) =>
+            list(s).some((x) => x.name === "containerInsights" && (x.value === "enabled" || x.value === "enhanced")),
+        )
+            ? [`ECS cluster ${r.name} does not enable containerInsights`]
+            : [];
     },
 };
 
@@ -188,7 +223,8 @@ export const nonRootUser: ResourceRule = {
     description: "ECS task definitions run their Linux containers as a user that is not root [ECS.20].",
     controls: ["ECS.20"],
     severity: "medium",
-    remediation: 'Set the container\'s user to a non-root uid (EcsApp: the service\'s user, e.g. "1000:1000"; it must then listen on 1024 or above).',
+    remediation:
+        "Set the container's user to a non-root uid (EcsApp: the service's user, e.g. \"1000:1000\"; it must then listen on 1024 or above).",
     defaultLevel: "mandatory",
     resourceTypes: [T.taskDefinition],
     options: {},
@@ -200,7 +236,8 @@ export const nonRootUser: ResourceRule = {
         return (containersOf(r) ?? []).flatMap((c) => {
             const where = `task definition ${r.name}, container ${c.name ?? "(unnamed)"}`;
             if (isUnknown(c.user)) return [];
-            if (typeof c.user !== "string" || c.user.trim() === "") return [`${where} names no user, so it runs as the image's (root by default)`];
+            if (typeof c.user !== "string" || c.user.trim() === "")
+                return [`${where} names no user, so it runs as the image's (root by default)`];
             return isRootUser(c.user) ? [`${where} runs as root (user ${JSON.stringify(c.user)})`] : [];
         });
     },
@@ -213,10 +250,12 @@ export const nonRootUser: ResourceRule = {
 export const capacityProviderTerminationProtection: ResourceRule = {
     kind: "resource",
     name: "ecs-capacity-provider-termination-protection",
-    description: "ECS capacity providers backed by Auto Scaling groups have managed termination protection on [ECS.19].",
+    description:
+        "ECS capacity providers backed by Auto Scaling groups have managed termination protection on [ECS.19].",
     controls: ["ECS.19"],
     severity: "medium",
-    remediation: 'Set autoScalingGroupProvider.managedTerminationProtection: "ENABLED" (with managed scaling, and the group\'s ' +
+    remediation:
+        'Set autoScalingGroupProvider.managedTerminationProtection: "ENABLED" (with managed scaling, and the group\'s ' +
         "protectFromScaleIn: true) so scale-in does not terminate instances that run tasks.",
     defaultLevel: "mandatory",
     resourceTypes: [T.capacityProvider],
@@ -225,6 +264,7 @@ export const capacityProviderTerminationProtection: ResourceRule = {
         const provider = propsOf<ecs.CapacityProviderArgs>(r).autoScalingGroupProvider;
         if (!provider || isUnknown(provider)) return [];
         return fails(provider.managedTerminationProtection, (v) => v === "ENABLED")
-            ? [`capacity provider ${r.name} leaves managed termination protection off`] : [];
+            ? [`capacity provider ${r.name} leaves managed termination protection off`]
+            : [];
     },
 };

@@ -15,7 +15,8 @@ export const httpRedirectsToHttps: ResourceRule = {
     description: "HTTP listeners of load balancers only redirect to HTTPS [ELB.1].",
     controls: ["ELB.1"],
     severity: "medium",
-    remediation: 'Give the port-80 listener a single default action { type: "redirect", redirect: { protocol: "HTTPS", ' +
+    remediation:
+        'Give the port-80 listener a single default action { type: "redirect", redirect: { protocol: "HTTPS", ' +
         'port: "443", statusCode: "HTTP_301" } }, and serve content on an HTTPS listener.',
     defaultLevel: "mandatory",
     resourceTypes: LISTENERS,
@@ -27,7 +28,9 @@ export const httpRedirectsToHttps: ResourceRule = {
         if (hasUnknown(actions)) return [];
         const bad = list(actions).filter((a) => a.type !== "redirect" || a.redirect?.protocol !== "HTTPS");
         if (list(actions).length === 0 || bad.length > 0) {
-            return [`HTTP listener ${r.name} ${bad.length ? `has a ${bad[0].type} action` : "has no action"}; it must only redirect to HTTPS`];
+            return [
+                `HTTP listener ${r.name} ${bad.length ? `has a ${bad[0].type} action` : "has no action"}; it must only redirect to HTTPS`,
+            ];
         }
         return [];
     },
@@ -46,7 +49,8 @@ export const httpListenerRulesRedirect: StackRule = {
     description: "Listener rules on HTTP listeners only redirect to HTTPS [ELB.1].",
     controls: ["ELB.1"],
     severity: "medium",
-    remediation: "Attach forwarding rules to the HTTPS listener; a rule on the HTTP listener may only redirect to HTTPS.",
+    remediation:
+        "Attach forwarding rules to the HTTPS listener; a rule on the HTTP listener may only redirect to HTTPS.",
     defaultLevel: "mandatory",
     resourceTypes: [...LISTENER_RULES, ...LISTENERS],
     options: {},
@@ -55,13 +59,22 @@ export const httpListenerRulesRedirect: StackRule = {
         for (const rule of ofTypes(resources, LISTENER_RULES)) {
             const listener = referenced(resources, rule, "listenerArn", LISTENERS);
             // A listener made elsewhere, or not known yet, cannot be judged here.
-            if (listener === undefined || listener === "unknown" || propsOf<lb.ListenerArgs>(listener).protocol !== "HTTP") continue;
+            if (
+                listener === undefined ||
+                listener === "unknown" ||
+                propsOf<lb.ListenerArgs>(listener).protocol !== "HTTP"
+            )
+                continue;
             const actions = propsOf<lb.ListenerRuleArgs>(rule).actions;
             if (hasUnknown(actions)) continue;
             const bad = list(actions).find((a) => a.type !== "redirect" || a.redirect?.protocol !== "HTTPS");
             if (bad) {
-                findings.push({ resource: rule, message: `listener rule ${rule.name} on HTTP listener ${listener.name} has a ` +
-                    `${bad.type} action; it must only redirect to HTTPS` });
+                findings.push({
+                    resource: rule,
+                    message:
+                        `listener rule ${rule.name} on HTTP listener ${listener.name} has a ` +
+                        `${bad.type} action; it must only redirect to HTTPS`,
+                });
             }
         }
         return findings;
@@ -81,7 +94,8 @@ export const dropInvalidHeaders: ResourceRule = {
     check(r) {
         if (!isApplication(r)) return [];
         return fails(propsOf<lb.LoadBalancerArgs>(r).dropInvalidHeaderFields, (v) => v === true)
-            ? [`load balancer ${r.name} does not set dropInvalidHeaderFields: true`] : [];
+            ? [`load balancer ${r.name} does not set dropInvalidHeaderFields: true`]
+            : [];
     },
 };
 
@@ -99,7 +113,8 @@ export const accessLogs: ResourceRule = {
         if (!isApplication(r)) return [];
         // accessLogs.enabled defaults to false even when a bucket is given.
         return fails(propsOf<lb.LoadBalancerArgs>(r).accessLogs, (l) => l?.enabled === true && isSet(l.bucket))
-            ? [`load balancer ${r.name} has no access logs (accessLogs.enabled must be true, with a bucket)`] : [];
+            ? [`load balancer ${r.name} has no access logs (accessLogs.enabled must be true, with a bucket)`]
+            : [];
     },
 };
 
@@ -115,7 +130,8 @@ export const deletionProtection: ResourceRule = {
     options: {},
     check(r) {
         return fails(propsOf<lb.LoadBalancerArgs>(r).enableDeletionProtection, (v) => v === true)
-            ? [`load balancer ${r.name} does not set enableDeletionProtection: true`] : [];
+            ? [`load balancer ${r.name} does not set enableDeletionProtection: true`]
+            : [];
     },
 };
 
@@ -132,9 +148,13 @@ export const desyncMitigation: ResourceRule = {
     check(r) {
         if (!isApplication(r)) return [];
         // Unset means AWS's default, "defensive", which the control accepts.
-        return fails(propsOf<lb.LoadBalancerArgs>(r).desyncMitigationMode,
-            (m) => m === undefined || m === "defensive" || m === "strictest")
-            ? [`load balancer ${r.name} uses desyncMitigationMode ${JSON.stringify(propsOf<lb.LoadBalancerArgs>(r).desyncMitigationMode)}`]
+        return fails(
+            propsOf<lb.LoadBalancerArgs>(r).desyncMitigationMode,
+            (m) => m === undefined || m === "defensive" || m === "strictest",
+        )
+            ? [
+                  `load balancer ${r.name} uses desyncMitigationMode ${JSON.stringify(propsOf<lb.LoadBalancerArgs>(r).desyncMitigationMode)}`,
+              ]
             : [];
     },
 };
@@ -163,7 +183,8 @@ export const tlsPolicy: ResourceRule<TlsPolicyOptions> = {
     description: "HTTPS and TLS listeners use an allowed (TLS 1.2+, recommended) security policy [ELB.17].",
     controls: ["ELB.17"],
     severity: "medium",
-    remediation: 'Set sslPolicy to one of the allowed policies, e.g. "ELBSecurityPolicy-TLS13-1-2-Res-2021-06". ' +
+    remediation:
+        'Set sslPolicy to one of the allowed policies, e.g. "ELBSecurityPolicy-TLS13-1-2-Res-2021-06". ' +
         "Unset, AWS applies ELBSecurityPolicy-2016-08, which admits TLS 1.0.",
     defaultLevel: "mandatory",
     resourceTypes: LISTENERS,
@@ -179,7 +200,9 @@ export const tlsPolicy: ResourceRule<TlsPolicyOptions> = {
         const p = propsOf<lb.ListenerArgs>(r);
         if (p.protocol !== "HTTPS" && p.protocol !== "TLS") return [];
         return fails(p.sslPolicy, (s) => typeof s === "string" && allowedSslPolicies.includes(s))
-            ? [`${p.protocol} listener ${r.name} uses sslPolicy ${JSON.stringify(p.sslPolicy ?? "unset")}, not an allowed one`]
+            ? [
+                  `${p.protocol} listener ${r.name} uses sslPolicy ${JSON.stringify(p.sslPolicy ?? "unset")}, not an allowed one`,
+              ]
             : [];
     },
 };

@@ -10,7 +10,16 @@ import type * as lb from "@pulumi/aws/lb";
 import type * as rds from "@pulumi/aws/rds";
 import type * as secretsmanager from "@pulumi/aws/secretsmanager";
 import {
-    attachedTo, byReference, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, referenced, ResourceRule, StackRule,
+    attachedTo,
+    byReference,
+    Finding,
+    judgeAttached,
+    ofTypes,
+    PolicyResource,
+    propsOf,
+    referenced,
+    ResourceRule,
+    StackRule,
 } from "../rule";
 import { fails, hasUnknown, isSet, isTrue, isUnknown, list } from "../values";
 import { coversAction, Statement, statementsOf } from "./policy-doc";
@@ -43,7 +52,7 @@ export const loadBalancerMultiAz: StackRule = {
         for (const balancer of ofTypes(resources, LOAD_BALANCERS)) {
             const p = propsOf<lb.LoadBalancerArgs>(balancer);
             if (isUnknown(p.subnets) || isUnknown(p.subnetMappings)) continue;
-            const ids = [...list(p.subnets), ...list(p.subnetMappings).map((m) => isUnknown(m) ? m : m.subnetId)];
+            const ids = [...list(p.subnets), ...list(p.subnetMappings).map((m) => (isUnknown(m) ? m : m.subnetId))];
             const zones = new Set<string>();
             ids.forEach((id, i) => {
                 const subnet = typeof id === "string" ? subnets.get(id) : undefined;
@@ -52,8 +61,12 @@ export const loadBalancerMultiAz: StackRule = {
                 zones.add(typeof az === "string" ? az : `unknown-${i}`);
             });
             if (zones.size < 2) {
-                findings.push({ resource: balancer, message: `load balancer ${balancer.name} spans ${zones.size === 0 ? "no" : "one"} ` +
-                    `Availability Zone${zones.size === 1 && !/^unknown-/.test([...zones][0]) ? ` (${[...zones][0]})` : ""}` });
+                findings.push({
+                    resource: balancer,
+                    message:
+                        `load balancer ${balancer.name} spans ${zones.size === 0 ? "no" : "one"} ` +
+                        `Availability Zone${zones.size === 1 && !/^unknown-/.test([...zones][0]) ? ` (${[...zones][0]})` : ""}`,
+                });
             }
         }
         return findings;
@@ -69,11 +82,13 @@ export const loadBalancerMultiAz: StackRule = {
 export const asgElbHealthCheck: ResourceRule = {
     kind: "resource",
     name: "autoscaling-elb-health-check",
-    description: "Auto Scaling groups attached to a load balancer use its health checks [AutoScaling.1]. Advisory: an " +
+    description:
+        "Auto Scaling groups attached to a load balancer use its health checks [AutoScaling.1]. Advisory: an " +
         "instance serving several apps must not be replaced when one of them fails.",
     controls: ["AutoScaling.1"],
     severity: "low",
-    remediation: 'Set healthCheckType: "ELB" (with a healthCheckGracePeriod covering boot) on a group whose instances serve one target group.',
+    remediation:
+        'Set healthCheckType: "ELB" (with a healthCheckGracePeriod covering boot) on a group whose instances serve one target group.',
     defaultLevel: "advisory",
     resourceTypes: [T.autoScalingGroup],
     options: {},
@@ -81,8 +96,19 @@ export const asgElbHealthCheck: ResourceRule = {
         const p = propsOf<autoscaling.GroupArgs>(r);
         if (isUnknown(p.targetGroupArns) || isUnknown(p.loadBalancers)) return [];
         if (list(p.targetGroupArns).length + list(p.loadBalancers).length === 0) return [];
-        return fails(p.healthCheckType, (v) => typeof v === "string" && v.split(",").map((x) => x.trim()).includes("ELB"))
-            ? [`Auto Scaling group ${r.name} serves a load balancer but checks health with ${JSON.stringify(p.healthCheckType ?? "EC2")}`] : [];
+        return fails(
+            p.healthCheckType,
+            (v) =>
+                typeof v === "string" &&
+                v
+                    .split(",")
+                    .map((x) => x.trim())
+                    .includes("ELB"),
+        )
+            ? [
+                  `Auto Scaling group ${r.name} serves a load balancer but checks health with ${JSON.stringify(p.healthCheckType ?? "EC2")}`,
+              ]
+            : [];
     },
 };
 
@@ -95,11 +121,13 @@ export const asgElbHealthCheck: ResourceRule = {
 export const asgMultipleInstanceTypes: ResourceRule = {
     kind: "resource",
     name: "autoscaling-multiple-instance-types",
-    description: "Auto Scaling groups can launch more than one instance type [AutoScaling.6]. Advisory: one type keeps " +
+    description:
+        "Auto Scaling groups can launch more than one instance type [AutoScaling.6]. Advisory: one type keeps " +
         "architecture, sizing and cost predictable.",
     controls: ["AutoScaling.6"],
     severity: "medium",
-    remediation: "Use mixedInstancesPolicy.launchTemplate.overrides with two or more instance types of the same architecture " +
+    remediation:
+        "Use mixedInstancesPolicy.launchTemplate.overrides with two or more instance types of the same architecture " +
         "(or instanceRequirements).",
     defaultLevel: "advisory",
     resourceTypes: [T.autoScalingGroup],
@@ -109,7 +137,8 @@ export const asgMultipleInstanceTypes: ResourceRule = {
         if (hasUnknown(policy)) return [];
         const overrides = list(policy?.launchTemplate?.overrides);
         const types = new Set(overrides.map((o) => o.instanceType).filter((t) => typeof t === "string"));
-        return types.size >= 2 || overrides.some((o) => o.instanceRequirements !== undefined) ? []
+        return types.size >= 2 || overrides.some((o) => o.instanceRequirements !== undefined)
+            ? []
             : [`Auto Scaling group ${r.name} launches a single instance type`];
     },
 };
@@ -126,17 +155,21 @@ export const asgMultipleInstanceTypes: ResourceRule = {
 export const instanceNoPublicIp: ResourceRule = {
     kind: "resource",
     name: "ec2-instance-no-public-ip",
-    description: "EC2 instances have no public IPv4 address [EC2.9]. Advisory: Orthanc hosts take one each, reachable " +
+    description:
+        "EC2 instances have no public IPv4 address [EC2.9]. Advisory: Orthanc hosts take one each, reachable " +
         "only from allow-listed CIDRs.",
     controls: ["EC2.9"],
     severity: "high",
-    remediation: "Set associatePublicIpAddress: false, launch into private subnets (egress through NAT) and reach the " +
+    remediation:
+        "Set associatePublicIpAddress: false, launch into private subnets (egress through NAT) and reach the " +
         "instance through a load balancer or Session Manager.",
     defaultLevel: "advisory",
     resourceTypes: [T.instance],
     options: {},
     check(r) {
-        return isTrue(propsOf<ec2.InstanceArgs>(r).associatePublicIpAddress) ? [`instance ${r.name} asks for a public IPv4 address`] : [];
+        return isTrue(propsOf<ec2.InstanceArgs>(r).associatePublicIpAddress)
+            ? [`instance ${r.name} asks for a public IPv4 address`]
+            : [];
     },
 };
 
@@ -155,7 +188,11 @@ export const singleEni: ResourceRule = {
         const nics = (r.props as { networkInterfaces?: unknown }).networkInterfaces;
         if (isUnknown(nics)) return [];
         const count = list(nics as unknown[]).length;
-        return count > 1 ? [`${kind(r) === "Instance" ? "instance" : "launch template"} ${r.name} attaches ${count} network interfaces`] : [];
+        return count > 1
+            ? [
+                  `${kind(r) === "Instance" ? "instance" : "launch template"} ${r.name} attaches ${count} network interfaces`,
+              ]
+            : [];
     },
 };
 
@@ -168,11 +205,13 @@ export const singleEni: ResourceRule = {
 export const vpcEc2Endpoint: StackRule = {
     kind: "stack",
     name: "ec2-vpc-endpoint",
-    description: "Every VPC has an interface endpoint for the Amazon EC2 API [EC2.10]. Advisory: interface endpoints cost " +
+    description:
+        "Every VPC has an interface endpoint for the Amazon EC2 API [EC2.10]. Advisory: interface endpoints cost " +
         "per AZ-hour, and dev goes without.",
     controls: ["EC2.10"],
     severity: "medium",
-    remediation: 'Add "ec2" to SecureVpc\'s interfaceEndpoints (config citadel:vpc.interfaceEndpoints), or create an ' +
+    remediation:
+        'Add "ec2" to SecureVpc\'s interfaceEndpoints (config citadel:vpc.interfaceEndpoints), or create an ' +
         "aws.ec2.VpcEndpoint for com.amazonaws.<region>.ec2.",
     defaultLevel: "advisory",
     resourceTypes: [T.vpc, T.vpcEndpoint],
@@ -184,7 +223,14 @@ export const vpcEc2Endpoint: StackRule = {
                 const service = e.props.serviceName;
                 return isUnknown(service) || (typeof service === "string" && /\.ec2$/.test(service)) ? undefined : "x";
             });
-            return problem ? [{ resource: v, message: `VPC ${v.name} has no VPC endpoint for the EC2 API (com.amazonaws.<region>.ec2)` }] : [];
+            return problem
+                ? [
+                      {
+                          resource: v,
+                          message: `VPC ${v.name} has no VPC endpoint for the EC2 API (com.amazonaws.<region>.ec2)`,
+                      },
+                  ]
+                : [];
         });
     },
 };
@@ -200,7 +246,7 @@ export interface EbsBackupOptions {
 function tagValue(tags: unknown, key: string): unknown {
     if (isUnknown(tags)) return undefined;
     const v = (tags as Record<string, unknown> | undefined)?.[key];
-    return isUnknown(v) ? undefined : v ?? null;
+    return isUnknown(v) ? undefined : (v ?? null);
 }
 
 /**
@@ -213,16 +259,22 @@ function tagValue(tags: unknown, key: string): unknown {
 export const ebsBackupCoverage: ResourceRule<EbsBackupOptions> = {
     kind: "resource",
     name: "ebs-backup-coverage",
-    description: "EBS volumes carry the backup tag that puts them in the stack's backup plan [EC2.28]. Advisory: Citadel's " +
+    description:
+        "EBS volumes carry the backup tag that puts them in the stack's backup plan [EC2.28]. Advisory: Citadel's " +
         "hosts keep no data on their volumes.",
     controls: ["EC2.28"],
     severity: "low",
-    remediation: "Tag the volumes with backupTags(): volumeTags on an instance, a tagSpecifications entry for \"volume\" on a " +
+    remediation:
+        'Tag the volumes with backupTags(): volumeTags on an instance, a tagSpecifications entry for "volume" on a ' +
         "launch template, tags on an ebs.Volume.",
     defaultLevel: "advisory",
     resourceTypes: [T.ebsVolume, T.instance, T.launchTemplate],
     options: {
-        tagKey: { type: "string", default: "citadel:backup", description: "The tag that puts a resource in a backup selection." },
+        tagKey: {
+            type: "string",
+            default: "citadel:backup",
+            description: "The tag that puts a resource in a backup selection.",
+        },
         tagValue: { type: "string", default: "daily", description: "Its value." },
     },
     check(r, o) {
@@ -257,7 +309,8 @@ export const enhancedMonitoring: ResourceRule = {
     description: "RDS DB instances have Enhanced Monitoring on, with a monitoring role [RDS.6].",
     controls: ["RDS.6"],
     severity: "low",
-    remediation: "Set monitoringInterval (1, 5, 10, 15, 30 or 60 seconds) and monitoringRoleArn (a role monitoring.rds.amazonaws.com " +
+    remediation:
+        "Set monitoringInterval (1, 5, 10, 15, 30 or 60 seconds) and monitoringRoleArn (a role monitoring.rds.amazonaws.com " +
         "assumes, with AmazonRDSEnhancedMonitoringRole); PostgresDatabase does this.",
     defaultLevel: "mandatory",
     resourceTypes: [T.dbInstance, T.dbClusterInstance],
@@ -265,9 +318,13 @@ export const enhancedMonitoring: ResourceRule = {
     check(r) {
         const p = propsOf<rds.InstanceArgs>(r);
         if (fails(p.monitoringInterval, (v) => typeof v === "number" && v > 0)) {
-            return [`${kind(r) === "Instance" ? "DB instance" : "cluster instance"} ${r.name} has Enhanced Monitoring off (monitoringInterval ${p.monitoringInterval ?? 0})`];
+            return [
+                `${kind(r) === "Instance" ? "DB instance" : "cluster instance"} ${r.name} has Enhanced Monitoring off (monitoringInterval ${p.monitoringInterval ?? 0})`,
+            ];
         }
-        return fails(p.monitoringRoleArn, isSet) ? [`DB instance ${r.name} sets monitoringInterval but no monitoringRoleArn`] : [];
+        return fails(p.monitoringRoleArn, isSet)
+            ? [`DB instance ${r.name} sets monitoringInterval but no monitoringRoleArn`]
+            : [];
     },
 };
 
@@ -289,11 +346,13 @@ const DEFAULT_PORTS: Array<[RegExp, number]> = [
 export const nonDefaultPort: ResourceRule = {
     kind: "resource",
     name: "rds-non-default-port",
-    description: "RDS DB instances and clusters listen on a port other than the engine's default [RDS.23]. Advisory: " +
+    description:
+        "RDS DB instances and clusters listen on a port other than the engine's default [RDS.23]. Advisory: " +
         "the databases are private and reachable only from named security groups.",
     controls: ["RDS.23"],
     severity: "low",
-    remediation: "Set port to a value other than the engine's default (5432 for PostgreSQL) and give it to every client.",
+    remediation:
+        "Set port to a value other than the engine's default (5432 for PostgreSQL) and give it to every client.",
     defaultLevel: "advisory",
     resourceTypes: [T.dbInstance, T.dbCluster],
     options: {},
@@ -303,7 +362,11 @@ export const nonDefaultPort: ResourceRule = {
         const engine = typeof p.engine === "string" ? p.engine : "";
         const port = DEFAULT_PORTS.find(([re]) => re.test(engine))?.[1];
         if (port === undefined) return [];
-        return p.port === undefined || p.port === port ? [`${kind(r) === "Instance" ? "DB instance" : "DB cluster"} ${r.name} listens on ${engine}'s default port ${port}`] : [];
+        return p.port === undefined || p.port === port
+            ? [
+                  `${kind(r) === "Instance" ? "DB instance" : "DB cluster"} ${r.name} listens on ${engine}'s default port ${port}`,
+              ]
+            : [];
     },
 };
 
@@ -319,7 +382,8 @@ export const postgresForceSsl: StackRule = {
     description: "RDS for PostgreSQL DB instances require TLS (rds.force_ssl 1) [RDS.38].",
     controls: ["RDS.38"],
     severity: "medium",
-    remediation: 'Give the instance a parameter group with { name: "rds.force_ssl", value: "1" } (PostgresDatabase does).',
+    remediation:
+        'Give the instance a parameter group with { name: "rds.force_ssl", value: "1" } (PostgresDatabase does).',
     defaultLevel: "mandatory",
     resourceTypes: [T.dbInstance, T.dbParameterGroup],
     options: {},
@@ -341,7 +405,10 @@ export const postgresForceSsl: StackRule = {
                 if (set) value = String(set.value);
             }
             if (value === "0") {
-                findings.push({ resource: db, message: `PostgreSQL instance ${db.name} accepts connections without TLS (rds.force_ssl 0)` });
+                findings.push({
+                    resource: db,
+                    message: `PostgreSQL instance ${db.name} accepts connections without TLS (rds.force_ssl 0)`,
+                });
             }
         }
         return findings;
@@ -352,7 +419,13 @@ export const postgresForceSsl: StackRule = {
 // Resource policies: S3 buckets, SQS queues, SNS topics
 
 /** The actions S3.6 refuses to other accounts (its default blacklistedActionPattern). */
-const S3_ADMIN_ACTIONS = ["s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"];
+const S3_ADMIN_ACTIONS = [
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutBucketPolicy",
+    "s3:PutEncryptionConfiguration",
+    "s3:PutObjectAcl",
+];
 
 /**
  * S3.6, stricter than Security Hub's (which exempts the bucket's own account, unknown offline): no
@@ -363,11 +436,13 @@ const S3_ADMIN_ACTIONS = ["s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBuc
 export const s3NoCrossAccountAdmin: ResourceRule = {
     kind: "resource",
     name: "s3-no-cross-account-admin",
-    description: "S3 bucket policies grant no AWS account (nor \"*\") the right to change the bucket's policy, ACLs or " +
+    description:
+        'S3 bucket policies grant no AWS account (nor "*") the right to change the bucket\'s policy, ACLs or ' +
         "encryption [S3.6].",
     controls: ["S3.6"],
     severity: "high",
-    remediation: `Remove ${S3_ADMIN_ACTIONS.join(", ")} (and wildcards covering them) from Allow statements for AWS principals; ` +
+    remediation:
+        `Remove ${S3_ADMIN_ACTIONS.join(", ")} (and wildcards covering them) from Allow statements for AWS principals; ` +
         "grant administration with identity policies in the bucket's account.",
     defaultLevel: "mandatory",
     resourceTypes: [T.bucketPolicy, ...BUCKETS],
@@ -377,15 +452,28 @@ export const s3NoCrossAccountAdmin: ResourceRule = {
             .filter((s) => s.effect === "Allow" && (s.anyPrincipal || s.awsPrincipals.length > 0))
             .flatMap((s) => {
                 const granted = S3_ADMIN_ACTIONS.filter((a) => coversAction(s, a));
-                return granted.length ? [`${kind(r)} ${r.name} grants ${granted.join(", ")} to ` +
-                    `${s.anyPrincipal ? "any principal" : s.awsPrincipals.join(", ")}`] : [];
+                return granted.length
+                    ? [
+                          `${kind(r)} ${r.name} grants ${granted.join(", ")} to ` +
+                              `${s.anyPrincipal ? "any principal" : s.awsPrincipals.join(", ")}`,
+                      ]
+                    : [];
             });
     },
 };
 
 /** Condition keys that limit "*" to fixed callers: then the policy is not public. */
-const LIMITING_KEYS = ["aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "aws:principalorgid",
-    "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce", "aws:principalorgpaths"];
+const LIMITING_KEYS = [
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceowner",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalarn",
+    "aws:sourcevpc",
+    "aws:sourcevpce",
+    "aws:principalorgpaths",
+];
 
 /**
  * A value that names fixed callers: no wildcard, or an ARN whose account is spelled out (a pattern
@@ -404,9 +492,14 @@ function fixedValue(x: unknown): boolean {
  */
 export function isPublicStatement(s: Statement): boolean {
     if (s.effect !== "Allow" || !s.anyPrincipal) return false;
-    const limits = Object.values(s.condition).some((block) => block && typeof block === "object" &&
-        Object.entries(block).some(([k, v]) => LIMITING_KEYS.includes(k.toLowerCase()) &&
-            (Array.isArray(v) ? v : [v]).every(fixedValue)));
+    const limits = Object.values(s.condition).some(
+        (block) =>
+            block &&
+            typeof block === "object" &&
+            Object.entries(block).some(
+                ([k, v]) => LIMITING_KEYS.includes(k.toLowerCase()) && (Array.isArray(v) ? v : [v]).every(fixedValue),
+            ),
+    );
     return !limits;
 }
 
@@ -417,25 +510,40 @@ function notPublicRule(name: string, control: string, what: string, types: strin
         description: `${what} access policies do not allow public access [${control}].`,
         controls: [control],
         severity: "high",
-        remediation: "Name the principals (account roles, service principals), or limit \"*\" with aws:SourceArn / " +
+        remediation:
+            'Name the principals (account roles, service principals), or limit "*" with aws:SourceArn / ' +
             `aws:SourceAccount / aws:PrincipalOrgID to fixed values (${doc}).`,
         defaultLevel: "mandatory",
         resourceTypes: types,
         options: {},
         check(r) {
-            return (statementsOf(r.props.policy) ?? []).filter(isPublicStatement)
-                .map((s) => `${kind(r)} ${r.name} allows ${s.actions.join(", ") || "NotAction"} to any principal without a limiting condition`);
+            return (statementsOf(r.props.policy) ?? [])
+                .filter(isPublicStatement)
+                .map(
+                    (s) =>
+                        `${kind(r)} ${r.name} allows ${s.actions.join(", ") || "NotAction"} to any principal without a limiting condition`,
+                );
         },
     };
 }
 
 /** https://docs.aws.amazon.com/securityhub/latest/userguide/sqs-controls.html#sqs-3 */
-export const sqsNotPublic = notPublicRule("sqs-not-public", "SQS.3", "SQS queue", [T.sqsQueue, T.sqsQueuePolicy],
-    "https://docs.aws.amazon.com/config/latest/developerguide/sqs-queue-no-public-access.html");
+export const sqsNotPublic = notPublicRule(
+    "sqs-not-public",
+    "SQS.3",
+    "SQS queue",
+    [T.sqsQueue, T.sqsQueuePolicy],
+    "https://docs.aws.amazon.com/config/latest/developerguide/sqs-queue-no-public-access.html",
+);
 
 /** https://docs.aws.amazon.com/securityhub/latest/userguide/sns-controls.html#sns-4 */
-export const snsNotPublic = notPublicRule("sns-not-public", "SNS.4", "SNS topic", [T.snsTopic, T.snsTopicPolicy],
-    "https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html");
+export const snsNotPublic = notPublicRule(
+    "sns-not-public",
+    "SNS.4",
+    "SNS topic",
+    [T.snsTopic, T.snsTopicPolicy],
+    "https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html",
+);
 
 // ---------------------------------------------------------------------------------------------
 // Secrets Manager
@@ -464,17 +572,22 @@ function scheduleDays(expression: string): number | undefined {
 export const secretRotation: StackRule<SecretRotationOptions> = {
     kind: "stack",
     name: "secretsmanager-rotation",
-    description: "Secrets Manager secrets rotate automatically, at least every 90 days [SecretsManager.1, SecretsManager.4]. " +
+    description:
+        "Secrets Manager secrets rotate automatically, at least every 90 days [SecretsManager.1, SecretsManager.4]. " +
         "Advisory: Orthanc's admin login has no rotation function yet.",
     controls: ["SecretsManager.1", "SecretsManager.4"],
     severity: "medium",
-    remediation: "Add an aws.secretsmanager.SecretRotation for the secret with a rotation function and " +
+    remediation:
+        "Add an aws.secretsmanager.SecretRotation for the secret with a rotation function and " +
         "rotationRules.automaticallyAfterDays (or a rate() schedule) within the limit.",
     defaultLevel: "advisory",
     resourceTypes: [T.secret, T.secretRotation],
     options: {
         maximumDays: {
-            type: "integer", minimum: 1, maximum: 1000, default: 90,
+            type: "integer",
+            minimum: 1,
+            maximum: 1000,
+            default: 90,
             description: "Most days between rotations (SecretsManager.4's own parameter defaults to 90).",
         },
     },
@@ -484,11 +597,20 @@ export const secretRotation: StackRule<SecretRotationOptions> = {
             const problem = judgeAttached(rotations, `secret ${secret.name} has no automatic rotation`, (rot) => {
                 const rules = propsOf<secretsmanager.SecretRotationArgs>(rot).rotationRules;
                 if (!rules || hasUnknown(rules)) return undefined;
-                const days = typeof rules.automaticallyAfterDays === "number" ? rules.automaticallyAfterDays
-                    : typeof rules.scheduleExpression === "string" ? scheduleDays(rules.scheduleExpression) : undefined;
+                const days =
+                    typeof rules.automaticallyAfterDays === "number"
+                        ? rules.automaticallyAfterDays
+                        : typeof rules.scheduleExpression === "string"
+                          ? scheduleDays(rules.scheduleExpression)
+                          : undefined;
                 // A cron schedule's period is not judged here.
-                if (days === undefined) return typeof rules.scheduleExpression === "string" ? undefined : `secret ${secret.name}'s rotation sets no schedule`;
-                return days <= maximumDays ? undefined : `secret ${secret.name} rotates every ${days} days, more than ${maximumDays}`;
+                if (days === undefined)
+                    return typeof rules.scheduleExpression === "string"
+                        ? undefined
+                        : `secret ${secret.name}'s rotation sets no schedule`;
+                return days <= maximumDays
+                    ? undefined
+                    : `secret ${secret.name} rotates every ${days} days, more than ${maximumDays}`;
             });
             return problem ? [{ resource: secret, message: problem }] : [];
         });

@@ -19,11 +19,14 @@ export const vpcFlowLogs: StackRule = {
     check(resources) {
         const findings: Finding[] = [];
         for (const v of ofTypes(resources, [T.vpc])) {
-            const message = judgeAttached(attachedTo(resources, v, [T.flowLog], "vpcId"),
+            const message = judgeAttached(
+                attachedTo(resources, v, [T.flowLog], "vpcId"),
                 `VPC ${v.name} has no flow log (no aws.ec2.FlowLog has its vpcId)`,
-                (fl) => fails(propsOf<ec2.FlowLogArgs>(fl).trafficType, (t) => t === "ALL" || t === "REJECT")
-                    ? `the flow log ${fl.name} of VPC ${v.name} records trafficType ${propsOf<ec2.FlowLogArgs>(fl).trafficType}, not ALL or REJECT`
-                    : undefined);
+                (fl) =>
+                    fails(propsOf<ec2.FlowLogArgs>(fl).trafficType, (t) => t === "ALL" || t === "REJECT")
+                        ? `the flow log ${fl.name} of VPC ${v.name} records trafficType ${propsOf<ec2.FlowLogArgs>(fl).trafficType}, not ALL or REJECT`
+                        : undefined,
+            );
             if (message) findings.push({ resource: v, message });
         }
         return findings;
@@ -36,7 +39,8 @@ export const defaultSecurityGroupClosed: StackRule = {
     description: "Each VPC's default security group is adopted and allows no inbound or outbound traffic [EC2.2].",
     controls: ["EC2.2"],
     severity: "high",
-    remediation: "Adopt the default group with an aws.ec2.DefaultSecurityGroup (vpcId = the VPC) without ingress or " +
+    remediation:
+        "Adopt the default group with an aws.ec2.DefaultSecurityGroup (vpcId = the VPC) without ingress or " +
         "egress rules, so AWS's default allow-all rules are removed (SecureVpc does this).",
     defaultLevel: "mandatory",
     resourceTypes: [T.vpc, T.defaultSecurityGroup],
@@ -44,8 +48,10 @@ export const defaultSecurityGroupClosed: StackRule = {
     check(resources) {
         const findings: Finding[] = [];
         for (const v of ofTypes(resources, [T.vpc])) {
-            const message = judgeAttached(attachedTo(resources, v, [T.defaultSecurityGroup], "vpcId"),
-                `VPC ${v.name}'s default security group keeps AWS's default rules (no aws.ec2.DefaultSecurityGroup adopts it)`);
+            const message = judgeAttached(
+                attachedTo(resources, v, [T.defaultSecurityGroup], "vpcId"),
+                `VPC ${v.name}'s default security group keeps AWS's default rules (no aws.ec2.DefaultSecurityGroup adopts it)`,
+            );
             if (message) findings.push({ resource: v, message });
         }
         for (const g of ofTypes(resources, [T.defaultSecurityGroup])) {
@@ -53,8 +59,12 @@ export const defaultSecurityGroupClosed: StackRule = {
             const ingress = list(p.ingress).length;
             const egress = list(p.egress).length;
             if (ingress + egress > 0) {
-                findings.push({ resource: g, message: `the default security group ${g.name} has ${ingress} ingress and ` +
-                    `${egress} egress rules; it must have none` });
+                findings.push({
+                    resource: g,
+                    message:
+                        `the default security group ${g.name} has ${ingress} ingress and ` +
+                        `${egress} egress rules; it must have none`,
+                });
             }
         }
         return findings;
@@ -67,7 +77,8 @@ export const subnetNoPublicIp: ResourceRule = {
     description: "Subnets do not assign public IPv4 addresses to instances on launch [EC2.15].",
     controls: ["EC2.15"],
     severity: "medium",
-    remediation: "Set mapPublicIpOnLaunch: false; an instance that must be public asks for an address on its own interface.",
+    remediation:
+        "Set mapPublicIpOnLaunch: false; an instance that must be public asks for an address on its own interface.",
     defaultLevel: "mandatory",
     resourceTypes: [T.subnet],
     options: {},
@@ -106,12 +117,14 @@ interface IngressLine {
 export const noWorldIngress: StackRule<WorldIngressOptions> = {
     kind: "stack",
     name: "ec2-no-world-ingress",
-    description: "No security group admits the internet (0.0.0.0/0, ::/0, a block wider than /16, or blocks that " +
+    description:
+        "No security group admits the internet (0.0.0.0/0, ::/0, a block wider than /16, or blocks that " +
         "together open more than a /16) except a load balancer's on allow-listed TCP/UDP ports (80 and 443 by default) " +
         "[EC2.18, EC2.19].",
     controls: ["EC2.18", "EC2.19"],
     severity: "high",
-    remediation: "Admit a specific CIDR, prefix list or security group instead of the world; a port that must be " +
+    remediation:
+        "Admit a specific CIDR, prefix list or security group instead of the world; a port that must be " +
         "public belongs on a load balancer's group (and in this rule's allowedPorts option).",
     defaultLevel: "mandatory",
     resourceTypes: [T.securityGroup, T.securityGroupRule, T.securityGroupIngressRule],
@@ -123,23 +136,34 @@ export const noWorldIngress: StackRule<WorldIngressOptions> = {
             default: [80, 443],
         },
         minPrefixLength: {
-            type: "integer", minimum: 1, maximum: 32, default: DEFAULT_INGRESS_PREFIX_FLOOR,
-            description: "The widest IPv4 source counted as not the internet; a group's sources together may open at most as many addresses.",
+            type: "integer",
+            minimum: 1,
+            maximum: 32,
+            default: DEFAULT_INGRESS_PREFIX_FLOOR,
+            description:
+                "The widest IPv4 source counted as not the internet; a group's sources together may open at most as many addresses.",
         },
     },
     check(resources, { allowedPorts, minPrefixLength }) {
-        const lbGroups = new Set(ofTypes(resources, LOAD_BALANCERS)
-            .flatMap((lb) => list(propsOf<elb.LoadBalancerArgs>(lb).securityGroups)).filter((g): g is string => typeof g === "string"));
+        const lbGroups = new Set(
+            ofTypes(resources, LOAD_BALANCERS)
+                .flatMap((lb) => list(propsOf<elb.LoadBalancerArgs>(lb).securityGroups))
+                .filter((g): g is string => typeof g === "string"),
+        );
         const findings: Finding[] = [];
         const byGroup = new Map<string, { resource: PolicyResource; cidrs: Cidr[] }>();
         for (const r of ofTypes(resources, [T.securityGroup, T.securityGroupRule, T.securityGroupIngressRule])) {
-            const group = r.type === T.securityGroup ? r.id : propsOf<vpc.SecurityGroupIngressRuleArgs>(r).securityGroupId;
+            const group =
+                r.type === T.securityGroup ? r.id : propsOf<vpc.SecurityGroupIngressRuleArgs>(r).securityGroupId;
             const isLb = typeof group === "string" && lbGroups.has(group);
             for (const line of ingressLines(r)) {
                 const wide: string[] = [];
                 for (const c of line.cidrs) {
                     if (typeof c !== "string") continue;
-                    if (c === "::/0") { wide.push(c); continue; }
+                    if (c === "::/0") {
+                        wide.push(c);
+                        continue;
+                    }
                     const parsed = parseCidr(c);
                     if (!parsed) continue;
                     if (parsed.prefix < minPrefixLength) wide.push(c);
@@ -152,8 +176,12 @@ export const noWorldIngress: StackRule<WorldIngressOptions> = {
                 if (wide.length === 0) continue;
                 const problem = worldIngressProblem(line, isLb ? allowedPorts : []);
                 if (problem) {
-                    findings.push({ resource: r, message: `${r.name} admits ${wide.join(" and ")} ${problem}` +
-                        (isLb ? "" : " (only a load balancer's security group may be open to the internet)") });
+                    findings.push({
+                        resource: r,
+                        message:
+                            `${r.name} admits ${wide.join(" and ")} ${problem}` +
+                            (isLb ? "" : " (only a load balancer's security group may be open to the internet)"),
+                    });
                 }
             }
         }
@@ -161,8 +189,12 @@ export const noWorldIngress: StackRule<WorldIngressOptions> = {
         for (const [group, { resource, cidrs }] of byGroup) {
             const size = cidrUnionSize(cidrs);
             if (size > max) {
-                findings.push({ resource, message: `security group ${group}'s IPv4 sources together open ${size} addresses, ` +
-                    `more than one /${minPrefixLength} (${max}): the internet in pieces` });
+                findings.push({
+                    resource,
+                    message:
+                        `security group ${group}'s IPv4 sources together open ${size} addresses, ` +
+                        `more than one /${minPrefixLength} (${max}): the internet in pieces`,
+                });
             }
         }
         return findings;
@@ -174,19 +206,29 @@ function ingressLines(r: PolicyResource): IngressLine[] {
         case T.securityGroup: {
             const p = propsOf<ec2.SecurityGroupArgs>(r);
             return list(p.ingress).map((i) => ({
-                protocol: i.protocol, fromPort: i.fromPort, toPort: i.toPort,
+                protocol: i.protocol,
+                fromPort: i.fromPort,
+                toPort: i.toPort,
                 cidrs: [...list(i.cidrBlocks), ...list(i.ipv6CidrBlocks)],
             }));
         }
         case T.securityGroupRule: {
             const p = propsOf<ec2.SecurityGroupRuleArgs>(r);
             if (p.type !== "ingress") return [];
-            return [{ protocol: p.protocol, fromPort: p.fromPort, toPort: p.toPort,
-                cidrs: [...list(p.cidrBlocks), ...list(p.ipv6CidrBlocks)] }];
+            return [
+                {
+                    protocol: p.protocol,
+                    fromPort: p.fromPort,
+                    toPort: p.toPort,
+                    cidrs: [...list(p.cidrBlocks), ...list(p.ipv6CidrBlocks)],
+                },
+            ];
         }
         case T.securityGroupIngressRule: {
             const p = propsOf<vpc.SecurityGroupIngressRuleArgs>(r);
-            return [{ protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort, cidrs: [p.cidrIpv4, p.cidrIpv6] }];
+            return [
+                { protocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort, cidrs: [p.cidrIpv4, p.cidrIpv6] },
+            ];
         }
         default:
             return [];
@@ -208,6 +250,8 @@ function worldIngressProblem(line: IngressLine, allowedPorts: number[]): string 
     const open: number[] = [];
     for (let port = from; port <= to; port++) if (!allowedPorts.includes(port)) open.push(port);
     if (open.length === 0) return undefined;
-    return `on ${protocol} port${open.length > 1 ? "s" : ""} ${from === to ? from : `${from}-${to}`}, ` +
-        `outside the allowed ports ${allowedPorts.join(", ") || "(none)"}`;
+    return (
+        `on ${protocol} port${open.length > 1 ? "s" : ""} ${from === to ? from : `${from}-${to}`}, ` +
+        `outside the allowed ports ${allowedPorts.join(", ") || "(none)"}`
+    );
 }

@@ -36,21 +36,25 @@ export function statementsOf(doc: unknown): Statement[] | undefined {
     if (isUnknown(parsed) || !parsed || typeof parsed !== "object") return undefined;
     const raw = (parsed as { Statement?: unknown }).Statement;
     const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
-    return list.filter((s): s is Record<string, unknown> => !!s && typeof s === "object").map((s) => {
-        const principal = s.Principal as unknown;
-        const byKind = principal && typeof principal === "object" ? principal as Record<string, unknown> : {};
-        return {
-            effect: s.Effect === "Deny" ? "Deny" : "Allow",
-            actions: strings(s.Action),
-            notActions: strings(s.NotAction),
-            resources: strings(s.Resource),
-            notResources: strings(s.NotResource),
-            anyPrincipal: principal === "*" || strings(byKind.AWS).includes("*"),
-            services: strings(byKind.Service),
-            awsPrincipals: strings(byKind.AWS),
-            condition: (s.Condition && typeof s.Condition === "object" ? s.Condition : {}) as Statement["condition"],
-        };
-    });
+    return list
+        .filter((s): s is Record<string, unknown> => !!s && typeof s === "object")
+        .map((s) => {
+            const principal = s.Principal as unknown;
+            const byKind = principal && typeof principal === "object" ? (principal as Record<string, unknown>) : {};
+            return {
+                effect: s.Effect === "Deny" ? "Deny" : "Allow",
+                actions: strings(s.Action),
+                notActions: strings(s.NotAction),
+                resources: strings(s.Resource),
+                notResources: strings(s.NotResource),
+                anyPrincipal: principal === "*" || strings(byKind.AWS).includes("*"),
+                services: strings(byKind.Service),
+                awsPrincipals: strings(byKind.AWS),
+                condition: (s.Condition && typeof s.Condition === "object"
+                    ? s.Condition
+                    : {}) as Statement["condition"],
+            };
+        });
 }
 
 /** Whether the statement grants (or denies) `action`, honouring wildcards and NotAction. */

@@ -27,7 +27,9 @@ function what(r: PolicyResource): string {
 
 /** A rule that one boolean field of DB instances (and clusters) must be true. */
 function mustBeTrue(
-    spec: Omit<ResourceRule, "kind" | "check" | "options">, field: keyof DbProps, message: string,
+    spec: Omit<ResourceRule, "kind" | "check" | "options">,
+    field: keyof DbProps,
+    message: string,
 ): ResourceRule {
     return {
         ...spec,
@@ -39,15 +41,20 @@ function mustBeTrue(
     };
 }
 
-export const storageEncrypted = mustBeTrue({
-    name: "rds-storage-encrypted",
-    description: "RDS DB instances and clusters encrypt their storage at rest [RDS.3, RDS.27].",
-    controls: ["RDS.3", "RDS.27"],
-    severity: "medium",
-    remediation: "Set storageEncrypted: true and kmsKeyId to the stack's key (a replacement: plan a snapshot restore).",
-    defaultLevel: "mandatory",
-    resourceTypes: [T.dbInstance, T.dbCluster],
-}, "storageEncrypted", "does not set storageEncrypted: true");
+export const storageEncrypted = mustBeTrue(
+    {
+        name: "rds-storage-encrypted",
+        description: "RDS DB instances and clusters encrypt their storage at rest [RDS.3, RDS.27].",
+        controls: ["RDS.3", "RDS.27"],
+        severity: "medium",
+        remediation:
+            "Set storageEncrypted: true and kmsKeyId to the stack's key (a replacement: plan a snapshot restore).",
+        defaultLevel: "mandatory",
+        resourceTypes: [T.dbInstance, T.dbCluster],
+    },
+    "storageEncrypted",
+    "does not set storageEncrypted: true",
+);
 
 export const notPublic: ResourceRule = {
     kind: "resource",
@@ -60,7 +67,9 @@ export const notPublic: ResourceRule = {
     resourceTypes: [T.dbInstance, T.dbClusterInstance],
     options: {},
     check(r) {
-        return propsOf<rds.InstanceArgs>(r).publiclyAccessible === true ? [`${what(r)} sets publiclyAccessible: true`] : [];
+        return propsOf<rds.InstanceArgs>(r).publiclyAccessible === true
+            ? [`${what(r)} sets publiclyAccessible: true`]
+            : [];
     },
 };
 
@@ -80,7 +89,10 @@ export const backupRetention: ResourceRule<BackupOptions> = {
     resourceTypes: [T.dbInstance, T.dbCluster],
     options: {
         minimumRetentionDays: {
-            type: "integer", minimum: 1, maximum: 35, default: 7,
+            type: "integer",
+            minimum: 1,
+            maximum: 35,
+            default: 7,
             description: "Fewest days of automated backups accepted.",
         },
     },
@@ -89,8 +101,11 @@ export const backupRetention: ResourceRule<BackupOptions> = {
         // A read replica's backups are its source's.
         if (isSet(p.replicateSourceDb)) return [];
         return fails(p.backupRetentionPeriod, (d) => typeof d === "number" && d >= minimumRetentionDays)
-            ? [`${what(r)} keeps backups ${p.backupRetentionPeriod ?? "for the provider's default (unset)"} days, ` +
-                `fewer than ${minimumRetentionDays}`] : [];
+            ? [
+                  `${what(r)} keeps backups ${p.backupRetentionPeriod ?? "for the provider's default (unset)"} days, ` +
+                      `fewer than ${minimumRetentionDays}`,
+              ]
+            : [];
     },
 };
 
@@ -106,7 +121,8 @@ export const autoMinorUpgrade: ResourceRule = {
     options: {},
     check(r) {
         return propsOf<rds.InstanceArgs>(r).autoMinorVersionUpgrade === false
-            ? [`${what(r)} sets autoMinorVersionUpgrade: false`] : [];
+            ? [`${what(r)} sets autoMinorVersionUpgrade: false`]
+            : [];
     },
 };
 
@@ -127,7 +143,8 @@ export const iamAuthentication: ResourceRule = {
         const p = db(r);
         if (typeof p.engine === "string" && !IAM_AUTH_ENGINES.test(p.engine)) return [];
         return fails(p.iamDatabaseAuthenticationEnabled, (v) => v === true)
-            ? [`${what(r)} does not set iamDatabaseAuthenticationEnabled: true`] : [];
+            ? [`${what(r)} does not set iamDatabaseAuthenticationEnabled: true`]
+            : [];
     },
 };
 
@@ -142,11 +159,13 @@ const REQUIRED_LOGS: Array<[RegExp, string[]]> = [
 export const logExports: ResourceRule = {
     kind: "resource",
     name: "rds-log-exports",
-    description: "RDS DB instances and clusters publish their engine logs to CloudWatch Logs [RDS.9; for PostgreSQL " +
+    description:
+        "RDS DB instances and clusters publish their engine logs to CloudWatch Logs [RDS.9; for PostgreSQL " +
         "RDS.36 and RDS.37, for Aurora MySQL's audit log RDS.34].",
     controls: ["RDS.9", "RDS.36", "RDS.37", "RDS.34"],
     severity: "medium",
-    remediation: 'Set enabledCloudwatchLogsExports, e.g. ["postgresql", "upgrade"] for PostgreSQL (and keep ' +
+    remediation:
+        'Set enabledCloudwatchLogsExports, e.g. ["postgresql", "upgrade"] for PostgreSQL (and keep ' +
         "statement logging off in the parameter group: the logs must not carry PHI).",
     defaultLevel: "mandatory",
     resourceTypes: [T.dbInstance, T.dbCluster],
@@ -159,7 +178,9 @@ export const logExports: ResourceRule = {
         const required = REQUIRED_LOGS.find(([re]) => re.test(engine))?.[1];
         const missing = (required ?? []).filter((l) => !exported.includes(l));
         if (exported.length === 0) return [`${what(r)} exports no logs to CloudWatch Logs`];
-        return missing.length ? [`${what(r)} does not export the ${missing.join(", ")} log${missing.length > 1 ? "s" : ""}`] : [];
+        return missing.length
+            ? [`${what(r)} does not export the ${missing.join(", ")} log${missing.length > 1 ? "s" : ""}`]
+            : [];
     },
 };
 
@@ -178,38 +199,47 @@ export const multiAz: ResourceRule = {
     },
 };
 
-export const dbDeletionProtection = mustBeTrue({
-    name: "rds-deletion-protection",
-    description: "RDS DB instances and clusters have deletion protection on [RDS.8, RDS.7]. Advisory: a dev " +
-        "database is meant to be destroyed.",
-    controls: ["RDS.8", "RDS.7"],
-    severity: "low",
-    remediation: "Set deletionProtection: true (Citadel does where protect is on).",
-    defaultLevel: "advisory",
-    resourceTypes: [T.dbInstance, T.dbCluster],
-}, "deletionProtection", "does not set deletionProtection: true");
+export const dbDeletionProtection = mustBeTrue(
+    {
+        name: "rds-deletion-protection",
+        description:
+            "RDS DB instances and clusters have deletion protection on [RDS.8, RDS.7]. Advisory: a dev " +
+            "database is meant to be destroyed.",
+        controls: ["RDS.8", "RDS.7"],
+        severity: "low",
+        remediation: "Set deletionProtection: true (Citadel does where protect is on).",
+        defaultLevel: "advisory",
+        resourceTypes: [T.dbInstance, T.dbCluster],
+    },
+    "deletionProtection",
+    "does not set deletionProtection: true",
+);
 
 export const managedMasterPassword: ResourceRule = {
     kind: "resource",
     name: "rds-master-password-not-in-state",
-    description: "The master password of RDS DB instances and clusters is generated and kept by RDS in Secrets " +
+    description:
+        "The master password of RDS DB instances and clusters is generated and kept by RDS in Secrets " +
         "Manager, never written to Pulumi state (Citadel rule; no FSBP control: Orthweb kept it in state).",
     controls: [],
     severity: "high",
-    remediation: "Set manageMasterUserPassword: true (with masterUserSecretKmsKeyId) and drop password / " +
+    remediation:
+        "Set manageMasterUserPassword: true (with masterUserSecretKmsKeyId) and drop password / " +
         "passwordWo (Pulumi writes even write-only inputs to state, as secrets); apps read the secret at runtime.",
     defaultLevel: "mandatory",
     resourceTypes: [T.dbInstance, T.dbCluster],
     options: {},
     check(r) {
-        const given = r.type === T.dbCluster
-            ? (["masterPassword", "masterPasswordWo"] as const).filter((f) => isSet(propsOf<rds.ClusterArgs>(r)[f]))
-            : (["password", "passwordWo"] as const).filter((f) => isSet(propsOf<rds.InstanceArgs>(r)[f]));
+        const given =
+            r.type === T.dbCluster
+                ? (["masterPassword", "masterPasswordWo"] as const).filter((f) => isSet(propsOf<rds.ClusterArgs>(r)[f]))
+                : (["password", "passwordWo"] as const).filter((f) => isSet(propsOf<rds.InstanceArgs>(r)[f]));
         if (given.length > 0) return [`${what(r)} sets ${given.join(" and ")}, so the password is in state`];
         const p = db(r);
         // Replicas and snapshot restores take their credentials from the source.
         if (isSet(p.replicateSourceDb) || isSet(p.snapshotIdentifier)) return [];
         return fails(p.manageMasterUserPassword, (v) => v === true)
-            ? [`${what(r)} does not set manageMasterUserPassword: true`] : [];
+            ? [`${what(r)} does not set manageMasterUserPassword: true`]
+            : [];
     },
 };

@@ -1,7 +1,5 @@
 import type * as s3 from "@pulumi/aws/s3";
-import {
-    attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, StackRule,
-} from "../rule";
+import { attachedTo, Finding, judgeAttached, ofTypes, PolicyResource, propsOf, StackRule } from "../rule";
 import { fails, hasUnknown, isSet, isUnknown, list } from "../values";
 import { coversAction, conditionValues, Statement, statementsOf } from "./policy-doc";
 import { BUCKETS, T } from "./types";
@@ -57,32 +55,50 @@ export const publicAccessBlock = bucketRule({
     description: "Every S3 bucket blocks public access with all four settings of its public access block [S3.8].",
     controls: ["S3.8"],
     severity: "high",
-    remediation: "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, " +
+    remediation:
+        "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, " +
         "ignorePublicAcls and restrictPublicBuckets all true (SecureBucket does).",
     types: [T.bucketPublicAccessBlock],
-    judge: (b, resources) => judgeAttached(attached(resources, b, [T.bucketPublicAccessBlock]),
-        `bucket ${b.name} has no public access block (no aws.s3.BucketPublicAccessBlock names it)`,
-        (pab) => {
-            const p = propsOf<s3.BucketPublicAccessBlockArgs>(pab);
-            const off = (["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const)
-                .filter((k) => fails(p[k], (v) => v === true));
-            return off.length ? `bucket ${b.name}'s public access block ${pab.name} leaves ${off.join(", ")} off` : undefined;
-        }),
+    judge: (b, resources) =>
+        judgeAttached(
+            attached(resources, b, [T.bucketPublicAccessBlock]),
+            `bucket ${b.name} has no public access block (no aws.s3.BucketPublicAccessBlock names it)`,
+            (pab) => {
+                const p = propsOf<s3.BucketPublicAccessBlockArgs>(pab);
+                const off = (
+                    ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const
+                ).filter((k) => fails(p[k], (v) => v === true));
+                return off.length
+                    ? `bucket ${b.name}'s public access block ${pab.name} leaves ${off.join(", ")} off`
+                    : undefined;
+            },
+        ),
 });
 
 /** The bucket's policy documents: its BucketPolicy resources and its inline policy. */
-function policiesOf(resources: readonly PolicyResource[], b: PolicyResource): { definite: unknown[]; possible: boolean } {
+function policiesOf(
+    resources: readonly PolicyResource[],
+    b: PolicyResource,
+): { definite: unknown[]; possible: boolean } {
     const a = attached(resources, b, [T.bucketPolicy]);
     const inline = (b.props as BucketProps).policy;
     return {
-        definite: [...a.definite.map((p) => propsOf<s3.BucketPolicyArgs>(p).policy), ...(inline !== undefined ? [inline] : [])],
+        definite: [
+            ...a.definite.map((p) => propsOf<s3.BucketPolicyArgs>(p).policy),
+            ...(inline !== undefined ? [inline] : []),
+        ],
         possible: a.possible.length > 0,
     };
 }
 
 function deniesInsecureTransport(s: Statement): boolean {
-    return s.effect === "Deny" && s.anyPrincipal && (coversAction(s, "s3:GetObject") && coversAction(s, "s3:PutObject")) &&
-        conditionValues(s, ["Bool", "BoolIfExists"], "aws:SecureTransport").some((v) => v === "false");
+    return (
+        s.effect === "Deny" &&
+        s.anyPrincipal &&
+        coversAction(s, "s3:GetObject") &&
+        coversAction(s, "s3:PutObject") &&
+        conditionValues(s, ["Bool", "BoolIfExists"], "aws:SecureTransport").some((v) => v === "false")
+    );
 }
 
 export const sslOnly = bucketRule({
@@ -90,13 +106,16 @@ export const sslOnly = bucketRule({
     description: "Every S3 bucket's policy denies requests not made over TLS (aws:SecureTransport false) [S3.5].",
     controls: ["S3.5"],
     severity: "medium",
-    remediation: 'Add to the bucket policy a Deny of "s3:*" to Principal "*" on the bucket and its objects with ' +
+    remediation:
+        'Add to the bucket policy a Deny of "s3:*" to Principal "*" on the bucket and its objects with ' +
         'Condition { Bool: { "aws:SecureTransport": "false" } } (SecureBucket\'s tlsOnlyStatements).',
     types: [T.bucketPolicy],
     judge(b, resources) {
         const { definite, possible } = policiesOf(resources, b);
         if (definite.length === 0) {
-            return possible ? undefined : `bucket ${b.name} has no bucket policy, so requests over plain HTTP are allowed`;
+            return possible
+                ? undefined
+                : `bucket ${b.name} has no bucket policy, so requests over plain HTTP are allowed`;
         }
         const docs = definite.map(statementsOf);
         if (docs.some((d) => d === undefined || d.some(deniesInsecureTransport))) return undefined;
@@ -119,7 +138,9 @@ function writers(statements: Statement[]): Statement[] {
  * bucket cannot be read yet (preview), so the exemptions below never fire a false violation.
  */
 function policyAdmits(
-    resources: readonly PolicyResource[], b: PolicyResource, who: (writers: Statement[]) => boolean,
+    resources: readonly PolicyResource[],
+    b: PolicyResource,
+    who: (writers: Statement[]) => boolean,
 ): "yes" | "maybe" | "no" {
     const { definite, possible } = policiesOf(resources, b);
     const docs = definite.map(statementsOf);
@@ -134,13 +155,25 @@ function policyAdmits(
  * 2022 the ALB writes as its Region's ELB account, granted PutObject on `<bucket>/.../AWSLogs/<account>/*`.
  */
 function sseS3OnlyWriter(w: Statement[]): boolean {
-    const elbAccount = (s: Statement) => s.awsPrincipals.length > 0 &&
+    const elbAccount = (s: Statement) =>
+        s.awsPrincipals.length > 0 &&
         s.awsPrincipals.every((p) => /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(p)) &&
         s.actions.every((a) => a === "s3:PutObject") &&
-        s.resources.length > 0 && s.resources.every((r) => /\/AWSLogs\/\d{12}\/\*$/.test(r));
-    return w.length > 0 && w.every((s) => !s.anyPrincipal && (elbAccount(s) || (s.awsPrincipals.length === 0 &&
-        s.services.length > 0 && s.services.every((svc) =>
-            isService(svc, "logdelivery.elasticloadbalancing") || isService(svc, "logging.s3")))));
+        s.resources.length > 0 &&
+        s.resources.every((r) => /\/AWSLogs\/\d{12}\/\*$/.test(r));
+    return (
+        w.length > 0 &&
+        w.every(
+            (s) =>
+                !s.anyPrincipal &&
+                (elbAccount(s) ||
+                    (s.awsPrincipals.length === 0 &&
+                        s.services.length > 0 &&
+                        s.services.every(
+                            (svc) => isService(svc, "logdelivery.elasticloadbalancing") || isService(svc, "logging.s3"),
+                        ))),
+        )
+    );
 }
 
 type EncryptionRule = { applyServerSideEncryptionByDefault?: { sseAlgorithm?: unknown } };
@@ -153,11 +186,13 @@ const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 export const kmsEncryption = bucketRule({
     name: "s3-kms-encryption",
-    description: "Every S3 bucket encrypts objects by default with SSE-KMS [S3.17]; the exceptions are buckets " +
+    description:
+        "Every S3 bucket encrypts objects by default with SSE-KMS [S3.17]; the exceptions are buckets " +
         "only ALB access logs or S3 server access logs may write to, which must use SSE-S3 (AES256).",
     controls: ["S3.17"],
     severity: "medium",
-    remediation: 'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms", the stack\'s ' +
+    remediation:
+        'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms", the stack\'s ' +
         "kmsMasterKeyId and bucketKeyEnabled (SecureBucket does; its elbLogs and accessLogs purposes are the documented exceptions).",
     types: [T.bucketEncryption, T.bucketEncryptionV2, T.bucketPolicy],
     judge(b, resources) {
@@ -169,7 +204,9 @@ export const kmsEncryption = bucketRule({
         }
         const algs = [
             ...algorithms(inlineRules),
-            ...configs.definite.flatMap((c) => algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[]))),
+            ...configs.definite.flatMap((c) =>
+                algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[])),
+            ),
         ];
         if (hasUnknown(algs) || algs.some((a) => typeof a === "string" && KMS_ALGORITHMS.includes(a))) return undefined;
         if (algs.includes("AES256") && policyAdmits(resources, b, sseS3OnlyWriter) !== "no") return undefined;
@@ -187,11 +224,14 @@ export const versioning = bucketRule({
     judge(b, resources) {
         const inline = (b.props as BucketProps).versioning;
         if (inline && !isUnknown(inline) && inline.enabled === true) return undefined;
-        return judgeAttached(attached(resources, b, [T.bucketVersioning, T.bucketVersioningV2]),
+        return judgeAttached(
+            attached(resources, b, [T.bucketVersioning, T.bucketVersioningV2]),
             `bucket ${b.name} has no versioning (no aws.s3.BucketVersioning names it)`,
-            (v) => fails(propsOf<s3.BucketVersioningArgs>(v).versioningConfiguration?.status, (s) => s === "Enabled")
-                ? `bucket ${b.name}'s versioning ${v.name} is ${propsOf<s3.BucketVersioningArgs>(v).versioningConfiguration?.status}`
-                : undefined);
+            (v) =>
+                fails(propsOf<s3.BucketVersioningArgs>(v).versioningConfiguration?.status, (s) => s === "Enabled")
+                    ? `bucket ${b.name}'s versioning ${v.name} is ${propsOf<s3.BucketVersioningArgs>(v).versioningConfiguration?.status}`
+                    : undefined,
+        );
     },
 });
 
@@ -203,8 +243,11 @@ export const versioning = bucketRule({
 function isAccessLogBucket(resources: readonly PolicyResource[], b: PolicyResource): boolean {
     // Through the index of attachments (one lookup per bucket), not a scan of every BucketLogging.
     const targeted = attachedTo(resources, b, [T.bucketLogging, T.bucketLoggingV2], "targetBucket").definite.length > 0;
-    return targeted || policyAdmits(resources, b,
-        (w) => w.some((s) => s.services.some((svc) => isService(svc, "logging.s3")))) !== "no";
+    return (
+        targeted ||
+        policyAdmits(resources, b, (w) => w.some((s) => s.services.some((svc) => isService(svc, "logging.s3")))) !==
+            "no"
+    );
 }
 
 export const accessLogging = bucketRule({
@@ -212,15 +255,18 @@ export const accessLogging = bucketRule({
     description: "Every S3 bucket records server access logs, except the access-log bucket itself [S3.9].",
     controls: ["S3.9"],
     severity: "medium",
-    remediation: "Add an aws.s3.BucketLogging for the bucket with targetBucket the stack's log bucket " +
+    remediation:
+        "Add an aws.s3.BucketLogging for the bucket with targetBucket the stack's log bucket " +
         "(SecureBucket's accessLogs argument).",
     types: [T.bucketLogging, T.bucketLoggingV2, T.bucketPolicy],
     judge(b, resources) {
         const inline = (b.props as BucketProps).logging;
         if (inline && (isUnknown(inline) || isSet(inline.targetBucket))) return undefined;
         if (isAccessLogBucket(resources, b)) return undefined;
-        return judgeAttached(attached(resources, b, [T.bucketLogging, T.bucketLoggingV2]),
-            `bucket ${b.name} records no server access logs (no aws.s3.BucketLogging names it)`);
+        return judgeAttached(
+            attached(resources, b, [T.bucketLogging, T.bucketLoggingV2]),
+            `bucket ${b.name} records no server access logs (no aws.s3.BucketLogging names it)`,
+        );
     },
 });
 
@@ -232,11 +278,13 @@ export const accessLogging = bucketRule({
  */
 export const accessLogTarget = bucketRule({
     name: "s3-access-log-target-sse-s3",
-    description: "A bucket that receives S3 server access logs encrypts with SSE-S3, the only encryption S3 " +
+    description:
+        "A bucket that receives S3 server access logs encrypts with SSE-S3, the only encryption S3 " +
         "delivers them to [S3.9: the logs must arrive].",
     controls: ["S3.9"],
     severity: "high",
-    remediation: "Send server access logs to a SecureBucket with purpose \"accessLogs\" (SSE-S3), not the SSE-KMS log bucket.",
+    remediation:
+        'Send server access logs to a SecureBucket with purpose "accessLogs" (SSE-S3), not the SSE-KMS log bucket.',
     types: [T.bucketLogging, T.bucketLoggingV2, T.bucketEncryption, T.bucketEncryptionV2],
     judge(b, resources) {
         const sources = attachedTo(resources, b, [T.bucketLogging, T.bucketLoggingV2], "targetBucket").definite;
@@ -245,13 +293,15 @@ export const accessLogTarget = bucketRule({
         const inlineRules = inline && !isUnknown(inline) ? [inline.rule as EncryptionRule] : [];
         const algs = [
             ...algorithms(inlineRules),
-            ...attached(resources, b, [T.bucketEncryption, T.bucketEncryptionV2]).definite
-                .flatMap((c) => algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[]))),
+            ...attached(resources, b, [T.bucketEncryption, T.bucketEncryptionV2]).definite.flatMap((c) =>
+                algorithms(list(propsOf<s3.BucketServerSideEncryptionConfigurationArgs>(c).rules as EncryptionRule[])),
+            ),
         ];
         const kms = algs.filter((a) => typeof a === "string" && KMS_ALGORITHMS.includes(a));
-        return kms.length === 0 ? undefined
+        return kms.length === 0
+            ? undefined
             : `bucket ${b.name} receives server access logs (${sources.map((l) => l.name).join(", ")}) but encrypts with ` +
-              `${kms.join(", ")}: S3 delivers them to SSE-S3 buckets only`;
+                  `${kms.join(", ")}: S3 delivers them to SSE-S3 buckets only`;
     },
 });
 
@@ -260,16 +310,23 @@ export const lifecycle = bucketRule({
     description: "Every S3 bucket has an enabled lifecycle rule [S3.13].",
     controls: ["S3.13"],
     severity: "low",
-    remediation: "Add an aws.s3.BucketLifecycleConfiguration with at least one rule of status \"Enabled\" " +
+    remediation:
+        'Add an aws.s3.BucketLifecycleConfiguration with at least one rule of status "Enabled" ' +
         "(expire old versions, abort incomplete uploads; SecureBucket does).",
     types: [T.bucketLifecycle, T.bucketLifecycleV2],
     judge(b, resources) {
         const inline = (b.props as BucketProps).lifecycleRules;
         if (hasUnknown(inline) || list(inline).some((r) => r.enabled === true)) return undefined;
-        return judgeAttached(attached(resources, b, [T.bucketLifecycle, T.bucketLifecycleV2]),
+        return judgeAttached(
+            attached(resources, b, [T.bucketLifecycle, T.bucketLifecycleV2]),
             `bucket ${b.name} has no lifecycle configuration`,
-            (l) => fails(propsOf<s3.BucketLifecycleConfigurationArgs>(l).rules, (rules) => list(rules).some((r) => r.status === "Enabled"))
-                ? `bucket ${b.name}'s lifecycle configuration ${l.name} has no enabled rule` : undefined);
+            (l) =>
+                fails(propsOf<s3.BucketLifecycleConfigurationArgs>(l).rules, (rules) =>
+                    list(rules).some((r) => r.status === "Enabled"),
+                )
+                    ? `bucket ${b.name}'s lifecycle configuration ${l.name} has no enabled rule`
+                    : undefined,
+        );
     },
 });
 
@@ -278,7 +335,8 @@ export const noAcls = bucketRule({
     description: "S3 buckets disable ACLs (object ownership BucketOwnerEnforced) and define none [S3.12].",
     controls: ["S3.12"],
     severity: "medium",
-    remediation: 'Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced", remove ' +
+    remediation:
+        'Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced", remove ' +
         "aws.s3.BucketAcl resources and the acl/grants arguments; grant access with the bucket policy.",
     types: [T.bucketOwnershipControls, T.bucketAcl, T.bucketAclV2],
     judge(b, resources) {
@@ -288,10 +346,17 @@ export const noAcls = bucketRule({
         }
         const acls = attached(resources, b, [T.bucketAcl, T.bucketAclV2]).definite;
         if (acls.length > 0) return `bucket ${b.name} has an ACL (${acls.map((a) => a.name).join(", ")})`;
-        return judgeAttached(attached(resources, b, [T.bucketOwnershipControls]),
+        return judgeAttached(
+            attached(resources, b, [T.bucketOwnershipControls]),
             `bucket ${b.name} leaves ACLs enabled (no aws.s3.BucketOwnershipControls with BucketOwnerEnforced)`,
-            (o) => fails(propsOf<s3.BucketOwnershipControlsArgs>(o).rule?.objectOwnership, (v) => v === "BucketOwnerEnforced")
-                ? `bucket ${b.name}'s ownership controls ${o.name} use ${propsOf<s3.BucketOwnershipControlsArgs>(o).rule?.objectOwnership}, ` +
-                    "not BucketOwnerEnforced" : undefined);
+            (o) =>
+                fails(
+                    propsOf<s3.BucketOwnershipControlsArgs>(o).rule?.objectOwnership,
+                    (v) => v === "BucketOwnerEnforced",
+                )
+                    ? `bucket ${b.name}'s ownership controls ${o.name} use ${propsOf<s3.BucketOwnershipControlsArgs>(o).rule?.objectOwnership}, ` +
+                      "not BucketOwnerEnforced"
+                    : undefined,
+        );
     },
 });
