@@ -13,6 +13,8 @@ import {
 } from "@citadel/shared";
 import {
     CAPACITY_TYPES,
+    CPU_ARCHITECTURES,
+    CpuArchitecture,
     CapacityType,
     EcsApp,
     EcsAppArgs,
@@ -49,6 +51,8 @@ export interface AppSettings {
     enabled: boolean;
     /** `app.capacity`: tasks run on Fargate or on EC2 instances of the app's own. */
     capacity: CapacityType;
+    /** `app.cpuArchitecture`: the images' CPU architecture, and so the EC2 capacity's and bastion's. */
+    cpuArchitecture: CpuArchitecture;
     /**
      * `app.ec2.*`: the EC2 capacity (with `capacity: ec2`): instance type and the Auto Scaling group's
      * bounds, in instances.
@@ -174,6 +178,7 @@ export function appArgs(s: AppSettings, refs: AppRefs): EcsAppArgs {
         kmsKeyArn: refs.kmsKeyArn,
         logBucket: refs.logBucket,
         capacity: s.capacity,
+        cpuArchitecture: s.cpuArchitecture,
         ec2: s.capacity === "ec2" ? s.ec2 : undefined,
         // The backend's path is the more specific one: its rule comes first.
         services: [
@@ -270,6 +275,7 @@ export function loadAppSettings(reader: ConfigReader): AppSettings {
     const s: AppSettings = {
         enabled: reader.boolean("app.enabled"),
         capacity: reader.oneOf<CapacityType>("app.capacity", CAPACITY_TYPES),
+        cpuArchitecture: reader.oneOf<CpuArchitecture>("app.cpuArchitecture", CPU_ARCHITECTURES),
         ec2: {
             instanceType: reader.string("app.ec2.instanceType"),
             minInstances: reader.integer("app.ec2.minInstances", 0, 100),

@@ -734,6 +734,36 @@ describe("fresh-user defects, by kind (stack config)", () => {
             { "citadel:orthanc.instanceType": "m7i.larg" },
             `citadel:orthanc.instanceType: "m7i.larg" has no size "larg" (did you mean m7i.large?)`,
         ],
+        // An instance type of the other CPU architecture than the AMI and images (issue 11 kind 8):
+        // the launch template takes any pair and the instance never boots. Graviton types carry a
+        // `g` after the generation, and a1 is Graviton too
+        // (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html).
+        [
+            "prod",
+            { "citadel:app.ec2.instanceType": "m7g.large" },
+            'citadel:app.ec2.instanceType: "m7g.large" is an arm64 type, but the AMI and images are x86_64 (citadel:app.cpuArchitecture)',
+        ],
+        [
+            "prod",
+            { "citadel:app.cpuArchitecture": "ARM64", "citadel:app.ec2.instanceType": "t3.small" },
+            'citadel:app.ec2.instanceType: "t3.small" is an x86_64 type, but the AMI and images are arm64',
+        ],
+        ["prod", { "citadel:app.cpuArchitecture": "arm64" }, 'citadel:app.cpuArchitecture: "arm64"'],
+        [
+            "prod",
+            { "citadel:app.ec2.instanceType": "a1.large" },
+            'citadel:app.ec2.instanceType: "a1.large" is an arm64 type',
+        ],
+        [
+            "prod",
+            { "citadel:app.ec2.instanceType": "c7gn.large" },
+            'citadel:app.ec2.instanceType: "c7gn.large" is an arm64 type',
+        ],
+        [
+            "dev",
+            { "citadel:orthanc.instanceType": "mac2.metal" },
+            'citadel:orthanc.instanceType: "mac2.metal" is a Mac instance type',
+        ],
         [
             "dev",
             { "citadel:orthanc.instanceType": "t3.medium " },
@@ -775,6 +805,7 @@ describe("fresh-user defects, by kind (stack config)", () => {
                 "citadel:cache.nodeType": "cache.r7g.large",
                 "citadel:search.instanceType": "or1.medium.search",
                 "citadel:app.ec2.instanceType": "c7g.metal",
+                "citadel:app.cpuArchitecture": "ARM64",
             },
             OK,
         ],

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerArgs } from "@citadel/ecs-app";
 import {
+    requireInstanceArchitecture,
     requireListenerRuleQuotas,
     AlarmsArgs,
     argKeys,
@@ -285,6 +286,12 @@ export function validateEc2AppArgs(
     }
     const instanceType = inst.instanceType ?? (architecture === "arm64" ? "t4g.small" : "t3.small");
     requireInstanceType(key("instances.instanceType"), instanceType, "t3.small, t4g.small");
+    requireInstanceArchitecture(
+        key("instances.instanceType"),
+        instanceType,
+        architecture,
+        key("instances.architecture"),
+    );
     const minSize = requireInteger(key("instances.minSize"), inst.minSize ?? 2, 1, 100);
     const maxSize = requireInteger(key("instances.maxSize"), inst.maxSize ?? Math.max(4, minSize), minSize, 100);
     const volumeSizeGiB = requireInteger(key("instances.volumeSizeGiB"), inst.volumeSizeGiB ?? 20, 8, 16384);

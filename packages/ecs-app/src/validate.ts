@@ -13,6 +13,7 @@ import {
     requireSafeText,
     requireThreshold,
     requireInstanceType,
+    requireInstanceArchitecture,
     refuseRenamed,
     checkedInput,
 } from "@citadel/shared";
@@ -770,6 +771,12 @@ function resolveEc2(
         r.instanceType ?? d.instanceType[arch],
         "t3.small, m6i.large",
     );
+    requireInstanceArchitecture(
+        keys.arg("ec2.instanceType"),
+        instanceType,
+        arch === "ARM64" ? "arm64" : "x86_64",
+        keys.arg("cpuArchitecture"),
+    );
     const minInstances = requireInteger(keys.arg("ec2.minInstances"), r.minInstances ?? d.minInstances, 0, 100);
     const maxInstances = requireInteger(
         keys.arg("ec2.maxInstances"),
@@ -937,10 +944,15 @@ export function resolveEcsAppArgs(args: EcsAppArgs, keys: EcsAppKeys): ResolvedE
             );
         }
         bastion = {
-            instanceType: requireInstanceType(
+            instanceType: requireInstanceArchitecture(
                 keys.arg("bastion.instanceType"),
-                args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture],
-                "t3.micro",
+                requireInstanceType(
+                    keys.arg("bastion.instanceType"),
+                    args.bastion.instanceType ?? ECS_APP_DEFAULTS.bastionInstanceType[cpuArchitecture],
+                    "t3.micro",
+                ),
+                cpuArchitecture === "ARM64" ? "arm64" : "x86_64",
+                keys.arg("cpuArchitecture"),
             ),
             databaseAccess: args.bastion.databaseAccess ?? true,
         };

@@ -25,6 +25,8 @@ import {
     TagsInput,
     refuseRenamed,
     checkedInput,
+    instanceArchitecture,
+    requireInstanceArchitecture,
 } from "@citadel/shared";
 
 /**
@@ -276,7 +278,6 @@ export const ORTHANC_HOST_DEFAULTS = {
 /** Most hosts a deployment may ask for: one per AZ, and regions have at most six usable AZs. */
 export const MAX_HOSTS = 6;
 
-const INSTANCE_TYPE = /^([a-z]+)(\d+)([a-z-]*)\.([a-z0-9]+)$/;
 const DNS_NAME = /^(?=.{1,64}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 // DICOM AE titles: up to 16 characters of the default repertoire, no backslash or control characters.
 // (leading and trailing spaces are not significant in DICOM, so a title with them is refused, not trimmed).
@@ -284,10 +285,12 @@ const AE_TITLE = /^(?! )[A-Za-z0-9 _.-]{1,16}(?<! )$/;
 const IMAGE_REF =
     /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[a-f0-9]{64})?$|^[a-z0-9][a-z0-9._/-]*@sha256:[a-f0-9]{64}$/;
 
-/** Graviton families carry a `g` after the generation number (t4g, m7gd, c6gn, im4gn). */
+/**
+ * The AMI architecture a host of this type needs (see `instanceArchitecture` in @citadel/shared:
+ * Graviton types and `a1` are arm64). Mac types are refused by `requireInstanceArchitecture` first.
+ */
 export function architectureOf(instanceType: string): "x86_64" | "arm64" {
-    const m = INSTANCE_TYPE.exec(instanceType);
-    return m && m[3].includes("g") ? "arm64" : "x86_64";
+    return instanceArchitecture(instanceType) ?? "x86_64";
 }
 
 function requireCidrList(key: string, value: unknown, what: string, floor: number): string[] {
@@ -373,6 +376,13 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         keyOf("instanceType"),
         args.instanceType ?? d.instanceType,
         "t3.medium, t4g.small, m7i.large",
+    );
+    // The AMI follows the type's architecture; a Mac type has no Amazon Linux AMI at all.
+    requireInstanceArchitecture(
+        keyOf("instanceType"),
+        instanceType,
+        architectureOf(instanceType),
+        keyOf("instanceType"),
     );
     const rootVolumeSizeGiB = requireInteger(
         keyOf("rootVolumeSizeGiB"),

@@ -205,3 +205,53 @@ export function requireSearchInstanceType(key: string, value: unknown): string {
         (type) => /^(or1|or2|om2|oi2)\.(medium|large|xlarge|[1-9]\d*xlarge)$/.test(type),
     );
 }
+
+/**
+ * The CPU architecture of an EC2 instance type, from AWS's naming convention
+ * (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html): Graviton
+ * (arm64) types carry a `g` among the attributes after the generation (`t4g`, `m7gd`, `c6gn`,
+ * `im4gn`, `is4gen`, `g5g`), and `a1` is the first Graviton family. Mac instances (`mac1`,
+ * `mac2`…) run macOS on dedicated hosts and have no Linux AMI here: `undefined`.
+ */
+export function instanceArchitecture(instanceType: string): "x86_64" | "arm64" | undefined {
+    const m = /^([a-z]+)(\d+)([a-z0-9-]*)\./.exec(instanceType);
+    if (!m) return "x86_64";
+    if (m[1] === "mac") return undefined;
+    return m[1] === "a" || m[3].includes("g") ? "arm64" : "x86_64";
+}
+
+/**
+ * Refuses an instance type whose CPU architecture is not the one the AMI (and images) are built
+ * for: an `m7g` type launched from an x86_64 AMI never boots, and the error would only come at
+ * deploy (the launch template takes any pair). `architectureKey` names the argument or config key
+ * that sets the architecture, so the message says which of the two to change.
+ *
+ * @throws ConfigError naming `key` when the type is a Mac type or of the other architecture.
+ */
+export function requireInstanceArchitecture(
+    key: string,
+    instanceType: string,
+    architecture: "x86_64" | "arm64",
+    architectureKey: string,
+): string {
+    const actual = instanceArchitecture(instanceType);
+    if (actual === undefined) {
+        throw new ConfigError(
+            key,
+            instanceType,
+            "is a Mac instance type (macOS on a dedicated host)",
+            "a Linux instance type",
+        );
+    }
+    if (actual !== architecture) {
+        throw new ConfigError(
+            key,
+            instanceType,
+            `is an ${actual} type, but the AMI and images are ${architecture} (${architectureKey})`,
+            architecture === "arm64"
+                ? `a Graviton type such as t4g.small or m7g.large, or ${architectureKey} set to match`
+                : `an x86_64 type such as t3.small or m7i.large, or ${architectureKey} set to match`,
+        );
+    }
+    return instanceType;
+}

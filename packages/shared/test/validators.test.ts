@@ -19,6 +19,8 @@ import {
     requireSchedule,
     requireSearchInstanceType,
     requireUnicastAddress,
+    instanceArchitecture,
+    requireInstanceArchitecture,
 } from "../src";
 
 function refused(fn: () => unknown, message: string): void {
@@ -137,5 +139,41 @@ describe("shared validators (pure)", () => {
         );
         // A cut never splits a character outside the Basic Multilingual Plane.
         assert.equal(formatValue("😀".repeat(200)), `"${"😀".repeat(79)}…(400 chars)`);
+    });
+
+    // The architecture an instance type needs, from AWS's naming convention
+    // (https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html).
+    it("reads each instance type's CPU architecture by AWS's naming convention", () => {
+        const cases: Array<[string, "x86_64" | "arm64" | undefined]> = [
+            ["t3.small", "x86_64"],
+            ["m7i.large", "x86_64"],
+            ["g4dn.xlarge", "x86_64"],
+            ["inf2.xlarge", "x86_64"],
+            ["gr6.4xlarge", "x86_64"],
+            ["t4g.small", "arm64"],
+            ["m7gd.large", "arm64"],
+            ["c6gn.large", "arm64"],
+            ["im4gn.large", "arm64"],
+            ["is4gen.large", "arm64"],
+            ["g5g.xlarge", "arm64"],
+            ["x2gd.large", "arm64"],
+            ["a1.large", "arm64"],
+            ["mac1.metal", undefined],
+            ["mac2-m2pro.metal", undefined],
+        ];
+        for (const [type, arch] of cases) assert.equal(instanceArchitecture(type), arch, type);
+    });
+
+    it("refuses an instance type of the other architecture or a Mac type, naming both keys", () => {
+        assert.equal(requireInstanceArchitecture("t", "t4g.small", "arm64", "a"), "t4g.small");
+        refused(
+            () => requireInstanceArchitecture("t", "m7g.large", "x86_64", "a"),
+            't: "m7g.large" is an arm64 type, but the AMI and images are x86_64 (a)',
+        );
+        refused(() => requireInstanceArchitecture("t", "m7i.large", "arm64", "a"), 't: "m7i.large" is an x86_64 type');
+        refused(
+            () => requireInstanceArchitecture("t", "mac1.metal", "x86_64", "a"),
+            't: "mac1.metal" is a Mac instance type',
+        );
     });
 });
