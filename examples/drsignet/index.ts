@@ -13,7 +13,8 @@ import {
     DocumentDatabase,
     DOCUMENTDB_PORT,
     KmsKey,
-    requireInteger,
+    configBoolean,
+    configInteger,
     requireOneOf,
     SecureBucket,
     refuseUndeclaredProjectKeys,
@@ -30,7 +31,7 @@ refuseUndeclaredProjectKeys(__dirname);
 const secrets = keepConfigSecrets();
 const config = new pulumi.Config();
 const key = (k: string) => `drsignet:${k}`;
-const protect = config.getBoolean("protect") ?? false;
+const protect = configBoolean(config, "protect", false);
 const stack = pulumi.getStack();
 // The instances install packages and the CodeDeploy agent at boot: their subnets need NAT egress.
 const natStrategy = requireOneOf(key("natStrategy"), config.get("natStrategy") ?? "single", [
@@ -38,8 +39,8 @@ const natStrategy = requireOneOf(key("natStrategy"), config.get("natStrategy") ?
     "perAz",
 ] as const);
 // Two or more: CodeDeploy's OneAtATime keeps the others serving while it updates one.
-const instanceCount = requireInteger(key("instanceCount"), config.getNumber("instanceCount") ?? 2, 2, 20);
-const databaseInstances = requireInteger(key("databaseInstances"), config.getNumber("databaseInstances") ?? 1, 1, 16);
+const instanceCount = configInteger(config, "instanceCount", 2, 20, 2);
+const databaseInstances = configInteger(config, "databaseInstances", 1, 16, 1);
 const settings = {
     alertEmail: config.require("alertEmail"),
     webHost: config.require("webHost"),

@@ -15,7 +15,14 @@
  *   the namespace as SecureStrings, written by the developers' group.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
+import {
+    KmsKey,
+    SecureBucket,
+    refuseUndeclaredProjectKeys,
+    stackRegion,
+    keepConfigSecrets,
+    configBoolean,
+} from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EdgeCdn, originProtection } from "@citadel/edge-cdn";
 import { EcsApp } from "@citadel/ecs-app";
@@ -31,7 +38,7 @@ refuseUndeclaredProjectKeys(__dirname);
 // Every resource input and output holding a secure: config value becomes a Pulumi secret.
 const secrets = keepConfigSecrets();
 const config = new pulumi.Config();
-const ha = config.getBoolean("highAvailability") ?? false;
+const ha = configBoolean(config, "highAvailability", false);
 const stack = pulumi.getStack();
 const namespace = `/ecoportal/${stack}`;
 const domainName = config.require("domainName");

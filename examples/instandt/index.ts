@@ -12,6 +12,8 @@ import {
     requireOneOf,
     SecureBucket,
     refuseUndeclaredProjectKeys,
+    configBoolean,
+    configInteger,
     stackRegion,
     keepConfigSecrets,
 } from "@citadel/shared";
@@ -40,7 +42,7 @@ export = async () => {
     const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
     const stack = pulumi.getStack();
-    const protect = config.requireBoolean("protect");
+    const protect = configBoolean(config, "protect");
 
     // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
     const alerts = new AlertTopic(
@@ -104,8 +106,8 @@ export = async () => {
         capacity: "ec2",
         ec2: {
             instanceType: config.require("instanceType"),
-            minInstances: config.requireNumber("minInstances"),
-            maxInstances: config.requireNumber("maxInstances"),
+            minInstances: configInteger(config, "minInstances", 0, 100),
+            maxInstances: configInteger(config, "maxInstances", 1, 100),
         },
         // The token secret is `{"username", "password"}`, in the tasks' region, read by the execution
         // role only (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/private-auth.html,

@@ -16,6 +16,7 @@ import {
     KmsKey,
     SecureBucket,
     refuseUndeclaredProjectKeys,
+    configBoolean,
     stackRegion,
     keepConfigSecrets,
 } from "@citadel/shared";
@@ -53,7 +54,7 @@ export = async () => {
     const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
     const key = (k: string) => `${config.name}:${k}`;
-    const protect = config.requireBoolean("protect");
+    const protect = configBoolean(config, "protect");
     const interfaceEndpoints = endpointChoice(
         key("interfaceEndpoints"),
         config.requireObject<string[]>("interfaceEndpoints"),

@@ -13,7 +13,15 @@
  * test/sg-design.test.ts checks every rule of the write-up against the plan, pairwise.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KmsKey, SecureBucket, refuseUndeclaredProjectKeys, stackRegion, keepConfigSecrets } from "@citadel/shared";
+import {
+    KmsKey,
+    SecureBucket,
+    refuseUndeclaredProjectKeys,
+    stackRegion,
+    keepConfigSecrets,
+    configBoolean,
+    configInteger,
+} from "@citadel/shared";
 import { SecureVpc } from "@citadel/secure-vpc";
 import { EcsApp } from "@citadel/ecs-app";
 import { AlertTopic, SubscriptionProtocol } from "@citadel/operations";
@@ -26,7 +34,10 @@ export = async () => {
     // Every resource input and output holding a secure: config value becomes a Pulumi secret.
     const secrets = keepConfigSecrets();
     const config = new pulumi.Config();
-    const protect = config.requireBoolean("protect");
+    const protect = configBoolean(config, "protect");
+    // Checked here, under their own keys, before EcsApp would report them as its own args.
+    const port = configInteger(config, "port", 1, 65535);
+    const taskCount = configInteger(config, "taskCount", 1, 100);
 
     // Alarms (hosts, database, load balancer, failed deployments) go to one topic people read.
     const alerts = new AlertTopic(
@@ -71,13 +82,13 @@ export = async () => {
             {
                 name: "app",
                 image: config.require("image"),
-                port: config.requireNumber("port"),
+                port,
                 // Not the image's user (root unless the image says otherwise): FSBP ECS.20
                 // (https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-20). A
                 // non-root user cannot bind ports below 1024, which EcsApp refuses with this user set.
                 user: "1000:1000",
                 routing: { paths: ["/*"] },
-                desiredCount: config.requireNumber("taskCount"),
+                desiredCount: taskCount,
                 useDatabase: true,
             },
         ],

@@ -133,8 +133,68 @@ export function isPlanStandIn(fullKey: string, value: string | undefined): boole
  * closest declared key. `pulumi.Config` would otherwise hand the program `undefined` for a
  * misspelled key and its default would apply silently.
  */
-export function refuseUndeclaredProjectKeys(projectDir: string): void {
-    refuseUndeclaredKeys(pulumi.getProject(), Object.keys(declaredConfig(path.join(projectDir, "Pulumi.yaml"))));
+export function refuseUndeclaredProjectKeys(
+    projectDir: string,
+    given: Record<string, string> = pulumi.runtime.allConfig(),
+    project: string = pulumi.getProject(),
+): void {
+    refuseUndeclaredKeys(project, Object.keys(declaredConfig(path.join(projectDir, "Pulumi.yaml"))), given);
+    // A key in any other namespace (`citadel:vpc.azCount` on an example) is read by nobody: the
+    // stack would deploy without it, so it is refused rather than ignored.
+    for (const full of Object.keys(given).sort()) {
+        const ns = full.slice(0, Math.max(0, full.indexOf(":")));
+        if (ns === project || ns === "aws") continue;
+        throw new ConfigError(
+            full,
+            isSecretConfig(full) ? HIDDEN : given[full],
+            `is in namespace ${ns || "(none)"}, which this program (${project}) does not read`,
+            `${project}: keys declared in Pulumi.yaml, or aws: provider settings`,
+        );
+    }
+}
+
+const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]*)$/;
+
+/**
+ * The integer config value `key` of `config` (a `pulumi.Config` of the project's namespace), read
+ * strictly: plain decimal digits only. `pulumi.Config.getNumber` parses like `parseFloat`, so
+ * `3abc` and `"3 4"` would read as 3, `1e1` as 10 and `0x14` as 0; these are refused here.
+ * Unset reads as `fallback` (the Pulumi.yaml default).
+ * @throws ConfigError naming `<project>:<key>`, the value and `min..max`, when the value is not a
+ *   whole decimal number, is unset without a fallback, or lies outside `min..max`.
+ */
+export function configInteger(config: pulumi.Config, key: string, min: number, max: number, fallback?: number): number {
+    const full = `${config.name}:${key}`;
+    const range = `an integer in ${min}..${max}`;
+    const v = config.get(key);
+    if (v === undefined) {
+        if (fallback === undefined) throw new ConfigError(full, undefined, "is not set", range);
+        return fallback;
+    }
+    if (!DECIMAL_INTEGER.test(v) || !Number.isSafeInteger(Number(v))) {
+        throw new ConfigError(full, v, "is not a whole number", range);
+    }
+    const n = Number(v);
+    if (n < min || n > max) throw new ConfigError(full, n, "is out of range", `${min}..${max}`);
+    return n;
+}
+
+/**
+ * The boolean config value `key` of `config`, read strictly: exactly `true` or `false` (not `TRUE`,
+ * `yes`, `1`). `pulumi.Config.getBoolean` throws a stack trace on anything else. Unset reads as
+ * `fallback` (the Pulumi.yaml default).
+ * @throws ConfigError naming `<project>:<key>` and the value, when it is neither, or is unset
+ *   without a fallback.
+ */
+export function configBoolean(config: pulumi.Config, key: string, fallback?: boolean): boolean {
+    const full = `${config.name}:${key}`;
+    const v = config.get(key);
+    if (v === undefined) {
+        if (fallback === undefined) throw new ConfigError(full, undefined, "is not set", "true | false");
+        return fallback;
+    }
+    if (v !== "true" && v !== "false") throw new ConfigError(full, v, "is not a boolean", "true | false");
+    return v === "true";
 }
 
 /**

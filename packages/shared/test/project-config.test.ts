@@ -1,0 +1,97 @@
+/**
+ * Strict config reading for programs outside stacks/ (the examples): what is accepted, with the
+ * value it reads as, and what is refused, with the exact message.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { configBoolean, configInteger, refuseUndeclaredProjectKeys } from "../src";
+
+function config(values: Record<string, string>): pulumi.Config {
+    pulumi.runtime.setAllConfig(values, []);
+    return new pulumi.Config("demo");
+}
+
+describe("configInteger (demo:n in 1..100, default 2)", () => {
+    const rows: Array<[raw: string | undefined, outcome: number | string]> = [
+        [undefined, 2],
+        ["1", 1],
+        ["100", 100],
+        ["42", 42],
+        ["0", "demo:n: 0 is out of range, allowed 1..100"],
+        ["101", "demo:n: 101 is out of range, allowed 1..100"],
+        ["-3", "demo:n: -3 is out of range, allowed 1..100"],
+        ["3abc", 'demo:n: "3abc" is not a whole number, allowed an integer in 1..100'],
+        ["3 4", 'demo:n: "3 4" is not a whole number, allowed an integer in 1..100'],
+        ["1e1", 'demo:n: "1e1" is not a whole number, allowed an integer in 1..100'],
+        ["0x14", 'demo:n: "0x14" is not a whole number, allowed an integer in 1..100'],
+        ["07", 'demo:n: "07" is not a whole number, allowed an integer in 1..100'],
+        ["", 'demo:n: "" is not a whole number, allowed an integer in 1..100'],
+        [" 5", 'demo:n: " 5" is not a whole number, allowed an integer in 1..100'],
+        ["99999999999999999999", 'demo:n: "99999999999999999999" is not a whole number, allowed an integer in 1..100'],
+    ];
+    for (const [raw, outcome] of rows) {
+        it(`${JSON.stringify(raw)} → ${outcome}`, () => {
+            const c = config(raw === undefined ? {} : { "demo:n": raw });
+            if (typeof outcome === "number") assert.equal(configInteger(c, "n", 1, 100, 2), outcome);
+            else assert.throws(() => configInteger(c, "n", 1, 100, 2), { name: "ConfigError", message: outcome });
+        });
+    }
+    it("unset without a default is refused", () => {
+        assert.throws(() => configInteger(config({}), "n", 1, 100), {
+            name: "ConfigError",
+            message: "demo:n: (unset) is not set, allowed an integer in 1..100",
+        });
+    });
+});
+
+describe("configBoolean (demo:b, default false)", () => {
+    const rows: Array<[raw: string | undefined, outcome: boolean | string]> = [
+        [undefined, false],
+        ["true", true],
+        ["false", false],
+        ["TRUE", 'demo:b: "TRUE" is not a boolean, allowed true | false'],
+        ["yes", 'demo:b: "yes" is not a boolean, allowed true | false'],
+        ["1", 'demo:b: "1" is not a boolean, allowed true | false'],
+        ["", 'demo:b: "" is not a boolean, allowed true | false'],
+    ];
+    for (const [raw, outcome] of rows) {
+        it(`${JSON.stringify(raw)} → ${outcome}`, () => {
+            const c = config(raw === undefined ? {} : { "demo:b": raw });
+            if (typeof outcome === "boolean") assert.equal(configBoolean(c, "b", false), outcome);
+            else assert.throws(() => configBoolean(c, "b", false), { name: "ConfigError", message: outcome });
+        });
+    }
+});
+
+describe("refuseUndeclaredProjectKeys: only the project's namespace and aws:", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "project-config-"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: demo\nconfig:\n  n:\n    type: integer\n");
+    const rows: Array<[given: Record<string, string>, outcome: string]> = [
+        [{ "demo:n": "3", "aws:region": "eu-west-1" }, "ok"],
+        [
+            { "citadel:vpc.azCount": "3" },
+            'citadel:vpc.azCount: "3" is in namespace citadel, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings',
+        ],
+        [
+            { "other:x": "1" },
+            'other:x: "1" is in namespace other, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings',
+        ],
+        [
+            { "demo:m": "1" },
+            'demo:m: "1" is not a key Pulumi.yaml declares (did you mean demo:n?), allowed one of the 1 keys declared in Pulumi.yaml',
+        ],
+    ];
+    for (const [given, outcome] of rows) {
+        it(`${JSON.stringify(given)} → ${outcome}`, () => {
+            if (outcome === "ok") refuseUndeclaredProjectKeys(dir, given, "demo");
+            else
+                assert.throws(() => refuseUndeclaredProjectKeys(dir, given, "demo"), {
+                    name: "ConfigError",
+                    message: outcome,
+                });
+        });
+    }
+});
