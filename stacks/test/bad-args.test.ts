@@ -14,8 +14,9 @@ import {
     SecureBucket,
 } from "@citadel/shared";
 import { componentKeys, EcsAppArgs, requireImageTagResolved, resolveEcsAppArgs, ServiceArgs } from "@citadel/ecs-app";
-import { EdgeCdn, EdgeCdnArgs } from "@citadel/edge-cdn";
-import { AccountBaseline, BackupPlan } from "@citadel/operations";
+import { EdgeCdn, EdgeCdnArgs, OriginSecret } from "@citadel/edge-cdn";
+import { AccountBaseline, AlertTopic, BackupPlan } from "@citadel/operations";
+import { SecureVpc } from "@citadel/secure-vpc";
 import {
     OrthancHost,
     OrthancHostArgs,
@@ -441,5 +442,47 @@ describe("every component called with undefined or null args: a named error, not
             'OrthancHost "pacs": orthancName: "PACS\u2028x" contains a control character or line separator (U+2028 at 4)',
         );
         assert.doesNotThrow(() => new KmsKey("k", { description: "Citadel dev: data at rest — logs, ✓" }));
+    });
+});
+
+describe("a component argument it does not have: refused by name, not ignored (fresh-user trial)", () => {
+    // TypeScript catches these at compile time; JavaScript, Python or Go callers (through the Pulumi
+    // package) do not, and `emails` for `subscribers` created a topic with nobody subscribed. The
+    // check runs after the component's own validation (a renamed argument gets its own message), still
+    // before anything is registered.
+    const cases: Array<[string, () => unknown, string]> = [
+        [
+            "SecureVpc azcount",
+            () =>
+                new SecureVpc("n", {
+                    kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+                    flowLogs: { destination: "s3", bucketArn: "arn:aws:s3:::logs" },
+                    azcount: 3,
+                } as never),
+            'SecureVpc "n": azcount: 3 is not an argument of SecureVpc (did you mean azCount?)',
+        ],
+        [
+            "KmsKey enableKeyRotation",
+            () => new KmsKey("k", { description: "app data", enableKeyRotation: false } as never),
+            'KmsKey "k": enableKeyRotation: false is not an argument of KmsKey',
+        ],
+        [
+            "AlertTopic emails",
+            () => new AlertTopic("a", { emails: ["ops@example.com"] } as never),
+            'AlertTopic "a": emails: ["ops@example.com"] is not an argument of AlertTopic',
+        ],
+        [
+            "OriginSecret lenght",
+            () => new OriginSecret("o", { lenght: 64 } as never),
+            'OriginSecret "o": lenght: 64 is not an argument of OriginSecret (did you mean length?)',
+        ],
+    ];
+    for (const [what, build, message] of cases) it(what, () => refusedWith(build, message));
+
+    it("names every argument the component has in what is allowed", () => {
+        refusedWith(
+            () => new OriginSecret("o", { size: 64 } as never),
+            'OriginSecret "o": size: 64 is not an argument of OriginSecret, allowed the arguments of OriginSecretArgs: headerName, length, rotation, tags',
+        );
     });
 });

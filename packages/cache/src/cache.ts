@@ -24,6 +24,8 @@ import {
     withTags,
     TagsInput,
     refuseRenamed,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 
 /** The cache engine: Valkey (the open-source successor of Redis OSS) or Redis OSS. */
@@ -380,6 +382,23 @@ export function connectStatements(replicationGroupArn: string, userArn: string):
     ];
 }
 
+/** Every argument of CacheArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const CACHE_ARG_NAMES: ArgNames<CacheArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    clients: true,
+    engine: true,
+    engineVersion: true,
+    nodeType: true,
+    highAvailability: true,
+    nodeCount: true,
+    backupRetentionInDays: true,
+    logRetentionInDays: true,
+    parameterNamespace: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * An ElastiCache (Valkey or Redis OSS) replication group in the private subnets: encrypted at rest
  * with the key and in transit (TLS required), IAM authentication for one user bound to the app's
@@ -405,6 +424,7 @@ export class Cache extends pulumi.ComponentResource {
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("Cache", name, args);
         const a = validateCacheArgs(name, args);
+        refuseUnknownArgs("Cache", name, args, CACHE_ARG_NAMES);
         super("citadel:cache:Cache", name, {}, withTags(argKeys("Cache", name)("tags"), args.tags, opts));
         const parent = { parent: this };
 

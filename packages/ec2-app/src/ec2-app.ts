@@ -25,6 +25,8 @@ import {
     requireArgs,
     withTags,
     argKeys,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { Ec2AppArgs, ResolvedApp, ResolvedEc2AppArgs, validateEc2AppArgs } from "./args";
 import { ciRoleStatements, instanceRoleStatements, serviceRoleStatements } from "./policies";
@@ -65,6 +67,23 @@ export interface Ec2AppDeployment {
     /** Where CI uploads this app's revisions: `s3://<revisionsBucket>/<app>/`. */
     revisionPrefix: string;
 }
+
+/** Every argument of Ec2AppArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const EC2_APP_ARG_NAMES: ArgNames<Ec2AppArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    apps: true,
+    instances: true,
+    loadBalancer: true,
+    logBucket: true,
+    parameterNamespace: true,
+    ciPrincipalArns: true,
+    alarms: true,
+    patchGroup: true,
+    logRetentionInDays: true,
+    protect: true,
+    tags: true,
+};
 
 /**
  * DrSignet's tier, made safe: an Auto Scaling group of private Amazon Linux 2023 instances (IMDSv2,
@@ -107,6 +126,7 @@ export class Ec2App extends pulumi.ComponentResource {
             pulumi.getProject(),
             pulumi.getStack(),
         );
+        refuseUnknownArgs("Ec2App", name, args, EC2_APP_ARG_NAMES);
         super("citadel:ec2app:Ec2App", name, {}, withTags(argKeys("Ec2App", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);

@@ -21,6 +21,8 @@ import {
     validatePostgresDatabaseArgs,
     requireArgs,
     withTags,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import {
     APP_VERSION_ENV,
@@ -207,6 +209,31 @@ const internals = new WeakMap<
     { a: ResolvedEcsAppArgs; args: EcsAppArgs; ctx: AwsContext; database?: PostgresDatabase }
 >();
 
+/** Every argument of EcsAppArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const ECS_APP_ARG_NAMES: ArgNames<EcsAppArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    capacity: true,
+    ec2: true,
+    cpuArchitecture: true,
+    services: true,
+    workers: true,
+    migration: true,
+    images: true,
+    loadBalancer: true,
+    logBucket: true,
+    originProtection: true,
+    parameterNamespace: true,
+    imageTag: true,
+    database: true,
+    bastion: true,
+    alarms: true,
+    access: true,
+    logRetentionInDays: true,
+    protect: true,
+    tags: true,
+};
+
 /**
  * An application on ECS behind a shared, internet-facing ALB: services with path/host routing,
  * queue workers, a run-once migration task, ECR repositories, an optional PostgreSQL database and
@@ -310,6 +337,7 @@ export class EcsApp extends pulumi.ComponentResource {
     constructor(name: string, args: EcsAppArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EcsApp", name, args);
         const a = validateEcsAppArgs(name, args);
+        refuseUnknownArgs("EcsApp", name, args, ECS_APP_ARG_NAMES);
         super("citadel:ecs:EcsApp", name, {}, withTags(argKeys("EcsApp", name)("tags"), args.tags, opts));
         internals.set(this, { a, args, ctx: awsContext(this) });
         this.taskRoleArns = {};

@@ -14,6 +14,8 @@ import {
     requireArgs,
     withTags,
     argKeys,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { EdgeCdnArgs, ResolvedEdgeCdnArgs, validateEdgeCdnArgs } from "./args";
 import {
@@ -32,6 +34,25 @@ export const CLOUDFRONT_REGION = "us-east-1";
 
 const LOAD_BALANCER_ORIGIN = "load-balancer";
 const ASSETS_ORIGIN = "assets";
+
+/** Every argument of EdgeCdnArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const EDGE_CDN_ARG_NAMES: ArgNames<EdgeCdnArgs> = {
+    origin: true,
+    assets: true,
+    aliases: true,
+    certificateArn: true,
+    logBucket: true,
+    accessLogsBucketName: true,
+    accessLogPrefix: true,
+    waf: true,
+    logRetentionInDays: true,
+    usEast1KmsKeyArn: true,
+    priceClass: true,
+    frameOptions: true,
+    contentSecurityPolicy: true,
+    protect: true,
+    tags: true,
+};
 
 /**
  * A CloudFront distribution in front of a load balancer and/or an assets bucket, locked down:
@@ -64,6 +85,7 @@ export class EdgeCdn extends pulumi.ComponentResource {
     constructor(name: string, args: EdgeCdnArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("EdgeCdn", name, args);
         const a = validateEdgeCdnArgs(name, args);
+        refuseUnknownArgs("EdgeCdn", name, args, EDGE_CDN_ARG_NAMES);
         super("citadel:edge:EdgeCdn", name, {}, withTags(argKeys("EdgeCdn", name)("tags"), args.tags, opts));
         const ctx = awsContext(this);
 

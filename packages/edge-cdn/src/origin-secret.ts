@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getManagedPrefixListOutput } from "@pulumi/aws/ec2/getManagedPrefixList";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { argKeys, requireArgs, requireInteger, withTags, TagsInput } from "@citadel/shared";
+import { argKeys, requireArgs, requireInteger, withTags, TagsInput, ArgNames, refuseUnknownArgs } from "@citadel/shared";
 import { DEFAULT_ORIGIN_HEADER_NAME, requireOriginHeaderName } from "./args";
 
 export interface OriginSecretArgs {
@@ -28,6 +28,14 @@ export interface OriginSecretArgs {
     tags?: TagsInput;
 }
 
+/** Every argument of OriginSecretArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const ORIGIN_SECRET_ARG_NAMES: ArgNames<OriginSecretArgs> = {
+    headerName: true,
+    length: true,
+    rotation: true,
+    tags: true,
+};
+
 /**
  * The shared secret that proves a request came through CloudFront: CloudFront adds it as an origin
  * custom header, the load balancer forwards only requests that carry it. Created before both, so
@@ -43,6 +51,7 @@ export class OriginSecret extends pulumi.ComponentResource {
     constructor(name: string, args: OriginSecretArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("OriginSecret", name, args);
         const a = validateOriginSecretArgs(name, args);
+        refuseUnknownArgs("OriginSecret", name, args, ORIGIN_SECRET_ARG_NAMES);
         super("citadel:edge:OriginSecret", name, {}, withTags(argKeys("OriginSecret", name)("tags"), args.tags, opts));
 
         const value = new RandomPassword(

@@ -20,6 +20,8 @@ import {
     withTags,
     TagsInput,
     refuseRenamed,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import {
     AccountScope,
@@ -139,6 +141,16 @@ export function validateAccountBaselineArgs(args: AccountBaselineArgs, key: KeyO
     }
 }
 
+/** Every argument of AccountBaselineArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const ACCOUNT_BASELINE_ARG_NAMES: ArgNames<AccountBaselineArgs> = {
+    accessLogsBucketName: true,
+    logRetentionInDays: true,
+    recordGlobalResources: true,
+    minimumPasswordLength: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * What exists once per account (password policy) or once per account and region (the trail, the
  * Config recorder and delivery channel, AWS Backup's service opt-in): create it in exactly one
@@ -165,6 +177,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
     constructor(name: string, args: AccountBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AccountBaseline", name, args);
         validateAccountBaselineArgs(args, argKeys("AccountBaseline", name), name);
+        refuseUnknownArgs("AccountBaseline", name, args, ACCOUNT_BASELINE_ARG_NAMES);
         super(
             "citadel:operations:AccountBaseline",
             name,

@@ -12,6 +12,8 @@ import {
     requireArgs,
     withTags,
     TagsInput,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { alertKeyStatements, alertTopicStatements } from "./policies";
 
@@ -112,6 +114,14 @@ export function validateAlertTopicArgs(args: AlertTopicArgs, key: KeyOf, protect
     return subscribers;
 }
 
+/** Every argument of AlertTopicArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const ALERT_TOPIC_ARG_NAMES: ArgNames<AlertTopicArgs> = {
+    subscribers: true,
+    previous: true,
+    keyDeletionWindowInDays: true,
+    tags: true,
+};
+
 /**
  * The stack's alert topic: SNS encrypted with its own customer-managed key, whose key and topic
  * policies let CloudWatch alarms and EventBridge rules of this account publish, with email and
@@ -126,6 +136,7 @@ export class AlertTopic extends pulumi.ComponentResource {
     constructor(name: string, args: AlertTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("AlertTopic", name, args);
         const subscribers = validateAlertTopicArgs(args, argKeys("AlertTopic", name), opts?.protect === true);
+        refuseUnknownArgs("AlertTopic", name, args, ALERT_TOPIC_ARG_NAMES);
         super(
             "citadel:operations:AlertTopic",
             name,

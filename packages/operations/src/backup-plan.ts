@@ -19,6 +19,8 @@ import {
     withTags,
     TagsInput,
     refuseRenamed,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { accountAdministersKey, backupRoleManagedPolicies, backupVaultStatements } from "./policies";
 
@@ -172,6 +174,21 @@ export function failedJobPattern(accountId: string): string {
     });
 }
 
+/** Every argument of BackupPlanArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const BACKUP_PLAN_ARG_NAMES: ArgNames<BackupPlanArgs> = {
+    kmsKeyArn: true,
+    scheduleHourUtc: true,
+    backupRetentionInDays: true,
+    continuousBackup: true,
+    vaultLock: true,
+    vaultLockChangeableForDays: true,
+    copyRegion: true,
+    startWindowMinutes: true,
+    completionWindowMinutes: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * The stack's nightly backups: a vault encrypted with the key whose policy denies deleting recovery
  * points (and an optional vault lock), a plan with one nightly rule, and a selection of every
@@ -199,6 +216,7 @@ export class BackupPlan extends pulumi.ComponentResource {
             "the ARN of the customer-managed KMS key for the vault",
         );
         const a = resolveBackupPlanArgs(args, argKeys("BackupPlan", name));
+        refuseUnknownArgs("BackupPlan", name, args, BACKUP_PLAN_ARG_NAMES);
         super(
             "citadel:operations:BackupPlan",
             name,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
-import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs, withTags, TagsInput } from "@citadel/shared";
+import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs, withTags, TagsInput, ArgNames, refuseUnknownArgs } from "@citadel/shared";
 
 /** Hours each maintenance window stays open (the last hour takes no new task: `cutoff: 1`). */
 const WINDOW_HOURS = 3;
@@ -78,6 +78,15 @@ export function resolvePatchManagementArgs(args: PatchManagementArgs, key: KeyOf
     return { patchGroup: args.patchGroup, approveAfterDays, scanSchedule, installSchedule };
 }
 
+/** Every argument of PatchManagementArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const PATCH_MANAGEMENT_ARG_NAMES: ArgNames<PatchManagementArgs> = {
+    patchGroup: true,
+    approveAfterDays: true,
+    scanSchedule: true,
+    installSchedule: true,
+    tags: true,
+};
+
 /**
  * SSM Patch Manager for the Amazon Linux 2023 hosts of one patch group: a baseline approving
  * security and bug-fix updates after N days, a daily scan and a scheduled install, one host at a
@@ -99,6 +108,7 @@ export class PatchManagement extends pulumi.ComponentResource {
     constructor(name: string, args: PatchManagementArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PatchManagement", name, args);
         const a = resolvePatchManagementArgs(args, argKeys("PatchManagement", name));
+        refuseUnknownArgs("PatchManagement", name, args, PATCH_MANAGEMENT_ARG_NAMES);
         super(
             "citadel:operations:PatchManagement",
             name,

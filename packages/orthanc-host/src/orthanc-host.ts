@@ -24,6 +24,8 @@ import {
     ARN_RULES,
     checkedInput,
     requireArn,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { OrthancHostAlarmsArgs, OrthancHostArgs, ResolvedOrthancHostArgs, validateOrthancHostArgs } from "./args";
 import { ADMIN_PENDING_TAG, HostPolicyContext, hostPolicyStatements } from "./iam";
@@ -290,6 +292,35 @@ interface Port {
     description: string;
 }
 
+/** Every argument of OrthancHostArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const ORTHANC_HOST_ARG_NAMES: ArgNames<OrthancHostArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    accessLogsBucketName: true,
+    webCidrs: true,
+    dicomCidrs: true,
+    dicomPeers: true,
+    hostCount: true,
+    instanceType: true,
+    amiId: true,
+    amiRelease: true,
+    rootVolumeSizeGiB: true,
+    siteName: true,
+    certificateSecretArn: true,
+    dicomAet: true,
+    orthancName: true,
+    images: true,
+    database: true,
+    loadBalancer: true,
+    cidrPrefixFloor: true,
+    logRetentionInDays: true,
+    keyName: true,
+    protect: true,
+    alarms: true,
+    patchGroup: true,
+    tags: true,
+};
+
 /**
  * Orthanc on EC2, Orthweb's reference architecture made safe: one host per AZ (active-active, each
  * with its own public address), Docker Compose running Orthanc behind nginx with TLS on 443 and
@@ -326,6 +357,7 @@ export class OrthancHost extends pulumi.ComponentResource {
     constructor(name: string, args: OrthancHostArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("OrthancHost", name, args);
         const a = validateOrthancHostArgs(name, args);
+        refuseUnknownArgs("OrthancHost", name, args, ORTHANC_HOST_ARG_NAMES);
         super("citadel:orthanc:OrthancHost", name, {}, withTags(argKeys("OrthancHost", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);

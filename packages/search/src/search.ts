@@ -25,6 +25,8 @@ import {
     withTags,
     TagsInput,
     refuseRenamed,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 
 /** TLS 1.2 minimum with forward-secret ciphers (FSBP Opensearch.8). */
@@ -587,6 +589,25 @@ export function clientRoleRequests(
     ].join("\n");
 }
 
+/** Every argument of SearchArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const SEARCH_ARG_NAMES: ArgNames<SearchArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    clients: true,
+    engineVersion: true,
+    instanceType: true,
+    highAvailability: true,
+    availabilityZoneCount: true,
+    instanceCount: true,
+    dedicatedMasterType: true,
+    volumeSizeGiB: true,
+    logRetentionInDays: true,
+    adminPrincipalArns: true,
+    parameterNamespace: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * An OpenSearch Service domain inside the VPC: KMS at rest, node-to-node encryption, HTTPS only with
  * TLS 1.2+, fine-grained access control with an IAM master role, an access policy admitting only
@@ -618,6 +639,7 @@ export class Search extends pulumi.ComponentResource {
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("Search", name, args);
         const a = validateSearchArgs(name, args);
+        refuseUnknownArgs("Search", name, args, SEARCH_ARG_NAMES);
         super("citadel:search:Search", name, {}, withTags(argKeys("Search", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);

@@ -18,6 +18,8 @@ import {
     AlarmsArgs,
     refuseRenamed,
     requireInput,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { GrantAccess, GrantArgs } from "@citadel/ecs-app";
 import {
@@ -198,6 +200,22 @@ export function validateSecureUploadsArgs(name: string, args: SecureUploadsArgs)
     };
 }
 
+/** Every argument of SecureUploadsArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const SECURE_UPLOADS_ARG_NAMES: ArgNames<SecureUploadsArgs> = {
+    kmsKeyArn: true,
+    accessLogsBucketName: true,
+    allowedOrigins: true,
+    maxUploadBytes: true,
+    incomingExpirationDays: true,
+    uploadUrlExpirySeconds: true,
+    downloadUrlExpirySeconds: true,
+    quarantineRoleArns: true,
+    alarms: true,
+    cdnDistributionArns: true,
+    signedUrls: true,
+    tags: true,
+};
+
 /**
  * A bucket for user files, scanned for malware by GuardDuty Malware Protection for S3 (AWS keeps the
  * engine and signatures current), where nothing is downloadable until its scan says
@@ -239,6 +257,7 @@ export class SecureUploads extends pulumi.ComponentResource {
     constructor(name: string, args: SecureUploadsArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureUploads", name, args);
         const a = validateSecureUploadsArgs(name, args);
+        refuseUnknownArgs("SecureUploads", name, args, SECURE_UPLOADS_ARG_NAMES);
         super(
             "citadel:uploads:SecureUploads",
             name,

@@ -12,8 +12,23 @@ import {
     requireArgs,
     withTags,
     argKeys,
+    ArgNames,
+    refuseUnknownArgs,
 } from "@citadel/shared";
 import { SecureVpcArgs, validateSecureVpcArgs } from "./args";
+
+/** Every argument of SecureVpcArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const SECURE_VPC_ARG_NAMES: ArgNames<SecureVpcArgs> = {
+    cidrBlock: true,
+    azCount: true,
+    publicSubnetPrefixLength: true,
+    privateSubnetPrefixLength: true,
+    natStrategy: true,
+    interfaceEndpoints: true,
+    flowLogs: true,
+    kmsKeyArn: true,
+    tags: true,
+};
 
 /**
  * A VPC over 2 or 3 AZs with a public and a private subnet in each, locked down by default:
@@ -48,6 +63,7 @@ export class SecureVpc extends pulumi.ComponentResource {
     constructor(name: string, args: SecureVpcArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("SecureVpc", name, args);
         const a = validateSecureVpcArgs(name, args);
+        refuseUnknownArgs("SecureVpc", name, args, SECURE_VPC_ARG_NAMES);
         super("citadel:network:SecureVpc", name, {}, withTags(argKeys("SecureVpc", name)("tags"), args.tags, opts));
         const parent = { parent: this };
         const ctx = awsContext(this);

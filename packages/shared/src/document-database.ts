@@ -1,3 +1,4 @@
+import { ArgNames, refuseUnknownArgs } from "./known-args";
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
@@ -99,6 +100,22 @@ export interface DocumentDatabaseArgs {
     tags?: TagsInput;
 }
 
+/** Every argument of DocumentDatabaseArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const DOCUMENT_DATABASE_ARG_NAMES: ArgNames<DocumentDatabaseArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    allowedSecurityGroupIds: true,
+    masterUsername: true,
+    instanceClass: true,
+    instanceCount: true,
+    engineVersion: true,
+    backupRetentionInDays: true,
+    deletionProtection: true,
+    logRetentionInDays: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * Amazon DocumentDB (MongoDB-compatible) in private subnets: encrypted with the key, TLS required by
  * the cluster parameter group, reachable on 27017 only from the given security groups, the master
@@ -125,6 +142,7 @@ export class DocumentDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: DocumentDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("DocumentDatabase", name, args);
         validateDocumentDatabaseArgs(name, args);
+        refuseUnknownArgs("DocumentDatabase", name, args, DOCUMENT_DATABASE_ARG_NAMES);
         super(
             "citadel:shared:DocumentDatabase",
             name,

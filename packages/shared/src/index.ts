@@ -23,3 +23,4 @@ export * from "./document-database";
 export * from "./log-delivery";
 export * from "./listener-rule";
 export * from "./tags";
+export * from "./known-args";

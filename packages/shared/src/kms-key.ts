@@ -1,3 +1,4 @@
+import { ArgNames, refuseUnknownArgs } from "./known-args";
 import * as pulumi from "@pulumi/pulumi";
 import * as kms from "@pulumi/aws/kms";
 import { awsContext } from "./aws-context";
@@ -77,6 +78,15 @@ export interface KmsKeyArgs {
     tags?: TagsInput;
 }
 
+/** Every argument of KmsKeyArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const KMS_KEY_ARG_NAMES: ArgNames<KmsKeyArgs> = {
+    description: true,
+    services: true,
+    deletionWindowInDays: true,
+    region: true,
+    tags: true,
+};
+
 /**
  * A customer-managed symmetric KMS key with yearly rotation and a key policy that admits only this
  * account's IAM principals and the named AWS services of this account and region.
@@ -151,6 +161,7 @@ export class KmsKey extends pulumi.ComponentResource {
 
 export function validateKmsKeyArgs(name: string, args: KmsKeyArgs): KeyService[] {
     requireArgs("KmsKey", name, args);
+    refuseUnknownArgs("KmsKey", name, args, KMS_KEY_ARG_NAMES);
     const key = argKeys("KmsKey", name);
     // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html (Description: 0..8192 characters);
     // a line break or other control character would garble every console, log and audit line that shows it.

@@ -1,3 +1,4 @@
+import { ArgNames, refuseUnknownArgs } from "./known-args";
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as vpc from "@pulumi/aws/vpc";
@@ -110,6 +111,26 @@ export const POSTGRES_PARAMETERS: ReadonlyArray<{ name: string; value: string; a
 /** Log types RDS exports to CloudWatch Logs (RDS.9). */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 
+/** Every argument of PostgresDatabaseArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const POSTGRES_DATABASE_ARG_NAMES: ArgNames<PostgresDatabaseArgs> = {
+    network: true,
+    kmsKeyArn: true,
+    allowedSecurityGroupIds: true,
+    databaseName: true,
+    masterUsername: true,
+    instanceClass: true,
+    allocatedStorage: true,
+    engineVersion: true,
+    multiAz: true,
+    deletionProtection: true,
+    backupRetentionInDays: true,
+    performanceInsights: true,
+    logRetentionInDays: true,
+    monitoringInterval: true,
+    alarms: true,
+    tags: true,
+};
+
 /**
  * RDS PostgreSQL in private subnets: encrypted with the key, TLS forced, reachable on 5432 only
  * from the given security groups, IAM authentication on, the master password generated and kept
@@ -141,6 +162,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: PostgresDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         requireArgs("PostgresDatabase", name, args);
         validatePostgresDatabaseArgs(name, args);
+        refuseUnknownArgs("PostgresDatabase", name, args, POSTGRES_DATABASE_ARG_NAMES);
         super(
             "citadel:shared:PostgresDatabase",
             name,

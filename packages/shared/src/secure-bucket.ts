@@ -1,3 +1,4 @@
+import { ArgNames, refuseUnknownArgs } from "./known-args";
 import * as pulumi from "@pulumi/pulumi";
 import * as s3 from "@pulumi/aws/s3";
 import { awsContext } from "./aws-context";
@@ -121,6 +122,20 @@ export interface SecureBucketArgs {
     tags?: TagsInput;
 }
 
+/** Every argument of SecureBucketArgs, for refusing unknown ones (the compiler keeps this list exact). */
+const SECURE_BUCKET_ARG_NAMES: ArgNames<SecureBucketArgs> = {
+    purpose: true,
+    kmsKeyArn: true,
+    accessLogs: true,
+    noncurrentVersionRetentionDays: true,
+    deliveryPrefix: true,
+    trailArn: true,
+    logRetentionInDays: true,
+    lifecycleRules: true,
+    forceDestroy: true,
+    tags: true,
+};
+
 /**
  * An S3 bucket with every guard on: SSE-KMS with a bucket key, versioning, all public access
  * blocked, ACLs disabled (`BucketOwnerEnforced`), a policy that denies requests without TLS 1.2+,
@@ -144,6 +159,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     ) {
         requireArgs("SecureBucket", name, args);
         const purpose = validateSecureBucketArgs(name, args);
+        refuseUnknownArgs("SecureBucket", name, args, SECURE_BUCKET_ARG_NAMES);
         super(
             "citadel:shared:SecureBucket",
             name,
