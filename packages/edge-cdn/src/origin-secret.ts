@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getManagedPrefixListOutput } from "@pulumi/aws/ec2/getManagedPrefixList";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { argKeys, requireArgs, requireInteger, withTags, TagsInput, ArgNames, refuseUnknownArgs } from "@citadel/shared";
+import {
+    argKeys,
+    requireArgs,
+    requireInteger,
+    withTags,
+    TagsInput,
+    ArgNames,
+    refuseUnknownArgs,
+} from "@citadel/shared";
 import { DEFAULT_ORIGIN_HEADER_NAME, requireOriginHeaderName } from "./args";
 
 export interface OriginSecretArgs {

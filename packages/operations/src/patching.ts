@@ -1,6 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ssm from "@pulumi/aws/ssm";
-import { argKeys, ConfigError, KeyOf, requireSchedule, requireArgs, withTags, TagsInput, ArgNames, refuseUnknownArgs } from "@citadel/shared";
+import {
+    argKeys,
+    ConfigError,
+    KeyOf,
+    requireSchedule,
+    requireArgs,
+    withTags,
+    TagsInput,
+    ArgNames,
+    refuseUnknownArgs,
+} from "@citadel/shared";
 
 /** Hours each maintenance window stays open (the last hour takes no new task: `cutoff: 1`). */
 const WINDOW_HOURS = 3;

@@ -16,7 +16,12 @@ export type ArgNames<T> = { readonly [K in keyof Required<T>]: true };
  *
  * @throws ConfigError naming `<Component> "<name>": <argument>`, with the closest argument name.
  */
-export function refuseUnknownArgs<T extends object>(component: string, name: string, args: T, names: ArgNames<T>): void {
+export function refuseUnknownArgs<T extends object>(
+    component: string,
+    name: string,
+    args: T,
+    names: ArgNames<T>,
+): void {
     const known = Object.keys(names);
     for (const arg of Object.keys(args)) {
         if (known.includes(arg)) continue;
