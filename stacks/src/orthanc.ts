@@ -1,4 +1,10 @@
-import { ARN_RULES, ConfigError, RDS_MAX_ALLOCATED_STORAGE_GIB, requireArn } from "@citadel/shared";
+import {
+    ARN_RULES,
+    ConfigError,
+    DEFAULT_INGRESS_PREFIX_FLOOR,
+    RDS_MAX_ALLOCATED_STORAGE_GIB,
+    requireArn,
+} from "@citadel/shared";
 import { DicomPeer, MAX_HOSTS, OrthancHost, OrthancHostArgs, resolveOrthancHostArgs } from "@citadel/orthanc-host";
 import { ConfigReader, stackRegion } from "./config";
 import type { Platform } from "./program";
@@ -54,7 +60,9 @@ export function loadOrthancSettings(reader: ConfigReader, azCount: number): Orth
         dicomAet: reader.string("orthanc.dicomAet"),
         images: { orthanc: orthancImage, nginx: nginxImage },
         loadBalancer: reader.boolean("orthanc.loadBalancer"),
-        cidrPrefixFloor: reader.integer("orthanc.cidrPrefixFloor", 8, 32),
+        // Not below the mandatory policy's own floor (ec2-no-world-ingress, /16 by default): a config it
+        // accepts must not fail the plan.
+        cidrPrefixFloor: reader.integer("orthanc.cidrPrefixFloor", DEFAULT_INGRESS_PREFIX_FLOOR, 32),
         database: {
             instanceClass: reader.string("orthanc.db.instanceClass"),
             allocatedStorage: reader.integer("orthanc.db.allocatedStorage", 20, RDS_MAX_ALLOCATED_STORAGE_GIB),

@@ -10,6 +10,8 @@ import { currentRecording, runStack, stackConfig } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { closestKey, ConfigReader, declaredKeys } from "../src/config";
 import { loadSettings, Settings } from "../src/settings";
+import { PolicyResource, ruleNamed, T } from "@citadel/policy";
+import { DEFAULT_INGRESS_PREFIX_FLOOR } from "@citadel/shared";
 
 type Case = [stack: string, overrides: Record<string, unknown>, outcome: string];
 const OK = "ok";
@@ -251,15 +253,34 @@ describe("bad input, by kind (stack config)", () => {
         [
             "dev",
             { "citadel:orthanc.cidrPrefixFloor": 4 },
-            "citadel:orthanc.cidrPrefixFloor: 4 is out of range, allowed 8..32",
+            "citadel:orthanc.cidrPrefixFloor: 4 is out of range, allowed 16..32",
         ],
+        // The mandatory policy judges the hosts' one group at /16: a wider floor would pass config and fail the plan.
+        [
+            "dev",
+            { "citadel:orthanc.cidrPrefixFloor": 8, "citadel:orthanc.webCidrs": ["1.0.0.0/8"] },
+            "citadel:orthanc.cidrPrefixFloor: 8 is out of range, allowed 16..32",
+        ],
+        // Web and DICOM ranges share the hosts' security group: their union is what opens it.
+        [
+            "dev",
+            { "citadel:orthanc.webCidrs": ["203.0.0.0/16"] },
+            'citadel:orthanc.webCidrs + citadel:orthanc.dicomCidrs: ["203.0.0.0/16","198.51.100.0/24"] together open 65792 addresses on the hosts\' one security group, allowed at most 65536 addresses (one /16) across both lists',
+        ],
+        ["dev", { "citadel:orthanc.webCidrs": ["203.0.0.0/17"], "citadel:orthanc.dicomCidrs": ["198.51.0.0/17"] }, OK],
+        ["dev", { "citadel:orthanc.webCidrs": ["203.0.0.0/16"], "citadel:orthanc.dicomCidrs": ["203.0.113.0/24"] }, OK],
         [
             "dev",
             { "citadel:orthanc.cidrPrefixFloor": 24, "citadel:orthanc.webCidrs": ["203.0.112.0/23"] },
             'citadel:orthanc.webCidrs: "203.0.112.0/23" is wider than /24',
         ],
         ["dev", { "citadel:orthanc.webCidrs": ["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24"] }, OK],
-        ["dev", { "citadel:orthanc.webCidrs": ["100.64.0.0/16"] }, OK],
+        [
+            "dev",
+            { "citadel:orthanc.webCidrs": ["100.64.0.0/16"] },
+            'citadel:orthanc.webCidrs + citadel:orthanc.dicomCidrs: ["100.64.0.0/16","198.51.100.0/24"] together open 65792 addresses',
+        ],
+        ["dev", { "citadel:orthanc.webCidrs": ["100.64.0.0/16"], "citadel:orthanc.dicomCidrs": ["100.64.7.0/24"] }, OK],
     ]);
 
     const ROOT = "runs as root";
@@ -759,4 +780,53 @@ describe("Pulumi.yaml states what the program checks", () => {
         assert.equal(closestKey("orthanc.db.deletionprotection", names), "orthanc.db.deletionProtection");
         assert.equal(closestKey("colour", names), undefined);
     });
+});
+
+describe("orthanc source ranges: the config check and the mandatory policy agree", () => {
+    // Each pair is (webCidrs, dicomCidrs); whatever the config accepts must pass ec2-no-world-ingress at its default.
+    const inputs: Array<[string[], string[], number?]> = [
+        [["203.0.0.0/16"], ["198.51.100.0/24"]],
+        [["203.0.0.0/16"], ["203.0.113.0/24"]],
+        [["203.0.0.0/17"], ["198.51.0.0/17"]],
+        [["203.0.0.0/17"], ["198.51.0.0/16"]],
+        [["1.0.0.0/8"], ["198.51.100.0/24"], 8],
+        [Array.from({ length: 20 }, (_, i) => `100.64.${i}.0/24`), ["100.64.0.0/16"]],
+        [Array.from({ length: 20 }, (_, i) => `100.64.${i}.0/24`), ["100.65.0.0/16"]],
+    ];
+    for (const [web, dicom, floor] of inputs) {
+        it(`${web.length > 2 ? `${web.length} blocks` : web.join(" + ")} with ${dicom.join(" + ")}${floor ? ` at /${floor}` : ""}`, () => {
+            let accepted = true;
+            try {
+                load("dev", {
+                    "citadel:orthanc.webCidrs": web,
+                    "citadel:orthanc.dicomCidrs": dicom,
+                    ...(floor ? { "citadel:orthanc.cidrPrefixFloor": floor } : {}),
+                });
+            } catch (e) {
+                assert.ok(e instanceof ConfigError, String(e));
+                accepted = false;
+            }
+            const group = "hosts-sg";
+            const rules = [...web.map((c) => [c, 443] as const), ...dicom.map((c) => [c, 11112] as const)].map(
+                ([cidrIpv4, port], i): PolicyResource => ({
+                    type: T.securityGroupIngressRule,
+                    name: `in${i}`,
+                    id: `in${i}`,
+                    urn: `urn:in${i}`,
+                    props: { securityGroupId: group, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4 },
+                }),
+            );
+            const rule = ruleNamed("ec2-no-world-ingress");
+            assert.ok(rule?.kind === "stack");
+            const findings = rule.check(rules, {
+                allowedPorts: [80, 443],
+                minPrefixLength: DEFAULT_INGRESS_PREFIX_FLOOR,
+            });
+            assert.equal(
+                accepted,
+                findings.length === 0,
+                findings.map((f) => f.message).join("\n") || "(policy passes)",
+            );
+        });
+    }
 });

@@ -11,6 +11,9 @@ import {
     NetworkRef,
     requireArn,
     requireIngressCidrs,
+    cidrSize,
+    cidrUnionSize,
+    parseCidr,
     RDS_MAX_ALLOCATED_STORAGE_GIB,
     requireInteger,
     requireLogRetention,
@@ -340,6 +343,16 @@ export function resolveOrthancHostArgs(args: Partial<OrthancHostArgs>, keyOf: Ke
         "the DICOM modalities and peers",
         cidrPrefixFloor,
     );
+    // Both lists reach the hosts' one security group: the policy (ec2-no-world-ingress) judges their union.
+    const union = cidrUnionSize([...webCidrs, ...dicomCidrs].map((c) => parseCidr(c)!));
+    if (union > cidrSize(cidrPrefixFloor)) {
+        throw new ConfigError(
+            `${keyOf("webCidrs")} + ${keyOf("dicomCidrs")}`,
+            [...webCidrs, ...dicomCidrs],
+            `together open ${union} addresses on the hosts' one security group`,
+            `at most ${cidrSize(cidrPrefixFloor)} addresses (one /${cidrPrefixFloor}) across both lists`,
+        );
+    }
     // One inbound rule per block and port on the hosts' group, plus two from the load balancer.
     if (webCidrs.length + dicomCidrs.length > SECURITY_GROUP_INBOUND_RULES - OWN_INBOUND_RULES) {
         throw new ConfigError(
