@@ -499,6 +499,38 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ],
         [
             "dev",
+            { [HOOKS]: ["https:hooks.example.com"] },
+            `${HOOKS}: "https:hooks.example.com" does not start with "https://" exactly (lower case, two slashes)`,
+        ],
+        [
+            "dev",
+            { [HOOKS]: ["HTTPS://hooks.example.com/x"] },
+            `${HOOKS}: "HTTPS://hooks.example.com/x" does not start with "https://" exactly`,
+        ],
+        ["dev", { [HOOKS]: ["https://hooks.example.com:0/"] }, `${HOOKS}: "https://hooks.example.com:0/" has port 0`],
+        [
+            "dev",
+            { [HOOKS]: ["https://hooks..example.com/"] },
+            `${HOOKS}: "https://hooks..example.com/" has a host that is not a DNS name (label "")`,
+        ],
+        [
+            "dev",
+            { [HOOKS]: ["https://-hooks.example.com/"] },
+            `${HOOKS}: "https://-hooks.example.com/" has a host that is not a DNS name (label "-hooks")`,
+        ],
+        [
+            "dev",
+            { [HOOKS]: ["https://hooks-.example.com/"] },
+            `${HOOKS}: "https://hooks-.example.com/" has a host that is not a DNS name (label "hooks-")`,
+        ],
+        [
+            "dev",
+            { [HOOKS]: ["https://hooks.example.com:70000/"] },
+            `${HOOKS}: "https://hooks.example.com:70000/" is not an https:// URL`,
+        ],
+        ["dev", { [HOOKS]: ["https://hooks.example.com:65535/a", "https://h-1.Example.com:1/b"] }, OK],
+        [
+            "dev",
             { [HOOKS]: ["ftp://hooks.example.com/alerts"] },
             `${HOOKS}: "ftp://hooks.example.com/alerts" is not an https:// URL`,
         ],

@@ -31,6 +31,8 @@ export function requireEmailAddress(key: string, value: unknown): string {
     return value;
 }
 
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** Ranges no public webhook lives in: private (RFC 1918), shared (CGNAT), benchmarking, documentation. */
 const NOT_PUBLIC: ReadonlyArray<[string, string]> = [
     ["10.0.0.0/8", "private"],
@@ -77,6 +79,9 @@ export function requirePublicHttpsUrl(key: string, value: unknown): string {
     const allowed = "a public HTTPS URL without credentials, e.g. https://hooks.example.com/alerts";
     if (typeof value !== "string" || value === "") throw new ConfigError(key, value, "is not an https:// URL", allowed);
     if (/\s/.test(value)) throw new ConfigError(key, value, "contains white space", allowed);
+    // WHATWG URL parsing forgives `https:host` and `HTTPS://`; SNS takes the endpoint as written.
+    if (!value.startsWith("https://") && /^https:/i.test(value))
+        throw new ConfigError(key, value, 'does not start with "https://" exactly (lower case, two slashes)', allowed);
     let url: URL;
     try {
         url = new URL(value);
@@ -98,8 +103,21 @@ export function requirePublicHttpsUrl(key: string, value: unknown): string {
             allowed,
         );
     }
+    // The URL parser keeps port 0, which no server listens on.
+    if (url.port === "0") throw new ConfigError(key, value, "has port 0", `${allowed} (port 1..65535)`);
     // A trailing dot names the same host (`localhost.`).
     const host = url.hostname.toLowerCase().replace(/\.$/, "");
+    // DNS names are letters, digits and hyphens per label, no label empty or hyphen-edged (RFC 1123 2.1).
+    if (!host.startsWith("[") && !/^[\d.]+$/.test(host)) {
+        const bad = host.length > 253 ? host : host.split(".").find((l) => !DNS_LABEL.test(l));
+        if (bad !== undefined)
+            throw new ConfigError(
+                key,
+                value,
+                `has a host that is not a DNS name (label ${JSON.stringify(bad)})`,
+                `${allowed} (labels of letters, digits and inner hyphens, 1..63 characters)`,
+            );
+    }
     const v6 = /^\[(.*)\]$/.exec(host)?.[1];
     const why =
         v6 !== undefined
