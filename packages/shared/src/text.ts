@@ -11,14 +11,16 @@ import { ConfigError } from "./errors";
 
 /**
  * C0 controls (tab and newline included: no single-line value needs them), DEL, C1 controls (U+0085
- * among them), the Unicode line and paragraph separators, and the byte-order mark.
+ * among them), the Unicode line and paragraph separators, and every format character (category Cf:
+ * the byte-order mark, bidirectional overrides and isolates U+202A..U+202E and U+2066..U+2069 that
+ * make a value read differently from what runs, zero-width characters U+200B..U+200F, the soft hyphen).
  */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/u;
+export const UNSAFE_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
 
 /** Same set, except tab and newline: text that may span lines in a file (a script, a PEM chain). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const UNSAFE_IN_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/u;
+export const UNSAFE_IN_MULTILINE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]/u;
 
 /** `U+000D at 4`, for messages: the character itself would be invisible or break the line. */
 export function describeUnsafe(value: string, re: RegExp = UNSAFE_CHARACTER): string | undefined {
