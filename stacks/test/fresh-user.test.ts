@@ -443,7 +443,27 @@ describe("fresh-user defects, by kind (stack config)", () => {
         ],
         ["dev", { [UP]: Array.from({ length: 11 }, (_, i) => `/u${i}/`) }, `${UP}: ["/u0/","/u1/"`],
         ["dev", { "citadel:edge.enabled": false, [UP]: ["/"] }, `${UP}: "/" matches every path`],
-        ["dev", { [UP]: ["/api/uploads/", "/media/%C3%A9/"] }, OK],
+        [
+            "dev",
+            { [UP]: ["/api/uploads/%2e%2e/"] },
+            `${UP}: "/api/uploads/%2e%2e/" encodes a "." or ".." segment (%2E)`,
+        ],
+        ["dev", { [UP]: ["/api/%2E/"] }, `${UP}: "/api/%2E/" encodes a "." or ".." segment (%2E)`],
+        ["dev", { [UP]: ["/%2F"] }, `${UP}: "/%2F" encodes a path separator ("/" or "\\" as %2F or %5C)`],
+        ["dev", { [UP]: ["/api/%2fuploads/"] }, `${UP}: "/api/%2fuploads/" encodes a path separator`],
+        ["dev", { [UP]: ["/api/%5Cuploads/"] }, `${UP}: "/api/%5Cuploads/" encodes a path separator`],
+        [
+            "dev",
+            { [UP]: ["/api/%00"] },
+            `${UP}: "/api/%00" encodes a control or format character (U+0000 at 5 once decoded)`,
+        ],
+        [
+            "dev",
+            { [UP]: ["/api/%E2%80%AE/"] },
+            `${UP}: "/api/%E2%80%AE/" encodes a control or format character (U+202E at 5 once decoded)`,
+        ],
+        ["dev", { [UP]: ["/api/%C3/"] }, `${UP}: "/api/%C3/" has percent-encoded bytes that are not UTF-8`],
+        ["dev", { [UP]: ["/api/uploads/", "/media/%C3%A9/", "/a/%2e%2e%2e/", "/v%2E1/"] }, OK],
     ]);
 
     const EMAILS = "citadel:operations.alerts.emails";

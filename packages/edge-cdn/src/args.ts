@@ -5,6 +5,7 @@ import {
     ARN_RULES,
     checkedInput,
     ConfigError,
+    describeUnsafe,
     requireArn,
     KeyOf,
     LogBucketRef,
@@ -103,7 +104,8 @@ export interface EdgeWafArgs {
      * rule set's SizeRestrictions_BODY blocks every body over 8 KB; with upload paths it blocks them
      * everywhere else only (counted in the group, then a label-matching rule). Each is a literal
      * prefix (the WAF's STARTS_WITH): it starts with `/`, is not `/` or `/*` (the whole site), has no
-     * wildcard, query, fragment, empty, `.` or `..` segment, only RFC 3986 path characters, at most
+     * wildcard, query, fragment, empty, `.` or `..` segment (nor one percent-encoded, nor an encoded `/`,
+     * `\\` or control character), only RFC 3986 path characters, at most
      * 200 characters, and lies inside no other; at most 10. @default [] (large bodies blocked everywhere)
      * @throws ConfigError naming `waf.uploadPaths` otherwise.
      */
@@ -468,6 +470,19 @@ export function resolveEdgeCdnArgs(args: EdgeCdnArgs, keyOf: KeyOf): ResolvedEdg
         if (!/^[A-Za-z0-9\-._~!$&'()+,;=:@%/]+$/.test(p))
             throw bad("has characters a URI path does not (space, quotes, <, >, non-ASCII, ...)");
         if (p.length > 200) throw bad(`is ${p.length} characters long`);
+        // The origin decodes once: "/api/uploads/%2e%2e/" is "/api/uploads/../" to it, so the
+        // decoded path passes the same checks (separators, dot segments, invisible characters).
+        if (/%(2f|5c)/i.test(p)) throw bad('encodes a path separator ("/" or "\\" as %2F or %5C)');
+        let decoded: string;
+        try {
+            decoded = decodeURIComponent(p);
+        } catch {
+            throw bad("has percent-encoded bytes that are not UTF-8");
+        }
+        if (decoded.split("/").some((seg) => seg === "." || seg === ".."))
+            throw bad('encodes a "." or ".." segment (%2E)');
+        const unsafe = describeUnsafe(decoded);
+        if (unsafe) throw bad(`encodes a control or format character (${unsafe} once decoded)`);
     }
     for (const p of uploadPaths) {
         const wider = uploadPaths.find((q) => q !== p && p.startsWith(q));
