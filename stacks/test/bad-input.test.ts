@@ -5,8 +5,11 @@
  * cases below also go through the whole program to prove that). Cases marked `ok` are accepted.
  */
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { currentRecording, runStack, stackConfig } from "@citadel/testing";
+import { currentRecording, parsePlanArgs, REPO_ROOT, runStack, stackConfig } from "@citadel/testing";
 import { ConfigError } from "@citadel/shared";
 import { closestKey, ConfigReader, declaredKeys } from "../src/config";
 import { loadSettings, Settings } from "../src/settings";
@@ -866,4 +869,60 @@ describe("orthanc source ranges: the config check and the mandatory policy agree
             );
         });
     }
+});
+
+describe("integer keys written as YAML floats in a stack file are refused as written", () => {
+    // Each row: the line replacing the dev stack's own, and the exact message.
+    const rows: Array<[string, string]> = [
+        ["citadel:vpc.azCount: 3.0", 'citadel:vpc.azCount: "3.0" is not a whole number, allowed an integer in 2..3'],
+        ["citadel:vpc.azCount: 2.0000000000000001", 'citadel:vpc.azCount: "2.0000000000000001" is not a whole number'],
+        ["citadel:orthanc.hostCount: 2.0", 'citadel:orthanc.hostCount: "2.0" is not a whole number'],
+        ["citadel:orthanc.hostCount: .inf", 'citadel:orthanc.hostCount: ".inf" is not a whole number'],
+        ["citadel:vpc.azCount: 0x2", 'citadel:vpc.azCount: "0x2" is not a whole number'],
+        ["citadel:vpc.azCount: 3", OK],
+    ];
+    for (const [line, outcome] of rows) {
+        it(`${line} → ${outcome === OK ? "accepted" : "refused"}`, () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "citadel-float-"));
+            try {
+                fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+                const key = line.split(":").slice(0, 2).join(":");
+                const text = fs
+                    .readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")
+                    .split("\n")
+                    .map((l) => (l.trimStart().startsWith(`${key}:`) ? `  ${line}` : l))
+                    .join("\n");
+                assert.ok(text.includes(`  ${line}\n`), `the dev stack sets ${key}`);
+                fs.writeFileSync(path.join(dir, "Pulumi.x.yaml"), text);
+                pulumi.runtime.setAllConfig(stackConfig("x", {}, dir));
+                const read = () => loadSettings(new ConfigReader("citadel"));
+                if (outcome === OK) {
+                    read();
+                    return;
+                }
+                assert.throws(read, (e: Error) => {
+                    assert.ok(e instanceof ConfigError, String(e));
+                    assert.ok(e.message.startsWith(outcome), `\n got: ${e.message}\nwant: ${outcome}`);
+                    return true;
+                });
+            } finally {
+                fs.rmSync(dir, { recursive: true });
+            }
+        });
+    }
+
+    it("pnpm plan refuses a -c key given twice, as a stack file refuses a repeated key", () => {
+        assert.throws(
+            () => parsePlanArgs(["dev", "-c", "vpc.azCount=2", "-c", "vpc.azCount=3"]),
+            (e: Error) => e.name === "UsageError" && e.message === "-c vpc.azCount: the key is given twice; keep one",
+        );
+        assert.throws(
+            () => parsePlanArgs(["dev", "--config=vpc.azCount=2", "-c", "vpc.azCount=2"]),
+            /vpc\.azCount: the key is given twice/,
+        );
+        assert.deepEqual(parsePlanArgs(["dev", "-c", "vpc.azCount=2", "-c", "orthanc.hostCount=1"]).config, {
+            "vpc.azCount": "2",
+            "orthanc.hostCount": "1",
+        });
+    });
 });

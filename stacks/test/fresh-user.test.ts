@@ -1066,7 +1066,7 @@ describe("a stack file with a key given twice names the file, the line and the k
     for (const [text, message] of cases) {
         it(JSON.stringify(text.slice(8, 60)), () => {
             assert.throws(
-                () => parseYamlFile(path.join(process.cwd(), "Pulumi.x.yaml"), text),
+                () => parseYamlFile(path.join(process.cwd(), "Pulumi.x.yaml"), text, true),
                 (e: Error) => {
                     assert.equal(e.name, "ProjectError");
                     assert.ok(e.message.startsWith(message), e.message);

@@ -55,7 +55,12 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
             const kv = take();
             const at = kv.indexOf("=");
             if (at <= 0) throw new UsageError(`${flag} ${kv}: expected <key>=<value>, e.g. -c vpc.azCount=3`);
-            out.config[kv.slice(0, at)] = kv.slice(at + 1);
+            const key = kv.slice(0, at);
+            // Like a key given twice in a stack file: which one wins would be a guess.
+            if (Object.prototype.hasOwnProperty.call(out.config, key)) {
+                throw new UsageError(`${flag} ${key}: the key is given twice; keep one`);
+            }
+            out.config[key] = kv.slice(at + 1);
         } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
         else positional.push(a);
     }

@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse, YAMLParseError } from "yaml";
+import { parse, parseDocument, visit, YAMLParseError } from "yaml";
 
 /** The repository root: where the root Pulumi.yaml is. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -42,12 +42,17 @@ export function listStacks(root = REPO_ROOT): string[] {
  * of that work. Each caller gets its own copy, so nobody can edit the cached one.
  */
 const yamlCache = new Map<string, { size: number; mtimeMs: number; value: unknown }>();
-function readYaml(file: string): unknown {
+function readYaml(file: string, numbersAsWritten = false): unknown {
     const st = fs.statSync(file);
-    let hit = yamlCache.get(file);
+    const cacheKey = `${numbersAsWritten ? "as-written:" : ""}${file}`;
+    let hit = yamlCache.get(cacheKey);
     if (!hit || hit.size !== st.size || hit.mtimeMs !== st.mtimeMs) {
-        hit = { size: st.size, mtimeMs: st.mtimeMs, value: parseYamlFile(file, fs.readFileSync(file, "utf8")) };
-        yamlCache.set(file, hit);
+        hit = {
+            size: st.size,
+            mtimeMs: st.mtimeMs,
+            value: parseYamlFile(file, fs.readFileSync(file, "utf8"), numbersAsWritten),
+        };
+        yamlCache.set(cacheKey, hit);
     }
     return structuredClone(hit.value);
 }
@@ -57,9 +62,24 @@ function readYaml(file: string): unknown {
  * line and, for a key given twice (which the Pulumi CLI refuses too), the key: `Pulumi.dev.yaml:4:
  * the key citadel:vpc.azCount appears twice ...`.
  */
-export function parseYamlFile(file: string, text: string): unknown {
+export function parseYamlFile(file: string, text: string, numbersAsWritten = false): unknown {
     try {
-        return parse(text);
+        if (!numbersAsWritten) return parse(text);
+        const doc = parseDocument(text, { uniqueKeys: true });
+        if (doc.errors.length > 0) throw doc.errors[0];
+        // A stack file's `3.0`, `2.0000000000000001`, `0x10` or `.inf` would reach the program as
+        // "3", "2", "16" or "null": keep the text as written, so an integer key refuses it by name.
+        visit(doc, {
+            Scalar(_key, node) {
+                if (
+                    typeof node.value === "number" &&
+                    node.source !== undefined &&
+                    !/^-?(0|[1-9][0-9]*)$/.test(node.source)
+                )
+                    node.value = node.source;
+            },
+        });
+        return doc.toJS();
     } catch (e) {
         if (!(e instanceof YAMLParseError)) throw e;
         const line = e.linePos?.[0]?.line;
@@ -161,7 +181,7 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
             set(full(key), decl);
         }
     }
-    const stackFile = (readYaml(path.join(root, `Pulumi.${stack}.yaml`)) ?? {}) as { config?: unknown };
+    const stackFile = (readYaml(path.join(root, `Pulumi.${stack}.yaml`), true) ?? {}) as { config?: unknown };
     for (const [key, v] of Object.entries((stackFile.config ?? {}) as Record<string, unknown>)) set(full(key), v);
     for (const [key, v] of Object.entries(overrides)) {
         if (v === undefined) {
