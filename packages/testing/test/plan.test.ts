@@ -115,12 +115,10 @@ describe("offline plan", () => {
         assert.match(text, /aws:index\/getAvailabilityZones:getAvailabilityZones/);
     });
 
-    it("parses -c (repeatable, last wins), --dir and --graph; refuses malformed ones naming the argument", () => {
+    it("parses -c (repeatable, each key once), --dir and --graph; refuses malformed ones naming the argument", () => {
         assert.deepEqual(
             parsePlanArgs([
                 "dev",
-                "-c",
-                "vpc.azCount=3",
                 "--config=citadel:protect=true",
                 "-c",
                 "vpc.azCount=2",
@@ -138,6 +136,10 @@ describe("offline plan", () => {
             },
         );
         assert.throws(() => parsePlanArgs(["dev", "-c", "novalue"]), /-c novalue: expected <key>=<value>/);
+        assert.throws(
+            () => parsePlanArgs(["dev", "-c", "vpc.azCount=3", "-c", "vpc.azCount=2"]),
+            /-c vpc\.azCount: the key is given twice; keep one/,
+        );
         assert.throws(() => parsePlanArgs(["dev", "-c"]), /-c needs a value/);
         assert.throws(
             () => parsePlanArgs(["dev", "--graph", "a.png"]),
