@@ -189,12 +189,15 @@ export function validateSearchArgs(name: string, args: SearchArgs): ResolvedSear
     }
     const instanceType = args.instanceType ?? "t3.medium.search";
     requireSearchInstanceType(key("instanceType"), instanceType);
-    if (instanceType.startsWith("t2.")) {
+    // Previous-generation T2, M3 and R3 support neither encryption at rest nor fine-grained access
+    // control, both of which the domain turns on
+    // (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html).
+    if (/^(t2|m3|r3)\./.test(instanceType)) {
         throw new ConfigError(
             key("instanceType"),
             instanceType,
             "is not an instance type with encryption at rest",
-            'e.g. "t3.medium.search", "r6g.large.search" (not t2.*)',
+            'e.g. "t3.medium.search", "r6g.large.search" (not t2.*, m3.* or r3.*)',
         );
     }
     const highAvailability = args.highAvailability ?? false;

@@ -161,6 +161,8 @@ describe("Search", () => {
         bad({ highAvailability: true, instanceCount: 4 }, /instanceCount: 4 is not a multiple of the 3 zones/);
         bad({ highAvailability: true, availabilityZoneCount: 2, instanceCount: 2 }, /or below 3/);
         bad({ instanceType: "t2.small.search" }, /not t2/);
+        bad({ instanceType: "m3.medium.search" }, /encryption at rest/);
+        bad({ instanceType: "r3.large.search" }, /encryption at rest/);
         bad({ clients: { securityGroupIds: ["sg"], roleArns: [] } }, /clients.roleArns.*is empty/);
         bad({ clients: { securityGroupIds: ["sg"], roleArns: ["*"] } }, /is not an IAM role ARN/);
         bad({ availabilityZoneCount: 2 }, /applies only with highAvailability/);
