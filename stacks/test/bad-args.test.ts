@@ -412,8 +412,8 @@ describe("every component called with undefined or null args: a named error, not
     it("KmsKey description with a control character or line separator, empty or too long → refused", () => {
         for (const [d, problem] of [
             ["key\rfor logs", '"key\\rfor logs" contains a control character or line separator (U+000D at 3)'],
-            ["key\u2028x", '"key\u2028x" contains a control character or line separator (U+2028 at 3)'],
-            ["key\u0085x", '"key\u0085x" contains a control character'],
+            ["key\u2028x", '"key\\u2028x" contains a control character or line separator (U+2028 at 3)'],
+            ["key\u0085x", '"key\\u0085x" contains a control character'],
             ["tab\there", '"tab\\there" contains a control character'],
             ["", '"" is not a description'],
             ["  ", '"  " is not a description'],
@@ -439,7 +439,7 @@ describe("every component called with undefined or null args: a named error, not
                     },
                     argKeys("OrthancHost", "pacs"),
                 ),
-            'OrthancHost "pacs": orthancName: "PACS\u2028x" contains a control character or line separator (U+2028 at 4)',
+            'OrthancHost "pacs": orthancName: "PACS\\u2028x" contains a control character or line separator (U+2028 at 4)',
         );
         assert.doesNotThrow(() => new KmsKey("k", { description: "Citadel dev: data at rest — logs, ✓" }));
     });

@@ -65,17 +65,17 @@ describe("bad input, by kind (stack config)", () => {
         [
             "dev",
             { "citadel:orthanc.certificateSecretArn": `${CERT_SECRET}\u0085bootcmd: [reboot]` },
-            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\u0085bootcmd: [reboot]" ${UNSAFE} (U+0085`,
+            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\\u0085bootcmd: [reboot]" ${UNSAFE} (U+0085`,
         ],
         [
             "dev",
             { "citadel:orthanc.certificateSecretArn": `${CERT_SECRET}\u2028bootcmd: [reboot]` },
-            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\u2028bootcmd: [reboot]" ${UNSAFE} (U+2028`,
+            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\\u2028bootcmd: [reboot]" ${UNSAFE} (U+2028`,
         ],
         [
             "dev",
             { "citadel:orthanc.certificateSecretArn": `${CERT_SECRET}\u2029x` },
-            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\u2029x" ${UNSAFE} (U+2029`,
+            `citadel:orthanc.certificateSecretArn: "${CERT_SECRET}\\u2029x" ${UNSAFE} (U+2029`,
         ],
         [
             "dev",
@@ -95,7 +95,7 @@ describe("bad input, by kind (stack config)", () => {
         [
             "dev",
             { "citadel:app.hosts": ["portal.example.com\u2028x"] },
-            `citadel:app.hosts: "portal.example.com\u2028x" ${UNSAFE} (U+2028`,
+            `citadel:app.hosts: "portal.example.com\\u2028x" ${UNSAFE} (U+2028`,
         ],
         [
             "dev",
@@ -115,43 +115,43 @@ describe("bad input, by kind (stack config)", () => {
         [
             "dev",
             { "citadel:operations.alerts.emails": ["ops@example.com\ufeff"] },
-            `citadel:operations.alerts.emails: "ops@example.com\ufeff" ${UNSAFE} (U+FEFF`,
+            `citadel:operations.alerts.emails: "ops@example.com\\uFEFF" ${UNSAFE} (U+FEFF`,
         ],
         // Format characters (Unicode Cf): invisible, yet they change what a command reads or runs.
         [
             "dev",
             { "citadel:app.migration.command": ["bin/migrate", "--env=\u202eprod"] },
-            `citadel:app.migration.command: "--env=\u202eprod" ${UNSAFE} (U+202E at 6)`,
+            `citadel:app.migration.command: "--env=\\u202Eprod" ${UNSAFE} (U+202E at 6)`,
         ],
         [
             "dev",
             { "citadel:app.worker.command": ["bin/worker\u2066", "x"] },
-            `citadel:app.worker.command: "bin/worker\u2066" ${UNSAFE} (U+2066 at 10)`,
+            `citadel:app.worker.command: "bin/worker\\u2066" ${UNSAFE} (U+2066 at 10)`,
         ],
         [
             "dev",
             { "citadel:app.worker.command": ["bin/worker", "\u2069"] },
-            `citadel:app.worker.command: "\u2069" ${UNSAFE} (U+2069 at 0)`,
+            `citadel:app.worker.command: "\\u2069" ${UNSAFE} (U+2069 at 0)`,
         ],
         [
             "dev",
             { "citadel:app.migration.command": ["bin/mi\u200bgrate"] },
-            `citadel:app.migration.command: "bin/mi\u200bgrate" ${UNSAFE} (U+200B at 6)`,
+            `citadel:app.migration.command: "bin/mi\\u200Bgrate" ${UNSAFE} (U+200B at 6)`,
         ],
         [
             "dev",
             { "citadel:app.migration.command": ["bin/migrate\u200f"] },
-            `citadel:app.migration.command: "bin/migrate\u200f" ${UNSAFE} (U+200F at 11)`,
+            `citadel:app.migration.command: "bin/migrate\\u200F" ${UNSAFE} (U+200F at 11)`,
         ],
         [
             "dev",
             { "citadel:orthanc.siteName": "pacs.exam\u00adple.org" },
-            `citadel:orthanc.siteName: "pacs.exam\u00adple.org" ${UNSAFE} (U+00AD at 9)`,
+            `citadel:orthanc.siteName: "pacs.exam\\u00ADple.org" ${UNSAFE} (U+00AD at 9)`,
         ],
         [
             "dev",
             { "citadel:orthanc.siteName": "pacs.example.org\u{e0001}" },
-            `citadel:orthanc.siteName: "pacs.example.org\u{e0001}" ${UNSAFE} (U+E0001 at 16)`,
+            `citadel:orthanc.siteName: "pacs.example.org\\uE0001" ${UNSAFE} (U+E0001 at 16)`,
         ],
         ["dev", { "citadel:app.migration.command": ["bin/migrate", "--name=café-ü"] }, OK],
         ["dev", { "citadel:orthanc.siteName": "pacs.example.org" }, OK],

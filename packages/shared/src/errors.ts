@@ -49,6 +49,13 @@ export function formatValue(value: unknown): string {
     } catch {
         text = String(value);
     }
+    // JSON leaves U+0085, the line/paragraph separators and other invisible format characters (bidi
+    // overrides, zero-width) as they are: escaped here so a refused value cannot break or disguise
+    // the message's line.
+    text = text.replace(
+        /[\u0085\p{Zl}\p{Zp}\p{Cf}]/gu,
+        (c) => `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
+    );
     if (text.length <= FORMAT_LIMIT) return text;
     const size = typeof value === "string" ? `${value.length} chars` : `${text.length} chars as JSON`;
     return `${Array.from(text).slice(0, FORMAT_KEEP).join("")}…(${size})`;

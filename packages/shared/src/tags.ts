@@ -19,7 +19,9 @@ export type TagsInput = pulumi.Input<Record<string, pulumi.Input<string>>>;
 export const MAX_TAGS_PER_RESOURCE = 50;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
-const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+// Spaces only (\p{Zs}): AWS's "spaces" are not the line and paragraph separators U+2028/U+2029
+// (\p{Zl}, \p{Zp}), which would break every line that prints the tag.
+const TAG_CHARACTERS = /^[\p{L}\p{Zs}\p{N}_.:/=+\-@]*$/u;
 
 /**
  * The most tags Citadel itself puts on one resource (`Name`, `citadel:backup`, `citadel:tier`,
@@ -98,12 +100,25 @@ function checkResolved(argKey: string, tags: Record<string, unknown>, late: bool
         // A value still to be resolved is checked when it is (see validateTags).
         if (pulumi.Output.isInstance(value) || value instanceof Promise) {
             const p = tagProblem(key, "");
-            if (p) fail(`${argKey}.${key}`, key, p.problem, p.allowed);
+            if (p) fail(`${tagPath(argKey, key)}`, key, p.problem, p.allowed);
             continue;
         }
         const p = tagProblem(key, value);
-        if (p) fail(`${argKey}.${key}`, tagProblem(key, "") ? key : value, p.problem, p.allowed);
+        if (p) fail(`${tagPath(argKey, key)}`, tagProblem(key, "") ? key : value, p.problem, p.allowed);
     }
+}
+
+/**
+ * The argument path of one tag in a message: `tags.CostCenter`, or `tags["a\nb"]` with the key
+ * escaped when it holds characters a tag may not, so a refused key cannot break the message's line.
+ */
+function tagPath(argKey: string, key: string): string {
+    if (/^[\p{L}\p{N} _.:/=+@-]*$/u.test(key) && !/^ | $/.test(key)) return `${argKey}.${key}`;
+    const escaped = JSON.stringify(key).replace(
+        /[\u0085\u2028\u2029]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    return `${argKey}[${escaped}]`;
 }
 
 /**
@@ -135,7 +150,7 @@ export function validateTags(argKey: string, tags: TagsInput | undefined): TagsI
                 ? v
                 : pulumi.output(v).apply((s) => {
                       const p = tagProblem(k, s);
-                      if (p) throw lateConfigError(undefined, `${argKey}.${k}`, s, p.problem, p.allowed);
+                      if (p) throw lateConfigError(undefined, `${tagPath(argKey, k)}`, s, p.problem, p.allowed);
                       return s;
                   });
     }

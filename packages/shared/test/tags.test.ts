@@ -45,6 +45,13 @@ describe("component tags (withTags)", () => {
         refused({ "team#1": "x" }, /has a character AWS tags do not allow/);
         refused({ team: "a,b" }, /has a character AWS tags do not allow/);
         refused({ "": "x" }, /is 0 characters long/);
+        // A refused key is escaped in the argument path, so it cannot break the message's line.
+        refused({ "a\nb": "x" }, /^Cache "c": tags\["a\\nb"\]: /);
+        refused(
+            { "a\u2028b": "x" },
+            /^Cache "c": tags\["a\\u2028b"\]: "a\\u2028b" has a character AWS tags do not allow/,
+        );
+        refused({ team: "a\u2029b" }, /has a character AWS tags do not allow/);
         assert.throws(
             () => validateTags("X: tags", ["CostCenter=imaging"] as any),
             /X: tags: \["CostCenter=imaging"\] is not a map of tags/,
