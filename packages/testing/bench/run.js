@@ -4,7 +4,7 @@
 //  1. the plan CLI for prod, run by node as `pnpm plan` runs it (pnpm's own start-up excluded),
 //     against the fair floor (floor.js: same @pulumi modules, same mocks, same resources, no program);
 //     with --baseline, the same CLI of another checkout (e.g. /work/main) interleaved too;
-//  2. with --tests, the mocha suite (`pnpm test` without pnpm), and the baseline's;
+//  2. with --tests, `pnpm test` (pnpm's start-up included, as the budget is), and the baseline's;
 //  3. linearity: an EcsApp with 50 and 200 services (about 800 and 3,200 resources), time per resource;
 //  4. the policy pack alone over 800 and 2,400 synthetic buckets (policy.js), and the baseline's.
 // Wall times are printed with CPU times (user+sys of the child): on a shared machine CPU is the steadier.
@@ -101,24 +101,15 @@ if (baseline) {
 
 // 2. the test suite
 if (argv.includes("--tests")) {
-    const mocha = (dir) => ({
-        cmd: process.execPath,
-        args: [
-            path.join(dir, "node_modules", "mocha", "bin", "mocha.js"),
-            ...require(path.join(dir, "package.json"))
-                .scripts.test.replace(/^mocha\s+/, "")
-                .match(/'[^']+'|\S+/g)
-                .map((s) => s.replace(/'/g, "")),
-        ],
-        cwd: dir,
-    });
-    const t = interleave(`\nthe test suite (mocha as pnpm test runs it), ${runs} interleaved runs, medians:`, [
-        { name: "tests", ...mocha(root) },
-        ...(baseline ? [{ name: "baseline tests", ...mocha(baseline) }] : []),
+    // The budget is `pnpm test` as a user types it, pnpm's own start-up (about 0.8 s here) included.
+    const pnpmTest = (dir) => ({ cmd: "pnpm", args: ["--silent", "test"], cwd: dir });
+    const t = interleave(`\nthe test suite (pnpm test), ${runs} interleaved runs, medians:`, [
+        { name: "tests", ...pnpmTest(root) },
+        ...(baseline ? [{ name: "baseline tests", ...pnpmTest(baseline) }] : []),
     ]);
     console.log(
         `  budget: under 8 s wall on an otherwise idle 2-core machine; measured ${(t.tests.wall / 1000).toFixed(2)} s wall, ${(t.tests.cpu / 1000).toFixed(2)} s cpu` +
-            ` (cpu includes the plan CLI processes the suite starts; load average ${os.loadavg()[0].toFixed(1)})`,
+            ` (cpu includes pnpm and the processes the suite starts; load average ${os.loadavg()[0].toFixed(1)})`,
     );
     if (baseline) {
         console.log(

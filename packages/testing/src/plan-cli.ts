@@ -90,4 +90,13 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     return hasMandatoryViolation(built) ? 1 : 0;
 }
 
-if (require.main === module) void planCliMain(process.argv.slice(2)).then((code) => process.exit(code));
+/**
+ * Runs a CLI's main function as the process: its writes go to stdout and stderr, and the process
+ * exits with the code it returns only once they are flushed (a bare process.exit cuts a pipe at what
+ * the kernel buffers, 64 kB). `pnpm plan` is `runAsProcess(planCliMain)`.
+ */
+export function runAsProcess(main: (argv: string[], out: PlanCliOutput) => Promise<number>): void {
+    void main(process.argv.slice(2), PROCESS_OUTPUT).then((code) => process.exit(code));
+}
+
+if (require.main === module) runAsProcess(planCliMain);

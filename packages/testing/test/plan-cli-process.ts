@@ -21,7 +21,7 @@ export interface CliRun {
 
 const runs = new Map<string, Promise<CliRun>>();
 
-/** The `pnpm plan` script's command line, checked to start with `node`. */
+/** The `pnpm plan` script's command line (node's options, then the script), checked to start with `node`. */
 function planCommand(): string[] {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON, read as the CLI reads it
     const [node, ...script] = (require(path.join(REPO_ROOT, "package.json")).scripts.plan as string).split(/\s+/);
@@ -31,11 +31,23 @@ function planCommand(): string[] {
 
 /** Starts `pnpm plan ...args` (or returns the run already started with the same arguments). */
 export function planCli(...args: string[]): Promise<CliRun> {
-    const key = JSON.stringify(args);
+    return nodeProcess(planCommand(), args);
+}
+
+/**
+ * Starts another TypeScript script the way `pnpm plan` starts its own (same node options), e.g. a
+ * fixture that exits through the plan CLI's `runAsProcess`.
+ */
+export function scriptProcess(script: string, ...args: string[]): Promise<CliRun> {
+    return nodeProcess([...planCommand().slice(0, -1), script], args);
+}
+
+function nodeProcess(command: string[], args: string[]): Promise<CliRun> {
+    const key = JSON.stringify([command, args]);
     let run = runs.get(key);
     if (!run) {
         run = new Promise<CliRun>((resolve) => {
-            const child = spawn(process.execPath, [...planCommand(), ...args], {
+            const child = spawn(process.execPath, [...command, ...args], {
                 cwd: REPO_ROOT,
                 stdio: ["ignore", "pipe", "pipe"],
             });

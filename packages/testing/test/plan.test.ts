@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import Ajv from "ajv";
 import * as path from "path";
-import { planCli } from "./plan-cli-process";
+import { planCli, scriptProcess } from "./plan-cli-process";
 import { autoName, buildPlan, listStacks, parsePlanArgs, PlanJson, renderPlan, runStack } from "../src";
 import { planCliMain } from "../src/plan-cli";
 
@@ -10,9 +10,12 @@ const MINI = path.join(__dirname, "fixtures", "mini");
 const LARGE = path.join(__dirname, "fixtures", "large");
 
 // Whole processes, started now (while mocha loads the other files) so they run beside the in-process
-// tests; each test below awaits its own. See plan-cli-process.ts. Two only, for what needs a process:
-// the exit code and stderr of a refusal, and stdout through a pipe; the rest runs planCliMain in-process.
-const LARGE_JSON = planCli("demo", "--dir", LARGE, "--json");
+// tests; each test below awaits its own. See plan-cli-process.ts. Two only, for what needs a process,
+// and neither loads Pulumi (a process that plans costs 1.6 s of CPU, which the rest of the suite
+// waited for): the exit code and stderr of a refusal, and a large stdout through a pipe, written and
+// exited the way the CLI is (runAsProcess). The rest runs planCliMain in-process; CI pipes a whole
+// prod plan (`pnpm plan prod --json | cmp`).
+const LARGE_OUTPUT = scriptProcess(path.join(__dirname, "fixtures", "large-output.ts"), String(1024 * 1024));
 const UNKNOWN = planCli("no-such-stack");
 const REFUSALS = [
     [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
@@ -70,15 +73,37 @@ describe("offline plan", () => {
         assert.equal(plan.outputs.vpcId, "net-vpc-id");
     });
 
-    it("--json through a pipe is whole even when large, and the process exits 0", async function () {
+    it("a large stdout through a pipe is whole when the process exits 0 (runAsProcess)", async function () {
         this.timeout(180_000); // a whole process: slow when the machine is shared
         // Well over what the kernel buffers for the reader (64 kB in a shell pipe, about 208 kB in the
         // socket pair child_process reads from): a CLI that exits before stdout drains cuts it there.
-        const r = await LARGE_JSON;
+        const r = await LARGE_OUTPUT;
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stderr, "");
-        assert.ok(r.stdout.length > 1024 * 1024, `only ${r.stdout.length} bytes: too small to prove the drain`);
-        const plan = JSON.parse(r.stdout);
+        assert.ok(r.stdout.length >= 1024 * 1024, `only ${r.stdout.length} bytes: too small to prove the drain`);
+        const lines = r.stdout.split("\n");
+        assert.equal(lines.pop(), "", "ends with a whole line");
+        lines.forEach((line, i) => assert.equal(line.slice(0, 8), String(i).padStart(8, "0"), `line ${i} is cut`));
+    });
+
+    it("--json of a large plan is whole, and the CLI returns only once its output is flushed", async () => {
+        const events: string[] = [];
+        let json = "";
+        const status = await planCliMain(["demo", "--dir", LARGE, "--json"], {
+            stdout: async (text) => {
+                // A pipe that takes its time: returning first would let the process exit and cut it.
+                await new Promise((resolve) => setTimeout(resolve, 20));
+                json += text;
+                events.push("flushed");
+            },
+            stderr: async (text) => {
+                events.push(`stderr: ${text}`);
+            },
+        });
+        events.push(`returned ${status}`);
+        assert.deepEqual(events, ["flushed", "returned 0"]);
+        assert.ok(json.length > 1024 * 1024, `only ${json.length} bytes`);
+        const plan = JSON.parse(json);
         assert.deepEqual(Object.keys(plan), ["stack", "project", "resources", "outputs", "violations"]);
         assert.equal(plan.project, "large");
         assert.equal(plan.resources.length, 4);
