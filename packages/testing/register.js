@@ -1,7 +1,7 @@
 // `node -r ./packages/testing/register.js`: runs TypeScript sources the way `sucrase/register/ts`
-// does (same transforms; line numbers preserved, so error traces point at the .ts lines), but keeps
-// each file's output in node_modules/.cache/citadel-ts, keyed by path, size, mtime and the sucrase
-// version: a run whose sources have not changed since the last one loads precompiled output and
+// does (line numbers preserved, so error traces point at the .ts lines), but keeps each file's
+// output in node_modules/.cache/citadel-ts, keyed by path, size, mtime, the sucrase version and
+// its options: a run whose sources have not changed since the last one loads precompiled output and
 // never loads sucrase. Type-checking stays `tsc -b`. Used by `pnpm plan`, `pnpm test` and the bench.
 "use strict";
 const fs = require("fs");
@@ -12,13 +12,17 @@ const Module = require("module");
 const root = path.resolve(__dirname, "..", "..");
 const cacheDir = path.join(root, "node_modules", ".cache", "citadel-ts");
 const sucraseVersion = require("sucrase/package.json").version;
+// Only what Node.js cannot run is transformed (types, import/export): optional chaining, `??` and class
+// fields stay native, as tsc emits them for the ES2022 target (class fields with define semantics;
+// sucrase's own rewrite assigns them in the constructor, and `?.` through a helper that allocates).
+const OPTIONS = { transforms: ["imports", "typescript"], disableESTransforms: true };
 const nodeModules = `${path.sep}node_modules${path.sep}`;
 let transform;
 
 function compile(source, filename) {
     transform ??= require("sucrase").transform;
     const { code, sourceMap } = transform(source, {
-        transforms: ["imports", "typescript"],
+        ...OPTIONS,
         filePath: filename,
         sourceMapOptions: { compiledFilename: filename },
     });
@@ -31,7 +35,7 @@ Module._extensions[".ts"] = function (module, filename) {
     const st = fs.statSync(filename);
     const key = crypto
         .createHash("sha1")
-        .update(`${sucraseVersion}\0${filename}\0${st.size}\0${st.mtimeMs}`)
+        .update(`${sucraseVersion}\0${JSON.stringify(OPTIONS)}\0${filename}\0${st.size}\0${st.mtimeMs}`)
         .digest("hex");
     const cached = path.join(cacheDir, `${key}.js`);
     let js;

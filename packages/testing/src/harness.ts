@@ -1,5 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deserializeProperty, specialSigKey, specialSecretSig, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import {
+    deserializeProperties,
+    deserializeProperty,
+    serializeProperties,
+    specialSigKey,
+    specialSecretSig,
+    unknownValue,
+} from "@pulumi/pulumi/runtime/rpc";
 import { cannedCall, checkedInputs, createdParameters, DEFAULT_REGION, mockId, mockState } from "./canned";
 
 /**
@@ -258,31 +265,56 @@ export interface MockOptions {
  */
 export function installMocks(opts: MockOptions = {}): void {
     const region = () => opts.region ?? new pulumi.Config("aws").get("region") ?? DEFAULT_REGION;
-    pulumi.runtime.setMocks(
-        {
-            newResource: (args) => {
-                const checked = { ...args, inputs: checkedInputs(args.type, args.name, args.inputs) };
-                return { id: mockId(checked), state: mockState(checked, { region: region() }) };
-            },
-            call: (args) => {
-                if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
-                return cannedCall(args, { region: region() });
-            },
+    const mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => {
+            const checked = { ...args, inputs: checkedInputs(args.type, args.name, args.inputs) };
+            return { id: mockId(checked), state: mockState(checked, { region: region() }) };
         },
-        opts.project ?? "citadel",
-        opts.stack ?? "test",
-        false,
-    );
+        call: (args) => {
+            if (!recording.lookups.includes(args.token)) recording.lookups.push(args.token);
+            return cannedCall(args, { region: region() });
+        },
+    };
+    pulumi.runtime.setMocks(mocks, opts.project ?? "citadel", opts.stack ?? "test", false);
     skipSourcePositions();
 
-    // MockResourceArgs carry neither parent nor URN; the monitor's request and response carry both.
+    // Pulumi's MockMonitor.registerResource, less the protobuf round trips that only a process
+    // boundary needs: it turns the request's Struct into JavaScript, and the state it answers into a
+    // Struct that the runtime turns back into JavaScript (and the recorder did both once more: four
+    // conversions per resource, a tenth of a stack run). Here the request is read once, for the mocks
+    // and the recording, and the answer carries the serialized state itself, in the shape of the
+    // stand-in responses Pulumi's runtime makes when it has no monitor (getUrn, getId, getObject,
+    // getPropertydependenciesMap, getResult). What the runtime and the mocks see is unchanged: the
+    // state is JSON-shaped, which a Struct round trip returns as it was. MockResourceArgs carry
+    // neither parent nor URN; the request and the answer carry both, for the recording.
     const monitor = runtimeSettings.getMonitor() as any;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
-        register(req, (err: any, resp: any) => {
-            if (!err && resp) record(req, resp);
-            callback(err, resp);
-        });
+    monitor.registerResource = async (req: any, callback: (err: any, resp: any) => void) => {
+        try {
+            const requested: Record<string, unknown> = req.getObject()?.toJavaScript() ?? {};
+            const result = await mocks.newResource({
+                type: req.getType(),
+                name: req.getName(),
+                inputs: deserializeProperties(asStruct(requested)),
+                provider: req.getProvider(),
+                custom: req.getCustom(),
+                id: req.getImportid(),
+            });
+            const urn: string = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+            const state: Record<string, unknown> = await serializeProperties("", result.state);
+            monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+            const resp = {
+                getUrn: () => urn,
+                getId: () => result.id || "",
+                getObject: () => asStruct(state),
+                getPropertydependenciesMap: () => undefined,
+                getResult: () => 0, // Result.SUCCESS
+            };
+            record(req, resp, requested, state);
+            callback(null, resp);
+        } catch (err) {
+            callback(err, undefined);
+        }
+    };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, resp: any) => void) => {
         const registered = (leafProperties(req.getOutputs()?.toJavaScript() ?? {}) ?? {}) as Record<string, unknown>;
@@ -309,7 +341,20 @@ function engineUrn(mockUrn: string, parentUrn: string | undefined, type: string,
     return `${head}::${project}::${qualified}::${name}`;
 }
 
-function record(req: any, resp: any): void {
+/**
+ * A protobuf Struct's reading side (all that `deserializeProperties` and the runtime's response
+ * handling call), for a value that never left JavaScript.
+ */
+function asStruct(value: Record<string, unknown>): Parameters<typeof deserializeProperties>[0] {
+    return { toJavaScript: () => value } as unknown as Parameters<typeof deserializeProperties>[0];
+}
+
+function record(
+    req: any,
+    resp: { getUrn(): string; getId(): string },
+    requested: Record<string, unknown>,
+    state: Record<string, unknown>,
+): void {
     const type: string = req.getType();
     const mockParent: string = req.getParent();
     const parentUrn: string | undefined = mockParent ? (engineUrns.get(mockParent) ?? mockParent) : undefined;
@@ -335,12 +380,8 @@ function record(req: any, resp: any): void {
         retainOnDelete: req.getRetainondelete?.() ?? false,
         aliases: (req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || a.getSpec?.()?.getName?.() || ""),
         aliasSpecs: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
-        outputs: (leafProperties(resp.getObject?.()?.toJavaScript?.() ?? {}) ?? {}) as Record<string, any>,
-        inputs: checkedInputs(
-            type,
-            req.getName(),
-            leafProperties(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
-        ),
+        outputs: (leafProperties(state) ?? {}) as Record<string, any>,
+        inputs: checkedInputs(type, req.getName(), leafProperties(requested) as Record<string, any>),
     };
     recording.resources.push(recorded);
     byMockUrn.set(recorded.mockUrn!, recorded);
