@@ -1,12 +1,18 @@
-// Loaded by .mocharc.json before anything imports @pulumi/pulumi. When it loads, Pulumi's runtime
-// requires two large libraries that only closure serialization uses (`pulumi.runtime.serializeFunction`,
-// which turns a JavaScript function into code, e.g. for a callback function): the TypeScript
-// compiler (its `typescript-shim`, to parse functions) and npm's `@npmcli/arborist` (to find the
-// packages a serialized function needs). Loading them costs about 1 s of CPU in every process that
-// loads Pulumi, and no program or test here serializes a closure. This puts a stand-in in each one's
-// place in the module cache: the first use of the module through it loads the real one (as Pulumi
-// would have) and forwards to it from then on, so closure serialization works unchanged.
+// Loaded by .mocharc.json before anything imports @pulumi/pulumi or @pulumi/aws: modules those load
+// eagerly that a program run under the mocks mostly never uses, each replaced in the module cache by
+// a stand-in until something reads from it. The first use loads the real module (as the package would
+// have) and forwards to it from then on, so everything works unchanged; `pnpm test:tools` checks that
+// a closure still serializes, and its code paths are computed, exactly as without the stand-ins.
+//  - What only closure serialization uses (`pulumi.runtime.serializeFunction`, which turns a function
+//    into code, e.g. for a callback function): the TypeScript compiler (`typescript-shim`, to parse
+//    functions), npm's `@npmcli/arborist` and normalize-package-data (to find the packages it needs).
+//    About 1 s of CPU in every process that loads Pulumi.
+//  - Pulumi's Automation API, which drives the Pulumi CLI from a program.
+//  - The service namespaces of @pulumi/aws: its index loads all of them (about 250 files, 1.4 MB)
+//    when a program imports it; a program uses a few dozen. Each namespace, once loaded, registers its
+//    resource modules with Pulumi as before (only a resource of that namespace can need them).
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
@@ -80,6 +86,13 @@ lazyIfFound(
 // The Automation API (driving the Pulumi CLI from a program: LocalWorkspace, js-yaml, ...): the index
 // imports it eagerly as `__importStar(require("./automation"))`; a program run never uses it.
 lazyIfFound("./automation", pulumiDir, "@pulumi/pulumi/automation", true);
+
+// @pulumi/aws/index.js: `const acm = __importStar(require("./acm")); exports.acm = acm;` for each.
+const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json", { paths: [__dirname] }));
+for (const entry of fs.readdirSync(awsDir, { withFileTypes: true })) {
+    const index = path.join(awsDir, entry.name, "index.js");
+    if (entry.isDirectory() && fs.existsSync(index)) lazy(index, `@pulumi/aws/${entry.name}`, true);
+}
 
 /** Which of the stood-in modules something has used (and so loaded). */
 module.exports = { loadedLazily: () => [...loaded] };

@@ -3,9 +3,9 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 
 const TESTING = path.resolve(__dirname, "..");
-const STAND_INS = path.join(TESTING, "lazy-closure-deps.js");
+const STAND_INS = path.join(TESTING, "lazy-modules.js");
 
-// What a program could ask of the modules lazy-closure-deps.js stands in for: closure serialization
+// What a program could ask of the modules lazy-modules.js stands in for: closure serialization
 // (TypeScript's parser, npm's arborist and normalize-package-data) and the Automation API. Printed as
 // JSON, with the stand-ins each of them loaded.
 const PROBE = `
@@ -23,6 +23,10 @@ pulumi.runtime
             text: s.text,
             codePaths: [...paths.keys()].map((p) => p.split("node_modules/").pop()).sort(),
             workspace: typeof pulumi.automation.LocalWorkspace.create,
+            // A namespace of @pulumi/aws, used: the real class, and its resource modules registered
+            // (what turns a resource reference in a response back into a resource).
+            bucket: require("@pulumi/aws").s3.Bucket === require("@pulumi/aws/s3").Bucket,
+            bucketModule: typeof require("@pulumi/pulumi/runtime/rpc").getResourceModule("aws", "s3/bucket"),
             after: lazy.loadedLazily().sort(),
         }));
     });
@@ -33,6 +37,8 @@ interface Probe {
     text: string;
     codePaths: string[];
     workspace: string;
+    bucket: boolean;
+    bucketModule: string;
     after: string[];
 }
 
@@ -45,7 +51,7 @@ function probe(withStandIns: boolean): Probe {
     return JSON.parse(out);
 }
 
-describe("lazy stand-ins for Pulumi's closure-serialization and Automation API modules", () => {
+describe("lazy stand-ins for modules Pulumi and @pulumi/aws load eagerly", () => {
     it("load nothing until used, then serialize a closure and reach LocalWorkspace exactly as Pulumi does", function () {
         this.timeout(120_000);
         const plain = probe(false);
@@ -56,11 +62,18 @@ describe("lazy stand-ins for Pulumi's closure-serialization and Automation API m
         assert.deepEqual(lazy.codePaths, plain.codePaths, "the code archive holds the same packages");
         assert.ok(lazy.codePaths.includes("yaml"), lazy.codePaths.join(", "));
         assert.equal(lazy.workspace, "function");
-        assert.deepEqual(lazy.after, [
-            "@npmcli/arborist",
-            "@pulumi/pulumi/automation",
-            "normalize-package-data",
-            "typescript",
-        ]);
+        assert.deepEqual([lazy.bucket, lazy.bucketModule], [true, "object"]);
+        assert.deepEqual([plain.bucket, plain.bucketModule], [true, "object"]);
+        // Only what was used was loaded: of @pulumi/aws's 250 namespaces, s3 and what it imports (its
+        // bucket-notification mixins import lambda).
+        assert.deepEqual(
+            lazy.after.filter((m) => !m.startsWith("@pulumi/aws/")),
+            ["@npmcli/arborist", "@pulumi/pulumi/automation", "normalize-package-data", "typescript"],
+        );
+        const aws = lazy.after.filter((m) => m.startsWith("@pulumi/aws/"));
+        assert.ok(
+            aws.includes("@pulumi/aws/s3") && !aws.includes("@pulumi/aws/ec2") && aws.length <= 3,
+            aws.join(", "),
+        );
     });
 });
