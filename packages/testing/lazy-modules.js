@@ -1,7 +1,8 @@
-// Loaded by .mocharc.json before anything imports @pulumi/pulumi or @pulumi/aws: modules those load
-// eagerly that a program run under the mocks mostly never uses, each replaced in the module cache by
-// a stand-in until something reads from it. The first use loads the real module (as the package would
-// have) and forwards to it from then on, so everything works unchanged; `pnpm test:tools` checks that
+// Loaded by .mocharc.json and the `plan`, `urns` and `diagram` scripts (`node -r`) before anything
+// imports @pulumi/pulumi or @pulumi/aws: modules those load eagerly that a program run under the
+// mocks mostly never uses, each replaced in the module cache by a stand-in until something reads
+// from it. The first use loads the real module (as the package would have) and forwards to it from
+// then on, so everything works unchanged; `pnpm test:tools` checks that
 // a closure still serializes, and its code paths are computed, exactly as without the stand-ins.
 //  - What only closure serialization uses (`pulumi.runtime.serializeFunction`, which turns a function
 //    into code, e.g. for a callback function): the TypeScript compiler (`typescript-shim`, to parse
