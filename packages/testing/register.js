@@ -1,8 +1,9 @@
 // `node -r ./packages/testing/register.js`: runs TypeScript sources the way `sucrase/register/ts`
 // does (line numbers preserved, so error traces point at the .ts lines), but keeps each file's
-// output in node_modules/.cache/citadel-ts, keyed by path, size, mtime, the sucrase version and
-// its options: a run whose sources have not changed since the last one loads precompiled output and
-// never loads sucrase. Type-checking stays `tsc -b`. Used by `pnpm plan`, `pnpm test` and the bench.
+// output in node_modules/.cache/citadel-ts, keyed by the source's path and content (a SHA-1 of it:
+// size and mtime are not enough, `cp -p`, `rsync -a`, tar and restored CI caches keep mtimes), the
+// sucrase version and its options: a run whose sources have not changed since the last one loads
+// precompiled output and never loads sucrase. Type-checking stays `tsc -b`. Used by `pnpm plan`, `pnpm test` and the bench.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -32,17 +33,18 @@ function compile(source, filename) {
 const previous = Module._extensions[".ts"];
 Module._extensions[".ts"] = function (module, filename) {
     if (filename.includes(nodeModules) && previous) return previous(module, filename);
-    const st = fs.statSync(filename);
+    const source = fs.readFileSync(filename, "utf8");
     const key = crypto
         .createHash("sha1")
-        .update(`${sucraseVersion}\0${JSON.stringify(OPTIONS)}\0${filename}\0${st.size}\0${st.mtimeMs}`)
+        .update(`${sucraseVersion}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+        .update(source)
         .digest("hex");
     const cached = path.join(cacheDir, `${key}.js`);
     let js;
     try {
         js = fs.readFileSync(cached, "utf8");
     } catch {
-        js = compile(fs.readFileSync(filename, "utf8"), filename);
+        js = compile(source, filename);
         try {
             fs.mkdirSync(cacheDir, { recursive: true });
             const tmp = `${cached}.${process.pid}.tmp`;

@@ -7,6 +7,8 @@ export const PLAN_USAGE =
     "[--graph <file.svg|file.mmd>] [--policy-config <file>]";
 
 export interface PlanArgs {
+    /** `--help` / `-h`: print the usage and exit 0; nothing else is read. @default false */
+    help?: boolean;
     /** The stack to plan: `<stack>` of a `Pulumi.<stack>.yaml` in the project folder. */
     stack: string;
     /** `--json`: print the plan as one JSON object (PlanJson) and nothing else. */
@@ -28,8 +30,15 @@ export class UsageError extends Error {
 
 /** The CLI's arguments; throws a UsageError naming the bad argument. */
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
+    if (argv.includes("--help") || argv.includes("-h")) return { help: true, stack: "", json: false, config: {} };
     const positional: string[] = [];
     const out: PlanArgs = { stack: "", json: false, config: {} };
+    const given = new Map<string, string>();
+    // An option given twice: which one counts would be a guess (a later --dir planned another project).
+    const once = (flag: string): void => {
+        if (given.has(flag)) throw new UsageError(`${flag} is given twice; give it once`);
+        given.set(flag, flag);
+    };
     const value = (i: number, flag: string, inline?: string): string => {
         const v = inline ?? argv[i];
         if (v === undefined || v === "" || (inline === undefined && v.startsWith("-"))) {
@@ -43,13 +52,23 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
         const flag = eq > 0 ? a.slice(0, eq) : a;
         const inline = eq > 0 ? a.slice(eq + 1) : undefined;
         const take = () => (inline !== undefined ? value(i, flag, inline) : value(++i, flag));
-        if (flag === "--json" && inline === undefined) out.json = true;
-        else if (flag === "--policy-config") out.policyConfig = take();
-        else if (flag === "--dir") out.dir = take();
-        else if (flag === "--graph") {
+        if (flag === "--json" && inline === undefined) {
+            once(flag);
+            out.json = true;
+        } else if (flag === "--policy-config") {
+            once(flag);
+            out.policyConfig = take();
+        } else if (flag === "--dir") {
+            once(flag);
+            out.dir = take();
+        } else if (flag === "--graph") {
+            once(flag);
             out.graph = take();
-            if (!/\.(svg|mmd)$/i.test(out.graph)) {
-                throw new UsageError(`--graph ${out.graph}: the file must end in .svg (Graphviz) or .mmd (Mermaid)`);
+            // A name before the extension: `--graph .svg` would write a hidden file named ".svg".
+            if (!/[^/\\]\.(svg|mmd)$/i.test(out.graph)) {
+                throw new UsageError(
+                    `--graph ${out.graph}: expected a file name ending in .svg (Graphviz) or .mmd (Mermaid), e.g. --graph prod.svg`,
+                );
             }
         } else if (flag === "-c" || flag === "--config") {
             const kv = take();
@@ -69,4 +88,21 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
     }
     out.stack = positional[0];
     return out;
+}
+
+/**
+ * Refuses one `-c` key given in two spellings: `vpc.azCount` and `citadel:vpc.azCount` are the same
+ * key in project `citadel` (`pulumi config set` qualifies a bare key with the project's name), and
+ * which value wins would depend on their order.
+ */
+export function refuseKeyGivenTwice(config: Record<string, string>, project: string): void {
+    const seen = new Map<string, string>();
+    for (const key of Object.keys(config)) {
+        const full = key.includes(":") ? key : `${project}:${key}`;
+        const first = seen.get(full);
+        if (first !== undefined) {
+            throw new UsageError(`-c ${key}: the same key as -c ${first} (both are ${full}); keep one`);
+        }
+        seen.set(full, key);
+    }
 }

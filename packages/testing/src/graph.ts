@@ -499,5 +499,10 @@ export async function writeGraph(plan: Plan, file: string): Promise<void> {
     const g = architectureGraph(plan);
     const text = /\.mmd$/i.test(file) ? toMermaid(g) : /\.svg$/i.test(file) ? renderSvg(toDot(g)) : undefined;
     if (text === undefined) throw new GraphError(`--graph ${file}: the file must end in .svg or .mmd`);
-    fs.writeFileSync(file, text);
+    try {
+        fs.writeFileSync(file, text);
+    } catch (e) {
+        // A path the CLI checked can still fail (a full disk, a folder removed meanwhile, /proc).
+        throw new GraphError(`--graph ${file}: cannot write it: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
 }

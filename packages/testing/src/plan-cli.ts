@@ -8,8 +8,9 @@
  * Arguments and the stack name are checked with light modules first; `@pulumi/pulumi`, the policy
  * pack and the program are loaded only once the command is known to be well-formed.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { parsePlanArgs, PLAN_USAGE, UsageError } from "./args";
+import { parsePlanArgs, PLAN_USAGE, refuseKeyGivenTwice, UsageError } from "./args";
 import { checkStack, listStacks, readProject, REPO_ROOT } from "./project";
 
 const KNOWN_ERRORS = [
@@ -27,10 +28,25 @@ export interface PlanCliOutput {
     stderr(text: string): Promise<void>;
 }
 
-/** A write that resolves once the stream has taken the text: process.exit right after a bare write cuts it. */
+/**
+ * A write that resolves once the stream has taken the text: process.exit right after a bare write
+ * cuts it. A reader that has gone (`pnpm plan prod --json | head`: EPIPE) ends the output, as for any
+ * command-line tool, rather than failing the plan with a trace; the exit code is still the plan's.
+ */
 function flushed(stream: NodeJS.WritableStream): (text: string) => Promise<void> {
+    let readerGone = false;
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+        readerGone = true;
+    });
     return (text) =>
-        new Promise<void>((resolve, reject) => stream.write(text, (err) => (err ? reject(err) : resolve())));
+        new Promise<void>((resolve, reject) => {
+            if (readerGone) return resolve();
+            stream.write(text, (err?: NodeJS.ErrnoException | null) => {
+                if (err?.code === "EPIPE") readerGone = true;
+                return err && !readerGone ? reject(err) : resolve();
+            });
+        });
 }
 
 const PROCESS_OUTPUT: PlanCliOutput = { stdout: flushed(process.stdout), stderr: flushed(process.stderr) };
@@ -67,9 +83,19 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
         await out.stderr(`plan: ${e.message}\n${PLAN_USAGE}${stacks}\n`);
         return 2;
     }
+    if (args.help) {
+        await out.stdout(`${PLAN_USAGE}\n`);
+        return 0;
+    }
     const root = args.dir ? path.resolve(args.dir) : REPO_ROOT;
-    readProject(root);
+    if (args.dir !== undefined && !fs.existsSync(root)) throw new UsageError(`--dir ${args.dir}: no such folder`);
+    if (args.dir !== undefined && !fs.statSync(root).isDirectory()) {
+        throw new UsageError(`--dir ${args.dir}: is a file; give the Pulumi project's folder (where Pulumi.yaml is)`);
+    }
+    refuseKeyGivenTwice(args.config, readProject(root).name);
     checkStack(args.stack, root);
+    // Before the plan runs, not after it: a diagram that cannot be written wastes the whole run.
+    if (args.graph) checkWritable(args.graph);
 
     // Loaded after the arguments are checked: a usage error answers without loading @pulumi/pulumi.
     /* eslint-disable @typescript-eslint/no-require-imports -- deferred loads, see above */
@@ -88,6 +114,23 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     // Wait for the write to flush: into a pipe it is asynchronous, and process.exit would cut it.
     await out.stdout(args.json ? JSON.stringify(built.json, null, 2) + "\n" : renderPlan(built) + "\n");
     return hasMandatoryViolation(built) ? 1 : 0;
+}
+
+/** `--graph <file>`: its folder exists and takes writes, and the file is not a folder. */
+function checkWritable(file: string): void {
+    const dir = path.dirname(path.resolve(file));
+    let problem: string | undefined;
+    if (!fs.existsSync(dir)) problem = `the folder ${dir} does not exist`;
+    else if (fs.existsSync(file) && fs.statSync(file).isDirectory()) problem = "is a folder";
+    else {
+        try {
+            fs.accessSync(dir, fs.constants.W_OK);
+            if (fs.existsSync(file)) fs.accessSync(file, fs.constants.W_OK);
+        } catch {
+            problem = "cannot be written here (permissions)";
+        }
+    }
+    if (problem) throw new UsageError(`--graph ${file}: ${problem}; give a writable path ending in .svg or .mmd`);
 }
 
 /**

@@ -38,12 +38,20 @@ export function planCli(...args: string[]): Promise<CliRun> {
  * Starts another TypeScript script the way `pnpm plan` starts its own (same node options), e.g. a
  * fixture that exits through the plan CLI's `runAsProcess`.
  */
-export function scriptProcess(script: string, ...args: string[]): Promise<CliRun> {
-    return nodeProcess([...planCommand().slice(0, -1), script], args);
+export function scriptProcess(
+    script: string,
+    arg: string,
+    opts: { closeAfterFirstChunk?: boolean } = {},
+): Promise<CliRun> {
+    return nodeProcess([...planCommand().slice(0, -1), script], [arg], opts);
 }
 
-function nodeProcess(command: string[], args: string[]): Promise<CliRun> {
-    const key = JSON.stringify([command, args]);
+function nodeProcess(
+    command: string[],
+    args: string[],
+    opts: { closeAfterFirstChunk?: boolean } = {},
+): Promise<CliRun> {
+    const key = JSON.stringify([command, args, opts]);
     let run = runs.get(key);
     if (!run) {
         run = new Promise<CliRun>((resolve) => {
@@ -53,7 +61,11 @@ function nodeProcess(command: string[], args: string[]): Promise<CliRun> {
             });
             const out: Buffer[] = [];
             const err: Buffer[] = [];
-            child.stdout.on("data", (b: Buffer) => out.push(b));
+            child.stdout.on("data", (b: Buffer) => {
+                out.push(b);
+                // A reader that has seen enough (`| head`): the writer's next write gets EPIPE.
+                if (opts.closeAfterFirstChunk) child.stdout.destroy();
+            });
             child.stderr.on("data", (b: Buffer) => err.push(b));
             const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
             timer.unref();

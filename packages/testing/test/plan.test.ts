@@ -3,7 +3,9 @@ import * as fs from "fs";
 import Ajv from "ajv";
 import * as path from "path";
 import { planCli, scriptProcess } from "./plan-cli-process";
+import * as os from "os";
 import { autoName, buildPlan, listStacks, parsePlanArgs, PlanJson, renderPlan, runStack } from "../src";
+import { refuseKeyGivenTwice } from "../src/args";
 import { planCliMain } from "../src/plan-cli";
 
 const MINI = path.join(__dirname, "fixtures", "mini");
@@ -16,6 +18,10 @@ const LARGE = path.join(__dirname, "fixtures", "large");
 // exited the way the CLI is (runAsProcess). The rest runs planCliMain in-process; CI pipes a whole
 // prod plan (`pnpm plan prod --json | cmp`).
 const LARGE_OUTPUT = scriptProcess(path.join(__dirname, "fixtures", "large-output.ts"), String(1024 * 1024));
+// The same, read by a reader that leaves after the first chunk, as `pnpm plan prod --json | head` does.
+const READER_GONE = scriptProcess(path.join(__dirname, "fixtures", "large-output.ts"), String(1024 * 1024), {
+    closeAfterFirstChunk: true,
+});
 const UNKNOWN = planCli("no-such-stack");
 const REFUSALS = [
     [["dev", "-c", "oops"], /plan: -c oops: expected <key>=<value>/],
@@ -84,6 +90,14 @@ describe("offline plan", () => {
         const lines = r.stdout.split("\n");
         assert.equal(lines.pop(), "", "ends with a whole line");
         lines.forEach((line, i) => assert.equal(line.slice(0, 8), String(i).padStart(8, "0"), `line ${i} is cut`));
+    });
+
+    it("a reader that leaves early (| head) ends the output quietly: exit 0, no EPIPE trace", async function () {
+        this.timeout(180_000); // a whole process: slow when the machine is shared
+        const r = await READER_GONE;
+        assert.equal(r.stderr, "", "nothing on stderr");
+        assert.equal(r.status, 0);
+        assert.ok(r.stdout.length < 1024 * 1024, "the reader left before the end");
     });
 
     it("--json of a large plan is whole, and the CLI returns only once its output is flushed", async () => {
@@ -166,12 +180,65 @@ describe("offline plan", () => {
             /-c vpc\.azCount: the key is given twice; keep one/,
         );
         assert.throws(() => parsePlanArgs(["dev", "-c"]), /-c needs a value/);
-        assert.throws(
-            () => parsePlanArgs(["dev", "--graph", "a.png"]),
-            /--graph a\.png: the file must end in \.svg .* or \.mmd/,
-        );
         assert.throws(() => parsePlanArgs(["dev", "--yes"]), /unknown option --yes/);
         assert.throws(() => parsePlanArgs(["dev", "prod"]), /one stack expected, got dev prod/);
+    });
+
+    // The fresh-user trial: an option given twice was taken silently (the last --dir planned another
+    // project, the last --graph wrote only one file), `--graph .svg` wrote a hidden file named ".svg".
+    const ARGS: [argv: string[], outcome: RegExp | Partial<ReturnType<typeof parsePlanArgs>>][] = [
+        [["dev", "--dir", "examples/orthweb", "--dir", "examples/instandt"], /--dir is given twice; give it once/],
+        [["dev", "--graph", "a.svg", "--graph", "b.mmd"], /--graph is given twice; give it once/],
+        [["dev", "--json", "--json"], /--json is given twice/],
+        [["dev", "--policy-config", "a.json", "--policy-config=b.json"], /--policy-config is given twice/],
+        [["dev", "--graph", "a.png"], /--graph a\.png: expected a file name ending in \.svg .* or \.mmd/],
+        [["dev", "--graph", ".svg"], /--graph \.svg: expected a file name ending in/],
+        [["dev", "--graph", "out/.mmd"], /--graph out\/\.mmd: expected a file name ending in/],
+        [["dev", "--graph", "prod.SVG"], { graph: "prod.SVG" }],
+        [["dev", "--graph", "out/x.mmd"], { graph: "out/x.mmd" }],
+        [["--help"], { help: true }],
+        [["dev", "-h", "--bogus"], { help: true }],
+    ];
+    for (const [argv, outcome] of ARGS) {
+        it(`pnpm plan ${argv.join(" ")} → ${outcome instanceof RegExp ? "refused" : "accepted"}`, () => {
+            if (outcome instanceof RegExp) assert.throws(() => parsePlanArgs(argv), outcome);
+            else assert.deepEqual({ ...parsePlanArgs(argv), ...outcome }, parsePlanArgs(argv));
+        });
+    }
+
+    it("refuses one -c key in two spellings (vpc.azCount and citadel:vpc.azCount), keeps other namespaces apart", () => {
+        assert.throws(
+            () => refuseKeyGivenTwice({ "vpc.azCount": "3", "citadel:vpc.azCount": "2" }, "citadel"),
+            /-c citadel:vpc\.azCount: the same key as -c vpc\.azCount \(both are citadel:vpc\.azCount\); keep one/,
+        );
+        assert.doesNotThrow(() => refuseKeyGivenTwice({ "vpc.azCount": "3", "orthweb:vpc.azCount": "2" }, "citadel"));
+        assert.doesNotThrow(() => refuseKeyGivenTwice({ "aws:region": "eu-west-1", region: "x" }, "citadel"));
+    });
+
+    it("refuses a --dir that is missing or a file, a --graph it cannot write, before the plan runs; --help prints the usage", async () => {
+        for (const [args, message] of [
+            [["dev", "--dir", "/nonexistent/citadel"], /--dir \/nonexistent\/citadel: no such folder/],
+            [["dev", "--dir", "README.md"], /--dir README\.md: is a file; give the Pulumi project's folder/],
+            [["dev", "-c", "vpc.azCount=3", "-c", "citadel:vpc.azCount=2"], /the same key as -c vpc\.azCount/],
+            [
+                ["dev", "--graph", "/nonexistent/dir/x.svg"],
+                /--graph \/nonexistent\/dir\/x\.svg: the folder \/nonexistent\/dir does not exist/,
+            ],
+        ] as const) {
+            const started = Date.now();
+            const r = await planInProcess(...args);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, message);
+            assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+            assert.ok(Date.now() - started < 1000, `${args.join(" ")}: refused after the plan ran`);
+        }
+        const folder = fs.mkdtempSync(path.join(os.tmpdir(), "citadel-graph-dir-"));
+        fs.mkdirSync(path.join(folder, "x.svg"));
+        const r = await planInProcess("dev", "--graph", path.join(folder, "x.svg"));
+        assert.match(r.stderr, /x\.svg: is a folder; give a writable path/);
+        const help = await planInProcess("--help");
+        assert.deepEqual([help.status, help.stderr], [0, ""]);
+        assert.match(help.stdout, /^usage: pnpm plan <stack> \[--json\]/);
     });
 
     it("refuses bad arguments and unknown stacks in a --dir before loading the runtime", async () => {
