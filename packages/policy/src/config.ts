@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { closestName } from "@citadel/shared";
 import { EnforcementLevel, OptionSchema, Rule } from "./rule";
 
 /**
@@ -48,10 +49,11 @@ export function resolveConfig(rules: readonly Rule[], config: PackConfig = {}): 
     const names = new Set(rules.map((r) => r.name));
     for (const key of Object.keys(config)) {
         if (key !== "all" && !names.has(key)) {
+            const near = closestName(key, names);
             throw new PolicyConfigError(
                 key,
                 config[key],
-                "names no rule of the pack",
+                `names no rule of the pack${near ? ` (did you mean ${near}?)` : ""}`,
                 `"all" or a rule name (see packages/policy/README.md)`,
             );
         }

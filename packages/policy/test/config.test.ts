@@ -126,6 +126,11 @@ describe("policy pack config", () => {
             { "s3-ssl-everywhere": "advisory" },
             /^s3-ssl-everywhere: "advisory" names no rule of the pack, allowed "all" or a rule name/,
         );
+        // A typo gets the rule it was meant to be.
+        refuses(
+            { "rds-storage-encrytped": "advisory" },
+            /^rds-storage-encrytped: "advisory" names no rule of the pack \(did you mean rds-storage-encrypted\?\)/,
+        );
         refuses(
             { "s3-ssl-only": "off" },
             /^s3-ssl-only\.enforcementLevel: "off" is not an enforcement level, allowed mandatory \| advisory \| disabled/,

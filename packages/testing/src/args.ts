@@ -48,6 +48,8 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
     };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
+        // npm's habit, `pnpm plan dev -- --json`: pnpm hands the `--` on; it separates nothing here.
+        if (a === "--") continue;
         const eq = a.startsWith("--") ? a.indexOf("=") : -1;
         const flag = eq > 0 ? a.slice(0, eq) : a;
         const inline = eq > 0 ? a.slice(eq + 1) : undefined;

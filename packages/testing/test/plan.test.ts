@@ -196,6 +196,7 @@ describe("offline plan", () => {
         [["dev", "--graph", "out/.mmd"], /--graph out\/\.mmd: expected a file name ending in/],
         [["dev", "--graph", "prod.SVG"], { graph: "prod.SVG" }],
         [["dev", "--graph", "out/x.mmd"], { graph: "out/x.mmd" }],
+        [["dev", "--", "--json"], { stack: "dev", json: true }],
         [["--help"], { help: true }],
         [["dev", "-h", "--bogus"], { help: true }],
     ];
