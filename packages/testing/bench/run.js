@@ -15,13 +15,17 @@ const os = require("os");
 const path = require("path");
 const root = path.resolve(__dirname, "..", "..", "..");
 
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : dflt;
-};
-const runs = Number(opt("--runs", 5));
-const baseline = opt("--baseline");
+const { parseBenchArgs, BenchArgsError, USAGE } = require("./args");
+
+let options;
+try {
+    options = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+    if (!(err instanceof BenchArgsError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
+    process.exit(2);
+}
+const { runs, baseline } = options;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function time(cmd, args, cwd) {
@@ -100,7 +104,7 @@ if (baseline) {
 }
 
 // 2. the test suite
-if (argv.includes("--tests")) {
+if (options.tests) {
     // The budget is `pnpm test` as a user types it, pnpm's own start-up (about 0.8 s here) included.
     const pnpmTest = (dir) => ({ cmd: "pnpm", args: ["--silent", "test"], cwd: dir });
     const t = interleave(`\nthe test suite (pnpm test), ${runs} interleaved runs, medians:`, [
@@ -119,7 +123,7 @@ if (argv.includes("--tests")) {
 }
 
 // 3. linearity
-if (!argv.includes("--no-scale")) {
+if (options.scale) {
     const scale = (services) =>
         JSON.parse(
             time(
@@ -145,7 +149,7 @@ if (!argv.includes("--no-scale")) {
     }
 }
 // 4. the policy pack alone over 800 and 2,400 buckets (4,800 and 14,400 resources)
-if (!argv.includes("--no-scale")) {
+if (options.scale) {
     const policy = (dir, buckets) =>
         JSON.parse(
             time(

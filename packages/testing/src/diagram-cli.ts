@@ -21,11 +21,36 @@ export function withDiagram(readme: string, mermaid: string): string {
     return `${readme.slice(0, a + START.length)}\n\`\`\`mermaid\n${mermaid}\`\`\`\n${readme.slice(b)}`;
 }
 
+export const DIAGRAM_USAGE = "usage: pnpm diagram (it takes no arguments)";
+
+/** What `pnpm diagram` says of `argv`: a refusal naming the first argument, or undefined (none given). */
+export function diagramArgsProblem(argv: readonly string[]): string | undefined {
+    if (argv.length === 0) return undefined;
+    return `diagram: ${JSON.stringify(argv[0])} is not an argument pnpm diagram takes, allowed none`;
+}
+
+/** The README's new text and the line that says whether it changed. */
+export function regenerate(readme: string, mermaid: string): { text: string; changed: boolean; report: string } {
+    const text = withDiagram(readme, mermaid);
+    const changed = text !== readme;
+    return {
+        text,
+        changed,
+        report: changed ? "README.md: prod diagram regenerated" : "README.md's prod diagram is up to date",
+    };
+}
+
 if (require.main === module) {
+    const problem = diagramArgsProblem(process.argv.slice(2));
+    if (problem) {
+        process.stderr.write(`${problem}\n${DIAGRAM_USAGE}\n`);
+        process.exit(2);
+    }
     buildPlan("prod").then(
         (plan) => {
-            fs.writeFileSync(README, withDiagram(fs.readFileSync(README, "utf8"), toMermaid(architectureGraph(plan))));
-            process.stdout.write("README.md: prod diagram regenerated\n");
+            const r = regenerate(fs.readFileSync(README, "utf8"), toMermaid(architectureGraph(plan)));
+            if (r.changed) fs.writeFileSync(README, r.text);
+            process.stdout.write(`${r.report}\n`);
             process.exit(0);
         },
         (err: Error) => {
