@@ -417,7 +417,7 @@ describe("every component called with undefined or null args: a named error, not
             ["tab\there", '"tab\\there" contains a control character'],
             ["", '"" is not a description'],
             ["  ", '"  " is not a description'],
-            ["x".repeat(8193), `"${"x".repeat(79)}…(8193 chars) is not a description`],
+            ["x".repeat(8193), `"${"x".repeat(79)}…" (8193 characters) is not a description`],
         ] as const) {
             refusedWith(() => new KmsKey("k", { description: d }), `KmsKey "k": description: ${problem}`);
         }

@@ -342,38 +342,30 @@ describe("bad input, by kind (stack config)", () => {
 
     const UNDECLARED = "is not a key Pulumi.yaml declares";
     table("5. unknown keys", [
-        [
-            "dev",
-            { "citadel:vpc.azcount": 3 },
-            `citadel:vpc.azcount: "3" ${UNDECLARED} (did you mean citadel:vpc.azCount?)`,
-        ],
-        [
-            "dev",
-            { "citadel:app.enable": true },
-            `citadel:app.enable: "true" ${UNDECLARED} (did you mean citadel:app.enabled?)`,
-        ],
+        ["dev", { "citadel:vpc.azcount": 3 }, `citadel:vpc.azcount ${UNDECLARED} (did you mean citadel:vpc.azCount?)`],
+        ["dev", { "citadel:app.enable": true }, `citadel:app.enable ${UNDECLARED} (did you mean citadel:app.enabled?)`],
         [
             "prod",
             { "citadel:orthanc.db.deletionprotection": true },
-            `citadel:orthanc.db.deletionprotection: "true" ${UNDECLARED} (did you mean citadel:orthanc.db.deletionProtection?)`,
+            `citadel:orthanc.db.deletionprotection ${UNDECLARED} (did you mean citadel:orthanc.db.deletionProtection?)`,
         ],
         [
             "dev",
             { "citadel:orthanc.webcidrs": ["203.0.113.0/24"] },
-            `citadel:orthanc.webcidrs: "[\\"203.0.113.0/24\\"]" ${UNDECLARED} (did you mean citadel:orthanc.webCidrs?)`,
+            `citadel:orthanc.webcidrs ${UNDECLARED} (did you mean citadel:orthanc.webCidrs?)`,
         ],
         [
             "dev",
             { "citadel:app.frontend.imag": "web" },
-            `citadel:app.frontend.imag: "web" ${UNDECLARED} (did you mean citadel:app.frontend.image?)`,
+            `citadel:app.frontend.imag ${UNDECLARED} (did you mean citadel:app.frontend.image?)`,
         ],
         [
             "dev",
             { "citadel:edge.certificate": EDGE_CERT },
-            `citadel:edge.certificate: "${EDGE_CERT}" ${UNDECLARED} (did you mean citadel:edge.certificateArn?)`,
+            `citadel:edge.certificate ${UNDECLARED} (did you mean citadel:edge.certificateArn?)`,
         ],
-        ["dev", { "citadel:orthanc.database.multiAz": true }, `citadel:orthanc.database.multiAz: "true" ${UNDECLARED}`],
-        ["dev", { "citadel:colour": "blue" }, `citadel:colour: "blue" ${UNDECLARED}, allowed`],
+        ["dev", { "citadel:orthanc.database.multiAz": true }, `citadel:orthanc.database.multiAz ${UNDECLARED}`],
+        ["dev", { "citadel:colour": "blue" }, `citadel:colour ${UNDECLARED}, allowed`],
         ["dev", { "other:thing": "x" }, OK],
     ]);
 
@@ -426,7 +418,7 @@ describe("bad input, by kind (stack config)", () => {
         [
             "prod",
             { "citadel:app.imageTag": "a".repeat(129) },
-            `citadel:app.imageTag: "${"a".repeat(79)}…(129 chars) is not a Docker image tag`,
+            `citadel:app.imageTag: "${"a".repeat(79)}…" (129 characters) is not a Docker image tag`,
         ],
         [
             "dev",
@@ -778,7 +770,8 @@ describe("bad input stops the program before any resource (through runStack)", (
         it(`${JSON.stringify(overrides)} names ${key}`, async () => {
             await assert.rejects(runStack("dev", overrides), (e: Error) => {
                 assert.ok(pulumi.RunError.isInstance(e), "a RunError: the CLI prints it without a stack trace");
-                assert.ok(e.message.startsWith(`${key}: `), e.message);
+                // `<key>: <value> ...`, or `<key> ...` when the key itself is wrong.
+                assert.ok(e.message.startsWith(`${key}: `) || e.message.startsWith(`${key} `), e.message);
                 return true;
             });
             assert.equal(currentRecording.resources.length, 0, "resources were registered before the error");

@@ -77,12 +77,12 @@ const ROWS: Row[] = [
     [
         "orthweb",
         { "citadel:vpc.azCount": "3" },
-        'citadel:vpc.azCount: "3" is in namespace citadel, which this program (orthweb) does not read, allowed orthweb: keys declared in Pulumi.yaml, or aws: provider settings',
+        "citadel:vpc.azCount is in namespace citadel, which this program (orthweb) does not read, allowed orthweb: keys declared in Pulumi.yaml, or aws: provider settings",
     ],
     [
         "sg-design",
         { "ecoportal:highAvailability": "true" },
-        'ecoportal:highAvailability: "true" is in namespace ecoportal, which this program (sg-design) does not read, allowed sg-design: keys declared in Pulumi.yaml, or aws: provider settings',
+        "ecoportal:highAvailability is in namespace ecoportal, which this program (sg-design) does not read, allowed sg-design: keys declared in Pulumi.yaml, or aws: provider settings",
     ],
 ];
 

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 /**
  * The one error type for bad input. Its message always has the same shape, so a user can find the
- * offending key at once: `<key>: <value> <problem>, allowed <what is allowed>`.
+ * offending key at once: `<key>: <value> <problem>, allowed <what is allowed>` (`<key> <problem>, ...`
+ * when the key itself is wrong, see KEY_ONLY).
  *
  * `key` is whatever the user wrote: a stack config key (`citadel:vpc.azCount`) when the stack program
  * validates config, or a component argument (`SecureVpc net: azCount`) when a component validates
@@ -20,7 +21,11 @@ export class ConfigError extends pulumi.RunError {
         readonly problem: string,
         readonly allowed: string,
     ) {
-        super(`${key}: ${formatValue(value)} ${problem}, allowed ${allowed}`);
+        super(
+            value === KEY_ONLY
+                ? `${key} ${problem}, allowed ${allowed}`
+                : `${key}: ${formatValue(value)} ${problem}, allowed ${allowed}`,
+        );
         this.name = "ConfigError";
     }
 }
@@ -31,24 +36,39 @@ export class ConfigError extends pulumi.RunError {
  */
 export const HIDDEN: unique symbol = Symbol("hidden value");
 
-/** Values longer than this (as printed) are cut to their first FORMAT_KEEP characters in messages. */
+/**
+ * Stands for the value when the key itself is what is wrong (a key nobody declares or reads):
+ * `new ConfigError(key, KEY_ONLY, ...)` prints `<key> <problem>, allowed <what is allowed>`, so the
+ * value cannot be taken for the key.
+ */
+export const KEY_ONLY: unique symbol = Symbol("the key is wrong, whatever its value");
+
+/** Values longer than this (as printed, in characters) are cut to their first FORMAT_KEEP characters in messages. */
 export const FORMAT_LIMIT = 120;
 const FORMAT_KEEP = 80;
 
+/** One printed character or escape sequence of JSON text: a cut never splits either. */
+const JSON_TOKEN = /\\u[0-9A-Fa-f]{4}|\\.|[^]/gu;
+
 /**
- * A value as messages print it: JSON (so invisible characters show as escapes), cut after 80
- * characters when longer than 120 (`"aaaa…"…(10000 chars)`), so one bad value cannot flood the
- * terminal; HIDDEN as `(secret, not shown)`.
+ * A value as messages print it: JSON (so invisible characters show as escapes); when longer than
+ * 120 characters, cut after its first 80 so one bad value cannot flood the terminal, yet still one
+ * token: a string as `"aaaa…" (10000 characters)` (the quote closed after the `…`; the count is the
+ * value's, in characters), another value as `["x","x",…" (401 characters as JSON)` with a string the
+ * cut falls in closed the same way. A cut never splits a character or an escape sequence. HIDDEN
+ * prints as `(secret, not shown)`.
  */
 export function formatValue(value: unknown): string {
     if (value === undefined) return "(unset)";
     if (value === HIDDEN) return "(secret, not shown)";
-    let text: string;
+    let text: string | undefined;
     try {
-        text = JSON.stringify(value) ?? String(value);
+        text = JSON.stringify(value);
     } catch {
-        text = String(value);
+        // A BigInt, a cycle: printed as String() does, with no quotes to track.
     }
+    const isJson = text !== undefined;
+    text ??= String(value);
     // JSON leaves U+0085, the line/paragraph separators and other invisible format characters (bidi
     // overrides, zero-width) as they are: escaped here so a refused value cannot break or disguise
     // the message's line.
@@ -56,9 +76,23 @@ export function formatValue(value: unknown): string {
         /[\u0085\p{Zl}\p{Zp}\p{Cf}]/gu,
         (c) => `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`,
     );
-    if (text.length <= FORMAT_LIMIT) return text;
-    const size = typeof value === "string" ? `${value.length} chars` : `${text.length} chars as JSON`;
-    return `${Array.from(text).slice(0, FORMAT_KEEP).join("")}…(${size})`;
+    if ([...text].length <= FORMAT_LIMIT) return text;
+    let kept = "";
+    let length = 0;
+    let inString = false;
+    for (const [token] of text.matchAll(JSON_TOKEN)) {
+        const size = [...token].length;
+        if (length + size > FORMAT_KEEP) break;
+        if (isJson && token === '"') inString = !inString;
+        kept += token;
+        length += size;
+    }
+    const close = inString ? '"' : "";
+    const size =
+        typeof value === "string"
+            ? `${[...value].length} characters`
+            : `${[...text].length} characters${isJson ? " as JSON" : ""}`;
+    return `${kept}…${close} (${size})`;
 }
 
 /** Builds the key names used in messages: `keyOf("azCount")` → `"citadel:vpc.azCount"`. */

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { closestName, requireRegion } from "./aws-names";
-import { ConfigError, HIDDEN } from "./errors";
+import { ConfigError, KEY_ONLY } from "./errors";
 
 /** A key's declaration in Pulumi.yaml's `config:` schema. */
 export interface KeyDeclaration {
@@ -67,7 +67,9 @@ function parseDeclarations(projectFile: string): Record<string, KeyDeclaration> 
 
 /**
  * Refuses any `<namespace>:` key in the stack's config that `declared` does not list, suggesting
- * the closest declared key. Call it before reading any value.
+ * the closest declared key and listing the declared keys when there are at most 12. The message
+ * names the key, not its value (`citadel:vpc.azcount is not a key Pulumi.yaml declares (did you
+ * mean citadel:vpc.azCount?), allowed ...`). Call it before reading any value.
  */
 export function refuseUndeclaredKeys(
     namespace: string,
@@ -84,13 +86,13 @@ export function refuseUndeclaredKeys(
             const meant = closestName(ns, [namespace, "aws"]);
             throw new ConfigError(
                 full,
-                isSecretConfig(full) ? HIDDEN : given[full],
+                KEY_ONLY,
                 `is in namespace ${ns}, which no program or provider of this project reads (did you mean ${meant}:${key}?)`,
                 `${namespace}: keys declared in Pulumi.yaml, or aws: provider settings`,
             );
         }
         if (full.startsWith("aws:")) {
-            requireProviderSetting(full, given[full]);
+            requireProviderSetting(full);
             continue;
         }
         if (!full.startsWith(prefix)) continue;
@@ -99,11 +101,25 @@ export function refuseUndeclaredKeys(
         const near = closestName(key, declared);
         throw new ConfigError(
             full,
-            isSecretConfig(full) ? HIDDEN : given[full],
+            KEY_ONLY,
             "is not a key Pulumi.yaml declares" + (near ? ` (did you mean ${prefix}${near}?)` : ""),
-            `one of the ${declared.length} keys declared in Pulumi.yaml`,
+            declaredKeys(prefix, declared),
         );
     }
+}
+
+/** Up to this many declared keys, the undeclared-key message lists them all. */
+const LISTED_KEYS = 12;
+
+/** What an undeclared key's message allows: the declared keys, listed when there are few. */
+function declaredKeys(prefix: string, declared: readonly string[]): string {
+    const what =
+        declared.length === 1
+            ? "the 1 key declared in Pulumi.yaml"
+            : `one of the ${declared.length} keys declared in Pulumi.yaml`;
+    if (declared.length === 0 || declared.length > LISTED_KEYS) return what;
+    const keys = [...declared].sort().map((k) => prefix + k);
+    return `${what}: ${keys.join(", ")}`;
 }
 
 /** Whether the stack's value for `fullKey` (`namespace:key`) is a secret (`secure:` in the stack file). */
@@ -146,7 +162,7 @@ export function refuseUndeclaredProjectKeys(
         if (ns === project || ns === "aws") continue;
         throw new ConfigError(
             full,
-            isSecretConfig(full) ? HIDDEN : given[full],
+            KEY_ONLY,
             `is in namespace ${ns || "(none)"}, which this program (${project}) does not read`,
             `${project}: keys declared in Pulumi.yaml, or aws: provider settings`,
         );
@@ -228,7 +244,7 @@ let awsSettings: string[] | undefined;
  * `aws:defaultTags`): a misspelled one (`aws:regoin`) would be ignored and the provider would fall
  * back to the environment's region.
  */
-function requireProviderSetting(fullKey: string, value: string | undefined): void {
+function requireProviderSetting(fullKey: string): void {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, not at import
     awsSettings ??= Object.keys(require("@pulumi/aws/config/vars") as object);
     const key = fullKey.slice("aws:".length);
@@ -236,7 +252,7 @@ function requireProviderSetting(fullKey: string, value: string | undefined): voi
     const near = closestName(key, awsSettings);
     throw new ConfigError(
         fullKey,
-        isSecretConfig(fullKey) ? HIDDEN : value,
+        KEY_ONLY,
         `is not a setting of the AWS provider${near ? ` (did you mean aws:${near}?)` : ""}`,
         `one of the ${awsSettings.length} settings @pulumi/aws reads, e.g. aws:region, aws:profile`,
     );

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { configBoolean, configInteger, refuseUndeclaredProjectKeys } from "../src";
+import { configBoolean, configInteger, refuseUndeclaredKeys, refuseUndeclaredProjectKeys } from "../src";
 
 function config(values: Record<string, string>): pulumi.Config {
     pulumi.runtime.setAllConfig(values, []);
@@ -73,15 +73,15 @@ describe("refuseUndeclaredProjectKeys: only the project's namespace and aws:", (
         [{ "demo:n": "3", "aws:region": "eu-west-1" }, "ok"],
         [
             { "citadel:vpc.azCount": "3" },
-            'citadel:vpc.azCount: "3" is in namespace citadel, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings',
+            "citadel:vpc.azCount is in namespace citadel, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings",
         ],
         [
             { "other:x": "1" },
-            'other:x: "1" is in namespace other, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings',
+            "other:x is in namespace other, which this program (demo) does not read, allowed demo: keys declared in Pulumi.yaml, or aws: provider settings",
         ],
         [
             { "demo:m": "1" },
-            'demo:m: "1" is not a key Pulumi.yaml declares (did you mean demo:n?), allowed one of the 1 keys declared in Pulumi.yaml',
+            "demo:m is not a key Pulumi.yaml declares (did you mean demo:n?), allowed the 1 key declared in Pulumi.yaml: demo:n",
         ],
     ];
     for (const [given, outcome] of rows) {
@@ -92,6 +92,67 @@ describe("refuseUndeclaredProjectKeys: only the project's namespace and aws:", (
                     name: "ConfigError",
                     message: outcome,
                 });
+        });
+    }
+});
+
+describe("refuseUndeclaredKeys: the message names the key, the closest declared one, and the keys when few", () => {
+    const few = ["vpc.azCount", "protect", "app.enabled"];
+    const many = Array.from({ length: 13 }, (_, i) => `key${String.fromCharCode(97 + i)}`);
+    const rows: Array<[declared: string[], given: Record<string, string>, outcome: string]> = [
+        [few, { "citadel:vpc.azCount": "3", "aws:region": "eu-west-1", "other:x": "1" }, "ok"],
+        [
+            few,
+            { "citadel:vpc.azcount": "3" },
+            "citadel:vpc.azcount is not a key Pulumi.yaml declares (did you mean citadel:vpc.azCount?), allowed one of the 3 keys declared in Pulumi.yaml: citadel:app.enabled, citadel:protect, citadel:vpc.azCount",
+        ],
+        [
+            few,
+            { "citadel:colour": "blue" },
+            "citadel:colour is not a key Pulumi.yaml declares, allowed one of the 3 keys declared in Pulumi.yaml: citadel:app.enabled, citadel:protect, citadel:vpc.azCount",
+        ],
+        // A secret's value was never shown; now no value is.
+        [
+            few,
+            { "citadel:protekt": "secure:v1:abc" },
+            "citadel:protekt is not a key Pulumi.yaml declares (did you mean citadel:protect?), allowed one of the 3 keys declared in Pulumi.yaml: citadel:app.enabled, citadel:protect, citadel:vpc.azCount",
+        ],
+        [
+            many,
+            { "citadel:keyz": "1" },
+            "citadel:keyz is not a key Pulumi.yaml declares (did you mean citadel:keya?), allowed one of the 13 keys declared in Pulumi.yaml",
+        ],
+        [
+            many.slice(0, 12),
+            { "citadel:other": "1" },
+            `citadel:other is not a key Pulumi.yaml declares, allowed one of the 12 keys declared in Pulumi.yaml: ${many
+                .slice(0, 12)
+                .map((k) => `citadel:${k}`)
+                .join(", ")}`,
+        ],
+        [
+            few,
+            { "citadell:vpc.azCount": "3" },
+            "citadell:vpc.azCount is in namespace citadell, which no program or provider of this project reads (did you mean citadel:vpc.azCount?), allowed citadel: keys declared in Pulumi.yaml, or aws: provider settings",
+        ],
+        [
+            few,
+            { "aws:regoin": "eu-west-1" },
+            "aws:regoin is not a setting of the AWS provider (did you mean aws:region?), allowed one of the",
+        ],
+    ];
+    for (const [declared, given, outcome] of rows) {
+        it(`${declared.length} keys, ${JSON.stringify(given)} → ${outcome === "ok" ? "accepted" : "refused"}`, () => {
+            if (outcome === "ok") return refuseUndeclaredKeys("citadel", declared, given);
+            assert.throws(
+                () => refuseUndeclaredKeys("citadel", declared, given),
+                (e: Error) => {
+                    assert.equal(e.name, "ConfigError");
+                    if (outcome.endsWith("allowed one of the")) assert.ok(e.message.startsWith(outcome), e.message);
+                    else assert.equal(e.message, outcome);
+                    return true;
+                },
+            );
         });
     }
 });

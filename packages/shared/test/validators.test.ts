@@ -130,15 +130,30 @@ describe("shared validators (pure)", () => {
 
     it("messages: long values cut, hidden ones never shown", () => {
         assert.equal(formatValue("a".repeat(118)), JSON.stringify("a".repeat(118)), "120 characters as printed: whole");
-        assert.equal(formatValue("a".repeat(119)), `"${"a".repeat(79)}…(119 chars)`);
-        assert.equal(formatValue(Array.from({ length: 100 }, () => "x")).endsWith("…(401 chars as JSON)"), true);
+        assert.equal(formatValue("a".repeat(119)), `"${"a".repeat(79)}…" (119 characters)`);
+        assert.equal(
+            formatValue(Array.from({ length: 100 }, () => "x")).endsWith('"x"… (401 characters as JSON)'),
+            true,
+        );
         assert.equal(formatValue(HIDDEN), "(secret, not shown)");
         assert.equal(
             new ConfigError("k", HIDDEN, "is wrong", "right").message,
             "k: (secret, not shown) is wrong, allowed right",
         );
         // A cut never splits a character outside the Basic Multilingual Plane.
-        assert.equal(formatValue("😀".repeat(200)), `"${"😀".repeat(79)}…(400 chars)`);
+        assert.equal(formatValue("😀".repeat(200)), `"${"😀".repeat(79)}…" (200 characters)`);
+        // A cut value reads as one quoted token: the quote closes after the `…`, even when the cut
+        // falls inside a string of an array or object, and never splits an escape sequence.
+        const cuts: [unknown, string][] = [
+            ["a".repeat(100000), `"${"a".repeat(79)}…" (100000 characters)`],
+            [`1000${"\r".repeat(5000)}`, `"1000${"\\r".repeat(37)}…" (5004 characters)`],
+            ["a\u2028".repeat(100), `"${"a\\u2028".repeat(11)}a…" (200 characters)`],
+            [["y".repeat(200)], `["${"y".repeat(78)}…" (204 characters as JSON)`],
+            [{ k: "\u202e".repeat(100) }, `{"k":"${"\\u202E".repeat(12)}…" (608 characters as JSON)`],
+            [Array.from({ length: 100 }, () => "x"), `[${'"x",'.repeat(19)}"x"… (401 characters as JSON)`],
+            [10n ** 200n, `1${"0".repeat(79)}… (201 characters)`],
+        ];
+        for (const [value, printed] of cuts) assert.equal(formatValue(value), printed);
     });
 
     // The architecture an instance type needs, from AWS's naming convention

@@ -4,8 +4,7 @@ import { diagramArgsProblem, END, regenerate, START } from "../src/diagram-cli";
 import { parseUrnsArgs } from "../src/urns-cli";
 import { REPO_ROOT } from "../src/project";
 
-// The bench is plain JavaScript outside the TypeScript build: its parser is loaded as the bench loads it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the bench is plain CommonJS outside the TypeScript build
 const { parseBenchArgs } = require("../bench/args") as {
     parseBenchArgs: (
         argv: string[],
