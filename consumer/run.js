@@ -9,6 +9,15 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
+// It takes no arguments: one given (`pnpm test:consumer --keep`) would otherwise be ignored silently.
+if (process.argv.length > 2) {
+    process.stderr.write(
+        `test:consumer: ${JSON.stringify(process.argv[2])} is not an argument pnpm test:consumer takes, allowed none\n` +
+            "usage: pnpm test:consumer (it takes no arguments)\n",
+    );
+    process.exit(2);
+}
+
 const root = path.resolve(__dirname, "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "citadel-consumer-"));
 const packs = path.join(work, "packs");

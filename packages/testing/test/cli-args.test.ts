@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { diagramArgsProblem, END, regenerate, START } from "../src/diagram-cli";
 import { parseUrnsArgs } from "../src/urns-cli";
@@ -116,5 +117,20 @@ describe("command lines of pnpm bench, diagram and urns", () => {
             it(`${JSON.stringify(argv)} → ${"problem" in outcome ? "refused" : "accepted"}`, () =>
                 assert.deepEqual(parseUrnsArgs(argv, onlyMain), outcome));
         }
+    });
+
+    it('pnpm test:consumer "--keep" → refused before it builds anything (it takes no arguments)', () => {
+        // A guard that failed would start the whole consumer run: the timeout stops it early.
+        const r = spawnSync(process.execPath, [path.join(REPO_ROOT, "consumer", "run.js"), "--keep"], {
+            encoding: "utf8",
+            timeout: 5000,
+            killSignal: "SIGKILL",
+        });
+        assert.equal(r.status, 2);
+        assert.equal(
+            r.stderr,
+            'test:consumer: "--keep" is not an argument pnpm test:consumer takes, allowed none\nusage: pnpm test:consumer (it takes no arguments)\n',
+        );
+        assert.equal(r.stdout, "");
     });
 });
