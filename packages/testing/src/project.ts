@@ -4,7 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse, parseDocument, visit, YAMLParseError } from "yaml";
+import { isMap, isScalar, LineCounter, parse, parseDocument, visit, YAMLParseError } from "yaml";
 
 /** The repository root: where the root Pulumi.yaml is. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -41,8 +41,8 @@ export function listStacks(root = REPO_ROOT): string[] {
  * read the same project and stack files for hundreds of config cases, and parsing them was a third
  * of that work. Each caller gets its own copy, so nobody can edit the cached one.
  */
-const yamlCache = new Map<string, { size: number; mtimeMs: number; value: unknown }>();
-function readYaml(file: string, numbersAsWritten = false): unknown {
+const yamlCache = new Map<string, { size: number; mtimeMs: number; parsed: ParsedYaml }>();
+function readYamlWithLines(file: string, numbersAsWritten = false): ParsedYaml {
     const st = fs.statSync(file);
     const cacheKey = `${numbersAsWritten ? "as-written:" : ""}${file}`;
     let hit = yamlCache.get(cacheKey);
@@ -50,11 +50,28 @@ function readYaml(file: string, numbersAsWritten = false): unknown {
         hit = {
             size: st.size,
             mtimeMs: st.mtimeMs,
-            value: parseYamlFile(file, fs.readFileSync(file, "utf8"), numbersAsWritten),
+            parsed: parseYaml(file, fs.readFileSync(file, "utf8"), numbersAsWritten),
         };
         yamlCache.set(cacheKey, hit);
     }
-    return structuredClone(hit.value);
+    return { value: structuredClone(hit.parsed.value), lines: hit.parsed.lines };
+}
+function readYaml(file: string, numbersAsWritten = false): unknown {
+    return readYamlWithLines(file, numbersAsWritten).value;
+}
+
+/**
+ * A parsed file and, for a stack file, the line of each top-level key (`config`) and of each config
+ * key (`config\0citadel:vpc.azCount`), so a refusal can name the line.
+ */
+interface ParsedYaml {
+    value: unknown;
+    lines: ReadonlyMap<string, number>;
+}
+
+/** `file` as the user would type it: relative to the working folder when inside it. */
+function shown(file: string): string {
+    return path.relative(process.cwd(), file) || file;
 }
 
 /**
@@ -63,9 +80,15 @@ function readYaml(file: string, numbersAsWritten = false): unknown {
  * the key citadel:vpc.azCount appears twice ...`.
  */
 export function parseYamlFile(file: string, text: string, numbersAsWritten = false): unknown {
+    return parseYaml(file, text, numbersAsWritten).value;
+}
+
+function parseYaml(file: string, text: string, numbersAsWritten: boolean): ParsedYaml {
+    const lines = new Map<string, number>();
     try {
-        if (!numbersAsWritten) return parse(text);
-        const doc = parseDocument(text, { uniqueKeys: true });
+        if (!numbersAsWritten) return { value: parse(text), lines };
+        const lineCounter = new LineCounter();
+        const doc = parseDocument(text, { uniqueKeys: true, lineCounter });
         if (doc.errors.length > 0) throw doc.errors[0];
         // A stack file's `3.0`, `2.0000000000000001`, `0x10` or `.inf` would reach the program as
         // "3", "2", "16" or "null": keep the text as written, so an integer key refuses it by name.
@@ -79,23 +102,47 @@ export function parseYamlFile(file: string, text: string, numbersAsWritten = fal
                     node.value = node.source;
             },
         });
-        return doc.toJS();
+        const lineOf = (node: unknown) => {
+            const offset = (node as { range?: [number, number, number] } | null)?.range?.[0];
+            return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+        };
+        if (isMap(doc.contents)) {
+            for (const top of doc.contents.items) {
+                const name = isScalar(top.key) ? String(top.key.value) : undefined;
+                const line = lineOf(top.key);
+                if (name === undefined || line === undefined) continue;
+                lines.set(name, line);
+                if (name === "config" && isMap(top.value)) {
+                    for (const entry of top.value.items) {
+                        const l = lineOf(entry.key);
+                        if (isScalar(entry.key) && l !== undefined) lines.set(`config\0${String(entry.key.value)}`, l);
+                    }
+                }
+            }
+        }
+        return { value: doc.toJS(), lines };
     } catch (e) {
         if (!(e instanceof YAMLParseError)) throw e;
-        const line = e.linePos?.[0]?.line;
-        const where = `${path.relative(process.cwd(), file) || file}${line ? `:${line}` : ""}`;
-        if (e.code === "DUPLICATE_KEY" && line) {
+        const pos = e.linePos?.[0];
+        const where = `${shown(file)}${pos ? `:${pos.line}` : ""}`;
+        if (e.code === "DUPLICATE_KEY" && pos) {
             const key =
                 text
                     .split(/\r?\n/)
-                    [line - 1]?.trim()
+                    [pos.line - 1]?.trim()
                     .replace(/:(\s.*)?$/, "") ?? "";
             throw new ProjectError(
                 `${where}: the key ${key} appears twice in the same mapping; ` +
                     "keep one (the Pulumi CLI refuses such a file too)",
             );
         }
-        throw new ProjectError(`${where}: not valid YAML: ${e.message.split("\n")[0]}`);
+        // The library's first line ends with its own " at line L, column C:" before a code excerpt;
+        // the place is already in front (file:line), so keep the sentence and say the column plainly.
+        const sentence = e.message
+            .split("\n")[0]
+            .replace(/\s+at line \d+, column \d+:?\s*$/, "")
+            .replace(/[\s:]+$/, "");
+        throw new ProjectError(`${where}: not valid YAML: ${sentence}${pos ? ` (column ${pos.col})` : ""}`);
     }
 }
 
@@ -181,16 +228,123 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
             set(full(key), decl);
         }
     }
-    const stackFile = (readYaml(path.join(root, `Pulumi.${stack}.yaml`), true) ?? {}) as { config?: unknown };
-    for (const [key, v] of Object.entries((stackFile.config ?? {}) as Record<string, unknown>)) set(full(key), v);
-    for (const [key, v] of Object.entries(overrides)) {
+    for (const [key, v] of Object.entries(readStackFile(path.join(root, `Pulumi.${stack}.yaml`), project.name))) {
+        set(key, v);
+    }
+    for (const [given, v] of Object.entries(overrides)) {
+        const key = configKey(
+            given,
+            project.name,
+            (why) => new ProjectError(`config key ${given} (an override) ${why}`),
+        );
         if (v === undefined) {
-            delete out.values[full(key)];
-            out.standIns = out.standIns.filter((k) => k !== full(key));
-            out.secretKeys = out.secretKeys.filter((k) => k !== full(key));
+            delete out.values[key];
+            out.standIns = out.standIns.filter((k) => k !== key);
+            out.secretKeys = out.secretKeys.filter((k) => k !== key);
         } else {
-            set(full(key), v);
+            set(key, v);
         }
+    }
+    return out;
+}
+
+/**
+ * The top-level settings of a stack file, as Pulumi's stack settings file reference lists them
+ * (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/). The CLI's loader (Go
+ * yaml into `workspace.ProjectStack`) drops any other key without a word, so a `confg:` typo loses
+ * the whole config and the program later says a required key is unset: the plan refuses it instead.
+ */
+export const STACK_FILE_KEYS = ["secretsprovider", "encryptedkey", "encryptionsalt", "config", "environment"] as const;
+
+/** What the plan says a value is: "a list", "a number", "text", ... */
+function kindOf(v: unknown): string {
+    if (v === null) return "null";
+    if (Array.isArray(v)) return "a list";
+    if (typeof v === "object") return "a mapping";
+    if (typeof v === "string") return "text";
+    return `a ${typeof v}`;
+}
+
+function suggestion(name: string, candidates: readonly string[]): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- @citadel/shared loads @pulumi/pulumi, kept off the CLI's fast refusal path
+    const { closestName } = require("@citadel/shared") as typeof import("@citadel/shared");
+    const near = closestName(name, candidates);
+    return near ? ` (did you mean ${near}?)` : "";
+}
+
+/**
+ * A config key as the Pulumi CLI reads it (Go `config.ParseKey`,
+ * https://www.pulumi.com/docs/iac/concepts/config/): `<namespace>:<key>`; `<namespace>:config:<key>`,
+ * the older spelling, is the same key; a key with no colon gets the project's namespace (the CLI
+ * rewrites a stack file's `instanceSize:` to `<project>:instanceSize`, and `pulumi config set`
+ * does the same); any other colon is refused, by the CLI too.
+ */
+function configKey(key: string, project: string, refuse: (why: string) => Error): string {
+    const parts = key.split(":");
+    if (parts.length === 1) return `${project}:${key}`;
+    if (parts.length === 2) return key;
+    if (parts.length === 3 && parts[1] === "config") return `${parts[0]}:${parts[2]}`;
+    throw refuse(
+        "is not a config key, allowed <namespace>:<key> with one colon " +
+            `(e.g. ${project}:${parts[parts.length - 1]}); the Pulumi CLI refuses it too`,
+    );
+}
+
+/**
+ * A stack file's config, keys namespaced as the Pulumi CLI namespaces them; refuses, naming the
+ * file, the line and the key, what the CLI would refuse or silently drop: a top level that is not
+ * a mapping (an empty file is no config), an unknown top-level key, a `config` that is not a
+ * mapping, a key that is not `<namespace>:<key>`, and one key written two ways.
+ */
+export function readStackFile(file: string, project: string): Record<string, unknown> {
+    const { value, lines } = readYamlWithLines(file, true);
+    const at = (key?: string) => {
+        const line = key === undefined ? undefined : lines.get(key);
+        return `${shown(file)}${line ? `:${line}` : ""}`;
+    };
+    if (value === null || value === undefined) return {};
+    const allowed = STACK_FILE_KEYS.join(", ");
+    if (typeof value !== "object" || Array.isArray(value)) {
+        throw new ProjectError(
+            `${at()}: the file is ${kindOf(value)}, allowed a mapping of ${allowed} (or an empty file)`,
+        );
+    }
+    const settings = value as Record<string, unknown>;
+    for (const name of Object.keys(settings)) {
+        if (!(STACK_FILE_KEYS as readonly string[]).includes(name)) {
+            throw new ProjectError(
+                `${at(name)}: ${name} is not a stack file setting${suggestion(name, STACK_FILE_KEYS)}, ` +
+                    `allowed ${allowed} (the Pulumi CLI would ignore it and everything under it)`,
+            );
+        }
+    }
+    for (const name of ["secretsprovider", "encryptedkey", "encryptionsalt"]) {
+        const v = settings[name];
+        if (v !== undefined && v !== null && typeof v === "object") {
+            throw new ProjectError(`${at(name)}: ${name} is ${kindOf(v)}, allowed text`);
+        }
+    }
+    const config = settings.config ?? {};
+    if (typeof config !== "object" || Array.isArray(config)) {
+        throw new ProjectError(
+            `${at("config")}: config is ${kindOf(config)}, allowed a mapping of <namespace>:<key> to values ` +
+                `(e.g. ${project}:vpc.azCount: 3)`,
+        );
+    }
+    const out: Record<string, unknown> = {};
+    const writtenAs = new Map<string, string>();
+    for (const [given, v] of Object.entries(config as Record<string, unknown>)) {
+        const where = at(`config\0${given}`);
+        const key = configKey(given, project, (why) => new ProjectError(`${where}: config key ${given} ${why}`));
+        const earlier = writtenAs.get(key);
+        if (earlier !== undefined) {
+            throw new ProjectError(
+                `${where}: config key ${given}${given === key ? "" : ` (${key})`} is already given as ${earlier}; keep one ` +
+                    "(the Pulumi CLI would keep either, at random)",
+            );
+        }
+        writtenAs.set(key, given);
+        out[key] = v;
     }
     return out;
 }
