@@ -174,6 +174,17 @@ export function decryptedSecret(value: unknown): DecryptedSecret {
     return new DecryptedSecret(value);
 }
 
+/**
+ * A `secure:` config value as the Pulumi CLI recognises one (Go `config.isSecureValue`): a mapping
+ * whose only key is `secure`, with text. Anything else, `{ secure: x, note: y }` included, is an
+ * object value the program reads as JSON.
+ */
+function isSecureValue(v: unknown): boolean {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && keys[0] === "secure" && typeof (v as { secure: unknown }).secure === "string";
+}
+
 export interface StackConfig {
     /** `namespace:key` → string, as the CLI hands config to a program. */
     values: Record<string, string>;
@@ -211,12 +222,32 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
         if (v instanceof DecryptedSecret) {
             out.values[key] = typeof v.decrypted === "string" ? v.decrypted : JSON.stringify(v.decrypted);
             out.secretKeys.push(key);
-        } else if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
+        } else if (isSecureValue(v)) {
             out.values[key] = secretStandIn(key);
             out.secretKeys.push(key);
             out.standIns.push(key);
         } else {
-            out.values[key] = typeof v === "string" ? v : JSON.stringify(v);
+            // A `secure:` value inside an object or list is decrypted by the CLI too, and the whole
+            // key is then a secret: each gets the stand-in here.
+            let nested = false;
+            const standIn = (x: unknown): unknown => {
+                if (isSecureValue(x)) {
+                    nested = true;
+                    return secretStandIn(key);
+                }
+                if (Array.isArray(x)) return x.map(standIn);
+                if (x && typeof x === "object") {
+                    return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, standIn(y)]));
+                }
+                return x;
+            };
+            const plain = standIn(v);
+            // A key with no value (`key:`) is the empty string to the CLI (with a warning), not "null".
+            out.values[key] = typeof plain === "string" ? plain : plain === null ? "" : JSON.stringify(plain);
+            if (nested) {
+                out.secretKeys.push(key);
+                out.standIns.push(key);
+            }
         }
     };
     for (const [key, decl] of Object.entries(project.config ?? {})) {

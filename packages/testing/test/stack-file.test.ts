@@ -15,7 +15,8 @@ import * as os from "os";
 import * as path from "path";
 import { ProjectError, readStackConfig } from "../src/project";
 
-type Outcome = { refused: string } | { accepted: Record<string, string> };
+/** Refused with this message, or accepted with these values (and these keys secret: none unless given). */
+type Outcome = { refused: string } | { accepted: Record<string, string>; secret?: string[] };
 
 /** Stack file text → exact outcome: the ProjectError message (after `<file>`), or the stack file's config values. */
 const CASES: Array<[string, string, Outcome]> = [
@@ -66,6 +67,33 @@ const CASES: Array<[string, string, Outcome]> = [
                 ":3: config key citadel:config:vpc.azCount (citadel:vpc.azCount) is already given as citadel:vpc.azCount; " +
                 "keep one (the Pulumi CLI would keep either, at random)",
         },
+    ],
+    // Values as the CLI hands them over: text as written, no value is "", `secure:` only alone.
+    [
+        "0x5a is kept as written",
+        "config:\n  citadel:logs.retentionDays: 0x5a\n",
+        { accepted: { "citadel:logs.retentionDays": "0x5a" } },
+    ],
+    ["a key with no value is the empty string", "config:\n  citadel:x:\n", { accepted: { "citadel:x": "" } }],
+    [
+        "a null inside an object stays null",
+        "config:\n  citadel:x:\n    a: null\n",
+        { accepted: { "citadel:x": '{"a":null}' } },
+    ],
+    [
+        "secure: alone is a secret (a stand-in offline)",
+        "config:\n  citadel:x:\n    secure: AAABAC==\n",
+        { accepted: { "citadel:x": "offline-plan-stand-in-for-citadel-x" }, secret: ["citadel:x"] },
+    ],
+    [
+        "secure: beside another key is an object, as the CLI reads it",
+        "config:\n  citadel:x:\n    secure: AAABAC==\n    note: y\n",
+        { accepted: { "citadel:x": '{"secure":"AAABAC==","note":"y"}' } },
+    ],
+    [
+        "secure: inside a list is a secret too",
+        "config:\n  citadel:x:\n    - a\n    - secure: AAABAC==\n",
+        { accepted: { "citadel:x": '["a","offline-plan-stand-in-for-citadel-x"]' }, secret: ["citadel:x"] },
     ],
     // Case 2: the file's shape.
     ["an empty file is no config", "", { accepted: {} }],
@@ -225,7 +253,9 @@ describe("a stack file is read as the Pulumi CLI reads it (readStackConfig)", ()
         it(`${name}: ${"refused" in outcome ? "refused" : "accepted"}`, () => {
             const { stack, shown } = write(text);
             if ("accepted" in outcome) {
-                assert.deepEqual(readStackConfig(stack, {}, dir).values, outcome.accepted);
+                const cfg = readStackConfig(stack, {}, dir);
+                assert.deepEqual(cfg.values, outcome.accepted);
+                assert.deepEqual(cfg.secretKeys, outcome.secret ?? []);
             } else {
                 assert.throws(
                     () => readStackConfig(stack, {}, dir),
