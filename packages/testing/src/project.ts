@@ -316,8 +316,8 @@ function configKey(key: string, project: string, refuse: (why: string) => Error)
     if (parts.length === 2) return key;
     if (parts.length === 3 && parts[1] === "config") return `${parts[0]}:${parts[2]}`;
     throw refuse(
-        "is not a config key, allowed <namespace>:<key> with one colon " +
-            `(e.g. ${project}:${parts[parts.length - 1]}); the Pulumi CLI refuses it too`,
+        `has ${parts.length - 1} colons (did you mean ${parts[0]}:${parts.slice(1).join(".")}?), ` +
+            "allowed <namespace>:<key> with one colon, or <namespace>:config:<key>; the Pulumi CLI refuses it too",
     );
 }
 
@@ -359,7 +359,7 @@ export function readStackFile(file: string, project: string): Record<string, unk
     if (typeof config !== "object" || Array.isArray(config)) {
         throw new ProjectError(
             `${at("config")}: config is ${kindOf(config)}, allowed a mapping of <namespace>:<key> to values ` +
-                `(e.g. ${project}:vpc.azCount: 3)`,
+                "(e.g. aws:region: eu-west-1)",
         );
     }
     const out: Record<string, unknown> = {};

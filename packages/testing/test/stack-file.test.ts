@@ -37,8 +37,8 @@ const CASES: Array<[string, string, Outcome]> = [
         "config:\n  aws:region: eu-west-1\n  citadel:vpc:azCount: 3\n",
         {
             refused:
-                ":3: config key citadel:vpc:azCount is not a config key, allowed <namespace>:<key> with one colon " +
-                "(e.g. citadel:azCount); the Pulumi CLI refuses it too",
+                ":3: config key citadel:vpc:azCount has 2 colons (did you mean citadel:vpc.azCount?), allowed " +
+                "<namespace>:<key> with one colon, or <namespace>:config:<key>; the Pulumi CLI refuses it too",
         },
     ],
     [
@@ -46,8 +46,8 @@ const CASES: Array<[string, string, Outcome]> = [
         "config:\n  a:b:c:d: 1\n",
         {
             refused:
-                ":2: config key a:b:c:d is not a config key, allowed <namespace>:<key> with one colon " +
-                "(e.g. citadel:d); the Pulumi CLI refuses it too",
+                ":2: config key a:b:c:d has 3 colons (did you mean a:b.c.d?), allowed " +
+                "<namespace>:<key> with one colon, or <namespace>:config:<key>; the Pulumi CLI refuses it too",
         },
     ],
     [
@@ -137,7 +137,7 @@ const CASES: Array<[string, string, Outcome]> = [
         "config: [1]\n",
         {
             refused:
-                ":1: config is a list, allowed a mapping of <namespace>:<key> to values (e.g. citadel:vpc.azCount: 3)",
+                ":1: config is a list, allowed a mapping of <namespace>:<key> to values (e.g. aws:region: eu-west-1)",
         },
     ],
     [
@@ -145,7 +145,7 @@ const CASES: Array<[string, string, Outcome]> = [
         "config: 3\n",
         {
             refused:
-                ":1: config is a number, allowed a mapping of <namespace>:<key> to values (e.g. citadel:vpc.azCount: 3)",
+                ":1: config is a number, allowed a mapping of <namespace>:<key> to values (e.g. aws:region: eu-west-1)",
         },
     ],
     [
@@ -153,7 +153,7 @@ const CASES: Array<[string, string, Outcome]> = [
         "secretsprovider: passphrase\nconfig: aws:region=eu-west-1\n",
         {
             refused:
-                ":2: config is text, allowed a mapping of <namespace>:<key> to values (e.g. citadel:vpc.azCount: 3)",
+                ":2: config is text, allowed a mapping of <namespace>:<key> to values (e.g. aws:region: eu-west-1)",
         },
     ],
     [
@@ -284,8 +284,8 @@ describe("a stack file is read as the Pulumi CLI reads it (readStackConfig)", ()
             { "citadel:vpc:azCount": 2 },
             {
                 refused:
-                    "config key citadel:vpc:azCount (an override) is not a config key, allowed <namespace>:<key> with " +
-                    "one colon (e.g. citadel:azCount); the Pulumi CLI refuses it too",
+                    "config key citadel:vpc:azCount (an override) has 2 colons (did you mean citadel:vpc.azCount?), " +
+                    "allowed <namespace>:<key> with one colon, or <namespace>:config:<key>; the Pulumi CLI refuses it too",
             },
         ],
     ];
