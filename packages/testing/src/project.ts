@@ -136,6 +136,13 @@ function parseYaml(file: string, text: string, numbersAsWritten: boolean): Parse
                     "keep one (the Pulumi CLI refuses such a file too)",
             );
         }
+        if (e.code === "MULTIPLE_DOCS") {
+            // Go's yaml.Unmarshal, which the Pulumi CLI uses, reads the first document and drops the rest.
+            throw new ProjectError(
+                `${where}: a second YAML document starts here (---), allowed one document per file ` +
+                    "(the Pulumi CLI would read only the first and ignore this one)",
+            );
+        }
         // The library's first line ends with its own " at line L, column C:" before a code excerpt;
         // the place is already in front (file:line), so keep the sentence and say the column plainly.
         const sentence = e.message

@@ -223,6 +223,26 @@ const CASES: Array<[string, string, Outcome]> = [
         { refused: ":2: not valid YAML: Nested mappings are not allowed in compact mappings (column 15)" },
     ],
     [
+        "a second document",
+        "config:\n  aws:region: eu-west-1\n---\nconfig:\n  aws:region: eu-west-2\n",
+        {
+            refused:
+                ":3: a second YAML document starts here (---), allowed one document per file " +
+                "(the Pulumi CLI would read only the first and ignore this one)",
+        },
+    ],
+    [
+        "one document with its markers",
+        "---\nconfig:\n  aws:region: eu-west-1\n...\n",
+        { accepted: { "aws:region": "eu-west-1" } },
+    ],
+    [
+        "a byte order mark (the CLI strips it)",
+        "\ufeffconfig:\n  aws:region: eu-west-1\n",
+        { accepted: { "aws:region": "eu-west-1" } },
+    ],
+    ["Windows line ends", "config:\r\n  aws:region: eu-west-1\r\n", { accepted: { "aws:region": "eu-west-1" } }],
+    [
         "a key given twice",
         "config:\n  aws:region: eu-west-1\n  aws:region: eu-west-2\n",
         {
