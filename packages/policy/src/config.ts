@@ -150,7 +150,8 @@ export function readPackConfig(file: string): PackConfig {
         throw new PolicyConfigError(
             "--policy-config",
             file,
-            `is not a JSON object (${(e as Error).message})`,
+            // JSON.parse quotes the text around the fault, newlines and all: one line here.
+            `is not a JSON object (${(e as Error).message.replace(/\s+/g, " ")})`,
             `{ "<rule>": "advisory" | { "enforcementLevel": ..., "<option>": ... } }`,
         );
     }

@@ -163,6 +163,12 @@ describe("policy pack config", () => {
             fs.writeFileSync(file, "[1]");
             assert.throws(() => readPackConfig(file), /--policy-config: ".*policy-config\.json" is not a JSON object/);
             assert.throws(() => readPackConfig(path.join(dir, "absent.json")), /cannot be read/);
+            // A Markdown file given by mistake: JSON.parse quotes it, newlines and all; the message stays one line.
+            fs.writeFileSync(file, "# Citadel\n\nReusable components\n");
+            assert.throws(
+                () => readPackConfig(file),
+                (e: Error) => /is not a JSON object \(/.test(e.message) && !e.message.includes("\n"),
+            );
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { closestName, requireRegion } from "./aws-names";
-import { ConfigError, KEY_ONLY } from "./errors";
+import { ConfigError, HIDDEN, KEY_ONLY } from "./errors";
 
 /** A key's declaration in Pulumi.yaml's `config:` schema. */
 export interface KeyDeclaration {
@@ -220,6 +220,16 @@ export function configBoolean(config: pulumi.Config, key: string, fallback?: boo
  */
 export function stackRegion(): string {
     const configured = new pulumi.Config("aws").get("region");
+    if (configured !== undefined && isPlanStandIn("aws:region", configured)) {
+        // The offline plan cannot decrypt a secure: region, and no region makes a plan: say so,
+        // rather than call its stand-in text a bad region name.
+        throw new ConfigError(
+            "aws:region",
+            HIDDEN,
+            "is secure: the offline plan cannot decrypt it",
+            "the region in clear (a region name is not a secret), or -c aws:region=<region> for the plan",
+        );
+    }
     if (configured !== undefined) return requireRegion("aws:region", configured);
     const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (env === undefined) {

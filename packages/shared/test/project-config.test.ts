@@ -7,7 +7,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { configBoolean, configInteger, refuseUndeclaredKeys, refuseUndeclaredProjectKeys } from "../src";
+import {
+    configBoolean,
+    configInteger,
+    planStandIn,
+    refuseUndeclaredKeys,
+    refuseUndeclaredProjectKeys,
+    stackRegion,
+} from "../src";
 
 function config(values: Record<string, string>): pulumi.Config {
     pulumi.runtime.setAllConfig(values, []);
@@ -155,4 +162,26 @@ describe("refuseUndeclaredKeys: the message names the key, the closest declared 
             );
         });
     }
+});
+
+describe("stackRegion: aws:region, checked before anything else", () => {
+    afterEach(() => pulumi.runtime.setAllConfig({}));
+    const region = (config: Record<string, string>, secret: string[] = []): string => {
+        pulumi.runtime.setAllConfig(config, secret);
+        return stackRegion();
+    };
+
+    it("reads a region in clear, refuses a bad one by name", () => {
+        assert.equal(region({ "aws:region": "eu-west-1" }), "eu-west-1");
+        assert.throws(() => region({ "aws:region": "us-east-9" }), /aws:region: "us-east-9" is not an AWS region/);
+    });
+
+    it("a secure: region the offline plan could not decrypt is said to be that, not a bad region name", () => {
+        assert.throws(
+            () => region({ "aws:region": planStandIn("aws:region") }, ["aws:region"]),
+            /aws:region: \(secret, not shown\) is secure: the offline plan cannot decrypt it, allowed the region in clear/,
+        );
+        // The same text on a key that is not secret is just a bad value (never a stand-in).
+        assert.throws(() => region({ "aws:region": planStandIn("aws:region") }), /is not an AWS region/);
+    });
 });

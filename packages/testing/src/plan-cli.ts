@@ -76,7 +76,7 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
         if (!(e instanceof UsageError)) throw e;
         let stacks = "";
         try {
-            stacks = `   (stacks: ${listStacks().join(", ")})`;
+            stacks = `   (stacks: ${listStacks(defaultRoot()).join(", ")})`;
         } catch {
             /* no stacks to list */
         }
@@ -87,7 +87,7 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
         await out.stdout(`${PLAN_USAGE}\n`);
         return 0;
     }
-    const root = args.dir ? path.resolve(args.dir) : REPO_ROOT;
+    const root = args.dir ? path.resolve(args.dir) : defaultRoot();
     if (args.dir !== undefined && !fs.existsSync(root)) throw new UsageError(`--dir ${args.dir}: no such folder`);
     if (args.dir !== undefined && !fs.statSync(root).isDirectory()) {
         throw new UsageError(`--dir ${args.dir}: is a file; give the Pulumi project's folder (where Pulumi.yaml is)`);
@@ -114,6 +114,14 @@ async function plan(argv: string[], out: PlanCliOutput): Promise<number> {
     // Wait for the write to flush: into a pipe it is asynchronous, and process.exit would cut it.
     await out.stdout(args.json ? JSON.stringify(built.json, null, 2) + "\n" : renderPlan(built) + "\n");
     return hasMandatoryViolation(built) ? 1 : 0;
+}
+
+/**
+ * The project planned without `--dir`: the one in the working folder, as `pulumi preview` takes it
+ * (pnpm runs an example's `plan` script in the example's folder), else the repository's.
+ */
+function defaultRoot(): string {
+    return fs.existsSync(path.join(process.cwd(), "Pulumi.yaml")) ? process.cwd() : REPO_ROOT;
 }
 
 /** `--graph <file>`: its folder exists and takes writes, and the file is not a folder. */

@@ -207,6 +207,19 @@ describe("offline plan", () => {
         });
     }
 
+    it("without --dir plans the project in the working folder (an example's own plan script), else the repository's", async () => {
+        const here = process.cwd();
+        try {
+            process.chdir(path.join(__dirname, "..", "..", "..", "examples", "orthweb"));
+            const r = await planInProcess("nope");
+            assert.match(r.stderr, /no Pulumi\.nope\.yaml in .*examples\/orthweb; allowed dev\n/);
+            process.chdir(__dirname); // no Pulumi.yaml here: the repository's project
+            assert.match((await planInProcess("nope")).stderr, /no Pulumi\.nope\.yaml; allowed dev, prod\n/);
+        } finally {
+            process.chdir(here);
+        }
+    });
+
     it("refuses one -c key in two spellings (vpc.azCount and citadel:vpc.azCount), keeps other namespaces apart", () => {
         assert.throws(
             () => refuseKeyGivenTwice({ "vpc.azCount": "3", "citadel:vpc.azCount": "2" }, "citadel"),
