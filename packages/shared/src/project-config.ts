@@ -233,10 +233,14 @@ export function stackRegion(): string {
     if (configured !== undefined) return requireRegion("aws:region", configured);
     const env = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (env === undefined) {
+        // Region comes first, so a misspelled `aws:regoin` would otherwise surface only as "not set".
+        const typo = Object.keys(pulumi.runtime.allConfig()).find(
+            (k) => k.toLowerCase().startsWith("aws:") && closestName(k, ["aws:region"]) === "aws:region",
+        );
         throw new ConfigError(
             "aws:region",
             undefined,
-            "is not set (nor AWS_REGION)",
+            `is not set (nor AWS_REGION)${typo ? `; ${typo} is set: did you mean aws:region?` : ""}`,
             "an AWS region name, e.g. eu-west-1",
         );
     }

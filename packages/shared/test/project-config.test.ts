@@ -176,6 +176,25 @@ describe("stackRegion: aws:region, checked before anything else", () => {
         assert.throws(() => region({ "aws:region": "us-east-9" }), /aws:region: "us-east-9" is not an AWS region/);
     });
 
+    it("unset, names a misspelled aws:region that is set (region is checked before the keys are)", () => {
+        const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+        delete process.env.AWS_REGION;
+        delete process.env.AWS_DEFAULT_REGION;
+        try {
+            assert.throws(
+                () => region({ "aws:regoin": "eu-west-1" }),
+                /aws:region: \(unset\) is not set \(nor AWS_REGION\); aws:regoin is set: did you mean aws:region\?/,
+            );
+            assert.throws(
+                () => region({ "aws:profile": "x" }),
+                (e: Error) => !e.message.includes("did you mean"),
+            );
+        } finally {
+            if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
+            if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
+        }
+    });
+
     it("a secure: region the offline plan could not decrypt is said to be that, not a bad region name", () => {
         assert.throws(
             () => region({ "aws:region": planStandIn("aws:region") }, ["aws:region"]),

@@ -149,6 +149,13 @@ export function renderPlan(plan: Plan): string {
         lines.push("Secret config values (secure:) the offline plan cannot decrypt; planned with a stand-in string:");
         for (const k of run.secretStandIns) lines.push(`  ${k}`);
     }
+    if (run.environments.length) {
+        lines.push("");
+        lines.push(
+            "Pulumi ESC environments the stack file imports; offline there is no ESC, so their config and secrets are not in this plan:",
+        );
+        for (const e of run.environments) lines.push(`  ${e}`);
+    }
     lines.push("");
     lines.push("Outputs:");
     for (const [k, v] of Object.entries(json.outputs)) lines.push(`  ${k}: ${JSON.stringify(v)}`);

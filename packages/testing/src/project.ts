@@ -199,6 +199,11 @@ export interface StackConfig {
     secretKeys: string[];
     /** Keys whose `secure:` value could not be decrypted offline and got a stand-in. */
     standIns: string[];
+    /**
+     * The Pulumi ESC environments the stack file imports (`environment:`): the CLI would merge their
+     * config and secrets in; offline there is no ESC, so the plan runs without them and says so.
+     */
+    environments: string[];
 }
 
 /** Fails with a clear message when `stack` has no stack file in `root`. */
@@ -222,7 +227,7 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
     checkStack(stack, root);
     const project = readProject(root);
     const full = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
-    const out: StackConfig = { values: {}, secretKeys: [], standIns: [] };
+    const out: StackConfig = { values: {}, secretKeys: [], standIns: [], environments: [] };
     const set = (key: string, v: unknown) => {
         out.standIns = out.standIns.filter((k) => k !== key);
         out.secretKeys = out.secretKeys.filter((k) => k !== key);
@@ -266,9 +271,11 @@ export function readStackConfig(stack: string, overrides: Record<string, unknown
             set(full(key), decl);
         }
     }
-    for (const [key, v] of Object.entries(readStackFile(path.join(root, `Pulumi.${stack}.yaml`), project.name))) {
+    const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
+    for (const [key, v] of Object.entries(readStackFile(stackFile, project.name))) {
         set(key, v);
     }
+    out.environments = stackEnvironments(stackFile);
     for (const [given, v] of Object.entries(overrides)) {
         const key = configKey(
             given,
@@ -385,6 +392,19 @@ export function readStackFile(file: string, project: string): Record<string, unk
         out[key] = v;
     }
     return out;
+}
+
+/**
+ * The ESC environments a stack file imports: `environment:` is a list of names (or one name), or
+ * an inline environment definition (a mapping), shown as such.
+ * https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/
+ */
+function stackEnvironments(file: string): string[] {
+    const value = readYaml(file, true) as { environment?: unknown } | null;
+    const env = value?.environment;
+    if (env === undefined || env === null) return [];
+    if (Array.isArray(env)) return env.map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
+    return [typeof env === "string" ? env : "(an inline environment definition)"];
 }
 
 /** The flat config (`namespace:key` → string) the CLI would pass; see `readStackConfig`. */

@@ -18,6 +18,8 @@ export interface StackRun extends Recording {
     config: Record<string, string>;
     /** Keys whose `secure:` value the plan could not decrypt and replaced by a stand-in. */
     secretStandIns: string[];
+    /** The ESC environments the stack file imports, whose config the offline run does not have. */
+    environments: string[];
 }
 
 const runs = new Map<string, Promise<StackRun>>();
@@ -88,5 +90,14 @@ async function runStackOnce(stack: string, overrides: Record<string, unknown>, r
         { isolate: false },
     );
     await runtimeSettings.waitForRPCs();
-    return { ...rec, project, stack, root, outputs, config: cfg.values, secretStandIns: cfg.standIns };
+    return {
+        ...rec,
+        project,
+        stack,
+        root,
+        outputs,
+        config: cfg.values,
+        secretStandIns: cfg.standIns,
+        environments: cfg.environments,
+    };
 }

@@ -279,6 +279,12 @@ describe("offline plan", () => {
         assert.equal(plan.json.resources[1].inputs.value, "[secret]", "the stand-in stays a secret");
         assert.deepEqual(plan.run.secretStandIns, ["mini:apiToken"]);
         assert.match(renderPlan(plan), /cannot decrypt; planned with a stand-in string:\n {2}mini:apiToken/);
+        // The fixture's stack file imports an ESC environment: the plan says it ran without it.
+        assert.deepEqual(plan.run.environments, ["mini-shared/demo"]);
+        assert.match(
+            renderPlan(plan),
+            /ESC environments the stack file imports; .* not in this plan:\n {2}mini-shared\/demo/,
+        );
         const again = await buildPlan("demo", undefined, { root: MINI });
         assert.equal(again.json.resources[0].inputs.bucketPrefix, "demo", "the stack file's value without -c");
         assert.equal(
