@@ -1,5 +1,5 @@
 // The command line of `pnpm bench`, parsed apart from the bench so that a test can check what it
-// refuses without running anything (packages/testing/test/bench-args.test.ts).
+// refuses without running anything (packages/testing/test/cli-args.test.ts).
 "use strict";
 const fs = require("fs");
 const path = require("path");

@@ -2,6 +2,8 @@
  * The plan CLI's arguments. Light on purpose (no `@pulumi/pulumi`): bad usage is refused in
  * milliseconds, before the runtime and the program are loaded.
  */
+import { configKey } from "./project";
+
 export const PLAN_USAGE =
     "usage: pnpm plan <stack> [--json] [-c <key>=<value>]... [--dir <folder>] " +
     "[--graph <file.svg|file.mmd>] [--policy-config <file>]";
@@ -33,11 +35,11 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
     if (argv.includes("--help") || argv.includes("-h")) return { help: true, stack: "", json: false, config: {} };
     const positional: string[] = [];
     const out: PlanArgs = { stack: "", json: false, config: {} };
-    const given = new Map<string, string>();
+    const given = new Set<string>();
     // An option given twice: which one counts would be a guess (a later --dir planned another project).
     const once = (flag: string): void => {
         if (given.has(flag)) throw new UsageError(`${flag} is given twice; give it once`);
-        given.set(flag, flag);
+        given.add(flag);
     };
     const value = (i: number, flag: string, inline?: string): string => {
         const v = inline ?? argv[i];
@@ -93,14 +95,14 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
 }
 
 /**
- * Refuses one `-c` key given in two spellings: `vpc.azCount` and `citadel:vpc.azCount` are the same
- * key in project `citadel` (`pulumi config set` qualifies a bare key with the project's name), and
- * which value wins would depend on their order.
+ * Refuses one `-c` key given in two spellings: `vpc.azCount`, `citadel:vpc.azCount` and
+ * `citadel:config:vpc.azCount` are the same key in project `citadel` (read as the CLI reads keys,
+ * `configKey`), and which value wins would depend on their order.
  */
 export function refuseKeyGivenTwice(config: Record<string, string>, project: string): void {
     const seen = new Map<string, string>();
     for (const key of Object.keys(config)) {
-        const full = key.includes(":") ? key : `${project}:${key}`;
+        const full = configKey(key, project, (why) => new UsageError(`-c ${key}: the key ${why}`));
         const first = seen.get(full);
         if (first !== undefined) {
             throw new UsageError(`-c ${key}: the same key as -c ${first} (both are ${full}); keep one`);

@@ -324,7 +324,7 @@ function suggestion(name: string, candidates: readonly string[]): string {
  * rewrites a stack file's `instanceSize:` to `<project>:instanceSize`, and `pulumi config set`
  * does the same); any other colon is refused, by the CLI too.
  */
-function configKey(key: string, project: string, refuse: (why: string) => Error): string {
+export function configKey(key: string, project: string, refuse: (why: string) => Error): string {
     const parts = key.split(":");
     if (parts.length === 1) return `${project}:${key}`;
     if (parts.length === 2) return key;

@@ -225,6 +225,10 @@ describe("offline plan", () => {
             () => refuseKeyGivenTwice({ "vpc.azCount": "3", "citadel:vpc.azCount": "2" }, "citadel"),
             /-c citadel:vpc\.azCount: the same key as -c vpc\.azCount \(both are citadel:vpc\.azCount\); keep one/,
         );
+        assert.throws(
+            () => refuseKeyGivenTwice({ "citadel:config:vpc.azCount": "3", "vpc.azCount": "2" }, "citadel"),
+            /-c vpc\.azCount: the same key as -c citadel:config:vpc\.azCount/,
+        );
         assert.doesNotThrow(() => refuseKeyGivenTwice({ "vpc.azCount": "3", "orthweb:vpc.azCount": "2" }, "citadel"));
         assert.doesNotThrow(() => refuseKeyGivenTwice({ "aws:region": "eu-west-1", region: "x" }, "citadel"));
     });
